@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"allium"
+	"allium/assets"
+	"allium/clinic"
+	"allium/handlers"
+	"allium/mail"
+	"allium/store"
+	"allium/views"
+)
+
+const usage = `usage: allium [command] [flags]
+
+commands:
+  serve              run the web app (the default)
+  demo [--size S]    fill the database with a living demo clinic (S: small or large)
+  user add           add a staff member: --role owner|therapist|reception --email E --name N (password on stdin)
+  backup PATH        write a consistent, checked copy of the database to PATH
+  migrate            bring the database schema up to date and exit
+`
+
+// config is the process's settings: flags, falling back to ALLIUM_* environment variables.
+type config struct {
+	Addr, DB, BaseURL, SMTPURL, MailFrom, SessionKey string
+}
+
+func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.Addr, "addr", env("ALLIUM_ADDR", "127.0.0.1:8080"), "listen address")
+	fs.StringVar(&c.DB, "db", env("ALLIUM_DB", "allium.db"), "SQLite database file")
+	fs.StringVar(&c.BaseURL, "base-url", env("ALLIUM_BASE_URL", ""), "public URL for links in email (default http://ADDR)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("ALLIUM_SMTP_URL", ""), "smtp://user:pass@host:587?tls=starttls (empty: built-in mailbox)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("ALLIUM_MAIL_FROM", ""), `sender, e.g. "Clinic <hello@clinic.example>"`)
+	c.SessionKey = getenv("ALLIUM_SESSION_KEY")
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout)
+	case "demo":
+		return demo(ctx, args, getenv, stdout)
+	case "user":
+		return userCmd(ctx, args, getenv, stdin, stdout)
+	case "backup":
+		return backup(ctx, args, getenv, stdout)
+	case "migrate":
+		return migrate(ctx, args, getenv, stdout)
+	case "help", "-h", "--help":
+		_, err := io.WriteString(stdout, usage)
+		return err
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+func parse(name string, args []string, getenv func(string) string, extra func(*flag.FlagSet)) (*config, *flag.FlagSet, error) {
+	var c config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	c.flags(fs, getenv)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return &c, fs, nil
+}
+
+func openStore(ctx context.Context, c *config) (*store.Store, error) {
+	return store.Open(ctx, c.DB, allium.Schema)
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	c, _, err := parse("migrate", args, getenv, nil)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "%s is at schema version %d\n", c.DB, store.SchemaVersion())
+	return nil
+}
+
+func backup(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	c, fs, err := parse("backup", args, getenv, nil)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: allium backup PATH")
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s (integrity check ok)\n", c.DB, fs.Arg(0))
+	return nil
+}
+
+func userCmd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("usage: allium user add --role owner|therapist|reception --email E --name N (password on stdin)")
+	}
+	var role, email, name string
+	c, _, err := parse("user add", args[1:], getenv, func(fs *flag.FlagSet) {
+		fs.StringVar(&role, "role", "", "owner, therapist or reception")
+		fs.StringVar(&email, "email", "", "email address")
+		fs.StringVar(&name, "name", "", "full name")
+	})
+	if err != nil {
+		return err
+	}
+	if !clinic.Role(role).Staff() || email == "" || name == "" {
+		return errors.New("--role (owner, therapist or reception), --email and --name are required")
+	}
+	pw, err := io.ReadAll(io.LimitReader(stdin, 1024))
+	if err != nil {
+		return err
+	}
+	password := strings.TrimRight(string(pw), "\r\n")
+	if len([]rune(password)) < 10 {
+		return errors.New("the password (on standard input) must be at least 10 characters")
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.Role(role), Email: email, Name: name, Password: password})
+	if errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("%s already has an account", email)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "added %s <%s> as %s\n", u.Name, u.Email, u.Role.Label())
+	return nil
+}
+
+// serve runs the web app and the outbox worker until ctx ends, then finishes the requests in
+// flight, stops the worker and closes the database, in that order.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	c, _, err := parse("serve", args, getenv, nil)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	srv, worker, err := build(ctx, c, st, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	log.Info("allium is ready", "url", "http://"+ln.Addr().String(), "db", c.DB, "mail", mailMode(c))
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { worker.Run(workCtx) })
+	wg.Go(func() { housekeeping(workCtx, st, log) })
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		log.Info("shutting down")
+		shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		err = srv.Shutdown(shutCtx)
+		cancel()
+	}
+	stopWork()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func mailMode(c *config) string {
+	if c.SMTPURL == "" {
+		return "built-in mailbox (/admin/mail)"
+	}
+	return "smtp"
+}
+
+// build wires the app: views, assets, the session key, handlers and the mail worker.
+func build(ctx context.Context, c *config, st *store.Store, log *slog.Logger) (*http.Server, *mail.Worker, error) {
+	as, err := assets.New()
+	if err != nil {
+		return nil, nil, err
+	}
+	vs, err := views.New(as.URL)
+	if err != nil {
+		return nil, nil, err
+	}
+	key := []byte(c.SessionKey)
+	if len(key) == 0 {
+		if key, err = st.AppKey(ctx, "session", 64); err != nil {
+			return nil, nil, err
+		}
+	} else if len(key) < 32 {
+		return nil, nil, errors.New("ALLIUM_SESSION_KEY must be at least 32 characters")
+	}
+	e, app, err := handlers.New(ctx, handlers.Config{Store: st, Views: vs, Assets: as, Log: log, BaseURL: c.BaseURL, SessionKey: key})
+	if err != nil {
+		return nil, nil, err
+	}
+	var tr mail.Transport = mail.Mailbox{Store: st}
+	if c.SMTPURL != "" {
+		if tr, err = mail.ParseSMTPURL(c.SMTPURL); err != nil {
+			return nil, nil, err
+		}
+	}
+	from := c.MailFrom
+	if from == "" {
+		set := app.Settings()
+		from = fmt.Sprintf("%q <no-reply@%s>", set.Name, hostOf(c.BaseURL))
+	}
+	w := &mail.Worker{Store: st, Views: vs, Transport: tr, From: from, BaseURL: c.BaseURL, Log: log, Wanted: st.StillWanted}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+	return srv, w, nil
+}
+
+func hostOf(baseURL string) string {
+	h := strings.TrimPrefix(strings.TrimPrefix(baseURL, "https://"), "http://")
+	h, _, _ = strings.Cut(h, "/")
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		h = host
+	}
+	if !strings.Contains(h, ".") {
+		return "allium.localhost"
+	}
+	return h
+}
+
+// housekeeping prunes expired sessions hourly.
+func housekeeping(ctx context.Context, st *store.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := st.PruneSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Error("prune sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,204 @@
+package handlers
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"allium/clinic"
+	"allium/store"
+	"allium/views"
+)
+
+// AdminHome is the owner's overview: mail problems first, because they need action.
+func (a *App) AdminHome(c echo.Context) error {
+	ctx := c.Request().Context()
+	problems, err := a.Store.Outbox(ctx, actor(c), store.OutboxFilter{Problems: true, Limit: 20})
+	if err != nil {
+		return err
+	}
+	staffList, err := a.Store.Staff(ctx)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "admin_home", views.AdminHome{Page: a.page(c, "Clinic"), MailProblems: problems,
+		Staff: staffList, Settings: a.Settings()})
+}
+
+func (a *App) SettingsForm(c echo.Context) error {
+	return a.render(c, "admin_settings", views.SettingsPage{Page: a.page(c, "Settings"), Form: settingsValues(a.Settings())})
+}
+
+func settingsValues(s clinic.Settings) map[string]string {
+	h := func(d time.Duration) string { return strconv.Itoa(int(d / time.Hour)) }
+	leads := make([]string, len(s.ReminderLeads))
+	for i, d := range s.ReminderLeads {
+		leads[i] = h(d)
+	}
+	return map[string]string{"name": s.Name, "address": s.Address, "phone": s.Phone, "email": s.Email,
+		"time_zone": s.TimeZone, "cancel_window": h(s.CancelWindow), "min_notice": h(s.MinNotice),
+		"horizon": strconv.Itoa(int(s.Horizon / (24 * time.Hour))), "reminder_leads": strings.Join(leads, " "),
+		"staff_idle": strconv.Itoa(int(s.StaffIdle / time.Minute)), "staff_absolute": h(s.StaffAbsolute),
+		"client_idle": strconv.Itoa(int(s.ClientIdle / (24 * time.Hour)))}
+}
+
+// SaveSettings validates every field, then saves them all or none.
+func (a *App) SaveSettings(c echo.Context) error {
+	f := newForm(c)
+	s := a.Settings()
+	s.Name = f.Text("name", "Clinic name", 100, true)
+	s.Address = f.Text("address", "Address", 200, false)
+	s.Phone = f.Text("phone", "Phone", 40, false)
+	s.Email = f.Text("email", "Clinic email", 254, false)
+	s.TimeZone = f.Text("time_zone", "Time zone", 64, true)
+	if _, err := time.LoadLocation(s.TimeZone); s.TimeZone != "" && (err != nil || s.TimeZone == "Local") {
+		f.fail("time_zone", "Please enter a time zone name such as Australia/Sydney.")
+	}
+	s.CancelWindow = time.Duration(f.Int("cancel_window", "Cancellation window", 0, 168)) * time.Hour
+	s.MinNotice = time.Duration(f.Int("min_notice", "Minimum notice", 0, 168)) * time.Hour
+	s.Horizon = time.Duration(f.Int("horizon", "Booking horizon", 1, 365)) * 24 * time.Hour
+	s.ReminderLeads = f.hourList("reminder_leads", "Reminder times", 1, 336)
+	s.StaffIdle = time.Duration(f.Int("staff_idle", "Staff idle timeout", 5, 720)) * time.Minute
+	s.StaffAbsolute = time.Duration(f.Int("staff_absolute", "Staff session limit", 1, 24)) * time.Hour
+	s.ClientIdle = time.Duration(f.Int("client_idle", "Client idle timeout", 1, 90)) * 24 * time.Hour
+	if !f.Valid() {
+		p := a.page(c, "Settings")
+		p.Errors = f.Errors
+		return a.invalid(c, "admin_settings", views.SettingsPage{Page: p, Form: f.Values})
+	}
+	ctx := c.Request().Context()
+	if err := a.Store.SaveSettings(ctx, actor(c), s); err != nil {
+		return err
+	}
+	if err := a.reloadSettings(ctx); err != nil {
+		return err
+	}
+	return a.flash(c, "/admin/settings", "Settings saved.")
+}
+
+// hourList reads space-separated whole hours, such as "48 2".
+func (f *form) hourList(name, label string, min, max int) []time.Duration {
+	v := f.Text(name, label, 60, false)
+	var out []time.Duration
+	for _, w := range strings.Fields(v) {
+		n, err := strconv.Atoi(w)
+		if err != nil || n < min || n > max {
+			f.fail(name, label+": whole hours from "+strconv.Itoa(min)+" to "+strconv.Itoa(max)+", separated by spaces, such as 48 2.")
+			return nil
+		}
+		out = append(out, time.Duration(n)*time.Hour)
+	}
+	return out
+}
+
+func (a *App) StaffList(c echo.Context) error {
+	return a.staffPage(c, views.StaffPage{Page: a.page(c, "Staff")})
+}
+
+func (a *App) staffPage(c echo.Context, data views.StaffPage) error {
+	list, err := a.Store.Staff(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	data.Staff = list
+	if len(data.Page.Errors) > 0 {
+		return a.invalid(c, "admin_staff", data)
+	}
+	return a.render(c, "admin_staff", data)
+}
+
+// StaffInvite makes the account and emails the invitation through the outbox.
+func (a *App) StaffInvite(c echo.Context) error {
+	f := newForm(c)
+	name := f.Text("name", "Name", 100, true)
+	email := f.Email("email")
+	role := f.OneOf("role", "Role", string(clinic.RoleTherapist), string(clinic.RoleReception), string(clinic.RoleOwner))
+	if f.Valid() {
+		_, err := a.Store.InviteStaff(c.Request().Context(), actor(c), clinic.Role(role), email, name)
+		if errors.Is(err, store.ErrConflict) {
+			f.fail("email", "Someone already has an account with this email.")
+		} else if err != nil {
+			return err
+		} else {
+			return a.flash(c, "/admin/staff", "Invitation sent to "+email+".")
+		}
+	}
+	p := a.page(c, "Staff")
+	p.Errors = f.Errors
+	return a.staffPage(c, views.StaffPage{Page: p, Form: f.Values})
+}
+
+func (a *App) StaffSetActive(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	active := c.FormValue("active") == "1"
+	err = a.Store.SetActive(c.Request().Context(), actor(c), id, active)
+	if errors.Is(err, store.ErrConflict) {
+		return a.flashKind(c, "/admin/staff", "You cannot deactivate your own account.", "error")
+	}
+	if err != nil {
+		return err
+	}
+	msg := "Account deactivated; they are signed out everywhere."
+	if active {
+		msg = "Account active again."
+	}
+	return a.flash(c, "/admin/staff", msg)
+}
+
+// MailList shows the built-in mailbox and the outbox's recent messages with their state.
+func (a *App) MailList(c echo.Context) error {
+	ctx := c.Request().Context()
+	box, err := a.Store.Mailbox(ctx, actor(c), c.QueryParam("to"), 100)
+	if err != nil {
+		return err
+	}
+	out, err := a.Store.Outbox(ctx, actor(c), store.OutboxFilter{Limit: 100})
+	if err != nil {
+		return err
+	}
+	return a.render(c, "admin_mail", views.MailPage{Page: a.page(c, "Mail"), Mailbox: box, Outbox: out})
+}
+
+func (a *App) MailShow(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	m, err := a.Store.MailboxMessageByID(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "admin_mail_show", views.MailMessagePage{Page: a.page(c, m.Subject), Message: m})
+}
+
+// OutboxResend queues a failed or expired message again; reception may do it from the desk.
+func (a *App) OutboxResend(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.Store.Resend(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	back := safeNext(c.FormValue("back"))
+	if back == "" {
+		back = "/"
+	}
+	return a.flash(c, back, "The message is queued to send again.")
+}
+
+func (a *App) AuditList(c echo.Context) error {
+	var f store.AuditFilter
+	f.ClientID, _ = strconv.ParseInt(c.QueryParam("client"), 10, 64)
+	entries, err := a.Store.AuditLog(c.Request().Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "admin_audit", views.AuditPage{Page: a.page(c, "Audit log"), Entries: entries})
+}

@@ -1,0 +1,66 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"allium/store"
+	"allium/views"
+)
+
+// handleError is the one place errors become pages. Internal error text goes to the log with
+// the request id, never to the browser: a database error can carry a client's name.
+func (a *App) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status := http.StatusInternalServerError
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		status = he.Code
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrForbidden):
+		status = http.StatusNotFound
+	case errors.Is(err, store.ErrConflict):
+		status = http.StatusConflict
+	}
+	if status >= 500 {
+		a.Log.Error("request failed", "err", err, "path", c.Request().URL.Path, "request_id", requestID(c))
+	}
+	heading, msg := errorText(status, he)
+	data := views.ErrorPage{Page: a.page(c, heading), Heading: heading, Message: msg}
+	if status >= 500 {
+		data.RequestID = requestID(c)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	if rerr := a.renderStatus(c, status, "error", data); rerr != nil {
+		a.Log.Error("render error page", "err", rerr, "request_id", requestID(c))
+		_ = c.String(status, heading)
+	}
+}
+
+func errorText(status int, he *echo.HTTPError) (string, string) {
+	switch status {
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		return "Page not found", "We could not find that page. It may have moved, or the link may be incomplete."
+	case http.StatusForbidden:
+		if he != nil && he.Message == "csrf" {
+			return "Please try that again", "This form had expired, so nothing was changed. Go back, reload the page and send it again."
+		}
+		return "Not allowed", "You do not have access to this page."
+	case http.StatusConflict:
+		return "That changed meanwhile", "Someone else changed this at the same moment, so nothing was saved. Reload the page and try again."
+	case http.StatusRequestEntityTooLarge:
+		return "Too much to send", "That was more than we can accept in one go. Please shorten it and try again."
+	case http.StatusTooManyRequests:
+		return "Please wait a moment", "There were too many attempts. Please wait a few minutes and try again."
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return "Please check what you sent", "Something in the request was not in a form we understand. Go back and try again."
+	}
+	return "Something went wrong", "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment."
+}

@@ -1,0 +1,189 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"allium/clinic"
+	"allium/store"
+)
+
+// Context keys.
+const (
+	ctxUser  = "user"
+	ctxActor = "actor"
+	ctxSess  = "session"
+	ctxCSRF  = "csrf"
+)
+
+func (a *App) middleware(e *echo.Echo) {
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			a.Log.Error("panic", "err", err, "request_id", requestID(c), "stack", string(stack))
+			return err
+		}}))
+	e.Use(middleware.RequestID())
+	e.Use(a.accessLog)
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit("1M"))
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup: "form:csrf,header:X-CSRF-Token", ContextKey: ctxCSRF, CookieName: "allium_csrf",
+		CookiePath: "/", CookieHTTPOnly: true, CookieSecure: a.secure, CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden, "csrf")
+		},
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/assets/") },
+	}))
+	e.Use(a.loadUser)
+}
+
+func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
+
+func (a *App) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		req := c.Request()
+		level := slog.LevelInfo
+		if c.Response().Status >= 500 {
+			level = slog.LevelError
+		}
+		// The path only: query strings can carry tokens and search terms with a person's name.
+		a.Log.Log(req.Context(), level, "request", "method", req.Method, "path", req.URL.Path,
+			"status", c.Response().Status, "ms", time.Since(start).Milliseconds(), "request_id", requestID(c))
+		return nil
+	}
+}
+
+// securityHeaders sets a strict policy: no inline script, no framing, no sniffing.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		return next(c)
+	}
+}
+
+// loadUser reads the session and, when someone is signed in, the user and the acting identity
+// the store needs. Sessions past the absolute limit, or of deactivated users, end here.
+func (a *App) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if strings.HasPrefix(c.Request().URL.Path, "/assets/") {
+			return next(c)
+		}
+		sess, err := a.sessions.Get(c.Request(), sessionCookie)
+		if err != nil {
+			return err
+		}
+		c.Set(ctxSess, sess)
+		uid, _ := sess.Values[keyUser].(int64)
+		if uid == 0 {
+			return next(c)
+		}
+		u, err := a.Store.UserByID(c.Request().Context(), uid)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (!u.Active || a.pastAbsolute(sess, u.Role))) {
+			return a.endSession(c, sess, next)
+		}
+		if err != nil {
+			return err
+		}
+		actor := store.Actor{UserID: u.ID, Role: u.Role, IP: c.RealIP()}
+		if u.Role == clinic.RoleClient {
+			if actor.ClientID, err = a.Store.ClientIDForUser(c.Request().Context(), u.ID); err != nil {
+				return err
+			}
+		}
+		c.Set(ctxUser, &u)
+		c.Set(ctxActor, actor)
+		c.Response().Header().Set("Cache-Control", "no-store")
+		if err := a.touch(c, sess); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+func (a *App) pastAbsolute(sess *sessions.Session, role clinic.Role) bool {
+	at, _ := sess.Values[keySignedIn].(int64)
+	if !role.Staff() {
+		return false
+	}
+	return a.Now().After(time.Unix(at, 0).Add(a.Settings().StaffAbsolute))
+}
+
+func (a *App) endSession(c echo.Context, sess *sessions.Session, next echo.HandlerFunc) error {
+	sess.Options.MaxAge = -1
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	fresh, _ := a.sessions.New(c.Request(), "none")
+	c.Set(ctxSess, fresh)
+	return next(c)
+}
+
+// touch extends an idle session at most once a minute, so reading pages does not turn every
+// request into a database write.
+func (a *App) touch(c echo.Context, sess *sessions.Session) error {
+	seen, _ := sess.Values[keySeen].(int64)
+	if a.Now().Sub(time.Unix(seen, 0)) < time.Minute {
+		return nil
+	}
+	return sess.Save(c.Request(), c.Response())
+}
+
+// currentUser is the signed-in user, or nil.
+func currentUser(c echo.Context) *store.User {
+	u, _ := c.Get(ctxUser).(*store.User)
+	return u
+}
+
+// actor is who is asking, for the store. Anonymous requests get an actor with no user.
+func actor(c echo.Context) store.Actor {
+	if a, ok := c.Get(ctxActor).(store.Actor); ok {
+		return a
+	}
+	return store.Actor{Role: "anonymous", IP: c.RealIP()}
+}
+
+func session(c echo.Context) *sessions.Session {
+	s, _ := c.Get(ctxSess).(*sessions.Session)
+	return s
+}
+
+// guard admits the listed roles. Anonymous people are sent to sign in; signed-in people of
+// another role get the same 404 as a page that does not exist.
+func (a *App) guard(roles []clinic.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			u := currentUser(c)
+			if u == nil {
+				next := c.Request().URL.RequestURI()
+				if c.Request().Method != http.MethodGet {
+					next = "/"
+				}
+				return c.Redirect(http.StatusSeeOther, "/signin?next="+urlQueryEscape(next))
+			}
+			for _, r := range roles {
+				if u.Role == r {
+					return next(c)
+				}
+			}
+			return echo.ErrNotFound
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"allium/clinic"
+	"allium/views"
+)
+
+// page fills the chrome every page shares: who is signed in, the CSRF token, the flash
+// message, the clinic's details and the navigation for the role.
+func (a *App) page(c echo.Context, title string) views.Page {
+	set := a.Settings()
+	p := views.Page{Title: title, Loc: a.Loc(), Errors: map[string]string{},
+		Clinic: views.Clinic{Name: set.Name, Address: set.Address, Phone: set.Phone, Email: set.Email}}
+	p.CSRF, _ = c.Get(ctxCSRF).(string)
+	if u := currentUser(c); u != nil {
+		p.User = &views.User{ID: u.ID, Name: u.Name, Role: string(u.Role)}
+		p.Nav = navFor(u.Role, c.Request().URL.Path)
+		p.Wide = u.Role == clinic.RoleReception || u.Role == clinic.RoleOwner
+	} else {
+		p.Nav = navFor("", c.Request().URL.Path)
+	}
+	if s := session(c); s != nil {
+		if f, ok := s.Values[keyFlash].(string); ok && f != "" {
+			p.Flash = f
+			p.FlashKind, _ = s.Values[keyFlashKind].(string)
+			delete(s.Values, keyFlash)
+			delete(s.Values, keyFlashKind)
+			_ = s.Save(c.Request(), c.Response())
+		}
+	}
+	return p
+}
+
+// navFor is the navigation of each role; the current section is marked.
+func navFor(role clinic.Role, path string) []views.NavLink {
+	var links []views.NavLink
+	switch role {
+	case clinic.RoleClient:
+		links = []views.NavLink{{Href: "/my", Label: "My bookings"}, {Href: "/book", Label: "Book"},
+			{Href: "/assessment", Label: "Assessment"}, {Href: "/account", Label: "Account"}}
+	case clinic.RoleTherapist:
+		links = []views.NavLink{{Href: "/therapist", Label: "My day"}, {Href: "/account", Label: "Account"}}
+	case clinic.RoleReception:
+		links = []views.NavLink{{Href: "/desk", Label: "Today"}, {Href: "/account", Label: "Account"}}
+	case clinic.RoleOwner:
+		links = []views.NavLink{{Href: "/admin", Label: "Clinic"}, {Href: "/admin/staff", Label: "Staff"},
+			{Href: "/admin/mail", Label: "Mail"}, {Href: "/admin/audit", Label: "Audit log"},
+			{Href: "/admin/settings", Label: "Settings"}, {Href: "/account", Label: "Account"}}
+	default:
+		links = []views.NavLink{{Href: "/assessment", Label: "Free assessment"}, {Href: "/book", Label: "Book"},
+			{Href: "/signin", Label: "Sign in"}}
+	}
+	for i := range links {
+		links[i].Current = path == links[i].Href || (len(path) > len(links[i].Href) && path[:len(links[i].Href)+1] == links[i].Href+"/")
+	}
+	return links
+}
+
+// render writes a page with 200.
+func (a *App) render(c echo.Context, name string, data any) error {
+	return a.renderStatus(c, http.StatusOK, name, data)
+}
+
+// renderStatus renders into a buffer and writes it with the status, so a template error
+// becomes the error page instead of half a page.
+func (a *App) renderStatus(c echo.Context, status int, name string, data any) error {
+	var buf bytes.Buffer
+	if err := a.Views.Render(&buf, name, data); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// invalid re-renders a form page with 422 and the messages beside the fields.
+func (a *App) invalid(c echo.Context, name string, data any) error {
+	return a.renderStatus(c, http.StatusUnprocessableEntity, name, data)
+}
+
+// flash keeps a message for the next page and redirects there with 303 (POST, redirect, GET).
+func (a *App) flash(c echo.Context, to, msg string) error {
+	return a.flashKind(c, to, msg, "")
+}
+
+func (a *App) flashKind(c echo.Context, to, msg, kind string) error {
+	if s := session(c); s != nil {
+		s.Values[keyFlash], s.Values[keyFlashKind] = msg, kind
+		if err := s.Save(c.Request(), c.Response()); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// safeNext accepts only a local path to return to after sign-in, never another site.
+func safeNext(next string) string {
+	if len(next) < 1 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+		return ""
+	}
+	return next
+}

@@ -1,0 +1,225 @@
+package mail
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	netmail "net/mail"
+	"net/textproto"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jordan-wright/email"
+
+	"allium/store"
+	"allium/views"
+)
+
+// Data is what an email template sees: the clinic, the base URL for links, and the payload
+// the outbox row was queued with.
+type Data struct {
+	Clinic  views.Clinic
+	BaseURL string
+	To      string
+	P       map[string]any
+}
+
+// Worker drains the outbox. Run one per process.
+type Worker struct {
+	Store     *store.Store
+	Views     *views.Views
+	Transport Transport
+	From      string // "Clinic <clinic@example.com>"
+	BaseURL   string
+	Log       *slog.Logger
+	Now       func() time.Time
+	Every     time.Duration // how often to look for due mail
+	Lease     time.Duration // how long a claimed row is hidden from other workers
+	Batch     int
+	// Wanted re-checks at send time that a message still makes sense (a reminder for an
+	// appointment that was cancelled or moved does not). Nil means always wanted.
+	Wanted func(ctx context.Context, row store.OutboxRow) (bool, error)
+}
+
+// Run sends due mail until ctx ends, then returns after the batch in hand.
+func (w *Worker) Run(ctx context.Context) {
+	w.defaults()
+	t := time.NewTicker(w.Every)
+	defer t.Stop()
+	for {
+		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
+			w.Log.Error("outbox", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (w *Worker) defaults() {
+	if w.Every == 0 {
+		w.Every = 5 * time.Second
+	}
+	if w.Lease == 0 {
+		w.Lease = 2 * time.Minute
+	}
+	if w.Batch == 0 {
+		w.Batch = 20
+	}
+	if w.Now == nil {
+		w.Now = time.Now
+	}
+	if w.Log == nil {
+		w.Log = slog.Default()
+	}
+}
+
+// Drain sends every message due now and reports how many went out.
+func (w *Worker) Drain(ctx context.Context) (int, error) {
+	w.defaults()
+	sent := 0
+	for ctx.Err() == nil {
+		rows, err := w.Store.ClaimDue(ctx, w.Batch, w.Lease)
+		if err != nil || len(rows) == 0 {
+			return sent, err
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var errs []error
+		// A few at a time: SMTP round trips dominate, and servers limit parallel sessions.
+		sem := make(chan struct{}, 4)
+		for _, r := range rows {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				ok, err := w.deliver(ctx, r)
+				mu.Lock()
+				defer mu.Unlock()
+				if ok {
+					sent++
+				}
+				if err != nil {
+					errs = append(errs, err)
+				}
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
+}
+
+// deliver handles one claimed row and records the outcome; it reports whether mail went out.
+// A panic in rendering or sending is caught so one bad row cannot stop the queue.
+func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) (sent bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = w.Store.MarkFailed(ctx, r.ID, fmt.Sprintf("internal error: %v", p))
+		}
+	}()
+	if w.Wanted != nil {
+		ok, err := w.Wanted(ctx, r)
+		if err != nil {
+			return false, w.retry(ctx, r, err)
+		}
+		if !ok {
+			return false, w.Store.MarkCancelled(ctx, r.ID, "no longer wanted: the appointment changed")
+		}
+	}
+	m, err := w.Build(ctx, r)
+	if err != nil {
+		return false, w.Store.MarkFailed(ctx, r.ID, err.Error())
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := w.Transport.Send(sendCtx, m); err != nil {
+		var perm PermanentError
+		if errors.As(err, &perm) {
+			w.Log.Warn("mail failed", "id", r.ID, "kind", r.Kind, "err", err)
+			return false, w.Store.MarkFailed(ctx, r.ID, err.Error())
+		}
+		return false, w.retry(ctx, r, err)
+	}
+	return true, w.Store.MarkSent(ctx, r.ID)
+}
+
+// retry puts the row back with exponential backoff: 1, 2, 4 ... minutes, at most an hour.
+// Rows with an expiry (reminders) stop when the appointment starts; others after 3 days.
+func (w *Worker) retry(ctx context.Context, r store.OutboxRow, cause error) error {
+	wait := time.Minute << min(r.Attempts-1, 6)
+	if wait > time.Hour {
+		wait = time.Hour
+	}
+	now := w.Now()
+	if r.ExpiresAt.IsZero() && now.Sub(r.CreatedAt) > 72*time.Hour {
+		return w.Store.MarkFailed(ctx, r.ID, "gave up after 3 days: "+cause.Error())
+	}
+	w.Log.Info("mail deferred", "id", r.ID, "kind", r.Kind, "attempt", r.Attempts, "err", cause)
+	return w.Store.MarkRetry(ctx, r.ID, cause.Error(), now.Add(wait))
+}
+
+// Build renders a row into a message with a stable Message-ID, so a resend after a crash is
+// recognisably the same message to the recipient's mail program.
+func (w *Worker) Build(ctx context.Context, r store.OutboxRow) (*email.Email, error) {
+	set, err := w.Store.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := Data{Clinic: views.Clinic{Name: set.Name, Address: set.Address, Phone: set.Phone, Email: set.Email},
+		BaseURL: w.BaseURL, To: r.To}
+	if err := json.Unmarshal(r.Payload, &d.P); err != nil {
+		return nil, fmt.Errorf("payload of %s: %w", r.Kind, err)
+	}
+	out, err := w.Views.RenderEmail(r.Kind, d)
+	if err != nil {
+		return nil, err
+	}
+	m := email.NewEmail()
+	m.From, m.To, m.Subject = w.From, []string{r.To}, out.Subject
+	m.Text, m.HTML = []byte(out.Text), []byte(out.HTML)
+	m.Headers = textproto.MIMEHeader{}
+	m.Headers.Set("Message-Id", "<"+r.MessageID+"@"+domainOf(w.From)+">")
+	m.Headers.Set("Date", w.Now().Format(time.RFC1123Z))
+	m.Headers.Set("Auto-Submitted", "auto-generated")
+	if set.Email != "" {
+		m.ReplyTo = []string{set.Email}
+	}
+	if a, ok := d.P["Attachment"].(map[string]any); ok {
+		name, _ := a["Name"].(string)
+		ct, _ := a["Type"].(string)
+		body, _ := a["Body"].(string)
+		if _, err := m.Attach(strings.NewReader(body), name, ct); err != nil {
+			return nil, err
+		}
+	}
+	if u, ok := d.P["Unsubscribe"].(string); ok && u != "" {
+		m.Headers.Set("List-Unsubscribe", "<"+w.BaseURL+u+">")
+		m.Headers.Set("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
+	return m, nil
+}
+
+func domainOf(from string) string {
+	addr, err := envelope(from)
+	if err != nil || !strings.Contains(addr, "@") {
+		return "allium.invalid"
+	}
+	return addr[strings.LastIndex(addr, "@")+1:]
+}
+
+// envelope returns the bare address of "Name <a@b>" or "a@b".
+func envelope(s string) (string, error) {
+	a, err := netmail.ParseAddress(s)
+	if err != nil {
+		return "", err
+	}
+	return a.Address, nil
+}

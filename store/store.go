@@ -1,0 +1,107 @@
+// Package store keeps Allium's data in one SQLite file. It is the only package that writes SQL.
+//
+// Writes go through one connection in BEGIN IMMEDIATE transactions, so two writers never race
+// to upgrade a read lock (the classic "database is locked"); reads use a separate pool and see
+// committed data thanks to WAL. Every query for a person's data takes the acting user, so a
+// caller cannot forget to scope it.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// Store is the database. Now is the clock; tests replace it.
+type Store struct {
+	w   *sql.DB
+	r   *sql.DB
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database at path, applies schema to a fresh file or the
+// pending migrations to an older one, and returns a ready store.
+func Open(ctx context.Context, path, schema string) (*Store, error) {
+	q := url.Values{}
+	q.Set("_foreign_keys", "on")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	// One writer: SQLite serialises writers anyway, and a single connection turns lock
+	// contention into a short queue in database/sql instead of SQLITE_BUSY errors.
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxLifetime(0)
+	q.Set("_txlock", "deferred")
+	q.Set("_query_only", "true")
+	s := &Store{w: w, Now: time.Now}
+	if err := s.migrate(ctx, schema); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	s.r = r
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// now returns the store clock in whole seconds, the precision the database keeps.
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Second) }
+
+// write runs fn in one immediate transaction on the writer connection and commits if fn
+// returns nil. Constraint failures come back as ErrConflict.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return translate(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return translate(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// read runs fn in a read-only transaction on the reader pool, so several queries see one snapshot.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	return translate(fn(tx))
+}
+
+// unix converts an instant to the stored form; unixTime converts back.
+func unix(t time.Time) int64       { return t.Unix() }
+func unixTime(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
+
+// nullUnix reads a nullable instant column.
+func nullUnix(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return unixTime(n.Int64)
+}

@@ -1,0 +1,100 @@
+package views
+
+import (
+	"time"
+
+	"allium/clinic"
+	"allium/store"
+)
+
+// Page is what every page needs: the layout reads it as .Page.
+type Page struct {
+	Title     string
+	User      *User
+	CSRF      string
+	Flash     string
+	FlashKind string // "", "error" or "warn"
+	Clinic    Clinic
+	Loc       *time.Location
+	Nav       []NavLink
+	Errors    map[string]string // field name -> message shown beside it
+	Wide      bool              // reception's screens use the full width
+	Assets    func(string) string
+}
+
+// User is the signed-in person as the layout shows them.
+type User struct {
+	ID   int64
+	Name string
+	Role string
+}
+
+// Clinic is the clinic's public face.
+type Clinic struct {
+	Name    string
+	Address string
+	Phone   string
+	Email   string
+}
+
+// NavLink is one entry of the site navigation.
+type NavLink struct {
+	Href    string
+	Label   string
+	Current bool
+}
+
+// Simple is the data of a page that needs nothing beyond the Page and a form's values.
+type Simple struct {
+	Page Page
+	Form map[string]string
+}
+
+// ErrorPage is the calm page shown for 403, 404, 409, 422 and 500. It never carries internal
+// error text: a database error can contain a client's name.
+type ErrorPage struct {
+	Page      Page
+	Heading   string
+	Message   string
+	RequestID string
+}
+
+// AdminHome is the owner's overview.
+type AdminHome struct {
+	Page         Page
+	MailProblems []store.OutboxRow
+	Staff        []store.User
+	Settings     clinic.Settings
+}
+
+// SettingsPage is the clinic settings form.
+type SettingsPage struct {
+	Page Page
+	Form map[string]string
+}
+
+// StaffPage lists staff with the invite form.
+type StaffPage struct {
+	Page  Page
+	Staff []store.User
+	Form  map[string]string
+}
+
+// MailPage is the built-in mailbox and the outbox.
+type MailPage struct {
+	Page    Page
+	Mailbox []store.MailboxMessage
+	Outbox  []store.OutboxRow
+}
+
+// MailMessagePage shows one message of the built-in mailbox.
+type MailMessagePage struct {
+	Page    Page
+	Message store.MailboxMessage
+}
+
+// AuditPage is the audit log.
+type AuditPage struct {
+	Page    Page
+	Entries []store.AuditEntry
+}

@@ -1,0 +1,153 @@
+// Package views renders Allium's pages and emails from html/template files embedded in the
+// binary, parsed once at start. Page data is typed (see data.go); templates never see errors
+// or anything a person should not read.
+package views
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	texttemplate "text/template"
+	"time"
+)
+
+//go:embed layout.html partials pages email
+var files embed.FS
+
+// Views holds one parsed template set per page and per email.
+type Views struct {
+	pages map[string]*template.Template
+	html  map[string]*template.Template
+	text  map[string]*texttemplate.Template
+}
+
+// New parses every page (with the layout and partials) and every email. It fails if any
+// template is broken, so a bad template stops the server at start, not a person mid-task.
+func New(asset func(string) string) (*Views, error) {
+	v := &Views{pages: map[string]*template.Template{}, html: map[string]*template.Template{},
+		text: map[string]*texttemplate.Template{}}
+	fm := funcs(asset)
+	pages, _ := fs.Glob(files, "pages/*.html")
+	for _, p := range pages {
+		t, err := template.New("layout.html").Funcs(fm).ParseFS(files, "layout.html", "partials/*.html", p)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", p, err)
+		}
+		v.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+	}
+	mails, _ := fs.Glob(files, "email/*.txt")
+	for _, p := range mails {
+		kind := strings.TrimSuffix(path.Base(p), ".txt")
+		tt, err := texttemplate.New(path.Base(p)).Funcs(texttemplate.FuncMap(fm)).ParseFS(files, p)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", p, err)
+		}
+		ht, err := template.New("base.html").Funcs(fm).ParseFS(files, "email/base.html", "email/"+kind+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse email %s: %w", kind, err)
+		}
+		v.text[kind], v.html[kind] = tt, ht
+	}
+	return v, nil
+}
+
+// Render writes a page. It renders into a buffer first, so a template error becomes a clean
+// error page rather than half a page.
+func (v *Views) Render(w io.Writer, name string, data any) error {
+	t, ok := v.pages[name]
+	if !ok {
+		return fmt.Errorf("no page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// Has reports whether a page exists.
+func (v *Views) Has(name string) bool { _, ok := v.pages[name]; return ok }
+
+// Email is a rendered message.
+type Email struct {
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// RenderEmail renders an email kind: the subject and plain text from email/KIND.txt (which
+// defines "subject" and "body"), the HTML part from email/KIND.html inside email/base.html.
+func (v *Views) RenderEmail(kind string, data any) (Email, error) {
+	tt, ok := v.text[kind]
+	if !ok {
+		return Email{}, fmt.Errorf("no email template %q", kind)
+	}
+	var subj, text, html bytes.Buffer
+	if err := tt.ExecuteTemplate(&subj, "subject", data); err != nil {
+		return Email{}, fmt.Errorf("email %s subject: %w", kind, err)
+	}
+	if err := tt.ExecuteTemplate(&text, "body", data); err != nil {
+		return Email{}, fmt.Errorf("email %s text: %w", kind, err)
+	}
+	if err := v.html[kind].ExecuteTemplate(&html, "base", data); err != nil {
+		return Email{}, fmt.Errorf("email %s html: %w", kind, err)
+	}
+	return Email{Subject: strings.TrimSpace(subj.String()), Text: text.String(), HTML: html.String()}, nil
+}
+
+// EmailKinds lists the email templates, for tests.
+func (v *Views) EmailKinds() []string {
+	var out []string
+	for k := range v.text {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Pages lists the page templates, for tests.
+func (v *Views) Pages() []string {
+	var out []string
+	for k := range v.pages {
+		out = append(out, k)
+	}
+	return out
+}
+
+func funcs(asset func(string) string) template.FuncMap {
+	return template.FuncMap{
+		"asset": asset,
+		// local formats an instant in the clinic's zone: {{local .Loc .T "Mon 2 Jan 15:04"}}.
+		"local": func(loc *time.Location, t time.Time, layout string) string {
+			if t.IsZero() {
+				return ""
+			}
+			if loc == nil {
+				loc = time.UTC
+			}
+			return t.In(loc).Format(layout)
+		},
+		"field": func(errs map[string]string, name string) string { return errs[name] },
+		"add":   func(a, b int) int { return a + b },
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+		"contains": func(list []string, s string) bool {
+			for _, x := range list {
+				if x == s {
+					return true
+				}
+			}
+			return false
+		},
+	}
+}
