@@ -319,7 +319,7 @@ func dstQuery(t *testing.T, day Date, night Shift) SlotQuery {
 }
 
 func TestFreeTimesDST(t *testing.T) {
-	autumn := Date{2027, time.April, 4}  // 03:00 AEDT goes back to 02:00 AEST
+	autumn := Date{2027, time.April, 4}   // 03:00 AEDT goes back to 02:00 AEST
 	spring := Date{2027, time.October, 3} // 02:00 AEST jumps to 03:00 AEDT
 	tests := []struct {
 		name  string
