@@ -278,12 +278,12 @@ func NewProgressChart(m GoalMeasure, readings []ChartReading, baseline, target f
 	}
 	pts := make([]string, len(readings))
 	for i, r := range readings {
-		d := ChartDot{X: chartX(i, len(readings)), Y: chartY(m, r.Value), Label: readingLabel(i, r), Value: r.Value}
+		d := ChartDot{X: chartX(i, len(readings)), Y: chartY(m, r.Value), Label: chartReadingLabel(i, r), Value: r.Value}
 		c.Dots = append(c.Dots, d)
 		pts[i] = chartNum(d.X) + "," + chartNum(d.Y)
 	}
 	c.Points = strings.Join(pts, " ")
-	for _, i := range xTickIndexes(len(readings)) {
+	for _, i := range chartXTickIndexes(len(readings)) {
 		c.XTicks = append(c.XTicks, ChartTick{At: c.Dots[i].X, Label: c.Dots[i].Label})
 	}
 	return c
@@ -302,9 +302,9 @@ func chartY(m GoalMeasure, v float64) float64 {
 	return chartRound(chartBottom - (v-lo)/(hi-lo)*(chartBottom-chartTop))
 }
 
-// xTickIndexes thins labels to at most chartMaxXTicks, always keeping the
+// chartXTickIndexes thins labels to at most chartMaxXTicks, always keeping the
 // first and the latest reading, which are the two a client looks for.
-func xTickIndexes(n int) []int {
+func chartXTickIndexes(n int) []int {
 	if n == 0 {
 		return nil
 	}
@@ -319,7 +319,7 @@ func xTickIndexes(n int) []int {
 	return append(idx, n-1)
 }
 
-func readingLabel(i int, r ChartReading) string {
+func chartReadingLabel(i int, r ChartReading) string {
 	switch {
 	case r.Session > 0:
 		return "S" + strconv.Itoa(r.Session)

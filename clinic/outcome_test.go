@@ -208,7 +208,7 @@ func TestNewProgressChartFifty(t *testing.T) {
 
 func TestXTickIndexes(t *testing.T) {
 	for n := 1; n <= 60; n++ {
-		idx := xTickIndexes(n)
+		idx := chartXTickIndexes(n)
 		if len(idx) > chartMaxXTicks || idx[0] != 0 || idx[len(idx)-1] != n-1 {
 			t.Errorf("n=%d: got %v", n, idx)
 		}

@@ -174,11 +174,11 @@ var (
 	planStoppable   = []PlanStatus{PlanActive, PlanExtended, PlanReassessDue, PlanOnHold}
 	planAllStatuses = []PlanStatus{PlanDraft, PlanActive, PlanReassessDue, PlanCompleted, PlanExtended, PlanReferred, PlanChanged, PlanOnHold, PlanDiscontinued, PlanCancelled}
 	planMachine     = []planTransition{
-		{[]PlanStatus{PlanDraft}, PlanEventStart, PlanActive, guardStart},
+		{[]PlanStatus{PlanDraft}, PlanEventStart, PlanActive, planGuardStart},
 		{[]PlanStatus{PlanDraft}, PlanEventAbandon, PlanCancelled, nil},
 		{planRunning, PlanEventReassessmentDue, PlanReassessDue, nil},
-		{[]PlanStatus{PlanReassessDue}, PlanEventGoalMet, PlanCompleted, guardComplete},
-		{[]PlanStatus{PlanReassessDue}, PlanEventExtend, PlanExtended, guardExtend},
+		{[]PlanStatus{PlanReassessDue}, PlanEventGoalMet, PlanCompleted, planGuardComplete},
+		{[]PlanStatus{PlanReassessDue}, PlanEventExtend, PlanExtended, planGuardExtend},
 		{[]PlanStatus{PlanReassessDue}, PlanEventChangeApproach, PlanChanged, nil},
 		// A new red flag can force a referral at any point, not only at review.
 		{planStoppable, PlanEventRefer, PlanReferred, nil},
@@ -189,7 +189,7 @@ var (
 	}
 )
 
-func guardStart(p PlanFacts) error {
+func planGuardStart(p PlanFacts) error {
 	var open []PlanFlag
 	for _, f := range p.OpenFlags {
 		if f.blocksStart() {
@@ -205,14 +205,14 @@ func guardStart(p PlanFacts) error {
 	return nil
 }
 
-func guardComplete(p PlanFacts) error {
+func planGuardComplete(p PlanFacts) error {
 	if slices.Contains(p.Layers, PlanLayerRehabReferral) && !p.ReferralRecorded {
 		return &ErrPlanNeedsReferral{}
 	}
 	return nil
 }
 
-func guardExtend(p PlanFacts) error {
+func planGuardExtend(p PlanFacts) error {
 	if p.ExtensionsUsed >= MaxPlanExtensions {
 		return &ErrPlanExtensionUsed{Used: p.ExtensionsUsed, Max: MaxPlanExtensions}
 	}
