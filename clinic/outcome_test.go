@@ -99,7 +99,7 @@ func TestSuggestDecision(t *testing.T) {
 }
 
 func TestPlanReassessment(t *testing.T) {
-	on := day(2027, 3, 22)
+	on := planTestDay(2027, 3, 22)
 	tests := []struct {
 		d                     ReassessDecision
 		maintenanceDays       int
@@ -108,9 +108,9 @@ func TestPlanReassessment(t *testing.T) {
 		wantReferral, wantNew bool
 	}{
 		{DecisionGoalMet, 0, PlanEventGoalMet, time.Time{}, time.Time{}, false, false},
-		{DecisionMaintenance, 0, PlanEventGoalMet, time.Time{}, day(2027, 4, 19), false, false},
-		{DecisionMaintenance, 21, PlanEventGoalMet, time.Time{}, day(2027, 4, 12), false, false},
-		{DecisionExtend, 0, PlanEventExtend, day(2027, 4, 19), time.Time{}, false, false},
+		{DecisionMaintenance, 0, PlanEventGoalMet, time.Time{}, planTestDay(2027, 4, 19), false, false},
+		{DecisionMaintenance, 21, PlanEventGoalMet, time.Time{}, planTestDay(2027, 4, 12), false, false},
+		{DecisionExtend, 0, PlanEventExtend, planTestDay(2027, 4, 19), time.Time{}, false, false},
 		{DecisionChangeApproach, 0, PlanEventChangeApproach, time.Time{}, time.Time{}, false, true},
 		{DecisionRefer, 0, PlanEventRefer, time.Time{}, time.Time{}, true, false},
 	}
@@ -141,11 +141,11 @@ func TestPlanReassessment(t *testing.T) {
 // The decision's event must be one the plan machine accepts from review.
 func TestPlanReassessmentEventsApply(t *testing.T) {
 	for _, d := range []ReassessDecision{DecisionGoalMet, DecisionMaintenance, DecisionExtend, DecisionChangeApproach, DecisionRefer} {
-		out, err := PlanReassessment(d, day(2027, 3, 22), 7, 0)
+		out, err := PlanReassessment(d, planTestDay(2027, 3, 22), 7, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := NextPlanStatus(readyFacts(PlanReassessDue), out.Event); err != nil {
+		if _, err := NextPlanStatus(planReadyFacts(PlanReassessDue), out.Event); err != nil {
 			t.Errorf("%s -> %s: %v", d, out.Event, err)
 		}
 	}
@@ -168,7 +168,7 @@ func TestNewProgressChartEmpty(t *testing.T) {
 }
 
 func TestNewProgressChartOne(t *testing.T) {
-	c := NewProgressChart(MeasurePSFS, []ChartReading{{Taken: day(2027, 4, 5), Value: 5}}, 3, 8)
+	c := NewProgressChart(MeasurePSFS, []ChartReading{{Taken: planTestDay(2027, 4, 5), Value: 5}}, 3, 8)
 	if c.Empty || c.Points != "170,82" {
 		t.Errorf("got points %q, want one point in the middle, 170,82", c.Points)
 	}

@@ -19,8 +19,8 @@ var everyPlanStatus = []PlanStatus{
 	PlanOnHold, PlanDiscontinued, PlanCancelled, PlanEnteredInError,
 }
 
-// readyFacts passes every guard, so only the table decides.
-func readyFacts(s PlanStatus) PlanFacts {
+// planReadyFacts passes every guard, so only the table decides.
+func planReadyFacts(s PlanStatus) PlanFacts {
 	return PlanFacts{Status: s, Layers: []PlanLayer{PlanLayerRemedialTriggerPoint}, HasTreatmentConsent: true}
 }
 
@@ -63,7 +63,7 @@ func TestNextPlanStatusTable(t *testing.T) {
 	}
 	for _, from := range everyPlanStatus {
 		for _, ev := range allPlanEvents {
-			got, err := NextPlanStatus(readyFacts(from), ev)
+			got, err := NextPlanStatus(planReadyFacts(from), ev)
 			to, ok := want[pair{from, ev}]
 			if ok {
 				if err != nil || got != to {
@@ -150,10 +150,10 @@ func TestAllowedPlanEvents(t *testing.T) {
 		want  []PlanEvent
 	}{
 		{"draft blocked by a flag", PlanFacts{Status: PlanDraft, HasTreatmentConsent: true, OpenFlags: []PlanFlag{{"dvt", "refer_before_treatment"}}}, []PlanEvent{PlanEventAbandon}},
-		{"draft ready", readyFacts(PlanDraft), []PlanEvent{PlanEventStart, PlanEventAbandon}},
-		{"active", readyFacts(PlanActive), []PlanEvent{PlanEventReassessmentDue, PlanEventRefer, PlanEventHold, PlanEventDiscontinue}},
+		{"draft ready", planReadyFacts(PlanDraft), []PlanEvent{PlanEventStart, PlanEventAbandon}},
+		{"active", planReadyFacts(PlanActive), []PlanEvent{PlanEventReassessmentDue, PlanEventRefer, PlanEventHold, PlanEventDiscontinue}},
 		{"review after extension", PlanFacts{Status: PlanReassessDue, ExtensionsUsed: 1}, []PlanEvent{PlanEventGoalMet, PlanEventChangeApproach, PlanEventRefer, PlanEventDiscontinue}},
-		{"completed", readyFacts(PlanCompleted), nil},
+		{"completed", planReadyFacts(PlanCompleted), nil},
 	}
 	for _, tt := range tests {
 		if got := AllowedPlanEvents(tt.facts); !slices.Equal(got, tt.want) {
@@ -180,19 +180,19 @@ func TestPlanStatusLabelAndTerminal(t *testing.T) {
 	}
 }
 
-func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+func planTestDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 func TestDefaultReassessmentDate(t *testing.T) {
-	start := day(2027, 3, 1)
+	start := planTestDay(2027, 3, 1)
 	tests := []struct {
 		sessions, spacing int
 		want              time.Time
 	}{
-		{4, 7, day(2027, 3, 22)},  // last session, day 21
-		{5, 7, day(2027, 3, 29)},  // last session falls on day 28
-		{6, 7, day(2027, 3, 29)},  // day 35 capped at day 28
-		{3, 10, day(2027, 3, 21)}, // day 20
-		{6, 3, day(2027, 3, 16)},  // intensive: day 15
+		{4, 7, planTestDay(2027, 3, 22)},  // last session, day 21
+		{5, 7, planTestDay(2027, 3, 29)},  // last session falls on day 28
+		{6, 7, planTestDay(2027, 3, 29)},  // day 35 capped at day 28
+		{3, 10, planTestDay(2027, 3, 21)}, // day 20
+		{6, 3, planTestDay(2027, 3, 16)},  // intensive: day 15
 	}
 	for _, tt := range tests {
 		if got := DefaultReassessmentDate(start, tt.sessions, tt.spacing); !got.Equal(tt.want) {
@@ -200,15 +200,15 @@ func TestDefaultReassessmentDate(t *testing.T) {
 		}
 	}
 	// A start given as a local evening keeps its own calendar day.
-	syd := mustZone(t, "Australia/Sydney")
+	syd := reminderTestZone(t, "Australia/Sydney")
 	got := DefaultReassessmentDate(time.Date(2027, 3, 1, 23, 30, 0, 0, syd), 4, 7)
-	if want := day(2027, 3, 22); !got.Equal(want) {
+	if want := planTestDay(2027, 3, 22); !got.Equal(want) {
 		t.Errorf("local start: got %s, want %s", got.Format(time.DateOnly), want.Format(time.DateOnly))
 	}
 }
 
-func validDraft() TreatmentPlanDraft {
-	d := NewTreatmentPlanDraft(day(2027, 3, 1))
+func validPlanDraft() TreatmentPlanDraft {
+	d := NewTreatmentPlanDraft(planTestDay(2027, 3, 1))
 	d.Layers = []PlanLayer{PlanLayerTuiNa, PlanLayerRehabReferral}
 	d.Goals = []Goal{
 		{Description: "Turn head to reverse the car", Measure: MeasurePain, Baseline: 6, Target: 2},
@@ -218,7 +218,7 @@ func validDraft() TreatmentPlanDraft {
 }
 
 func TestTreatmentPlanDraftValidate(t *testing.T) {
-	if errs := validDraft().Validate(); len(errs) != 0 {
+	if errs := validPlanDraft().Validate(); len(errs) != 0 {
 		t.Fatalf("valid draft: got %v, want no errors", errs)
 	}
 	tests := []struct {
@@ -249,7 +249,7 @@ func TestTreatmentPlanDraftValidate(t *testing.T) {
 		{"psfs target equals baseline", func(d *TreatmentPlanDraft) { d.Goals[1].Target = 4 }, "goals.1.target"},
 	}
 	for _, tt := range tests {
-		d := validDraft()
+		d := validPlanDraft()
 		tt.change(&d)
 		errs := d.Validate()
 		if _, ok := errs[tt.field]; !ok || len(errs) != 1 {
@@ -259,12 +259,12 @@ func TestTreatmentPlanDraftValidate(t *testing.T) {
 }
 
 func TestEffectiveReassessmentDate(t *testing.T) {
-	d := validDraft()
-	if got, want := d.EffectiveReassessmentDate(), day(2027, 3, 22); !got.Equal(want) {
+	d := validPlanDraft()
+	if got, want := d.EffectiveReassessmentDate(), planTestDay(2027, 3, 22); !got.Equal(want) {
 		t.Errorf("default: got %s, want %s", got.Format(time.DateOnly), want.Format(time.DateOnly))
 	}
-	d.ReassessmentDate = day(2027, 3, 25)
-	if got, want := d.EffectiveReassessmentDate(), day(2027, 3, 25); !got.Equal(want) {
+	d.ReassessmentDate = planTestDay(2027, 3, 25)
+	if got, want := d.EffectiveReassessmentDate(), planTestDay(2027, 3, 25); !got.Equal(want) {
 		t.Errorf("chosen: got %s, want %s", got.Format(time.DateOnly), want.Format(time.DateOnly))
 	}
 }

@@ -7,7 +7,7 @@ import (
 	_ "time/tzdata" // tests must not depend on the machine's zone files
 )
 
-func mustZone(t *testing.T, name string) *time.Location {
+func reminderTestZone(t *testing.T, name string) *time.Location {
 	t.Helper()
 	z, err := time.LoadLocation(name)
 	if err != nil {
@@ -16,7 +16,7 @@ func mustZone(t *testing.T, name string) *time.Location {
 	return z
 }
 
-func keys(rs []Reminder) []string {
+func reminderKeys(rs []Reminder) []string {
 	var ks []string
 	for _, r := range rs {
 		ks = append(ks, r.Key)
@@ -27,7 +27,7 @@ func keys(rs []Reminder) []string {
 // Sydney's clocks go back an hour at 03:00 on 2027-04-04 and forward an
 // hour at 02:00 on 2027-10-03.
 func TestLeadSendAtAcrossDST(t *testing.T) {
-	syd := mustZone(t, "Australia/Sydney")
+	syd := reminderTestZone(t, "Australia/Sydney")
 	at := func(m time.Month, d, h, min int) time.Time { return time.Date(2027, m, d, h, min, 0, 0, syd) }
 	tests := []struct {
 		name        string
@@ -69,7 +69,7 @@ func TestLeadSendAtAcrossDST(t *testing.T) {
 }
 
 func TestAppointmentReminders(t *testing.T) {
-	syd := mustZone(t, "Australia/Sydney")
+	syd := reminderTestZone(t, "Australia/Sydney")
 	s := DefaultReminderSettings(syd)
 	start := time.Date(2027, 4, 5, 10, 0, 0, 0, syd)
 	appt := AppointmentFacts{ID: 42, Version: 3, Start: start, Status: "booked", CourseIndex: 2, CourseSize: 4}
@@ -88,7 +88,7 @@ func TestAppointmentReminders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		rs := AppointmentReminders(tt.a, s, tt.now)
-		if got := keys(rs); !slices.Equal(got, tt.want) {
+		if got := reminderKeys(rs); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
 		for _, r := range rs {
@@ -102,7 +102,7 @@ func TestAppointmentReminders(t *testing.T) {
 		t.Errorf("48h reminder: got %s, want %s", rs[0].SendAt.In(syd), want)
 	}
 	s.Leads = []time.Duration{90 * time.Minute}
-	if got := keys(AppointmentReminders(appt, s, start.AddDate(0, 0, -1))); !slices.Equal(got, []string{"reminder90m:appt:42:v3"}) {
+	if got := reminderKeys(AppointmentReminders(appt, s, start.AddDate(0, 0, -1))); !slices.Equal(got, []string{"reminder90m:appt:42:v3"}) {
 		t.Errorf("90 minute lead: got %v", got)
 	}
 }
@@ -140,7 +140,7 @@ func TestNoticeKeys(t *testing.T) {
 }
 
 func TestCourseReminders(t *testing.T) {
-	syd := mustZone(t, "Australia/Sydney")
+	syd := reminderTestZone(t, "Australia/Sydney")
 	s := DefaultReminderSettings(syd)
 	done := time.Date(2027, 4, 3, 11, 0, 0, 0, syd) // the day before the autumn change
 	c := CourseFacts{CourseID: 7, PlanID: 5, TherapistID: 3, SessionsDone: 2, PlannedSessions: 4, LastSessionEnd: done, MaxDays: 10}
@@ -160,7 +160,7 @@ func TestCourseReminders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		rs := CourseReminders(tt.c, s, tt.now)
-		if got := keys(rs); !slices.Equal(got, tt.wantKeys) {
+		if got := reminderKeys(rs); !slices.Equal(got, tt.wantKeys) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.wantKeys)
 			continue
 		}
@@ -180,9 +180,9 @@ func TestCourseReminders(t *testing.T) {
 }
 
 func TestReassessmentReminders(t *testing.T) {
-	syd := mustZone(t, "Australia/Sydney")
+	syd := reminderTestZone(t, "Australia/Sydney")
 	s := DefaultReminderSettings(syd)
-	due := day(2027, 4, 22)
+	due := planTestDay(2027, 4, 22)
 	local := func(d, h int) time.Time { return time.Date(2027, 4, d, h, 0, 0, 0, syd) }
 	tests := []struct {
 		name    string
@@ -213,7 +213,7 @@ func TestReassessmentReminders(t *testing.T) {
 	for _, tt := range tests {
 		rs := ReassessmentReminders(ReassessmentFacts{PlanID: 5, TherapistID: 3, Due: due, SessionStart: tt.session}, s, tt.now)
 		if len(rs) != len(tt.want) {
-			t.Errorf("%s: got %v, want %d reminders", tt.name, keys(rs), len(tt.want))
+			t.Errorf("%s: got %v, want %d reminders", tt.name, reminderKeys(rs), len(tt.want))
 		}
 		for _, r := range rs {
 			if want, ok := tt.want[r.Key]; !ok || !r.SendAt.Equal(want) {
@@ -224,27 +224,27 @@ func TestReassessmentReminders(t *testing.T) {
 }
 
 func TestMaintenanceAndDayList(t *testing.T) {
-	syd := mustZone(t, "Australia/Sydney")
+	syd := reminderTestZone(t, "Australia/Sydney")
 	s := DefaultReminderSettings(syd)
 	now := time.Date(2027, 3, 1, 0, 0, 0, 0, syd)
 
-	m, ok := MaintenanceReminder(5, day(2027, 5, 3), s, now)
+	m, ok := MaintenanceReminder(5, planTestDay(2027, 5, 3), s, now)
 	if want := time.Date(2027, 5, 3, 9, 0, 0, 0, syd); !ok || !m.SendAt.Equal(want) || m.Key != "maintenance_due:plan:5:2027-05-03" {
 		t.Errorf("maintenance: got %+v, %v; want key maintenance_due:plan:5:2027-05-03 at %s", m, ok, want)
 	}
-	if _, ok := MaintenanceReminder(5, day(2027, 2, 1), s, now); ok {
+	if _, ok := MaintenanceReminder(5, planTestDay(2027, 2, 1), s, now); ok {
 		t.Error("maintenance due a month ago: got a reminder, want none")
 	}
 
 	// The list for Monday 4 October goes on Sunday evening, the day clocks go forward.
-	l, ok := DayListReminder(3, day(2027, 10, 4), s, now)
+	l, ok := DayListReminder(3, planTestDay(2027, 10, 4), s, now)
 	if want := time.Date(2027, 10, 3, 18, 0, 0, 0, syd); !ok || !l.SendAt.Equal(want) || l.To != RecipientTherapist {
 		t.Errorf("day list: got %s, %v; want %s to the therapist", l.SendAt.In(syd), ok, want)
 	}
 	if l.Key != "day_list:therapist:3:2027-10-04" {
 		t.Errorf("day list key: got %q", l.Key)
 	}
-	if _, ok := DayListReminder(3, day(2027, 10, 4), s, time.Date(2027, 10, 4, 7, 0, 0, 0, syd)); ok {
+	if _, ok := DayListReminder(3, planTestDay(2027, 10, 4), s, time.Date(2027, 10, 4, 7, 0, 0, 0, syd)); ok {
 		t.Error("day list made on the day itself: got one, want none")
 	}
 }
@@ -253,8 +253,8 @@ func TestStillWanted(t *testing.T) {
 	start := time.Date(2027, 4, 5, 0, 0, 0, 0, time.UTC)
 	before := start.Add(-time.Hour)
 	upcoming := Reminder{Kind: ReminderUpcoming, Version: 3, Subject: start}
-	review := Reminder{Kind: ReminderReassessmentDue, Subject: day(2027, 4, 22)}
-	outcome := Reminder{Kind: ReminderOutcomeRequest, Subject: day(2027, 4, 22)}
+	review := Reminder{Kind: ReminderReassessmentDue, Subject: planTestDay(2027, 4, 22)}
+	outcome := Reminder{Kind: ReminderOutcomeRequest, Subject: planTestDay(2027, 4, 22)}
 	tests := []struct {
 		name string
 		r    Reminder
@@ -276,12 +276,12 @@ func TestStillWanted(t *testing.T) {
 		{"nudge, course cancelled", Reminder{Kind: ReminderBookNext}, SendState{}, before, false},
 		{"gap warning, nothing booked", Reminder{Kind: ReminderGapWarning}, SendState{CourseOpen: true}, before, true},
 		{"gap warning, booked since", Reminder{Kind: ReminderGapWarning}, SendState{CourseOpen: true, NextSessionBooked: true}, before, false},
-		{"review, same day", review, SendState{PlanStatus: PlanActive, ReassessmentDue: day(2027, 4, 22)}, before, true},
-		{"review, plan already reviewing", review, SendState{PlanStatus: PlanReassessDue, ReassessmentDue: day(2027, 4, 22)}, before, true},
-		{"review, date moved", review, SendState{PlanStatus: PlanActive, ReassessmentDue: day(2027, 4, 29)}, before, false},
-		{"review, plan discontinued", review, SendState{PlanStatus: PlanDiscontinued, ReassessmentDue: day(2027, 4, 22)}, before, false},
-		{"outcome request, not yet answered", outcome, SendState{PlanStatus: PlanExtended, ReassessmentDue: day(2027, 4, 22)}, before, true},
-		{"outcome request, already answered", outcome, SendState{PlanStatus: PlanActive, ReassessmentDue: day(2027, 4, 22), OutcomeRecorded: true}, before, false},
+		{"review, same day", review, SendState{PlanStatus: PlanActive, ReassessmentDue: planTestDay(2027, 4, 22)}, before, true},
+		{"review, plan already reviewing", review, SendState{PlanStatus: PlanReassessDue, ReassessmentDue: planTestDay(2027, 4, 22)}, before, true},
+		{"review, date moved", review, SendState{PlanStatus: PlanActive, ReassessmentDue: planTestDay(2027, 4, 29)}, before, false},
+		{"review, plan discontinued", review, SendState{PlanStatus: PlanDiscontinued, ReassessmentDue: planTestDay(2027, 4, 22)}, before, false},
+		{"outcome request, not yet answered", outcome, SendState{PlanStatus: PlanExtended, ReassessmentDue: planTestDay(2027, 4, 22)}, before, true},
+		{"outcome request, already answered", outcome, SendState{PlanStatus: PlanActive, ReassessmentDue: planTestDay(2027, 4, 22), OutcomeRecorded: true}, before, false},
 		{"maintenance, nothing booked", Reminder{Kind: ReminderMaintenanceDue}, SendState{PlanStatus: PlanCompleted}, before, true},
 		{"maintenance, visit booked", Reminder{Kind: ReminderMaintenanceDue}, SendState{PlanStatus: PlanCompleted, MaintenanceBooked: true}, before, false},
 		{"maintenance, plan reopened in error", Reminder{Kind: ReminderMaintenanceDue}, SendState{PlanStatus: PlanEnteredInError}, before, false},
@@ -302,7 +302,7 @@ func TestStillWanted(t *testing.T) {
 // A reminder made by the scheduling rules passes StillWanted when nothing
 // changed, and fails once the appointment moves.
 func TestScheduledReminderRoundTrip(t *testing.T) {
-	syd := mustZone(t, "Australia/Sydney")
+	syd := reminderTestZone(t, "Australia/Sydney")
 	a := AppointmentFacts{ID: 1, Version: 1, Start: time.Date(2027, 10, 4, 10, 0, 0, 0, syd), Status: "booked"}
 	for _, r := range AppointmentReminders(a, DefaultReminderSettings(syd), a.Start.AddDate(0, 0, -7)) {
 		if !StillWanted(r, SendState{ApptStatus: "booked", ApptVersion: 1}, r.SendAt) {
