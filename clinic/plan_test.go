@@ -180,7 +180,9 @@ func TestPlanStatusLabelAndTerminal(t *testing.T) {
 	}
 }
 
-func planTestDay(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+func planTestDay(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
 
 func TestDefaultReassessmentDate(t *testing.T) {
 	start := planTestDay(2027, 3, 1)
