@@ -13,20 +13,11 @@ import (
 
 // Settings returns the clinic's settings, defaults filled in for any not yet saved.
 func (s *Store) Settings(ctx context.Context) (clinic.Settings, error) {
-	set := clinic.DefaultSettings()
-	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM settings`)
+	set, err := s.settingsIn(ctx, s.r)
 	if err != nil {
 		return set, fmt.Errorf("settings: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return set, err
-		}
-		applySetting(&set, k, v)
-	}
-	return set, rows.Err()
+	return set, nil
 }
 
 func minutes(v string) time.Duration {
