@@ -73,8 +73,9 @@ type Slot struct {
 // to Unix seconds, so the inner loops compare integers.
 type rules struct {
 	loc       *time.Location
-	from, to  Date      // clamped to today..horizon
-	lastDay   Date      // today + horizon
+	from, to  Date // clamped to today..horizon
+	lastDay   Date // today + horizon
+	now       time.Time
 	earliest  int64     // first allowed start, rounded up to a second
 	noticeEnd time.Time // the same, exact
 	grid      int64
@@ -98,7 +99,7 @@ func newRules(q SlotQuery) (rules, bool) {
 	r.block = r.dur + int64(q.Service.BufferAfter/time.Second)
 	r.grid = int64(cmp.Or(q.Grid, DefaultGrid) / time.Second)
 	notice := cmp.Or(q.MinNotice, DefaultMinNotice)
-	r.noticeEnd = q.Now.Add(max(notice, 0))
+	r.now, r.noticeEnd = q.Now, q.Now.Add(max(notice, 0))
 	r.earliest = ceilUnix(r.noticeEnd)
 	today := DateOf(q.Now, r.loc)
 	horizon := q.HorizonDays
@@ -264,7 +265,6 @@ func (r *rules) therapistSlots(t TherapistCalendar, out []Slot, starts []int64) 
 // for all therapists. On all but the two DST days a date keeps one offset
 // from midnight to midnight, and wall time maps to instants by subtraction.
 type zoneDay struct {
-	date    Date
 	wd      time.Weekday
 	l0      int64 // local midnight, wall-clock seconds
 	off     int64
@@ -281,7 +281,7 @@ func zoneDays(loc *time.Location, from, to Date) []zoneDay {
 		// Strict at the end: a zone period ending on the stroke of
 		// midnight may be a fall-back that repeats the day's last hour.
 		uniform := start.Unix() <= l0-int64(off) && (end.IsZero() || end.Unix() > l0+86400-int64(off))
-		out = append(out, zoneDay{d, d.Weekday(), l0, int64(off), uniform})
+		out = append(out, zoneDay{d.Weekday(), l0, int64(off), uniform})
 	}
 	return out
 }
@@ -329,35 +329,6 @@ func alignUp(l, base, grid int64) int64 {
 }
 
 func onGrid(l, base, grid int64) bool { return (l-base)%grid == 0 }
-
-// span is a half-open interval in Unix seconds.
-type span struct{ s, e int64 }
-
-// unionSpans merges interval lists into sorted, disjoint spans, so one
-// forward cursor can answer "is [u, end) free?" for increasing u.
-func unionSpans(lists ...[]Interval) []span {
-	var all []span
-	for _, l := range lists {
-		for _, iv := range l {
-			if s, e := iv.Start.Unix(), ceilUnix(iv.End); s < e {
-				all = append(all, span{s, e})
-			}
-		}
-	}
-	byStart := func(a, b span) int { return cmp.Compare(a.s, b.s) }
-	if !slices.IsSortedFunc(all, byStart) {
-		slices.SortFunc(all, byStart)
-	}
-	out := all[:0]
-	for _, sp := range all {
-		if n := len(out); n > 0 && sp.s <= out[n-1].e {
-			out[n-1].e = max(out[n-1].e, sp.e)
-			continue
-		}
-		out = append(out, sp)
-	}
-	return out
-}
 
 // roomSweep is one room's busy spans and its forward cursor.
 type roomSweep struct {
@@ -428,7 +399,7 @@ func SlotAt(q SlotQuery, start time.Time, therapistID int64) (Slot, error) {
 	if !t.offers(r.serviceID) {
 		return Slot{}, ErrServiceNotOffered
 	}
-	if err := r.checkWhen(q, start); err != nil {
+	if err := r.checkWhen(start); err != nil {
 		return Slot{}, err
 	}
 	if err := r.checkHours(t.Hours, start); err != nil {
@@ -475,9 +446,9 @@ func checkStage(err error) int {
 	}, err)
 }
 
-func (r *rules) checkWhen(q SlotQuery, start time.Time) error {
+func (r *rules) checkWhen(start time.Time) error {
 	switch {
-	case start.Before(q.Now):
+	case start.Before(r.now):
 		return ErrSlotInPast
 	case start.Before(r.noticeEnd):
 		return ErrSlotTooSoon

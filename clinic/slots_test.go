@@ -430,6 +430,11 @@ func TestCheckSlotAgreesWithFreeTimes(t *testing.T) {
 			}},
 			Rooms: []RoomCalendar{{RoomID: 1, Busy: randomBusy(rng, first, loc, 40)}, {RoomID: 2, Busy: randomBusy(rng, first, loc, 40)}},
 		}
+		// Both rooms taken on the Sunday morning the clocks change.
+		sunday := Interval{time.Date(first.Y, first.M, first.D+3, 9, 0, 0, 0, loc), time.Date(first.Y, first.M, first.D+3, 10, 30, 0, 0, loc)}
+		for i := range q.Rooms {
+			q.Rooms[i].Busy = append(q.Rooms[i].Busy, sunday)
+		}
 		listed := map[int64]Slot{}
 		for _, s := range FreeTimes(q) {
 			listed[s.Start.Unix()] = s
@@ -437,6 +442,7 @@ func TestCheckSlotAgreesWithFreeTimes(t *testing.T) {
 		if len(listed) < 20 {
 			t.Fatalf("%v: only %d slots listed; the scenario is too full to test", first, len(listed))
 		}
+		refused := map[error]int{}
 		begin := time.Date(first.Y, first.M, first.D, 0, 0, 0, 0, loc)
 		stop := time.Date(first.Y, first.M, first.D+6, 0, 0, 0, 0, loc)
 		for u := begin; u.Before(stop); u = u.Add(5 * time.Minute) {
@@ -444,6 +450,12 @@ func TestCheckSlotAgreesWithFreeTimes(t *testing.T) {
 			want, ok := listed[u.Unix()]
 			if (err == nil) != ok || (ok && got != want) {
 				t.Errorf("%v: SlotAt = %+v, %v; FreeTimes listed %v (%+v)", u.In(loc), got, err, ok, want)
+			}
+			refused[err]++
+		}
+		for _, e := range []error{ErrSlotOffGrid, ErrSlotOutsideHours, ErrSlotTooSoon, ErrSlotBeyondHorizon, ErrTimeOff, ErrSlotTaken, ErrNoRoom} {
+			if refused[e] == 0 {
+				t.Errorf("%v: no start was refused with %q; the scenario misses a case", first, e)
 			}
 		}
 	}
