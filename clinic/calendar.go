@@ -1,6 +1,7 @@
 package clinic
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -167,6 +168,35 @@ type Interval struct {
 // back-to-back intervals do not overlap.
 func (i Interval) Overlaps(j Interval) bool {
 	return i.Start.Before(j.End) && j.Start.Before(i.End)
+}
+
+// span is a half-open interval in Unix seconds.
+type span struct{ s, e int64 }
+
+// unionSpans merges interval lists into sorted, disjoint spans, so one
+// forward cursor can answer "is [u, end) free?" for increasing u.
+func unionSpans(lists ...[]Interval) []span {
+	var all []span
+	for _, l := range lists {
+		for _, iv := range l {
+			if s, e := iv.Start.Unix(), ceilUnix(iv.End); s < e {
+				all = append(all, span{s, e})
+			}
+		}
+	}
+	byStart := func(a, b span) int { return cmp.Compare(a.s, b.s) }
+	if !slices.IsSortedFunc(all, byStart) {
+		slices.SortFunc(all, byStart)
+	}
+	out := all[:0]
+	for _, sp := range all {
+		if n := len(out); n > 0 && sp.s <= out[n-1].e {
+			out[n-1].e = max(out[n-1].e, sp.e)
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
 }
 
 // Service is something a client can book.

@@ -2,6 +2,7 @@ package clinic
 
 import (
 	"cmp"
+	"container/heap"
 	"errors"
 	"math"
 	"slices"
@@ -72,8 +73,9 @@ type Slot struct {
 // to Unix seconds, so the inner loops compare integers.
 type rules struct {
 	loc       *time.Location
-	from, to  Date      // clamped to today..horizon
-	lastDay   Date      // today + horizon
+	from, to  Date // clamped to today..horizon
+	lastDay   Date // today + horizon
+	now       time.Time
 	earliest  int64     // first allowed start, rounded up to a second
 	noticeEnd time.Time // the same, exact
 	grid      int64
@@ -81,16 +83,23 @@ type rules struct {
 	block     int64 // duration + buffer
 	serviceID int64
 	needsRoom bool
-	rooms     []RoomCalendar
+	rooms     []roomSweep // nil unless the service needs a room
+	days      []zoneDay   // from..to, filled by FreeTimes
 }
 
 func newRules(q SlotQuery) (rules, bool) {
-	r := rules{loc: orUTC(q.Location), serviceID: q.Service.ID, needsRoom: q.Service.NeedsRoom, rooms: q.Rooms}
+	r := rules{loc: orUTC(q.Location), serviceID: q.Service.ID, needsRoom: q.Service.NeedsRoom}
+	if r.needsRoom {
+		r.rooms = make([]roomSweep, len(q.Rooms))
+		for i, rc := range q.Rooms {
+			r.rooms[i] = roomSweep{id: rc.RoomID, busy: unionSpans(rc.Busy)}
+		}
+	}
 	r.dur = int64(q.Service.Duration / time.Second)
 	r.block = r.dur + int64(q.Service.BufferAfter/time.Second)
 	r.grid = int64(cmp.Or(q.Grid, DefaultGrid) / time.Second)
 	notice := cmp.Or(q.MinNotice, DefaultMinNotice)
-	r.noticeEnd = q.Now.Add(max(notice, 0))
+	r.now, r.noticeEnd = q.Now, q.Now.Add(max(notice, 0))
 	r.earliest = ceilUnix(r.noticeEnd)
 	today := DateOf(q.Now, r.loc)
 	horizon := q.HorizonDays
@@ -138,32 +147,76 @@ func FreeTimes(q SlotQuery) []Slot {
 	if !ok || r.from.After(r.to) {
 		return nil
 	}
+	r.days = zoneDays(r.loc, r.from, r.to)
 	var out []Slot
 	var starts []int64
+	var runs []int
 	for _, t := range q.Therapists {
 		if t.offers(r.serviceID) {
+			runs = append(runs, len(out))
 			out, starts = r.therapistSlots(t, out, starts)
 		}
 	}
-	if len(q.Therapists) > 1 {
-		sortByStart(out, q.Therapists)
+	if len(runs) > 1 {
+		out = mergeRuns(out, runs)
 	}
 	return out
 }
 
-// sortByStart orders slots by start, then by the therapist's place in the
-// query, which is the caller's order of preference.
-func sortByStart(out []Slot, ts []TherapistCalendar) {
-	rank := make(map[int64]int, len(ts))
-	for i, t := range slices.Backward(ts) {
-		rank[t.TherapistID] = i
-	}
-	slices.SortFunc(out, func(a, b Slot) int {
-		if c := a.Start.Compare(b.Start); c != 0 {
-			return c
+// runHeads is a heap of the next unmerged slot of each therapist's run,
+// least start first and, at equal starts, the earlier therapist in the
+// query first.
+type runHeads struct {
+	slots []Slot
+	heads []runHead
+}
+
+type runHead struct {
+	u      int64 // start of slots[i], in Unix seconds
+	i, end int   // the run's next slot and its end in slots
+}
+
+func (h *runHeads) Len() int { return len(h.heads) }
+func (h *runHeads) Less(a, b int) bool {
+	x, y := h.heads[a], h.heads[b]
+	return x.u < y.u || x.u == y.u && x.i < y.i
+}
+func (h *runHeads) Swap(a, b int) { h.heads[a], h.heads[b] = h.heads[b], h.heads[a] }
+func (h *runHeads) Push(x any)    { h.heads = append(h.heads, x.(runHead)) }
+func (h *runHeads) Pop() any {
+	last := h.heads[len(h.heads)-1]
+	h.heads = h.heads[:len(h.heads)-1]
+	return last
+}
+
+// mergeRuns merges the therapists' runs of slots, each sorted by start and
+// appended in query order (runs[k] is where run k starts), in O(S log k).
+// Runs earlier in the query have lower indexes, so ties keep the caller's
+// order of preference.
+func mergeRuns(slots []Slot, runs []int) []Slot {
+	h := &runHeads{slots: slots}
+	for k, start := range runs {
+		end := len(slots)
+		if k+1 < len(runs) {
+			end = runs[k+1]
 		}
-		return cmp.Compare(rank[a.TherapistID], rank[b.TherapistID])
-	})
+		if start < end {
+			h.heads = append(h.heads, runHead{slots[start].Start.Unix(), start, end})
+		}
+	}
+	heap.Init(h)
+	out := make([]Slot, 0, len(slots))
+	for h.Len() > 0 {
+		top := &h.heads[0]
+		out = append(out, slots[top.i])
+		if top.i++; top.i < top.end {
+			top.u = slots[top.i].Start.Unix()
+			heap.Fix(h, 0)
+		} else {
+			heap.Pop(h)
+		}
+	}
+	return out
 }
 
 // therapistSlots appends one therapist's free starts in increasing order.
@@ -171,11 +224,15 @@ func sortByStart(out []Slot, ts []TherapistCalendar) {
 // linear; the seen check guards that order even for overlapping shifts.
 func (r *rules) therapistSlots(t TherapistCalendar, out []Slot, starts []int64) ([]Slot, []int64) {
 	blocked := unionSpans(t.Busy, t.TimeOff)
-	rooms := r.roomSweeps()
+	var week WeeklyHours
+	for wd, shifts := range t.Hours {
+		week[wd] = sortedShifts(shifts)
+	}
+	r.rewindRooms()
 	cur, seen := 0, int64(math.MinInt64)
-	for d := r.from; !d.After(r.to); d = d.AddDays(1) {
-		for _, sh := range sortedShifts(t.Hours[d.Weekday()]) {
-			starts = r.shiftStarts(d, sh, starts[:0])
+	for _, day := range r.days {
+		for _, sh := range week[day.wd] {
+			starts = r.shiftStarts(day, sh, starts[:0])
 			for _, u := range starts {
 				if u <= seen {
 					continue
@@ -188,7 +245,7 @@ func (r *rules) therapistSlots(t TherapistCalendar, out []Slot, starts []int64) 
 				if cur < len(blocked) && blocked[cur].s < end {
 					continue
 				}
-				room, ok := r.freeRoom(rooms, u, end)
+				room, ok := r.freeRoom(u, end)
 				if !ok {
 					continue
 				}
@@ -204,14 +261,47 @@ func (r *rules) therapistSlots(t TherapistCalendar, out []Slot, starts []int64) 
 	return out, starts
 }
 
-// shiftStarts appends the grid starts of one shift on day d whose booking
-// fits before the shift ends and respects the notice. The shift is walked
-// one zone period at a time: inside a period the offset is fixed, so the
-// grid is a plain arithmetic sequence of instants.
-func (r *rules) shiftStarts(d Date, sh Shift, buf []int64) []int64 {
-	base := d.localSeconds() + int64(sh.Start)*60
+// zoneDay is one date of the search with its zone facts worked out once
+// for all therapists. On all but the two DST days a date keeps one offset
+// from midnight to midnight, and wall time maps to instants by subtraction.
+type zoneDay struct {
+	wd      time.Weekday
+	l0      int64 // local midnight, wall-clock seconds
+	off     int64
+	uniform bool
+}
+
+func zoneDays(loc *time.Location, from, to Date) []zoneDay {
+	out := make([]zoneDay, 0, from.DaysUntil(to)+1)
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		l0 := d.localSeconds()
+		t := time.Unix(resolveWall(loc, l0), 0).In(loc)
+		_, off := t.Zone()
+		start, end := t.ZoneBounds()
+		// Strict at the end: a zone period ending on the stroke of
+		// midnight may be a fall-back that repeats the day's last hour.
+		uniform := start.Unix() <= l0-int64(off) && (end.IsZero() || end.Unix() > l0+86400-int64(off))
+		out = append(out, zoneDay{d.Weekday(), l0, int64(off), uniform})
+	}
+	return out
+}
+
+// shiftStarts appends the grid starts of one shift on a day whose booking
+// fits before the shift ends and respects the notice. On a DST day the
+// shift is walked one zone period at a time: inside a period the offset is
+// fixed, so the grid is a plain arithmetic sequence of instants.
+func (r *rules) shiftStarts(day zoneDay, sh Shift, buf []int64) []int64 {
+	base := day.l0 + int64(sh.Start)*60
+	if day.uniform {
+		last := day.l0 + int64(sh.End)*60 - day.off - r.block
+		first := max(base-day.off, r.earliest)
+		for u := alignUp(first+day.off, base, r.grid) - day.off; u <= last; u += r.grid {
+			buf = append(buf, u)
+		}
+		return buf
+	}
 	first := max(resolveWall(r.loc, base), r.earliest)
-	last := resolveWall(r.loc, d.localSeconds()+int64(sh.End)*60) - r.block
+	last := resolveWall(r.loc, day.l0+int64(sh.End)*60) - r.block
 	for seg := first; seg <= last; {
 		t := time.Unix(seg, 0).In(r.loc)
 		_, off := t.Zone()
@@ -240,35 +330,6 @@ func alignUp(l, base, grid int64) int64 {
 
 func onGrid(l, base, grid int64) bool { return (l-base)%grid == 0 }
 
-// span is a half-open interval in Unix seconds.
-type span struct{ s, e int64 }
-
-// unionSpans merges interval lists into sorted, disjoint spans, so one
-// forward cursor can answer "is [u, end) free?" for increasing u.
-func unionSpans(lists ...[]Interval) []span {
-	var all []span
-	for _, l := range lists {
-		for _, iv := range l {
-			if s, e := iv.Start.Unix(), ceilUnix(iv.End); s < e {
-				all = append(all, span{s, e})
-			}
-		}
-	}
-	byStart := func(a, b span) int { return cmp.Compare(a.s, b.s) }
-	if !slices.IsSortedFunc(all, byStart) {
-		slices.SortFunc(all, byStart)
-	}
-	out := all[:0]
-	for _, sp := range all {
-		if n := len(out); n > 0 && sp.s <= out[n-1].e {
-			out[n-1].e = max(out[n-1].e, sp.e)
-			continue
-		}
-		out = append(out, sp)
-	}
-	return out
-}
-
 // roomSweep is one room's busy spans and its forward cursor.
 type roomSweep struct {
 	id   int64
@@ -276,25 +337,21 @@ type roomSweep struct {
 	cur  int
 }
 
-func (r *rules) roomSweeps() []roomSweep {
-	if !r.needsRoom {
-		return nil
+// rewindRooms starts the room cursors again for the next therapist.
+func (r *rules) rewindRooms() {
+	for i := range r.rooms {
+		r.rooms[i].cur = 0
 	}
-	out := make([]roomSweep, len(r.rooms))
-	for i, rc := range r.rooms {
-		out[i] = roomSweep{id: rc.RoomID, busy: unionSpans(rc.Busy)}
-	}
-	return out
 }
 
 // freeRoom returns the first room free for [u, end); u must not decrease
 // between calls on the same sweeps.
-func (r *rules) freeRoom(rooms []roomSweep, u, end int64) (int64, bool) {
+func (r *rules) freeRoom(u, end int64) (int64, bool) {
 	if !r.needsRoom {
 		return 0, true
 	}
-	for i := range rooms {
-		rs := &rooms[i]
+	for i := range r.rooms {
+		rs := &r.rooms[i]
 		for rs.cur < len(rs.busy) && rs.busy[rs.cur].e <= u {
 			rs.cur++
 		}
@@ -342,7 +399,7 @@ func SlotAt(q SlotQuery, start time.Time, therapistID int64) (Slot, error) {
 	if !t.offers(r.serviceID) {
 		return Slot{}, ErrServiceNotOffered
 	}
-	if err := r.checkWhen(q, start); err != nil {
+	if err := r.checkWhen(start); err != nil {
 		return Slot{}, err
 	}
 	if err := r.checkHours(t.Hours, start); err != nil {
@@ -356,7 +413,7 @@ func SlotAt(q SlotQuery, start time.Time, therapistID int64) (Slot, error) {
 	case overlapsAny(t.Busy, u, end):
 		return Slot{}, ErrSlotTaken
 	}
-	room, ok := r.freeRoom(r.roomSweeps(), u, end)
+	room, ok := r.freeRoom(u, end)
 	if !ok {
 		return Slot{}, ErrNoRoom
 	}
@@ -389,9 +446,9 @@ func checkStage(err error) int {
 	}, err)
 }
 
-func (r *rules) checkWhen(q SlotQuery, start time.Time) error {
+func (r *rules) checkWhen(start time.Time) error {
 	switch {
-	case start.Before(q.Now):
+	case start.Before(r.now):
 		return ErrSlotInPast
 	case start.Before(r.noticeEnd):
 		return ErrSlotTooSoon

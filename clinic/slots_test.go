@@ -367,6 +367,44 @@ func TestFreeTimesDST(t *testing.T) {
 	}
 }
 
+// Santiago changes its clocks at midnight: the day can start inside the
+// gap, or end with its last hour repeated.
+func TestFreeTimesMidnightDST(t *testing.T) {
+	loc, err := time.LoadLocation("America/Santiago")
+	if err != nil {
+		t.Fatalf("load zone: %v", err)
+	}
+	tests := []struct {
+		name  string
+		day   Date
+		shift Shift
+		want  []string
+	}{
+		{"day starts at 01:00", Date{2027, time.September, 5}, Shift{0, Clock(3, 0)},
+			zoned("01:00", "02:00", "-03")},
+		{"last hour of the day repeats", Date{2027, time.April, 3}, Shift{Clock(22, 0), Clock(24, 0)},
+			slices.Concat(zoned("22:00", "23:45", "-03"), zoned("23:00", "23:00", "-04"))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := mondayQuery(t)
+			q.Location, q.From, q.To = loc, tt.day, tt.day
+			q.Now = time.Date(tt.day.Y, tt.day.M, tt.day.D-3, 12, 0, 0, 0, loc)
+			q.Therapists[0].Hours = WeeklyHours{}
+			q.Therapists[0].Hours[tt.day.Weekday()] = []Shift{tt.shift}
+			slots := FreeTimes(q)
+			if got := show(slots, loc, "15:04 MST"); !slices.Equal(got, tt.want) {
+				t.Errorf("got %q\nwant %q", got, tt.want)
+			}
+			for _, s := range slots {
+				if err := CheckSlot(q, s.Start, 1); err != nil {
+					t.Errorf("listed slot %v refused: %v", s.Start.In(loc), err)
+				}
+			}
+		})
+	}
+}
+
 // TestCheckSlotAgreesWithFreeTimes walks every five minutes across days
 // that include both DST changes, with random bookings, time off and rooms,
 // and requires the two answers to match: what is listed can be booked and
@@ -392,6 +430,11 @@ func TestCheckSlotAgreesWithFreeTimes(t *testing.T) {
 			}},
 			Rooms: []RoomCalendar{{RoomID: 1, Busy: randomBusy(rng, first, loc, 40)}, {RoomID: 2, Busy: randomBusy(rng, first, loc, 40)}},
 		}
+		// Both rooms taken on the Sunday morning the clocks change.
+		sunday := Interval{time.Date(first.Y, first.M, first.D+3, 9, 0, 0, 0, loc), time.Date(first.Y, first.M, first.D+3, 10, 30, 0, 0, loc)}
+		for i := range q.Rooms {
+			q.Rooms[i].Busy = append(q.Rooms[i].Busy, sunday)
+		}
 		listed := map[int64]Slot{}
 		for _, s := range FreeTimes(q) {
 			listed[s.Start.Unix()] = s
@@ -399,6 +442,7 @@ func TestCheckSlotAgreesWithFreeTimes(t *testing.T) {
 		if len(listed) < 20 {
 			t.Fatalf("%v: only %d slots listed; the scenario is too full to test", first, len(listed))
 		}
+		refused := map[error]int{}
 		begin := time.Date(first.Y, first.M, first.D, 0, 0, 0, 0, loc)
 		stop := time.Date(first.Y, first.M, first.D+6, 0, 0, 0, 0, loc)
 		for u := begin; u.Before(stop); u = u.Add(5 * time.Minute) {
@@ -406,6 +450,12 @@ func TestCheckSlotAgreesWithFreeTimes(t *testing.T) {
 			want, ok := listed[u.Unix()]
 			if (err == nil) != ok || (ok && got != want) {
 				t.Errorf("%v: SlotAt = %+v, %v; FreeTimes listed %v (%+v)", u.In(loc), got, err, ok, want)
+			}
+			refused[err]++
+		}
+		for _, e := range []error{ErrSlotOffGrid, ErrSlotOutsideHours, ErrSlotTooSoon, ErrSlotBeyondHorizon, ErrTimeOff, ErrSlotTaken, ErrNoRoom} {
+			if refused[e] == 0 {
+				t.Errorf("%v: no start was refused with %q; the scenario misses a case", first, e)
 			}
 		}
 	}
@@ -421,4 +471,90 @@ func randomBusy(rng *rand.Rand, first Date, loc *time.Location, n int) []Interva
 		out = append(out, Interval{start, start.Add(time.Duration(30+15*rng.IntN(5)) * time.Minute)})
 	}
 	return out
+}
+
+// benchQuery builds a clinic of n therapists working split weekdays and a
+// Saturday morning, booked about 70% of their hours over days days: each
+// 75-minute block (60-minute massage plus buffer) is taken with
+// probability 0.7. Busy intervals are sorted, as the store returns them.
+func benchQuery(tb testing.TB, n, days int) SlotQuery {
+	loc := sydney(tb)
+	rng := rand.New(rand.NewPCG(1, 2))
+	h := weekdays(splitDay...)
+	h[time.Saturday] = []Shift{{Clock(9, 0), Clock(13, 0)}}
+	from := Date{2027, time.September, 20} // crosses the October DST change
+	q := SlotQuery{
+		Location:    loc,
+		Now:         time.Date(2027, time.September, 19, 9, 0, 0, 0, loc),
+		From:        from,
+		To:          from.AddDays(days - 1),
+		Service:     Service{ID: 1, Duration: time.Hour, BufferAfter: 15 * time.Minute},
+		HorizonDays: 120,
+	}
+	block := 75 * time.Minute
+	booked, total := 0, 0
+	for id := range n {
+		tc := TherapistCalendar{TherapistID: int64(id + 1), Hours: h, Offers: []int64{1}}
+		for d := from; !d.After(q.To); d = d.AddDays(1) {
+			for _, sh := range h[d.Weekday()] {
+				end := time.Date(d.Y, d.M, d.D, 0, int(sh.End), 0, 0, loc)
+				for s := time.Date(d.Y, d.M, d.D, 0, int(sh.Start), 0, 0, loc); !s.Add(block).After(end); s = s.Add(block) {
+					total++
+					if rng.Float64() < 0.7 {
+						booked++
+						tc.Busy = append(tc.Busy, Interval{s, s.Add(block)})
+					}
+				}
+			}
+		}
+		q.Therapists = append(q.Therapists, tc)
+	}
+	if f := float64(booked) / float64(total); f < 0.65 || f > 0.75 {
+		tb.Fatalf("booked %.2f of blocks, want about 0.7", f)
+	}
+	return q
+}
+
+func benchmarkFreeTimes(b *testing.B, n, days int) {
+	q := benchQuery(b, n, days)
+	var slots []Slot
+	b.ReportAllocs()
+	for b.Loop() {
+		slots = FreeTimes(q)
+	}
+	if len(slots) == 0 {
+		b.Fatal("no free times")
+	}
+	b.ReportMetric(float64(len(slots)), "slots/op")
+}
+
+func BenchmarkFreeTimesOneTherapist60Days(b *testing.B) { benchmarkFreeTimes(b, 1, 60) }
+
+func BenchmarkFreeTimesAny20x30Days(b *testing.B) { benchmarkFreeTimes(b, 20, 30) }
+
+// BenchmarkFreeTimesAny20x30DaysRooms adds a room per therapist, each
+// booked with its therapist's appointments.
+func BenchmarkFreeTimesAny20x30DaysRooms(b *testing.B) {
+	q := benchQuery(b, 20, 30)
+	q.Service.NeedsRoom = true
+	for _, t := range q.Therapists {
+		q.Rooms = append(q.Rooms, RoomCalendar{RoomID: t.TherapistID, Busy: t.Busy})
+	}
+	var slots []Slot
+	b.ReportAllocs()
+	for b.Loop() {
+		slots = FreeTimes(q)
+	}
+	b.ReportMetric(float64(len(slots)), "slots/op")
+}
+
+func BenchmarkCheckSlot(b *testing.B) {
+	q := benchQuery(b, 1, 60)
+	s := FreeTimes(q)[0]
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := CheckSlot(q, s.Start, s.TherapistID); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
