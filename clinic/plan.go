@@ -312,7 +312,6 @@ const (
 	DefaultTargetDays      = 7
 	DefaultMinDays         = 3 // lets post-treatment soreness settle
 	DefaultMaxDays         = 10
-	MaxSpacingDays         = 14
 	ReassessByDay          = 28
 )
 
