@@ -15,8 +15,3 @@ func (a *App) ClientHome(c echo.Context) error {
 func (a *App) TherapistHome(c echo.Context) error {
 	return a.render(c, "therapist_home", views.Simple{Page: a.page(c, "My day")})
 }
-
-// DeskHome is reception's day.
-func (a *App) DeskHome(c echo.Context) error {
-	return a.render(c, "desk_home", views.Simple{Page: a.page(c, "Today")})
-}

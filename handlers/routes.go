@@ -34,7 +34,7 @@ type Route struct {
 
 // Routes is the route table.
 func (a *App) Routes() []Route {
-	return []Route{
+	routes := []Route{
 		{"GET", "/", "home", anyone, a.Home},
 		{"GET", "/healthz", "healthz", anyone, a.Healthz},
 
@@ -60,7 +60,6 @@ func (a *App) Routes() []Route {
 
 		{"GET", "/my", "client.home", clientsOnly, a.ClientHome},
 		{"GET", "/therapist", "therapist.home", clinicians, a.TherapistHome},
-		{"GET", "/desk", "desk.home", desk, a.DeskHome},
 
 		{"GET", "/admin", "admin.home", ownerOnly, a.AdminHome},
 		{"GET", "/admin/settings", "admin.settings", ownerOnly, a.SettingsForm},
@@ -73,6 +72,9 @@ func (a *App) Routes() []Route {
 		{"POST", "/admin/outbox/:id/resend", "admin.outbox.resend", staff, a.OutboxResend},
 		{"GET", "/admin/audit", "admin.audit", ownerOnly, a.AuditList},
 	}
+	routes = append(routes, a.bookingRoutes()...)
+	routes = append(routes, a.deskRoutes()...)
+	return routes
 }
 
 func (a *App) register(e *echo.Echo) {
