@@ -1,6 +1,206 @@
 package handlers
 
-// bookingRoutes are the client's booking and manage pages.
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"allium/clinic"
+	"allium/store"
+	"allium/views"
+)
+
+// bookingRoutes are the client's booking and manage pages. Staff use the same pages to book on
+// a client's behalf (?client=ID).
 func (a *App) bookingRoutes() []Route {
-	return []Route{}
+	return []Route{
+		{"GET", "/book", "book", anyone, a.BookStart},
+		{"GET", "/book/times", "book.times", anyone, a.BookTimes},
+		{"GET", "/book/course", "book.course", anyone, a.BookCourse},
+		{"POST", "/book/confirm", "book.confirm", anyone, a.BookConfirm},
+		{"POST", "/waitlist", "waitlist", clientsOnly, a.WaitlistJoin},
+		{"GET", "/my/appointments/:id", "my.appointment", clientsOnly, a.MyAppointment},
+		{"POST", "/my/appointments/:id/cancel", "my.appointment.cancel", clientsOnly, a.MyCancel},
+		{"GET", "/my/appointments/:id/move", "my.appointment.move", clientsOnly, a.MyMoveForm},
+		{"POST", "/my/appointments/:id/move", "my.appointment.move.post", clientsOnly, a.MyMove},
+		{"GET", "/m/:token", "manage", anyone, a.MyAppointment},
+		{"POST", "/m/:token/cancel", "manage.cancel", anyone, a.MyCancel},
+		{"GET", "/m/:token/move", "manage.move", anyone, a.MyMoveForm},
+		{"POST", "/m/:token/move", "manage.move.post", anyone, a.MyMove},
+	}
 }
+
+// bookingChoice is what the booking pages carry from step to step, in the query string.
+type bookingChoice struct {
+	Service   store.Service
+	Therapist int64 // 0: first available
+	ClientID  int64 // staff booking for a client
+	Sessions  int
+	Spacing   clinic.Spacing
+	Date      clinic.Date
+}
+
+// readChoice parses and checks the booking query. Field problems go into errs.
+func (a *App) readChoice(c echo.Context, services []store.Service, errs map[string]string) bookingChoice {
+	ch := bookingChoice{Sessions: 1, Spacing: clinic.DefaultSpacing(), Date: clinic.DateOf(a.Now().Add(24*time.Hour), a.Loc())}
+	sv := c.QueryParam("service")
+	for _, s := range services {
+		if strconv.FormatInt(s.ID, 10) == sv || s.Key == sv {
+			ch.Service = s
+			ch.Sessions = s.CourseSessions
+		}
+	}
+	if ch.Service.ID == 0 {
+		errs["service"] = "Please choose a service from the list."
+	}
+	if v := c.QueryParam("therapist"); v != "" && v != "0" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || !contains(ch.Service.Therapists, id) {
+			errs["therapist"] = "Please choose a therapist who offers this service, or first available."
+		}
+		ch.Therapist = id
+	}
+	if v := c.QueryParam("sessions"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > clinic.MaxPlannedSessions {
+			errs["sessions"] = fmt.Sprintf("Choose from 1 to %d sessions.", clinic.MaxPlannedSessions)
+		}
+		ch.Sessions = n
+	}
+	if v := c.QueryParam("spacing"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < clinic.MinSpacingDays || n > clinic.MaxSpacingDays {
+			errs["spacing"] = fmt.Sprintf("Sessions can be %d to %d days apart.", clinic.MinSpacingDays, clinic.MaxSpacingDays)
+		} else {
+			ch.Spacing.Target = n
+		}
+	}
+	if v := c.QueryParam("date"); v != "" {
+		d, err := clinic.ParseDate(v)
+		if err != nil {
+			errs["date"] = "Please enter a date like 2026-12-08."
+		} else {
+			ch.Date = d
+		}
+	}
+	if u := currentUser(c); u != nil && u.Role.Staff() {
+		ch.ClientID, _ = strconv.ParseInt(c.QueryParam("client"), 10, 64)
+	}
+	return ch
+}
+
+func contains(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// BookStart: choose a service and a therapist (or first available).
+func (a *App) BookStart(c echo.Context) error {
+	ctx := c.Request().Context()
+	services, err := a.Store.Services(ctx)
+	if err != nil {
+		return err
+	}
+	therapists, err := a.Store.Therapists(ctx)
+	if err != nil {
+		return err
+	}
+	ch := a.readChoice(c, services, map[string]string{})
+	return a.render(c, "book_start", views.BookStart{Page: a.page(c, "Book"), Services: services, Therapists: therapists,
+		Service: ch.Service.ID, Therapist: ch.Therapist, Sessions: ch.Sessions, Date: ch.Date.String(), ClientID: ch.ClientID})
+}
+
+// BookTimes lists a week of free first-session times.
+func (a *App) BookTimes(c echo.Context) error {
+	ctx := c.Request().Context()
+	services, err := a.Store.Services(ctx)
+	if err != nil {
+		return err
+	}
+	therapists, err := a.Store.Therapists(ctx)
+	if err != nil {
+		return err
+	}
+	p := a.page(c, "Choose a time")
+	ch := a.readChoice(c, services, p.Errors)
+	if len(p.Errors) > 0 {
+		return a.invalid(c, "book_start", views.BookStart{Page: p, Services: services, Therapists: therapists,
+			Service: ch.Service.ID, Therapist: ch.Therapist, Sessions: ch.Sessions, Date: ch.Date.String(), ClientID: ch.ClientID})
+	}
+	ids := ch.Service.Therapists
+	if ch.Therapist != 0 {
+		ids = []int64{ch.Therapist}
+	}
+	from := localMidnight(ch.Date, a.Loc())
+	to := localMidnight(ch.Date.AddDays(7), a.Loc())
+	q, err := a.Store.SlotQuery(ctx, ch.Service.Service, ids, from, to)
+	if err != nil {
+		return err
+	}
+	if u := currentUser(c); u != nil && u.Role.Staff() {
+		q.MinNotice = clinic.NoNotice
+	}
+	slots := clinic.FreeTimes(q)
+	if ch.Therapist == 0 {
+		slots = clinic.DistinctStarts(slots)
+	}
+	data := views.BookTimes{Page: p, Service: ch.Service, TherapistID: ch.Therapist, Sessions: ch.Sessions,
+		Spacing: ch.Spacing.Target, ClientID: ch.ClientID, Days: groupByDay(slots, a.Loc(), namesOf(therapists)),
+		Prev: ch.Date.AddDays(-7).String(), Next: ch.Date.AddDays(7).String(), Date: ch.Date.String()}
+	return a.render(c, "book_times", data)
+}
+
+func localMidnight(d clinic.Date, loc *time.Location) time.Time {
+	return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, loc)
+}
+
+func namesOf(users []store.User) map[int64]string {
+	m := make(map[int64]string, len(users))
+	for _, u := range users {
+		m[u.ID] = u.Name
+	}
+	return m
+}
+
+// slotValue encodes a slot for a form: the therapist and the exact instant, so a repeated
+// wall-clock time on the day clocks go back still names one moment.
+func slotValue(s clinic.Slot) string {
+	return strconv.FormatInt(s.TherapistID, 10) + "@" + s.Start.UTC().Format(time.RFC3339)
+}
+
+func parseSlotValue(v string) (int64, time.Time, bool) {
+	tid, at, ok := strings.Cut(v, "@")
+	id, err1 := strconv.ParseInt(tid, 10, 64)
+	t, err2 := time.Parse(time.RFC3339, at)
+	return id, t, ok && err1 == nil && err2 == nil && id > 0
+}
+
+func groupByDay(slots []clinic.Slot, loc *time.Location, names map[int64]string) []views.SlotDay {
+	var days []views.SlotDay
+	for _, s := range slots {
+		label := s.Start.In(loc).Format("Monday 2 January")
+		if len(days) == 0 || days[len(days)-1].Label != label {
+			days = append(days, views.SlotDay{Label: label})
+		}
+		d := &days[len(days)-1]
+		d.Slots = append(d.Slots, views.SlotChoice{Value: slotValue(s), Time: s.Start.In(loc).Format("15:04"),
+			Therapist: names[s.TherapistID]})
+	}
+	return days
+}
+
+// errorsAs is errors.As for a *store.SessionError.
+func sessionError(err error) (*store.SessionError, bool) {
+	var se *store.SessionError
+	ok := errors.As(err, &se)
+	return se, ok
+}
+

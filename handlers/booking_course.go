@@ -1,0 +1,262 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"allium/clinic"
+	"allium/store"
+	"allium/views"
+)
+
+// BookCourse proposes the whole course from the chosen first session: the same therapist, at the
+// plan's spacing, as near the first session's time of day as possible. Each session can be
+// swapped for another free time inside its window before confirming.
+func (a *App) BookCourse(c echo.Context) error {
+	ctx := c.Request().Context()
+	services, err := a.Store.Services(ctx)
+	if err != nil {
+		return err
+	}
+	p := a.page(c, "Your course")
+	ch := a.readChoice(c, services, p.Errors)
+	tid, first, ok := parseSlotValue(c.QueryParam("slot"))
+	if !ok {
+		p.Errors["slot"] = "Please choose a time for the first session."
+	}
+	if len(p.Errors) > 0 {
+		return a.invalid(c, "error", views.ErrorPage{Page: p, Heading: "Please choose again",
+			Message: firstError(p.Errors)})
+	}
+	data, err := a.courseProposal(c, p, ch, tid, first)
+	if err != nil {
+		return err
+	}
+	return a.render(c, "book_course", data)
+}
+
+func firstError(errs map[string]string) string {
+	for _, k := range []string{"service", "therapist", "sessions", "spacing", "date", "slot"} {
+		if m, ok := errs[k]; ok {
+			return m
+		}
+	}
+	for _, m := range errs {
+		return m
+	}
+	return ""
+}
+
+// courseProposal lays the course out and gathers each session's alternatives.
+func (a *App) courseProposal(c echo.Context, p views.Page, ch bookingChoice, tid int64, first time.Time) (views.BookCourse, error) {
+	ctx := c.Request().Context()
+	loc := a.Loc()
+	firstDay := clinic.DateOf(first, loc)
+	span := clinic.CourseRange(firstDay, ch.Sessions, ch.Spacing)
+	q, err := a.Store.SlotQuery(ctx, ch.Service.Service, []int64{tid}, localMidnight(span.From, loc), localMidnight(span.To.AddDays(1), loc))
+	if err != nil {
+		return views.BookCourse{}, err
+	}
+	if u := currentUser(c); u != nil && u.Role.Staff() {
+		q.MinNotice = clinic.NoNotice
+	}
+	data := views.BookCourse{Page: p, Service: ch.Service, TherapistID: tid, Spacing: ch.Spacing.Target, ClientID: ch.ClientID,
+		NeedsAccount: currentUser(c) == nil}
+	firstSlot, err := clinic.SlotAt(q, first, tid)
+	if err != nil {
+		data.Page.Errors["start_1"] = "That first time is no longer free: " + err.Error() + ". Please choose another."
+		return data, nil
+	}
+	free := clinic.FreeTimes(q)
+	for _, pr := range clinic.ProposeCourse(q, firstSlot, ch.Sessions, ch.Spacing) {
+		s := views.CourseSession{Index: pr.Session, Found: pr.Found,
+			Window: pr.Window.From.String() + " to " + pr.Window.To.String()}
+		if pr.Found {
+			s.Value, s.When = slotValue(pr.Slot), pr.Slot.Start.In(loc).Format("Mon 2 Jan, 15:04")
+		}
+		if pr.Session > 1 {
+			s.Options = alternatives(free, pr, loc)
+		}
+		data.Sessions = append(data.Sessions, s)
+	}
+	return data, nil
+}
+
+// alternatives are the free times inside a session's window, nearest the proposed day first
+// in time order, at most 16, so the list fits a phone screen.
+func alternatives(free []clinic.Slot, pr clinic.Proposal, loc *time.Location) []views.SlotChoice {
+	var out []views.SlotChoice
+	for _, s := range free {
+		d := clinic.DateOf(s.Start, loc)
+		if d.Before(pr.Window.From) || d.After(pr.Window.To) {
+			continue
+		}
+		out = append(out, views.SlotChoice{Value: slotValue(s), Time: s.Start.In(loc).Format("Mon 2 Jan, 15:04")})
+		if len(out) == 16 {
+			break
+		}
+	}
+	return out
+}
+
+// BookConfirm books every chosen session in one transaction. A visitor's account is made in
+// the same transaction. If a time was taken meanwhile, nothing is booked and the page says
+// which session and offers the nearest alternatives.
+func (a *App) BookConfirm(c echo.Context) error {
+	ctx := c.Request().Context()
+	f := newForm(c)
+	services, err := a.Store.Services(ctx)
+	if err != nil {
+		return err
+	}
+	sid := f.ID("service", "Service")
+	var sv store.Service
+	for _, s := range services {
+		if s.ID == sid {
+			sv = s
+		}
+	}
+	if sv.ID == 0 {
+		f.fail("service", "Please choose a service from the list.")
+	}
+	req := store.BookingRequest{ServiceID: sid, Spacing: clinic.DefaultSpacing(), Consent: f.Bool("consent"), Reminders: f.Bool("reminders")}
+	if n, err := strconv.Atoi(c.FormValue("spacing")); err == nil && n >= clinic.MinSpacingDays && n <= clinic.MaxSpacingDays {
+		req.Spacing.Target = n
+	}
+	for i := 1; i <= clinic.MaxPlannedSessions; i++ {
+		name := "start_" + strconv.Itoa(i)
+		v := f.Text(name, fmt.Sprintf("Session %d", i), 64, false)
+		if v == "" {
+			break
+		}
+		tid, at, ok := parseSlotValue(v)
+		if !ok || (req.TherapistID != 0 && tid != req.TherapistID) ||
+			(len(req.Starts) > 0 && !at.After(req.Starts[len(req.Starts)-1])) {
+			f.fail(name, fmt.Sprintf("Please choose a time for session %d from the list.", i))
+			continue
+		}
+		req.TherapistID = tid
+		req.Starts = append(req.Starts, at)
+	}
+	if len(req.Starts) == 0 {
+		f.fail("start_1", "Please choose a time for the first session.")
+	}
+	if !req.Consent {
+		f.fail("consent", "Please agree to treatment so we can book you in.")
+	}
+	u := currentUser(c)
+	switch {
+	case u == nil:
+		req.NewClient = &store.NewUser{Name: f.Text("name", "Your name", 100, true), Email: f.Email("email"),
+			Phone: f.Text("phone", "Phone", 40, true)}
+		if pw := c.FormValue("password"); pw != "" {
+			req.NewClient.Password = f.NewPassword("password")
+		}
+	case u.Role.Staff():
+		req.ClientID = f.ID("client", "Client")
+	}
+	by := actor(c)
+	if f.Valid() {
+		booked, err := a.Store.BookCourse(ctx, by, req)
+		if err == nil {
+			return a.afterBooking(c, booked)
+		}
+		if se, ok := sessionError(err); ok {
+			return a.sessionTaken(c, sv, req, se)
+		}
+		switch {
+		case errors.Is(err, store.ErrConflict) && req.NewClient != nil:
+			f.fail("email", "This email already has an account. Please sign in first, then book.")
+		case errors.Is(err, store.ErrBookingBlocked):
+			return a.renderStatus(c, http.StatusForbidden, "error", views.ErrorPage{Page: a.page(c, "Please call us"),
+				Heading: "Please call us to book", Message: "Your answers suggest seeing a doctor before massage. Please call the clinic on " + a.Settings().Phone + " and we will help."})
+		case errors.Is(err, store.ErrNotFound):
+			f.fail("client", "Please choose a client from the list.")
+		default:
+			return err
+		}
+	}
+	return a.bookingInvalid(c, sv, req, f)
+}
+
+// bookingInvalid re-renders the course page with the submitted choices and the field messages.
+func (a *App) bookingInvalid(c echo.Context, sv store.Service, req store.BookingRequest, f *form) error {
+	p := a.page(c, "Your course")
+	p.Errors = f.Errors
+	data := views.BookCourse{Page: p, Service: sv, TherapistID: req.TherapistID, Spacing: req.Spacing.Target,
+		ClientID: req.ClientID, NeedsAccount: currentUser(c) == nil, Form: f.Values}
+	for i, st := range req.Starts {
+		data.Sessions = append(data.Sessions, views.CourseSession{Index: i + 1, Found: true,
+			Value: slotValue(clinic.Slot{TherapistID: req.TherapistID, Start: st}), When: st.In(a.Loc()).Format("Mon 2 Jan, 15:04")})
+	}
+	return a.invalid(c, "book_course", data)
+}
+
+// sessionTaken answers a lost race or an invalid time: nothing was booked; the page names the
+// session and offers the nearest free times for it.
+func (a *App) sessionTaken(c echo.Context, sv store.Service, req store.BookingRequest, se *store.SessionError) error {
+	status := http.StatusUnprocessableEntity
+	msg := fmt.Sprintf("Session %d (%s) cannot be booked: %v. Nothing was booked; please choose another time for it.",
+		se.Session, se.Start.In(a.Loc()).Format("Mon 2 Jan, 15:04"), se.Err)
+	if errors.Is(se.Err, clinic.ErrSlotTaken) || errors.Is(se.Err, clinic.ErrNoRoom) {
+		status = http.StatusConflict
+		msg = fmt.Sprintf("Sorry, session %d (%s) was just taken by someone else. Nothing was booked; please choose another time for it.",
+			se.Session, se.Start.In(a.Loc()).Format("Mon 2 Jan, 15:04"))
+	}
+	p := a.page(c, "Your course")
+	ch := bookingChoice{Service: sv, Sessions: len(req.Starts), Spacing: req.Spacing, ClientID: req.ClientID}
+	data, err := a.courseProposal(c, p, ch, req.TherapistID, req.Starts[0])
+	if err != nil {
+		return err
+	}
+	for i := range data.Sessions {
+		if i < len(req.Starts) && i+1 != se.Session {
+			data.Sessions[i].Value = slotValue(clinic.Slot{TherapistID: req.TherapistID, Start: req.Starts[i]})
+			data.Sessions[i].When = req.Starts[i].In(a.Loc()).Format("Mon 2 Jan, 15:04")
+		}
+	}
+	data.Page.Errors["start_"+strconv.Itoa(se.Session)] = msg
+	data.Page.Flash, data.Page.FlashKind = msg, "error"
+	return a.renderStatus(c, status, "book_course", data)
+}
+
+func (a *App) afterBooking(c echo.Context, b store.Booked) error {
+	if b.User != nil {
+		if err := a.signIn(c, *b.User); err != nil {
+			return err
+		}
+	}
+	n := len(b.Appointments)
+	what := "Your session is booked."
+	if n > 1 {
+		what = fmt.Sprintf("All %d sessions are booked.", n)
+	}
+	if u := currentUser(c); u != nil && u.Role.Staff() {
+		return a.flash(c, "/desk/appointments/"+strconv.FormatInt(b.Appointments[0].ID, 10), what)
+	}
+	return a.flash(c, "/my", what+" A confirmation listing every session is on its way to "+b.Appointments[0].ClientEmail+".")
+}
+
+// WaitlistJoin records a client's wish for an earlier time.
+func (a *App) WaitlistJoin(c echo.Context) error {
+	f := newForm(c)
+	sid := f.ID("service", "Service")
+	tid, _ := strconv.ParseInt(c.FormValue("therapist"), 10, 64)
+	from, err1 := clinic.ParseDate(f.Text("from", "From", 10, true))
+	to, err2 := clinic.ParseDate(f.Text("to", "To", 10, true))
+	if err1 != nil || err2 != nil || to.Before(from) {
+		f.fail("from", "Please give a date range like 2026-12-01 to 2026-12-14.")
+	}
+	if !f.Valid() {
+		return a.flashKind(c, "/my", firstError(f.Errors), "error")
+	}
+	if err := a.Store.JoinWaitlist(c.Request().Context(), actor(c), sid, tid, from, to); err != nil {
+		return err
+	}
+	return a.flash(c, "/my", "You are on the waitlist. We will email you if an earlier time comes free.")
+}
