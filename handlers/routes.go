@@ -74,6 +74,7 @@ func (a *App) Routes() []Route {
 	}
 	routes = append(routes, a.bookingRoutes()...)
 	routes = append(routes, a.deskRoutes()...)
+	routes = append(routes, a.assessmentRoutes()...)
 	return routes
 }
 
