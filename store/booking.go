@@ -399,3 +399,26 @@ func facts(a Appointment) clinic.AppointmentFacts {
 	return clinic.AppointmentFacts{ID: a.ID, TherapistID: a.TherapistID, CourseID: a.CourseID, Version: a.Version,
 		Start: a.Start, Status: a.Status, CourseIndex: a.CourseIndex, CourseSize: a.CourseSize}
 }
+
+// CountAppointments is the number of appointments ever booked.
+func (s *Store) CountAppointments(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM appointments`).Scan(&n)
+	return n, err
+}
+
+// CompletePast marks booked appointments that ended before `before` as completed, and drops
+// the mail queued for them (it is history, not news). For the demo's believable past.
+func (s *Store) CompletePast(ctx context.Context, by Actor, before time.Time) error {
+	if by.Role != System.Role {
+		return ErrForbidden
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status = 'completed' WHERE status = 'booked' AND ends_at < ?`, unix(before)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', last_error = 'demo history'
+			WHERE status = 'queued' AND (send_after < ? OR (expires_at <> 0 AND expires_at < ?))`, unix(before), unix(before))
+		return err
+	})
+}

@@ -70,7 +70,7 @@ func seedDemo(ctx context.Context, st *store.Store, size string) error {
 			return err
 		}
 	}
-	return nil
+	return seedCalendar(ctx, st)
 }
 
 func ensureUser(ctx context.Context, st *store.Store, p demoPerson) error {
