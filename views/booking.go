@@ -1,0 +1,98 @@
+package views
+
+import "allium/store"
+
+// BookStart is the first booking step: service and therapist.
+type BookStart struct {
+	Page       Page
+	Services   []store.Service
+	Therapists []store.User
+	Service    int64
+	Therapist  int64
+	Sessions   int
+	Date       string
+	ClientID   int64
+}
+
+// SlotChoice is one free time offered in a form.
+type SlotChoice struct {
+	Value     string // therapist@instant
+	Time      string
+	Therapist string
+}
+
+// SlotDay is a day's free times.
+type SlotDay struct {
+	Label string
+	Slots []SlotChoice
+}
+
+// BookTimes lists free first-session times for a week.
+type BookTimes struct {
+	Page        Page
+	Service     store.Service
+	TherapistID int64
+	Sessions    int
+	Spacing     int
+	ClientID    int64
+	Days        []SlotDay
+	Date        string
+	Prev, Next  string
+}
+
+// CourseSession is one proposed session with the times it may be swapped for.
+type CourseSession struct {
+	Index   int
+	Found   bool
+	Value   string
+	When    string
+	Window  string
+	Options []SlotChoice
+}
+
+// BookCourse is the course proposal and confirmation form.
+type BookCourse struct {
+	Page         Page
+	Service      store.Service
+	TherapistID  int64
+	Spacing      int
+	ClientID     int64
+	Sessions     []CourseSession
+	NeedsAccount bool
+	Form         map[string]string
+}
+
+// ClientHome is a client's bookings.
+type ClientHome struct {
+	Page     Page
+	Upcoming []store.Appointment
+	Past     []store.Appointment
+	Services []store.Service
+}
+
+// AppointmentPage shows one appointment to its client, signed in or through a manage link.
+type AppointmentPage struct {
+	Page      Page
+	Appt      store.Appointment
+	Base      string // "/my/appointments/42" or "/m/TOKEN"
+	CanChange bool
+	Stale     bool // a manage link for a moved or cancelled appointment
+}
+
+// MovePage lists free times to move an appointment to.
+type MovePage struct {
+	Page       Page
+	Appt       store.Appointment
+	Base       string
+	Days       []SlotDay
+	Date       string
+	Prev, Next string
+}
+
+// TherapistDay is a therapist's list for a day.
+type TherapistDay struct {
+	Page         Page
+	Date         string
+	Prev, Next   string
+	Appointments []store.Appointment
+}
