@@ -279,6 +279,9 @@ func (a *App) AssessmentResult(c echo.Context) error {
 	if !d.Submitted || d.Result == nil {
 		return c.Redirect(http.StatusSeeOther, assessmentPath(tok, strconv.Itoa(d.Steps+1)))
 	}
+	if err := a.linkAssessment(c, d); err != nil {
+		return err
+	}
 	r := *d.Result
 	p := views.AssessmentResultPage{Page: a.page(c, "Your assessment"), Result: r,
 		SafetyOnly: !r.Safety.ClassShownToClient, ClassName: assessmentClassName(r), Reasons: r.TopReasons(3)}
@@ -287,6 +290,21 @@ func (a *App) AssessmentResult(c echo.Context) error {
 			url.QueryEscape(r.Course.Service), r.Course.Sessions, r.Course.SpacingDays)
 	}
 	return a.render(c, "assessment_result", p)
+}
+
+// linkAssessment files the assessment under a signed-in client who opens it, so their
+// therapist sees it and it no longer expires. One already filed under someone else stays
+// where it is.
+func (a *App) linkAssessment(c echo.Context, d store.Assessment) error {
+	by := actor(c)
+	if by.Role != clinic.RoleClient || by.ClientID == 0 || d.ClientID != 0 {
+		return nil
+	}
+	err := a.Store.LinkAssessment(c.Request().Context(), by, c.Param("token"))
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 // assessmentClassName names the class in plain words for the heading.

@@ -318,3 +318,60 @@ func TestAssessmentEmergencyShowsOnlyWhatToDoNow(t *testing.T) {
 		t.Errorf("step 2 after the result: %d %q, want 303 to the result", code, loc2)
 	}
 }
+
+func TestAssessmentSafetyStepRouting(t *testing.T) {
+	tests := []struct {
+		item, want string
+	}{
+		{"safety_chest_pain", "/result"},
+		{"safety_leg_clot", "/result"},
+		{"safety_fracture", "/2"},
+		{"safety_fever", "/2"},
+		{"", "/2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.item, func(t *testing.T) {
+			app := newAssessApp(t)
+			first := app.start()
+			f := assessStepForms(assessMechanical())[0]
+			if tc.item != "" {
+				f.Set(tc.item, "yes")
+			}
+			code, loc, _ := app.post(first, f)
+			if code != http.StatusSeeOther || !strings.HasSuffix(loc, tc.want) {
+				t.Errorf("%s = yes: %d %q, want 303 to …%s", tc.item, code, loc, tc.want)
+			}
+		})
+	}
+}
+
+func TestAssessmentReferResultHasNoBookingLink(t *testing.T) {
+	app := newAssessApp(t)
+	first := app.start()
+	ans := assessMechanical()
+	ans["safety_fracture"] = []string{"yes"}
+	loc := first
+	for i, f := range assessStepForms(ans) {
+		code, next, body := app.post(loc, f)
+		if code != http.StatusSeeOther {
+			t.Fatalf("step %d: %d; %s", i+1, code, assessErrors(body))
+		}
+		loc = next
+	}
+	_, _, body := app.get(loc)
+	if !strings.Contains(body, "see a doctor") || strings.Contains(body, "/book/times") {
+		t.Errorf("refer result: want the doctor advice and no booking link")
+	}
+	if n := app.outbox("assessment_alert"); n != 1 {
+		t.Errorf("alerts queued = %d, want 1", n)
+	}
+}
+
+func TestAssessmentUnknownTokenIsNotFound(t *testing.T) {
+	app := newAssessApp(t)
+	for _, p := range []string{"/assessment/d/nope/1", "/assessment/d/nope/result"} {
+		if code, _, _ := app.get(p); code != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", p, code)
+		}
+	}
+}
