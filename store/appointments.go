@@ -120,18 +120,11 @@ func (s *Store) DaySchedule(ctx context.Context, by Actor, from, to time.Time, t
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
 
-// manageKey signs manage links; made once and kept.
-func (s *Store) manageKey(ctx context.Context) ([]byte, error) { return s.AppKey(ctx, "manage", 32) }
-
 // ManagePath is the link in every email that lets a client change an appointment without signing
 // in. It names the appointment's version, so it stops working once the appointment is moved;
 // cancelled appointments refuse it too.
 func (s *Store) ManagePath(ctx context.Context, id int64, version int) (string, error) {
-	key, err := s.manageKey(ctx)
-	if err != nil {
-		return "", err
-	}
-	return "/m/" + manageToken(key, id, version), nil
+	return "/m/" + manageToken(s.manageKey, id, version), nil
 }
 
 func manageToken(key []byte, id int64, version int) string {
@@ -154,9 +147,8 @@ func (s *Store) AppointmentByManageToken(ctx context.Context, tok, ip string) (A
 	}
 	id, err1 := strconv.ParseInt(parts[0], 10, 64)
 	ver, err2 := strconv.Atoi(parts[1])
-	key, err := s.manageKey(ctx)
-	if err1 != nil || err2 != nil || err != nil || !hmac.Equal([]byte(manageToken(key, id, ver)), []byte(tok)) {
-		return Appointment{}, Actor{}, errors.Join(ErrNotFound, err)
+	if err1 != nil || err2 != nil || !hmac.Equal([]byte(manageToken(s.manageKey, id, ver)), []byte(tok)) {
+		return Appointment{}, Actor{}, ErrNotFound
 	}
 	a, err := s.AppointmentByID(ctx, Actor{Role: "staff-lookup", UserID: 0}.asSystem(), id)
 	if err != nil {

@@ -22,6 +22,9 @@ type Store struct {
 	w   *sql.DB
 	r   *sql.DB
 	Now func() time.Time
+	// manageKey signs the manage links in emails; loaded at Open because it is needed inside
+	// booking transactions, where the one writer connection is already taken.
+	manageKey []byte
 }
 
 // Open opens (creating if needed) the database at path, applies schema to a fresh file or the
@@ -56,6 +59,10 @@ func Open(ctx context.Context, path, schema string) (*Store, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	s.r = r
+	if s.manageKey, err = s.AppKey(ctx, "manage", 32); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
