@@ -203,4 +203,3 @@ func sessionError(err error) (*store.SessionError, bool) {
 	ok := errors.As(err, &se)
 	return se, ok
 }
-

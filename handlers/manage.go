@@ -221,4 +221,3 @@ func (a *App) TherapistHome(c echo.Context) error {
 	return a.render(c, "therapist_home", views.TherapistDay{Page: a.page(c, "My day"), Date: day.String(),
 		Prev: day.AddDays(-1).String(), Next: day.AddDays(1).String(), Appointments: list})
 }
-
