@@ -1,0 +1,136 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"allium"
+	"allium/clinic"
+	"allium/store"
+)
+
+// bookingFixture is a clinic with one therapist working 09:00-17:00 every day and one room.
+func bookingFixture(t *testing.T) (*store.Store, int64, int64, int64, time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "b.db"), allium.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	st.Now = func() time.Time { return now }
+	th, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleTherapist, Email: "t@x.test", Name: "T"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := st.UpsertService(ctx, store.System, store.Service{Service: clinic.Service{Key: "r60", Name: "R",
+		Duration: time.Hour, BufferAfter: 15 * time.Minute, NeedsRoom: true}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.EnsureRoom(ctx, store.System, "Room"); err != nil {
+		t.Fatal(err)
+	}
+	var h clinic.WeeklyHours
+	for d := range h {
+		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
+	}
+	loc, _ := time.LoadLocation("Australia/Sydney")
+	if _, err := st.SetHours(ctx, store.System, th.ID, h, loc); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetTherapistServices(ctx, store.System, th.ID, []int64{svc}); err != nil {
+		t.Fatal(err)
+	}
+	client, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: "c@x.test", Name: "C"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cid, _ := st.ClientIDForUser(ctx, client.ID)
+	start := time.Date(2026, 12, 1, 10, 0, 0, 0, loc)
+	return st, th.ID, svc, cid, start
+}
+
+func TestConcurrentBookingsOfTheLastTimeGiveExactlyOne(t *testing.T) {
+	st, th, svc, cid, start := bookingFixture(t)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	won, taken := 0, 0
+	for i := 0; i < 50; i++ {
+		wg.Go(func() {
+			_, err := st.BookCourse(context.Background(), store.System, store.BookingRequest{ClientID: cid, ServiceID: svc,
+				TherapistID: th, Starts: []time.Time{start}, Consent: true})
+			mu.Lock()
+			defer mu.Unlock()
+			var se *store.SessionError
+			switch {
+			case err == nil:
+				won++
+			case errors.As(err, &se) && errors.Is(se.Err, clinic.ErrSlotTaken):
+				taken++
+			default:
+				t.Errorf("unexpected error: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if won != 1 || taken != 49 {
+		t.Fatalf("won %d, taken %d; want 1 and 49", won, taken)
+	}
+	if n, _ := st.CountAppointments(context.Background()); n != 1 {
+		t.Fatalf("appointments = %d, want 1", n)
+	}
+}
+
+func TestCourseCollidingWithATakenTimeBooksNothing(t *testing.T) {
+	st, th, svc, cid, start := bookingFixture(t)
+	ctx := context.Background()
+	if _, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
+		Starts: []time.Time{start.AddDate(0, 0, 14)}}); err != nil {
+		t.Fatal(err)
+	}
+	starts := []time.Time{start, start.AddDate(0, 0, 7), start.AddDate(0, 0, 14), start.AddDate(0, 0, 21)}
+	_, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th, Starts: starts})
+	var se *store.SessionError
+	if !errors.As(err, &se) || se.Session != 3 {
+		t.Fatalf("err = %v, want session 3 taken", err)
+	}
+	if n, _ := st.CountAppointments(ctx); n != 1 {
+		t.Fatalf("appointments = %d, want only the first booking", n)
+	}
+}
+
+func TestCancelFreesTheTimeAndStopsItsReminders(t *testing.T) {
+	st, th, svc, cid, start := bookingFixture(t)
+	ctx := context.Background()
+	b, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
+		Starts: []time.Time{start}, Reminders: true, Consent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap := b.Appointments[0]
+	if _, err := st.Cancel(ctx, store.System, ap.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.Outbox(ctx, store.System, store.OutboxFilter{RefType: "appointment", RefID: ap.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Kind != "reminder" {
+			continue
+		}
+		if ok, err := st.StillWanted(ctx, r); err != nil || ok {
+			t.Fatalf("reminder %s still wanted after cancel (err %v)", r.DedupeKey, err)
+		}
+	}
+	if _, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
+		Starts: []time.Time{start}}); err != nil {
+		t.Fatalf("time not free after cancel: %v", err)
+	}
+}
