@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"os"
 )
@@ -14,7 +15,17 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup: %s already exists", path)
 	}
-	if _, err := s.r.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	// The reader pool is query_only, and SQLite counts writing the copy as a write. This one
+	// connection is allowed to, then thrown away rather than handed back to the pool.
+	defer conn.Raw(func(any) error { return driver.ErrBadConn }) //nolint:errcheck // discards the connection
+	if _, err := conn.ExecContext(ctx, `PRAGMA query_only = 0`); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
