@@ -145,20 +145,7 @@ func (s *Store) Rooms(ctx context.Context) ([]Room, error) {
 
 // Therapists lists active therapists by name.
 func (s *Store) Therapists(ctx context.Context) ([]User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE role = 'therapist' AND active = 1 ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("therapists: %w", err)
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return s.queryUsers(ctx, `WHERE role = 'therapist' AND active = 1 ORDER BY name`)
 }
 
 // Hours returns a therapist's weekly hours.

@@ -196,10 +196,15 @@ func (s *Store) SetPassword(ctx context.Context, by Actor, userID int64, passwor
 
 // Staff lists the clinic's staff, owners first.
 func (s *Store) Staff(ctx context.Context) ([]User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users WHERE role <> 'client'
+	return s.queryUsers(ctx, `WHERE role <> 'client'
 		ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'therapist' THEN 1 ELSE 2 END, name`)
+}
+
+// queryUsers runs a users query given its WHERE and ORDER clauses.
+func (s *Store) queryUsers(ctx context.Context, where string, args ...any) ([]User, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users `+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("staff: %w", err)
+		return nil, fmt.Errorf("users: %w", err)
 	}
 	defer rows.Close()
 	var out []User
