@@ -166,27 +166,17 @@ func (c *testClock) Advance(d time.Duration) {
 const baseURL = "https://wattle.example"
 
 type fixture struct {
+	path   string
 	st     *store.Store
 	clock  *testClock
+	views  *views.Views
+	tr     func(*store.Store) mail.Transport
 	worker *mail.Worker
 }
 
 // newFixture makes a store with a named clinic and a worker sending through tr.
 func newFixture(t *testing.T, tr func(*store.Store) mail.Transport) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "allium.db"), allium.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	clock := &testClock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
-	st.Now = clock.Now
-	set := clinic.DefaultSettings()
-	set.Name, set.Email, set.TimeZone = "Wattle Lane Remedial", "desk@wattle.example", "UTC"
-	if err := st.SaveSettings(ctx, store.System, set); err != nil {
-		t.Fatal(err)
-	}
 	as, err := assets.New()
 	if err != nil {
 		t.Fatal(err)
@@ -195,9 +185,29 @@ func newFixture(t *testing.T, tr func(*store.Store) mail.Transport) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &mail.Worker{Store: st, Views: vs, Transport: tr(st), From: "Wattle Lane Remedial <hello@wattle.example>",
-		BaseURL: baseURL, Now: clock.Now, Log: slog.New(slog.DiscardHandler)}
-	return &fixture{st: st, clock: clock, worker: w}
+	f := &fixture{path: filepath.Join(t.TempDir(), "allium.db"), clock: &testClock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
+		views: vs, tr: tr}
+	f.restart(t)
+	set := clinic.DefaultSettings()
+	set.Name, set.Email, set.TimeZone = "Wattle Lane Remedial", "desk@wattle.example", "UTC"
+	if err := f.st.SaveSettings(context.Background(), store.System, set); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// restart opens the database afresh with a new worker, as a new process would.
+func (f *fixture) restart(t *testing.T) {
+	t.Helper()
+	st, err := store.Open(context.Background(), f.path, allium.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	st.Now = f.clock.Now
+	f.st = st
+	f.worker = &mail.Worker{Store: st, Views: f.views, Transport: f.tr(st), From: "Wattle Lane Remedial <hello@wattle.example>",
+		BaseURL: baseURL, Now: f.clock.Now, Log: slog.New(slog.DiscardHandler)}
 }
 
 func smtpTransport(t *testing.T, srv *smtpServer) func(*store.Store) mail.Transport {
@@ -464,37 +474,65 @@ func TestUnreachableServerRetriesThenGivesUp(t *testing.T) {
 	}
 }
 
-// killAfterSend delivers, then stops the worker before it can record that it did: the
-// moment a crash would duplicate a message.
-type killAfterSend struct {
+// afterSend runs then once the transport has answered: the moment a shutdown or a crash
+// between the server's acceptance and the worker's record of it would matter.
+type afterSend struct {
 	mail.Transport
-	kill context.CancelFunc
+	then func()
 }
 
-func (k killAfterSend) Send(ctx context.Context, m *email.Email) error {
-	err := k.Transport.Send(ctx, m)
-	k.kill()
+func (a afterSend) Send(ctx context.Context, m *email.Email) error {
+	err := a.Transport.Send(ctx, m)
+	a.then()
 	return err
+}
+
+// TestShutdownMidSendRecordsTheOutcome stops the worker (as serve does on SIGTERM) while the
+// server is accepting a message: the message must be recorded as sent, not sent again later.
+func TestShutdownMidSendRecordsTheOutcome(t *testing.T) {
+	srv := startSMTP(t)
+	f := newFixture(t, smtpTransport(t, srv))
+	f.queueReset(t, "reset:1", time.Time{})
+
+	ctx, stop := context.WithCancel(context.Background())
+	stopping := *f.worker
+	stopping.Transport = afterSend{Transport: f.worker.Transport, then: stop}
+	if _, err := stopping.Drain(ctx); err != nil {
+		t.Errorf("Drain stopped mid-send: %v", err)
+	}
+	if r := f.row(t, "reset:1"); r.Status != "sent" {
+		t.Errorf("row after a shutdown mid-send: %s; want sent", r.Status)
+	}
+	f.clock.Advance(time.Hour)
+	f.drain(t)
+	if n := len(srv.messages()); n != 1 {
+		t.Errorf("server received %d messages; want 1", n)
+	}
+}
+
+// crashAfterSend makes the process die (its database gone) right after the server accepted.
+func crashAfterSend(t *testing.T, f *fixture) {
+	t.Helper()
+	crashing := *f.worker
+	crashing.Transport = afterSend{Transport: f.worker.Transport, then: func() { f.st.Close() }}
+	if _, err := crashing.Drain(context.Background()); err == nil {
+		t.Fatal("Drain of the crashed worker reported no error")
+	}
+	f.restart(t)
+	if r := f.row(t, "reset:1"); r.Status != "sending" {
+		t.Fatalf("row after the crash: %s; want still sending (the worker died before marking it)", r.Status)
+	}
 }
 
 func TestWorkerKilledAfterSendingResendsOnceWithTheSameMessageID(t *testing.T) {
 	srv := startSMTP(t)
 	f := newFixture(t, smtpTransport(t, srv))
 	row := f.queueReset(t, "reset:1", time.Time{})
-
-	ctx, kill := context.WithCancel(context.Background())
-	dying := *f.worker
-	dying.Transport = killAfterSend{Transport: f.worker.Transport, kill: kill}
-	if _, err := dying.Drain(ctx); err == nil {
-		t.Fatal("Drain of the killed worker reported no error")
-	}
-	if r := f.row(t, "reset:1"); r.Status != "sending" {
-		t.Fatalf("row after the crash: %s; want still sending (the worker died before marking it)", r.Status)
-	}
+	crashAfterSend(t, f)
 
 	f.clock.Advance(time.Minute)
 	if n := f.drain(t); n != 0 {
-		t.Errorf("another worker sent %d during the dead worker's lease; want 0", n)
+		t.Errorf("the restarted worker sent %d during the dead worker's lease; want 0", n)
 	}
 	f.clock.Advance(time.Minute) // the lease runs out
 	if n := f.drain(t); n != 1 {
@@ -521,11 +559,7 @@ func TestWorkerKilledAfterSendingResendsOnceWithTheSameMessageID(t *testing.T) {
 func TestMailboxTransport(t *testing.T) {
 	f := newFixture(t, func(st *store.Store) mail.Transport { return mail.Mailbox{Store: st} })
 	row := f.queueReset(t, "reset:1", time.Time{})
-
-	ctx, kill := context.WithCancel(context.Background())
-	dying := *f.worker
-	dying.Transport = killAfterSend{Transport: f.worker.Transport, kill: kill}
-	dying.Drain(ctx) //nolint:errcheck // it is killed on purpose
+	crashAfterSend(t, f)
 	f.clock.Advance(3 * time.Minute)
 	if n := f.drain(t); n != 1 {
 		t.Fatalf("Drain after the lease sent %d; want 1", n)
