@@ -526,3 +526,22 @@ func TestStaffIdleTimeoutFollowsTheSetting(t *testing.T) {
 	ta.Clock.Advance(31 * time.Minute)
 	desk.get("/desk").wantRedirect("/signin?next=%2Fdesk")
 }
+
+// TestSignInWithAnEndedSessionStillSignsIn submits a sign-in form from a tab opened before the
+// browser's last session passed its absolute limit: the new session must hold.
+func TestSignInWithAnEndedSessionStillSignsIn(t *testing.T) {
+	ta := newTestApp(t)
+	p := ta.seedPeople(t)
+	owner := ta.client(t)
+	owner.signIn(p.Owner.Email, testPassword)
+	v := validSettings(ta.App.Settings())
+	v.Set("staff_absolute", "1")
+	owner.postForm("/admin/settings", "/admin/settings", v).wantRedirect("/admin/settings")
+
+	tc := ta.client(t)
+	token := tc.csrf("/signin") // the tab with the sign-in form
+	tc.signIn(p.Reception.Email, testPassword)
+	ta.Clock.Advance(61 * time.Minute)
+	tc.post("/signin", url.Values{"csrf": {token}, "email": {p.Reception.Email}, "password": {testPassword}}).wantRedirect("/")
+	tc.get("/desk").wantStatus(http.StatusOK)
+}
