@@ -545,3 +545,22 @@ func TestSignInWithAnEndedSessionStillSignsIn(t *testing.T) {
 	tc.post("/signin", url.Values{"csrf": {token}, "email": {p.Reception.Email}, "password": {testPassword}}).wantRedirect("/")
 	tc.get("/desk").wantStatus(http.StatusOK)
 }
+
+// TestPasswordResetLiftsTheAccountBlock follows the advice on the "too many attempts" page.
+func TestPasswordResetLiftsTheAccountBlock(t *testing.T) {
+	ta := newTestApp(t)
+	p := ta.seedPeople(t)
+	tc := ta.client(t)
+	for range 5 {
+		tc.postForm("/signin", "/signin", url.Values{"email": {p.Therapist.Email}, "password": {"forgotten"}}).wantStatus(http.StatusUnprocessableEntity)
+	}
+	r := tc.postForm("/signin", "/signin", url.Values{"email": {p.Therapist.Email}, "password": {testPassword}})
+	r.wantStatus(http.StatusTooManyRequests)
+	if !strings.Contains(r.text(), "or reset your password") {
+		t.Fatalf("429 page: %s", r.text())
+	}
+	tc.postForm("/forgot", "/forgot", url.Values{"email": {p.Therapist.Email}}).wantRedirect("/signin")
+	tok := ta.lastToken(t, "password_reset", p.Therapist.Email)
+	tc.postForm("/reset/"+tok, "/reset/"+tok, url.Values{"password": {"a brand new password"}}).wantRedirect("/signin")
+	tc.signIn(p.Therapist.Email, "a brand new password")
+}
