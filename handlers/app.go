@@ -62,7 +62,7 @@ func New(ctx context.Context, cfg Config) (*echo.Echo, *App, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Only the direct peer address counts: a forged X-Forwarded-For must not reset sign-in
-	// throttling. Behind a reverse proxy, set ALLIUM_TRUST_PROXY (see docs/configuration.md).
+	// throttling. What this means behind a reverse proxy is in docs/configuration.md.
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = a.handleError
 	a.middleware(e)
