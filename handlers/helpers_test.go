@@ -17,15 +17,22 @@ package handlers_test
 //	    // GETs the form page first (the second argument), scrapes its name="csrf" hidden input
 //	    // and sends it along with the values, as a browser submitting that form would
 //	r.wantRedirect("/admin/settings")        // 303 to exactly this location
+//	r.wantSignIn()                           // 303 to /signin...
+//	r.text()                                 // the page as a person reads it: tags gone, spaces collapsed
 //	r.fieldError("name")                     // the message shown beside a field, "" if none
 //	tc.post("/admin/settings", values)       // a POST with no CSRF token at all
 //	tc.in(t).get("/desk")                    // the same browser inside a subtest (failures go to t)
+//	tc.csrf("/signin")                       // just the CSRF token, from the form on that page
+//	tc.do(tc.newRequest("HEAD", "/", nil))   // any request, e.g. with extra headers
+//	tc.cookie("allium_session")              // the browser's cookie, or nil
 //
 //	ta.lastToken(t, "staff_invite", email)   // the single-use token of the newest queued email
 //	ta.drainMail(t)                          // runs the outbox worker once into the built-in mailbox
 //	ta.logs()                                // what the app logged so far
 //
-// The clock starts at testEpoch. The app's log is printed when a test fails.
+// The clock starts at testEpoch. ownerActor reads through the store as an owner. The app's log
+// is printed when a test fails. newTestApp(t, func(c *handlers.Config) {...}) changes the config
+// (the throttle, say) before the app is built.
 
 import (
 	"bytes"
