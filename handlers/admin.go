@@ -53,6 +53,9 @@ func (a *App) SaveSettings(c echo.Context) error {
 	s.Address = f.Text("address", "Address", 200, false)
 	s.Phone = f.Text("phone", "Phone", 40, false)
 	s.Email = f.Text("email", "Clinic email", 254, false)
+	if s.Email != "" {
+		f.Email("email")
+	}
 	s.TimeZone = f.Text("time_zone", "Time zone", 64, true)
 	if _, err := time.LoadLocation(s.TimeZone); s.TimeZone != "" && (err != nil || s.TimeZone == "Local") {
 		f.fail("time_zone", "Please enter a time zone name such as Australia/Sydney.")

@@ -58,15 +58,24 @@ func New(ctx context.Context, cfg Config) (*echo.Echo, *App, error) {
 		return nil, nil, err
 	}
 	a.sessions = newSessionStore(cfg.Store, cfg.SessionKey, a.secure)
+	a.sessions.idle = a.idleFor
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Only the direct peer address counts: a forged X-Forwarded-For must not reset sign-in
-	// throttling. Behind a reverse proxy, set ALLIUM_TRUST_PROXY (see docs/configuration.md).
+	// throttling. What this means behind a reverse proxy is in docs/configuration.md.
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = a.handleError
 	a.middleware(e)
 	a.register(e)
 	return e, a, nil
+}
+
+// idleFor is how long a session may go unused: the clinic's setting for clients or for staff.
+func (a *App) idleFor(values map[any]any) time.Duration {
+	if role, _ := values[keyRole].(string); clinic.Role(role) == clinic.RoleClient {
+		return a.Settings().ClientIdle
+	}
+	return a.Settings().StaffIdle
 }
 
 // Settings returns the clinic's settings as last loaded.

@@ -132,8 +132,13 @@ func (a *App) Reset(c echo.Context) error {
 		p.Errors = f.Errors
 		return a.invalid(c, "reset", views.Simple{Page: p})
 	}
-	if _, err := a.Store.ResetPassword(c.Request().Context(), c.RealIP(), c.Param("token"), pw); err != nil {
+	u, err := a.Store.ResetPassword(c.Request().Context(), c.RealIP(), c.Param("token"), pw)
+	if err != nil {
 		return a.tokenGone(c, err)
+	}
+	// Resetting is the way out of a sign-in block that the 429 page offers.
+	if err := a.Store.ClearSignInFailures(c.Request().Context(), u.Email); err != nil {
+		return err
 	}
 	return a.flash(c, "/signin", "Your password is changed. Please sign in with it.")
 }

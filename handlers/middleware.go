@@ -131,7 +131,7 @@ func (a *App) endSession(c echo.Context, sess *sessions.Session, next echo.Handl
 	if err := sess.Save(c.Request(), c.Response()); err != nil {
 		return err
 	}
-	fresh, _ := a.sessions.New(c.Request(), "none")
+	fresh, _ := a.sessions.New(c.Request(), sessionCookie)
 	c.Set(ctxSess, fresh)
 	return next(c)
 }

@@ -140,13 +140,17 @@ func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) (sent bool, err
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	if err := w.Transport.Send(sendCtx, m); err != nil {
+	sendErr := w.Transport.Send(sendCtx, m)
+	// The outcome is recorded even if ctx ended meanwhile (a shutdown): a message the server
+	// accepted but left 'sending' would go out a second time once its lease ran out.
+	ctx = context.WithoutCancel(ctx)
+	if sendErr != nil {
 		var perm PermanentError
-		if errors.As(err, &perm) {
-			w.Log.Warn("mail failed", "id", r.ID, "kind", r.Kind, "err", err)
-			return false, w.Store.MarkFailed(ctx, r.ID, err.Error())
+		if errors.As(sendErr, &perm) {
+			w.Log.Warn("mail failed", "id", r.ID, "kind", r.Kind, "err", sendErr)
+			return false, w.Store.MarkFailed(ctx, r.ID, sendErr.Error())
 		}
-		return false, w.retry(ctx, r, err)
+		return false, w.retry(ctx, r, sendErr)
 	}
 	return true, w.Store.MarkSent(ctx, r.ID)
 }
