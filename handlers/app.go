@@ -5,6 +5,9 @@ package handlers
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"strings"
 	"log/slog"
 	"net/url"
 	"sync/atomic"
@@ -27,6 +30,9 @@ type Config struct {
 	BaseURL    string // e.g. https://clinic.example; decides whether cookies are Secure
 	SessionKey []byte // signs the session id in the cookie
 	Throttle   store.Throttle
+	// TrustedProxies are the address ranges of reverse proxies whose X-Forwarded-For header
+	// may name the client. Empty: only the direct peer address counts.
+	TrustedProxies []*net.IPNet
 	Now        func() time.Time
 }
 
@@ -61,9 +67,7 @@ func New(ctx context.Context, cfg Config) (*echo.Echo, *App, error) {
 	a.sessions.idle = a.idleFor
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// Only the direct peer address counts: a forged X-Forwarded-For must not reset sign-in
-	// throttling. What this means behind a reverse proxy is in docs/configuration.md.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = a.handleError
 	a.middleware(e)
 	a.register(e)
@@ -76,6 +80,45 @@ func (a *App) idleFor(values map[any]any) time.Duration {
 		return a.Settings().ClientIdle
 	}
 	return a.Settings().StaffIdle
+}
+
+// ipExtractor decides which address is the client's. By default only the direct peer counts,
+// so a forged X-Forwarded-For cannot reset sign-in throttling. With trusted proxy ranges, the
+// header is read from the right, skipping only those proxies, and never loopback or private
+// ranges that were not named.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// ParseTrustedProxies reads a comma-separated list of CIDR ranges or single addresses.
+func ParseTrustedProxies(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			if ip := net.ParseIP(f); ip != nil && ip.To4() != nil {
+				f += "/32"
+			} else {
+				f += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: want an address or a CIDR range", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // Settings returns the clinic's settings as last loaded.

@@ -34,7 +34,7 @@ commands:
 
 // config is the process's settings: flags, falling back to ALLIUM_* environment variables.
 type config struct {
-	Addr, DB, BaseURL, SMTPURL, MailFrom, SessionKey string
+	Addr, DB, BaseURL, SMTPURL, MailFrom, SessionKey, TrustedProxies string
 }
 
 func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
@@ -49,6 +49,7 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.BaseURL, "base-url", env("ALLIUM_BASE_URL", ""), "public URL for links in email (default http://ADDR)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("ALLIUM_SMTP_URL", ""), "smtp://user:pass@host:587?tls=starttls (empty: built-in mailbox)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("ALLIUM_MAIL_FROM", ""), `sender, e.g. "Clinic <hello@clinic.example>"`)
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ALLIUM_TRUSTED_PROXIES", ""), "reverse proxy addresses or CIDR ranges whose X-Forwarded-For is believed")
 	c.SessionKey = getenv("ALLIUM_SESSION_KEY")
 }
 
@@ -239,7 +240,12 @@ func build(ctx context.Context, c *config, st *store.Store, log *slog.Logger) (*
 	} else if len(key) < 32 {
 		return nil, nil, errors.New("ALLIUM_SESSION_KEY must be at least 32 characters")
 	}
-	e, app, err := handlers.New(ctx, handlers.Config{Store: st, Views: vs, Assets: as, Log: log, BaseURL: c.BaseURL, SessionKey: key})
+	proxies, err := handlers.ParseTrustedProxies(c.TrustedProxies)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, app, err := handlers.New(ctx, handlers.Config{Store: st, Views: vs, Assets: as, Log: log, BaseURL: c.BaseURL,
+		SessionKey: key, TrustedProxies: proxies})
 	if err != nil {
 		return nil, nil, err
 	}
