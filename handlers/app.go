@@ -6,10 +6,10 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"net"
-	"strings"
 	"log/slog"
+	"net"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -33,7 +33,7 @@ type Config struct {
 	// TrustedProxies are the address ranges of reverse proxies whose X-Forwarded-For header
 	// may name the client. Empty: only the direct peer address counts.
 	TrustedProxies []*net.IPNet
-	Now        func() time.Time
+	Now            func() time.Time
 }
 
 // App holds the web app's dependencies. Handlers are its methods.
