@@ -47,10 +47,12 @@ func (a *Assets) URL(name string) string {
 	return "/assets/missing/" + name
 }
 
-// Open returns the file behind a fingerprinted path "FP/css/allium.css".
+// Open returns the file behind a fingerprinted path "FP/css/allium.css". Only the current
+// fingerprint of a file opens it: an old or made-up one is not found, so nothing wrong is ever
+// cached as immutable. Directories are not files.
 func (a *Assets) Open(path string) (fs.File, string, error) {
 	_, name, ok := strings.Cut(path, "/")
-	if !ok {
+	if !ok || a.urls[name] != "/assets/"+path {
 		return nil, "", fs.ErrNotExist
 	}
 	f, err := files.Open(name)
