@@ -282,6 +282,9 @@ func (a *App) AssessmentResult(c echo.Context) error {
 	if err := a.linkAssessment(c, d); err != nil {
 		return err
 	}
+	if err := a.rememberAssessment(c, d); err != nil {
+		return err
+	}
 	r := *d.Result
 	p := views.AssessmentResultPage{Page: a.page(c, "Your assessment"), Result: r,
 		SafetyOnly: !r.Safety.ClassShownToClient, ClassName: assessmentClassName(r), Reasons: r.TopReasons(3)}
@@ -305,6 +308,56 @@ func (a *App) linkAssessment(c echo.Context, d store.Assessment) error {
 		return nil
 	}
 	return err
+}
+
+// rememberAssessment keeps a visitor's assessment in their session, so it joins their record
+// when they sign in or book, and so a result that calls for a doctor first keeps them from
+// booking online in this browser.
+func (a *App) rememberAssessment(c echo.Context, d store.Assessment) error {
+	s := session(c)
+	if currentUser(c) != nil || s == nil || d.ClientID != 0 {
+		return nil
+	}
+	if s.Values[keyAssessment] == c.Param("token") {
+		return nil
+	}
+	s.Values[keyAssessment] = c.Param("token")
+	return s.Save(c.Request(), c.Response())
+}
+
+// pendingAssessment links the assessment remembered in the session to a client who has just
+// signed in or booked.
+func (a *App) pendingAssessment(c echo.Context, tok string, u store.User) error {
+	if tok == "" || u.Role != clinic.RoleClient {
+		return nil
+	}
+	ctx := c.Request().Context()
+	cid, err := a.Store.ClientIDForUser(ctx, u.ID)
+	if err != nil || cid == 0 {
+		return err
+	}
+	err = a.Store.LinkAssessment(ctx, store.Actor{UserID: u.ID, Role: u.Role, ClientID: cid, IP: c.RealIP()}, tok)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// assessmentBlocksBooking reports whether this browser's assessment said to see a doctor first.
+func (a *App) assessmentBlocksBooking(c echo.Context) (bool, error) {
+	s := session(c)
+	if s == nil {
+		return false, nil
+	}
+	tok, _ := s.Values[keyAssessment].(string)
+	if tok == "" {
+		return false, nil
+	}
+	d, err := a.Store.AssessmentDraft(c.Request().Context(), tok)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && d.Result != nil && d.Result.Safety.BookingBlocked, err
 }
 
 // assessmentClassName names the class in plain words for the heading.

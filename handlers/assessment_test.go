@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"allium"
 	"allium/assets"
@@ -373,5 +375,40 @@ func TestAssessmentUnknownTokenIsNotFound(t *testing.T) {
 		if code, _, _ := app.get(p); code != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404", p, code)
 		}
+	}
+}
+
+// TestEmergencyResultClosesOnlineBookingAndFollowsThePerson: after an emergency answer the same
+// browser cannot book online, and once the person signs in the result joins their record and
+// closes online booking for them everywhere.
+func TestEmergencyResultClosesOnlineBookingAndFollowsThePerson(t *testing.T) {
+	app := newAssessApp(t)
+	first := app.start()
+	f := assessStepForms(assessMechanical())[0]
+	f.Set("safety_chest_pain", "yes")
+	_, loc, _ := app.post(first, f)
+	app.get(loc)
+	for _, path := range []string{"/book", "/book/times?service=1"} {
+		code, _, body := app.get(path)
+		if code != http.StatusForbidden || !strings.Contains(body, "Please call us") {
+			t.Errorf("GET %s after an emergency result: %d, want 403 asking to call", path, code)
+		}
+	}
+	ctx := context.Background()
+	u, err := app.store.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: "pat@example.com",
+		Name: "Pat", Password: "a long enough password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app.get("/signin")
+	code, _, _ := app.post("/signin", url.Values{"email": {u.Email}, "password": {"a long enough password"}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", code)
+	}
+	cid, _ := app.store.ClientIDForUser(ctx, u.ID)
+	by := store.Actor{UserID: u.ID, Role: clinic.RoleClient, ClientID: cid}
+	_, err = app.store.BookCourse(ctx, by, store.BookingRequest{ServiceID: 1, TherapistID: 1, Starts: []time.Time{time.Now().Add(72 * time.Hour)}})
+	if !errors.Is(err, store.ErrBookingBlocked) {
+		t.Errorf("booking after the linked emergency result: %v, want ErrBookingBlocked", err)
 	}
 }

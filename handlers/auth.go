@@ -19,13 +19,17 @@ func (a *App) signIn(c echo.Context, u store.User) error {
 		}
 	}
 	s.ID, s.IsNew = "", true
+	pending, _ := s.Values[keyAssessment].(string)
 	for k := range s.Values {
 		delete(s.Values, k)
 	}
 	s.Values[keyUser] = u.ID
 	s.Values[keyRole] = string(u.Role)
 	s.Values[keySignedIn] = a.Now().Unix()
-	return s.Save(c.Request(), c.Response())
+	if err := s.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	return a.pendingAssessment(c, pending, u)
 }
 
 func (a *App) SignInForm(c echo.Context) error {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -93,6 +94,22 @@ func (a *App) readChoice(c echo.Context, services []store.Service, errs map[stri
 	return ch
 }
 
+// bookingBlocked answers for a visitor whose assessment said to see a doctor before massage:
+// online booking is closed to them, and the page says what to do instead. Staff booking on a
+// client's behalf are not affected.
+func (a *App) bookingBlocked(c echo.Context) (bool, error) {
+	if u := currentUser(c); u != nil && u.Role.Staff() {
+		return false, nil
+	}
+	blocked, err := a.assessmentBlocksBooking(c)
+	if err != nil || !blocked {
+		return false, err
+	}
+	return true, a.renderStatus(c, http.StatusForbidden, "error", views.ErrorPage{Page: a.page(c, "Please call us"),
+		Heading: "Please call us to book", Message: "Your assessment answers suggest seeing a doctor before massage. " +
+			"Please do that first, then call the clinic on " + a.Settings().Phone + " and we will book you in."})
+}
+
 func contains(ids []int64, id int64) bool {
 	for _, x := range ids {
 		if x == id {
@@ -104,6 +121,9 @@ func contains(ids []int64, id int64) bool {
 
 // BookStart: choose a service and a therapist (or first available).
 func (a *App) BookStart(c echo.Context) error {
+	if blocked, err := a.bookingBlocked(c); blocked || err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	services, err := a.Store.Services(ctx)
 	if err != nil {
@@ -120,6 +140,9 @@ func (a *App) BookStart(c echo.Context) error {
 
 // BookTimes lists a week of free first-session times.
 func (a *App) BookTimes(c echo.Context) error {
+	if blocked, err := a.bookingBlocked(c); blocked || err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	services, err := a.Store.Services(ctx)
 	if err != nil {

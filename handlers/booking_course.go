@@ -18,6 +18,9 @@ import (
 // plan's spacing, as near the first session's time of day as possible. Each session can be
 // swapped for another free time inside its window before confirming.
 func (a *App) BookCourse(c echo.Context) error {
+	if blocked, err := a.bookingBlocked(c); blocked || err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	services, err := a.Store.Services(ctx)
 	if err != nil {
@@ -108,6 +111,9 @@ func alternatives(free []clinic.Slot, pr clinic.Proposal, loc *time.Location) []
 // the same transaction. If a time was taken meanwhile, nothing is booked and the page says
 // which session and offers the nearest alternatives.
 func (a *App) BookConfirm(c echo.Context) error {
+	if blocked, err := a.bookingBlocked(c); blocked || err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	f := newForm(c)
 	services, err := a.Store.Services(ctx)

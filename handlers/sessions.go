@@ -119,11 +119,12 @@ func (s *sessionStore) write(ctx context.Context, w http.ResponseWriter, sess *s
 
 // Session value keys.
 const (
-	keyUser      = "uid"
-	keySignedIn  = "signed_in_at"
-	keyRole      = "role"
-	keyFlash     = "flash"
-	keyFlashKind = "flash_kind"
-	keySeen      = "_seen"
-	keyCreated   = "_created"
+	keyUser       = "uid"
+	keySignedIn   = "signed_in_at"
+	keyRole       = "role"
+	keyFlash      = "flash"
+	keyFlashKind  = "flash_kind"
+	keyAssessment = "assessment" // a visitor's assessment token, linked at sign-in
+	keySeen       = "_seen"
+	keyCreated    = "_created"
 )

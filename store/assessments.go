@@ -228,6 +228,13 @@ func (s *Store) LinkAssessment(ctx context.Context, by Actor, token string) erro
 			by.ClientID, now, a.ID); err != nil {
 			return fmt.Errorf("link assessment: %w", err)
 		}
+		// A result that calls for a doctor first closes online booking for the person, not just
+		// for this browser: reception reopens it once the clinic has spoken with them.
+		if a.Result != nil && a.Result.Safety.BookingBlocked {
+			if _, err := tx.ExecContext(ctx, `UPDATE clients SET booking_blocked = 1, updated_at = ? WHERE id = ?`, now, by.ClientID); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, tx, by, now, "link", "assessment", a.ID, by.ClientID, "")
 	})
 }

@@ -160,6 +160,8 @@ func (s *Store) setOutbox(ctx context.Context, id int64, set string, args ...any
 }
 
 // Resend queues a failed, expired or sent message again with the same Message-ID. Staff only.
+// A sent single-use link cannot be resent: its payload was dropped after sending, and the
+// person asks for a new link instead.
 func (s *Store) Resend(ctx context.Context, by Actor, id int64) error {
 	if !by.Staff() {
 		return ErrForbidden
@@ -167,7 +169,8 @@ func (s *Store) Resend(ctx context.Context, by Actor, id int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		now := unix(s.now())
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'queued', send_after = ?, expires_at = 0, last_error = ''
-			WHERE id = ? AND status IN ('failed', 'expired', 'sent')`, now, id)
+			WHERE id = ? AND status IN ('failed', 'expired', 'sent')
+			AND NOT (status = 'sent' AND kind IN ('password_reset', 'signin_link', 'staff_invite'))`, now, id)
 		if err != nil {
 			return err
 		}
