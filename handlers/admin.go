@@ -205,3 +205,25 @@ func (a *App) AuditList(c echo.Context) error {
 	}
 	return a.render(c, "admin_audit", views.AuditPage{Page: a.page(c, "Audit log"), Entries: entries})
 }
+
+// AssessmentsOverview shows the owner the results that need a call and how often the computed
+// class matched the class therapists confirmed.
+func (a *App) AssessmentsOverview(c echo.Context) error {
+	ctx := c.Request().Context()
+	alerts, err := a.Store.AssessmentAlerts(ctx, actor(c))
+	if err != nil {
+		return err
+	}
+	rows, err := a.Store.AssessmentAgreement(ctx, actor(c), "")
+	if err != nil {
+		return err
+	}
+	data := views.AssessmentsOverview{Page: a.page(c, "Assessments"), Alerts: alerts, Agreement: rows}
+	for _, r := range rows {
+		data.Total += r.Count
+		if r.Computed == r.Confirmed {
+			data.Agreed += r.Count
+		}
+	}
+	return a.render(c, "admin_assessments", data)
+}

@@ -50,7 +50,7 @@ func navFor(role clinic.Role, path string) []views.NavLink {
 		links = []views.NavLink{{Href: "/desk", Label: "Today"}, {Href: "/account", Label: "Account"}}
 	case clinic.RoleOwner:
 		links = []views.NavLink{{Href: "/admin", Label: "Clinic"}, {Href: "/admin/staff", Label: "Staff"},
-			{Href: "/admin/mail", Label: "Mail"}, {Href: "/admin/audit", Label: "Audit log"},
+			{Href: "/admin/mail", Label: "Mail"}, {Href: "/admin/assessments", Label: "Assessments"}, {Href: "/admin/audit", Label: "Audit log"},
 			{Href: "/admin/settings", Label: "Settings"}, {Href: "/account", Label: "Account"}}
 	default:
 		links = []views.NavLink{{Href: "/assessment", Label: "Free assessment"}, {Href: "/book", Label: "Book"},

@@ -71,6 +71,7 @@ func (a *App) Routes() []Route {
 		{"GET", "/admin/mail/:id", "admin.mail.show", ownerOnly, a.MailShow},
 		{"POST", "/admin/outbox/:id/resend", "admin.outbox.resend", staff, a.OutboxResend},
 		{"GET", "/admin/audit", "admin.audit", ownerOnly, a.AuditList},
+		{"GET", "/admin/assessments", "admin.assessments", ownerOnly, a.AssessmentsOverview},
 	}
 	routes = append(routes, a.bookingRoutes()...)
 	routes = append(routes, a.deskRoutes()...)

@@ -238,3 +238,71 @@ func (s *Store) LinkAssessment(ctx context.Context, by Actor, token string) erro
 		return audit(ctx, tx, by, now, "link", "assessment", a.ID, by.ClientID, "")
 	})
 }
+
+// AgreementRow is one cell of the owner's agreement table: how often the class the scoring
+// computed met the class the therapist confirmed after examining the person.
+type AgreementRow struct {
+	Computed  string
+	Confirmed string
+	Count     int
+}
+
+// AssessmentAgreement tallies computed against confirmed classes, for validating the scoring
+// (domain model 4.6). Owner only. Version names the scoring version; empty means all.
+func (s *Store) AssessmentAgreement(ctx context.Context, by Actor, version string) ([]AgreementRow, error) {
+	if by.Role != clinic.RoleOwner {
+		return nil, ErrNotFound
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT primary_class, confirmed_class, count(*) FROM assessments
+		WHERE status = 'submitted' AND confirmed_class IS NOT NULL AND (? = '' OR scoring_version = ?)
+		GROUP BY 1, 2 ORDER BY 1, 2`, version, version)
+	if err != nil {
+		return nil, fmt.Errorf("assessment agreement: %w", err)
+	}
+	defer rows.Close()
+	var out []AgreementRow
+	for rows.Next() {
+		var r AgreementRow
+		if err := rows.Scan(&r.Computed, &r.Confirmed, &r.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// AssessmentAlert is a submitted assessment whose answers call for medical care first.
+type AssessmentAlert struct {
+	ID         int64
+	ClientID   int64
+	ClientName string
+	Outcome    string
+	At         time.Time
+}
+
+// AssessmentAlerts lists the last 30 days' results that blocked online booking, newest first,
+// for reception to follow up. Staff only.
+func (s *Store) AssessmentAlerts(ctx context.Context, by Actor) ([]AssessmentAlert, error) {
+	if !by.Staff() {
+		return nil, ErrNotFound
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT a.id, coalesce(a.client_id, 0), coalesce(c.name, ''), a.safety_outcome, a.updated_at
+		FROM assessments a LEFT JOIN clients c ON c.id = a.client_id
+		WHERE a.status = 'submitted' AND a.safety_outcome IN ('emergency', 'urgent_medical', 'refer_before_treatment')
+		AND a.updated_at > ? ORDER BY a.updated_at DESC LIMIT 100`, unix(s.now().AddDate(0, 0, -30)))
+	if err != nil {
+		return nil, fmt.Errorf("assessment alerts: %w", err)
+	}
+	defer rows.Close()
+	var out []AssessmentAlert
+	for rows.Next() {
+		var r AssessmentAlert
+		var at int64
+		if err := rows.Scan(&r.ID, &r.ClientID, &r.ClientName, &r.Outcome, &at); err != nil {
+			return nil, err
+		}
+		r.At = unixTime(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -98,3 +98,12 @@ type AuditPage struct {
 	Page    Page
 	Entries []store.AuditEntry
 }
+
+// AssessmentsOverview is the owner's view of assessment alerts and scoring agreement.
+type AssessmentsOverview struct {
+	Page      Page
+	Alerts    []store.AssessmentAlert
+	Agreement []store.AgreementRow
+	Total     int
+	Agreed    int
+}
