@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,8 +39,9 @@ type sample struct {
 // loadRun drives conns connections for warmup (not counted) and then dur. Only requests that
 // start and finish inside the measured window count; the server's CPU is read at its edges.
 func loadRun(ctx context.Context, pid, conns int, warmup, dur time.Duration, next nextRequest, want int) loadResult {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// Stopping lets each connection finish the request it has in flight: cancelling it would
+	// make the server log a failure that is the load generator's doing.
+	var stopping atomic.Bool
 	measuring := make(chan struct{})
 	results := make([][]sample, conns)
 	exhausted := make([]bool, conns)
@@ -48,7 +50,7 @@ func loadRun(ctx context.Context, pid, conns int, warmup, dur time.Duration, nex
 		wg.Go(func() {
 			hc := newHTTPClient()
 			defer hc.CloseIdleConnections()
-			for ctx.Err() == nil {
+			for !stopping.Load() && ctx.Err() == nil {
 				req, more := next()
 				if !more {
 					exhausted[w] = true
@@ -81,7 +83,7 @@ func loadRun(ctx context.Context, pid, conns int, warmup, dur time.Duration, nex
 	}
 	cpu := meter.stop()
 	winEnd := time.Now()
-	cancel()
+	stopping.Store(true)
 	<-allDone
 	out := tally(results, winStart, winEnd, want)
 	out.Conns, out.CPU = conns, cpu
