@@ -40,6 +40,8 @@ type benchClinic struct {
 	emails   map[clinic.Role]string
 	password string
 	cookies  map[clinic.Role]string
+	csrf     map[clinic.Role]string
+	path     string
 }
 
 func newBenchClinic(b *testing.B) *benchClinic {
@@ -55,7 +57,8 @@ func newBenchClinic(b *testing.B) *benchClinic {
 	}
 	b.Cleanup(func() { st.Close() })
 	st.Now = now
-	bc := &benchClinic{st: st, password: os.Getenv("ALLIUM_BENCH_PASSWORD"), cookies: map[clinic.Role]string{}}
+	bc := &benchClinic{st: st, password: os.Getenv("ALLIUM_BENCH_PASSWORD"), cookies: map[clinic.Role]string{},
+		csrf: map[clinic.Role]string{}, path: path}
 	if os.Getenv("ALLIUM_BENCH_DB") == "" {
 		bc.password = testPassword
 		seedBenchClinic(b, st)
@@ -135,7 +138,8 @@ func (bc *benchClinic) as(b *testing.B, role clinic.Role) string {
 		b.Fatalf("GET /signin: %d, no CSRF field", rec.Code)
 	}
 	jar := cookiesOf(rec, "")
-	form := url.Values{"csrf": {html.UnescapeString(m[1])}, "email": {email}, "password": {bc.password}}
+	bc.csrf[role] = html.UnescapeString(m[1])
+	form := url.Values{"csrf": {bc.csrf[role]}, "email": {email}, "password": {bc.password}}
 	rec = bc.serve(http.MethodPost, "/signin", jar, strings.NewReader(form.Encode()))
 	if rec.Code != http.StatusSeeOther {
 		b.Fatalf("sign in as %s: %d; want 303", email, rec.Code)
@@ -212,6 +216,74 @@ func BenchmarkPageTherapistDay(b *testing.B) {
 
 func BenchmarkPageClientChart(b *testing.B) {
 	benchPage(b, clinic.RoleOwner, func(bc *benchClinic) string { return fmt.Sprintf("/clients/%d/chart", bc.chart) })
+}
+
+// BenchmarkBookConfirm books one session per iteration as a client, each at a free time of the
+// busiest therapist. When the free times run out, the bookings made are cancelled (off the clock)
+// and the same times are booked again.
+func BenchmarkBookConfirm(b *testing.B) {
+	bc := newBenchClinic(b)
+	cookie := bc.as(b, clinic.RoleClient)
+	ctx := context.Background()
+	services, err := bc.st.Services(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sv store.Service
+	for _, s := range services {
+		if s.ID == bc.service {
+			sv = s
+		}
+	}
+	var free []clinic.Slot
+	from := time.Date(bc.day.Y, bc.day.M, bc.day.D, 0, 0, 0, 0, bc.loc)
+	for _, tid := range sv.Therapists {
+		q, err := bc.st.SlotQuery(ctx, sv.Service, []int64{tid}, from, from.AddDate(0, 0, 90))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var list []clinic.Slot
+		var next time.Time
+		for _, s := range clinic.FreeTimes(q) {
+			if !s.Start.Before(next) {
+				list, next = append(list, s), s.Start.Add(sv.Duration+sv.BufferAfter)
+			}
+		}
+		if len(list) > len(free) {
+			free = list
+		}
+	}
+	if len(free) == 0 {
+		b.Skip("no free time to book")
+	}
+	db, err := sql.Open("sqlite3", "file:"+bc.path+"?_busy_timeout=5000")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var before int64
+	if err := db.QueryRow(`SELECT coalesce(max(id), 0) FROM appointments`).Scan(&before); err != nil {
+		b.Fatal(err)
+	}
+	form := url.Values{"csrf": {bc.csrf[clinic.RoleClient]}, "service": {fmt.Sprint(sv.ID)}, "consent": {"1"}, "reminders": {"1"}}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i == len(free) {
+			b.StopTimer()
+			if _, err := db.Exec(`UPDATE appointments SET status = 'cancelled' WHERE id > ? AND status = 'booked'`, before); err != nil {
+				b.Fatal(err)
+			}
+			i = 0
+			b.StartTimer()
+		}
+		s := free[i]
+		i++
+		form.Set("start_1", fmt.Sprintf("%d@%s", s.TherapistID, s.Start.UTC().Format(time.RFC3339)))
+		if rec := bc.serve(http.MethodPost, "/book/confirm", cookie, strings.NewReader(form.Encode())); rec.Code != http.StatusSeeOther {
+			b.Fatalf("POST /book/confirm at %s: %d; want 303\n%s", s.Start, rec.Code, rec.Body)
+		}
+	}
 }
 
 // seedBenchClinic makes a small working clinic: four therapists on weekdays, four rooms, two
