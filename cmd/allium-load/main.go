@@ -33,6 +33,7 @@ func main() {
 // options are the flags of a load run.
 type options struct {
 	DB, ServerBin, Out, GoBench, Password, Pprof string
+	Only                                         string
 	Duration, Warmup, FloorDuration, QuietWait   time.Duration
 	QuietPct                                     float64
 	Copy                                         bool
@@ -55,6 +56,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&o.FloorDuration, "floor-duration", 3*time.Second, "measured time of each in-process floor")
 	fs.DurationVar(&o.QuietWait, "quiet-wait", 30*time.Second, "longest wait for other processes to go quiet before a run")
 	fs.Float64Var(&o.QuietPct, "quiet-pct", 5, "background CPU percent that counts as quiet")
+	fs.StringVar(&o.Only, "only", "", "measure only pages whose name contains this (for profiling one page)")
 	fs.BoolVar(&o.Copy, "copy", true, "measure a scratch copy, leaving -db as it was")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -116,6 +116,9 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 	rep.Counts = dbCounts{Therapists: e.Counts.Therapists, Rooms: e.Counts.Rooms, Clients: e.Counts.Clients,
 		Appointments: e.Counts.Appointments, Bytes: rep.Counts.Bytes}
 	for _, p := range pages() {
+		if !strings.Contains(p.Name, o.Only) {
+			continue
+		}
 		fmt.Fprintln(log, "page:", p.Name)
 		rep.Pages = append(rep.Pages, rep.measurePage(ctx, o, e, sp, p, get))
 	}
