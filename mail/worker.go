@@ -182,6 +182,7 @@ func (w *Worker) Build(ctx context.Context, r store.OutboxRow) (*email.Email, er
 	if err := json.Unmarshal(r.Payload, &d.P); err != nil {
 		return nil, fmt.Errorf("payload of %s: %w", r.Kind, err)
 	}
+	d.P, _ = wholeNumbers(d.P).(map[string]any)
 	out, err := w.Views.RenderEmail(r.Kind, d)
 	if err != nil {
 		return nil, err
@@ -226,4 +227,24 @@ func envelope(s string) (string, error) {
 		return "", err
 	}
 	return a.Address, nil
+}
+
+// wholeNumbers turns the float64s that JSON decoding makes of whole numbers back into ints, so
+// templates can compare a session index or a count with a literal ({{if gt .Size 1}}).
+func wholeNumbers(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if x == float64(int(x)) {
+			return int(x)
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = wholeNumbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = wholeNumbers(e)
+		}
+	}
+	return v
 }
