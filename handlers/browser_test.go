@@ -178,4 +178,6 @@ func (b *browser) eval(js string) {
 }
 
 // chromedpClick clicks the first element matching a CSS selector.
-func chromedpClick(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
+func chromedpClick(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(sel))
+}
