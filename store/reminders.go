@@ -179,7 +179,7 @@ func (s *Store) nudgeEmail(c courseCandidate, r clinic.Reminder, loc *time.Locat
 		ClientName: c.client, TherapistName: c.therapist, Service: c.service,
 		SessionsDone: c.facts.SessionsDone, Sessions: c.facts.PlannedSessions,
 		LastSession: c.facts.LastSessionEnd.In(loc).Format(whenLayout), LastEnd: unix(c.facts.LastSessionEnd),
-		BookPath: fmt.Sprintf("/book/times?service=%d&therapist=%d&date=%s", c.serviceID, c.facts.TherapistID, target)}
+		BookPath: fmt.Sprintf("/book/times?service=%d&therapist=%d&sessions=1&date=%s", c.serviceID, c.facts.TherapistID, target)}
 	to := c.clientEmail
 	if r.To == clinic.RecipientTherapist {
 		to, p.ToTherapist = c.therapistEmail, true
@@ -265,17 +265,17 @@ func firstName(name string) string {
 
 // maintenanceNudges prompts clients to book a maintenance visit a set time after a plan they
 // completed with maintenance chosen. Plans live in the treatment_plans table
-// (id, client_id, therapist_id, status, completed_at, maintenance); until a database has it,
+// (id, client_id, status, completed_at, maintenance); until a database has it,
 // there is nothing to do.
 func (s *Store) maintenanceNudges(ctx context.Context, set clinic.Settings, rs clinic.ReminderSettings, now time.Time) ([]Email, error) {
-	if ok, err := s.hasColumns(ctx, "treatment_plans", "id", "client_id", "therapist_id", "status", "completed_at", "maintenance"); err != nil || !ok {
+	if ok, err := s.hasColumns(ctx, "treatment_plans", "id", "client_id", "status", "completed_at", "maintenance"); err != nil || !ok {
 		return nil, err
 	}
 	after := set.MaintenanceAfter
 	if after <= 0 {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.client_id, p.therapist_id, p.completed_at, c.name, c.email
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.client_id, p.completed_at, c.name, c.email
 		FROM treatment_plans p JOIN clients c ON c.id = p.client_id
 		WHERE p.status = 'completed' AND p.maintenance = 1 AND c.nudges_opt_out = 0 AND c.email <> ''
 		AND p.completed_at BETWEEN ? AND ?
@@ -288,9 +288,9 @@ func (s *Store) maintenanceNudges(ctx context.Context, set clinic.Settings, rs c
 	defer rows.Close()
 	var out []Email
 	for rows.Next() {
-		var planID, clientID, therapistID, completed int64
+		var planID, clientID, completed int64
 		var name, email string
-		if err := rows.Scan(&planID, &clientID, &therapistID, &completed, &name, &email); err != nil {
+		if err := rows.Scan(&planID, &clientID, &completed, &name, &email); err != nil {
 			return nil, err
 		}
 		due := clinic.DateOf(unixTime(completed).Add(after), rs.Zone)
@@ -298,8 +298,7 @@ func (s *Store) maintenanceNudges(ctx context.Context, set clinic.Settings, rs c
 		if !ok || r.SendAt.After(now) {
 			continue
 		}
-		p := MaintenanceMail{ClientID: clientID, ClientName: name, CompletedAt: completed,
-			BookPath:    fmt.Sprintf("/book/times?therapist=%d&date=%s", therapistID, clinic.DateOf(now, rs.Zone).AddDays(2)),
+		p := MaintenanceMail{ClientID: clientID, ClientName: name, CompletedAt: completed, BookPath: "/book",
 			Unsubscribe: s.UnsubscribePath(clientID)}
 		out = append(out, Email{Kind: string(r.Kind), To: email, RefType: "plan", RefID: planID, DedupeKey: r.Key,
 			Payload: p, SendAfter: r.SendAt, ExpiresAt: now.Add(nudgeExpiry)})
