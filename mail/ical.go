@@ -77,7 +77,7 @@ func ClientCalendar(c CalendarClinic, method string, a store.Appointment, manage
 	} else {
 		e.SetStatus(ics.ObjectStatusConfirmed)
 	}
-	return cal.Serialize()
+	return cal.Serialize(ics.WithNewLine("\r\n"))
 }
 
 // TherapistFeed is a clinician's subscribed calendar. Clients appear by first name and
@@ -101,7 +101,7 @@ func TherapistFeed(c CalendarClinic, name string, appts []store.Appointment, sta
 		e.SetDescription(courseLine(a) + c.BaseURL + "/therapist")
 		e.SetStatus(ics.ObjectStatusConfirmed)
 	}
-	return cal.Serialize()
+	return cal.Serialize(ics.WithNewLine("\r\n"))
 }
 
 func newCalendar(c CalendarClinic, method string) *ics.Calendar {

@@ -180,9 +180,13 @@ func decodeHeader(s string) string {
 }
 
 // sydneyAt is a local wall-clock time in the clinic's zone.
-func sydneyAt(y int, m time.Month, d, hh int) time.Time { return time.Date(y, m, d, hh, 0, 0, 0, sydney) }
+func sydneyAt(y int, m time.Month, d, hh int) time.Time {
+	return time.Date(y, m, d, hh, 0, 0, 0, sydney)
+}
 
-func utcAt(y int, m time.Month, d, hh int) time.Time { return time.Date(y, m, d, hh, 0, 0, 0, time.UTC) }
+func utcAt(y int, m time.Month, d, hh int) time.Time {
+	return time.Date(y, m, d, hh, 0, 0, 0, time.UTC)
+}
 
 // TestCourseAcrossDSTGetsOneConfirmationAndRemindersAtTheirInstants books four sessions around
 // the end of daylight saving in Sydney (Sun 5 Apr 2026, 03:00 AEDT -> 02:00 AEST). The 48-hour
