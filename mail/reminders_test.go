@@ -43,7 +43,7 @@ type clinicFixture struct {
 	client    int64
 }
 
-func newClinicFixture(t *testing.T, start time.Time) *clinicFixture {
+func newClinicFixture(t testing.TB, start time.Time) *clinicFixture {
 	t.Helper()
 	srv := startSMTP(t)
 	f := &clinicFixture{fixture: newFixture(t, smtpTransport(t, srv)), srv: srv}
@@ -76,7 +76,7 @@ func newClinicFixture(t *testing.T, start time.Time) *clinicFixture {
 	return f
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -46,7 +46,7 @@ type received struct {
 	Data []byte
 }
 
-func startSMTP(t *testing.T) *smtpServer {
+func startSMTP(t testing.TB) *smtpServer {
 	t.Helper()
 	srv := &smtpServer{}
 	s := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{srv: srv}, nil }))
@@ -175,7 +175,7 @@ type fixture struct {
 }
 
 // newFixture makes a store with a named clinic and a worker sending through tr.
-func newFixture(t *testing.T, tr func(*store.Store) mail.Transport) *fixture {
+func newFixture(t testing.TB, tr func(*store.Store) mail.Transport) *fixture {
 	t.Helper()
 	as, err := assets.New()
 	if err != nil {
@@ -197,7 +197,7 @@ func newFixture(t *testing.T, tr func(*store.Store) mail.Transport) *fixture {
 }
 
 // restart opens the database afresh with a new worker, as a new process would.
-func (f *fixture) restart(t *testing.T) {
+func (f *fixture) restart(t testing.TB) {
 	t.Helper()
 	st, err := store.Open(context.Background(), f.path, allium.Schema)
 	if err != nil {
@@ -210,7 +210,7 @@ func (f *fixture) restart(t *testing.T) {
 		BaseURL: baseURL, Now: f.clock.Now, Log: slog.New(slog.DiscardHandler)}
 }
 
-func smtpTransport(t *testing.T, srv *smtpServer) func(*store.Store) mail.Transport {
+func smtpTransport(t testing.TB, srv *smtpServer) func(*store.Store) mail.Transport {
 	return func(*store.Store) mail.Transport {
 		tr, err := mail.ParseSMTPURL("smtp://allium:s3cret@" + srv.addr + "?tls=none")
 		if err != nil {
