@@ -565,3 +565,37 @@ func (f *clinicFixture) scheduler() *mail.Scheduler {
 }
 
 func base64Reader(r io.Reader) io.Reader { return base64.NewDecoder(base64.StdEncoding, r) }
+
+// TestRunSchedulesAndSendsNudges: the worker's Run loop runs the scheduler next to the outbox,
+// so serve needs nothing more to send "book your next session".
+func TestRunSchedulesAndSendsNudges(t *testing.T) {
+	f := newClinicFixture(t, utcAt(2026, 3, 20, 9))
+	b := f.book(t, sydneyAt(2026, 3, 23, 10), sydneyAt(2026, 3, 30, 10))
+	ctx := context.Background()
+	_, err := f.st.Cancel(ctx, store.System, b.Appointments[1].ID, "")
+	must(t, err)
+	f.drain(t)
+	f.at(b.Appointments[0].End)
+	_, err = f.st.SetStatus(ctx, store.System, b.Appointments[0].ID, "completed")
+	must(t, err)
+	f.clock.Advance(25 * time.Hour)
+
+	runCtx, stop := context.WithCancel(ctx)
+	f.worker.Every = 10 * time.Millisecond
+	f.worker.Scheduler = &mail.Scheduler{Store: f.st, Now: f.clock.Now, Every: 10 * time.Millisecond}
+	done := make(chan struct{})
+	go func() { f.worker.Run(runCtx); close(done) }()
+	var got []string
+	for range 500 {
+		got = subjects(f.delivered(t))
+		if len(got) == 3 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	<-done
+	if len(got) != 3 || got[2] != "Book session 2 of 2 with Sam Okafor" {
+		t.Errorf("while Run ran the server received %q; want the nudge after the confirmation and the notice", got)
+	}
+}

@@ -317,3 +317,21 @@ func TestCalendarFeedTokenIsSecretAndRevocable(t *testing.T) {
 		t.Errorf("a revoked token still works: %v", err)
 	}
 }
+
+func TestConfirmationOfAWhollyCancelledCourseIsNotSent(t *testing.T) {
+	rc := newReminderClinic(t)
+	b := rc.book(t, local(2026, 3, 20, 10), local(2026, 3, 27, 10))
+	conf := rc.queued(t, "confirmation")[0]
+	ctx := context.Background()
+	for i, a := range b.Appointments {
+		if ok, err := rc.s.StillWanted(ctx, conf); err != nil || !ok {
+			t.Fatalf("with %d of 2 sessions cancelled StillWanted = %v, %v; want true", i, ok, err)
+		}
+		if _, err := rc.s.Cancel(ctx, System, a.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := rc.s.StillWanted(ctx, conf); err != nil || ok {
+		t.Errorf("with every session cancelled StillWanted = %v, %v; want false", ok, err)
+	}
+}

@@ -24,6 +24,9 @@ func (s *Store) StillWanted(ctx context.Context, row OutboxRow) (bool, error) {
 	case string(clinic.ReminderDayList):
 		return gone(s.dayListWanted(ctx, row))
 	}
+	if row.RefType == "course" && row.Kind == string(clinic.ReminderConfirmation) {
+		return s.courseLive(ctx, row.RefID)
+	}
 	if row.RefType != "appointment" || row.Kind == "cancellation" {
 		return true, nil
 	}
@@ -38,6 +41,14 @@ func (s *Store) StillWanted(ctx context.Context, row OutboxRow) (bool, error) {
 		return false, translate(err)
 	}
 	return version == p.Version && status == "booked", nil
+}
+
+// courseLive: a course confirmation is worth sending while any of its sessions is still booked.
+func (s *Store) courseLive(ctx context.Context, courseID int64) (bool, error) {
+	var live bool
+	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM appointments WHERE course_id = ? AND status = 'booked')`,
+		courseID).Scan(&live)
+	return live, err
 }
 
 // nudgeWanted: the course still has sessions to go and nothing is booked after the last one.
