@@ -335,3 +335,28 @@ func TestConfirmationOfAWhollyCancelledCourseIsNotSent(t *testing.T) {
 		t.Errorf("with every session cancelled StillWanted = %v, %v; want false", ok, err)
 	}
 }
+
+// TestEveryManageLinkInAnEmailOpens: the links carry a base64url MAC, which contains "-" for
+// about a third of appointments; every one must still open its appointment.
+func TestEveryManageLinkInAnEmailOpens(t *testing.T) {
+	rc := newReminderClinic(t)
+	b := rc.book(t, local(2026, 3, 20, 10))
+	id := b.Appointments[0].ID
+	dashed := 0
+	for version := 1; version <= 40; version++ {
+		tok := manageToken(rc.s.manageKey, id, version)
+		if strings.Count(tok, "-") > 2 {
+			dashed++
+		}
+		_, _, err := rc.s.AppointmentByManageToken(context.Background(), tok, "")
+		if version == 1 && err != nil {
+			t.Errorf("link for the current version %q: %v", tok, err)
+		}
+		if version > 1 && !errors.Is(err, ErrLinkStale) {
+			t.Errorf("link %q for version %d: %v; want ErrLinkStale, not a forged-link 404", tok, version, err)
+		}
+	}
+	if dashed == 0 {
+		t.Fatal("no MAC with a dash in 40 versions; the test proves nothing")
+	}
+}
