@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,5 +133,30 @@ func TestCancelFreesTheTimeAndStopsItsReminders(t *testing.T) {
 	if _, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
 		Starts: []time.Time{start}}); err != nil {
 		t.Fatalf("time not free after cancel: %v", err)
+	}
+}
+
+func TestManageLinksWorkWhateverTheirSignatureContains(t *testing.T) {
+	st, th, svc, cid, start := bookingFixture(t)
+	ctx := context.Background()
+	// Enough appointments that some signatures contain "-" or "_" (base64url).
+	for i := 0; i < 12; i++ {
+		b, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
+			Starts: []time.Time{start.AddDate(0, 0, i)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ap := b.Appointments[0]
+		path, err := st.ManagePath(ctx, ap.ID, ap.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := st.AppointmentByManageToken(ctx, strings.TrimPrefix(path, "/m/"), "")
+		if err != nil || got.ID != ap.ID {
+			t.Fatalf("link %s: %v", path, err)
+		}
+		if _, _, err := st.AppointmentByManageToken(ctx, strings.TrimPrefix(path, "/m/")+"x", ""); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("tampered link %s: %v, want not found", path, err)
+		}
 	}
 }
