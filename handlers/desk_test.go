@@ -1,0 +1,201 @@
+package handlers_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"allium/clinic"
+	"allium/store"
+)
+
+// deskClinic is a small clinic on top of the shared test app: two therapists working
+// 09:00-17:00 Monday to Friday, one room, one 60-minute service with a 15-minute buffer, and
+// the people of seedPeople. The test clock starts on a Tuesday evening in Sydney.
+type deskClinic struct {
+	*testApp
+	people
+	loc      *time.Location
+	service  int64
+	ana, ben store.User
+	clientID int64 // the client record of people.Client
+}
+
+func newDeskClinic(t *testing.T) *deskClinic {
+	t.Helper()
+	ctx := context.Background()
+	ta := newTestApp(t)
+	d := &deskClinic{testApp: ta, people: ta.seedPeople(t)}
+	var err error
+	if d.loc, err = time.LoadLocation("Australia/Sydney"); err != nil {
+		t.Fatal(err)
+	}
+	d.ana = ta.mustUser(t, clinic.RoleTherapist, "ana@clinic.test", "Ana Alvarez", testPassword)
+	d.ben = ta.mustUser(t, clinic.RoleTherapist, "ben@clinic.test", "Ben Brown", testPassword)
+	if d.clientID, err = ta.Store.ClientIDForUser(ctx, d.Client.ID); err != nil {
+		t.Fatal(err)
+	}
+	sv := store.Service{Service: clinic.Service{Key: "remedial60", Name: "Remedial 60", Duration: time.Hour,
+		BufferAfter: 15 * time.Minute, NeedsRoom: true}, CourseSessions: 4}
+	if d.service, err = ta.Store.UpsertService(ctx, store.System, sv, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ta.Store.EnsureRoom(ctx, store.System, "Room 1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, th := range []store.User{d.ana, d.ben, d.Therapist} {
+		if err := ta.Store.SetTherapistServices(ctx, store.System, th.ID, []int64{d.service}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ta.Store.SetHours(ctx, store.System, th.ID, deskWeekdays(9, 17), d.loc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
+}
+
+// deskWeekdays is from:00 to to:00 Monday to Friday.
+func deskWeekdays(from, to int) clinic.WeeklyHours {
+	var week clinic.WeeklyHours
+	for wd := time.Monday; wd <= time.Friday; wd++ {
+		week[wd] = []clinic.Shift{{Start: clinic.Clock(from, 0), End: clinic.Clock(to, 0)}}
+	}
+	return week
+}
+
+// at is a wall-clock time in the clinic's zone.
+func (d *deskClinic) at(y int, m time.Month, day, h, min int) time.Time {
+	return time.Date(y, m, day, h, min, 0, 0, d.loc)
+}
+
+// book books sessions for a client with a therapist as reception would.
+func (d *deskClinic) book(t *testing.T, clientID int64, therapist store.User, starts ...time.Time) []store.Appointment {
+	t.Helper()
+	by := store.Actor{UserID: d.Reception.ID, Role: clinic.RoleReception}
+	b, err := d.Store.BookCourse(context.Background(), by, store.BookingRequest{ClientID: clientID, ServiceID: d.service,
+		TherapistID: therapist.ID, Starts: starts})
+	if err != nil {
+		t.Fatalf("book %v: %v", starts, err)
+	}
+	return b.Appointments
+}
+
+// as signs a new browser in.
+func (d *deskClinic) as(t *testing.T, u store.User) *testClient {
+	t.Helper()
+	tc := d.client(t)
+	tc.signIn(u.Email, testPassword)
+	return tc
+}
+
+func deskID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// deskText is the page's text without tags, with spaces collapsed, as a person reads it.
+func deskText(body string) string {
+	body = regexp.MustCompile(`(?s)<head>.*?</head>`).ReplaceAllString(body, "")
+	body = regexp.MustCompile(`<[^>]+>`).ReplaceAllString(body, " ")
+	return strings.Join(strings.Fields(html.UnescapeString(body)), " ")
+}
+
+// deskColumn returns the index of the grid column whose head names the therapist, and the
+// column each booking's cell is in, by walking the table rows with their rowspans.
+func deskCellColumns(t *testing.T, body string) (heads []string, cells map[string]int) {
+	t.Helper()
+	table := regexp.MustCompile(`(?s)<table class="data hide-narrow">.*?</table>`).FindString(body)
+	if table == "" {
+		t.Fatalf("no day grid on the page")
+	}
+	for _, th := range regexp.MustCompile(`(?s)<th scope="col">(.*?)</th>`).FindAllStringSubmatch(table, -1)[1:] {
+		heads = append(heads, deskText(th[1]))
+	}
+	cells = map[string]int{}
+	covered := make([]int, len(heads)) // rows still covered by a rowspan above, per column
+	rows := regexp.MustCompile(`(?s)<tr><th scope="row">.*?</tr>`).FindAllString(table, -1)
+	cellRe := regexp.MustCompile(`(?s)<td(?: rowspan="(\d+)")?>(.*?)</td>`)
+	for _, row := range rows {
+		col := 0
+		for _, m := range cellRe.FindAllStringSubmatch(row, -1) {
+			for col < len(heads) && covered[col] > 0 {
+				col++
+			}
+			if col >= len(heads) {
+				t.Fatalf("row has more cells than columns: %s", row)
+			}
+			span := 1
+			if m[1] != "" {
+				span, _ = strconv.Atoi(m[1])
+			}
+			for _, name := range regexp.MustCompile(`class="appt-client">([^<]*)<`).FindAllStringSubmatch(m[2], -1) {
+				cells[html.UnescapeString(name[1])] = col
+			}
+			covered[col] = span
+			col++
+		}
+		for j := range covered {
+			if covered[j] > 0 {
+				covered[j]--
+			}
+		}
+	}
+	return heads, cells
+}
+
+func TestDeskDayShowsBookingUnderItsTherapist(t *testing.T) {
+	d := newDeskClinic(t)
+	d.book(t, d.clientID, d.ben, d.at(2026, 3, 11, 10, 0))
+	r := d.as(t, d.Reception).get("/desk?date=2026-03-11")
+	r.wantStatus(http.StatusOK)
+	heads, cells := deskCellColumns(t, r.Body)
+	col, ok := cells["Alex Chen"]
+	if !ok {
+		t.Fatalf("Alex Chen is not on the grid; columns %q", heads)
+	}
+	if got, want := heads[col], "Ben Brown"; !strings.HasPrefix(got, want) {
+		t.Errorf("Alex's booking is under %q, want %q", got, want)
+	}
+	if text := r.text(); !strings.Contains(text, "10:00–11:00") || !strings.Contains(text, "Remedial 60") {
+		t.Errorf("day view does not show the time and service of the booking: %s", text)
+	}
+}
+
+func TestDeskDayByRoomAndWeek(t *testing.T) {
+	d := newDeskClinic(t)
+	d.book(t, d.clientID, d.ana, d.at(2026, 3, 12, 14, 0))
+	desk := d.as(t, d.Reception)
+
+	r := desk.get("/desk?date=2026-03-12&by=room")
+	r.wantStatus(http.StatusOK)
+	heads, cells := deskCellColumns(t, r.Body)
+	if col, ok := cells["Alex Chen"]; !ok || heads[col] != "Room 1" {
+		t.Errorf("by room: Alex Chen in column %d of %q; want under Room 1", col, heads)
+	}
+
+	r = desk.get("/desk/week?therapist=" + deskID(d.ana.ID) + "&date=2026-03-10")
+	r.wantStatus(http.StatusOK)
+	heads, cells = deskCellColumns(t, r.Body)
+	if col, ok := cells["Alex Chen"]; !ok || !strings.HasPrefix(heads[col], "Thu 12 Mar") {
+		t.Errorf("week: Alex Chen in column %d of %q; want under Thu 12 Mar", col, heads)
+	}
+	if len(heads) != 7 || !strings.HasPrefix(heads[0], "Mon 9 Mar") {
+		t.Errorf("week columns %q; want Monday 9 March to Sunday", heads)
+	}
+	desk.get("/desk/week?therapist=999999").wantStatus(http.StatusNotFound)
+}
+
+func TestDeskDayRejectsImpossibleDates(t *testing.T) {
+	d := newDeskClinic(t)
+	desk := d.as(t, d.Reception)
+	for _, path := range []string{"/desk?date=2027-13-45", "/desk?date=yesterday", "/desk?date=9999-01-01",
+		"/desk/week?date=2026-02-30"} {
+		r := desk.get(path)
+		r.wantStatus(http.StatusUnprocessableEntity)
+		if msg := r.fieldError("date"); !strings.Contains(msg, "date") {
+			t.Errorf("%s: message beside the date %q; want one that names the problem", path, msg)
+		}
+	}
+}
