@@ -18,6 +18,11 @@ func (a *App) deskRoutes() []Route {
 	return []Route{
 		{"GET", "/desk", "desk.home", desk, a.DeskHome},
 		{"GET", "/desk/week", "desk.week", desk, a.DeskWeek},
+		{"GET", "/desk/appointments/:id", "desk.appt", desk, a.DeskAppointment},
+		{"POST", "/desk/appointments/:id/status", "desk.appt.status", desk, a.DeskSetStatus},
+		{"POST", "/desk/appointments/:id/cancel", "desk.appt.cancel", desk, a.DeskCancel},
+		{"GET", "/desk/appointments/:id/move", "desk.appt.move", desk, a.DeskMoveForm},
+		{"POST", "/desk/appointments/:id/move", "desk.appt.move.post", desk, a.DeskMove},
 		{"GET", "/desk/therapists", "desk.therapists", desk, a.DeskTherapists},
 	}
 }
@@ -45,20 +50,25 @@ func deskMidnight(d clinic.Date, loc *time.Location) time.Time {
 
 func (a *App) deskToday() clinic.Date { return clinic.DateOf(a.Now(), a.Loc()) }
 
-// deskDate reads ?date=, today when absent. A date that does not exist or lies absurdly far
-// away comes back with the message to show.
+// deskDate reads ?date=, today when absent.
 func (a *App) deskDate(c echo.Context) (clinic.Date, string) {
+	return a.deskParseDate(c.QueryParam("date"), a.deskToday())
+}
+
+// deskParseDate reads a date, def when empty. A date that does not exist or lies absurdly
+// far away comes back as def with the message to show.
+func (a *App) deskParseDate(v string, def clinic.Date) (clinic.Date, string) {
 	today := a.deskToday()
-	v := strings.TrimSpace(c.QueryParam("date"))
+	v = strings.TrimSpace(v)
 	if v == "" {
-		return today, ""
+		return def, ""
 	}
 	d, err := clinic.ParseDate(v)
 	if err != nil {
-		return today, "There is no date " + strconv.Quote(v) + ". Please pick a date like " + today.String() + "."
+		return def, "There is no date " + strconv.Quote(v) + ". Please pick a date like " + today.String() + "."
 	}
 	if lo, hi := today.AddDays(-366*20), today.AddDays(366*5); d.Before(lo) || d.After(hi) {
-		return today, "Please pick a date between " + lo.String() + " and " + hi.String() + "."
+		return def, "Please pick a date between " + lo.String() + " and " + hi.String() + "."
 	}
 	return d, ""
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -197,5 +198,124 @@ func TestDeskDayRejectsImpossibleDates(t *testing.T) {
 		if msg := r.fieldError("date"); !strings.Contains(msg, "date") {
 			t.Errorf("%s: message beside the date %q; want one that names the problem", path, msg)
 		}
+	}
+}
+
+func TestDeskStatusChanges(t *testing.T) {
+	d := newDeskClinic(t)
+	first := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0))[0]
+	second := d.book(t, d.clientID, d.ana, d.at(2026, 3, 12, 10, 0))[0]
+	desk := d.as(t, d.Reception)
+	page := "/desk/appointments/" + deskID(first.ID)
+
+	desk.postForm(page+"/status", page, url.Values{"status": {"checked_in"}}).wantRedirect(page)
+	if r := desk.get(page); !strings.Contains(r.text(), "Alex Chen is checked in.") || !strings.Contains(r.text(), "Checked in") {
+		t.Errorf("after check-in the page reads: %s", r.text())
+	}
+	desk.postForm(page+"/status", page, url.Values{"status": {"completed"}}).wantRedirect(page)
+
+	other := "/desk/appointments/" + deskID(second.ID)
+	desk.postForm(other+"/status", other, url.Values{"status": {"no_show"}}).wantRedirect(other)
+	for id, want := range map[int64]string{first.ID: "completed", second.ID: "no_show"} {
+		ap, err := d.Store.AppointmentByID(context.Background(), ownerActor, id)
+		if err != nil || ap.Status != want {
+			t.Errorf("appointment %d: status %q (%v); want %q", id, ap.Status, err, want)
+		}
+	}
+
+	r := desk.postForm(other+"/status", other, url.Values{"status": {"checked_in"}})
+	r.wantStatus(http.StatusConflict)
+	if !strings.Contains(r.text(), "This appointment is no-show, so it cannot be checked in.") {
+		t.Errorf("checking in a no-show: %s", r.text())
+	}
+	r = desk.postForm(page+"/status", page, url.Values{"status": {"deleted"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if r.fieldError("status") == "" && !strings.Contains(r.text(), "Please choose what happened") {
+		t.Errorf("a forged status has no message: %s", r.text())
+	}
+	desk.postForm("/desk/appointments/999999/status", page, url.Values{"status": {"checked_in"}}).wantStatus(http.StatusNotFound)
+}
+
+func TestDeskCancelFreesTheTime(t *testing.T) {
+	d := newDeskClinic(t)
+	ap := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0))[0]
+	desk := d.as(t, d.Reception)
+	page := "/desk/appointments/" + deskID(ap.ID)
+
+	r := desk.postForm(page+"/cancel", page, url.Values{"reason": {""}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if r.fieldError("reason") == "" {
+		t.Error("a cancellation without a reason has no message beside the reason")
+	}
+	desk.postForm(page+"/cancel", page, url.Values{"reason": {"Client is unwell"}}).wantRedirect(page)
+	// Less than 24 hours before the start: the desk is told it is late.
+	if text := desk.get(page).text(); !strings.Contains(text, "Late cancellation") {
+		t.Errorf("a cancellation 14 hours ahead is not called late: %s", text)
+	}
+	day := desk.get("/desk?date=2026-03-11")
+	if _, cells := deskCellColumns(t, day.Body); len(cells) != 0 {
+		t.Errorf("the cancelled booking still holds the grid: %v", cells)
+	}
+	if !strings.Contains(day.text(), "Cancelled Client Was With Status Reason Alex Chen") {
+		t.Errorf("the day does not list the cancellation: %s", day.text())
+	}
+	other := d.mustUser(t, clinic.RoleClient, "kim@example.com", "Kim Park", testPassword)
+	otherID, _ := d.Store.ClientIDForUser(context.Background(), other.ID)
+	d.book(t, otherID, d.ana, d.at(2026, 3, 11, 10, 0)) // fails the test if the time is still held
+
+	r = desk.postForm(page+"/cancel", page, url.Values{"reason": {"again"}})
+	r.wantStatus(http.StatusConflict)
+	if !strings.Contains(r.text(), "cannot be cancelled") {
+		t.Errorf("cancelling twice: %s", r.text())
+	}
+}
+
+func TestDeskMove(t *testing.T) {
+	d := newDeskClinic(t)
+	ap := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0))[0]
+	other := d.mustUser(t, clinic.RoleClient, "kim@example.com", "Kim Park", testPassword)
+	otherID, _ := d.Store.ClientIDForUser(context.Background(), other.ID)
+	taken := d.book(t, otherID, d.ana, d.at(2026, 3, 11, 14, 0))[0]
+	desk := d.as(t, d.Reception)
+	page := "/desk/appointments/" + deskID(ap.ID)
+	value := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+	r := desk.get(page + "/move")
+	r.wantStatus(http.StatusOK)
+	for _, tc := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{d.at(2026, 3, 11, 11, 15), true},  // free
+		{d.at(2026, 3, 11, 9, 0), true},    // free once this appointment leaves 10:00
+		{d.at(2026, 3, 11, 10, 0), false},  // where it is now
+		{d.at(2026, 3, 11, 14, 0), false},  // Kim's
+		{d.at(2026, 3, 11, 13, 15), false}, // would run into Kim's
+	} {
+		if got := strings.Contains(r.Body, `value="`+value(tc.at)+`"`); got != tc.want {
+			t.Errorf("move page offers %s: %v; want %v", tc.at.Format("15:04"), got, tc.want)
+		}
+	}
+
+	r = desk.postForm(page+"/move", page+"/move", url.Values{"start": {value(taken.Start)}})
+	r.wantStatus(http.StatusConflict)
+	if !strings.Contains(r.text(), "That time cannot be booked: that time is no longer free.") {
+		t.Errorf("moving onto a taken time: %s", r.text())
+	}
+	for _, forged := range []string{"tomorrow", value(d.at(2026, 3, 11, 10, 7)), value(d.at(2026, 3, 11, 20, 0))} {
+		r = desk.postForm(page+"/move", page+"/move", url.Values{"start": {forged}})
+		r.wantStatus(http.StatusUnprocessableEntity)
+		if !strings.Contains(r.text(), "Please choose") {
+			t.Errorf("moving to %q: %s", forged, r.text())
+		}
+	}
+	desk.postForm("/desk/appointments/999999/move", page+"/move", url.Values{"start": {value(d.at(2026, 3, 11, 9, 0))}}).
+		wantStatus(http.StatusNotFound)
+	desk.get("/desk/appointments/abc/move").wantStatus(http.StatusNotFound)
+	desk.get(page + "/move?date=2026-99-01").wantStatus(http.StatusUnprocessableEntity)
+
+	desk.postForm(page+"/move", page+"/move", url.Values{"start": {value(d.at(2026, 3, 11, 9, 0))}}).wantRedirect(page)
+	if moved, _ := d.Store.AppointmentByID(context.Background(), ownerActor, ap.ID); !moved.Start.Equal(d.at(2026, 3, 11, 9, 0)) {
+		t.Errorf("after the move the appointment starts %v; want 09:00", moved.Start.In(d.loc))
 	}
 }

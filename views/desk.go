@@ -104,12 +104,39 @@ type DeskDay struct {
 	Cancelled  []DeskAppt
 }
 
+// DeskMail is a message about an appointment as the desk sees it.
+type DeskMail struct {
+	store.OutboxRow
+}
+
+// KindLabel names the message.
+func (m DeskMail) KindLabel() string {
+	switch m.Kind {
+	case "confirmation":
+		return "Booking confirmation"
+	case "reminder":
+		return "Reminder"
+	case "cancellation":
+		return "Cancellation notice"
+	case "reschedule":
+		return "New time notice"
+	case "waitlist_offer":
+		return "Waiting list offer"
+	}
+	return m.Kind
+}
+
+// CanResend reports whether the message may be queued again.
+func (m DeskMail) CanResend() bool {
+	return m.Status == "failed" || m.Status == "expired" || m.Status == "sent"
+}
+
 // DeskAppointment is one appointment with what reception may do about it.
 type DeskAppointment struct {
 	Page      Page
 	Nav       []DeskNavLink
 	Appt      DeskAppt
-	Mail      []store.OutboxRow
+	Mail      []DeskMail
 	LateIfNow bool // cancelling now would count as a late cancellation
 	Form      map[string]string
 }
