@@ -110,7 +110,9 @@ func (a *App) deskConflict(c echo.Context, id int64, f *form, field string, msg 
 	return a.deskApptPage(c, http.StatusConflict, ap, f)
 }
 
-func deskApptHref(id int64) string { return views.DeskAppt{Appointment: store.Appointment{ID: id}}.Href() }
+func deskApptHref(id int64) string {
+	return views.DeskAppt{Appointment: store.Appointment{ID: id}}.Href()
+}
 
 // DeskCancel cancels with a reason. Inside the cancellation window it is marked late, and the
 // flash says so, since the clinic's policy may charge for it.
