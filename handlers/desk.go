@@ -23,6 +23,9 @@ func (a *App) deskRoutes() []Route {
 		{"POST", "/desk/appointments/:id/cancel", "desk.appt.cancel", desk, a.DeskCancel},
 		{"GET", "/desk/appointments/:id/move", "desk.appt.move", desk, a.DeskMoveForm},
 		{"POST", "/desk/appointments/:id/move", "desk.appt.move.post", desk, a.DeskMove},
+		{"GET", "/desk/clients", "desk.clients", desk, a.DeskClients},
+		{"POST", "/desk/clients", "desk.clients.post", desk, a.DeskAddClient},
+		{"GET", "/desk/clients/:id", "desk.client", desk, a.DeskClient},
 		{"GET", "/desk/therapists", "desk.therapists", desk, a.DeskTherapists},
 	}
 }

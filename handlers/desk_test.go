@@ -319,3 +319,69 @@ func TestDeskMove(t *testing.T) {
 		t.Errorf("after the move the appointment starts %v; want 09:00", moved.Start.In(d.loc))
 	}
 }
+
+func TestDeskClients(t *testing.T) {
+	d := newDeskClinic(t)
+	desk := d.as(t, d.Reception)
+
+	r := desk.postForm("/desk/clients", "/desk/clients", url.Values{"name": {"Kim Park"}, "email": {"kim@"}, "phone": {""}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if r.fieldError("email") == "" {
+		t.Errorf("a broken email has no message beside it: %s", r.text())
+	}
+	r = desk.postForm("/desk/clients", "/desk/clients", url.Values{"name": {""}, "phone": {""}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if r.fieldError("name") == "" || r.fieldError("phone") == "" {
+		t.Errorf("no name and no way to reach them: name %q, phone %q", r.fieldError("name"), r.fieldError("phone"))
+	}
+
+	r = desk.postForm("/desk/clients", "/desk/clients", url.Values{"name": {"Kim Park"}, "phone": {"0400 111 222"},
+		"cautions": {"Blood thinners"}})
+	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/desk/clients/") {
+		t.Fatalf("adding Kim: %d to %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	profile := desk.get(r.Header.Get("Location"))
+	if text := profile.text(); !strings.Contains(text, "Added Kim Park.") || !strings.Contains(text, "Blood thinners") ||
+		!strings.Contains(text, "0400 111 222") {
+		t.Errorf("Kim's record: %s", text)
+	}
+
+	for q, want := range map[string]string{"kim": "Kim Park", "0400111": "Kim Park", "alex.chen@": "Alex Chen"} {
+		if text := desk.get("/desk/clients?q=" + url.QueryEscape(q)).text(); !strings.Contains(text, want) {
+			t.Errorf("search %q does not find %s: %s", q, want, text)
+		}
+	}
+	if text := desk.get("/desk/clients?q=zzz").text(); !strings.Contains(text, "No client matches") || strings.Contains(text, "Kim Park") {
+		t.Errorf("a search that matches nobody: %s", text)
+	}
+
+	r = desk.postForm("/desk/clients", "/desk/clients", url.Values{"name": {"A. Chen"}, "email": {"Alex.Chen@example.com"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.fieldError("email"), "already on file: Alex Chen") || !strings.Contains(r.Body, `href="/desk/clients/`+deskID(d.clientID)+`"`) {
+		t.Errorf("a second record with Alex's email: %q", r.fieldError("email"))
+	}
+	desk.get("/desk/clients/999999").wantStatus(http.StatusNotFound)
+	d.as(t, d.Client).get("/desk/clients/" + deskID(d.clientID)).wantStatus(http.StatusNotFound)
+}
+
+func TestDeskClientRecordShowsAttendance(t *testing.T) {
+	d := newDeskClinic(t)
+	appts := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0), d.at(2026, 3, 12, 10, 0), d.at(2026, 3, 19, 10, 0))
+	desk := d.as(t, d.Reception)
+	page := func(ap store.Appointment) string { return "/desk/appointments/" + deskID(ap.ID) }
+	desk.postForm(page(appts[0])+"/status", page(appts[0]), url.Values{"status": {"checked_in"}}).wantRedirect(page(appts[0]))
+	desk.postForm(page(appts[1])+"/status", page(appts[1]), url.Values{"status": {"no_show"}}).wantRedirect(page(appts[1]))
+	desk.postForm(page(appts[2])+"/cancel", page(appts[2]), url.Values{"reason": {"Moving away"}}).wantRedirect(page(appts[2]))
+
+	text := desk.get("/desk/clients/" + deskID(d.clientID)).text()
+	for _, want := range []string{
+		"0 late cancellations, 1 no-show.",
+		"Wed 11 Mar 2026, 10:00 Remedial 60 (1 of 3) Ana Alvarez Checked in",
+		"Thu 12 Mar 2026, 10:00 Remedial 60 (2 of 3) Ana Alvarez No-show",
+		"Thu 19 Mar 2026, 10:00 Remedial 60 (3 of 3) Ana Alvarez Cancelled Moving away",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the client's record does not read %q:\n%s", want, text)
+		}
+	}
+}

@@ -91,14 +91,11 @@ func (s *Store) SearchClients(ctx context.Context, by Actor, q string, limit int
 		return queryClients(ctx, s.r, `1 = 1 ORDER BY c.id DESC LIMIT ?`, limit)
 	}
 	pat := "%" + likeEscape(q) + "%"
-	phone := "\x00" // matches nothing unless q has digits
-	if d := digitsOnly(q); d != "" {
-		phone = "%" + d + "%"
-	}
+	digits := digitsOnly(q)
 	return queryClients(ctx, s.r, `(c.name LIKE ? ESCAPE '\' OR c.email LIKE ? ESCAPE '\' OR c.phone LIKE ? ESCAPE '\'
-		OR replace(replace(replace(c.phone, ' ', ''), '-', ''), '+', '') LIKE ?)
+		OR (? <> '' AND replace(replace(replace(c.phone, ' ', ''), '-', ''), '+', '') LIKE '%' || ? || '%'))
 		ORDER BY c.name LIKE ? ESCAPE '\' DESC, c.name COLLATE NOCASE, c.id LIMIT ?`,
-		pat, pat, pat, phone, likeEscape(q)+"%", limit)
+		pat, pat, pat, digits, digits, likeEscape(q)+"%", limit)
 }
 
 // ClientByID returns a client's record: staff see any, a client only their own. Anything else
