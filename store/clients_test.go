@@ -145,8 +145,8 @@ func TestRecallListsStalledCoursesOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	course("recent", day(0, 10), day(9, 10))  // its last session is only 3 days before the check
-	course("ahead", day(0, 11), day(15, 11))  // its next session is still to come
+	course("recent", day(0, 10), day(9, 10))   // its last session is only 3 days before the check
+	course("ahead", day(0, 11), day(15, 11))   // its next session is still to come
 	course("finished", day(0, 12), day(5, 12)) // every session held
 	noShow := course("noshow", day(0, 13), day(1, 13))
 	single := course("single", day(0, 14)) // one visit is not a course
