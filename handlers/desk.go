@@ -27,6 +27,10 @@ func (a *App) deskRoutes() []Route {
 		{"POST", "/desk/clients", "desk.clients.post", desk, a.DeskAddClient},
 		{"GET", "/desk/clients/:id", "desk.client", desk, a.DeskClient},
 		{"GET", "/desk/therapists", "desk.therapists", desk, a.DeskTherapists},
+		{"GET", "/desk/therapists/:id/hours", "desk.hours", staff, a.DeskHoursForm},
+		{"POST", "/desk/therapists/:id/hours", "desk.hours.post", staff, a.DeskSaveHours},
+		{"POST", "/desk/therapists/:id/timeoff", "desk.timeoff.post", staff, a.DeskAddTimeOff},
+		{"POST", "/desk/timeoff/:id/delete", "desk.timeoff.delete", staff, a.DeskDeleteTimeOff},
 	}
 }
 

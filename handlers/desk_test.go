@@ -385,3 +385,92 @@ func TestDeskClientRecordShowsAttendance(t *testing.T) {
 		}
 	}
 }
+
+func TestDeskHoursListConflictsAndBelongToTheirTherapist(t *testing.T) {
+	d := newDeskClinic(t)
+	late := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 15, 0))[0]
+	desk := d.as(t, d.Reception)
+	anaHours := "/desk/therapists/" + deskID(d.ana.ID) + "/hours"
+
+	r := desk.get(anaHours)
+	r.wantStatus(http.StatusOK)
+	if v := `name="wednesday" type="text" value="09:00-17:00"`; !strings.Contains(r.Body, v) {
+		t.Errorf("the form does not show Wednesday's hours as 09:00-17:00")
+	}
+	week := url.Values{"monday": {"09:00-12:30, 13:30-17:00"}, "tuesday": {"9:00-17:00"}, "wednesday": {"09:00-13:00"}}
+	desk.postForm(anaHours, anaHours, week).wantRedirect(anaHours)
+	r = desk.get(anaHours)
+	text := r.text()
+	if !strings.Contains(text, "One booking no longer fits") ||
+		!strings.Contains(text, "Alex Chen Wed 11 Mar 2026, 15:00 Outside the working hours") {
+		t.Errorf("after shortening Wednesday the page does not list Alex's 15:00 booking: %s", text)
+	}
+	if !strings.Contains(r.Body, `href="/desk/appointments/`+deskID(late.ID)+`"`) {
+		t.Error("the conflicting booking has no link to move or cancel it")
+	}
+	if ap, _ := d.Store.AppointmentByID(context.Background(), ownerActor, late.ID); ap.Status != "booked" {
+		t.Errorf("changing hours changed the booking to %q; it must stay booked", ap.Status)
+	}
+	h, _ := d.Store.Hours(context.Background(), d.ana.ID)
+	if got := len(h[time.Monday]) + len(h[time.Tuesday]) + len(h[time.Wednesday]) + len(h[time.Thursday]); got != 4 {
+		t.Errorf("saved %d shifts Monday to Thursday; want 4 (split Monday, Tuesday, Wednesday, Thursday off)", got)
+	}
+
+	for field, bad := range map[string]string{"monday": "9-5", "tuesday": "12:00-10:00", "friday": "09:00-13:00, 12:00-17:00"} {
+		r := desk.postForm(anaHours, anaHours, url.Values{field: {bad}})
+		r.wantStatus(http.StatusUnprocessableEntity)
+		if r.fieldError(field) == "" {
+			t.Errorf("%s %q: no message beside the field", field, bad)
+		}
+	}
+
+	ben := d.as(t, d.ben)
+	benHours := "/desk/therapists/" + deskID(d.ben.ID) + "/hours"
+	ben.get(anaHours).wantStatus(http.StatusNotFound)
+	ben.postForm(anaHours, benHours, url.Values{"monday": {"10:00-11:00"}}).wantStatus(http.StatusNotFound)
+	ben.postForm("/desk/therapists/"+deskID(d.ana.ID)+"/timeoff", benHours, url.Values{"from_date": {"2026-03-12"}}).
+		wantStatus(http.StatusNotFound)
+	ben.get(benHours).wantStatus(http.StatusOK)
+	ben.postForm(benHours, benHours, url.Values{"monday": {"10:00-16:00"}}).wantRedirect(benHours)
+	if h, _ := d.Store.Hours(context.Background(), d.ben.ID); len(h[time.Monday]) != 1 || h[time.Monday][0].Start != clinic.Clock(10, 0) {
+		t.Errorf("Ben's Monday after he saved 10:00-16:00: %v", h[time.Monday])
+	}
+	d.as(t, d.Client).get(benHours).wantStatus(http.StatusNotFound)
+}
+
+func TestDeskTimeOffListsBookingsInside(t *testing.T) {
+	d := newDeskClinic(t)
+	d.book(t, d.clientID, d.ben, d.at(2026, 3, 13, 11, 0))
+	desk := d.as(t, d.Reception)
+	benHours := "/desk/therapists/" + deskID(d.ben.ID) + "/hours"
+
+	r := desk.postForm("/desk/therapists/"+deskID(d.ben.ID)+"/timeoff", benHours,
+		url.Values{"from_date": {"2026-03-13"}, "to_date": {"2026-03-12"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if r.fieldError("to_date") == "" {
+		t.Error("time off that ends before it starts has no message")
+	}
+	desk.postForm("/desk/therapists/"+deskID(d.ben.ID)+"/timeoff", benHours,
+		url.Values{"from_date": {"2026-03-13"}, "reason": {"Course in Melbourne"}}).wantRedirect(benHours)
+	text := desk.get(benHours).text()
+	for _, want := range []string{"One booking no longer fits", "Alex Chen Fri 13 Mar 2026, 11:00 During time off",
+		"Fri 13 Mar 2026 00:00 – Fri 13 Mar 2026 24:00 Course in Melbourne"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("after adding time off the page does not read %q: %s", want, text)
+		}
+	}
+	day := desk.get("/desk?date=2026-03-13").text()
+	if !strings.Contains(day, "Away all day: Course in Melbourne") {
+		t.Errorf("the day view does not say Ben is away: %s", day)
+	}
+	offs, _ := d.Store.TimeOffBetween(context.Background(), ownerActor, d.at(2026, 3, 13, 0, 0), d.at(2026, 3, 14, 0, 0))
+	if len(offs) != 1 {
+		t.Fatalf("%d time off rows; want 1", len(offs))
+	}
+	d.as(t, d.ana).postForm("/desk/timeoff/"+deskID(offs[0].ID)+"/delete", "/desk/therapists/"+deskID(d.ana.ID)+"/hours", nil).
+		wantStatus(http.StatusNotFound)
+	desk.postForm("/desk/timeoff/"+deskID(offs[0].ID)+"/delete", benHours, nil).wantRedirect(benHours)
+	if text := desk.get(benHours).text(); strings.Contains(text, "Course in Melbourne") || strings.Contains(text, "no longer fit") {
+		t.Errorf("after removing the time off: %s", text)
+	}
+}

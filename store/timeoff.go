@@ -150,21 +150,24 @@ func timeOffConflicts(ctx context.Context, db querier, therapistID int64, from, 
 	return out, err
 }
 
-// DeleteTimeOff removes a therapist's time off; the time becomes bookable again.
-func (s *Store) DeleteTimeOff(ctx context.Context, by Actor, therapistID, id int64) error {
-	if !canEditTherapist(by, therapistID) {
-		return ErrNotFound
-	}
-	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM time_off WHERE id = ? AND therapist_id = ?`, id, therapistID)
+// DeleteTimeOff removes time off and returns whose it was; the time becomes bookable again.
+// The owner and reception may remove anyone's; a therapist only their own (ErrNotFound else).
+func (s *Store) DeleteTimeOff(ctx context.Context, by Actor, id int64) (int64, error) {
+	var therapistID int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT therapist_id FROM time_off WHERE id = ?`, id).Scan(&therapistID)
 		if err != nil {
-			return err
+			return fmt.Errorf("time off %d: %w", id, translate(err))
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !canEditTherapist(by, therapistID) {
 			return ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM time_off WHERE id = ?`, id); err != nil {
+			return err
 		}
 		return audit(ctx, tx, by, unix(s.now()), "delete_time_off", "therapist", therapistID, 0, "")
 	})
+	return therapistID, err
 }
 
 // ScheduleConflict is a booking that no longer fits its therapist's calendar: outside the
