@@ -31,6 +31,7 @@ func (a *App) deskRoutes() []Route {
 		{"POST", "/desk/therapists/:id/hours", "desk.hours.post", staff, a.DeskSaveHours},
 		{"POST", "/desk/therapists/:id/timeoff", "desk.timeoff.post", staff, a.DeskAddTimeOff},
 		{"POST", "/desk/timeoff/:id/delete", "desk.timeoff.delete", staff, a.DeskDeleteTimeOff},
+		{"GET", "/desk/recall", "desk.recall", desk, a.DeskRecall},
 	}
 }
 

@@ -474,3 +474,26 @@ func TestDeskTimeOffListsBookingsInside(t *testing.T) {
 		t.Errorf("after removing the time off: %s", text)
 	}
 }
+
+func TestDeskRecallLinksToBookingTheRest(t *testing.T) {
+	d := newDeskClinic(t)
+	appts := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0), d.at(2026, 3, 18, 10, 0), d.at(2026, 3, 25, 10, 0))
+	desk := d.as(t, d.Reception)
+	for _, ap := range appts[1:] {
+		page := "/desk/appointments/" + deskID(ap.ID)
+		desk.postForm(page+"/cancel", page, url.Values{"reason": {"Travelling"}}).wantRedirect(page)
+	}
+	if text := desk.get("/desk/recall").text(); !strings.Contains(text, "No course is overdue") {
+		t.Errorf("the day after booking, recall lists: %s", text)
+	}
+	d.Clock.Advance(12 * 24 * time.Hour) // eleven days after the only session held
+	r := d.as(t, d.Reception).get("/desk/recall") // a new day, a new sign-in
+	r.wantStatus(http.StatusOK)
+	if text := r.text(); !strings.Contains(text, "Alex Chen") || !strings.Contains(text, "Remedial 60 with Ana Alvarez: 1 of 3 done") {
+		t.Errorf("recall after the gap: %s", text)
+	}
+	want := `href="/book?client=` + deskID(d.clientID) + `&amp;service=` + deskID(d.service) + `&amp;sessions=2&amp;therapist=` + deskID(d.ana.ID) + `"`
+	if !strings.Contains(r.Body, want) {
+		t.Errorf("no booking link %s in the recall list", want)
+	}
+}
