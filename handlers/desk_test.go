@@ -486,7 +486,7 @@ func TestDeskRecallLinksToBookingTheRest(t *testing.T) {
 	if text := desk.get("/desk/recall").text(); !strings.Contains(text, "No course is overdue") {
 		t.Errorf("the day after booking, recall lists: %s", text)
 	}
-	d.Clock.Advance(12 * 24 * time.Hour) // eleven days after the only session held
+	d.Clock.Advance(12 * 24 * time.Hour)          // eleven days after the only session held
 	r := d.as(t, d.Reception).get("/desk/recall") // a new day, a new sign-in
 	r.wantStatus(http.StatusOK)
 	if text := r.text(); !strings.Contains(text, "Alex Chen") || !strings.Contains(text, "Remedial 60 with Ana Alvarez: 1 of 3 done") {
