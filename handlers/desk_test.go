@@ -497,3 +497,28 @@ func TestDeskRecallLinksToBookingTheRest(t *testing.T) {
 		t.Errorf("no booking link %s in the recall list", want)
 	}
 }
+
+func TestDeskIsClosedToClientsAndTherapists(t *testing.T) {
+	d := newDeskClinic(t)
+	kim := d.mustUser(t, clinic.RoleClient, "kim@example.com", "Kim Park", testPassword)
+	kimID, _ := d.Store.ClientIDForUser(context.Background(), kim.ID)
+	ap := d.book(t, kimID, d.ana, d.at(2026, 3, 11, 10, 0))[0]
+	paths := []string{"/desk", "/desk?date=2026-03-11", "/desk/week", "/desk/appointments/" + deskID(ap.ID),
+		"/desk/appointments/" + deskID(ap.ID) + "/move", "/desk/clients", "/desk/clients/" + deskID(kimID),
+		"/desk/recall", "/desk/therapists"}
+	for _, who := range []store.User{d.Client, d.ana} {
+		tc := d.as(t, who)
+		for _, path := range paths {
+			if r := tc.get(path); r.StatusCode != http.StatusNotFound || strings.Contains(r.Body, "Kim Park") {
+				t.Errorf("%s GET %s: %d (shows Kim: %v); want 404", who.Role, path, r.StatusCode, strings.Contains(r.Body, "Kim Park"))
+			}
+		}
+		page := "/desk/appointments/" + deskID(ap.ID)
+		tc.postForm(page+"/status", "/account", url.Values{"status": {"no_show"}}).wantStatus(http.StatusNotFound)
+		tc.postForm(page+"/cancel", "/account", url.Values{"reason": {"x"}}).wantStatus(http.StatusNotFound)
+	}
+	if got, _ := d.Store.AppointmentByID(context.Background(), ownerActor, ap.ID); got.Status != "booked" {
+		t.Errorf("after the refused requests the appointment is %q; want booked", got.Status)
+	}
+	d.as(t, d.Owner).get("/desk").wantStatus(http.StatusOK)
+}
