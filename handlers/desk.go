@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -82,7 +83,7 @@ func (a *App) deskParseDate(v string, def clinic.Date) (clinic.Date, string) {
 }
 
 // DeskHome is reception's day: a column per therapist (or per room with ?by=room) and a row
-// per 15 minutes. The whole day's bookings come from one query.
+// per 15 minutes. The day's bookings come from one query, whatever the number of therapists.
 func (a *App) DeskHome(c echo.Context) error {
 	day, bad := a.deskDate(c)
 	data := views.DeskDay{Page: a.page(c, "Day"), Nav: deskNav(c), Today: a.deskToday().String(),
@@ -90,45 +91,54 @@ func (a *App) DeskHome(c echo.Context) error {
 	if bad != "" {
 		return a.deskBadDate(c, data, bad)
 	}
-	ctx, loc, by := c.Request().Context(), a.Loc(), actor(c)
-	from, to := deskMidnight(day, loc), deskMidnight(day.AddDays(1), loc)
-	appts, err := a.Store.DaySchedule(ctx, by, from, to)
-	if err != nil {
-		return err
-	}
-	therapists, err := a.Store.Therapists(ctx)
-	if err != nil {
-		return err
-	}
-	hours, err := a.Store.AllHours(ctx)
-	if err != nil {
-		return err
-	}
-	away, err := a.Store.TimeOffBetween(ctx, by, from, to)
+	ctx, loc := c.Request().Context(), a.Loc()
+	from := deskMidnight(day, loc)
+	f, err := a.deskDayFacts(ctx, actor(c), from, deskMidnight(day.AddDays(1), loc))
 	if err != nil {
 		return err
 	}
 	var shifts []clinic.Shift
-	for _, t := range therapists {
-		shifts = append(shifts, hours[t.ID][day.Weekday()]...)
+	for _, t := range f.therapists {
+		shifts = append(shifts, f.hours[t.ID][day.Weekday()]...)
 	}
-	lo, hi := deskRange(shifts, appts, loc)
-	var cols []views.DeskColumn
-	var col func(store.Appointment) int
+	cols, col := deskTherapistColumns(f.therapists, f.appts, f.hours, f.away, day, loc)
 	if data.ByRoom {
 		rooms, err := a.Store.Rooms(ctx)
 		if err != nil {
 			return err
 		}
-		cols, col = deskRoomColumns(rooms, appts)
-	} else {
-		cols, col = deskTherapistColumns(therapists, appts, hours, away, day, loc)
+		cols, col = deskRoomColumns(rooms, f.appts)
 	}
-	data.Grid = buildDeskGrid(cols, lo, hi, appts, col, loc)
+	lo, hi := deskRange(shifts, f.appts, loc)
+	data.Grid = buildDeskGrid(cols, lo, hi, f.appts, col, loc)
 	data.Heading, data.Date = from.Format("Monday 2 January 2006"), day.String()
 	data.Prev, data.Next = day.AddDays(-1).String(), day.AddDays(1).String()
-	data.Cancelled = deskCancelled(appts)
+	data.Cancelled = deskCancelled(f.appts)
 	return a.render(c, "desk_day", data)
+}
+
+// deskFacts is what the day view reads, in four queries however many therapists there are.
+type deskFacts struct {
+	appts      []store.Appointment
+	therapists []store.User
+	hours      map[int64]clinic.WeeklyHours
+	away       []store.TimeOff
+}
+
+func (a *App) deskDayFacts(ctx context.Context, by store.Actor, from, to time.Time) (deskFacts, error) {
+	var f deskFacts
+	var err error
+	if f.appts, err = a.Store.DaySchedule(ctx, by, from, to); err != nil {
+		return f, err
+	}
+	if f.therapists, err = a.Store.Therapists(ctx); err != nil {
+		return f, err
+	}
+	if f.hours, err = a.Store.AllHours(ctx); err != nil {
+		return f, err
+	}
+	f.away, err = a.Store.TimeOffBetween(ctx, by, from, to)
+	return f, err
 }
 
 func (a *App) deskBadDate(c echo.Context, data views.DeskDay, msg string) error {
@@ -253,9 +263,6 @@ func (a *App) DeskWeek(c echo.Context) error {
 		return err
 	}
 	data.Therapists = therapists
-	if bad != "" {
-		return a.deskBadDate(c, data, bad)
-	}
 	if len(therapists) == 0 {
 		data.Heading = "Week"
 		return a.render(c, "desk_day", data)
@@ -265,6 +272,9 @@ func (a *App) DeskWeek(c echo.Context) error {
 		return err
 	}
 	data.Therapist = t
+	if bad != "" {
+		return a.deskBadDate(c, data, bad)
+	}
 	monday := day.AddDays(-((int(day.Weekday()) + 6) % 7))
 	from, to := deskMidnight(monday, loc), deskMidnight(monday.AddDays(7), loc)
 	appts, err := a.Store.DaySchedule(ctx, by, from, to, t.ID)
