@@ -101,7 +101,11 @@ func (a *App) DeskSaveHours(c echo.Context) error {
 	if !f.Valid() {
 		return a.deskHoursPage(c, http.StatusUnprocessableEntity, id, f)
 	}
-	conflicts, err := a.Store.SetHours(c.Request().Context(), actor(c), id, week, a.Loc())
+	ctx, by := c.Request().Context(), actor(c)
+	if _, err := a.Store.TherapistSchedule(ctx, by, id, a.Now()); err != nil {
+		return err // not a therapist, or not this therapist's own: hours are never set for them
+	}
+	conflicts, err := a.Store.SetHours(ctx, by, id, week, a.Loc())
 	if err != nil {
 		return err
 	}

@@ -424,6 +424,13 @@ func TestDeskHoursListConflictsAndBelongToTheirTherapist(t *testing.T) {
 		}
 	}
 
+	ownerHours := "/desk/therapists/" + deskID(d.Owner.ID) + "/hours"
+	desk.get(ownerHours).wantStatus(http.StatusNotFound)
+	desk.postForm(ownerHours, anaHours, url.Values{"monday": {"10:00-11:00"}}).wantStatus(http.StatusNotFound)
+	if h, _ := d.Store.Hours(context.Background(), d.Owner.ID); len(h[time.Monday]) != 0 {
+		t.Errorf("the owner, who is not a therapist, got hours: %v", h)
+	}
+
 	ben := d.as(t, d.ben)
 	benHours := "/desk/therapists/" + deskID(d.ben.ID) + "/hours"
 	ben.get(anaHours).wantStatus(http.StatusNotFound)
