@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -158,5 +159,21 @@ func TestManageLinksWorkWhateverTheirSignatureContains(t *testing.T) {
 		if _, _, err := st.AppointmentByManageToken(ctx, strings.TrimPrefix(path, "/m/")+"x", ""); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("tampered link %s: %v, want not found", path, err)
 		}
+	}
+}
+
+func TestOpenKeepsTheWholePathEvenWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "clinic #1?x")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "a.db")
+	st, err := store.Open(context.Background(), path, allium.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database not where asked: %v", err)
 	}
 }
