@@ -181,3 +181,9 @@ func (b *browser) eval(js string) {
 func chromedpClick(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Click(chromedp.CSS(sel))
 }
+
+// jsString quotes s for a JavaScript source.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

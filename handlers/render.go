@@ -49,7 +49,7 @@ func navFor(role clinic.Role, path string) []views.NavLink {
 	case clinic.RoleReception:
 		links = []views.NavLink{{Href: "/desk", Label: "Today"}, {Href: "/account", Label: "Account"}}
 	case clinic.RoleOwner:
-		links = []views.NavLink{{Href: "/admin", Label: "Clinic"}, {Href: "/admin/staff", Label: "Staff"},
+		links = []views.NavLink{{Href: "/admin", Label: "Clinic"}, {Href: "/desk", Label: "Day"}, {Href: "/admin/staff", Label: "Staff"},
 			{Href: "/admin/mail", Label: "Mail"}, {Href: "/admin/assessments", Label: "Assessments"}, {Href: "/admin/audit", Label: "Audit log"},
 			{Href: "/admin/settings", Label: "Settings"}, {Href: "/account", Label: "Account"}}
 	default:
