@@ -33,7 +33,7 @@ type Worker struct {
 	Store     *store.Store
 	Views     *views.Views
 	Transport Transport
-	From      string // "Clinic <clinic@example.com>"
+	From      string // "Clinic <clinic@example.com>"; a bare address gets the clinic's name as sent
 	BaseURL   string
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -211,6 +211,10 @@ func (w *Worker) Build(ctx context.Context, r store.OutboxRow) (*email.Email, er
 	}
 	m := email.NewEmail()
 	m.From, m.To, m.Subject = w.From, []string{r.To}, out.Subject
+	if !strings.Contains(w.From, "<") {
+		// The clinic's name as it is now, not as it was when the server started.
+		m.From = (&netmail.Address{Name: set.Name, Address: w.From}).String()
+	}
 	m.Text, m.HTML = []byte(out.Text), []byte(out.HTML)
 	m.Headers = textproto.MIMEHeader{}
 	m.Headers.Set("Message-Id", "<"+r.MessageID+"@"+domainOf(w.From)+">")

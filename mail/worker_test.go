@@ -615,3 +615,26 @@ func TestBrokenPayloadFailsWithoutStoppingTheQueue(t *testing.T) {
 		t.Errorf("bad row: %s %q; want failed, naming the template", r.Status, r.LastError)
 	}
 }
+
+// TestBareSenderTakesTheClinicsCurrentName: with only an address configured, the sender's name
+// is the clinic's name at send time, so renaming the clinic needs no restart.
+func TestBareSenderTakesTheClinicsCurrentName(t *testing.T) {
+	srv := startSMTP(t)
+	f := newFixture(t, smtpTransport(t, srv))
+	f.worker.From = "no-reply@wattle.example"
+	set, _ := f.st.Settings(context.Background())
+	set.Name = "Wattle Lane Remedial & Tui Na"
+	if err := f.st.SaveSettings(context.Background(), store.System, set); err != nil {
+		t.Fatal(err)
+	}
+	f.queueReset(t, "reset:name", time.Time{})
+	f.drain(t)
+	got := srv.messages()
+	if len(got) != 1 {
+		t.Fatalf("received %d", len(got))
+	}
+	from, err := parseMessage(t, got[0].Data).Header.AddressList("From")
+	if err != nil || from[0].Name != "Wattle Lane Remedial & Tui Na" || from[0].Address != "no-reply@wattle.example" {
+		t.Fatalf("From = %v (%v)", from, err)
+	}
+}
