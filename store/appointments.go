@@ -141,7 +141,7 @@ var ErrLinkStale = errors.New("this link is for an earlier version of the appoin
 // its client. Returns ErrNotFound for a forged token; ErrLinkStale (with the appointment) when it
 // was moved or cancelled since the link was made.
 func (s *Store) AppointmentByManageToken(ctx context.Context, tok, ip string) (Appointment, Actor, error) {
-	parts := strings.Split(tok, "-")
+	parts := strings.SplitN(tok, "-", 3) // the signature is base64url and may itself hold a "-"
 	if len(parts) != 3 {
 		return Appointment{}, Actor{}, ErrNotFound
 	}
