@@ -25,9 +25,9 @@ func (a *App) BookCourse(c echo.Context) error {
 	}
 	p := a.page(c, "Your course")
 	ch := a.readChoice(c, services, p.Errors)
-	tid, first, ok := parseSlotValue(c.QueryParam("slot"))
-	if !ok {
-		p.Errors["slot"] = "Please choose a time for the first session."
+	tid, first, err := parseSlotValue(c.QueryParam("slot"), a.Loc())
+	if err != nil {
+		p.Errors["slot"] = slotMessage(err, "Please choose a time for the first session.")
 	}
 	if len(p.Errors) > 0 {
 		return a.invalid(c, "error", views.ErrorPage{Page: p, Heading: "Please choose again",
@@ -134,10 +134,13 @@ func (a *App) BookConfirm(c echo.Context) error {
 		if v == "" {
 			break
 		}
-		tid, at, ok := parseSlotValue(v)
-		if !ok || (req.TherapistID != 0 && tid != req.TherapistID) ||
-			(len(req.Starts) > 0 && !at.After(req.Starts[len(req.Starts)-1])) {
-			f.fail(name, fmt.Sprintf("Please choose a time for session %d from the list.", i))
+		tid, at, err := parseSlotValue(v, a.Loc())
+		if err == nil && ((req.TherapistID != 0 && tid != req.TherapistID) ||
+			(len(req.Starts) > 0 && !at.After(req.Starts[len(req.Starts)-1]))) {
+			err = errSlotGarbled
+		}
+		if err != nil {
+			f.fail(name, slotMessage(err, fmt.Sprintf("Please choose a time for session %d from the list.", i)))
 			continue
 		}
 		req.TherapistID = tid
