@@ -67,24 +67,36 @@ func (a *App) courseProposal(c echo.Context, p views.Page, ch bookingChoice, tid
 	}
 	data := views.BookCourse{Page: p, Service: ch.Service, TherapistID: tid, Spacing: ch.Spacing.Target, ClientID: ch.ClientID,
 		NeedsAccount: currentUser(c) == nil}
-	firstSlot, err := clinic.SlotAt(q, first, tid)
-	if err != nil {
-		data.Page.Errors["start_1"] = "That first time is no longer free: " + err.Error() + ". Please choose another."
-		return data, nil
+	firstSlot, firstErr := clinic.SlotAt(q, first, tid)
+	if firstErr != nil {
+		data.Page.Errors["start_1"] = firstTimeMessage(firstErr)
+		firstSlot = clinic.Slot{Start: first, TherapistID: tid}
 	}
 	free := clinic.FreeTimes(q)
 	for _, pr := range clinic.ProposeCourse(q, firstSlot, ch.Sessions, ch.Spacing) {
+		if pr.Session == 1 && firstErr != nil {
+			// The later sessions keep to the chosen day, so the first may move only as far as
+			// the spacing to session 2 allows.
+			pr.Found, pr.Window.To = false, firstDay.AddDays(ch.Spacing.Min-1)
+		}
 		s := views.CourseSession{Index: pr.Session, Found: pr.Found,
 			Window: pr.Window.From.String() + " to " + pr.Window.To.String()}
 		if pr.Found {
 			s.Value, s.When = slotValue(pr.Slot), pr.Slot.Start.In(loc).Format("Mon 2 Jan, 15:04")
 		}
-		if pr.Session > 1 {
+		if pr.Session > 1 || !pr.Found {
 			s.Options = alternatives(free, pr, loc)
 		}
 		data.Sessions = append(data.Sessions, s)
 	}
 	return data, nil
+}
+
+func firstTimeMessage(err error) string {
+	if errors.Is(err, clinic.ErrSlotTaken) || errors.Is(err, clinic.ErrNoRoom) {
+		return "That first time is no longer free. Please choose another."
+	}
+	return "That first time cannot be booked: " + err.Error() + ". Please choose another."
 }
 
 // alternatives are the free times inside a session's window, nearest the proposed day first
