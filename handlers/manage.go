@@ -107,6 +107,9 @@ func (a *App) MyMoveForm(c echo.Context) error {
 	if stale || ap.Status != "booked" {
 		return a.flashKind(c, base, "This appointment can no longer be moved online.", "error")
 	}
+	if !clinic.CanClientChange(a.Now(), ap.Start, a.Settings().CancelWindow) {
+		return a.flashKind(c, base, "It is too close to your appointment to move it online. Please call us on "+a.Settings().Phone+".", "error")
+	}
 	p := a.page(c, "Move your appointment")
 	date := clinic.DateOf(ap.Start, a.Loc()).AddDays(-3)
 	if v := c.QueryParam("date"); v != "" {
