@@ -127,6 +127,9 @@ func (a *App) ResetForm(c echo.Context) error {
 }
 
 func (a *App) Reset(c echo.Context) error {
+	if err := a.Store.CheckToken(c.Request().Context(), c.Param("token"), store.TokenReset); err != nil {
+		return a.tokenGone(c, err) // a dead link says so before any form problem
+	}
 	f := newForm(c)
 	pw := f.NewPassword("password")
 	if !f.Valid() {
@@ -197,6 +200,9 @@ func (a *App) SetupForm(c echo.Context) error {
 }
 
 func (a *App) Setup(c echo.Context) error {
+	if has, err := a.Store.HasOwner(c.Request().Context()); err != nil || has {
+		return orNotFound(err)
+	}
 	f := newForm(c)
 	nu := store.NewUser{Name: f.Text("name", "Your name", 100, true), Email: f.Email("email"),
 		Password: f.NewPassword("password")}
@@ -242,6 +248,9 @@ func (a *App) InviteForm(c echo.Context) error {
 }
 
 func (a *App) InviteAccept(c echo.Context) error {
+	if err := a.Store.CheckToken(c.Request().Context(), c.Param("token"), store.TokenInvite); err != nil {
+		return a.tokenGone(c, err)
+	}
 	f := newForm(c)
 	pw := f.NewPassword("password")
 	if !f.Valid() {
