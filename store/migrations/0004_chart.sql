@@ -120,6 +120,7 @@ CREATE TABLE treatment_plans (
   start_date        TEXT NOT NULL,
   reassessment_date TEXT NOT NULL,
   extensions_used   INTEGER NOT NULL DEFAULT 0 CHECK (extensions_used BETWEEN 0 AND 1),
+  extension_sessions INTEGER NOT NULL DEFAULT 0 CHECK (extension_sessions BETWEEN 0 AND 6),
   maintenance_due   TEXT NOT NULL DEFAULT '',
   home_care         TEXT NOT NULL DEFAULT '',
   version           INTEGER NOT NULL DEFAULT 1,
