@@ -465,8 +465,14 @@ func TestSignedNoteCannotChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, try := range map[string]func() error{
-		"save draft": func() error { _, err := f.s.SaveNoteDraft(ctx, f.sam, appt, SessionNote{Subjective: "rewritten"}); return err },
-		"sign again": func() error { _, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{Subjective: "rewritten"}); return err },
+		"save draft": func() error {
+			_, err := f.s.SaveNoteDraft(ctx, f.sam, appt, SessionNote{Subjective: "rewritten"})
+			return err
+		},
+		"sign again": func() error {
+			_, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{Subjective: "rewritten"})
+			return err
+		},
 	} {
 		if err := try(); !errors.Is(err, ErrNoteSigned) || !errors.Is(err, ErrConflict) {
 			t.Errorf("%s after signing: %v; want ErrNoteSigned and ErrConflict", name, err)
