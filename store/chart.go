@@ -287,6 +287,31 @@ func (s *Store) ClearFlag(ctx context.Context, by Actor, clientID int64, code, n
 	})
 }
 
+// ChartHeader reads what every chart page shows at the top (who, age, cautions and flags) for
+// a clinician, and records the view.
+func (s *Store) ChartHeader(ctx context.Context, by Actor, clientID int64) (ChartClient, []ChartFlag, error) {
+	var c ChartClient
+	var flags []ChartFlag
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
+			return err
+		}
+		var err error
+		if c, err = chartClient(ctx, tx, clientID); err != nil {
+			return err
+		}
+		a, err := latestAssessment(ctx, tx, clientID)
+		if err != nil {
+			return err
+		}
+		if flags, err = chartFlags(ctx, tx, a); err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, unix(s.now()), "view", "chart_header", clientID, clientID, "")
+	})
+	return c, flags, err
+}
+
 // ChartSession is one appointment on the chart's timeline with the state of its note.
 type ChartSession struct {
 	Appointment
