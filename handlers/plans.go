@@ -69,6 +69,8 @@ func planDefaults(ch store.Chart) views.FormValues {
 	}
 	as := ch.Assessment
 	if as == nil {
+		// With nothing suggested, start from the clinic's core layer; the therapist adjusts.
+		fv["layers"] = []string{string(clinic.PlanLayerRemedialTriggerPoint)}
 		return fv
 	}
 	fv["assessment"] = []string{strconv.FormatInt(as.ID, 10)}

@@ -107,6 +107,15 @@ func (t FindingTerms) Label(vocab, code string) string {
 	return store.TermLabel(lists[vocab], code)
 }
 
+// Words turns a code such as "boggy_oedematous" into "Boggy oedematous".
+func (FindingTerms) Words(code string) string {
+	s := strings.ReplaceAll(code, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 // Region names a body region code.
 func (FindingTerms) Region(code string) string {
 	if r, ok := clinic.RegionByCode(code); ok {
