@@ -23,7 +23,7 @@ func (a *App) ReferralForm(c echo.Context) error {
 		return err
 	}
 	fv := views.FormValues{"urgency": {"routine"}, "target": {"gp"}, "reason": {c.QueryParam("reason")},
-		"plan": {c.QueryParam("plan")}}
+		"plan": {c.QueryParam("plan")}, "reassessment": {c.QueryParam("reassessment")}}
 	fv["letter"] = []string{referralLetter(cl, currentUser(c).Name, a.Settings().Name)}
 	return a.render(c, "chart_referral_form", a.referralFormPage(c, cl, fv))
 }
@@ -55,7 +55,7 @@ func (a *App) ReferralCreate(c echo.Context) error {
 		return err
 	}
 	f := newForm(c)
-	r := store.Referral{ClientID: id, PlanID: optionalID(f, "plan", "Plan"),
+	r := store.Referral{ClientID: id, PlanID: optionalID(f, "plan", "Plan"), ReassessmentID: optionalID(f, "reassessment", "Reassessment"),
 		Target: f.Text("target", "Referral to", 40, true), Reason: f.Text("reason", "Reason", 40, true),
 		Urgency: f.Text("urgency", "Urgency", 20, true), Letter: f.Multiline("letter", "The letter", store.ReferralLetterMax, true)}
 	endPlan := f.Bool("end_plan")

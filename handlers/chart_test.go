@@ -652,3 +652,46 @@ func benchSignIn(b *testing.B, base, email string) *http.Client {
 	}
 	return hc
 }
+
+func TestReferAtReassessmentLeadsToALetter(t *testing.T) {
+	w := newChartWorld(t)
+	w.book(t, 1)
+	plan := w.activePlan(t)
+	sam := w.as(t, w.p.Therapist)
+	reassess := planPath(plan.ID) + "/reassess"
+	r := sam.postForm(reassess, reassess, url.Values{fmt.Sprintf("score.%d", plan.Goals[0].ID): {"8"}, "decision": {"refer"},
+		"maintenance_days": {"28"}, "rationale": {"Worse after three sessions"}})
+	r.wantStatus(http.StatusSeeOther)
+	form := r.Header.Get("Location")
+	if !strings.HasPrefix(form, fmt.Sprintf("/clients/%d/referrals/new?", w.clientID)) {
+		t.Fatalf("after a refer decision: to %q; want the referral form", form)
+	}
+	r = sam.get(form)
+	if !strings.Contains(r.Body, `<option value="no_response_to_course" selected>`) || !strings.Contains(r.Body, "I am writing about Alex Chen") {
+		t.Errorf("referral form is not prefilled: %s", r.text())
+	}
+	r = sam.postForm(fmt.Sprintf("/clients/%d/referrals", w.clientID), form, url.Values{"plan": {strconv.FormatInt(plan.ID, 10)},
+		"target": {"physiotherapist"}, "reason": {"no_response_to_course"}, "urgency": {"soon_2_weeks"},
+		"letter": {"Dear colleague,\nAlex's neck pain rose from 6 to 8."}})
+	r.wantStatus(http.StatusSeeOther)
+	letter := r.Header.Get("Location")
+	r = sam.get(letter)
+	for _, want := range []string{"Physiotherapist", "Within two weeks", "Alex's neck pain rose from 6 to 8.", "Not sent yet"} {
+		if !strings.Contains(r.text(), want) {
+			t.Errorf("letter lacks %q: %s", want, r.text())
+		}
+	}
+	sam.postForm(letter+"/sent", letter, nil).wantRedirect(letter)
+	if r := sam.get(letter); !strings.Contains(r.text(), "Sent ") {
+		t.Errorf("after marking it sent: %s", r.text())
+	}
+	if r := sam.get(planPath(plan.ID)); !strings.Contains(r.text(), "Referred") {
+		t.Errorf("plan after the refer decision: %s", r.text())
+	}
+	r = sam.postForm(fmt.Sprintf("/clients/%d/referrals", w.clientID), form, url.Values{"target": {"faith healer"},
+		"reason": {"other"}, "urgency": {"routine"}, "letter": {"x"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if r.fieldError("target") == "" {
+		t.Error("an unknown referral target has no message beside it")
+	}
+}

@@ -171,6 +171,18 @@ func parsePlan(c echo.Context, clientID int64) (store.NewPlan, map[string]string
 	d.MaxDays = f.Int("max_days", "Longest spacing", 1, 60)
 	d.StartDate = formDate(f, "start_date", "Start date", true)
 	d.ReassessmentDate = formDate(f, "reassessment_date", "Review date", false)
+	rows := parsePlanGoals(f, d)
+	errs := f.Errors
+	for k, v := range rows.remap(d.Validate()) {
+		if _, ok := errs[k]; !ok {
+			errs[k] = v
+		}
+	}
+	return np, errs
+}
+
+// parsePlanGoals reads the goal rows that were filled in; a row needs its baseline and target.
+func parsePlanGoals(f *form, d *clinic.TreatmentPlanDraft) rowMap {
 	rows := rowMap{}
 	for i := range goalRows {
 		k := fmt.Sprintf("goals.%d.", i)
@@ -179,24 +191,19 @@ func parsePlan(c echo.Context, clientID int64) (store.NewPlan, map[string]string
 		var okB, okT bool
 		g.Baseline, okB = optionalFloat(f, k+"baseline", "Baseline")
 		g.Target, okT = optionalFloat(f, k+"target", "Target")
-		if g.Description != "" || g.Activity != "" || okT {
-			if !okB {
-				f.fail(k+"baseline", "Give the score today.")
-			}
-			if !okT {
-				f.fail(k+"target", "Give the target score.")
-			}
-			d.Goals = append(d.Goals, g)
-			rows.add("goals", i)
+		if g.Description == "" && g.Activity == "" && !okT {
+			continue
 		}
-	}
-	errs := f.Errors
-	for k, v := range rows.remap(d.Validate()) {
-		if _, ok := errs[k]; !ok {
-			errs[k] = v
+		if !okB {
+			f.fail(k+"baseline", "Give the score today.")
 		}
+		if !okT {
+			f.fail(k+"target", "Give the target score.")
+		}
+		d.Goals = append(d.Goals, g)
+		rows.add("goals", i)
 	}
-	return np, errs
+	return rows
 }
 
 // formDate reads a YYYY-MM-DD date as the plan rules take it (midnight UTC of that day).
@@ -425,7 +432,8 @@ func (a *App) afterReassessment(c echo.Context, pl store.TreatmentPlan, res stor
 	client := strconv.FormatInt(pl.ClientID, 10)
 	switch {
 	case res.Outcome.NeedsReferral:
-		q := url.Values{"plan": {strconv.FormatInt(pl.ID, 10)}, "reason": {"no_response_to_course"}}
+		q := url.Values{"plan": {strconv.FormatInt(pl.ID, 10)}, "reason": {"no_response_to_course"},
+			"reassessment": {strconv.FormatInt(res.ID, 10)}}
 		return a.flash(c, "/clients/"+client+"/referrals/new?"+q.Encode(), "Reassessment recorded; the plan is referred. Write the referral now.")
 	case res.Outcome.NeedsNewPlan:
 		return a.flash(c, "/clients/"+client+"/plans/new?previous="+strconv.FormatInt(pl.ID, 10),

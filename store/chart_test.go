@@ -163,7 +163,13 @@ func TestPlanTransitionsThroughTheStore(t *testing.T) {
 			{clinic.PlanEventReassessmentDue, clinic.PlanReassessDue}}},
 		{"discontinue while on hold", []step{{clinic.PlanEventStart, clinic.PlanActive}, {clinic.PlanEventHold, clinic.PlanOnHold},
 			{clinic.PlanEventDiscontinue, clinic.PlanDiscontinued}}},
-		{"mark in error", []step{{clinic.PlanEventMarkError, clinic.PlanEnteredInError}}},
+		{"mark a draft in error", []step{{clinic.PlanEventMarkError, clinic.PlanEnteredInError}}},
+		{"mark an active plan in error", []step{{clinic.PlanEventStart, clinic.PlanActive},
+			{clinic.PlanEventMarkError, clinic.PlanEnteredInError}}},
+		{"refer while on hold", []step{{clinic.PlanEventStart, clinic.PlanActive}, {clinic.PlanEventHold, clinic.PlanOnHold},
+			{clinic.PlanEventRefer, clinic.PlanReferred}}},
+		{"discontinue at the review", []step{{clinic.PlanEventStart, clinic.PlanActive},
+			{clinic.PlanEventReassessmentDue, clinic.PlanReassessDue}, {clinic.PlanEventDiscontinue, clinic.PlanDiscontinued}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newChartFixture(t)

@@ -845,6 +845,16 @@ func (s *Store) CreateReferral(ctx context.Context, by Actor, r Referral, endPla
 
 // referralPlan checks that the referral's plan is the client's and ends it when asked to.
 func referralPlan(ctx context.Context, tx *sql.Tx, by Actor, s *Store, r Referral, endPlan bool) error {
+	if r.ReassessmentID != 0 {
+		var ok bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM reassessments WHERE id = ? AND client_id = ?)`,
+			r.ReassessmentID, r.ClientID).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("reassessment %d of another client: %w", r.ReassessmentID, ErrNotFound)
+		}
+	}
 	if r.PlanID == 0 {
 		if endPlan {
 			return fmt.Errorf("end a plan without naming it: %w", ErrInvalidRecord)
