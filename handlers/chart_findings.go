@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,7 +44,7 @@ func (a *App) FindingsForm(c echo.Context) error {
 		if as.ConfirmedClass == "" {
 			fv["confirmed_class"] = []string{string(as.Result.Primary)}
 		}
-		fv["regions"] = as.Answers.Values("regions")
+		fv["regions"] = chartAreasOf(as.Answers.Values("where_regions"))
 	}
 	if v := c.QueryParam("appointment"); v != "" {
 		fv["appointment"] = []string{v}
@@ -78,6 +79,29 @@ func (a *App) renderFindingsForm(c echo.Context, status int, cl store.ChartClien
 		}
 	}
 	return a.renderStatus(c, status, "chart_findings_form", p)
+}
+
+// chartAreasOf turns the self-assessment's body map answers into the drawing's areas, so the
+// findings form starts from where the client said it hurts. The assessment's map is coarser
+// in places (elbow or forearm, thigh) and covers both drawings' areas there.
+func chartAreasOf(answers []string) []string {
+	split := map[string][]string{"elbow_forearm": {"elbow", "forearm"}, "thigh": {"thigh_front", "thigh_back"}}
+	var out []string
+	for _, a := range answers {
+		areas := []string{a}
+		if i := strings.LastIndex(a, "_"); i > 0 && split[a[:i]] != nil {
+			areas = nil
+			for _, part := range split[a[:i]] {
+				areas = append(areas, part+a[i:])
+			}
+		}
+		for _, x := range areas {
+			if slices.Contains(store.ChartShapes(), x) {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
 }
 
 // chartChoices turns the clinic's charting vocabularies into terms for the forms' lists.

@@ -695,3 +695,49 @@ func TestReferAtReassessmentLeadsToALetter(t *testing.T) {
 		t.Error("an unknown referral target has no message beside it")
 	}
 }
+
+func TestFormsStartFromTheClientsAnswers(t *testing.T) {
+	w := newChartWorld(t)
+	w.book(t, 1)
+	ctx := context.Background()
+	tok, _, err := w.ta.Store.CreateAssessmentDraft(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := map[int]clinic.AssessmentAnswers{
+		2: {"where_regions": {"neck", "elbow_forearm_r", "thigh_l"}},
+		7: {"function_pain_worst": {"7"}, "function_activity": {"Lift my toddler"}, "function_activity_score": {"3"}},
+	}
+	for step := range 9 {
+		if err := w.ta.Store.SaveAssessmentStep(ctx, tok, step, answers[step]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	result := clinic.AssessmentResult{Primary: clinic.ComplaintMechanical, Safety: clinic.AssessmentSafety{Outcome: clinic.SafetyClear},
+		Layers: []clinic.AssessmentLayer{{Key: "remedial_trp"}, {Key: "eastern_systemic"}},
+		Course: &clinic.AssessmentCourse{Sessions: 5, SpacingDays: 5, Summary: "Five sessions, five days apart"}}
+	if err := w.ta.Store.SubmitAssessment(ctx, tok, result, w.ta.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.ta.Store.LinkAssessment(ctx, store.Actor{UserID: w.p.Client.ID, Role: clinic.RoleClient, ClientID: w.clientID}, tok); err != nil {
+		t.Fatal(err)
+	}
+	sam := w.as(t, w.p.Therapist)
+	r := sam.get(fmt.Sprintf("/clients/%d/findings/new", w.clientID))
+	for area, want := range map[string]bool{"neck": true, "elbow_r": true, "forearm_r": true, "thigh_front_l": true,
+		"thigh_back_l": true, "elbow_l": false} {
+		checked := strings.Contains(r.Body, `name="regions" value="`+area+`" checked`)
+		if checked != want {
+			t.Errorf("findings form: area %s checked %v; want %v", area, checked, want)
+		}
+	}
+	r = sam.get(fmt.Sprintf("/clients/%d/plans/new", w.clientID))
+	for _, want := range []string{`name="layers" value="remedial_trigger_point" checked`, `name="layers" value="tui_na" checked`,
+		`name="goals.0.description" value="Lift my toddler"`, `<option value="psfs" selected>`, `name="goals.0.baseline" value="3"`,
+		`name="goals.1.baseline" value="7"`, `name="planned_sessions" value="5"`, `name="target_days" value="5"`,
+		"Five sessions, five days apart"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("plan form lacks %s", want)
+		}
+	}
+}

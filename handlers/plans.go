@@ -87,10 +87,20 @@ func planDefaults(ch store.Chart) views.FormValues {
 			fv["target_days"] = []string{strconv.Itoa(co.SpacingDays)}
 		}
 	}
-	if v := as.Answers.Values("pain_now"); len(v) > 0 {
-		fv["goals.0.baseline"] = v[:1]
-	}
+	goalsFromAnswers(fv, as.Answers)
 	return fv
+}
+
+// goalsFromAnswers starts the goals from the client's own answers: the activity they named
+// (PSFS, scored now) in their words first, then pain at its worst as the second measure.
+func goalsFromAnswers(fv views.FormValues, ans clinic.AssessmentAnswers) {
+	pain := "goals.0."
+	if act := ans.Values("function_activity"); len(act) > 0 {
+		fv["goals.0.description"], fv["goals.0.activity"] = act[:1], act[:1]
+		fv["goals.0.measure"], fv["goals.0.baseline"] = []string{string(clinic.MeasurePSFS)}, ans.Values("function_activity_score")
+		pain = "goals.1."
+	}
+	fv[pain+"measure"], fv[pain+"baseline"] = []string{string(clinic.MeasurePain)}, ans.Values("function_pain_worst")
 }
 
 func (a *App) planFormPage(c echo.Context, cl store.ChartClient, fv views.FormValues) views.PlanFormPage {
