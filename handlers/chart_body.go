@@ -119,10 +119,10 @@ func shapeCentre(tag string) [2]float64 {
 		}
 		cmd, nums = tok, nums[:0]
 	}
-	return [2]float64{(minOf(xs) + maxOf(xs)) / 2, (minOf(ys) + maxOf(ys)) / 2}
+	return [2]float64{(svgMin(xs) + svgMax(xs)) / 2, (svgMin(ys) + svgMax(ys)) / 2}
 }
 
-func minOf(v []float64) float64 {
+func svgMin(v []float64) float64 {
 	m := 0.0
 	for i, x := range v {
 		if i == 0 || x < m {
@@ -132,7 +132,7 @@ func minOf(v []float64) float64 {
 	return m
 }
 
-func maxOf(v []float64) float64 {
+func svgMax(v []float64) float64 {
 	m := 0.0
 	for i, x := range v {
 		if i == 0 || x > m {

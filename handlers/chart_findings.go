@@ -35,7 +35,7 @@ func (a *App) FindingsForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	fv := views.FormValues{"kind": {"initial"}}
+	fv := views.ChartValues{"kind": {"initial"}}
 	if len(ch.Findings) > 0 {
 		fv["kind"] = []string{"reassessment"}
 	}
@@ -52,7 +52,7 @@ func (a *App) FindingsForm(c echo.Context) error {
 	return a.renderFindingsForm(c, http.StatusOK, ch.Client, ch.Sessions, fv, nil)
 }
 
-func (a *App) renderFindingsForm(c echo.Context, status int, cl store.ChartClient, sessions []store.ChartSession, fv views.FormValues, errs map[string]string) error {
+func (a *App) renderFindingsForm(c echo.Context, status int, cl store.ChartClient, sessions []store.ChartSession, fv views.ChartValues, errs map[string]string) error {
 	areas, err := a.chartAreas()
 	if err != nil {
 		return err
@@ -63,8 +63,8 @@ func (a *App) renderFindingsForm(c echo.Context, status int, cl store.ChartClien
 	}
 	p := views.FindingsFormPage{Page: a.page(c, "Findings · "+cl.Name), Client: cl, Form: fv,
 		Vocab: store.FindingVocabulary(), Choices: chartChoices(), ChartAreas: areas, Front: front, Back: back,
-		PostureRows: views.Rows(postureRows), ROMRows: views.Rows(romRows), TestRows: views.Rows(testRows),
-		PalpRows: views.Rows(palpRows), PointRows: views.Rows(pointRows)}
+		PostureRows: views.ChartRows(postureRows), ROMRows: views.ChartRows(romRows), TestRows: views.ChartRows(testRows),
+		PalpRows: views.ChartRows(palpRows), PointRows: views.ChartRows(pointRows)}
 	for _, s := range sessions {
 		if s.Status != "cancelled" {
 			p.Appointments = append(p.Appointments, s)
@@ -111,12 +111,12 @@ func chartChoices() views.ChartChoices {
 		ch.Regions = append(ch.Regions, store.ChartTerm{Code: r.Code, Label: r.Name})
 	}
 	for _, s := range clinic.BodySides() {
-		ch.Sides = append(ch.Sides, store.ChartTerm{Code: string(s), Label: capital(string(s))})
+		ch.Sides = append(ch.Sides, store.ChartTerm{Code: string(s), Label: upperFirst(string(s))})
 	}
-	ch.Types = wordTerms(clinic.FindingTypes())
-	ch.Tones = wordTerms(clinic.Tones())
-	ch.Textures = wordTerms(clinic.TissueTextures())
-	ch.Roles = wordTerms(clinic.PointRoles())
+	ch.Types = codeTerms(clinic.FindingTypes())
+	ch.Tones = codeTerms(clinic.Tones())
+	ch.Textures = codeTerms(clinic.TissueTextures())
+	ch.Roles = codeTerms(clinic.PointRoles())
 	for _, g := range clinic.TendernessGrades() {
 		ch.Grades = append(ch.Grades, store.ChartTerm{Code: strconv.Itoa(int(g)), Label: g.Label()})
 	}
@@ -134,16 +134,16 @@ func chartChoices() views.ChartChoices {
 	return ch
 }
 
-// wordTerms labels codes such as "boggy_oedematous" as "Boggy oedematous".
-func wordTerms[T ~string](codes []T) []store.ChartTerm {
+// codeTerms labels codes such as "boggy_oedematous" as "Boggy oedematous".
+func codeTerms[T ~string](codes []T) []store.ChartTerm {
 	out := make([]store.ChartTerm, len(codes))
 	for i, c := range codes {
-		out[i] = store.ChartTerm{Code: string(c), Label: capital(strings.ReplaceAll(string(c), "_", " "))}
+		out[i] = store.ChartTerm{Code: string(c), Label: upperFirst(strings.ReplaceAll(string(c), "_", " "))}
 	}
 	return out
 }
 
-func capital(s string) string {
+func upperFirst(s string) string {
 	if s == "" {
 		return s
 	}
@@ -190,7 +190,7 @@ func (a *App) FindingsCreate(c echo.Context) error {
 			return err
 		}
 		params, _ := c.FormParams()
-		return a.renderFindingsForm(c, http.StatusUnprocessableEntity, ch.Client, ch.Sessions, views.FormValues(params), errs)
+		return a.renderFindingsForm(c, http.StatusUnprocessableEntity, ch.Client, ch.Sessions, views.ChartValues(params), errs)
 	}
 	fid, err := a.Store.RecordFindings(ctx, actor(c), fd)
 	if errors.Is(err, store.ErrInvalidRecord) {
@@ -249,7 +249,7 @@ func parseFindings(c echo.Context, clientID int64) (store.Findings, map[string]s
 	params, _ := c.FormParams()
 	fd := store.Findings{ClientID: clientID, Regions: params["regions"], Channels: params["channels"]}
 	fd.Kind = f.Text("kind", "Kind of visit", 20, true)
-	fd.AppointmentID = optionalID(f, "appointment", "Appointment")
+	fd.AppointmentID = chartID(f, "appointment", "Appointment")
 	fd.Complaint = f.Multiline("complaint", "The complaint", store.FindingTextMax, false)
 	fd.Aggravating = f.Multiline("aggravating", "What makes it worse", store.FindingNoteMax, false)
 	fd.Easing = f.Multiline("easing", "What eases it", store.FindingNoteMax, false)
@@ -287,7 +287,7 @@ func parseROM(f *form, fd *store.Findings, rows rowMap) {
 		k := fmt.Sprintf("rom.%d.", i)
 		r := store.ROMFinding{Joint: f.Text(k+"joint", "Joint", 30, false), Movement: f.Text(k+"movement", "Movement", 30, false),
 			Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)), Mode: f.Text(k+"mode", "Mode", 20, false),
-			Degrees: optionalInt(f, k+"degrees", "Degrees"), Grade: f.Text(k+"grade", "Range", 20, false),
+			Degrees: chartInt(f, k+"degrees", "Degrees"), Grade: f.Text(k+"grade", "Range", 20, false),
 			Pain: f.Text(k+"pain", "Pain", 20, false), Note: f.Text(k+"note", "Note", store.FindingNoteMax, false)}
 		if r.Joint != "" || r.Movement != "" || r.Degrees != nil || r.Note != "" {
 			fd.ROM = append(fd.ROM, r)
@@ -313,7 +313,7 @@ func parsePalpation(f *form, fd *store.Findings, rows rowMap) {
 		k := fmt.Sprintf("palp.%d.", i)
 		p := store.PalpationFinding{Region: f.Text(k+"region", "Region", 40, false),
 			Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)), Muscle: f.Text(k+"muscle", "Muscle", 40, false),
-			Type: f.Text(k+"type", "Finding", 40, false), Tenderness: optionalInt(f, k+"tenderness", "Tenderness"),
+			Type: f.Text(k+"type", "Finding", 40, false), Tenderness: chartInt(f, k+"tenderness", "Tenderness"),
 			Tone: f.Text(k+"tone", "Tone", 20, false), Texture: f.Text(k+"texture", "Texture", 30, false),
 			Signs: clinic.TriggerPointSigns{SpotTenderness: f.Bool(k + "spot"), TautBand: f.Bool(k + "band"),
 				RecognisedPain: f.Bool(k + "recognised"), Referral: f.Bool(k + "referral"), Twitch: f.Bool(k + "twitch")},
@@ -339,8 +339,8 @@ func parsePoints(f *form, fd *store.Findings, rows rowMap) {
 	}
 }
 
-// optionalInt reads a whole number that may be left empty (nil).
-func optionalInt(f *form, name, label string) *int {
+// chartInt reads a whole number that may be left empty (nil).
+func chartInt(f *form, name, label string) *int {
 	v := f.Text(name, label, 12, false)
 	if v == "" {
 		return nil
@@ -353,8 +353,8 @@ func optionalInt(f *form, name, label string) *int {
 	return &n
 }
 
-// optionalID reads a record id chosen from a list that may be left empty (0).
-func optionalID(f *form, name, label string) int64 {
+// chartID reads a record id chosen from a list that may be left empty (0).
+func chartID(f *form, name, label string) int64 {
 	v := f.Text(name, label, 20, false)
 	if v == "" {
 		return 0
@@ -367,8 +367,8 @@ func optionalID(f *form, name, label string) int64 {
 	return n
 }
 
-// optionalFloat reads a score that may be left empty.
-func optionalFloat(f *form, name, label string) (float64, bool) {
+// chartFloat reads a score that may be left empty.
+func chartFloat(f *form, name, label string) (float64, bool) {
 	v := f.Text(name, label, 12, false)
 	if v == "" {
 		return 0, false

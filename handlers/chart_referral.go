@@ -22,13 +22,13 @@ func (a *App) ReferralForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	fv := views.FormValues{"urgency": {"routine"}, "target": {"gp"}, "reason": {c.QueryParam("reason")},
+	fv := views.ChartValues{"urgency": {"routine"}, "target": {"gp"}, "reason": {c.QueryParam("reason")},
 		"plan": {c.QueryParam("plan")}, "reassessment": {c.QueryParam("reassessment")}}
 	fv["letter"] = []string{referralLetter(cl, currentUser(c).Name, a.Settings().Name)}
 	return a.render(c, "chart_referral_form", a.referralFormPage(c, cl, fv))
 }
 
-func (a *App) referralFormPage(c echo.Context, cl store.ChartClient, fv views.FormValues) views.ReferralFormPage {
+func (a *App) referralFormPage(c echo.Context, cl store.ChartClient, fv views.ChartValues) views.ReferralFormPage {
 	pid, _ := strconv.ParseInt(fv.Get("plan"), 10, 64)
 	return views.ReferralFormPage{Page: a.page(c, "Referral · "+cl.Name), Client: cl, Form: fv, Targets: store.ReferralTargets(),
 		Reasons: store.ReferralReasons(), Urgencies: store.ReferralUrgencies(), PlanID: pid}
@@ -55,7 +55,7 @@ func (a *App) ReferralCreate(c echo.Context) error {
 		return err
 	}
 	f := newForm(c)
-	r := store.Referral{ClientID: id, PlanID: optionalID(f, "plan", "Plan"), ReassessmentID: optionalID(f, "reassessment", "Reassessment"),
+	r := store.Referral{ClientID: id, PlanID: chartID(f, "plan", "Plan"), ReassessmentID: chartID(f, "reassessment", "Reassessment"),
 		Target: f.Text("target", "Referral to", 40, true), Reason: f.Text("reason", "Reason", 40, true),
 		Urgency: f.Text("urgency", "Urgency", 20, true), Letter: f.Multiline("letter", "The letter", store.ReferralLetterMax, true)}
 	endPlan := f.Bool("end_plan")
@@ -68,7 +68,7 @@ func (a *App) ReferralCreate(c echo.Context) error {
 			return err
 		}
 		params, _ := c.FormParams()
-		p := a.referralFormPage(c, cl, views.FormValues(params))
+		p := a.referralFormPage(c, cl, views.ChartValues(params))
 		for k, v := range f.Errors {
 			p.Page.Errors[k] = v
 		}

@@ -152,12 +152,12 @@ func (c chartClinic) signNote(tb testing.TB, appt int64, plan store.TreatmentPla
 	return id
 }
 
-var locationID = regexp.MustCompile(`/(\d+)(?:[/?#]|$)`)
+var chartLocationID = regexp.MustCompile(`/(\d+)(?:[/?#]|$)`)
 
-// idIn is the first number in a redirect's path, as in /plans/12.
-func idIn(t *testing.T, r *resp) int64 {
+// chartRedirectID is the first number in a redirect's path, as in /plans/12.
+func chartRedirectID(t *testing.T, r *resp) int64 {
 	t.Helper()
-	m := locationID.FindStringSubmatch(r.Header.Get("Location"))
+	m := chartLocationID.FindStringSubmatch(r.Header.Get("Location"))
 	if m == nil {
 		t.Fatalf("no id in the redirect to %q", r.Header.Get("Location"))
 	}
@@ -208,8 +208,8 @@ func TestTherapistChartsACourseInTheBrowser(t *testing.T) {
 		"planned_sessions": {"3"}, "target_days": {"7"}, "min_days": {"3"}, "max_days": {"10"},
 		"start_date": {d.String()}, "start": {"1"}})
 	r.wantStatus(http.StatusSeeOther)
-	planID := idIn(t, r)
-	if r := sam.get(planPath(planID)); !strings.Contains(r.text(), "Active") {
+	planID := chartRedirectID(t, r)
+	if r := sam.get(chartPlanPath(planID)); !strings.Contains(r.text(), "Active") {
 		t.Fatalf("plan after save and start: %s", r.text())
 	}
 	plan, err := w.ta.Store.PlanByID(context.Background(), w.sam, planID)
@@ -223,7 +223,7 @@ func TestTherapistChartsACourseInTheBrowser(t *testing.T) {
 			goal: {strconv.Itoa(5 - i)}, "tx.0.technique": {"trp_pressure_release"}, "tx.0.muscle": {"trap_upper"},
 			"tx.0.side": {"right"}, "tx.0.minutes": {"10"}, "tx.0.pressure": {"firm"}, "tx.1.technique": {"tuina_dian"},
 			"tx.1.point": {"GB21"}}
-		autosave := sam.newRequest(http.MethodPost, form, strings.NewReader(withCSRF(sam, form, vals).Encode()))
+		autosave := sam.newRequest(http.MethodPost, form, strings.NewReader(chartCSRF(sam, form, vals).Encode()))
 		autosave.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		autosave.Header.Set("X-Autosave", "1")
 		sam.do(autosave).wantStatus(http.StatusNoContent)
@@ -233,21 +233,21 @@ func TestTherapistChartsACourseInTheBrowser(t *testing.T) {
 			t.Fatalf("sign goes to %q; want the signed note", r.Header.Get("Location"))
 		}
 	}
-	r = sam.get(planPath(planID) + "/reassess")
+	r = sam.get(chartPlanPath(planID) + "/reassess")
 	r.wantStatus(http.StatusOK)
 	if !strings.Contains(r.Body, `value="3"`) {
 		t.Errorf("reassessment form does not prefill the latest score 3")
 	}
-	r = sam.postForm(planPath(planID)+"/reassess", planPath(planID)+"/reassess", url.Values{goal: {"2"}, "compare": {"1"},
+	r = sam.postForm(chartPlanPath(planID)+"/reassess", chartPlanPath(planID)+"/reassess", url.Values{goal: {"2"}, "compare": {"1"},
 		"maintenance_days": {"28"}})
 	r.wantStatus(http.StatusOK)
 	if !strings.Contains(r.text(), "meaningfully better") || !strings.Contains(r.text(), "target reached") {
 		t.Errorf("comparison: %s", r.text())
 	}
-	r = sam.postForm(planPath(planID)+"/reassess", planPath(planID)+"/reassess", url.Values{goal: {"2"},
+	r = sam.postForm(chartPlanPath(planID)+"/reassess", chartPlanPath(planID)+"/reassess", url.Values{goal: {"2"},
 		"decision": {"goal_met"}, "rationale": {"Pain 2, reversing without trouble"}, "maintenance_days": {"28"}})
-	r.wantRedirect(planPath(planID))
-	r = sam.get(planPath(planID))
+	r.wantRedirect(chartPlanPath(planID))
+	r = sam.get(chartPlanPath(planID))
 	if !strings.Contains(r.text(), "Completed") || !strings.Contains(r.text(), "3 of 3 sessions done") {
 		t.Errorf("plan after the reassessment: %s", r.text())
 	}
@@ -256,8 +256,8 @@ func TestTherapistChartsACourseInTheBrowser(t *testing.T) {
 	}
 }
 
-// withCSRF adds the CSRF token of the form page to values, as the page's script sends it.
-func withCSRF(tc *testClient, formPath string, values url.Values) url.Values {
+// chartCSRF adds the CSRF token of the form page to values, as the page's script sends it.
+func chartCSRF(tc *testClient, formPath string, values url.Values) url.Values {
 	v := url.Values{}
 	for k, vs := range values {
 		v[k] = vs
@@ -266,7 +266,7 @@ func withCSRF(tc *testClient, formPath string, values url.Values) url.Values {
 	return v
 }
 
-func planPath(id int64) string { return fmt.Sprintf("/plans/%d", id) }
+func chartPlanPath(id int64) string { return fmt.Sprintf("/plans/%d", id) }
 
 // signedNoteWorld is Alex's plan with one signed note, read by Sam.
 func signedNoteWorld(t *testing.T) (*chartWorld, store.TreatmentPlan, int64, int64) {
@@ -285,7 +285,7 @@ func TestSignedNoteCannotBeChangedOverHTTP(t *testing.T) {
 		t.Errorf("the form of a signed note: %d to %q; want the note itself", r.StatusCode, r.Header.Get("Location"))
 	}
 	vals := url.Values{"plan": {strconv.FormatInt(plan.ID, 10)}, "subjective": {"Rewritten later"}}
-	csrfVals := withCSRF(sam, fmt.Sprintf("/notes/%d", noteID), vals)
+	csrfVals := chartCSRF(sam, fmt.Sprintf("/notes/%d", noteID), vals)
 	for _, path := range []string{form, form + "/sign"} {
 		sam.post(path, csrfVals).wantStatus(http.StatusConflict)
 	}
@@ -328,7 +328,7 @@ func TestClinicalPagesAnswer404ToEveryoneElse(t *testing.T) {
 	kim := w.ta.mustUser(t, clinic.RoleTherapist, "kim@clinic.test", "Kim Lee", testPassword)
 	bea := w.ta.mustUser(t, clinic.RoleClient, "bea@example.com", "Bea Ng", testPassword)
 	paths := []string{fmt.Sprintf("/notes/%d", noteID), fmt.Sprintf("/appointments/%d/note", appt), w.chartPath(),
-		planPath(plan.ID), fmt.Sprintf("/findings/%d", fid), fmt.Sprintf("/referrals/%d", rid), planPath(plan.ID) + "/reassess",
+		chartPlanPath(plan.ID), fmt.Sprintf("/findings/%d", fid), fmt.Sprintf("/referrals/%d", rid), chartPlanPath(plan.ID) + "/reassess",
 		fmt.Sprintf("/clients/%d/findings/new", w.clientID), fmt.Sprintf("/clients/%d/plans/new", w.clientID)}
 	for _, who := range []store.User{w.p.Reception, w.p.Client, bea, kim} {
 		tc := w.as(t, who)
@@ -392,7 +392,7 @@ func TestProgressChartWithNoneOneAndFiftyReadings(t *testing.T) {
 			for i := range n {
 				w.signNote(t, appts[i], plan, float64(6-i%6))
 			}
-			for _, path := range []string{planPath(plan.ID), w.chartPath()} {
+			for _, path := range []string{chartPlanPath(plan.ID), w.chartPath()} {
 				r := w.as(t, w.p.Therapist).get(path)
 				r.wantStatus(http.StatusOK)
 				if got := len(dots.FindAllString(r.Body, -1)); got != n {
@@ -426,7 +426,7 @@ func TestHostileNoteTextIsKeptAndShownEscaped(t *testing.T) {
 	r := sam.postForm(form+"/sign", form, url.Values{"plan": {strconv.FormatInt(plan.ID, 10)}, "subjective": {hostile},
 		"objective": {hostile}, "next_focus": {"line one\nline two"}})
 	r.wantStatus(http.StatusSeeOther)
-	noteID := idIn(t, r)
+	noteID := chartRedirectID(t, r)
 	n, err := w.ta.Store.NoteByID(context.Background(), w.sam, noteID)
 	if err != nil {
 		t.Fatal(err)
@@ -524,9 +524,9 @@ func TestPlanGuardsShowWhyOverHTTP(t *testing.T) {
 		{"hold", "That does not apply to a plan that is draft"},
 		{"start", "A safety flag is still open: refer before treatment"},
 	} {
-		r := sam.postForm(planPath(id)+"/event", planPath(id), url.Values{"event": {tc.event}})
-		r.wantRedirect(planPath(id))
-		if r := sam.get(planPath(id)); !strings.Contains(r.text(), tc.want) || !strings.Contains(r.text(), "Draft") {
+		r := sam.postForm(chartPlanPath(id)+"/event", chartPlanPath(id), url.Values{"event": {tc.event}})
+		r.wantRedirect(chartPlanPath(id))
+		if r := sam.get(chartPlanPath(id)); !strings.Contains(r.text(), tc.want) || !strings.Contains(r.text(), "Draft") {
 			t.Errorf("refused %s: %s", tc.event, r.text())
 		}
 	}
@@ -536,8 +536,8 @@ func TestPlanGuardsShowWhyOverHTTP(t *testing.T) {
 	if r := sam.get(w.chartPath()); strings.Contains(r.text(), "Cautions See your doctor") || !strings.Contains(r.text(), "GP letter of 12 March") {
 		t.Errorf("after clearing, the flag is still a caution or its reason is missing: %s", r.text())
 	}
-	sam.postForm(planPath(id)+"/event", planPath(id), url.Values{"event": {"start"}}).wantRedirect(planPath(id))
-	if r := sam.get(planPath(id)); !strings.Contains(r.text(), "The plan is now active") {
+	sam.postForm(chartPlanPath(id)+"/event", chartPlanPath(id), url.Values{"event": {"start"}}).wantRedirect(chartPlanPath(id))
+	if r := sam.get(chartPlanPath(id)); !strings.Contains(r.text(), "The plan is now active") {
 		t.Errorf("after start: %s", r.text())
 	}
 }
@@ -558,7 +558,7 @@ func TestChartWith200SessionsRenders(t *testing.T) {
 	if got := strings.Count(r.Body, ">Signed note</a>"); got != 20 {
 		t.Errorf("chart links %d signed notes; want 20", got)
 	}
-	r = sam.get(planPath(plan.ID))
+	r = sam.get(chartPlanPath(plan.ID))
 	r.wantStatus(http.StatusOK)
 	// The courses were booked before the plan started, so only the sessions whose notes name it belong to it.
 	if got := strings.Count(r.Body, `<td class="num" data-label="#">`); got != 20 {
@@ -612,7 +612,7 @@ func BenchmarkChart200Sessions(b *testing.B) {
 	for _, a := range appts[:20] {
 		c.signNote(b, a, plan, 4)
 	}
-	hc := benchSignIn(b, srv.URL, sam.Email)
+	hc := chartBenchSignIn(b, srv.URL, sam.Email)
 	b.ReportAllocs()
 	for b.Loop() {
 		res, err := hc.Get(srv.URL + c.chartPath())
@@ -627,8 +627,8 @@ func BenchmarkChart200Sessions(b *testing.B) {
 	}
 }
 
-// benchSignIn signs in through the sign-in form and returns the browser.
-func benchSignIn(b *testing.B, base, email string) *http.Client {
+// chartBenchSignIn signs in through the sign-in form and returns the browser.
+func chartBenchSignIn(b *testing.B, base, email string) *http.Client {
 	b.Helper()
 	jar, _ := cookiejar.New(nil)
 	hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -658,7 +658,7 @@ func TestReferAtReassessmentLeadsToALetter(t *testing.T) {
 	w.book(t, 1)
 	plan := w.activePlan(t)
 	sam := w.as(t, w.p.Therapist)
-	reassess := planPath(plan.ID) + "/reassess"
+	reassess := chartPlanPath(plan.ID) + "/reassess"
 	r := sam.postForm(reassess, reassess, url.Values{fmt.Sprintf("score.%d", plan.Goals[0].ID): {"8"}, "decision": {"refer"},
 		"maintenance_days": {"28"}, "rationale": {"Worse after three sessions"}})
 	r.wantStatus(http.StatusSeeOther)
@@ -685,7 +685,7 @@ func TestReferAtReassessmentLeadsToALetter(t *testing.T) {
 	if r := sam.get(letter); !strings.Contains(r.text(), "Sent ") {
 		t.Errorf("after marking it sent: %s", r.text())
 	}
-	if r := sam.get(planPath(plan.ID)); !strings.Contains(r.text(), "Referred") {
+	if r := sam.get(chartPlanPath(plan.ID)); !strings.Contains(r.text(), "Referred") {
 		t.Errorf("plan after the refer decision: %s", r.text())
 	}
 	r = sam.postForm(fmt.Sprintf("/clients/%d/referrals", w.clientID), form, url.Values{"target": {"faith healer"},

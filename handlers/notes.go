@@ -40,9 +40,9 @@ func (a *App) NoteForm(c echo.Context) error {
 	return a.render(c, "note_form", a.noteFormPage(c, n, cl, cautions, noteValues(n)))
 }
 
-func (a *App) noteFormPage(c echo.Context, n store.SessionNote, cl store.ChartClient, cautions []views.ChartCaution, fv views.FormValues) views.NoteFormPage {
+func (a *App) noteFormPage(c echo.Context, n store.SessionNote, cl store.ChartClient, cautions []views.ChartCaution, fv views.ChartValues) views.NoteFormPage {
 	return views.NoteFormPage{Page: a.page(c, "Session note · "+cl.Name), Note: n, Client: cl, Form: fv,
-		Vocab: store.NoteVocabulary(), Choices: chartChoices(), TxRows: views.Rows(txRows), PainScale: painScale(),
+		Vocab: store.NoteVocabulary(), Choices: chartChoices(), TxRows: views.ChartRows(txRows), PainScale: painScale(),
 		Cautions: cautions, Action: "/appointments/" + strconv.FormatInt(n.Appointment.ID, 10) + "/note"}
 }
 
@@ -57,11 +57,11 @@ func painScale() []store.ChartTerm {
 }
 
 // noteValues puts a saved note into form values.
-func noteValues(n store.SessionNote) views.FormValues {
-	fv := views.FormValues{"subjective": {n.Subjective}, "change": {n.Change}, "objective": {n.Objective},
+func noteValues(n store.SessionNote) views.ChartValues {
+	fv := views.ChartValues{"subjective": {n.Subjective}, "change": {n.Change}, "objective": {n.Objective},
 		"response": {n.Response}, "progress": {n.Progress}, "next_focus": {n.NextFocus}, "home_care": {n.HomeCare},
 		"adverse": {n.Adverse}, "adverse_severity": {n.AdverseSeverity}, "adverse_note": {n.AdverseNote},
-		"plan": {idValue(n.PlanID)}, "findings": {idValue(n.FindingsID)}}
+		"plan": {idField(n.PlanID)}, "findings": {idField(n.FindingsID)}}
 	if n.PainToday != nil {
 		fv["pain_today"] = []string{strconv.Itoa(*n.PainToday)}
 	}
@@ -79,7 +79,7 @@ func noteValues(n store.SessionNote) views.FormValues {
 	return fv
 }
 
-func idValue(id int64) string {
+func idField(id int64) string {
 	if id == 0 {
 		return ""
 	}
@@ -141,7 +141,7 @@ func (a *App) noteInvalid(c echo.Context, apptID int64, errs map[string]string) 
 		return err
 	}
 	params, _ := c.FormParams()
-	p := a.noteFormPage(c, n, cl, cautions, views.FormValues(params))
+	p := a.noteFormPage(c, n, cl, cautions, views.ChartValues(params))
 	for k, v := range errs {
 		p.Page.Errors[k] = v
 	}
@@ -151,10 +151,10 @@ func (a *App) noteInvalid(c echo.Context, apptID int64, errs map[string]string) 
 func parseNote(c echo.Context, sign bool) (store.SessionNote, map[string]string) {
 	f := newForm(c)
 	n := store.SessionNote{Scores: map[int64]float64{}}
-	n.PlanID = optionalID(f, "plan", "Plan")
-	n.FindingsID = optionalID(f, "findings", "Findings")
+	n.PlanID = chartID(f, "plan", "Plan")
+	n.FindingsID = chartID(f, "findings", "Findings")
 	n.Subjective = f.Multiline("subjective", "Subjective", store.NoteTextMax, false)
-	n.PainToday = optionalInt(f, "pain_today", "Pain today")
+	n.PainToday = chartInt(f, "pain_today", "Pain today")
 	n.Change = f.Text("change", "Change since last time", 20, false)
 	n.Objective = f.Multiline("objective", "Objective", store.NoteTextMax, false)
 	n.Response = f.Multiline("response", "Response to treatment", store.NoteTextMax, false)
@@ -170,7 +170,7 @@ func parseNote(c echo.Context, sign bool) (store.SessionNote, map[string]string)
 		if !ok {
 			continue
 		}
-		if v, ok := optionalFloat(f, name, "Score"); ok {
+		if v, ok := chartFloat(f, name, "Score"); ok {
 			n.Scores[id] = v
 		}
 	}
@@ -202,7 +202,7 @@ func parseTreatment(f *form, i int) (store.NoteTreatment, bool) {
 	k := fmt.Sprintf("tx.%d.", i)
 	t := store.NoteTreatment{Technique: f.Text(k+"technique", "Technique", 40, false), Region: f.Text(k+"region", "Region", 40, false),
 		Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)), Muscle: f.Text(k+"muscle", "Muscle", 40, false),
-		Point: f.Text(k+"point", "Point", 20, false), Minutes: optionalInt(f, k+"minutes", "Minutes"),
+		Point: f.Text(k+"point", "Point", 20, false), Minutes: chartInt(f, k+"minutes", "Minutes"),
 		Pressure: f.Text(k+"pressure", "Pressure", 20, false), Note: f.Text(k+"note", "Note", store.FindingNoteMax, false)}
 	return t, t.Technique != "" || t.Region != "" || t.Muscle != "" || t.Point != "" || t.Note != ""
 }
@@ -226,7 +226,7 @@ func (a *App) NoteShow(c echo.Context) error {
 
 func (a *App) notePage(c echo.Context, n store.SessionNote, cl store.ChartClient) views.NotePage {
 	return views.NotePage{Page: a.page(c, "Session note · "+cl.Name), Note: n, Client: cl, Vocab: store.NoteVocabulary(),
-		Terms: views.FindingTerms{Vocab: store.FindingVocabulary()}, Form: views.FormValues{}}
+		Terms: views.FindingTerms{Vocab: store.FindingVocabulary()}, Form: views.ChartValues{}}
 }
 
 // NoteAddendum adds text to a signed note.

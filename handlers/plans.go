@@ -59,9 +59,9 @@ func (a *App) PlanForm(c echo.Context) error {
 
 // planDefaults fills the form from the dose defaults, the assessment's suggested layers and
 // course, and the latest findings.
-func planDefaults(ch store.Chart) views.FormValues {
+func planDefaults(ch store.Chart) views.ChartValues {
 	d := clinic.NewTreatmentPlanDraft(time.Time{})
-	fv := views.FormValues{"planned_sessions": {strconv.Itoa(d.PlannedSessions)}, "target_days": {strconv.Itoa(d.TargetDays)},
+	fv := views.ChartValues{"planned_sessions": {strconv.Itoa(d.PlannedSessions)}, "target_days": {strconv.Itoa(d.TargetDays)},
 		"min_days": {strconv.Itoa(d.MinDays)}, "max_days": {strconv.Itoa(d.MaxDays)}, "start_date": {ch.Today.String()},
 		"goals.0.measure": {string(clinic.MeasurePain)}}
 	if len(ch.Findings) > 0 {
@@ -93,7 +93,7 @@ func planDefaults(ch store.Chart) views.FormValues {
 
 // goalsFromAnswers starts the goals from the client's own answers: the activity they named
 // (PSFS, scored now) in their words first, then pain at its worst as the second measure.
-func goalsFromAnswers(fv views.FormValues, ans clinic.AssessmentAnswers) {
+func goalsFromAnswers(fv views.ChartValues, ans clinic.AssessmentAnswers) {
 	pain := "goals.0."
 	if act := ans.Values("function_activity"); len(act) > 0 {
 		fv["goals.0.description"], fv["goals.0.activity"] = act[:1], act[:1]
@@ -103,9 +103,9 @@ func goalsFromAnswers(fv views.FormValues, ans clinic.AssessmentAnswers) {
 	fv[pain+"measure"], fv[pain+"baseline"] = []string{string(clinic.MeasurePain)}, ans.Values("function_pain_worst")
 }
 
-func (a *App) planFormPage(c echo.Context, cl store.ChartClient, fv views.FormValues) views.PlanFormPage {
+func (a *App) planFormPage(c echo.Context, cl store.ChartClient, fv views.ChartValues) views.PlanFormPage {
 	p := views.PlanFormPage{Page: a.page(c, "New plan · "+cl.Name), Client: cl, Form: fv, Measures: clinic.GoalMeasures(),
-		GoalRows: views.Rows(goalRows)}
+		GoalRows: views.ChartRows(goalRows)}
 	for _, l := range clinic.PlanLayers() {
 		p.Layers = append(p.Layers, views.LayerChoice{Code: l, Label: layerNames[l]})
 	}
@@ -113,7 +113,7 @@ func (a *App) planFormPage(c echo.Context, cl store.ChartClient, fv views.FormVa
 		n, _ := strconv.Atoi(fv.Get("planned_sessions"))
 		t, _ := strconv.Atoi(fv.Get("target_days"))
 		if n > 0 && t > 0 {
-			p.DefaultDate = dayOf(clinic.DefaultReassessmentDate(dayTime(start), n, t)).String()
+			p.DefaultDate = planDate(clinic.DefaultReassessmentDate(planDayTime(start), n, t)).String()
 		}
 	}
 	return p
@@ -133,7 +133,7 @@ func (a *App) PlanCreate(c echo.Context) error {
 			return err
 		}
 		params, _ := c.FormParams()
-		p := a.planFormPage(c, cl, views.FormValues(params))
+		p := a.planFormPage(c, cl, views.ChartValues(params))
 		for k, v := range errs {
 			p.Page.Errors[k] = v
 		}
@@ -163,9 +163,9 @@ func parsePlan(c echo.Context, clientID int64) (store.NewPlan, map[string]string
 	f := newForm(c)
 	params, _ := c.FormParams()
 	np := store.NewPlan{ClientID: clientID}
-	np.AssessmentID = optionalID(f, "assessment", "Assessment")
-	np.FindingsID = optionalID(f, "findings", "Findings")
-	np.PreviousPlanID = optionalID(f, "previous", "Previous plan")
+	np.AssessmentID = chartID(f, "assessment", "Assessment")
+	np.FindingsID = chartID(f, "findings", "Findings")
+	np.PreviousPlanID = chartID(f, "previous", "Previous plan")
 	np.HomeCare = f.Multiline("home_care", "Home care", store.NoteTextMax, false)
 	d := &np.Draft
 	for _, v := range params["layers"] {
@@ -179,8 +179,8 @@ func parsePlan(c echo.Context, clientID int64) (store.NewPlan, map[string]string
 	d.TargetDays = f.Int("target_days", "Target spacing", 1, 60)
 	d.MinDays = f.Int("min_days", "Shortest spacing", 1, 60)
 	d.MaxDays = f.Int("max_days", "Longest spacing", 1, 60)
-	d.StartDate = formDate(f, "start_date", "Start date", true)
-	d.ReassessmentDate = formDate(f, "reassessment_date", "Review date", false)
+	d.StartDate = chartDate(f, "start_date", "Start date", true)
+	d.ReassessmentDate = chartDate(f, "reassessment_date", "Review date", false)
 	rows := parsePlanGoals(f, d)
 	errs := f.Errors
 	for k, v := range rows.remap(d.Validate()) {
@@ -199,8 +199,8 @@ func parsePlanGoals(f *form, d *clinic.TreatmentPlanDraft) rowMap {
 		g := clinic.Goal{Description: f.Text(k+"description", "Goal", 300, false),
 			Measure: clinic.GoalMeasure(f.Text(k+"measure", "Measure", 20, false)), Activity: f.Text(k+"activity", "Activity", 200, false)}
 		var okB, okT bool
-		g.Baseline, okB = optionalFloat(f, k+"baseline", "Baseline")
-		g.Target, okT = optionalFloat(f, k+"target", "Target")
+		g.Baseline, okB = chartFloat(f, k+"baseline", "Baseline")
+		g.Target, okT = chartFloat(f, k+"target", "Target")
 		if g.Description == "" && g.Activity == "" && !okT {
 			continue
 		}
@@ -216,8 +216,8 @@ func parsePlanGoals(f *form, d *clinic.TreatmentPlanDraft) rowMap {
 	return rows
 }
 
-// formDate reads a YYYY-MM-DD date as the plan rules take it (midnight UTC of that day).
-func formDate(f *form, name, label string, required bool) time.Time {
+// chartDate reads a YYYY-MM-DD date as the plan rules take it (midnight UTC of that day).
+func chartDate(f *form, name, label string, required bool) time.Time {
 	v := f.Text(name, label, 10, required)
 	if v == "" {
 		return time.Time{}
@@ -227,12 +227,12 @@ func formDate(f *form, name, label string, required bool) time.Time {
 		f.fail(name, "Please enter a date like 2026-12-08.")
 		return time.Time{}
 	}
-	return dayTime(d)
+	return planDayTime(d)
 }
 
-func dayTime(d clinic.Date) time.Time { return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, time.UTC) }
+func planDayTime(d clinic.Date) time.Time { return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, time.UTC) }
 
-func dayOf(t time.Time) clinic.Date {
+func planDate(t time.Time) clinic.Date {
 	y, m, d := t.Date()
 	return clinic.Date{Y: y, M: m, D: d}
 }
@@ -331,7 +331,7 @@ func (a *App) ReassessForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	fv := views.FormValues{"maintenance_days": {strconv.Itoa(clinic.DefaultMaintenanceDays)}}
+	fv := views.ChartValues{"maintenance_days": {strconv.Itoa(clinic.DefaultMaintenanceDays)}}
 	current := map[int64]float64{}
 	for _, g := range pl.Goals {
 		current[g.ID] = g.Latest()
@@ -354,7 +354,7 @@ func (a *App) reassessPlan(c echo.Context, id int64) (store.TreatmentPlan, store
 	return pl, cl, err
 }
 
-func reassessPage(pg views.Page, cl store.ChartClient, pl store.TreatmentPlan, fv views.FormValues, current map[int64]float64, compared bool) views.ReassessPage {
+func reassessPage(pg views.Page, cl store.ChartClient, pl store.TreatmentPlan, fv views.ChartValues, current map[int64]float64, compared bool) views.ReassessPage {
 	p := views.ReassessPage{Page: pg, Client: cl, Plan: pl, Form: fv, Decisions: decisionWords, Compared: compared,
 		Sessions: pl.Sessions}
 	progress := store.CompareGoals(pl.Goals, current)
@@ -392,7 +392,7 @@ func (a *App) Reassess(c echo.Context) error {
 	for k, v := range errs {
 		pg.Errors[k] = v
 	}
-	page := reassessPage(pg, cl, pl, views.FormValues(params), in.Current, len(in.Current) == len(pl.Goals))
+	page := reassessPage(pg, cl, pl, views.ChartValues(params), in.Current, len(in.Current) == len(pl.Goals))
 	switch {
 	case len(errs) > 0:
 		return a.invalid(c, "plan_reassess", page)
@@ -414,7 +414,7 @@ func parseReassessment(c echo.Context, pl store.TreatmentPlan) (store.Reassessme
 	f := newForm(c)
 	in := store.ReassessmentInput{Current: map[int64]float64{}}
 	for _, g := range pl.Goals {
-		v, ok := optionalFloat(f, scoreField(g.ID), "Score")
+		v, ok := chartFloat(f, scoreField(g.ID), "Score")
 		lo, hi := g.Measure.Range()
 		switch {
 		case !ok:
@@ -434,7 +434,7 @@ func parseReassessment(c echo.Context, pl store.TreatmentPlan) (store.Reassessme
 	}
 	in.Rationale = f.Multiline("rationale", "Why", store.NoteTextMax, false)
 	in.MaintenanceDays = f.Int("maintenance_days", "Maintenance spacing", clinic.MinMaintenanceDays, clinic.MaxMaintenanceDays)
-	in.AppointmentID = optionalID(f, "appointment", "Session")
+	in.AppointmentID = chartID(f, "appointment", "Session")
 	return in, f.Errors
 }
 

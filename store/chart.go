@@ -477,9 +477,9 @@ func TermLabel(terms []ChartTerm, code string) string {
 	return code
 }
 
-func splitCodes(s string) []string { return strings.Fields(s) }
+func splitChartCodes(s string) []string { return strings.Fields(s) }
 
-func joinCodes[T ~string](codes []T) string {
+func joinChartCodes[T ~string](codes []T) string {
 	parts := make([]string, len(codes))
 	for i, c := range codes {
 		parts[i] = string(c)
@@ -824,9 +824,9 @@ func (s *Store) RecordFindings(ctx context.Context, by Actor, f Findings) (int64
 		now := unix(s.now())
 		err := tx.QueryRowContext(ctx, `INSERT INTO findings (client_id, therapist_id, appointment_id, kind, complaint,
 			aggravating, easing, impression, confirmed_class, chart_regions, channels, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.ClientID, by.UserID, nullableID(f.AppointmentID),
-			f.Kind, f.Complaint, f.Aggravating, f.Easing, f.Impression, f.ConfirmedClass, joinCodes(f.Regions),
-			joinCodes(f.Channels), now).Scan(&id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.ClientID, by.UserID, chartNullID(f.AppointmentID),
+			f.Kind, f.Complaint, f.Aggravating, f.Easing, f.Impression, f.ConfirmedClass, joinChartCodes(f.Regions),
+			joinChartCodes(f.Channels), now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("record findings: %w", err)
 		}
@@ -854,14 +854,14 @@ func ownAppointment(ctx context.Context, tx *sql.Tx, clientID, apptID int64) err
 	return nil
 }
 
-func nullableID(id int64) any {
+func chartNullID(id int64) any {
 	if id == 0 {
 		return nil
 	}
 	return id
 }
 
-func nullableInt(p *int) any {
+func chartNullInt(p *int) any {
 	if p == nil {
 		return nil
 	}
@@ -877,7 +877,7 @@ func insertFindingRows(ctx context.Context, tx *sql.Tx, id int64, f Findings) er
 	}
 	for _, r := range f.ROM {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO finding_rom (finding_id, joint, movement, side, mode, degrees, grade, pain, note)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, r.Joint, r.Movement, r.Side, r.Mode, nullableInt(r.Degrees), r.Grade, r.Pain, r.Note); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, r.Joint, r.Movement, r.Side, r.Mode, chartNullInt(r.Degrees), r.Grade, r.Pain, r.Note); err != nil {
 			return fmt.Errorf("range of motion: %w", err)
 		}
 	}
@@ -905,7 +905,7 @@ func insertPalpation(ctx context.Context, tx *sql.Tx, id int64, p PalpationFindi
 	_, err := tx.ExecContext(ctx, `INSERT INTO finding_palpation (finding_id, region, side, muscle, finding_type, tenderness,
 		tone, texture, trp_spot_tenderness, trp_taut_band, trp_recognised_pain, trp_referral, trp_twitch, trp_status,
 		fascial_direction, fascial_layer, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, p.Region, p.Side, p.Muscle, p.Type, nullableInt(p.Tenderness), p.Tone, p.Texture, p.Signs.SpotTenderness,
+		id, p.Region, p.Side, p.Muscle, p.Type, chartNullInt(p.Tenderness), p.Tone, p.Texture, p.Signs.SpotTenderness,
 		p.Signs.TautBand, p.Signs.RecognisedPain, p.Signs.Referral, p.Signs.Twitch, p.TrPStatus, p.FascialDirection,
 		p.FascialLayer, p.Note)
 	if err != nil {
@@ -955,7 +955,7 @@ func queryFindings(ctx context.Context, tx *sql.Tx, where string, args ...any) (
 			rows.Close()
 			return nil, err
 		}
-		f.Regions, f.Channels, f.CreatedAt = splitCodes(regions), splitCodes(channels), unixTime(at)
+		f.Regions, f.Channels, f.CreatedAt = splitChartCodes(regions), splitChartCodes(channels), unixTime(at)
 		out = append(out, f)
 	}
 	rows.Close()
@@ -986,7 +986,7 @@ func loadFindingRows(ctx context.Context, tx *sql.Tx, f *Findings) error {
 		var m ROMFinding
 		var deg sql.NullInt64
 		err := r.Scan(&m.Joint, &m.Movement, &m.Side, &m.Mode, &deg, &m.Grade, &m.Pain, &m.Note)
-		m.Degrees = nullIntPtr(deg)
+		m.Degrees = chartIntPtr(deg)
 		f.ROM = append(f.ROM, m)
 		return err
 	})
@@ -1024,7 +1024,7 @@ func loadPalpation(ctx context.Context, tx *sql.Tx, f *Findings) error {
 		err := r.Scan(&p.Region, &p.Side, &p.Muscle, &p.Type, &t, &p.Tone, &p.Texture, &p.Signs.SpotTenderness,
 			&p.Signs.TautBand, &p.Signs.RecognisedPain, &p.Signs.Referral, &p.Signs.Twitch, &p.TrPStatus,
 			&p.FascialDirection, &p.FascialLayer, &p.Note)
-		p.Tenderness = nullIntPtr(t)
+		p.Tenderness = chartIntPtr(t)
 		f.Palpation = append(f.Palpation, p)
 		return err
 	})
@@ -1045,7 +1045,7 @@ func eachChartRow(ctx context.Context, tx *sql.Tx, q string, arg any, fn func(*s
 	return rows.Err()
 }
 
-func nullIntPtr(n sql.NullInt64) *int {
+func chartIntPtr(n sql.NullInt64) *int {
 	if !n.Valid {
 		return nil
 	}

@@ -260,7 +260,7 @@ func scanNote(ctx context.Context, tx *sql.Tx, where string, arg any) (SessionNo
 	if err != nil {
 		return n, err
 	}
-	n.PainToday, n.CreatedAt, n.UpdatedAt, n.SignedAt = nullIntPtr(pain), unixTime(created), unixTime(updated), nullUnix(signed)
+	n.PainToday, n.CreatedAt, n.UpdatedAt, n.SignedAt = chartIntPtr(pain), unixTime(created), unixTime(updated), nullUnix(signed)
 	if err := loadNoteRows(ctx, tx, &n); err != nil {
 		return n, err
 	}
@@ -273,7 +273,7 @@ func loadNoteRows(ctx context.Context, tx *sql.Tx, n *SessionNote) error {
 		var t NoteTreatment
 		var min sql.NullInt64
 		err := r.Scan(&t.Technique, &t.Region, &t.Side, &t.Muscle, &t.Point, &min, &t.Pressure, &t.Note)
-		t.Minutes = nullIntPtr(min)
+		t.Minutes = chartIntPtr(min)
 		n.Treatments = append(n.Treatments, t)
 		return err
 	})
@@ -324,7 +324,7 @@ func noteExtras(ctx context.Context, tx *sql.Tx, n *SessionNote) error {
 		var p PlanRef
 		var start string
 		err := r.Scan(&p.ID, &p.Status, &start)
-		p.StartDate = parseDay(start)
+		p.StartDate = parseCivilDay(start)
 		n.Plans = append(n.Plans, p)
 		return err
 	})
@@ -454,8 +454,8 @@ func upsertNote(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, n Sess
 		next_focus = excluded.next_focus, home_care = excluded.home_care, adverse = excluded.adverse,
 		adverse_severity = excluded.adverse_severity, adverse_note = excluded.adverse_note,
 		version = session_notes.version + 1, updated_at = excluded.updated_at
-		RETURNING id`, a.ID, a.ClientID, by.UserID, nullableID(n.PlanID), nullableID(n.FindingsID), n.Subjective,
-		nullableInt(n.PainToday), n.Change, n.Objective, n.Response, n.Progress, n.NextFocus, n.HomeCare, n.Adverse,
+		RETURNING id`, a.ID, a.ClientID, by.UserID, chartNullID(n.PlanID), chartNullID(n.FindingsID), n.Subjective,
+		chartNullInt(n.PainToday), n.Change, n.Objective, n.Response, n.Progress, n.NextFocus, n.HomeCare, n.Adverse,
 		n.AdverseSeverity, n.AdverseNote, now, now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("save note: %w", err)
@@ -471,7 +471,7 @@ func replaceNoteRows(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, i
 	for i, t := range n.Treatments {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO note_treatments (note_id, position, technique, region, side, muscle,
 			point, minutes, pressure, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, i, t.Technique, t.Region, t.Side,
-			t.Muscle, t.Point, nullableInt(t.Minutes), t.Pressure, t.Note); err != nil {
+			t.Muscle, t.Point, chartNullInt(t.Minutes), t.Pressure, t.Note); err != nil {
 			return fmt.Errorf("note treatment: %w", err)
 		}
 	}
@@ -481,7 +481,7 @@ func replaceNoteRows(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, i
 	for goal, v := range n.Scores {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outcome_readings (client_id, plan_id, goal_id, note_id, value, taken_at,
 			recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ClientID, n.PlanID, goal, id, v, unix(a.Start),
-			nullableID(by.UserID)); err != nil {
+			chartNullID(by.UserID)); err != nil {
 			return fmt.Errorf("note score: %w", err)
 		}
 	}

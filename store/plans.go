@@ -175,9 +175,9 @@ func (s *Store) CreatePlan(ctx context.Context, by Actor, np NewPlan) (int64, er
 		err := tx.QueryRowContext(ctx, `INSERT INTO treatment_plans (client_id, therapist_id, assessment_id, findings_id,
 			previous_plan_id, layers, planned_sessions, target_days, min_days, max_days, start_date, reassessment_date,
 			home_care, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			np.ClientID, by.UserID, nullableID(np.AssessmentID), nullableID(np.FindingsID), nullableID(np.PreviousPlanID),
-			joinCodes(d.Layers), d.PlannedSessions, d.TargetDays, d.MinDays, d.MaxDays, dayOf(d.StartDate).String(),
-			dayOf(d.EffectiveReassessmentDate()).String(), np.HomeCare, now, now).Scan(&id)
+			np.ClientID, by.UserID, chartNullID(np.AssessmentID), chartNullID(np.FindingsID), chartNullID(np.PreviousPlanID),
+			joinChartCodes(d.Layers), d.PlannedSessions, d.TargetDays, d.MinDays, d.MaxDays, civilDay(d.StartDate).String(),
+			civilDay(d.EffectiveReassessmentDate()).String(), np.HomeCare, now, now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("create plan: %w", err)
 		}
@@ -188,7 +188,7 @@ func (s *Store) CreatePlan(ctx context.Context, by Actor, np NewPlan) (int64, er
 				return fmt.Errorf("plan goal: %w", err)
 			}
 		}
-		return audit(ctx, tx, by, now, "create", "plan", id, np.ClientID, joinCodes(d.Layers))
+		return audit(ctx, tx, by, now, "create", "plan", id, np.ClientID, joinChartCodes(d.Layers))
 	})
 	return id, err
 }
@@ -214,16 +214,16 @@ func planSourcesOf(ctx context.Context, tx *sql.Tx, np NewPlan) error {
 	return nil
 }
 
-// dayOf keeps a time's calendar fields, the way the plan rules read dates.
-func dayOf(t time.Time) clinic.Date {
+// civilDay keeps a time's calendar fields, the way the plan rules read dates.
+func civilDay(t time.Time) clinic.Date {
 	y, m, d := t.Date()
 	return clinic.Date{Y: y, M: m, D: d}
 }
 
-// dayTime is a date as the plan rules take it: midnight UTC of that calendar day.
-func dayTime(d clinic.Date) time.Time { return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, time.UTC) }
+// civilMidnight is a date as the plan rules take it: midnight UTC of that calendar day.
+func civilMidnight(d clinic.Date) time.Time { return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, time.UTC) }
 
-func parseDay(s string) clinic.Date {
+func parseCivilDay(s string) clinic.Date {
 	d, err := clinic.ParseDate(s)
 	if err != nil {
 		return clinic.Date{}
@@ -231,7 +231,7 @@ func parseDay(s string) clinic.Date {
 	return d
 }
 
-func dayString(d clinic.Date) string {
+func civilDayString(d clinic.Date) string {
 	if d.IsZero() {
 		return ""
 	}
@@ -286,10 +286,10 @@ func scanPlan(row interface{ Scan(...any) error }) (TreatmentPlan, error) {
 	err := row.Scan(&p.ID, &p.ClientID, &p.ClientName, &p.TherapistID, &p.TherapistName, &p.AssessmentID, &p.FindingsID,
 		&p.PreviousPlanID, &p.Status, &layers, &p.PlannedSessions, &p.ExtensionSessions, &p.TargetDays, &p.MinDays,
 		&p.MaxDays, &start, &reassess, &maint, &p.ExtensionsUsed, &p.HomeCare, &p.Version, &created, &updated)
-	for _, l := range splitCodes(layers) {
+	for _, l := range splitChartCodes(layers) {
 		p.Layers = append(p.Layers, clinic.PlanLayer(l))
 	}
-	p.StartDate, p.ReassessmentDate, p.MaintenanceDue = parseDay(start), parseDay(reassess), parseDay(maint)
+	p.StartDate, p.ReassessmentDate, p.MaintenanceDue = parseCivilDay(start), parseCivilDay(reassess), parseCivilDay(maint)
 	p.CreatedAt, p.UpdatedAt = unixTime(created), unixTime(updated)
 	return p, err
 }
@@ -440,7 +440,7 @@ func loadReassessments(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error 
 		var at int64
 		err := r.Scan(&ra.ID, &ra.AppointmentID, &ra.Decision, &ra.Rationale, &ra.From, &ra.To, &maint, &next,
 			&ra.Therapist, &at)
-		ra.MaintenanceDue, ra.NextReassessment, ra.At = parseDay(maint), parseDay(next), unixTime(at)
+		ra.MaintenanceDue, ra.NextReassessment, ra.At = parseCivilDay(maint), parseCivilDay(next), unixTime(at)
 		p.Reassessments = append(p.Reassessments, ra)
 		return err
 	})
@@ -531,7 +531,7 @@ func (s *Store) movePlan(ctx context.Context, tx *sql.Tx, by Actor, p TreatmentP
 		return p.Status, fmt.Errorf("plan %d changed meanwhile: %w", p.ID, ErrConflict)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO plan_events (plan_id, event, from_status, to_status, reason, actor_id, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, ev, p.Status, next, reason, nullableID(by.UserID), now); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, ev, p.Status, next, reason, chartNullID(by.UserID), now); err != nil {
 		return p.Status, fmt.Errorf("plan event: %w", err)
 	}
 	return next, audit(ctx, tx, by, now, "plan_"+string(ev), "plan", p.ID, p.ClientID, string(p.Status)+" -> "+string(next))
@@ -645,7 +645,7 @@ func (s *Store) RecordReassessment(ctx context.Context, by Actor, planID int64, 
 			}
 			p.Status, p.Facts.Status = clinic.PlanReassessDue, clinic.PlanReassessDue
 		}
-		out.Outcome, err = clinic.PlanReassessment(in.Decision, dayTime(today), p.TargetDays, in.MaintenanceDays)
+		out.Outcome, err = clinic.PlanReassessment(in.Decision, civilMidnight(today), p.TargetDays, in.MaintenanceDays)
 		if err != nil {
 			return fmt.Errorf("%v: %w", err, ErrInvalidRecord)
 		}
@@ -677,9 +677,9 @@ func (s *Store) storeReassessment(ctx context.Context, tx *sql.Tx, by Actor, p T
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO reassessments (plan_id, client_id, therapist_id, appointment_id, decision,
 		rationale, from_status, to_status, maintenance_due, next_reassessment, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.ID, p.ClientID, by.UserID, nullableID(in.AppointmentID),
-		in.Decision, in.Rationale, p.Status, out.Status, dayString(dayOfZero(o.MaintenanceDue)),
-		dayString(dayOfZero(o.NextReassessment)), now).Scan(&id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.ID, p.ClientID, by.UserID, chartNullID(in.AppointmentID),
+		in.Decision, in.Rationale, p.Status, out.Status, civilDayString(civilDayOrZero(o.MaintenanceDue)),
+		civilDayString(civilDayOrZero(o.NextReassessment)), now).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("record reassessment: %w", err)
 	}
@@ -692,7 +692,7 @@ func (s *Store) storeReassessment(ctx context.Context, tx *sql.Tx, by Actor, p T
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outcome_readings (client_id, plan_id, goal_id, reassessment_id, value,
 			taken_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ClientID, p.ID, g.ID, id, gp.Current, now,
-			nullableID(by.UserID)); err != nil {
+			chartNullID(by.UserID)); err != nil {
 			return 0, fmt.Errorf("reassessment reading: %w", err)
 		}
 	}
@@ -710,10 +710,10 @@ func applyOutcome(ctx context.Context, tx *sql.Tx, p TreatmentPlan, o clinic.Rea
 	case o.Event == clinic.PlanEventExtend:
 		_, err = tx.ExecContext(ctx, `UPDATE treatment_plans SET extensions_used = extensions_used + 1,
 			extension_sessions = ?, reassessment_date = ?, updated_at = ? WHERE id = ?`,
-			o.ExtensionSessions, dayOf(o.NextReassessment).String(), now, p.ID)
+			o.ExtensionSessions, civilDay(o.NextReassessment).String(), now, p.ID)
 	case !o.MaintenanceDue.IsZero():
 		_, err = tx.ExecContext(ctx, `UPDATE treatment_plans SET maintenance_due = ?, updated_at = ? WHERE id = ?`,
-			dayOf(o.MaintenanceDue).String(), now, p.ID)
+			civilDay(o.MaintenanceDue).String(), now, p.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("apply reassessment: %w", err)
@@ -721,11 +721,11 @@ func applyOutcome(ctx context.Context, tx *sql.Tx, p TreatmentPlan, o clinic.Rea
 	return nil
 }
 
-func dayOfZero(t time.Time) clinic.Date {
+func civilDayOrZero(t time.Time) clinic.Date {
 	if t.IsZero() {
 		return clinic.Date{}
 	}
-	return dayOf(t)
+	return civilDay(t)
 }
 
 // MyPlans is what a client sees of their plans: goals, sessions, review date and progress,
@@ -833,8 +833,8 @@ func (s *Store) CreateReferral(ctx context.Context, by Actor, r Referral, endPla
 		}
 		now := unix(s.now())
 		err := tx.QueryRowContext(ctx, `INSERT INTO referrals (client_id, plan_id, reassessment_id, author_id, target, reason,
-			urgency, letter, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.ClientID, nullableID(r.PlanID),
-			nullableID(r.ReassessmentID), by.UserID, r.Target, r.Reason, r.Urgency, r.Letter, now).Scan(&id)
+			urgency, letter, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.ClientID, chartNullID(r.PlanID),
+			chartNullID(r.ReassessmentID), by.UserID, r.Target, r.Reason, r.Urgency, r.Letter, now).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("create referral: %w", err)
 		}

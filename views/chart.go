@@ -12,15 +12,15 @@ import (
 	"allium/store"
 )
 
-// FormValues are a form's values as posted or prefilled, for pages with rows of fields whose
+// ChartValues are a form's values as posted or prefilled, for pages with rows of fields whose
 // names are built in the template ("palp.2.muscle").
-type FormValues url.Values
+type ChartValues url.Values
 
 // Get returns the first value of a field, or "".
-func (v FormValues) Get(name string) string { return url.Values(v).Get(name) }
+func (v ChartValues) Get(name string) string { return url.Values(v).Get(name) }
 
 // Has reports whether a field (a checkbox group) holds value.
-func (v FormValues) Has(name, value string) bool {
+func (v ChartValues) Has(name, value string) bool {
 	for _, x := range v[name] {
 		if x == value {
 			return true
@@ -29,8 +29,8 @@ func (v FormValues) Has(name, value string) bool {
 	return false
 }
 
-// Rows is 0..n-1, for ranging over a form's rows in a template.
-func Rows(n int) []int {
+// ChartRows is 0..n-1, for ranging over a form's rows in a template.
+func ChartRows(n int) []int {
 	out := make([]int, n)
 	for i := range out {
 		out[i] = i
@@ -70,7 +70,7 @@ type AnswerLine struct {
 // ChartPage is the client's chart.
 type ChartPage struct {
 	Page Page
-	Text
+	ChartText
 	Chart       store.Chart
 	Age         int
 	Cautions    []ChartCaution
@@ -152,9 +152,9 @@ func (FindingTerms) Technique(code string) string {
 // terms, so one option template serves them all.
 type FindingsFormPage struct {
 	Page Page
-	Text
+	ChartText
 	Client       store.ChartClient
-	Form         FormValues
+	Form         ChartValues
 	Vocab        store.FindingVocab
 	Choices      ChartChoices
 	ChartAreas   []ChartArea
@@ -189,7 +189,7 @@ type ChartArea struct {
 // FindingsPage shows one findings record.
 type FindingsPage struct {
 	Page Page
-	Text
+	ChartText
 	Client store.ChartClient
 	View   FindingsView
 }
@@ -197,9 +197,9 @@ type FindingsPage struct {
 // PlanFormPage is the plan form.
 type PlanFormPage struct {
 	Page Page
-	Text
+	ChartText
 	Client       store.ChartClient
-	Form         FormValues
+	Form         ChartValues
 	Layers       []LayerChoice
 	Measures     []clinic.GoalMeasure
 	GoalRows     []int
@@ -219,7 +219,7 @@ type LayerChoice struct {
 // PlanPage is a plan with its goals, progress, sessions and history.
 type PlanPage struct {
 	Page Page
-	Text
+	ChartText
 	Client     store.ChartClient
 	Card       PlanCard
 	Courses    []store.ChartCourse // the client's unlinked courses
@@ -241,11 +241,11 @@ type ReassessGoal struct {
 // ReassessPage is the reassessment form.
 type ReassessPage struct {
 	Page Page
-	Text
+	ChartText
 	Client    store.ChartClient
 	Plan      store.TreatmentPlan
 	Goals     []ReassessGoal
-	Form      FormValues
+	Form      ChartValues
 	Decisions []DecisionChoice
 	Suggested clinic.ReassessDecision
 	Why       string
@@ -263,10 +263,10 @@ type DecisionChoice struct {
 // NoteFormPage is the SOAP note form of one appointment.
 type NoteFormPage struct {
 	Page Page
-	Text
+	ChartText
 	Note      store.SessionNote
 	Client    store.ChartClient
-	Form      FormValues
+	Form      ChartValues
 	Vocab     store.NoteVocab
 	Choices   ChartChoices
 	TxRows    []int
@@ -278,12 +278,12 @@ type NoteFormPage struct {
 // NotePage shows a note, signed or not, with its addenda.
 type NotePage struct {
 	Page Page
-	Text
+	ChartText
 	Note   store.SessionNote
 	Client store.ChartClient
 	Vocab  store.NoteVocab
 	Terms  FindingTerms
-	Form   FormValues
+	Form   ChartValues
 }
 
 // Score is the note's score for a goal as text, or "" when none was recorded.
@@ -292,14 +292,14 @@ func (p NotePage) Score(goalID int64) string {
 	if !ok {
 		return ""
 	}
-	return num(v)
+	return chartNum(v)
 }
 
 // GoalName describes a goal of the note's plan with the score's scale.
 func (NotePage) GoalName(n store.SessionNote, goalID int64) string {
 	for _, g := range n.Goals {
 		if g.ID == goalID {
-			return fmt.Sprintf("%s (%s; start %s, target %s)", g.Description, g.Measure.Label(), num(g.Baseline), num(g.Target))
+			return fmt.Sprintf("%s (%s; start %s, target %s)", g.Description, g.Measure.Label(), chartNum(g.Baseline), chartNum(g.Target))
 		}
 	}
 	return ""
@@ -308,9 +308,9 @@ func (NotePage) GoalName(n store.SessionNote, goalID int64) string {
 // ReferralFormPage is the referral form.
 type ReferralFormPage struct {
 	Page Page
-	Text
+	ChartText
 	Client    store.ChartClient
-	Form      FormValues
+	Form      ChartValues
 	Targets   []store.ChartTerm
 	Reasons   []store.ChartTerm
 	Urgencies []store.ChartTerm
@@ -320,7 +320,7 @@ type ReferralFormPage struct {
 // ReferralPage is the printable referral letter.
 type ReferralPage struct {
 	Page Page
-	Text
+	ChartText
 	Referral  store.Referral
 	Target    string
 	Reason    string
@@ -332,19 +332,23 @@ type ReferralPage struct {
 // MyPlanPage is what a client sees of their plans.
 type MyPlanPage struct {
 	Page Page
-	Text
+	ChartText
 	Plans []PlanCard
 	Today clinic.Date
 }
 
-// Text gives pages the helpers free text needs.
-type Text struct{}
+// ChartText gives pages the helpers free text needs.
+type ChartText struct{}
 
 // Lines splits text at its line breaks, so a template can keep them without inline styles.
-func (Text) Lines(s string) []string { return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") }
+func (ChartText) Lines(s string) []string {
+	return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+}
 
 // Term is store.TermLabel for templates: the words for a code in a vocabulary.
-func (Text) Term(terms []store.ChartTerm, code string) string { return store.TermLabel(terms, code) }
+func (ChartText) Term(terms []store.ChartTerm, code string) string {
+	return store.TermLabel(terms, code)
+}
 
 // progressChartSVG draws one goal's progress. It is a template, not string building, so
 // every label is escaped; colours are presentation attributes because the page's policy
@@ -368,11 +372,11 @@ var progressChartSVG = template.Must(template.New("progress").Parse(
 // title and description ids unique on the page.
 func ProgressChart(id string, g store.PlanGoal) (template.HTML, error) {
 	c := clinic.NewProgressChart(g.Measure, g.ChartReadings(), g.Baseline, g.Target)
-	desc := fmt.Sprintf("Start %s, target %s, no readings yet.", num(g.Baseline), num(g.Target))
+	desc := fmt.Sprintf("Start %s, target %s, no readings yet.", chartNum(g.Baseline), chartNum(g.Target))
 	if n := len(c.Dots); n > 0 {
 		last := c.Dots[n-1]
-		desc = fmt.Sprintf("Start %s, target %s; %d readings, latest %s at %s.", num(g.Baseline), num(g.Target), n,
-			num(last.Value), last.Label)
+		desc = fmt.Sprintf("Start %s, target %s; %d readings, latest %s at %s.", chartNum(g.Baseline), chartNum(g.Target), n,
+			chartNum(last.Value), last.Label)
 	}
 	data := struct {
 		C                         clinic.ProgressChart
@@ -386,4 +390,4 @@ func ProgressChart(id string, g store.PlanGoal) (template.HTML, error) {
 	return template.HTML(buf.String()), nil //nolint:gosec // html/template escaped every value above
 }
 
-func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+func chartNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
