@@ -100,6 +100,30 @@ var matrix = map[string]string{
 	"POST /account/ical/revoke":          "snnoono",
 	"POST /account/daylist":              "snnoono",
 	"GET /unsubscribe/:token":            "ooooooo",
+	"GET /clients/:id/chart":             "snnonno",
+	"POST /clients/:id/class":            "snnonno",
+	"POST /clients/:id/flags":            "snnonno",
+	"POST /clients/:id/consent":          "snnonno",
+	"GET /clients/:id/findings/new":      "snnonno",
+	"POST /clients/:id/findings":         "snnonno",
+	"GET /findings/:id":                  "snnonno",
+	"GET /clients/:id/plans/new":         "snnonno",
+	"POST /clients/:id/plans":            "snnonno",
+	"GET /plans/:id":                     "snnonno",
+	"POST /plans/:id/event":              "snnonno",
+	"POST /plans/:id/course":             "snnonno",
+	"GET /plans/:id/reassess":            "snnonno",
+	"POST /plans/:id/reassess":           "snnonno",
+	"GET /appointments/:id/note":         "snnonno",
+	"POST /appointments/:id/note":        "snnonnn",
+	"POST /appointments/:id/note/sign":   "snnonnn",
+	"GET /notes/:id":                     "snnonno",
+	"POST /notes/:id/addenda":            "snnonno",
+	"GET /clients/:id/referrals/new":     "snnonno",
+	"POST /clients/:id/referrals":        "snnonno",
+	"GET /referrals/:id":                 "snnonno",
+	"POST /referrals/:id/sent":           "snnonno",
+	"GET /my/plan":                       "soonnnn",
 	"POST /unsubscribe/:token":           "ooooooo",
 }
 
@@ -108,6 +132,7 @@ var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "
 // matrixWorld is the data the paths point at.
 type matrixWorld struct {
 	appt, client, ther, spare, mailID, outboxID, timeOff int64
+	plan, findings, note, referral                       int64
 	manage, draft, feed, unsubscribe                     string
 }
 
@@ -121,6 +146,12 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	id("/my/appointments/", w.appt)
 	id("/desk/appointments/", w.appt)
 	id("/desk/clients/", w.client)
+	id("/clients/", w.client)
+	id("/appointments/", w.appt)
+	id("/plans/", w.plan)
+	id("/findings/", w.findings)
+	id("/notes/", w.note)
+	id("/referrals/", w.referral)
 	id("/desk/therapists/", w.ther)
 	id("/desk/timeoff/", w.timeOff)
 	id("/admin/staff/", w.spare)
@@ -150,7 +181,18 @@ func TestAuthorisationMatrix(t *testing.T) {
 	spare := ta.mustUser(t, clinic.RoleReception, "spare@clinic.test", "Spare Desk", testPassword)
 	w := matrixWorld{client: ta.clientID(t, bc.Client), ther: bc.Therapist.ID, spare: spare.ID}
 	w.appt = ta.book(t, w.client, bc.Course, bc.Therapist.ID, bc.local(2026, 3, 12, 10, 0)).Appointments[0].ID
+	cc := newChartClinic(t, ta.Store, ta.Clock.Now, bc.Therapist.ID, bc.Client.ID)
+	plan := cc.activePlan(t)
+	w.plan = plan.ID
+	w.note = cc.signNote(t, cc.book(t, 1)[0], plan, 4)
 	var err error
+	if w.findings, err = ta.Store.RecordFindings(ctx, cc.sam, store.Findings{ClientID: w.client, Kind: "initial", Complaint: "neck"}); err != nil {
+		t.Fatal(err)
+	}
+	if w.referral, err = ta.Store.CreateReferral(ctx, cc.sam, store.Referral{ClientID: w.client, Target: "gp", Reason: "other",
+		Urgency: "routine", Letter: "Dear Doctor"}, false); err != nil {
+		t.Fatal(err)
+	}
 	if w.manage, err = ta.Store.ManagePath(ctx, w.appt, 1); err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func navFor(role clinic.Role, path string) []views.NavLink {
 	var links []views.NavLink
 	switch role {
 	case clinic.RoleClient:
-		links = []views.NavLink{{Href: "/my", Label: "My bookings"}, {Href: "/book", Label: "Book"},
+		links = []views.NavLink{{Href: "/my", Label: "My bookings"}, {Href: "/my/plan", Label: "My plan"}, {Href: "/book", Label: "Book"},
 			{Href: "/assessment", Label: "Assessment"}, {Href: "/account", Label: "Account"}}
 	case clinic.RoleTherapist:
 		links = []views.NavLink{{Href: "/therapist", Label: "My day"}, {Href: "/account", Label: "Account"}}

@@ -77,6 +77,7 @@ func (a *App) Routes() []Route {
 	routes = append(routes, a.deskRoutes()...)
 	routes = append(routes, a.assessmentRoutes()...)
 	routes = append(routes, a.reminderRoutes()...)
+	routes = append(routes, a.chartRoutes()...)
 	return routes
 }
 

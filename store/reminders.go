@@ -263,25 +263,17 @@ func firstName(name string) string {
 	return name
 }
 
-// maintenanceNudges prompts clients to book a maintenance visit a set time after a plan they
-// completed with maintenance chosen. Plans live in the treatment_plans table
-// (id, client_id, status, completed_at, maintenance); until a database has it,
-// there is nothing to do.
-func (s *Store) maintenanceNudges(ctx context.Context, set clinic.Settings, rs clinic.ReminderSettings, now time.Time) ([]Email, error) {
-	if ok, err := s.hasColumns(ctx, "treatment_plans", "id", "client_id", "status", "completed_at", "maintenance"); err != nil || !ok {
-		return nil, err
-	}
-	after := set.MaintenanceAfter
-	if after <= 0 {
-		return nil, nil
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.client_id, p.completed_at, c.name, c.email
+// maintenanceNudges prompts clients to book the maintenance visit their therapist set when a
+// plan was completed with monthly maintenance (treatment_plans.maintenance_due, a local date),
+// on that morning, unless they have booked since.
+func (s *Store) maintenanceNudges(ctx context.Context, _ clinic.Settings, rs clinic.ReminderSettings, now time.Time) ([]Email, error) {
+	today := clinic.DateOf(now, rs.Zone)
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.client_id, p.maintenance_due, p.updated_at, c.name, c.email
 		FROM treatment_plans p JOIN clients c ON c.id = p.client_id
-		WHERE p.status = 'completed' AND p.maintenance = 1 AND c.nudges_opt_out = 0 AND c.email <> ''
-		AND p.completed_at BETWEEN ? AND ?
+		WHERE p.status = 'completed' AND p.maintenance_due BETWEEN ? AND ?
+		AND c.nudges_opt_out = 0 AND c.email <> ''
 		AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.client_id = p.client_id AND a.status = 'booked'
-			AND a.starts_at >= p.completed_at)`,
-		unix(now.Add(-after).AddDate(0, 0, -9)), unix(now.Add(-after).AddDate(0, 0, 1)))
+			AND a.starts_at >= p.updated_at)`, today.AddDays(-9).String(), today.AddDays(1).String())
 	if err != nil {
 		return nil, fmt.Errorf("maintenance nudges: %w", err)
 	}
@@ -289,11 +281,14 @@ func (s *Store) maintenanceNudges(ctx context.Context, set clinic.Settings, rs c
 	var out []Email
 	for rows.Next() {
 		var planID, clientID, completed int64
-		var name, email string
-		if err := rows.Scan(&planID, &clientID, &completed, &name, &email); err != nil {
+		var dueDay, name, email string
+		if err := rows.Scan(&planID, &clientID, &dueDay, &completed, &name, &email); err != nil {
 			return nil, err
 		}
-		due := clinic.DateOf(unixTime(completed).Add(after), rs.Zone)
+		due, err := clinic.ParseDate(dueDay)
+		if err != nil {
+			continue
+		}
 		r, ok := clinic.MaintenanceReminder(planID, time.Date(due.Y, due.M, due.D, 0, 0, 0, 0, time.UTC), rs, now)
 		if !ok || r.SendAt.After(now) {
 			continue
@@ -304,22 +299,6 @@ func (s *Store) maintenanceNudges(ctx context.Context, set clinic.Settings, rs c
 			Payload: p, SendAfter: r.SendAt, ExpiresAt: now.Add(nudgeExpiry)})
 	}
 	return out, rows.Err()
-}
-
-// hasColumns reports whether table exists with every named column.
-func (s *Store) hasColumns(ctx context.Context, table string, cols ...string) (bool, error) {
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name IN (`+placeholders(len(cols))+`)`,
-		append([]any{table}, stringsToAny(cols)...)...).Scan(&n)
-	return n == len(cols), err
-}
-
-func stringsToAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }
 
 // UnsubscribePath is the one-click link that stops nudges and maintenance prompts for a

@@ -236,18 +236,14 @@ func TestDayListGoesAtSixTheEveningBeforeToThoseWhoAsked(t *testing.T) {
 	}
 }
 
-func TestMaintenancePromptNeedsThePlanTable(t *testing.T) {
+func TestMaintenancePromptOnTheDueMorning(t *testing.T) {
 	rc := newReminderClinic(t)
-	if n := rc.scan(t); n != 0 {
-		t.Fatalf("without a plans table the scan queued %d", n)
-	}
-	// The shape the plans store is expected to have; until then the scan skips this rule.
-	if _, err := rc.s.w.Exec(`CREATE TABLE treatment_plans (id INTEGER PRIMARY KEY, client_id INTEGER NOT NULL,
-		status TEXT NOT NULL, completed_at INTEGER, maintenance INTEGER NOT NULL DEFAULT 0)`); err != nil {
-		t.Fatal(err)
-	}
+	// A plan completed on 10 Feb with monthly maintenance first due on Tue 10 Mar.
 	completed := local(2026, 2, 10, 15)
-	if _, err := rc.s.w.Exec(`INSERT INTO treatment_plans VALUES (7, ?, 'completed', ?, 1)`, rc.client, unix(completed)); err != nil {
+	if _, err := rc.s.w.Exec(`INSERT INTO treatment_plans (id, client_id, therapist_id, status, layers, planned_sessions,
+		target_days, min_days, max_days, start_date, reassessment_date, maintenance_due, created_at, updated_at)
+		VALUES (7, ?, ?, 'completed', '[]', 4, 7, 3, 10, '2026-01-13', '2026-02-10', '2026-03-10', ?, ?)`,
+		rc.client, rc.therapist.ID, unix(completed), unix(completed)); err != nil {
 		t.Fatal(err)
 	}
 	rc.at(local(2026, 3, 10, 9).Add(-time.Minute)) // the default is 28 days after: Tue 10 Mar
