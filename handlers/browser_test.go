@@ -187,3 +187,8 @@ func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// chromedpBool evaluates a JavaScript expression that gives a boolean.
+func chromedpBool(b *browser, js string) (bool, error) {
+	return chromedp.Run(b.ctx, chromedp.Evaluate[bool](js))
+}
