@@ -91,7 +91,7 @@ func TestJourneyTherapistChartsTheFirstClient(t *testing.T) {
 
 	b.open(chartURL(alex))
 	b.submit("main a[href$='/plans/new']")
-	b.wantText("Remedial") // the layers and course come from the assessment's suggestion
+	b.wantText("Remedial")                                      // the layers and course come from the assessment's suggestion
 	b.answerStep(map[string][]string{"goals.0.target": {"10"}}) // PSFS: back to what it was before
 	b.submit("main form button.primary[name=start]")
 	b.wantText("Active")
