@@ -138,3 +138,38 @@ func TestJourneyReceptionRunsTheDay(t *testing.T) {
 	b.wantText("booked")
 	b.wantText("Reassessment")
 }
+
+// TestJourneyHostileTextNeverRuns: a client whose name and cautions are markup is shown on the
+// pages staff use all day; no script from that text ever runs in the browser.
+func TestJourneyHostileTextNeverRuns(t *testing.T) {
+	j := newJourneyClinic(t)
+	ctx := context.Background()
+	c, err := j.st.AddClient(ctx, store.System, store.ClientDetails{Name: `<img src=x onerror="window.__pwned=1">Eve`,
+		Email: "eve@example.com", Cautions: "<script>window.__pwned=1</script> \u202Eblood thinners"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("Australia/Sydney")
+	now := time.Now().In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	appt := j.bookAt(t, today.Add(-time.Hour), c.ID, "remedial_followup_60", today.Add(10*time.Hour))[0]
+
+	check := func(b *browser, path string) {
+		b.t.Helper()
+		b.open(path)
+		if pwned, err := chromedpBool(b, `typeof window.__pwned !== "undefined"`); err != nil || pwned {
+			b.fail("script from a client's text ran on %s (%v)", path, err)
+		}
+		b.wantText("Eve")
+	}
+	desk := newBrowser(t, j.url)
+	desk.signIn(j.desk.Email)
+	for _, p := range []string{"/desk", "/desk/clients?q=Eve", "/desk/clients/" + itoa(int(c.ID)), "/desk/appointments/" + itoa(int(appt.ID))} {
+		check(desk, p)
+	}
+	ther := newBrowser(t, j.url)
+	ther.signIn(j.ther.Email)
+	for _, p := range []string{"/therapist", chartURL(c.ID)} {
+		check(ther, p)
+	}
+}

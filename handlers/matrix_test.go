@@ -173,13 +173,18 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	return path
 }
 
-func TestAuthorisationMatrix(t *testing.T) {
+// newMatrixWorld is a clinic with something behind every path: Alex's (clientA's) booking,
+// plan, signed note, findings and referral with Sam, a delivered message, time off, a spare
+// staff account, an assessment draft, a calendar feed and an unsubscribe link. It returns the
+// sign-in email of each persona.
+func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[string]string) {
+	t.Helper()
 	ta, bc := newBookingApp(t)
 	ctx := context.Background()
 	clientB := ta.mustUser(t, clinic.RoleClient, "bea@example.com", "Bea Client", testPassword)
 	ther2 := ta.mustUser(t, clinic.RoleTherapist, "tom@clinic.test", "Tom Other", testPassword)
 	spare := ta.mustUser(t, clinic.RoleReception, "spare@clinic.test", "Spare Desk", testPassword)
-	w := matrixWorld{client: ta.clientID(t, bc.Client), ther: bc.Therapist.ID, spare: spare.ID}
+	w := &matrixWorld{client: ta.clientID(t, bc.Client), ther: bc.Therapist.ID, spare: spare.ID}
 	w.appt = ta.book(t, w.client, bc.Course, bc.Therapist.ID, bc.local(2026, 3, 12, 10, 0)).Appointments[0].ID
 	cc := newChartClinic(t, ta.Store, ta.Clock.Now, bc.Therapist.ID, bc.Client.ID)
 	plan := cc.activePlan(t)
@@ -214,6 +219,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 
 	emails := map[string]string{"clientA": bc.Client.Email, "clientB": clientB.Email, "ther": bc.Therapist.Email,
 		"ther2": ther2.Email, "desk": bc.Reception.Email, "owner": bc.Owner.Email}
+	return ta, bc, w, emails
+}
+
+func TestAuthorisationMatrix(t *testing.T) {
+	ta, bc, w, emails := newMatrixWorld(t)
+	ctx := context.Background()
 	browsers := map[string]*testClient{}
 	signIn := func(p string) {
 		browsers[p] = ta.client(t)
