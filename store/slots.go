@@ -44,45 +44,8 @@ func (s *Store) slotQuery(ctx context.Context, db querier, sv clinic.Service, th
 		q.MinNotice = clinic.NoNotice
 	}
 	lo, hi := unix(from)-43200, unix(to)
-	for _, id := range therapistIDs {
-		t := clinic.TherapistCalendar{TherapistID: id}
-		if err := scanInto(ctx, db, func(r *sql.Rows) error {
-			var wd, st, en int
-			if err := r.Scan(&wd, &st, &en); err != nil {
-				return err
-			}
-			t.Hours[wd] = append(t.Hours[wd], clinic.Shift{Start: clinic.ClockTime(st), End: clinic.ClockTime(en)})
-			return nil
-		}, `SELECT h.weekday, h.start_min, h.end_min FROM therapist_hours h JOIN users u ON u.id = h.therapist_id
-			WHERE h.therapist_id = ? AND u.active = 1 ORDER BY h.weekday, h.start_min`, id); err != nil {
-			return q, err
-		}
-		if err := scanInto(ctx, db, func(r *sql.Rows) error {
-			var st, en int64
-			err := r.Scan(&st, &en)
-			t.TimeOff = append(t.TimeOff, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
-			return err
-		}, `SELECT starts_at, ends_at FROM time_off WHERE therapist_id = ? AND ends_at > ? AND starts_at < ? ORDER BY starts_at`, id, unix(from), hi); err != nil {
-			return q, err
-		}
-		if err := scanInto(ctx, db, func(r *sql.Rows) error {
-			var st, en int64
-			err := r.Scan(&st, &en)
-			t.Busy = append(t.Busy, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
-			return err
-		}, `SELECT starts_at, busy_until FROM appointments WHERE therapist_id = ? AND status <> 'cancelled'
-			AND starts_at > ? AND starts_at < ? ORDER BY starts_at`, id, lo, hi); err != nil {
-			return q, err
-		}
-		if err := scanInto(ctx, db, func(r *sql.Rows) error {
-			var sid int64
-			err := r.Scan(&sid)
-			t.Offers = append(t.Offers, sid)
-			return err
-		}, `SELECT service_id FROM therapist_services WHERE therapist_id = ?`, id); err != nil {
-			return q, err
-		}
-		q.Therapists = append(q.Therapists, t)
+	if q.Therapists, err = therapistCalendars(ctx, db, therapistIDs, unix(from), lo, hi); err != nil {
+		return q, err
 	}
 	if !sv.NeedsRoom {
 		return q, nil
@@ -98,18 +61,81 @@ func (s *Store) slotQuery(ctx context.Context, db querier, sv clinic.Service, th
 	if err != nil {
 		return q, err
 	}
+	if len(q.Rooms) == 0 {
+		return q, nil
+	}
+	// One range of the room index per room: only the rooms' bookings are read, not every
+	// booking in the window.
+	args := make([]any, 0, len(q.Rooms)+2)
+	for _, r := range q.Rooms {
+		args = append(args, r.RoomID)
+	}
 	err = scanInto(ctx, db, func(r *sql.Rows) error {
 		var id, st, en int64
 		if err := r.Scan(&id, &st, &en); err != nil {
 			return err
 		}
-		if i, ok := rooms[id]; ok {
-			q.Rooms[i].Busy = append(q.Rooms[i].Busy, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
-		}
+		i := rooms[id]
+		q.Rooms[i].Busy = append(q.Rooms[i].Busy, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
 		return nil
-	}, `SELECT room_id, starts_at, busy_until FROM appointments INDEXED BY appointments_start
-		WHERE starts_at > ? AND starts_at < ? AND room_id IS NOT NULL AND status <> 'cancelled' ORDER BY starts_at`, lo, hi)
+	}, `SELECT room_id, starts_at, busy_until FROM appointments INDEXED BY appointments_room
+		WHERE room_id IN (`+placeholders(len(q.Rooms))+`) AND starts_at > ? AND starts_at < ? AND status <> 'cancelled'`,
+		append(args, lo, hi)...)
 	return q, err
+}
+
+// therapistCalendars reads the hours, time off, bookings and services of the therapists, in
+// the order given: one query for each kind, whatever the number of therapists, so "any of 20"
+// costs four queries and not eighty.
+func therapistCalendars(ctx context.Context, db querier, ids []int64, from, lo, hi int64) ([]clinic.TherapistCalendar, error) {
+	out := make([]clinic.TherapistCalendar, len(ids))
+	at := make(map[int64]*clinic.TherapistCalendar, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		out[i].TherapistID, at[id], args[i] = id, &out[i], id
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in := placeholders(len(ids))
+	var id, a, b, c int64
+	queries := []struct {
+		sql  string
+		args []any
+		dest []any
+		add  func(*clinic.TherapistCalendar)
+	}{
+		{`SELECT h.therapist_id, h.weekday, h.start_min, h.end_min FROM therapist_hours h JOIN users u ON u.id = h.therapist_id
+			WHERE h.therapist_id IN (` + in + `) AND u.active = 1 ORDER BY h.weekday, h.start_min`, nil, []any{&id, &a, &b, &c},
+			func(t *clinic.TherapistCalendar) {
+				t.Hours[a] = append(t.Hours[a], clinic.Shift{Start: clinic.ClockTime(b), End: clinic.ClockTime(c)})
+			}},
+		{`SELECT therapist_id, starts_at, ends_at FROM time_off WHERE therapist_id IN (` + in + `) AND ends_at > ? AND starts_at < ?
+			ORDER BY starts_at`, []any{from, hi}, []any{&id, &a, &b},
+			func(t *clinic.TherapistCalendar) {
+				t.TimeOff = append(t.TimeOff, clinic.Interval{Start: unixTime(a), End: unixTime(b)})
+			}},
+		{`SELECT therapist_id, starts_at, busy_until FROM appointments WHERE therapist_id IN (` + in + `) AND status <> 'cancelled'
+			AND starts_at > ? AND starts_at < ?`, []any{lo, hi}, []any{&id, &a, &b},
+			func(t *clinic.TherapistCalendar) {
+				t.Busy = append(t.Busy, clinic.Interval{Start: unixTime(a), End: unixTime(b)})
+			}},
+		{`SELECT therapist_id, service_id FROM therapist_services WHERE therapist_id IN (` + in + `)`, nil, []any{&id, &a},
+			func(t *clinic.TherapistCalendar) { t.Offers = append(t.Offers, a) }},
+	}
+	for _, qy := range queries {
+		err := scanInto(ctx, db, func(r *sql.Rows) error {
+			if err := r.Scan(qy.dest...); err != nil {
+				return err
+			}
+			qy.add(at[id])
+			return nil
+		}, qy.sql, append(append([]any{}, args...), qy.args...)...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func scanInto(ctx context.Context, db querier, each func(*sql.Rows) error, query string, args ...any) error {
