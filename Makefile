@@ -4,7 +4,7 @@ DB      ?= allium-demo.db
 ADDR    ?= 127.0.0.1:8080
 BIN     := bin/allium
 
-.PHONY: run test build demo bench fmt clean
+.PHONY: run test build demo bench fmt clean tools
 
 build:
 	$(GO) build -o $(BIN) ./cmd/allium
@@ -17,8 +17,16 @@ run: build
 demo: build
 	$(BIN) demo --db $(DB) --addr $(ADDR)
 
-# test: formatting, vet, then every package under the race detector (one race build).
-test:
+# tools: axe-core for the accessibility audit of the browser journeys (npm, once).
+AXE := .tools/node_modules/axe-core/axe.min.js
+tools: $(AXE)
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm not found: the browser journeys will skip their audit"; exit 0; }
+	npm install --no-audit --no-fund --prefix .tools axe-core@4.14.1
+
+# test: formatting, vet, then every package under the race detector (one race build). The browser
+# journeys run where Chromium is installed and say loudly that they skipped where it is not.
+test: tools
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "not gofmt-ed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...

@@ -111,9 +111,7 @@ func (a *App) Forgot(c echo.Context) error {
 	f := newForm(c)
 	email := f.Email("email")
 	if !f.Valid() {
-		p := a.page(c, "Reset your password")
-		p.Errors = f.Errors
-		return a.invalid(c, "forgot", views.Simple{Page: p, Form: f.Values})
+		return a.formInvalid(c, "forgot", "Reset your password", f)
 	}
 	if err := a.Store.StartPasswordReset(c.Request().Context(), c.RealIP(), email); err != nil {
 		return err
@@ -129,12 +127,13 @@ func (a *App) ResetForm(c echo.Context) error {
 }
 
 func (a *App) Reset(c echo.Context) error {
+	if err := a.Store.CheckToken(c.Request().Context(), c.Param("token"), store.TokenReset); err != nil {
+		return a.tokenGone(c, err) // a dead link says so before any form problem
+	}
 	f := newForm(c)
 	pw := f.NewPassword("password")
 	if !f.Valid() {
-		p := a.page(c, "Choose a new password")
-		p.Errors = f.Errors
-		return a.invalid(c, "reset", views.Simple{Page: p})
+		return a.formInvalid(c, "reset", "Choose a new password", f)
 	}
 	u, err := a.Store.ResetPassword(c.Request().Context(), c.RealIP(), c.Param("token"), pw)
 	if err != nil {
@@ -164,9 +163,7 @@ func (a *App) SignInLinkRequest(c echo.Context) error {
 	f := newForm(c)
 	email := f.Email("email")
 	if !f.Valid() {
-		p := a.page(c, "Email me a sign-in link")
-		p.Errors = f.Errors
-		return a.invalid(c, "signin_link", views.Simple{Page: p, Form: f.Values})
+		return a.formInvalid(c, "signin_link", "Email me a sign-in link", f)
 	}
 	if err := a.Store.StartSignInLink(c.Request().Context(), c.RealIP(), email); err != nil {
 		return err
@@ -203,14 +200,15 @@ func (a *App) SetupForm(c echo.Context) error {
 }
 
 func (a *App) Setup(c echo.Context) error {
+	if has, err := a.Store.HasOwner(c.Request().Context()); err != nil || has {
+		return orNotFound(err)
+	}
 	f := newForm(c)
 	nu := store.NewUser{Name: f.Text("name", "Your name", 100, true), Email: f.Email("email"),
 		Password: f.NewPassword("password")}
 	clinicName := f.Text("clinic", "Clinic name", 100, true)
 	if !f.Valid() {
-		p := a.page(c, "Set up your clinic")
-		p.Errors = f.Errors
-		return a.invalid(c, "setup", views.Simple{Page: p, Form: f.Values})
+		return a.formInvalid(c, "setup", "Set up your clinic", f)
 	}
 	ctx := c.Request().Context()
 	u, err := a.Store.CreateFirstOwner(ctx, c.RealIP(), nu)
@@ -250,12 +248,13 @@ func (a *App) InviteForm(c echo.Context) error {
 }
 
 func (a *App) InviteAccept(c echo.Context) error {
+	if err := a.Store.CheckToken(c.Request().Context(), c.Param("token"), store.TokenInvite); err != nil {
+		return a.tokenGone(c, err)
+	}
 	f := newForm(c)
 	pw := f.NewPassword("password")
 	if !f.Valid() {
-		p := a.page(c, "Join the team")
-		p.Errors = f.Errors
-		return a.invalid(c, "invite", views.Simple{Page: p})
+		return a.formInvalid(c, "invite", "Join the team", f)
 	}
 	u, err := a.Store.AcceptInvite(c.Request().Context(), c.RealIP(), c.Param("token"), pw)
 	if err != nil {
@@ -285,9 +284,7 @@ func (a *App) ChangePassword(c echo.Context) error {
 		}
 	}
 	if !f.Valid() {
-		p := a.page(c, "Your account")
-		p.Errors = f.Errors
-		return a.invalid(c, "account", views.Simple{Page: p})
+		return a.formInvalid(c, "account", "Your account", f)
 	}
 	if err := a.Store.SetPassword(ctx, actor(c), u.ID, pw); err != nil {
 		return err
@@ -304,4 +301,12 @@ func (a *App) SignOutEverywhere(c echo.Context) error {
 		return err
 	}
 	return a.SignOut(c)
+}
+
+// formInvalid re-renders a simple form page with 422, the messages beside the fields and the
+// values as typed (password fields were already blanked by the form).
+func (a *App) formInvalid(c echo.Context, name, title string, f *form) error {
+	p := a.page(c, title)
+	p.Errors = f.Errors
+	return a.invalid(c, name, views.Simple{Page: p, Form: f.Values})
 }

@@ -199,11 +199,44 @@ func slotValue(s clinic.Slot) string {
 	return strconv.FormatInt(s.TherapistID, 10) + "@" + s.Start.UTC().Format(time.RFC3339)
 }
 
-func parseSlotValue(v string) (int64, time.Time, bool) {
+// parseSlotValue reads a slot from a form or a link. The pages send instants in UTC. A value
+// with another offset was typed or forged, and it is taken only if that offset is the clinic's
+// at that instant: otherwise it names a wall-clock time the clinic's clock never shows (the hour
+// skipped when clocks go forward) or another zone's, and booking whatever instant it happens to
+// name would surprise the client. The error is a sentence for the client when there is a better
+// one than "choose from the list".
+func parseSlotValue(v string, loc *time.Location) (int64, time.Time, error) {
 	tid, at, ok := strings.Cut(v, "@")
 	id, err1 := strconv.ParseInt(tid, 10, 64)
 	t, err2 := time.Parse(time.RFC3339, at)
-	return id, t, ok && err1 == nil && err2 == nil && id > 0
+	if !ok || err1 != nil || err2 != nil || id <= 0 {
+		return 0, time.Time{}, errSlotGarbled
+	}
+	_, off := t.Zone()
+	if _, here := t.In(loc).Zone(); off == 0 || off == here {
+		return id, t, nil
+	}
+	y, m, d := t.Date()
+	if w := time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, loc); w.Hour() != t.Hour() || w.Minute() != t.Minute() {
+		return 0, time.Time{}, slotProblem(fmt.Sprintf("There is no %s on %s here: the clocks go forward an hour that night. Please choose a time from the list.",
+			t.Format("15:04"), t.Format("Mon 2 Jan 2006")))
+	}
+	return 0, time.Time{}, errSlotGarbled
+}
+
+var errSlotGarbled = errors.New("not a time from the list")
+
+// slotProblem is a sentence for the client about a slot value.
+type slotProblem string
+
+func (p slotProblem) Error() string { return string(p) }
+
+// slotMessage is what to tell the client about a slot that did not parse.
+func slotMessage(err error, generic string) string {
+	if errors.Is(err, errSlotGarbled) {
+		return generic
+	}
+	return err.Error()
 }
 
 func groupByDay(slots []clinic.Slot, loc *time.Location, names map[int64]string) []views.SlotDay {

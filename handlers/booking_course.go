@@ -28,9 +28,9 @@ func (a *App) BookCourse(c echo.Context) error {
 	}
 	p := a.page(c, "Your course")
 	ch := a.readChoice(c, services, p.Errors)
-	tid, first, ok := parseSlotValue(c.QueryParam("slot"))
-	if !ok {
-		p.Errors["slot"] = "Please choose a time for the first session."
+	tid, first, err := parseSlotValue(c.QueryParam("slot"), a.Loc())
+	if err != nil {
+		p.Errors["slot"] = slotMessage(err, "Please choose a time for the first session.")
 	}
 	if len(p.Errors) > 0 {
 		return a.invalid(c, "error", views.ErrorPage{Page: p, Heading: "Please choose again",
@@ -70,24 +70,36 @@ func (a *App) courseProposal(c echo.Context, p views.Page, ch bookingChoice, tid
 	}
 	data := views.BookCourse{Page: p, Service: ch.Service, TherapistID: tid, Spacing: ch.Spacing.Target, ClientID: ch.ClientID,
 		NeedsAccount: currentUser(c) == nil}
-	firstSlot, err := clinic.SlotAt(q, first, tid)
-	if err != nil {
-		data.Page.Errors["start_1"] = "That first time is no longer free: " + err.Error() + ". Please choose another."
-		return data, nil
+	firstSlot, firstErr := clinic.SlotAt(q, first, tid)
+	if firstErr != nil {
+		data.Page.Errors["start_1"] = firstTimeMessage(firstErr)
+		firstSlot = clinic.Slot{Start: first, TherapistID: tid}
 	}
 	free := clinic.FreeTimes(q)
 	for _, pr := range clinic.ProposeCourse(q, firstSlot, ch.Sessions, ch.Spacing) {
+		if pr.Session == 1 && firstErr != nil {
+			// The later sessions keep to the chosen day, so the first may move only as far as
+			// the spacing to session 2 allows.
+			pr.Found, pr.Window.To = false, firstDay.AddDays(ch.Spacing.Min-1)
+		}
 		s := views.CourseSession{Index: pr.Session, Found: pr.Found,
 			Window: pr.Window.From.String() + " to " + pr.Window.To.String()}
 		if pr.Found {
 			s.Value, s.When = slotValue(pr.Slot), pr.Slot.Start.In(loc).Format("Mon 2 Jan, 15:04")
 		}
-		if pr.Session > 1 {
+		if pr.Session > 1 || !pr.Found {
 			s.Options = alternatives(free, pr, loc)
 		}
 		data.Sessions = append(data.Sessions, s)
 	}
 	return data, nil
+}
+
+func firstTimeMessage(err error) string {
+	if errors.Is(err, clinic.ErrSlotTaken) || errors.Is(err, clinic.ErrNoRoom) {
+		return "That first time is no longer free. Please choose another."
+	}
+	return "That first time cannot be booked: " + err.Error() + ". Please choose another."
 }
 
 // alternatives are the free times inside a session's window, nearest the proposed day first
@@ -140,10 +152,13 @@ func (a *App) BookConfirm(c echo.Context) error {
 		if v == "" {
 			break
 		}
-		tid, at, ok := parseSlotValue(v)
-		if !ok || (req.TherapistID != 0 && tid != req.TherapistID) ||
-			(len(req.Starts) > 0 && !at.After(req.Starts[len(req.Starts)-1])) {
-			f.fail(name, fmt.Sprintf("Please choose a time for session %d from the list.", i))
+		tid, at, err := parseSlotValue(v, a.Loc())
+		if err == nil && ((req.TherapistID != 0 && tid != req.TherapistID) ||
+			(len(req.Starts) > 0 && !at.After(req.Starts[len(req.Starts)-1]))) {
+			err = errSlotGarbled
+		}
+		if err != nil {
+			f.fail(name, slotMessage(err, fmt.Sprintf("Please choose a time for session %d from the list.", i)))
 			continue
 		}
 		req.TherapistID = tid

@@ -1,19 +1,344 @@
 package handlers
 
 import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
 	"github.com/labstack/echo/v4"
 
+	"allium/clinic"
+	"allium/store"
 	"allium/views"
 )
 
-// deskRoutes are reception's screens.
+// deskRoutes are reception's screens. Hours and time off are open to therapists too, for
+// their own calendar only: the store refuses anyone else's.
 func (a *App) deskRoutes() []Route {
 	return []Route{
 		{"GET", "/desk", "desk.home", desk, a.DeskHome},
+		{"GET", "/desk/week", "desk.week", desk, a.DeskWeek},
+		{"GET", "/desk/appointments/:id", "desk.appt", desk, a.DeskAppointment},
+		{"POST", "/desk/appointments/:id/status", "desk.appt.status", desk, a.DeskSetStatus},
+		{"POST", "/desk/appointments/:id/cancel", "desk.appt.cancel", desk, a.DeskCancel},
+		{"GET", "/desk/appointments/:id/move", "desk.appt.move", desk, a.DeskMoveForm},
+		{"POST", "/desk/appointments/:id/move", "desk.appt.move.post", desk, a.DeskMove},
+		{"GET", "/desk/clients", "desk.clients", desk, a.DeskClients},
+		{"POST", "/desk/clients", "desk.clients.post", desk, a.DeskAddClient},
+		{"GET", "/desk/clients/:id", "desk.client", desk, a.DeskClient},
+		{"GET", "/desk/therapists", "desk.therapists", desk, a.DeskTherapists},
+		{"GET", "/desk/therapists/:id/hours", "desk.hours", staff, a.DeskHoursForm},
+		{"POST", "/desk/therapists/:id/hours", "desk.hours.post", staff, a.DeskSaveHours},
+		{"POST", "/desk/therapists/:id/timeoff", "desk.timeoff.post", staff, a.DeskAddTimeOff},
+		{"POST", "/desk/timeoff/:id/delete", "desk.timeoff.delete", staff, a.DeskDeleteTimeOff},
+		{"GET", "/desk/recall", "desk.recall", desk, a.DeskRecall},
 	}
 }
 
-// DeskHome is reception's day.
+// deskNav is the desk's own navigation, shown under the page title. Therapists, who reach
+// only their hours here, get none.
+func deskNav(c echo.Context) []views.DeskNavLink {
+	if u := currentUser(c); u == nil || u.Role == clinic.RoleTherapist {
+		return nil
+	}
+	path := c.Request().URL.Path
+	links := []views.DeskNavLink{{Href: "/desk", Label: "Day"}, {Href: "/desk/clients", Label: "Clients"},
+		{Href: "/desk/recall", Label: "Recall"}, {Href: "/desk/therapists", Label: "Therapists"}}
+	for i, l := range links {
+		links[i].Current = path == l.Href || (l.Href != "/desk" && strings.HasPrefix(path, l.Href+"/")) ||
+			(l.Href == "/desk" && (path == "/desk/week" || strings.HasPrefix(path, "/desk/appointments/")))
+	}
+	return links
+}
+
+// deskMidnight is the first instant of a date in the clinic's zone.
+func deskMidnight(d clinic.Date, loc *time.Location) time.Time {
+	return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, loc)
+}
+
+func (a *App) deskToday() clinic.Date { return clinic.DateOf(a.Now(), a.Loc()) }
+
+// deskDate reads ?date=, today when absent.
+func (a *App) deskDate(c echo.Context) (clinic.Date, string) {
+	return a.deskParseDate(c.QueryParam("date"), a.deskToday())
+}
+
+// deskParseDate reads a date, def when empty. A date that does not exist or lies absurdly
+// far away comes back as def with the message to show.
+func (a *App) deskParseDate(v string, def clinic.Date) (clinic.Date, string) {
+	today := a.deskToday()
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return def, ""
+	}
+	d, err := clinic.ParseDate(v)
+	if err != nil {
+		return def, "There is no date " + strconv.Quote(v) + ". Please pick a date like " + today.String() + "."
+	}
+	if lo, hi := today.AddDays(-366*20), today.AddDays(366*5); d.Before(lo) || d.After(hi) {
+		return def, "Please pick a date between " + lo.String() + " and " + hi.String() + "."
+	}
+	return d, ""
+}
+
+// DeskHome is reception's day: a column per therapist (or per room with ?by=room) and a row
+// per 15 minutes. The day's bookings come from one query, whatever the number of therapists.
 func (a *App) DeskHome(c echo.Context) error {
-	return a.render(c, "desk_home", views.Simple{Page: a.page(c, "Today")})
+	day, bad := a.deskDate(c)
+	data := views.DeskDay{Page: a.page(c, "Day"), Nav: deskNav(c), Today: a.deskToday().String(),
+		ByRoom: c.QueryParam("by") == "room"}
+	if bad != "" {
+		return a.deskBadDate(c, data, bad)
+	}
+	ctx, loc := c.Request().Context(), a.Loc()
+	from := deskMidnight(day, loc)
+	f, err := a.deskDayFacts(ctx, actor(c), from, deskMidnight(day.AddDays(1), loc))
+	if err != nil {
+		return err
+	}
+	var shifts []clinic.Shift
+	for _, t := range f.therapists {
+		shifts = append(shifts, f.hours[t.ID][day.Weekday()]...)
+	}
+	cols, col := deskTherapistColumns(f.therapists, f.appts, f.hours, f.away, day, loc)
+	if data.ByRoom {
+		rooms, err := a.Store.Rooms(ctx)
+		if err != nil {
+			return err
+		}
+		cols, col = deskRoomColumns(rooms, f.appts)
+	}
+	lo, hi := deskRange(shifts, f.appts, loc)
+	data.Grid = buildDeskGrid(cols, lo, hi, f.appts, col, loc)
+	data.Heading, data.Date = from.Format("Monday 2 January 2006"), day.String()
+	data.Prev, data.Next = day.AddDays(-1).String(), day.AddDays(1).String()
+	data.Cancelled = deskCancelled(f.appts)
+	return a.render(c, "desk_day", data)
+}
+
+// deskFacts is what the day view reads, in four queries however many therapists there are.
+type deskFacts struct {
+	appts      []store.Appointment
+	therapists []store.User
+	hours      map[int64]clinic.WeeklyHours
+	away       []store.TimeOff
+}
+
+func (a *App) deskDayFacts(ctx context.Context, by store.Actor, from, to time.Time) (deskFacts, error) {
+	var f deskFacts
+	var err error
+	if f.appts, err = a.Store.DaySchedule(ctx, by, from, to); err != nil {
+		return f, err
+	}
+	if f.therapists, err = a.Store.Therapists(ctx); err != nil {
+		return f, err
+	}
+	if f.hours, err = a.Store.AllHours(ctx); err != nil {
+		return f, err
+	}
+	f.away, err = a.Store.TimeOffBetween(ctx, by, from, to)
+	return f, err
+}
+
+func (a *App) deskBadDate(c echo.Context, data views.DeskDay, msg string) error {
+	data.Page.Errors["date"] = msg
+	data.Heading, data.Date = "Choose a date", data.Today
+	today, _ := clinic.ParseDate(data.Today)
+	data.Prev, data.Next = today.AddDays(-1).String(), today.AddDays(1).String()
+	return a.invalid(c, "desk_day", data)
+}
+
+func deskCancelled(appts []store.Appointment) []views.DeskAppt {
+	var out []views.DeskAppt
+	for _, ap := range appts {
+		if !ap.Active() {
+			out = append(out, views.DeskAppt{Appointment: ap})
+		}
+	}
+	return out
+}
+
+// deskTherapistColumns makes a column per active therapist, plus one for anyone no longer
+// listed who still has bookings that day, so no booking is ever hidden.
+func deskTherapistColumns(therapists []store.User, appts []store.Appointment, hours map[int64]clinic.WeeklyHours,
+	away []store.TimeOff, day clinic.Date, loc *time.Location) ([]views.DeskColumn, func(store.Appointment) int) {
+	index := map[int64]int{}
+	var cols []views.DeskColumn
+	add := func(id int64, name string) {
+		index[id] = len(cols)
+		cols = append(cols, views.DeskColumn{Name: name,
+			Href: "/desk/week?therapist=" + strconv.FormatInt(id, 10) + "&date=" + day.String(),
+			Note: deskShifts(hours[id][day.Weekday()])})
+	}
+	for _, t := range therapists {
+		add(t.ID, t.Name)
+	}
+	for _, ap := range appts {
+		if _, ok := index[ap.TherapistID]; !ok && ap.Active() {
+			add(ap.TherapistID, ap.TherapistName)
+		}
+	}
+	for _, off := range away {
+		if j, ok := index[off.TherapistID]; ok {
+			cols[j].Away = append(cols[j].Away, deskAwayText(off, day, loc))
+		}
+	}
+	return cols, func(ap store.Appointment) int {
+		if j, ok := index[ap.TherapistID]; ok {
+			return j
+		}
+		return -1
+	}
+}
+
+// deskRoomColumns makes a column per room, and one for bookings that need no room.
+func deskRoomColumns(rooms []store.Room, appts []store.Appointment) ([]views.DeskColumn, func(store.Appointment) int) {
+	index := map[int64]int{}
+	var cols []views.DeskColumn
+	for _, r := range rooms {
+		index[r.ID] = len(cols)
+		cols = append(cols, views.DeskColumn{Name: r.Name})
+	}
+	for _, ap := range appts {
+		if _, ok := index[ap.RoomID]; !ok && ap.Active() {
+			name := ap.RoomName
+			if ap.RoomID == 0 {
+				name = "No room"
+			}
+			index[ap.RoomID] = len(cols)
+			cols = append(cols, views.DeskColumn{Name: name})
+		}
+	}
+	return cols, func(ap store.Appointment) int {
+		if j, ok := index[ap.RoomID]; ok {
+			return j
+		}
+		return -1
+	}
+}
+
+// deskAwayText says when a therapist is away on a day: "Away all day" or "Away 09:00–13:00".
+func deskAwayText(off store.TimeOff, day clinic.Date, loc *time.Location) string {
+	from, to := deskMidnight(day, loc), deskMidnight(day.AddDays(1), loc)
+	s, e := off.Start, off.End
+	text := "Away all day"
+	if s.After(from) || e.Before(to) {
+		text = "Away " + deskLater(s, from).In(loc).Format("15:04") + "–" + deskEndClock(deskEarlier(e, to), day, loc)
+	}
+	if off.Reason != "" {
+		text += ": " + off.Reason
+	}
+	return text
+}
+
+func deskEndClock(t time.Time, day clinic.Date, loc *time.Location) string {
+	if clinic.DateOf(t, loc) != day {
+		return "24:00"
+	}
+	return t.In(loc).Format("15:04")
+}
+
+func deskLater(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func deskEarlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// DeskWeek is one therapist's week, Monday to Sunday, on the same grid as the day.
+func (a *App) DeskWeek(c echo.Context) error {
+	day, bad := a.deskDate(c)
+	data := views.DeskDay{Page: a.page(c, "Week"), Nav: deskNav(c), Today: a.deskToday().String(), Week: true}
+	ctx, loc, by := c.Request().Context(), a.Loc(), actor(c)
+	therapists, err := a.Store.Therapists(ctx)
+	if err != nil {
+		return err
+	}
+	data.Therapists = therapists
+	if len(therapists) == 0 {
+		data.Heading = "Week"
+		return a.render(c, "desk_day", data)
+	}
+	t, err := deskPickTherapist(c, therapists)
+	if err != nil {
+		return err
+	}
+	data.Therapist = t
+	if bad != "" {
+		return a.deskBadDate(c, data, bad)
+	}
+	monday := day.AddDays(-((int(day.Weekday()) + 6) % 7))
+	from, to := deskMidnight(monday, loc), deskMidnight(monday.AddDays(7), loc)
+	appts, err := a.Store.DaySchedule(ctx, by, from, to, t.ID)
+	if err != nil {
+		return err
+	}
+	hours, err := a.Store.Hours(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	away, err := a.Store.TimeOffBetween(ctx, by, from, to)
+	if err != nil {
+		return err
+	}
+	cols, shifts := deskWeekColumns(monday, hours, away, t.ID, loc)
+	lo, hi := deskRange(shifts, appts, loc)
+	data.Grid = buildDeskGrid(cols, lo, hi, appts, func(ap store.Appointment) int {
+		return monday.DaysUntil(clinic.DateOf(ap.Start, loc))
+	}, loc)
+	data.Heading = t.Name + ", week of " + from.Format("2 January 2006")
+	data.Date, data.Prev, data.Next = day.String(), day.AddDays(-7).String(), day.AddDays(7).String()
+	data.Cancelled = deskCancelled(appts)
+	return a.render(c, "desk_day", data)
+}
+
+// deskPickTherapist is the therapist named by ?therapist=, or the first one. An unknown or
+// forged id is a 404.
+func deskPickTherapist(c echo.Context, therapists []store.User) (store.User, error) {
+	v := c.QueryParam("therapist")
+	if v == "" {
+		return therapists[0], nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	for _, t := range therapists {
+		if err == nil && t.ID == id {
+			return t, nil
+		}
+	}
+	return store.User{}, echo.ErrNotFound
+}
+
+func deskWeekColumns(monday clinic.Date, hours clinic.WeeklyHours, away []store.TimeOff, tid int64, loc *time.Location) ([]views.DeskColumn, []clinic.Shift) {
+	cols := make([]views.DeskColumn, 7)
+	var shifts []clinic.Shift
+	for i := range cols {
+		d := monday.AddDays(i)
+		cols[i] = views.DeskColumn{Name: deskMidnight(d, loc).Format("Mon 2 Jan"), Href: "/desk?date=" + d.String(),
+			Note: deskShifts(hours[d.Weekday()])}
+		shifts = append(shifts, hours[d.Weekday()]...)
+		for _, off := range away {
+			if off.TherapistID == tid && off.Start.Before(deskMidnight(d.AddDays(1), loc)) && off.End.After(deskMidnight(d, loc)) {
+				cols[i].Away = append(cols[i].Away, deskAwayText(off, d, loc))
+			}
+		}
+	}
+	return cols, shifts
+}
+
+// DeskTherapists lists the therapists with their week and hours.
+func (a *App) DeskTherapists(c echo.Context) error {
+	therapists, err := a.Store.Therapists(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return a.render(c, "desk_therapists", views.DeskTherapists{Page: a.page(c, "Therapists"), Nav: deskNav(c),
+		Therapists: therapists, Today: a.deskToday().String()})
 }

@@ -107,6 +107,9 @@ func (a *App) MyMoveForm(c echo.Context) error {
 	if stale || ap.Status != "booked" {
 		return a.flashKind(c, base, "This appointment can no longer be moved online.", "error")
 	}
+	if !clinic.CanClientChange(a.Now(), ap.Start, a.Settings().CancelWindow) {
+		return a.flashKind(c, base, "It is too close to your appointment to move it online. Please call us on "+a.Settings().Phone+".", "error")
+	}
 	p := a.page(c, "Move your appointment")
 	date := clinic.DateOf(ap.Start, a.Loc()).AddDays(-3)
 	if v := c.QueryParam("date"); v != "" {
@@ -159,9 +162,12 @@ func (a *App) MyMove(c echo.Context) error {
 	if stale {
 		return a.flashKind(c, base, "This link is for an appointment that has since changed.", "error")
 	}
-	tid, at, ok := parseSlotValue(c.FormValue("slot"))
-	if !ok || tid != ap.TherapistID {
-		return a.moveInvalid(c, ap, base, http.StatusUnprocessableEntity, "Please choose a new time from the list.")
+	tid, at, err := parseSlotValue(c.FormValue("slot"), a.Loc())
+	if err == nil && tid != ap.TherapistID {
+		err = errSlotGarbled
+	}
+	if err != nil {
+		return a.moveInvalid(c, ap, base, http.StatusUnprocessableEntity, slotMessage(err, "Please choose a new time from the list."))
 	}
 	moved, err := a.Store.Reschedule(c.Request().Context(), by, ap.ID, at)
 	if se, ok := sessionError(err); ok {

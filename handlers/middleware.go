@@ -39,7 +39,10 @@ func (a *App) middleware(e *echo.Echo) {
 		ErrorHandler: func(err error, c echo.Context) error {
 			return echo.NewHTTPError(http.StatusForbidden, "csrf")
 		},
-		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/assets/") },
+		// One-click unsubscribe (RFC 8058) is a POST from a mail program: no cookie, no token.
+		Skipper: func(c echo.Context) bool {
+			return strings.HasPrefix(c.Path(), "/assets/") || c.Path() == "/unsubscribe/:token"
+		},
 	}))
 	e.Use(a.loadUser)
 }

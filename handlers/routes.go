@@ -69,13 +69,15 @@ func (a *App) Routes() []Route {
 		{"POST", "/admin/staff/:id/active", "admin.staff.active", ownerOnly, a.StaffSetActive},
 		{"GET", "/admin/mail", "admin.mail", ownerOnly, a.MailList},
 		{"GET", "/admin/mail/:id", "admin.mail.show", ownerOnly, a.MailShow},
-		{"POST", "/admin/outbox/:id/resend", "admin.outbox.resend", staff, a.OutboxResend},
+		{"POST", "/admin/outbox/:id/resend", "admin.outbox.resend", desk, a.OutboxResend},
 		{"GET", "/admin/audit", "admin.audit", ownerOnly, a.AuditList},
 		{"GET", "/admin/assessments", "admin.assessments", ownerOnly, a.AssessmentsOverview},
 	}
 	routes = append(routes, a.bookingRoutes()...)
 	routes = append(routes, a.deskRoutes()...)
 	routes = append(routes, a.assessmentRoutes()...)
+	routes = append(routes, a.reminderRoutes()...)
+	routes = append(routes, a.chartRoutes()...)
 	return routes
 }
 

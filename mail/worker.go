@@ -14,6 +14,7 @@ import (
 
 	"github.com/jordan-wright/email"
 
+	"allium/clinic"
 	"allium/store"
 	"allium/views"
 )
@@ -32,7 +33,7 @@ type Worker struct {
 	Store     *store.Store
 	Views     *views.Views
 	Transport Transport
-	From      string // "Clinic <clinic@example.com>"
+	From      string // "Clinic <clinic@example.com>"; a bare address gets the clinic's name as sent
 	BaseURL   string
 	Log       *slog.Logger
 	Now       func() time.Time
@@ -42,13 +43,20 @@ type Worker struct {
 	// Wanted re-checks at send time that a message still makes sense (a reminder for an
 	// appointment that was cancelled or moved does not). Nil means always wanted.
 	Wanted func(ctx context.Context, row store.OutboxRow) (bool, error)
+	// Scheduler queues nudges, gap warnings, day lists and maintenance prompts while Run runs.
+	// Nil means one on the worker's store and clock.
+	Scheduler *Scheduler
 }
 
-// Run sends due mail until ctx ends, then returns after the batch in hand.
+// Run sends due mail until ctx ends, then returns after the batch in hand. Every few minutes
+// it also runs the scheduler, which queues the nudges and lists no booking change causes.
 func (w *Worker) Run(ctx context.Context) {
 	w.defaults()
 	t := time.NewTicker(w.Every)
 	defer t.Stop()
+	scan := time.NewTicker(w.Scheduler.every())
+	defer scan.Stop()
+	w.Scheduler.scan(ctx)
 	for {
 		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
 			w.Log.Error("outbox", "err", err)
@@ -57,6 +65,8 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-scan.C:
+			w.Scheduler.scan(ctx)
 		}
 	}
 }
@@ -76,6 +86,9 @@ func (w *Worker) defaults() {
 	}
 	if w.Log == nil {
 		w.Log = slog.Default()
+	}
+	if w.Scheduler == nil {
+		w.Scheduler = &Scheduler{Store: w.Store, Now: w.Now, Log: w.Log}
 	}
 }
 
@@ -155,12 +168,21 @@ func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) (sent bool, err
 	return true, w.Store.MarkSent(ctx, r.ID)
 }
 
-// retry puts the row back with exponential backoff: 1, 2, 4 ... minutes, at most an hour.
+// expiringBackoffCap is the longest wait between tries of a message that expires.
+const expiringBackoffCap = 15 * time.Minute
+
+// retry puts the row back with exponential backoff: 1, 2, 4 ... minutes, at most an hour, or
+// 15 minutes for a message that expires.
 // Rows with an expiry (reminders) stop when the appointment starts; others after 3 days.
 func (w *Worker) retry(ctx context.Context, r store.OutboxRow, cause error) error {
 	wait := time.Minute << min(r.Attempts-1, 6)
 	if wait > time.Hour {
 		wait = time.Hour
+	}
+	// A reminder is worth nothing after its appointment starts: a long wait could step over
+	// the server's recovery and the appointment together.
+	if !r.ExpiresAt.IsZero() && wait > expiringBackoffCap {
+		wait = expiringBackoffCap
 	}
 	now := w.Now()
 	if r.ExpiresAt.IsZero() && now.Sub(r.CreatedAt) > 72*time.Hour {
@@ -182,12 +204,17 @@ func (w *Worker) Build(ctx context.Context, r store.OutboxRow) (*email.Email, er
 	if err := json.Unmarshal(r.Payload, &d.P); err != nil {
 		return nil, fmt.Errorf("payload of %s: %w", r.Kind, err)
 	}
+	d.P, _ = wholeNumbers(d.P).(map[string]any)
 	out, err := w.Views.RenderEmail(r.Kind, d)
 	if err != nil {
 		return nil, err
 	}
 	m := email.NewEmail()
 	m.From, m.To, m.Subject = w.From, []string{r.To}, out.Subject
+	if !strings.Contains(w.From, "<") {
+		// The clinic's name as it is now, not as it was when the server started.
+		m.From = (&netmail.Address{Name: set.Name, Address: w.From}).String()
+	}
 	m.Text, m.HTML = []byte(out.Text), []byte(out.HTML)
 	m.Headers = textproto.MIMEHeader{}
 	m.Headers.Set("Message-Id", "<"+r.MessageID+"@"+domainOf(w.From)+">")
@@ -196,11 +223,12 @@ func (w *Worker) Build(ctx context.Context, r store.OutboxRow) (*email.Email, er
 	if set.Email != "" {
 		m.ReplyTo = []string{set.Email}
 	}
-	if a, ok := d.P["Attachment"].(map[string]any); ok {
-		name, _ := a["Name"].(string)
-		ct, _ := a["Type"].(string)
-		body, _ := a["Body"].(string)
-		if _, err := m.Attach(strings.NewReader(body), name, ct); err != nil {
+	atts, err := w.attachments(ctx, r, d, set)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range atts {
+		if _, err := m.Attach(strings.NewReader(a.Body), a.Name, a.Type); err != nil {
 			return nil, err
 		}
 	}
@@ -209,6 +237,34 @@ func (w *Worker) Build(ctx context.Context, r store.OutboxRow) (*email.Email, er
 		m.Headers.Set("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
 	}
 	return m, nil
+}
+
+// attachments are the file a payload carries and the calendar files of appointment emails.
+func (w *Worker) attachments(ctx context.Context, r store.OutboxRow, d Data, set clinic.Settings) ([]attachment, error) {
+	var out []attachment
+	if a, ok := d.P["Attachment"].(map[string]any); ok {
+		name, _ := a["Name"].(string)
+		ct, _ := a["Type"].(string)
+		body, _ := a["Body"].(string)
+		out = append(out, attachment{Name: name, Type: ct, Body: body})
+	}
+	var p struct{ Sessions []store.SessionLine }
+	if err := json.Unmarshal(r.Payload, &p); err != nil {
+		return out, nil // not an appointment email
+	}
+	var ids []int64
+	for _, s := range p.Sessions {
+		if s.ApptID != 0 {
+			ids = append(ids, s.ApptID)
+		}
+	}
+	organizer := set.Email
+	if organizer == "" {
+		organizer, _ = envelope(w.From)
+	}
+	cal, err := w.calendarFiles(ctx, r.Kind, ids, CalendarClinic{Name: set.Name, Email: organizer, Address: set.Address,
+		Phone: set.Phone, Host: CalendarHost(w.BaseURL), BaseURL: w.BaseURL})
+	return append(out, cal...), err
 }
 
 func domainOf(from string) string {
@@ -226,4 +282,24 @@ func envelope(s string) (string, error) {
 		return "", err
 	}
 	return a.Address, nil
+}
+
+// wholeNumbers turns the float64s that JSON decoding makes of whole numbers back into ints, so
+// templates can compare a session index or a count with a literal ({{if gt .Size 1}}).
+func wholeNumbers(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if x == float64(int(x)) {
+			return int(x)
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = wholeNumbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = wholeNumbers(e)
+		}
+	}
+	return v
 }

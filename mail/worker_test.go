@@ -46,7 +46,7 @@ type received struct {
 	Data []byte
 }
 
-func startSMTP(t *testing.T) *smtpServer {
+func startSMTP(t testing.TB) *smtpServer {
 	t.Helper()
 	srv := &smtpServer{}
 	s := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{srv: srv}, nil }))
@@ -175,7 +175,7 @@ type fixture struct {
 }
 
 // newFixture makes a store with a named clinic and a worker sending through tr.
-func newFixture(t *testing.T, tr func(*store.Store) mail.Transport) *fixture {
+func newFixture(t testing.TB, tr func(*store.Store) mail.Transport) *fixture {
 	t.Helper()
 	as, err := assets.New()
 	if err != nil {
@@ -197,7 +197,7 @@ func newFixture(t *testing.T, tr func(*store.Store) mail.Transport) *fixture {
 }
 
 // restart opens the database afresh with a new worker, as a new process would.
-func (f *fixture) restart(t *testing.T) {
+func (f *fixture) restart(t testing.TB) {
 	t.Helper()
 	st, err := store.Open(context.Background(), f.path, allium.Schema)
 	if err != nil {
@@ -210,7 +210,7 @@ func (f *fixture) restart(t *testing.T) {
 		BaseURL: baseURL, Now: f.clock.Now, Log: slog.New(slog.DiscardHandler)}
 }
 
-func smtpTransport(t *testing.T, srv *smtpServer) func(*store.Store) mail.Transport {
+func smtpTransport(t testing.TB, srv *smtpServer) func(*store.Store) mail.Transport {
 	return func(*store.Store) mail.Transport {
 		tr, err := mail.ParseSMTPURL("smtp://allium:s3cret@" + srv.addr + "?tls=none")
 		if err != nil {
@@ -613,5 +613,28 @@ func TestBrokenPayloadFailsWithoutStoppingTheQueue(t *testing.T) {
 	}
 	if r := f.row(t, "bad"); r.Status != "failed" || !strings.Contains(r.LastError, "no_such_template") {
 		t.Errorf("bad row: %s %q; want failed, naming the template", r.Status, r.LastError)
+	}
+}
+
+// TestBareSenderTakesTheClinicsCurrentName: with only an address configured, the sender's name
+// is the clinic's name at send time, so renaming the clinic needs no restart.
+func TestBareSenderTakesTheClinicsCurrentName(t *testing.T) {
+	srv := startSMTP(t)
+	f := newFixture(t, smtpTransport(t, srv))
+	f.worker.From = "no-reply@wattle.example"
+	set, _ := f.st.Settings(context.Background())
+	set.Name = "Wattle Lane Remedial & Tui Na"
+	if err := f.st.SaveSettings(context.Background(), store.System, set); err != nil {
+		t.Fatal(err)
+	}
+	f.queueReset(t, "reset:name", time.Time{})
+	f.drain(t)
+	got := srv.messages()
+	if len(got) != 1 {
+		t.Fatalf("received %d", len(got))
+	}
+	from, err := parseMessage(t, got[0].Data).Header.AddressList("From")
+	if err != nil || from[0].Name != "Wattle Lane Remedial & Tui Na" || from[0].Address != "no-reply@wattle.example" {
+		t.Fatalf("From = %v (%v)", from, err)
 	}
 }

@@ -28,7 +28,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	db, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro")
 	if err != nil {
 		return err
 	}

@@ -65,8 +65,7 @@ func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (B
 		if err != nil {
 			return err
 		}
-		first, last := req.Starts[0], req.Starts[len(req.Starts)-1]
-		q, err := s.slotQuery(ctx, tx, sv, []int64{req.TherapistID}, first.Add(-24*time.Hour), last.Add(48*time.Hour))
+		q, err := s.slotQueryAt(ctx, tx, sv, []int64{req.TherapistID}, sessionWindows(sv, req.Starts))
 		if err != nil {
 			return err
 		}
@@ -278,7 +277,7 @@ func (s *Store) Reschedule(ctx context.Context, by Actor, id int64, start time.T
 		if err != nil {
 			return err
 		}
-		q, err := s.slotQuery(ctx, tx, sv, []int64{a.TherapistID}, start.Add(-24*time.Hour), start.Add(48*time.Hour))
+		q, err := s.slotQueryAt(ctx, tx, sv, []int64{a.TherapistID}, sessionWindows(sv, []time.Time{start}))
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,5 +134,46 @@ func TestCancelFreesTheTimeAndStopsItsReminders(t *testing.T) {
 	if _, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
 		Starts: []time.Time{start}}); err != nil {
 		t.Fatalf("time not free after cancel: %v", err)
+	}
+}
+
+func TestManageLinksWorkWhateverTheirSignatureContains(t *testing.T) {
+	st, th, svc, cid, start := bookingFixture(t)
+	ctx := context.Background()
+	// Enough appointments that some signatures contain "-" or "_" (base64url).
+	for i := 0; i < 12; i++ {
+		b, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
+			Starts: []time.Time{start.AddDate(0, 0, i)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ap := b.Appointments[0]
+		path, err := st.ManagePath(ctx, ap.ID, ap.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _, err := st.AppointmentByManageToken(ctx, strings.TrimPrefix(path, "/m/"), "")
+		if err != nil || got.ID != ap.ID {
+			t.Fatalf("link %s: %v", path, err)
+		}
+		if _, _, err := st.AppointmentByManageToken(ctx, strings.TrimPrefix(path, "/m/")+"x", ""); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("tampered link %s: %v, want not found", path, err)
+		}
+	}
+}
+
+func TestOpenKeepsTheWholePathEvenWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "clinic #1?x")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "a.db")
+	st, err := store.Open(context.Background(), path, allium.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database not where asked: %v", err)
 	}
 }

@@ -9,10 +9,12 @@ import (
 	"allium/clinic"
 )
 
-// SessionLine is one session as an email lists it, in the clinic's local time.
+// SessionLine is one session as an email lists it, in the clinic's local time. ApptID lets the
+// worker attach a calendar file made from the appointment as it is at send time.
 type SessionLine struct {
+	ApptID      int64 `json:",omitempty"`
 	Index, Size int
-	When        string // "Tue 8 Dec 2026, 10:00"
+	When        string // "Tue 8 Dec 2026, 10:00 AEDT"
 	Therapist   string
 	Service     string
 	Room        string
@@ -29,14 +31,16 @@ type ApptMail struct {
 	Reason     string `json:",omitempty"`
 }
 
-const whenLayout = "Mon 2 Jan 2006, 15:04"
+// whenLayout names the zone: a client reading on holiday in another zone, or on the morning
+// after a clock change, sees which clock the time is on.
+const whenLayout = "Mon 2 Jan 2006, 15:04 MST"
 
 func (s *Store) sessionLine(ctx context.Context, a Appointment, loc *time.Location) (SessionLine, error) {
 	manage, err := s.ManagePath(ctx, a.ID, a.Version)
 	if err != nil {
 		return SessionLine{}, err
 	}
-	return SessionLine{Index: a.CourseIndex, Size: a.CourseSize, When: a.Start.In(loc).Format(whenLayout),
+	return SessionLine{ApptID: a.ID, Index: a.CourseIndex, Size: a.CourseSize, When: a.Start.In(loc).Format(whenLayout),
 		Therapist: a.TherapistName, Service: a.ServiceName, Room: a.RoomName, ManagePath: manage}, nil
 }
 
@@ -62,9 +66,17 @@ func (s *Store) queueBookingMail(ctx context.Context, tx *sql.Tx, appts []Appoin
 		}
 		p.Sessions = append(p.Sessions, line)
 	}
-	if err := enqueue(ctx, tx, now, Email{Kind: string(r.Kind), To: appts[0].ClientEmail, RefType: "course",
-		RefID: appts[0].CourseID, DedupeKey: r.Key, Payload: p, SendAfter: r.SendAt}); err != nil {
-		return err
+	// A single session's confirmation is about that appointment, so reception sees it beside
+	// the appointment and StillWanted drops it if the appointment moved before it went out.
+	refType, refID := "course", appts[0].CourseID
+	if len(appts) == 1 && refID == 0 {
+		refType, refID = "appointment", appts[0].ID
+	}
+	if appts[0].ClientEmail != "" {
+		if err := enqueue(ctx, tx, now, Email{Kind: string(r.Kind), To: appts[0].ClientEmail, RefType: refType,
+			RefID: refID, DedupeKey: r.Key, Payload: p, SendAfter: r.SendAt}); err != nil {
+			return err
+		}
 	}
 	for _, a := range appts {
 		if err := s.queueReminders(ctx, tx, a, now); err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"allium/clinic"
@@ -30,6 +32,44 @@ func (s *Store) SlotQuery(ctx context.Context, sv clinic.Service, therapistIDs [
 }
 
 func (s *Store) slotQuery(ctx context.Context, db querier, sv clinic.Service, therapistIDs []int64, from, to time.Time) (clinic.SlotQuery, error) {
+	return s.slotQueryAt(ctx, db, sv, therapistIDs, []window{{from, to}})
+}
+
+// window is a stretch [from, to) whose bookings a search or a check needs.
+type window struct{ from, to time.Time }
+
+// sessionWindows are the stretches a booking check of these starts needs: each session's own
+// time and buffer. A course's four sessions read four short stretches, not the weeks between.
+func sessionWindows(sv clinic.Service, starts []time.Time) []window {
+	out := make([]window, len(starts))
+	for i, st := range starts {
+		out[i] = window{st, sv.Blocks(st).End}
+	}
+	return out
+}
+
+// busyRanges turns windows into the bounds of the busy queries, merged where they meet:
+// every booking that starts before a window ends and up to 12 hours before it starts.
+func busyRanges(ws []window) [][2]int64 {
+	ws = slices.SortedFunc(slices.Values(ws), func(a, b window) int { return a.from.Compare(b.from) })
+	var out [][2]int64
+	for _, w := range ws {
+		lo, hi := unix(w.from)-43200, unix(w.to)
+		if n := len(out); n > 0 && lo <= out[n-1][1] && hi >= out[n-1][0] {
+			out[n-1] = [2]int64{min(lo, out[n-1][0]), max(hi, out[n-1][1])}
+			continue
+		}
+		out = append(out, [2]int64{lo, hi})
+	}
+	return out
+}
+
+// slotQueryAt is slotQuery reading bookings only in the windows.
+func (s *Store) slotQueryAt(ctx context.Context, db querier, sv clinic.Service, therapistIDs []int64, ws []window) (clinic.SlotQuery, error) {
+	from, to := ws[0].from, ws[0].to
+	for _, w := range ws {
+		from, to = minTime(from, w.from), maxTime(to, w.to)
+	}
 	set, err := s.settingsIn(ctx, db)
 	if err != nil {
 		return clinic.SlotQuery{}, err
@@ -43,46 +83,9 @@ func (s *Store) slotQuery(ctx context.Context, db querier, sv clinic.Service, th
 	if q.MinNotice == 0 {
 		q.MinNotice = clinic.NoNotice
 	}
-	lo, hi := unix(from)-43200, unix(to)
-	for _, id := range therapistIDs {
-		t := clinic.TherapistCalendar{TherapistID: id}
-		if err := scanInto(ctx, db, func(r *sql.Rows) error {
-			var wd, st, en int
-			if err := r.Scan(&wd, &st, &en); err != nil {
-				return err
-			}
-			t.Hours[wd] = append(t.Hours[wd], clinic.Shift{Start: clinic.ClockTime(st), End: clinic.ClockTime(en)})
-			return nil
-		}, `SELECT h.weekday, h.start_min, h.end_min FROM therapist_hours h JOIN users u ON u.id = h.therapist_id
-			WHERE h.therapist_id = ? AND u.active = 1 ORDER BY h.weekday, h.start_min`, id); err != nil {
-			return q, err
-		}
-		if err := scanInto(ctx, db, func(r *sql.Rows) error {
-			var st, en int64
-			err := r.Scan(&st, &en)
-			t.TimeOff = append(t.TimeOff, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
-			return err
-		}, `SELECT starts_at, ends_at FROM time_off WHERE therapist_id = ? AND ends_at > ? AND starts_at < ? ORDER BY starts_at`, id, unix(from), hi); err != nil {
-			return q, err
-		}
-		if err := scanInto(ctx, db, func(r *sql.Rows) error {
-			var st, en int64
-			err := r.Scan(&st, &en)
-			t.Busy = append(t.Busy, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
-			return err
-		}, `SELECT starts_at, busy_until FROM appointments WHERE therapist_id = ? AND status <> 'cancelled'
-			AND starts_at > ? AND starts_at < ? ORDER BY starts_at`, id, lo, hi); err != nil {
-			return q, err
-		}
-		if err := scanInto(ctx, db, func(r *sql.Rows) error {
-			var sid int64
-			err := r.Scan(&sid)
-			t.Offers = append(t.Offers, sid)
-			return err
-		}, `SELECT service_id FROM therapist_services WHERE therapist_id = ?`, id); err != nil {
-			return q, err
-		}
-		q.Therapists = append(q.Therapists, t)
+	ranges := busyRanges(ws)
+	if q.Therapists, err = therapistCalendars(ctx, db, therapistIDs, unix(from), unix(to), ranges); err != nil {
+		return q, err
 	}
 	if !sv.NeedsRoom {
 		return q, nil
@@ -98,18 +101,104 @@ func (s *Store) slotQuery(ctx context.Context, db querier, sv clinic.Service, th
 	if err != nil {
 		return q, err
 	}
+	if len(q.Rooms) == 0 {
+		return q, nil
+	}
+	// One range of the room index per room: only the rooms' bookings are read, not every
+	// booking in the window.
+	ids := make([]int64, len(q.Rooms))
+	for i, r := range q.Rooms {
+		ids[i] = r.RoomID
+	}
+	query, args := inRanges(`SELECT room_id, starts_at, busy_until FROM appointments INDEXED BY appointments_room
+		WHERE room_id IN (`+placeholders(len(ids))+`) AND starts_at > ? AND starts_at < ? AND status <> 'cancelled'`, ids, ranges)
+	var id, st, en int64
 	err = scanInto(ctx, db, func(r *sql.Rows) error {
-		var id, st, en int64
 		if err := r.Scan(&id, &st, &en); err != nil {
 			return err
 		}
-		if i, ok := rooms[id]; ok {
-			q.Rooms[i].Busy = append(q.Rooms[i].Busy, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
-		}
+		i := rooms[id]
+		q.Rooms[i].Busy = append(q.Rooms[i].Busy, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
 		return nil
-	}, `SELECT room_id, starts_at, busy_until FROM appointments INDEXED BY appointments_start
-		WHERE starts_at > ? AND starts_at < ? AND room_id IS NOT NULL AND status <> 'cancelled' ORDER BY starts_at`, lo, hi)
+	}, query, args...)
 	return q, err
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// inRanges repeats a query over ids and one range of starts for each range, joined with
+// UNION ALL, and returns it with its arguments: each part is one bounded index search.
+func inRanges(query string, ids []int64, ranges [][2]int64) (string, []any) {
+	parts := make([]string, len(ranges))
+	args := make([]any, 0, len(ranges)*(len(ids)+2))
+	for i, r := range ranges {
+		parts[i] = query
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		args = append(args, r[0], r[1])
+	}
+	return strings.Join(parts, " UNION ALL "), args
+}
+
+// therapistCalendars reads the hours, time off, bookings and services of the therapists, in
+// the order given: one query for each kind, whatever the number of therapists, so "any of 20"
+// costs four queries and not eighty.
+func therapistCalendars(ctx context.Context, db querier, ids []int64, from, to int64, ranges [][2]int64) ([]clinic.TherapistCalendar, error) {
+	out := make([]clinic.TherapistCalendar, len(ids))
+	at := make(map[int64]*clinic.TherapistCalendar, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		out[i].TherapistID, at[id], args[i] = id, &out[i], id
+	}
+	if len(ids) == 0 || len(ranges) == 0 {
+		return out, nil
+	}
+	in := placeholders(len(ids))
+	busySQL, busyArgs := inRanges(`SELECT therapist_id, starts_at, busy_until FROM appointments WHERE therapist_id IN (`+in+`)
+		AND status <> 'cancelled' AND starts_at > ? AND starts_at < ?`, ids, ranges)
+	var id, a, b, c int64
+	queries := []struct {
+		sql  string
+		args []any
+		dest []any
+		add  func(*clinic.TherapistCalendar)
+	}{
+		{`SELECT h.therapist_id, h.weekday, h.start_min, h.end_min FROM therapist_hours h JOIN users u ON u.id = h.therapist_id
+			WHERE h.therapist_id IN (` + in + `) AND u.active = 1 ORDER BY h.weekday, h.start_min`, args, []any{&id, &a, &b, &c},
+			func(t *clinic.TherapistCalendar) {
+				t.Hours[a] = append(t.Hours[a], clinic.Shift{Start: clinic.ClockTime(b), End: clinic.ClockTime(c)})
+			}},
+		{`SELECT therapist_id, starts_at, ends_at FROM time_off WHERE therapist_id IN (` + in + `) AND ends_at > ? AND starts_at < ?
+			ORDER BY starts_at`, append(args[:len(args):len(args)], from, to), []any{&id, &a, &b},
+			func(t *clinic.TherapistCalendar) {
+				t.TimeOff = append(t.TimeOff, clinic.Interval{Start: unixTime(a), End: unixTime(b)})
+			}},
+		{busySQL, busyArgs, []any{&id, &a, &b},
+			func(t *clinic.TherapistCalendar) {
+				t.Busy = append(t.Busy, clinic.Interval{Start: unixTime(a), End: unixTime(b)})
+			}},
+		{`SELECT therapist_id, service_id FROM therapist_services WHERE therapist_id IN (` + in + `)`, args, []any{&id, &a},
+			func(t *clinic.TherapistCalendar) { t.Offers = append(t.Offers, a) }},
+	}
+	for _, qy := range queries {
+		err := scanInto(ctx, db, func(r *sql.Rows) error {
+			if err := r.Scan(qy.dest...); err != nil {
+				return err
+			}
+			qy.add(at[id])
+			return nil
+		}, qy.sql, qy.args...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func scanInto(ctx context.Context, db querier, each func(*sql.Rows) error, query string, args ...any) error {

@@ -36,7 +36,7 @@ func Open(ctx context.Context, path, schema string) (*Store, error) {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_txlock", "immediate")
-	w, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	w, err := sql.Open("sqlite3", fileURI(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -51,7 +51,7 @@ func Open(ctx context.Context, path, schema string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	r, err := sql.Open("sqlite3", fileURI(path)+"?"+q.Encode())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
@@ -64,6 +64,12 @@ func Open(ctx context.Context, path, schema string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// fileURI makes a SQLite URI filename of a path, escaping the characters a URI would read as
+// the start of a query or fragment ("?" and "#", as in a test named "#00").
+func fileURI(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath()
 }
 
 // Close closes both pools.

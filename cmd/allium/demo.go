@@ -35,6 +35,9 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	if err != nil {
 		return err
 	}
+	if size != "small" && size != "large" {
+		return fmt.Errorf("demo: --size is small or large, not %q", size)
+	}
 	st, err := openStore(ctx, c)
 	if err != nil {
 		return err
@@ -42,6 +45,11 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	defer st.Close()
 	if err := seedDemo(ctx, st, size); err != nil {
 		return err
+	}
+	if size == "large" {
+		if err := seedLarge(ctx, st, stdout); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "Demo clinic ready in %s. Sign in at %s/signin with password %q:\n", c.DB, c.BaseURL, demoPassword)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)

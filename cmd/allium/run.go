@@ -244,7 +244,7 @@ func build(ctx context.Context, c *config, st *store.Store, log *slog.Logger) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	e, app, err := handlers.New(ctx, handlers.Config{Store: st, Views: vs, Assets: as, Log: log, BaseURL: c.BaseURL,
+	e, _, err := handlers.New(ctx, handlers.Config{Store: st, Views: vs, Assets: as, Log: log, BaseURL: c.BaseURL,
 		SessionKey: key, TrustedProxies: proxies})
 	if err != nil {
 		return nil, nil, err
@@ -257,8 +257,7 @@ func build(ctx context.Context, c *config, st *store.Store, log *slog.Logger) (*
 	}
 	from := c.MailFrom
 	if from == "" {
-		set := app.Settings()
-		from = fmt.Sprintf("%q <no-reply@%s>", set.Name, hostOf(c.BaseURL))
+		from = "no-reply@" + hostOf(c.BaseURL) // the worker puts the clinic's current name before it
 	}
 	w := &mail.Worker{Store: st, Views: vs, Transport: tr, From: from, BaseURL: c.BaseURL, Log: log, Wanted: st.StillWanted}
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
@@ -272,8 +271,8 @@ func hostOf(baseURL string) string {
 	if host, _, err := net.SplitHostPort(h); err == nil {
 		h = host
 	}
-	if !strings.Contains(h, ".") {
-		return "allium.localhost"
+	if !strings.Contains(h, ".") || net.ParseIP(h) != nil {
+		return "allium.localhost" // a bare host or an IP address is not a mail domain
 	}
 	return h
 }

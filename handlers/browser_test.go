@@ -1,0 +1,194 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The browser journeys drive Debian's Chromium headless against the real app on loopback.
+// Where Chromium is missing they skip, saying so loudly; under CI (CI=true) a missing browser
+// or axe-core is a failure, so the journeys cannot silently stop running.
+
+const axePath = "../.tools/node_modules/axe-core/axe.min.js"
+
+func chromiumPath() string {
+	for _, p := range []string{os.Getenv("ALLIUM_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p != "" {
+			if _, err := exec.LookPath(p); err == nil {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+func needTool(t *testing.T, what string) {
+	t.Helper()
+	msg := "SKIPPING BROWSER TESTS: " + what + " (run `make tools`, or apt-get install chromium)"
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	fmt.Fprintln(os.Stderr, "!!!", msg)
+	t.Skip(msg)
+}
+
+// browser is one headless Chromium tab, audited with axe-core on every page it checks.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	axe  string
+	seen map[string]bool // pages already audited
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	exe := chromiumPath()
+	if exe == "" {
+		needTool(t, "no Chromium found")
+	}
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		needTool(t, "axe-core not installed at "+axePath)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-quic", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.WindowSize(412, 915))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx)
+	ctx, cancelC := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelC(); cancelB(); cancelA() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return &browser{t: t, ctx: ctx, base: base, axe: string(axe), seen: map[string]bool{}}
+}
+
+// fail saves a screenshot and the page's HTML to a folder named in the failure message.
+func (b *browser) fail(format string, args ...any) {
+	b.t.Helper()
+	dir, _ := filepath.Abs(filepath.Join("..", "testdata", "journey-failures", strings.ReplaceAll(b.t.Name(), "/", "_")))
+	_ = os.MkdirAll(dir, 0o755)
+	if png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90)); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, "screen.png"), png, 0o644)
+	}
+	if html, err := chromedp.Run(b.ctx, chromedp.OuterHTML(chromedp.CSS("html"))); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, "page.html"), []byte(html), 0o644)
+	}
+	url, _ := chromedp.Run(b.ctx, chromedp.Location())
+	b.t.Fatalf("%s\n(at %s; screenshot and HTML saved in %s)", fmt.Sprintf(format, args...), url, dir)
+}
+
+func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.fail("%s: %v", what, err)
+	}
+}
+
+func (b *browser) open(path string) {
+	b.t.Helper()
+	b.do("open "+path, chromedp.Navigate(b.base+path))
+	b.page()
+}
+
+// page waits for the new page, checks it is not an error page, and audits it once per path.
+func (b *browser) page() {
+	b.t.Helper()
+	b.do("wait for the page", chromedp.WaitReady(chromedp.CSS("main")))
+	title, _ := chromedp.Run(b.ctx, chromedp.Title())
+	for _, bad := range []string{"Something went wrong", "Page not found"} {
+		if strings.Contains(title, bad) {
+			b.fail("landed on an error page: %q", title)
+		}
+	}
+	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
+	key := strings.SplitN(strings.TrimPrefix(loc, b.base), "?", 2)[0]
+	if !b.seen[key] {
+		b.seen[key] = true
+		b.audit(key)
+	}
+}
+
+// audit runs axe-core on the page and fails on serious or critical violations.
+func (b *browser) audit(path string) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[any](b.axe+";0")); err != nil {
+		b.fail("inject axe-core: %v", err)
+	}
+	js := `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations
+		.filter(v => v.impact === "serious" || v.impact === "critical")
+		.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))`
+	out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.fail("axe on %s: %v", path, err)
+	}
+	var v []map[string]any
+	_ = json.Unmarshal([]byte(out), &v)
+	if len(v) > 0 {
+		b.fail("accessibility violations on %s: %s", path, out)
+	}
+}
+
+func (b *browser) text() string {
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		b.fail("read the page: %v", err)
+	}
+	return s
+}
+
+func (b *browser) wantText(want string) {
+	b.t.Helper()
+	if !strings.Contains(b.text(), want) {
+		b.fail("page does not say %q", want)
+	}
+}
+
+// submit clicks a button and waits for the next page.
+func (b *browser) submit(sel string) {
+	b.t.Helper()
+	b.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	time.Sleep(50 * time.Millisecond) // let the navigation start before waiting for the new page
+	b.page()
+}
+
+func (b *browser) fill(sel, value string) {
+	b.t.Helper()
+	b.do("fill "+sel, chromedp.SendKeys(chromedp.CSS(sel), value))
+}
+
+func (b *browser) eval(js string) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[any](js)); err != nil {
+		b.fail("run %s: %v", js, err)
+	}
+}
+
+// chromedpClick clicks the first element matching a CSS selector.
+func chromedpClick(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(sel))
+}
+
+// jsString quotes s for a JavaScript source.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// chromedpBool evaluates a JavaScript expression that gives a boolean.
+func chromedpBool(b *browser, js string) (bool, error) {
+	return chromedp.Run(b.ctx, chromedp.Evaluate[bool](js))
+}

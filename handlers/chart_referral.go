@@ -1,0 +1,119 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"allium/store"
+	"allium/views"
+)
+
+// ReferralForm is a new referral, prefilled with a letter the therapist edits.
+func (a *App) ReferralForm(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	cl, _, err := a.chartHeader(c, id)
+	if err != nil {
+		return err
+	}
+	fv := views.ChartValues{"urgency": {"routine"}, "target": {"gp"}, "reason": {c.QueryParam("reason")},
+		"plan": {c.QueryParam("plan")}, "reassessment": {c.QueryParam("reassessment")}}
+	fv["letter"] = []string{referralLetter(cl, currentUser(c).Name, a.Settings().Name)}
+	return a.render(c, "chart_referral_form", a.referralFormPage(c, cl, fv))
+}
+
+func (a *App) referralFormPage(c echo.Context, cl store.ChartClient, fv views.ChartValues) views.ReferralFormPage {
+	pid, _ := strconv.ParseInt(fv.Get("plan"), 10, 64)
+	return views.ReferralFormPage{Page: a.page(c, "Referral · "+cl.Name), Client: cl, Form: fv, Targets: store.ReferralTargets(),
+		Reasons: store.ReferralReasons(), Urgencies: store.ReferralUrgencies(), PlanID: pid}
+}
+
+// referralLetter is a plain starting point: who, and room for what was found and why.
+func referralLetter(cl store.ChartClient, therapist, clinicName string) string {
+	born := ""
+	if cl.BirthDate != "" {
+		born = " (born " + cl.BirthDate + ")"
+	}
+	return strings.Join([]string{"Dear colleague,", "",
+		"I am writing about " + cl.Name + born + ", whom I have been treating with massage therapy.", "",
+		"What I found:", "", "What we did and how they responded:", "",
+		"Why I am referring:", "",
+		"I would be grateful for your assessment. Please let me know if you need anything further.", "",
+		"Kind regards,", therapist, clinicName}, "\n")
+}
+
+// ReferralCreate stores the referral and ends the plan when asked to.
+func (a *App) ReferralCreate(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f := newForm(c)
+	r := store.Referral{ClientID: id, PlanID: chartID(f, "plan", "Plan"), ReassessmentID: chartID(f, "reassessment", "Reassessment"),
+		Target: f.Text("target", "Referral to", 40, true), Reason: f.Text("reason", "Reason", 40, true),
+		Urgency: f.Text("urgency", "Urgency", 20, true), Letter: f.Multiline("letter", "The letter", store.ReferralLetterMax, true)}
+	endPlan := f.Bool("end_plan")
+	for k, v := range r.Problems() {
+		f.fail(k, v)
+	}
+	if !f.Valid() {
+		cl, _, err := a.chartHeader(c, id)
+		if err != nil {
+			return err
+		}
+		params, _ := c.FormParams()
+		p := a.referralFormPage(c, cl, views.ChartValues(params))
+		for k, v := range f.Errors {
+			p.Page.Errors[k] = v
+		}
+		return a.invalid(c, "chart_referral_form", p)
+	}
+	rid, err := a.Store.CreateReferral(c.Request().Context(), actor(c), r, endPlan)
+	switch {
+	case errors.Is(err, store.ErrInvalidRecord):
+		return echo.NewHTTPError(http.StatusUnprocessableEntity)
+	case err != nil:
+		if msg, ok := planMessage(err, ""); ok && r.PlanID != 0 {
+			return a.flashKind(c, planPath(r.PlanID), msg, "error")
+		}
+		return err
+	}
+	return a.flash(c, referralPath(rid), "Referral saved. Print the letter, and mark it sent once it has gone.")
+}
+
+func referralPath(id int64) string { return "/referrals/" + strconv.FormatInt(id, 10) }
+
+// ReferralShow is the printable letter.
+func (a *App) ReferralShow(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	r, err := a.Store.ReferralByID(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	p := a.page(c, "Referral · "+r.ClientName)
+	return a.render(c, "chart_referral_letter", views.ReferralPage{Page: p, Referral: r, Clinic: p.Clinic,
+		Target:  store.TermLabel(store.ReferralTargets(), r.Target),
+		Reason:  store.TermLabel(store.ReferralReasons(), r.Reason),
+		Urgency: store.TermLabel(store.ReferralUrgencies(), r.Urgency)})
+}
+
+// ReferralSent records that the letter has gone.
+func (a *App) ReferralSent(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.Store.MarkReferralSent(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return a.flash(c, referralPath(id), "Referral marked as sent.")
+}

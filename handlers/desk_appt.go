@@ -1,0 +1,153 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"allium/clinic"
+	"allium/store"
+	"allium/views"
+)
+
+// deskAppt loads the appointment named in the path; a forged id is a 404.
+func (a *App) deskAppt(c echo.Context) (store.Appointment, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return store.Appointment{}, err
+	}
+	return a.Store.AppointmentByID(c.Request().Context(), actor(c), id)
+}
+
+// DeskAppointment shows one appointment with its actions and the mail sent about it.
+func (a *App) DeskAppointment(c echo.Context) error {
+	ap, err := a.deskAppt(c)
+	if err != nil {
+		return err
+	}
+	return a.deskApptPage(c, http.StatusOK, ap, nil)
+}
+
+// deskApptPage renders the appointment page; with a form that failed, its messages show and
+// the status says why (422 for what was sent, 409 for what changed meanwhile).
+func (a *App) deskApptPage(c echo.Context, status int, ap store.Appointment, f *form) error {
+	ctx, by := c.Request().Context(), actor(c)
+	mail, err := a.deskMail(ctx, by, ap)
+	if err != nil {
+		return err
+	}
+	p := a.page(c, ap.ClientName+", "+ap.Start.In(a.Loc()).Format("Mon 2 Jan 15:04"))
+	data := views.DeskAppointment{Page: p, Nav: deskNav(c), Appt: views.DeskAppt{Appointment: ap}, Mail: mail,
+		LateIfNow: clinic.ClassifyCancel(a.Now(), ap.Start, a.Settings().CancelWindow) != clinic.CancelInTime}
+	if f != nil {
+		data.Page.Errors, data.Form = f.Errors, f.Values
+	}
+	return a.renderStatus(c, status, "desk_appointment", data)
+}
+
+// deskMail is the mail about an appointment, newest first: its own notices and reminders,
+// and the confirmation of the course it belongs to.
+func (a *App) deskMail(ctx context.Context, by store.Actor, ap store.Appointment) ([]views.DeskMail, error) {
+	rows, err := a.Store.Outbox(ctx, by, store.OutboxFilter{RefType: "appointment", RefID: ap.ID})
+	if err != nil {
+		return nil, err
+	}
+	if ap.CourseID != 0 {
+		course, err := a.Store.Outbox(ctx, by, store.OutboxFilter{RefType: "course", RefID: ap.CourseID})
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, course...)
+	}
+	slices.SortFunc(rows, func(x, y store.OutboxRow) int { return int(y.ID - x.ID) })
+	out := make([]views.DeskMail, len(rows))
+	for i, r := range rows {
+		out[i] = views.DeskMail{OutboxRow: r}
+	}
+	return out, nil
+}
+
+// deskStatusWords are the desk's status changes as the flash message says them.
+var deskStatusWords = map[string]string{"checked_in": "checked in", "completed": "marked completed", "no_show": "marked as a no-show"}
+
+// DeskSetStatus records a check-in, a completed session or a no-show.
+func (a *App) DeskSetStatus(c echo.Context) error {
+	ap, err := a.deskAppt(c)
+	if err != nil {
+		return err
+	}
+	f := newForm(c)
+	status := f.OneOf("status", "What happened", "checked_in", "completed", "no_show")
+	if !f.Valid() {
+		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
+	}
+	done, err := a.Store.SetStatus(c.Request().Context(), actor(c), ap.ID, status)
+	if errors.Is(err, store.ErrConflict) {
+		return a.deskConflict(c, ap.ID, f, "status", func(now string) string {
+			return "This appointment is " + now + ", so it cannot be " + deskStatusWords[status] + "."
+		})
+	}
+	if err != nil {
+		return err
+	}
+	return a.flash(c, deskApptHref(ap.ID), done.ClientName+" is "+deskStatusWords[status]+".")
+}
+
+// deskConflict reads the appointment again after the store refused a change because its
+// status moved on, and shows it with the reason (made from its status now) and a 409.
+func (a *App) deskConflict(c echo.Context, id int64, f *form, field string, msg func(status string) string) error {
+	ap, err := a.Store.AppointmentByID(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	f.Errors = map[string]string{field: msg(strings.ToLower(views.DeskAppt{Appointment: ap}.StatusLabel()))}
+	return a.deskApptPage(c, http.StatusConflict, ap, f)
+}
+
+func deskApptHref(id int64) string {
+	return views.DeskAppt{Appointment: store.Appointment{ID: id}}.Href()
+}
+
+// DeskCancel cancels with a reason. Inside the cancellation window it is marked late, and the
+// flash says so, since the clinic's policy may charge for it.
+func (a *App) DeskCancel(c echo.Context) error {
+	ap, err := a.deskAppt(c)
+	if err != nil {
+		return err
+	}
+	f := newForm(c)
+	reason := f.Text("reason", "The reason", 300, true)
+	if !f.Valid() {
+		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
+	}
+	done, err := a.Store.Cancel(c.Request().Context(), actor(c), ap.ID, reason)
+	if errors.Is(err, store.ErrConflict) {
+		return a.deskConflict(c, ap.ID, f, "reason", func(now string) string {
+			return "This appointment is " + now + ", so it cannot be cancelled."
+		})
+	}
+	if err != nil {
+		return err
+	}
+	msg := "Cancelled. The time is free again."
+	if done.ClientEmail != "" {
+		msg += " " + done.ClientName + " is emailed a cancellation notice."
+	}
+	if done.LateCancel {
+		msg = "Late cancellation: less than " + deskHours(a.Settings().CancelWindow) + " before the start. " + msg
+	}
+	return a.flash(c, deskApptHref(ap.ID), msg)
+}
+
+func deskHours(d time.Duration) string {
+	if h := int(d / time.Hour); h != 1 {
+		return strconv.Itoa(h) + " hours"
+	}
+	return "1 hour"
+}

@@ -1,0 +1,1073 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"allium/clinic"
+)
+
+// The chart is the clinical record: findings, plans, session notes, readings, reassessments
+// and referrals. Only the owner and a treating therapist (one who has or had an appointment
+// with the client) read it; everyone else gets ErrNotFound, as for a client who does not
+// exist. Every read and every write of it lands in the audit log, so even reads run in a
+// write transaction.
+
+// ErrInvalidRecord says a clinical record failed its checks. Handlers check the same Problems
+// first and answer 422; this is the backstop for a caller that did not.
+var ErrInvalidRecord = errors.New("invalid clinical record")
+
+// invalid wraps the first problem of a record into ErrInvalidRecord.
+func invalidRecord(what string, problems map[string]string) error {
+	for k, v := range problems {
+		return fmt.Errorf("%s: %s: %s: %w", what, k, v, ErrInvalidRecord)
+	}
+	return nil
+}
+
+// clinicalAccess admits the owner and treating therapists to a client's clinical record.
+func clinicalAccess(ctx context.Context, tx *sql.Tx, by Actor, clientID int64) error {
+	var ok bool
+	var err error
+	switch by.Role {
+	case clinic.RoleOwner:
+		err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?)`, clientID).Scan(&ok)
+	case clinic.RoleTherapist:
+		err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM appointments
+			WHERE client_id = ? AND therapist_id = ? AND status <> 'cancelled')`, clientID, by.UserID).Scan(&ok)
+	}
+	if err != nil {
+		return fmt.Errorf("clinical access: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("client %d: %w", clientID, ErrNotFound)
+	}
+	return nil
+}
+
+// clinicalWriter is clinicalAccess for a change: the change is signed by a real person.
+func clinicalWriter(ctx context.Context, tx *sql.Tx, by Actor, clientID int64) error {
+	if by.UserID == 0 {
+		return fmt.Errorf("clinical record written by no one: %w", ErrForbidden)
+	}
+	return clinicalAccess(ctx, tx, by, clientID)
+}
+
+// ChartClient is the chart's header: who the client is and what to be careful of.
+type ChartClient struct {
+	ID        int64
+	Name      string
+	Email     string
+	Phone     string
+	BirthDate string // YYYY-MM-DD, or "" when not known
+	Cautions  string
+	// ConsentTreatment is when the client consented to treatment; zero when not recorded.
+	ConsentTreatment time.Time
+}
+
+// Age is the client's age in whole years on a day, or -1 when the birth date is not known.
+func (c ChartClient) Age(on clinic.Date) int {
+	b, err := clinic.ParseDate(c.BirthDate)
+	if err != nil {
+		return -1
+	}
+	age := on.Y - b.Y
+	if on.M < b.M || (on.M == b.M && on.D < b.D) {
+		age--
+	}
+	return age
+}
+
+func chartClient(ctx context.Context, tx *sql.Tx, id int64) (ChartClient, error) {
+	var c ChartClient
+	var consent sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT id, name, email, phone, birth_date, cautions, consent_treatment_at
+		FROM clients WHERE id = ?`, id).Scan(&c.ID, &c.Name, &c.Email, &c.Phone, &c.BirthDate, &c.Cautions, &consent)
+	if err != nil {
+		return c, fmt.Errorf("chart client %d: %w", id, err)
+	}
+	c.ConsentTreatment = nullUnix(consent)
+	return c, nil
+}
+
+// ChartAssessment is the client's latest submitted self-assessment, as the therapist reads it.
+type ChartAssessment struct {
+	ID             int64
+	SubmittedAt    time.Time
+	Answers        clinic.AssessmentAnswers
+	Result         clinic.AssessmentResult
+	ConfirmedClass string // the therapist's class after seeing the client; "" until confirmed
+	ConfirmedBy    string
+}
+
+func latestAssessment(ctx context.Context, tx *sql.Tx, clientID int64) (*ChartAssessment, error) {
+	var a ChartAssessment
+	var answers, result string
+	var at int64
+	err := tx.QueryRowContext(ctx, `SELECT a.id, a.updated_at, a.answers, a.result, coalesce(a.confirmed_class, ''),
+		coalesce(u.name, '') FROM assessments a LEFT JOIN users u ON u.id = a.confirmed_by
+		WHERE a.client_id = ? AND a.status = 'submitted' ORDER BY a.updated_at DESC, a.id DESC LIMIT 1`, clientID).
+		Scan(&a.ID, &at, &answers, &result, &a.ConfirmedClass, &a.ConfirmedBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("latest assessment: %w", err)
+	}
+	a.SubmittedAt = unixTime(at)
+	if err := json.Unmarshal([]byte(answers), &a.Answers); err != nil {
+		return nil, fmt.Errorf("assessment %d answers: %w", a.ID, err)
+	}
+	if err := json.Unmarshal([]byte(result), &a.Result); err != nil {
+		return nil, fmt.Errorf("assessment %d result: %w", a.ID, err)
+	}
+	return &a, nil
+}
+
+// ComplaintClasses lists the classes a therapist may confirm, in the order a form shows them.
+func ComplaintClasses() []ChartTerm {
+	return []ChartTerm{{"mechanical", "Mechanical"}, {"systemic", "Systemic (stress and tension)"},
+		{"recovery", "Recovery from training"}, {"mixed", "Mixed"}, {"undifferentiated", "No clear pattern"}}
+}
+
+// ConfirmAssessmentClass records the therapist's view of the class after seeing the client,
+// beside (never over) the scored result.
+func (s *Store) ConfirmAssessmentClass(ctx context.Context, by Actor, assessmentID int64, class string) error {
+	if !termKnown(ComplaintClasses(), class) {
+		return fmt.Errorf("class %q: %w", class, ErrInvalidRecord)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var clientID sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT client_id FROM assessments WHERE id = ? AND status = 'submitted'`,
+			assessmentID).Scan(&clientID)
+		if err != nil {
+			return err
+		}
+		if err := clinicalWriter(ctx, tx, by, clientID.Int64); err != nil {
+			return err
+		}
+		now := unix(s.now())
+		if _, err := tx.ExecContext(ctx, `UPDATE assessments SET confirmed_class = ?, confirmed_by = ?, updated_at = updated_at
+			WHERE id = ?`, class, by.UserID, assessmentID); err != nil {
+			return fmt.Errorf("confirm class: %w", err)
+		}
+		return audit(ctx, tx, by, now, "confirm_class", "assessment", assessmentID, clientID.Int64, class)
+	})
+}
+
+// RecordTreatmentConsent notes that the client gave consent to treatment in the clinic, for a
+// client who booked without giving it online. A plan cannot start without it.
+func (s *Store) RecordTreatmentConsent(ctx context.Context, by Actor, clientID int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := clinicalWriter(ctx, tx, by, clientID); err != nil {
+			return err
+		}
+		now := unix(s.now())
+		if _, err := tx.ExecContext(ctx, `UPDATE clients SET consent_treatment_at = coalesce(consent_treatment_at, ?),
+			updated_at = ? WHERE id = ?`, now, now, clientID); err != nil {
+			return fmt.Errorf("record consent: %w", err)
+		}
+		return audit(ctx, tx, by, now, "consent_treatment", "client", clientID, clientID, "recorded in clinic")
+	})
+}
+
+// ChartFlag is a safety outcome or caution raised by the self-assessment, and whether a
+// therapist has cleared it. An open flag whose action is refer, defer or clearance keeps a
+// plan from starting.
+type ChartFlag struct {
+	AssessmentID int64
+	Code         string
+	Label        string
+	Action       string
+	Note         string
+	Cleared      bool
+	ClearedNote  string
+	ClearedBy    string
+	ClearedAt    time.Time
+}
+
+// flagCodeSafety is the code of the flag the safety gate's outcome raises.
+const flagCodeSafety = "safety"
+
+func assessmentFlags(a *ChartAssessment) []ChartFlag {
+	if a == nil {
+		return nil
+	}
+	var out []ChartFlag
+	if o := a.Result.Safety.Outcome; o != "" && o != clinic.SafetyClear {
+		label := a.Result.Safety.Headline
+		if label == "" {
+			label = "Safety check: " + strings.ReplaceAll(string(o), "_", " ")
+		}
+		out = append(out, ChartFlag{AssessmentID: a.ID, Code: flagCodeSafety, Label: label, Action: string(o)})
+	}
+	for _, c := range a.Result.Cautions {
+		out = append(out, ChartFlag{AssessmentID: a.ID, Code: c.Code, Label: c.Label, Action: c.Action, Note: c.Note})
+	}
+	return out
+}
+
+func chartFlags(ctx context.Context, tx *sql.Tx, a *ChartAssessment) ([]ChartFlag, error) {
+	flags := assessmentFlags(a)
+	if len(flags) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT f.code, f.note, u.name, f.cleared_at FROM flag_clearances f
+		JOIN users u ON u.id = f.cleared_by WHERE f.assessment_id = ?`, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("flag clearances: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code, note, name string
+		var at int64
+		if err := rows.Scan(&code, &note, &name, &at); err != nil {
+			return nil, err
+		}
+		for i := range flags {
+			if flags[i].Code == code {
+				flags[i].Cleared, flags[i].ClearedNote, flags[i].ClearedBy, flags[i].ClearedAt = true, note, name, unixTime(at)
+			}
+		}
+	}
+	return flags, rows.Err()
+}
+
+// openPlanFlags are the client's flags not yet cleared, as the plan rules see them.
+func openPlanFlags(ctx context.Context, tx *sql.Tx, clientID int64) ([]clinic.PlanFlag, error) {
+	a, err := latestAssessment(ctx, tx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	flags, err := chartFlags(ctx, tx, a)
+	if err != nil {
+		return nil, err
+	}
+	var out []clinic.PlanFlag
+	for _, f := range flags {
+		if !f.Cleared {
+			out = append(out, clinic.PlanFlag{Code: f.Code, Action: f.Action})
+		}
+	}
+	return out, nil
+}
+
+// ClearFlag records why a flag raised by the client's latest assessment no longer stands (a
+// doctor's clearance, say). The note is required: a clearance without a reason is not one.
+func (s *Store) ClearFlag(ctx context.Context, by Actor, clientID int64, code, note string) error {
+	if strings.TrimSpace(note) == "" {
+		return fmt.Errorf("clear flag without a note: %w", ErrInvalidRecord)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := clinicalWriter(ctx, tx, by, clientID); err != nil {
+			return err
+		}
+		a, err := latestAssessment(ctx, tx, clientID)
+		if err != nil {
+			return err
+		}
+		known := false
+		for _, f := range assessmentFlags(a) {
+			known = known || f.Code == code
+		}
+		if !known {
+			return fmt.Errorf("flag %q: %w", code, ErrNotFound)
+		}
+		now := unix(s.now())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO flag_clearances (client_id, assessment_id, code, note, cleared_by, cleared_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, clientID, a.ID, code, note, by.UserID, now); err != nil {
+			return fmt.Errorf("clear flag: %w", err)
+		}
+		return audit(ctx, tx, by, now, "clear_flag", "assessment", a.ID, clientID, code)
+	})
+}
+
+// ChartHeader reads what every chart page shows at the top (who, age, cautions and flags) for
+// a clinician, and records the view.
+func (s *Store) ChartHeader(ctx context.Context, by Actor, clientID int64) (ChartClient, []ChartFlag, error) {
+	var c ChartClient
+	var flags []ChartFlag
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
+			return err
+		}
+		var err error
+		if c, err = chartClient(ctx, tx, clientID); err != nil {
+			return err
+		}
+		a, err := latestAssessment(ctx, tx, clientID)
+		if err != nil {
+			return err
+		}
+		if flags, err = chartFlags(ctx, tx, a); err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, unix(s.now()), "view", "chart_header", clientID, clientID, "")
+	})
+	return c, flags, err
+}
+
+// ChartSession is one appointment on the chart's timeline with the state of its note.
+type ChartSession struct {
+	Appointment
+	PlanID     int64
+	NoteID     int64
+	NoteStatus string // "", "draft" or "signed"
+}
+
+func chartSessions(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartSession, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+apptColumns+`, coalesce(co.plan_id, n.plan_id, 0), coalesce(n.id, 0),
+		coalesce(n.status, '')`+apptFrom+` LEFT JOIN session_notes n ON n.appointment_id = a.id
+		WHERE a.client_id = ? ORDER BY a.starts_at DESC`, clientID)
+	if err != nil {
+		return nil, fmt.Errorf("chart sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []ChartSession
+	for rows.Next() {
+		var cs ChartSession
+		var st, en, bu int64
+		a := &cs.Appointment
+		if err := rows.Scan(&a.ID, &a.ClientID, &a.TherapistID, &a.ServiceID, &a.RoomID, &a.CourseID, &a.CourseIndex,
+			&a.CourseSize, &a.ClientName, &a.ClientEmail, &a.ClientPhone, &a.Cautions, &a.TherapistName, &a.ServiceName,
+			&a.RoomName, &st, &en, &bu, &a.Status, &a.Version, &a.BookedVia, &a.CancelReason, &a.LateCancel,
+			&cs.PlanID, &cs.NoteID, &cs.NoteStatus); err != nil {
+			return nil, err
+		}
+		a.Start, a.End, a.BusyUntil = unixTime(st), unixTime(en), unixTime(bu)
+		out = append(out, cs)
+	}
+	return out, rows.Err()
+}
+
+// Chart is everything the client's chart page shows.
+type Chart struct {
+	Client     ChartClient
+	Assessment *ChartAssessment // nil when the client has not submitted one
+	Flags      []ChartFlag
+	Findings   []Findings      // newest first
+	Plans      []TreatmentPlan // newest first
+	Sessions   []ChartSession  // newest first
+	Referrals  []Referral      // newest first
+	Courses    []ChartCourse   // the client's courses, for linking one to a plan
+	Today      clinic.Date     // in the clinic's zone, for the due dates
+	Location   *time.Location  // the clinic's zone
+}
+
+// ChartCourse is a booked course as the plan page offers it for linking.
+type ChartCourse struct {
+	ID         int64
+	PlanID     int64
+	Sessions   int
+	FirstStart time.Time
+	Service    string
+}
+
+// ClientChart reads a client's whole chart for a clinician, moving any plan whose review has
+// come due to reassess_due on the way, and records the view.
+func (s *Store) ClientChart(ctx context.Context, by Actor, clientID int64) (Chart, error) {
+	var ch Chart
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
+			return err
+		}
+		var err error
+		if ch.Today, ch.Location, err = s.today(ctx, tx); err != nil {
+			return err
+		}
+		if err := s.markDuePlans(ctx, tx, clientID, ch.Today); err != nil {
+			return err
+		}
+		if err := loadChart(ctx, tx, clientID, &ch); err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, unix(s.now()), "view", "chart", clientID, clientID, "")
+	})
+	return ch, err
+}
+
+func loadChart(ctx context.Context, tx *sql.Tx, clientID int64, ch *Chart) error {
+	var err error
+	if ch.Client, err = chartClient(ctx, tx, clientID); err != nil {
+		return err
+	}
+	if ch.Assessment, err = latestAssessment(ctx, tx, clientID); err != nil {
+		return err
+	}
+	if ch.Flags, err = chartFlags(ctx, tx, ch.Assessment); err != nil {
+		return err
+	}
+	if ch.Findings, err = clientFindings(ctx, tx, clientID); err != nil {
+		return err
+	}
+	if ch.Plans, err = clientPlans(ctx, tx, clientID, false); err != nil {
+		return err
+	}
+	if ch.Sessions, err = chartSessions(ctx, tx, clientID); err != nil {
+		return err
+	}
+	if ch.Courses, err = clientCourses(ctx, tx, clientID); err != nil {
+		return err
+	}
+	ch.Referrals, err = queryReferrals(ctx, tx, `r.client_id = ? ORDER BY r.id DESC`, clientID)
+	return err
+}
+
+func clientCourses(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartCourse, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT co.id, coalesce(co.plan_id, 0), co.sessions, coalesce(min(a.starts_at), 0), s.name
+		FROM courses co JOIN services s ON s.id = co.service_id LEFT JOIN appointments a ON a.course_id = co.id
+		WHERE co.client_id = ? GROUP BY co.id ORDER BY co.id DESC`, clientID)
+	if err != nil {
+		return nil, fmt.Errorf("client courses: %w", err)
+	}
+	defer rows.Close()
+	var out []ChartCourse
+	for rows.Next() {
+		var c ChartCourse
+		var first int64
+		if err := rows.Scan(&c.ID, &c.PlanID, &c.Sessions, &first, &c.Service); err != nil {
+			return nil, err
+		}
+		c.FirstStart = unixTime(first)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// today is the date in the clinic's zone by the store's clock.
+func (s *Store) today(ctx context.Context, tx *sql.Tx) (clinic.Date, *time.Location, error) {
+	set, err := s.settingsIn(ctx, tx)
+	if err != nil {
+		return clinic.Date{}, nil, err
+	}
+	loc, err := set.Location()
+	if err != nil {
+		return clinic.Date{}, nil, err
+	}
+	return clinic.DateOf(s.now(), loc), loc, nil
+}
+
+// ChartTerm is one entry of a charting vocabulary: the stored code and the words shown.
+type ChartTerm struct {
+	Code  string
+	Label string
+}
+
+func termKnown(terms []ChartTerm, code string) bool {
+	for _, t := range terms {
+		if t.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// TermLabel is the label of a code in a vocabulary, or the code itself when it is not listed.
+func TermLabel(terms []ChartTerm, code string) string {
+	for _, t := range terms {
+		if t.Code == code {
+			return t.Label
+		}
+	}
+	return code
+}
+
+func splitChartCodes(s string) []string { return strings.Fields(s) }
+
+func joinChartCodes[T ~string](codes []T) string {
+	parts := make([]string, len(codes))
+	for i, c := range codes {
+		parts[i] = string(c)
+	}
+	return strings.Join(parts, " ")
+}
+
+// Findings is what a therapist records after palpation, at the first visit or a reassessment.
+// Rows of each kind are kept in the order entered. Findings are append-only: a correction is a
+// new record.
+type Findings struct {
+	ID             int64
+	ClientID       int64
+	TherapistID    int64
+	TherapistName  string
+	AppointmentID  int64 // 0 when not tied to one appointment
+	Kind           string
+	Complaint      string
+	Aggravating    string
+	Easing         string
+	Impression     string
+	ConfirmedClass string
+	Regions        []string // body chart areas marked as painful (chart shape codes)
+	Channels       []string // Tui Na channels involved
+	Posture        []PostureFinding
+	ROM            []ROMFinding
+	Tests          []TestFinding
+	Palpation      []PalpationFinding
+	Points         []PointFinding
+	CreatedAt      time.Time
+}
+
+// PostureFinding is one postural observation.
+type PostureFinding struct {
+	Observation string
+	Side        clinic.BodySide // "" when it has no side
+	Note        string
+}
+
+// ROMFinding is one range-of-motion measurement. Degrees is nil when not measured.
+type ROMFinding struct {
+	Joint    string
+	Movement string
+	Side     clinic.BodySide
+	Mode     string
+	Degrees  *int
+	Grade    string
+	Pain     string
+	Note     string
+}
+
+// TestFinding is one special test. Tests inform referral and treatment, never a diagnosis.
+type TestFinding struct {
+	Name   string
+	Side   clinic.BodySide
+	Result string
+	Note   string
+}
+
+// PalpationFinding is one palpated structure. Tenderness is nil when not graded. The trigger
+// point signs are kept one by one.
+type PalpationFinding struct {
+	Region           string
+	Side             clinic.BodySide
+	Muscle           string
+	Type             string
+	Tenderness       *int
+	Tone             string
+	Texture          string
+	Signs            clinic.TriggerPointSigns
+	TrPStatus        string
+	FascialDirection string
+	FascialLayer     string
+	Note             string
+}
+
+// TriggerPoint reports whether the row records a trigger point (by type or by spot tenderness).
+func (p PalpationFinding) TriggerPoint() bool {
+	return p.Type == "trigger_point" || p.Signs.SpotTenderness
+}
+
+// PointFinding is one Tui Na acupoint, its code in the canonical spelling.
+type PointFinding struct {
+	Code string
+	Side clinic.BodySide
+	Role string
+	Note string
+}
+
+// Findings vocabularies. The stored codes are stable; labels may be reworded.
+var (
+	findingKinds = []ChartTerm{{"initial", "Initial assessment"}, {"reassessment", "Reassessment"}, {"ad_hoc", "Other visit"}}
+	postureTerms = []ChartTerm{
+		{"forward_head", "Forward head"}, {"head_tilt", "Lateral head tilt"}, {"head_rotation", "Head rotation"},
+		{"elevated_shoulder", "Elevated shoulder"}, {"rounded_shoulders", "Protracted / rounded shoulders"},
+		{"scapular_winging", "Scapular winging"}, {"scapular_downward_rotation", "Scapular downward rotation"},
+		{"kyphosis_increased", "Increased thoracic kyphosis"}, {"kyphosis_decreased", "Decreased thoracic kyphosis"},
+		{"lordosis_increased", "Increased lumbar lordosis"}, {"lordosis_decreased", "Decreased lumbar lordosis"},
+		{"scoliosis", "Apparent scoliosis"}, {"pelvic_tilt_anterior", "Anterior pelvic tilt"},
+		{"pelvic_tilt_posterior", "Posterior pelvic tilt"}, {"pelvic_tilt_lateral", "Lateral pelvic tilt"},
+		{"leg_length", "Apparent leg-length difference"}, {"genu_valgum", "Genu valgum"}, {"genu_varum", "Genu varum"},
+		{"foot_pronation", "Foot pronation"}, {"weight_shift", "Weight shift"}, {"guarding", "Guarding / antalgic posture"},
+		{"wasting", "Muscle wasting"}, {"hypertrophy", "Muscle hypertrophy"}, {"swelling", "Swelling"},
+		{"skin_changes", "Skin changes"}, {"scar", "Scar"},
+	}
+	jointTerms = []ChartTerm{{"cervical", "Neck"}, {"thoracic", "Thoracic spine"}, {"lumbar", "Lumbar spine"},
+		{"shoulder", "Shoulder"}, {"elbow", "Elbow"}, {"wrist", "Wrist"}, {"hip", "Hip"}, {"knee", "Knee"}, {"ankle", "Ankle"}}
+	movementTerms = []ChartTerm{{"flexion", "Flexion"}, {"extension", "Extension"}, {"side_flexion", "Side flexion"},
+		{"rotation", "Rotation"}, {"abduction", "Abduction"}, {"adduction", "Adduction"},
+		{"internal_rotation", "Internal rotation"}, {"external_rotation", "External rotation"},
+		{"horizontal_adduction", "Horizontal adduction"}, {"dorsiflexion", "Dorsiflexion"}, {"plantarflexion", "Plantarflexion"}}
+	romModes    = []ChartTerm{{"active", "Active"}, {"passive", "Passive"}, {"resisted", "Resisted"}}
+	romGrades   = []ChartTerm{{"full", "Full"}, {"75", "About 75%"}, {"50", "About 50%"}, {"25", "About 25%"}, {"minimal", "Minimal"}}
+	romPains    = []ChartTerm{{"none", "No pain"}, {"end_range", "Pain at end of range"}, {"through_range", "Pain through range"}, {"painful_arc", "Painful arc"}}
+	testResults = []ChartTerm{{"positive", "Positive"}, {"negative", "Negative"}, {"equivocal", "Equivocal"}}
+	trpStatuses = []ChartTerm{{"active", "Active (reproduces the complaint)"}, {"latent", "Latent"}}
+	fasciaLayer = []ChartTerm{{"superficial", "Superficial"}, {"deep", "Deep"}}
+)
+
+// FindingVocab is every vocabulary the findings form offers, for the pages.
+type FindingVocab struct {
+	Kinds, Posture, Joints, Movements, Modes, Grades, Pains, TestResults, TrPStatuses, FasciaLayers []ChartTerm
+	Classes                                                                                         []ChartTerm
+}
+
+// FindingVocabulary returns the findings vocabularies.
+func FindingVocabulary() FindingVocab {
+	return FindingVocab{Kinds: findingKinds, Posture: postureTerms, Joints: jointTerms, Movements: movementTerms,
+		Modes: romModes, Grades: romGrades, Pains: romPains, TestResults: testResults, TrPStatuses: trpStatuses,
+		FasciaLayers: fasciaLayer, Classes: ComplaintClasses()}
+}
+
+// Text limits for findings: long enough for a careful history, short enough to stay a chart.
+const (
+	FindingTextMax = 4000
+	FindingNoteMax = 500
+)
+
+// Problems checks findings and returns a message per form field that is wrong, keyed as the
+// findings form names its fields ("palp.2.tenderness"); empty means valid. Acupoint codes are
+// rewritten to their canonical spelling.
+func (f *Findings) Problems() map[string]string {
+	errs := map[string]string{}
+	if !termKnown(findingKinds, f.Kind) {
+		errs["kind"] = "Choose the kind of visit."
+	}
+	if f.ConfirmedClass != "" && !termKnown(ComplaintClasses(), f.ConfirmedClass) {
+		errs["confirmed_class"] = "Choose a class from the list."
+	}
+	for _, r := range f.Regions {
+		if _, ok := chartShapeSide(r); !ok {
+			errs["regions"] = fmt.Sprintf("%q is not an area of the body chart.", r)
+		}
+	}
+	for _, c := range f.Channels {
+		if !channelKnown(c) {
+			errs["channels"] = fmt.Sprintf("%q is not a channel.", c)
+		}
+	}
+	f.postureProblems(errs)
+	f.romProblems(errs)
+	f.testProblems(errs)
+	for i := range f.Palpation {
+		f.Palpation[i].problems(fmt.Sprintf("palp.%d.", i), errs)
+	}
+	for i := range f.Points {
+		f.Points[i].problems(fmt.Sprintf("point.%d.", i), errs)
+	}
+	return errs
+}
+
+func (f *Findings) postureProblems(errs map[string]string) {
+	for i, p := range f.Posture {
+		if !termKnown(postureTerms, p.Observation) {
+			errs[fmt.Sprintf("posture.%d.observation", i)] = "Choose an observation from the list."
+		}
+		if p.Side != "" && !sideKnown(p.Side) {
+			errs[fmt.Sprintf("posture.%d.side", i)] = "Choose a side from the list."
+		}
+	}
+}
+
+func (f *Findings) romProblems(errs map[string]string) {
+	for i, r := range f.ROM {
+		k := fmt.Sprintf("rom.%d.", i)
+		switch {
+		case !termKnown(jointTerms, r.Joint):
+			errs[k+"joint"] = "Choose a joint or region."
+		case !termKnown(movementTerms, r.Movement):
+			errs[k+"movement"] = "Choose a movement."
+		case r.Side != "" && !sideKnown(r.Side):
+			errs[k+"side"] = "Choose a side from the list."
+		case !termKnown(romModes, r.Mode):
+			errs[k+"mode"] = "Choose active, passive or resisted."
+		case r.Degrees != nil && (*r.Degrees < 0 || *r.Degrees > 360):
+			errs[k+"degrees"] = "Degrees run from 0 to 360."
+		case r.Grade != "" && !termKnown(romGrades, r.Grade):
+			errs[k+"grade"] = "Choose a range from the list."
+		case r.Degrees == nil && r.Grade == "":
+			errs[k+"grade"] = "Give the degrees or choose a range."
+		case !termKnown(romPains, r.Pain):
+			errs[k+"pain"] = "Choose how painful the movement was."
+		}
+	}
+}
+
+func (f *Findings) testProblems(errs map[string]string) {
+	for i, t := range f.Tests {
+		k := fmt.Sprintf("test.%d.", i)
+		switch {
+		case strings.TrimSpace(t.Name) == "":
+			errs[k+"name"] = "Name the test."
+		case t.Side != "" && !sideKnown(t.Side):
+			errs[k+"side"] = "Choose a side from the list."
+		case !termKnown(testResults, t.Result):
+			errs[k+"result"] = "Choose positive, negative or equivocal."
+		}
+	}
+}
+
+func (p *PalpationFinding) problems(k string, errs map[string]string) {
+	var types []string
+	for _, t := range clinic.FindingTypes() {
+		types = append(types, string(t))
+	}
+	switch {
+	case !regionKnown(p.Region):
+		errs[k+"region"] = "Choose a region from the list."
+	case !sideKnown(p.Side):
+		errs[k+"side"] = "Choose a side."
+	case p.Muscle != "" && !muscleKnown(p.Muscle):
+		errs[k+"muscle"] = "Choose a muscle from the list."
+	case !chartHas(types, p.Type):
+		errs[k+"type"] = "Choose what was found."
+	case p.Tenderness != nil && !clinic.TendernessGrade(*p.Tenderness).Valid():
+		errs[k+"tenderness"] = "Tenderness is graded 0 to IV."
+	case p.Tone != "" && !chartHas(codesOf(clinic.Tones()), p.Tone):
+		errs[k+"tone"] = "Choose a tone from the list."
+	case p.Texture != "" && !chartHas(codesOf(clinic.TissueTextures()), p.Texture):
+		errs[k+"texture"] = "Choose a texture from the list."
+	case p.TrPStatus != "" && !termKnown(trpStatuses, p.TrPStatus):
+		errs[k+"trp_status"] = "Choose active or latent."
+	case p.FascialLayer != "" && !termKnown(fasciaLayer, p.FascialLayer):
+		errs[k+"fascial_layer"] = "Choose superficial or deep."
+	}
+}
+
+func (p *PointFinding) problems(k string, errs map[string]string) {
+	code, ok := clinic.NormalizeAcupoint(p.Code)
+	switch {
+	case !ok:
+		errs[k+"code"] = fmt.Sprintf("%q is not an acupoint code. Use a channel and number such as GB21 or LI4, an extra point such as EX-HN3, or ASHI.", p.Code)
+	case p.Side != "" && !sideKnown(p.Side):
+		errs[k+"side"] = "Choose a side from the list."
+	case p.Role != "" && !chartHas(codesOf(clinic.PointRoles()), p.Role):
+		errs[k+"role"] = "Choose the point's role from the list."
+	default:
+		p.Code = code
+	}
+}
+
+func sideKnown(s clinic.BodySide) bool { return chartHas(codesOf(clinic.BodySides()), string(s)) }
+
+func regionKnown(code string) bool { _, ok := clinic.RegionByCode(code); return ok }
+
+func muscleKnown(key string) bool { _, ok := clinic.MuscleByKey(key); return ok }
+
+func channelKnown(code string) bool {
+	for _, c := range clinic.Channels() {
+		if c.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// chartShapes are the clickable areas of the two body chart drawings; a trailing "_*" stands
+// for the "_l" and "_r" shapes of a paired area.
+var chartShapes = []string{"head", "face", "jaw_*", "neck", "shoulder_*", "chest", "abdomen", "upper_back", "mid_back",
+	"low_back", "upper_arm_*", "elbow_*", "forearm_*", "wrist_hand_*", "hip_*", "buttock_*", "thigh_front_*",
+	"thigh_back_*", "knee_*", "shin_*", "calf_*", "ankle_foot_*"}
+
+// chartShapeSide reports whether code is a body chart area and which side it is on.
+func chartShapeSide(code string) (clinic.BodySide, bool) {
+	for _, s := range chartShapes {
+		base, paired := strings.CutSuffix(s, "_*")
+		switch {
+		case !paired && code == s:
+			return clinic.SideMidline, true
+		case paired && code == base+"_l":
+			return clinic.SideLeft, true
+		case paired && code == base+"_r":
+			return clinic.SideRight, true
+		}
+	}
+	return "", false
+}
+
+// ChartShapes lists the body chart's area codes, paired areas as two codes.
+func ChartShapes() []string {
+	var out []string
+	for _, s := range chartShapes {
+		if base, paired := strings.CutSuffix(s, "_*"); paired {
+			out = append(out, base+"_r", base+"_l")
+		} else {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func chartHas(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func codesOf[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, x := range list {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// RecordFindings stores a findings record for a client the therapist treats and returns its id.
+func (s *Store) RecordFindings(ctx context.Context, by Actor, f Findings) (int64, error) {
+	if err := invalidRecord("findings", f.Problems()); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := clinicalWriter(ctx, tx, by, f.ClientID); err != nil {
+			return err
+		}
+		if err := ownAppointment(ctx, tx, f.ClientID, f.AppointmentID); err != nil {
+			return err
+		}
+		now := unix(s.now())
+		err := tx.QueryRowContext(ctx, `INSERT INTO findings (client_id, therapist_id, appointment_id, kind, complaint,
+			aggravating, easing, impression, confirmed_class, chart_regions, channels, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.ClientID, by.UserID, chartNullID(f.AppointmentID),
+			f.Kind, f.Complaint, f.Aggravating, f.Easing, f.Impression, f.ConfirmedClass, joinChartCodes(f.Regions),
+			joinChartCodes(f.Channels), now).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("record findings: %w", err)
+		}
+		if err := insertFindingRows(ctx, tx, id, f); err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, now, "create", "findings", id, f.ClientID, f.Kind)
+	})
+	return id, err
+}
+
+// ownAppointment checks that an optional appointment belongs to the client.
+func ownAppointment(ctx context.Context, tx *sql.Tx, clientID, apptID int64) error {
+	if apptID == 0 {
+		return nil
+	}
+	var ok bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM appointments WHERE id = ? AND client_id = ?)`,
+		apptID, clientID).Scan(&ok); err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("appointment %d of client %d: %w", apptID, clientID, ErrNotFound)
+	}
+	return nil
+}
+
+func chartNullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func chartNullInt(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func insertFindingRows(ctx context.Context, tx *sql.Tx, id int64, f Findings) error {
+	for _, p := range f.Posture {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finding_posture (finding_id, observation, side, note) VALUES (?, ?, ?, ?)`,
+			id, p.Observation, p.Side, p.Note); err != nil {
+			return fmt.Errorf("posture: %w", err)
+		}
+	}
+	for _, r := range f.ROM {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finding_rom (finding_id, joint, movement, side, mode, degrees, grade, pain, note)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, r.Joint, r.Movement, r.Side, r.Mode, chartNullInt(r.Degrees), r.Grade, r.Pain, r.Note); err != nil {
+			return fmt.Errorf("range of motion: %w", err)
+		}
+	}
+	for _, t := range f.Tests {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finding_tests (finding_id, name, side, result, note) VALUES (?, ?, ?, ?, ?)`,
+			id, t.Name, t.Side, t.Result, t.Note); err != nil {
+			return fmt.Errorf("special test: %w", err)
+		}
+	}
+	for _, p := range f.Palpation {
+		if err := insertPalpation(ctx, tx, id, p); err != nil {
+			return err
+		}
+	}
+	for _, p := range f.Points {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO finding_points (finding_id, code, side, role, note) VALUES (?, ?, ?, ?, ?)`,
+			id, p.Code, p.Side, p.Role, p.Note); err != nil {
+			return fmt.Errorf("acupoint: %w", err)
+		}
+	}
+	return nil
+}
+
+func insertPalpation(ctx context.Context, tx *sql.Tx, id int64, p PalpationFinding) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO finding_palpation (finding_id, region, side, muscle, finding_type, tenderness,
+		tone, texture, trp_spot_tenderness, trp_taut_band, trp_recognised_pain, trp_referral, trp_twitch, trp_status,
+		fascial_direction, fascial_layer, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, p.Region, p.Side, p.Muscle, p.Type, chartNullInt(p.Tenderness), p.Tone, p.Texture, p.Signs.SpotTenderness,
+		p.Signs.TautBand, p.Signs.RecognisedPain, p.Signs.Referral, p.Signs.Twitch, p.TrPStatus, p.FascialDirection,
+		p.FascialLayer, p.Note)
+	if err != nil {
+		return fmt.Errorf("palpation: %w", err)
+	}
+	return nil
+}
+
+// FindingsByID reads one findings record for a clinician and records the view.
+func (s *Store) FindingsByID(ctx context.Context, by Actor, id int64) (Findings, error) {
+	var f Findings
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		list, err := queryFindings(ctx, tx, `f.id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return fmt.Errorf("findings %d: %w", id, ErrNotFound)
+		}
+		f = list[0]
+		if err := clinicalAccess(ctx, tx, by, f.ClientID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, unix(s.now()), "view", "findings", id, f.ClientID, "")
+	})
+	return f, err
+}
+
+func clientFindings(ctx context.Context, tx *sql.Tx, clientID int64) ([]Findings, error) {
+	return queryFindings(ctx, tx, `f.client_id = ? ORDER BY f.created_at DESC, f.id DESC`, clientID)
+}
+
+func queryFindings(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]Findings, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.client_id, f.therapist_id, u.name, coalesce(f.appointment_id, 0), f.kind,
+		f.complaint, f.aggravating, f.easing, f.impression, f.confirmed_class, f.chart_regions, f.channels, f.created_at
+		FROM findings f JOIN users u ON u.id = f.therapist_id WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("findings: %w", err)
+	}
+	var out []Findings
+	for rows.Next() {
+		var f Findings
+		var regions, channels string
+		var at int64
+		if err := rows.Scan(&f.ID, &f.ClientID, &f.TherapistID, &f.TherapistName, &f.AppointmentID, &f.Kind, &f.Complaint,
+			&f.Aggravating, &f.Easing, &f.Impression, &f.ConfirmedClass, &regions, &channels, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		f.Regions, f.Channels, f.CreatedAt = splitChartCodes(regions), splitChartCodes(channels), unixTime(at)
+		out = append(out, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := loadFindingRows(ctx, tx, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func loadFindingRows(ctx context.Context, tx *sql.Tx, f *Findings) error {
+	err := eachChartRow(ctx, tx, `SELECT observation, side, note FROM finding_posture WHERE finding_id = ? ORDER BY id`, f.ID,
+		func(r *sql.Rows) error {
+			var p PostureFinding
+			err := r.Scan(&p.Observation, &p.Side, &p.Note)
+			f.Posture = append(f.Posture, p)
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	err = eachChartRow(ctx, tx, `SELECT joint, movement, side, mode, degrees, grade, pain, note FROM finding_rom
+		WHERE finding_id = ? ORDER BY id`, f.ID, func(r *sql.Rows) error {
+		var m ROMFinding
+		var deg sql.NullInt64
+		err := r.Scan(&m.Joint, &m.Movement, &m.Side, &m.Mode, &deg, &m.Grade, &m.Pain, &m.Note)
+		m.Degrees = chartIntPtr(deg)
+		f.ROM = append(f.ROM, m)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = eachChartRow(ctx, tx, `SELECT name, side, result, note FROM finding_tests WHERE finding_id = ? ORDER BY id`, f.ID,
+		func(r *sql.Rows) error {
+			var t TestFinding
+			err := r.Scan(&t.Name, &t.Side, &t.Result, &t.Note)
+			f.Tests = append(f.Tests, t)
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	if err := loadPalpation(ctx, tx, f); err != nil {
+		return err
+	}
+	return eachChartRow(ctx, tx, `SELECT code, side, role, note FROM finding_points WHERE finding_id = ? ORDER BY id`, f.ID,
+		func(r *sql.Rows) error {
+			var p PointFinding
+			err := r.Scan(&p.Code, &p.Side, &p.Role, &p.Note)
+			f.Points = append(f.Points, p)
+			return err
+		})
+}
+
+func loadPalpation(ctx context.Context, tx *sql.Tx, f *Findings) error {
+	return eachChartRow(ctx, tx, `SELECT region, side, muscle, finding_type, tenderness, tone, texture, trp_spot_tenderness,
+		trp_taut_band, trp_recognised_pain, trp_referral, trp_twitch, trp_status, fascial_direction, fascial_layer, note
+		FROM finding_palpation WHERE finding_id = ? ORDER BY id`, f.ID, func(r *sql.Rows) error {
+		var p PalpationFinding
+		var t sql.NullInt64
+		err := r.Scan(&p.Region, &p.Side, &p.Muscle, &p.Type, &t, &p.Tone, &p.Texture, &p.Signs.SpotTenderness,
+			&p.Signs.TautBand, &p.Signs.RecognisedPain, &p.Signs.Referral, &p.Signs.Twitch, &p.TrPStatus,
+			&p.FascialDirection, &p.FascialLayer, &p.Note)
+		p.Tenderness = chartIntPtr(t)
+		f.Palpation = append(f.Palpation, p)
+		return err
+	})
+}
+
+// eachRow runs a query with one argument and calls fn for every row.
+func eachChartRow(ctx context.Context, tx *sql.Tx, q string, arg any, fn func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, q, arg)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func chartIntPtr(n sql.NullInt64) *int {
+	if !n.Valid {
+		return nil
+	}
+	v := int(n.Int64)
+	return &v
+}
+
+// MayTreat returns nil when the actor may read and write the client's clinical record, and
+// ErrNotFound otherwise. Handlers ask it before looking at a form, so a person without access
+// learns nothing from the answer, not even which field was wrong. Nothing is read, so nothing
+// is audited.
+func (s *Store) MayTreat(ctx context.Context, by Actor, clientID int64) error {
+	return s.read(ctx, func(tx *sql.Tx) error { return clinicalAccess(ctx, tx, by, clientID) })
+}
+
+// MayTreatPlan is MayTreat for the client a plan belongs to.
+func (s *Store) MayTreatPlan(ctx context.Context, by Actor, planID int64) error {
+	return s.read(ctx, func(tx *sql.Tx) error {
+		clientID, err := planClient(ctx, tx, planID)
+		if err != nil {
+			return err
+		}
+		return clinicalAccess(ctx, tx, by, clientID)
+	})
+}

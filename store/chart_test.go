@@ -1,0 +1,751 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"allium/clinic"
+)
+
+// chartFixture is a clinic with two therapists, reception and two clients. Sam treats Alex;
+// Kim has never seen Alex.
+type chartFixture struct {
+	s                *Store
+	clock            *testClock
+	sam, kim, desk   Actor
+	alex, bea        Actor // the two clients, acting for themselves
+	alexID, beaID    int64
+	serviceID        int64
+	samUser, kimUser User
+}
+
+func newChartFixture(t *testing.T) *chartFixture {
+	t.Helper()
+	s, clock := newTestStore(t)
+	f := &chartFixture{s: s, clock: clock}
+	f.samUser = mustCreateUser(t, s, clinic.RoleTherapist, "sam@example.com", "")
+	f.kimUser = mustCreateUser(t, s, clinic.RoleTherapist, "kim@example.com", "")
+	rec := mustCreateUser(t, s, clinic.RoleReception, "jo@example.com", "")
+	f.sam = Actor{UserID: f.samUser.ID, Role: clinic.RoleTherapist, IP: "192.0.2.7"}
+	f.kim = Actor{UserID: f.kimUser.ID, Role: clinic.RoleTherapist}
+	f.desk = Actor{UserID: rec.ID, Role: clinic.RoleReception}
+	alexUser, alexID := mustCreateClient(t, s, "Alex Chen", "alex@example.com")
+	beaUser, beaID := mustCreateClient(t, s, "Bea Ng", "bea@example.com")
+	f.alexID, f.beaID = alexID, beaID
+	f.alex = Actor{UserID: alexUser.ID, Role: clinic.RoleClient, ClientID: alexID}
+	f.bea = Actor{UserID: beaUser.ID, Role: clinic.RoleClient, ClientID: beaID}
+	id, err := s.UpsertService(context.Background(), System, Service{Service: clinic.Service{Key: "r60", Name: "Remedial 60",
+		Duration: time.Hour}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.serviceID = id
+	return f
+}
+
+// appt inserts an appointment directly: the booking rules are not what these tests are about.
+func (f *chartFixture) appt(t *testing.T, clientID int64, therapist Actor, start time.Time, status string) int64 {
+	t.Helper()
+	var id int64
+	err := f.s.w.QueryRow(`INSERT INTO appointments (client_id, therapist_id, service_id, starts_at, ends_at, busy_until,
+		status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, clientID, therapist.UserID,
+		f.serviceID, start.Unix(), start.Add(time.Hour).Unix(), start.Add(time.Hour).Unix(), status, start.Unix(),
+		start.Unix()).Scan(&id)
+	if err != nil {
+		t.Fatalf("insert appointment: %v", err)
+	}
+	return id
+}
+
+// consent records Alex's consent to treatment, which starting a plan needs.
+func (f *chartFixture) consent(t *testing.T) {
+	t.Helper()
+	if err := f.s.RecordTreatmentConsent(context.Background(), f.sam, f.alexID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// submitAssessment files a submitted self-assessment result under a client.
+func (f *chartFixture) submitAssessment(t *testing.T, clientID int64, r clinic.AssessmentResult) int64 {
+	t.Helper()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	now := f.clock.Now().Unix()
+	if err := f.s.w.QueryRow(`INSERT INTO assessments (token_hash, client_id, status, answers, result, created_at, updated_at)
+		VALUES (randomblob(16), ?, 'submitted', '{"pain_now":["6"]}', ?, ?, ?) RETURNING id`, clientID, string(b), now, now).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func painGoal() clinic.Goal {
+	return clinic.Goal{Description: "Sleep on my right side", Measure: clinic.MeasurePain, Baseline: 6, Target: 2}
+}
+
+// plan drafts a plan for Alex with the given layers.
+func (f *chartFixture) plan(t *testing.T, layers ...clinic.PlanLayer) int64 {
+	t.Helper()
+	if len(layers) == 0 {
+		layers = []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint}
+	}
+	d := clinic.NewTreatmentPlanDraft(f.clock.Now())
+	d.Layers, d.Goals = layers, []clinic.Goal{painGoal()}
+	id, err := f.s.CreatePlan(context.Background(), f.sam, NewPlan{ClientID: f.alexID, Draft: d})
+	if err != nil {
+		t.Fatalf("CreatePlan: %v", err)
+	}
+	return id
+}
+
+func (f *chartFixture) mustEvent(t *testing.T, planID int64, ev clinic.PlanEvent, want clinic.PlanStatus) {
+	t.Helper()
+	got, err := f.s.ApplyPlanEvent(context.Background(), f.sam, planID, ev, "test")
+	if err != nil || got != want {
+		t.Fatalf("ApplyPlanEvent(%s) = %q, %v; want %q", ev, got, err, want)
+	}
+}
+
+func (f *chartFixture) status(t *testing.T, planID int64) clinic.PlanStatus {
+	t.Helper()
+	p, err := f.s.PlanByID(context.Background(), f.sam, planID)
+	if err != nil {
+		t.Fatalf("PlanByID: %v", err)
+	}
+	return p.Status
+}
+
+func (f *chartFixture) reassess(t *testing.T, planID int64, d clinic.ReassessDecision, score float64) (ReassessmentResult, error) {
+	t.Helper()
+	p, err := f.s.PlanByID(context.Background(), f.sam, planID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := map[int64]float64{}
+	for _, g := range p.Goals {
+		cur[g.ID] = score
+	}
+	return f.s.RecordReassessment(context.Background(), f.sam, planID, ReassessmentInput{Current: cur, Decision: d,
+		Rationale: "compared with baseline"})
+}
+
+// activePlan is a started plan for Alex, who has consented and is seen by Sam.
+func (f *chartFixture) activePlan(t *testing.T, layers ...clinic.PlanLayer) int64 {
+	t.Helper()
+	id := f.plan(t, layers...)
+	f.mustEvent(t, id, clinic.PlanEventStart, clinic.PlanActive)
+	return id
+}
+
+func TestPlanTransitionsThroughTheStore(t *testing.T) {
+	ctx := context.Background()
+	type step struct {
+		ev   clinic.PlanEvent
+		want clinic.PlanStatus
+	}
+	for _, tc := range []struct {
+		name  string
+		steps []step
+	}{
+		{"start", []step{{clinic.PlanEventStart, clinic.PlanActive}}},
+		{"abandon a draft", []step{{clinic.PlanEventAbandon, clinic.PlanCancelled}}},
+		{"hold and resume", []step{{clinic.PlanEventStart, clinic.PlanActive}, {clinic.PlanEventHold, clinic.PlanOnHold},
+			{clinic.PlanEventResume, clinic.PlanActive}}},
+		{"discontinue", []step{{clinic.PlanEventStart, clinic.PlanActive}, {clinic.PlanEventDiscontinue, clinic.PlanDiscontinued}}},
+		{"refer at any point", []step{{clinic.PlanEventStart, clinic.PlanActive}, {clinic.PlanEventRefer, clinic.PlanReferred}}},
+		{"reassessment due by hand", []step{{clinic.PlanEventStart, clinic.PlanActive},
+			{clinic.PlanEventReassessmentDue, clinic.PlanReassessDue}}},
+		{"discontinue while on hold", []step{{clinic.PlanEventStart, clinic.PlanActive}, {clinic.PlanEventHold, clinic.PlanOnHold},
+			{clinic.PlanEventDiscontinue, clinic.PlanDiscontinued}}},
+		{"mark a draft in error", []step{{clinic.PlanEventMarkError, clinic.PlanEnteredInError}}},
+		{"mark an active plan in error", []step{{clinic.PlanEventStart, clinic.PlanActive},
+			{clinic.PlanEventMarkError, clinic.PlanEnteredInError}}},
+		{"refer while on hold", []step{{clinic.PlanEventStart, clinic.PlanActive}, {clinic.PlanEventHold, clinic.PlanOnHold},
+			{clinic.PlanEventRefer, clinic.PlanReferred}}},
+		{"discontinue at the review", []step{{clinic.PlanEventStart, clinic.PlanActive},
+			{clinic.PlanEventReassessmentDue, clinic.PlanReassessDue}, {clinic.PlanEventDiscontinue, clinic.PlanDiscontinued}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newChartFixture(t)
+			f.appt(t, f.alexID, f.sam, testEpoch.Add(-24*time.Hour), "completed")
+			f.consent(t)
+			id := f.plan(t)
+			for _, st := range tc.steps {
+				f.mustEvent(t, id, st.ev, st.want)
+			}
+			last := tc.steps[len(tc.steps)-1]
+			if got := f.status(t, id); got != last.want {
+				t.Errorf("stored status %q; want %q", got, last.want)
+			}
+			if n := countRows(t, f.s, "plan_events", "plan_id = ?", id); n != len(tc.steps) {
+				t.Errorf("%d plan events; want %d", n, len(tc.steps))
+			}
+			p, _ := f.s.PlanByID(ctx, f.sam, id)
+			if got := p.Events[len(p.Events)-1]; got.To != last.want || got.Actor != "sam" {
+				t.Errorf("last event %+v; want to %q by sam", got, last.want)
+			}
+		})
+	}
+}
+
+func TestPlanEventsThatDoNotApplyAreRefused(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	f.appt(t, f.alexID, f.sam, testEpoch.Add(-24*time.Hour), "completed")
+	f.consent(t)
+	id := f.activePlan(t)
+	for _, tc := range []struct {
+		ev      clinic.PlanEvent
+		wantErr any
+	}{
+		{clinic.PlanEventResume, new(*clinic.ErrPlanTransition)},
+		{clinic.PlanEventStart, new(*clinic.ErrPlanTransition)},
+		{clinic.PlanEventAbandon, new(*clinic.ErrPlanTransition)},
+	} {
+		_, err := f.s.ApplyPlanEvent(ctx, f.sam, id, tc.ev, "")
+		if !errors.Is(err, ErrConflict) || !errors.As(err, tc.wantErr) {
+			t.Errorf("%s on an active plan: %v; want ErrConflict with %T", tc.ev, err, tc.wantErr)
+		}
+	}
+	for _, ev := range []clinic.PlanEvent{clinic.PlanEventGoalMet, clinic.PlanEventExtend, clinic.PlanEventChangeApproach} {
+		if _, err := f.s.ApplyPlanEvent(ctx, f.sam, id, ev, ""); !errors.Is(err, ErrConflict) {
+			t.Errorf("%s without a reassessment: %v; want ErrConflict", ev, err)
+		}
+	}
+	if got := f.status(t, id); got != clinic.PlanActive {
+		t.Errorf("status after refused events %q; want active", got)
+	}
+}
+
+func TestPlanStartGuards(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	f.appt(t, f.alexID, f.sam, testEpoch.Add(-24*time.Hour), "completed")
+	id := f.plan(t)
+	_, err := f.s.ApplyPlanEvent(ctx, f.sam, id, clinic.PlanEventStart, "")
+	var noConsent *clinic.ErrPlanNeedsConsent
+	if !errors.As(err, &noConsent) {
+		t.Fatalf("start without consent: %v; want ErrPlanNeedsConsent", err)
+	}
+	f.consent(t)
+	f.submitAssessment(t, f.alexID, clinic.AssessmentResult{
+		Safety:   clinic.AssessmentSafety{Outcome: clinic.SafetyDefer, Headline: "Fever today: wait until it has passed"},
+		Cautions: []clinic.AssessmentCaution{{Code: "varicose", Label: "Varicose veins", Action: "local_avoid"}}})
+	_, err = f.s.ApplyPlanEvent(ctx, f.sam, id, clinic.PlanEventStart, "")
+	var open *clinic.ErrPlanOpenFlag
+	if !errors.As(err, &open) || len(open.Flags) != 1 || open.Flags[0].Code != "safety" {
+		t.Fatalf("start with an open defer flag: %v; want ErrPlanOpenFlag naming only the defer flag", err)
+	}
+	if err := f.s.ClearFlag(ctx, f.sam, f.alexID, "safety", ""); !errors.Is(err, ErrInvalidRecord) {
+		t.Errorf("clear a flag without a note: %v; want ErrInvalidRecord", err)
+	}
+	if err := f.s.ClearFlag(ctx, f.sam, f.alexID, "safety", "Fever gone; spoke with Alex on the phone"); err != nil {
+		t.Fatal(err)
+	}
+	f.mustEvent(t, id, clinic.PlanEventStart, clinic.PlanActive)
+}
+
+func TestReassessmentDecisionsMoveThePlan(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		decision clinic.ReassessDecision
+		score    float64
+		want     clinic.PlanStatus
+	}{
+		{"goal met", clinic.DecisionGoalMet, 2, clinic.PlanCompleted},
+		{"monthly maintenance", clinic.DecisionMaintenance, 2, clinic.PlanCompleted},
+		{"extend", clinic.DecisionExtend, 4, clinic.PlanExtended},
+		{"change approach", clinic.DecisionChangeApproach, 6, clinic.PlanChanged},
+		{"refer", clinic.DecisionRefer, 8, clinic.PlanReferred},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newChartFixture(t)
+			f.appt(t, f.alexID, f.sam, testEpoch.Add(-24*time.Hour), "completed")
+			f.consent(t)
+			id := f.activePlan(t)
+			res, err := f.reassess(t, id, tc.decision, tc.score)
+			if err != nil || res.Status != tc.want {
+				t.Fatalf("RecordReassessment = %q, %v; want %q", res.Status, err, tc.want)
+			}
+			p, err := f.s.PlanByID(context.Background(), f.sam, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Status != tc.want || len(p.Reassessments) != 1 || p.Reassessments[0].Decision != tc.decision {
+				t.Fatalf("plan %q with %d reassessments; want %q with one %q", p.Status, len(p.Reassessments), tc.want, tc.decision)
+			}
+			// Via reassess_due: due, then the decision.
+			if got := []clinic.PlanStatus{p.Events[1].To, p.Events[2].To}; got[0] != clinic.PlanReassessDue || got[1] != tc.want {
+				t.Errorf("events after start go to %v; want reassess_due then %q", got, tc.want)
+			}
+			g := p.Reassessments[0].Goals[0]
+			if g.Baseline != 6 || g.Current != tc.score || g.Gain != 6-tc.score {
+				t.Errorf("goal compared %+v; want baseline 6, now %g", g, tc.score)
+			}
+			if n := len(p.Goals[0].Readings); n != 1 || p.Goals[0].Readings[0].Value != tc.score {
+				t.Errorf("readings %+v; want the reassessment's score", p.Goals[0].Readings)
+			}
+		})
+	}
+}
+
+func TestExtensionAndMaintenanceDates(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	f.appt(t, f.alexID, f.sam, testEpoch.Add(-24*time.Hour), "completed")
+	f.consent(t)
+	id := f.activePlan(t)
+	if _, err := f.reassess(t, id, clinic.DecisionExtend, 4); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := f.s.PlanByID(ctx, f.sam, id)
+	today := clinic.DateOf(testEpoch, mustSydney(t))
+	// First session a week out, four sessions a week apart: the review is three weeks later.
+	if want := today.AddDays(7 + 21); p.ExtensionsUsed != 1 || p.ExtensionSessions != 4 || p.ReassessmentDate != want {
+		t.Errorf("extended plan: %d extensions, %d sessions, review %s; want 1, 4, %s", p.ExtensionsUsed,
+			p.ExtensionSessions, p.ReassessmentDate, want)
+	}
+	f.mustEvent(t, id, clinic.PlanEventHold, clinic.PlanOnHold)
+	// A plan held during its extension goes back to the extension.
+	f.mustEvent(t, id, clinic.PlanEventResume, clinic.PlanExtended)
+	_, err := f.reassess(t, id, clinic.DecisionExtend, 4)
+	var used *clinic.ErrPlanExtensionUsed
+	if !errors.As(err, &used) {
+		t.Fatalf("second extension: %v; want ErrPlanExtensionUsed", err)
+	}
+	if p2, _ := f.s.PlanByID(ctx, f.sam, id); p2.Status != clinic.PlanExtended || len(p2.Reassessments) != 1 {
+		t.Errorf("after a refused extension: %q with %d reassessments; want it untouched", p2.Status, len(p2.Reassessments))
+	}
+	res, err := f.reassess(t, id, clinic.DecisionMaintenance, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ = f.s.PlanByID(ctx, f.sam, id)
+	if want := today.AddDays(28); res.Status != clinic.PlanCompleted || p.MaintenanceDue != want {
+		t.Errorf("maintenance: %q due %s; want completed, due %s", res.Status, p.MaintenanceDue, want)
+	}
+}
+
+func mustSydney(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func TestRehabPlanCompletesOnlyAfterItsReferralIsSent(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	f.appt(t, f.alexID, f.sam, testEpoch.Add(-24*time.Hour), "completed")
+	f.consent(t)
+	id := f.activePlan(t, clinic.PlanLayerRemedialTriggerPoint, clinic.PlanLayerRehabReferral)
+	_, err := f.reassess(t, id, clinic.DecisionGoalMet, 2)
+	var need *clinic.ErrPlanNeedsReferral
+	if !errors.As(err, &need) {
+		t.Fatalf("complete a rehab plan without a referral: %v; want ErrPlanNeedsReferral", err)
+	}
+	if got := f.status(t, id); got != clinic.PlanActive {
+		t.Errorf("status after a refused completion %q; want active (nothing stored)", got)
+	}
+	rid, err := f.s.CreateReferral(ctx, f.sam, Referral{ClientID: f.alexID, PlanID: id, Target: "physiotherapist",
+		Reason: "structural_or_load_deficit", Urgency: "routine", Letter: "Dear colleague,"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.reassess(t, id, clinic.DecisionGoalMet, 2); !errors.As(err, &need) {
+		t.Fatalf("with a draft referral: %v; want ErrPlanNeedsReferral until it is sent", err)
+	}
+	if err := f.s.MarkReferralSent(ctx, f.sam, rid); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := f.reassess(t, id, clinic.DecisionGoalMet, 2); err != nil || res.Status != clinic.PlanCompleted {
+		t.Fatalf("after the referral is sent: %q, %v; want completed", res.Status, err)
+	}
+}
+
+func TestPlanBecomesDueByDateOrSessions(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	f.appt(t, f.alexID, f.sam, testEpoch.Add(-24*time.Hour), "completed")
+	f.consent(t)
+	byDate := f.activePlan(t)
+	f.clock.Advance(20 * 24 * time.Hour)
+	if got := f.status(t, byDate); got != clinic.PlanActive {
+		t.Fatalf("before the review date: %q; want active", got)
+	}
+	f.clock.Advance(2 * 24 * time.Hour) // day 22 = the 4th session at 7-day spacing
+	if got := f.status(t, byDate); got != clinic.PlanReassessDue {
+		t.Fatalf("on the review date: %q; want reassess_due", got)
+	}
+	if _, err := f.s.ApplyPlanEvent(ctx, f.sam, byDate, clinic.PlanEventDiscontinue, ""); err != nil {
+		t.Fatal(err)
+	}
+
+	bySessions := f.activePlan(t)
+	p, _ := f.s.PlanByID(ctx, f.sam, bySessions)
+	for i := range p.PlannedSessions {
+		appt := f.appt(t, f.alexID, f.sam, f.clock.Now().Add(time.Duration(i+1)*time.Hour), "booked")
+		if _, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{PlanID: bySessions, Subjective: "better"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, _ = f.s.PlanByID(ctx, f.sam, bySessions)
+	if p.SessionsDone != 4 || p.Status != clinic.PlanReassessDue {
+		t.Errorf("after 4 signed sessions: %d done, %q; want 4 and reassess_due", p.SessionsDone, p.Status)
+	}
+}
+
+func TestCourseBookedDuringAPlanJoinsIt(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	f.appt(t, f.alexID, f.sam, testEpoch.Add(-24*time.Hour), "completed")
+	f.consent(t)
+	course := func() int64 {
+		var id int64
+		if err := f.s.w.QueryRow(`INSERT INTO courses (client_id, therapist_id, service_id, sessions, created_at)
+			VALUES (?, ?, ?, 4, 0) RETURNING id`, f.alexID, f.sam.UserID, f.serviceID).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	planOf := func(course int64) int64 {
+		var p int64
+		f.s.w.QueryRow(`SELECT coalesce(plan_id, 0) FROM courses WHERE id = ?`, course).Scan(&p)
+		return p
+	}
+	early := course()
+	id := f.activePlan(t)
+	first, second := course(), course()
+	if planOf(early) != 0 || planOf(first) != id || planOf(second) != 0 {
+		t.Fatalf("courses' plans: before %d, first %d, second %d; want 0, %d, 0", planOf(early), planOf(first), planOf(second), id)
+	}
+	if _, err := f.reassess(t, id, clinic.DecisionExtend, 4); err != nil {
+		t.Fatal(err)
+	}
+	if ext := course(); planOf(ext) != id {
+		t.Errorf("the extension's course joined plan %d; want %d", planOf(ext), id)
+	}
+	if err := f.s.LinkCourse(ctx, f.sam, id, early); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.LinkCourse(ctx, f.sam, id, early); !errors.Is(err, ErrConflict) {
+		t.Errorf("link a linked course again: %v; want ErrConflict", err)
+	}
+}
+
+// noteFixture is Alex with an active plan and one appointment with Sam.
+func noteFixture(t *testing.T) (*chartFixture, int64, int64) {
+	t.Helper()
+	f := newChartFixture(t)
+	appt := f.appt(t, f.alexID, f.sam, testEpoch.Add(-2*time.Hour), "completed")
+	f.consent(t)
+	return f, f.activePlan(t), appt
+}
+
+func TestSignedNoteCannotChange(t *testing.T) {
+	ctx := context.Background()
+	f, planID, appt := noteFixture(t)
+	p, _ := f.s.PlanByID(ctx, f.sam, planID)
+	goal := p.Goals[0].ID
+	minutes := 20
+	draft := SessionNote{PlanID: planID, Subjective: "Slept better", Objective: "Upper trap less ropy",
+		Treatments: []NoteTreatment{{Technique: "trp_pressure_release", Region: "upper_trap", Side: clinic.SideRight,
+			Muscle: "trap_upper", Minutes: &minutes, Pressure: "firm"}}, Scores: map[int64]float64{goal: 4}}
+	noteID, err := f.s.SaveNoteDraft(ctx, f.sam, appt, draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := f.s.PlanByID(ctx, f.sam, planID); len(p.Goals[0].Readings) != 0 {
+		t.Errorf("a draft's score is on the chart: %+v", p.Goals[0].Readings)
+	}
+	draft.Subjective = "Slept much better"
+	if _, err := f.s.SignNote(ctx, f.sam, appt, draft); err != nil {
+		t.Fatal(err)
+	}
+	for name, try := range map[string]func() error{
+		"save draft": func() error {
+			_, err := f.s.SaveNoteDraft(ctx, f.sam, appt, SessionNote{Subjective: "rewritten"})
+			return err
+		},
+		"sign again": func() error {
+			_, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{Subjective: "rewritten"})
+			return err
+		},
+	} {
+		if err := try(); !errors.Is(err, ErrNoteSigned) || !errors.Is(err, ErrConflict) {
+			t.Errorf("%s after signing: %v; want ErrNoteSigned and ErrConflict", name, err)
+		}
+	}
+	for _, q := range []string{
+		`UPDATE session_notes SET subjective = 'rewritten' WHERE id = ?`,
+		`UPDATE session_notes SET status = 'draft', signed_at = NULL WHERE id = ?`,
+		`DELETE FROM session_notes WHERE id = ?`,
+		`UPDATE note_treatments SET pressure = 'light' WHERE note_id = ?`,
+		`DELETE FROM note_treatments WHERE note_id = ?`,
+		`INSERT INTO note_treatments (note_id, position, technique) VALUES (?, 9, 'effleurage')`,
+		`UPDATE outcome_readings SET value = 0 WHERE note_id = ?`,
+		`DELETE FROM outcome_readings WHERE note_id = ?`,
+	} {
+		if _, err := f.s.w.Exec(q, noteID); err == nil || !errors.Is(translate(err), ErrConflict) {
+			t.Errorf("raw %q on a signed note: %v; want the trigger to abort it", q, err)
+		}
+	}
+	n, err := f.s.NoteByID(ctx, f.sam, noteID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Subjective != "Slept much better" || !n.Signed() || len(n.Treatments) != 1 || n.Treatments[0].Pressure != "firm" ||
+		n.Editable || n.SignedBy != "sam" {
+		t.Errorf("signed note read back %+v; want the signed text, locked, signed by sam", n)
+	}
+	if p, _ := f.s.PlanByID(ctx, f.sam, planID); len(p.Goals[0].Readings) != 1 || p.Goals[0].Readings[0].Session != 1 {
+		t.Errorf("readings after signing %+v; want the score as session 1", p.Goals[0].Readings)
+	}
+}
+
+func TestAddendaExtendOnlySignedNotes(t *testing.T) {
+	ctx := context.Background()
+	f, planID, appt := noteFixture(t)
+	noteID, err := f.s.SaveNoteDraft(ctx, f.sam, appt, SessionNote{PlanID: planID, Subjective: "draft"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.AddAddendum(ctx, f.sam, noteID, "too early"); !errors.Is(err, ErrConflict) {
+		t.Errorf("addendum to a draft: %v; want ErrConflict", err)
+	}
+	if _, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{PlanID: planID, Subjective: "final"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.AddAddendum(ctx, f.sam, noteID, "Client rang next day: no soreness."); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.AddAddendum(ctx, f.sam, noteID, "   "); !errors.Is(err, ErrInvalidRecord) {
+		t.Errorf("blank addendum: %v; want ErrInvalidRecord", err)
+	}
+	if err := f.s.AddAddendum(ctx, f.desk, noteID, "reception note"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("addendum by reception: %v; want ErrNotFound", err)
+	}
+	n, _ := f.s.NoteByID(ctx, f.sam, noteID)
+	if len(n.Addenda) != 1 || n.Addenda[0].Text != "Client rang next day: no soreness." || n.Addenda[0].Author != "sam" ||
+		!n.Addenda[0].At.Equal(testEpoch) {
+		t.Errorf("addenda %+v; want one by sam now", n.Addenda)
+	}
+	for _, q := range []string{`UPDATE note_addenda SET text = 'x' WHERE note_id = ?`, `DELETE FROM note_addenda WHERE note_id = ?`} {
+		if _, err := f.s.w.Exec(q, noteID); err == nil {
+			t.Errorf("raw %q: want the trigger to abort it", q)
+		}
+	}
+}
+
+func TestOnlyTheAppointmentsTherapistWritesItsNote(t *testing.T) {
+	ctx := context.Background()
+	f, planID, appt := noteFixture(t)
+	f.appt(t, f.alexID, f.kim, testEpoch.Add(24*time.Hour), "booked") // Kim treats Alex too
+	cancelled := f.appt(t, f.alexID, f.sam, testEpoch.Add(48*time.Hour), "cancelled")
+	for _, tc := range []struct {
+		name string
+		by   Actor
+		appt int64
+		want error
+	}{
+		{"another treating therapist", f.kim, appt, ErrForbidden},
+		{"reception", f.desk, appt, ErrNotFound},
+		{"the client", f.alex, appt, ErrNotFound},
+		{"the owner", Actor{UserID: 99, Role: clinic.RoleOwner}, appt, ErrForbidden},
+		{"a cancelled appointment", f.sam, cancelled, ErrConflict},
+	} {
+		_, err := f.s.SaveNoteDraft(ctx, tc.by, tc.appt, SessionNote{PlanID: planID, Subjective: "x"})
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v; want %v", tc.name, err, tc.want)
+		}
+	}
+	if n := countRows(t, f.s, "session_notes", ""); n != 0 {
+		t.Errorf("%d notes saved; want none", n)
+	}
+}
+
+func TestClinicalRecordsAreHiddenFromOthers(t *testing.T) {
+	ctx := context.Background()
+	f, planID, appt := noteFixture(t)
+	noteID, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{PlanID: planID, Subjective: "private"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fid, err := f.s.RecordFindings(ctx, f.sam, Findings{ClientID: f.alexID, Kind: "initial", Complaint: "neck"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rid, err := f.s.CreateReferral(ctx, f.sam, Referral{ClientID: f.alexID, Target: "gp", Reason: "other",
+		Urgency: "routine", Letter: "Dear Doctor"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := map[string]func(Actor) error{
+		"chart":    func(by Actor) error { _, err := f.s.ClientChart(ctx, by, f.alexID); return err },
+		"plan":     func(by Actor) error { _, err := f.s.PlanByID(ctx, by, planID); return err },
+		"note":     func(by Actor) error { _, err := f.s.NoteByID(ctx, by, noteID); return err },
+		"appt":     func(by Actor) error { _, err := f.s.NoteForAppointment(ctx, by, appt); return err },
+		"findings": func(by Actor) error { _, err := f.s.FindingsByID(ctx, by, fid); return err },
+		"referral": func(by Actor) error { _, err := f.s.ReferralByID(ctx, by, rid); return err },
+	}
+	for who, by := range map[string]Actor{"reception": f.desk, "the client": f.alex, "another client": f.bea,
+		"a therapist who never saw Alex": f.kim, "no one": {Role: "anonymous"}} {
+		for what, read := range reads {
+			if err := read(by); !errors.Is(err, ErrNotFound) {
+				t.Errorf("%s reads the %s: %v; want ErrNotFound", who, what, err)
+			}
+		}
+	}
+	for who, by := range map[string]Actor{"the treating therapist": f.sam, "the owner": {Role: clinic.RoleOwner}} {
+		for what, read := range reads {
+			if err := read(by); err != nil {
+				t.Errorf("%s reads the %s: %v", who, what, err)
+			}
+		}
+	}
+	if _, err := f.s.MyPlans(ctx, f.desk); !errors.Is(err, ErrNotFound) {
+		t.Errorf("reception's own plans: %v; want ErrNotFound", err)
+	}
+	mine, err := f.s.MyPlans(ctx, f.alex)
+	if err != nil || len(mine) != 1 || mine[0].Sessions[0].NoteID != 0 || mine[0].Events != nil {
+		t.Errorf("Alex's plans %+v, %v; want one, without notes or history", mine, err)
+	}
+	if theirs, err := f.s.MyPlans(ctx, f.bea); err != nil || len(theirs) != 0 {
+		t.Errorf("Bea's plans %d, %v; want none", len(theirs), err)
+	}
+}
+
+func TestChartReadsAndWritesAreAudited(t *testing.T) {
+	ctx := context.Background()
+	f, planID, appt := noteFixture(t)
+	noteID, err := f.s.SaveNoteDraft(ctx, f.sam, appt, SessionNote{PlanID: planID, Subjective: "draft"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{PlanID: planID, Subjective: "final"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.NoteByID(ctx, Actor{Role: clinic.RoleOwner, IP: "198.51.100.4"}, noteID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.ClientChart(ctx, f.sam, f.alexID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.NoteByID(ctx, f.desk, noteID); err == nil {
+		t.Fatal("reception read the note")
+	}
+	for _, tc := range []struct {
+		action, recordType string
+		recordID           int64
+		by                 any
+		want               int
+	}{
+		{"create", "plan", planID, f.sam.UserID, 1},
+		{"plan_start", "plan", planID, f.sam.UserID, 1},
+		{"update", "note", noteID, f.sam.UserID, 1},
+		{"sign", "note", noteID, f.sam.UserID, 1},
+		{"view", "note", noteID, nil, 1},
+		{"view", "chart", f.alexID, f.sam.UserID, 1},
+	} {
+		where := "action = ? AND record_type = ? AND record_id = ? AND client_id = ? AND actor_id IS ?"
+		if n := countRows(t, f.s, "audit_log", where, tc.action, tc.recordType, tc.recordID, f.alexID, tc.by); n != tc.want {
+			t.Errorf("audit %s %s %d by %v: %d rows; want %d", tc.action, tc.recordType, tc.recordID, tc.by, n, tc.want)
+		}
+	}
+	if n := countRows(t, f.s, "audit_log", "actor_id = ?", f.desk.UserID); n != 0 {
+		t.Errorf("reception's refused read left %d audit rows; want none (nothing was read)", n)
+	}
+	if n := countRows(t, f.s, "audit_log", "action = 'view' AND address = '198.51.100.4'"); n != 1 {
+		t.Errorf("owner's view from 198.51.100.4: %d rows; want 1", n)
+	}
+}
+
+func TestFindingsAreCheckedAndKeptAsWritten(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	f.appt(t, f.alexID, f.sam, testEpoch.Add(-time.Hour), "completed")
+	hostile := "<script>alert(1)</script> \u202Eevil\u202C " + strings.Repeat("x", 10*1024)
+	two, five := 2, 5
+	good := Findings{ClientID: f.alexID, Kind: "initial", Complaint: hostile, Regions: []string{"shoulder_r", "neck"},
+		Channels: []string{"SI", "GB"},
+		Palpation: []PalpationFinding{{Region: "upper_trap", Side: clinic.SideRight, Muscle: "trap_upper", Type: "trigger_point",
+			Tenderness: &two, Tone: "hypertonic", Texture: "ropy", Signs: clinic.TriggerPointSigns{SpotTenderness: true,
+				RecognisedPain: true, Twitch: true}, TrPStatus: "active"}},
+		Points: []PointFinding{{Code: "gb 21", Side: clinic.SideRight, Role: "local"}, {Code: "liv3", Role: "root"}}}
+	id, err := f.s.RecordFindings(ctx, f.sam, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.s.FindingsByID(ctx, f.sam, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := got.Palpation[0]
+	switch {
+	case got.Complaint != hostile:
+		t.Errorf("complaint not kept as written (%d bytes; want %d)", len(got.Complaint), len(hostile))
+	case got.Points[0].Code != "GB21" || got.Points[1].Code != "LR3":
+		t.Errorf("points %+v; want the canonical GB21 and LR3", got.Points)
+	case !p.Signs.SpotTenderness || p.Signs.TautBand || !p.Signs.RecognisedPain || p.Signs.Referral || !p.Signs.Twitch:
+		t.Errorf("trigger point signs %+v; want each sign as recorded", p.Signs)
+	case *p.Tenderness != 2 || strings.Join(got.Regions, " ") != "shoulder_r neck":
+		t.Errorf("tenderness %d, regions %v", *p.Tenderness, got.Regions)
+	}
+	for _, tc := range []struct {
+		name  string
+		edit  func(*Findings)
+		field string
+	}{
+		{"unknown acupoint", func(f *Findings) { f.Points = []PointFinding{{Code: "GB45"}} }, "point.0.code"},
+		{"made-up channel", func(f *Findings) { f.Points = []PointFinding{{Code: "XY3"}} }, "point.0.code"},
+		{"tenderness grade V", func(f *Findings) { f.Palpation[0].Tenderness = &five }, "palp.0.tenderness"},
+		{"unknown muscle", func(f *Findings) { f.Palpation[0].Muscle = "biceps_femoris_x" }, "palp.0.muscle"},
+		{"unknown region", func(f *Findings) { f.Palpation[0].Region = "elbow" }, "palp.0.region"},
+		{"body chart area", func(f *Findings) { f.Regions = []string{"tail"} }, "regions"},
+		{"kind", func(f *Findings) { f.Kind = "final" }, "kind"},
+	} {
+		bad := good
+		bad.Palpation = append([]PalpationFinding(nil), good.Palpation...)
+		tc.edit(&bad)
+		if probs := bad.Problems(); probs[tc.field] == "" {
+			t.Errorf("%s: problems %v; want one for %s", tc.name, probs, tc.field)
+		}
+		if _, err := f.s.RecordFindings(ctx, f.sam, bad); !errors.Is(err, ErrInvalidRecord) {
+			t.Errorf("%s: RecordFindings %v; want ErrInvalidRecord", tc.name, err)
+		}
+	}
+	if _, err := f.s.w.Exec(`UPDATE findings SET complaint = 'x' WHERE id = ?`, id); err == nil {
+		t.Error("raw update of findings: want the trigger to abort it")
+	}
+}
+
+func TestConfirmAssessmentClass(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	f.appt(t, f.alexID, f.sam, testEpoch.Add(-time.Hour), "completed")
+	aid := f.submitAssessment(t, f.alexID, clinic.AssessmentResult{Primary: clinic.ComplaintSystemic})
+	if err := f.s.ConfirmAssessmentClass(ctx, f.kim, aid, "mechanical"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a therapist who never saw Alex: %v; want ErrNotFound", err)
+	}
+	if err := f.s.ConfirmAssessmentClass(ctx, f.sam, aid, "sideways"); !errors.Is(err, ErrInvalidRecord) {
+		t.Errorf("unknown class: %v; want ErrInvalidRecord", err)
+	}
+	if err := f.s.ConfirmAssessmentClass(ctx, f.sam, aid, "mechanical"); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := f.s.ClientChart(ctx, f.sam, f.alexID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := ch.Assessment; a == nil || a.ConfirmedClass != "mechanical" || a.ConfirmedBy != "sam" || a.Result.Primary != clinic.ComplaintSystemic {
+		t.Errorf("assessment %+v; want the scored class kept and mechanical confirmed by sam", a)
+	}
+}

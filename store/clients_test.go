@@ -1,0 +1,176 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"allium/clinic"
+)
+
+var clientsDesk = Actor{UserID: 0, Role: clinic.RoleReception}
+
+func clientsAdd(t *testing.T, s *Store, d ClientDetails) Client {
+	t.Helper()
+	c, err := s.AddClient(context.Background(), clientsDesk, d)
+	if err != nil {
+		t.Fatalf("AddClient(%s): %v", d.Name, err)
+	}
+	return c
+}
+
+func clientNames(list []Client) []string {
+	var out []string
+	for _, c := range list {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+func TestSearchClientsMatchesNamePhoneAndEmailLiterally(t *testing.T) {
+	s, _ := newTestStore(t)
+	clientsAdd(t, s, ClientDetails{Name: "Jo_Ann Lee", Phone: "0412 345 678"})
+	clientsAdd(t, s, ClientDetails{Name: "Joann Kim", Email: "joann@example.com"})
+	clientsAdd(t, s, ClientDetails{Name: "Pat 100% Fox", Phone: "02 9555 0100"})
+	clientsAdd(t, s, ClientDetails{Name: "Anna Jones", Email: "anna.jo@example.com"})
+	for _, tc := range []struct {
+		q    string
+		want []string
+	}{
+		{"jo", []string{"Jo_Ann Lee", "Joann Kim", "Anna Jones"}}, // names starting with it first
+		{"_", []string{"Jo_Ann Lee"}},
+		{"%", []string{"Pat 100% Fox"}},
+		{"Jo_A", []string{"Jo_Ann Lee"}},
+		{"0412345", []string{"Jo_Ann Lee"}},
+		{"0412 345", []string{"Jo_Ann Lee"}},
+		{"example.com", []string{"Anna Jones", "Joann Kim"}},
+		{"nobody", nil},
+	} {
+		got, err := s.SearchClients(context.Background(), clientsDesk, tc.q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if names := clientNames(got); !slices.Equal(names, tc.want) {
+			t.Errorf("SearchClients(%q) = %q; want %q", tc.q, names, tc.want)
+		}
+	}
+}
+
+func TestClientRecordsAreForStaffAndTheirOwnClient(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	alex, alexID := mustCreateClient(t, s, "Alex Chen", "alex@example.com")
+	_, samID := mustCreateClient(t, s, "Sam Lee", "sam@example.com")
+	self := Actor{UserID: alex.ID, Role: clinic.RoleClient, ClientID: alexID}
+	if _, err := s.SearchClients(ctx, self, "Sam", 10); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a client searching clients: %v; want ErrNotFound", err)
+	}
+	if _, err := s.ClientByID(ctx, self, samID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a client reading another client's record: %v; want ErrNotFound", err)
+	}
+	if c, err := s.ClientByID(ctx, self, alexID); err != nil || c.Name != "Alex Chen" {
+		t.Errorf("a client reading their own record: %q, %v", c.Name, err)
+	}
+	if _, err := s.AddClient(ctx, self, ClientDetails{Name: "Made Up"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a client adding a client: %v; want ErrNotFound", err)
+	}
+}
+
+func TestAddClientRefusesAnEmailOnFileAndLinksAnAccountLater(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	kim := clientsAdd(t, s, ClientDetails{Name: "Kim Park", Email: "kim@example.com", Phone: "0400 000 001", Cautions: "Pregnant, 20 weeks"})
+	twin, err := s.AddClient(ctx, clientsDesk, ClientDetails{Name: "K Park", Email: "KIM@example.com"})
+	if !errors.Is(err, ErrClientExists) || twin.ID != kim.ID {
+		t.Fatalf("adding the same email again: %d, %v; want ErrClientExists with client %d", twin.ID, err, kim.ID)
+	}
+	if n := countRows(t, s, "clients", ""); n != 1 {
+		t.Errorf("%d client records; want 1", n)
+	}
+	u := mustCreateUser(t, s, clinic.RoleClient, "kim@example.com", "")
+	if id, _ := s.ClientIDForUser(ctx, u.ID); id != kim.ID {
+		t.Errorf("Kim's new account is linked to client %d; want the record reception made (%d)", id, kim.ID)
+	}
+	got, err := s.ClientByID(ctx, clientsDesk, kim.ID)
+	if err != nil || got.Cautions != "Pregnant, 20 weeks" || got.Phone != "0400 000 001" {
+		t.Errorf("ClientByID = %+v, %v; want the details reception typed", got, err)
+	}
+}
+
+// recallFixture is a therapist working 09:00-17:00 every day, a 60-minute service and a room.
+func recallFixture(t *testing.T, s *Store) (therapist, service int64, loc *time.Location) {
+	t.Helper()
+	ctx := context.Background()
+	th := mustCreateUser(t, s, clinic.RoleTherapist, "ana@clinic.test", "")
+	sv, err := s.UpsertService(ctx, System, Service{Service: clinic.Service{Key: "r60", Name: "Remedial 60",
+		Duration: time.Hour, NeedsRoom: true}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.EnsureRoom(ctx, System, "Room 1"); err != nil {
+		t.Fatal(err)
+	}
+	var h clinic.WeeklyHours
+	for d := range h {
+		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
+	}
+	loc, _ = time.LoadLocation("Australia/Sydney")
+	if _, err := s.SetHours(ctx, System, th.ID, h, loc); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetTherapistServices(ctx, System, th.ID, []int64{sv}); err != nil {
+		t.Fatal(err)
+	}
+	return th.ID, sv, loc
+}
+
+func TestRecallListsStalledCoursesOnly(t *testing.T) {
+	s, clock := newTestStore(t)
+	ctx := context.Background()
+	th, sv, loc := recallFixture(t, s)
+	day := func(n, hour int) time.Time { return time.Date(2026, 3, 11+n, hour, 0, 0, 0, loc) }
+	course := func(name string, starts ...time.Time) []Appointment {
+		_, id := mustCreateClient(t, s, name, name+"@example.com")
+		b, err := s.BookCourse(ctx, clientsDesk, BookingRequest{ClientID: id, ServiceID: sv, TherapistID: th, Starts: starts})
+		if err != nil {
+			t.Fatalf("book %s: %v", name, err)
+		}
+		return b.Appointments
+	}
+	stalled := course("stalled", day(0, 9), day(7, 9), day(14, 9))
+	for _, a := range stalled[1:] {
+		if _, err := s.Cancel(ctx, clientsDesk, a.ID, "away"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	course("recent", day(0, 10), day(9, 10))   // its last session is only 3 days before the check
+	course("ahead", day(0, 11), day(15, 11))   // its next session is still to come
+	course("finished", day(0, 12), day(5, 12)) // every session held
+	noShow := course("noshow", day(0, 13), day(1, 13))
+	single := course("single", day(0, 14)) // one visit is not a course
+	_ = single
+
+	clock.Advance(13 * 24 * time.Hour) // 2026-03-23, evening in Sydney
+	if _, err := s.SetStatus(ctx, clientsDesk, noShow[1].ID, "no_show"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.RecallList(ctx, clientsDesk, clock.Now().AddDate(0, -6, 0), 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, rc := range got {
+		names = append(names, rc.ClientName)
+	}
+	if want := []string{"stalled", "noshow"}; !slices.Equal(names, want) {
+		t.Fatalf("recall = %q; want %q", names, want)
+	}
+	if rc := got[0]; rc.Done != 1 || rc.Sessions != 3 || !rc.LastAt.Equal(day(0, 9)) || rc.TherapistID != th || rc.ServiceID != sv {
+		t.Errorf("stalled course = %+v; want 1 of 3 done, last on day 0 at 09:00", rc)
+	}
+	if _, err := s.RecallList(ctx, Actor{Role: clinic.RoleClient, ClientID: 1}, time.Time{}, 10); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a client reading the recall list: %v; want ErrNotFound", err)
+	}
+}

@@ -1,0 +1,530 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"allium/clinic"
+)
+
+// ErrNoteSigned says a signed note was asked to change. It comes joined with ErrConflict: the
+// only way to add to a signed note is an addendum.
+var ErrNoteSigned = errors.New("the note is signed; add an addendum instead")
+
+// SessionNote is the SOAP note of one appointment. A draft is saved as the therapist types;
+// signing locks it, and after that only addenda are possible, through the store and, as a
+// backstop, through the schema's triggers.
+type SessionNote struct {
+	ID              int64
+	Appointment     Appointment
+	PlanID          int64 // the plan the session belongs to, 0 for none
+	FindingsID      int64 // the findings the objective part refers to, 0 for none
+	Status          string
+	Subjective      string
+	PainToday       *int
+	Change          string
+	Objective       string
+	Response        string
+	Progress        string
+	NextFocus       string
+	HomeCare        string
+	Adverse         string
+	AdverseSeverity string
+	AdverseNote     string
+	Treatments      []NoteTreatment
+	Scores          map[int64]float64 // goal id -> the goal's score at this session
+	Addenda         []NoteAddendum
+	SignedAt        time.Time
+	SignedBy        string
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+
+	// Filled when read: whether the reader may edit it, and what the form offers.
+	Editable bool
+	Goals    []PlanGoal    // the plan's goals, for this session's scores
+	Plans    []PlanRef     // the client's plans the session may belong to
+	Findings []FindingsRef // the client's findings the note may refer to
+}
+
+// Signed reports whether the note is locked.
+func (n SessionNote) Signed() bool { return n.Status == "signed" }
+
+// NoteTreatment is one technique delivered in the session.
+type NoteTreatment struct {
+	Technique string
+	Region    string
+	Side      clinic.BodySide
+	Muscle    string
+	Point     string
+	Minutes   *int
+	Pressure  string
+	Note      string
+}
+
+// NoteAddendum is text added to a signed note: who, when and what.
+type NoteAddendum struct {
+	ID     int64
+	Text   string
+	Author string
+	At     time.Time
+}
+
+// PlanRef and FindingsRef name a plan or a findings record in a choice list.
+type PlanRef struct {
+	ID        int64
+	Status    clinic.PlanStatus
+	StartDate clinic.Date
+}
+
+// FindingsRef names a findings record in a choice list.
+type FindingsRef struct {
+	ID        int64
+	Kind      string
+	CreatedAt time.Time
+}
+
+// Note vocabularies.
+var (
+	changeTerms = []ChartTerm{{"much_better", "Much better"}, {"better", "Better"}, {"same", "About the same"},
+		{"worse", "Worse"}, {"much_worse", "Much worse"}}
+	adverseTerms = []ChartTerm{{"none", "None"}, {"soreness", "Soreness"}, {"bruising", "Bruising"},
+		{"headache", "Headache"}, {"dizziness", "Dizziness"}, {"nausea", "Nausea"}, {"fatigue", "Fatigue"}, {"other", "Other"}}
+	severityTerms = []ChartTerm{{"mild", "Mild"}, {"moderate", "Moderate"}, {"severe", "Severe"}}
+	pressureTerms = []ChartTerm{{"light", "Light"}, {"moderate", "Moderate"}, {"firm", "Firm"}, {"deep", "Deep"}}
+)
+
+// NoteVocab is every vocabulary the note form offers.
+type NoteVocab struct {
+	Changes, Adverse, Severities, Pressures []ChartTerm
+}
+
+// NoteVocabulary returns the note vocabularies.
+func NoteVocabulary() NoteVocab {
+	return NoteVocab{Changes: changeTerms, Adverse: adverseTerms, Severities: severityTerms, Pressures: pressureTerms}
+}
+
+// NoteTextMax caps each free-text part of a note: room for a long, careful note.
+const NoteTextMax = 20000
+
+// Problems checks a note and returns a message per form field that is wrong, keyed as the note
+// form names its fields. Signing asks for more than a draft: something in the note.
+func (n *SessionNote) Problems(signing bool) map[string]string {
+	errs := map[string]string{}
+	for k, v := range n.texts() {
+		if utf8.RuneCountInString(v) > NoteTextMax {
+			errs[k] = fmt.Sprintf("This is too long: at most %d characters.", NoteTextMax)
+		}
+	}
+	switch {
+	case n.PainToday != nil && (*n.PainToday < 0 || *n.PainToday > 10):
+		errs["pain_today"] = "Pain is scored 0 to 10."
+	case n.Change != "" && !termKnown(changeTerms, n.Change):
+		errs["change"] = "Choose a change from the list."
+	case n.Adverse != "" && !termKnown(adverseTerms, n.Adverse):
+		errs["adverse"] = "Choose a reaction from the list."
+	case n.AdverseSeverity != "" && !termKnown(severityTerms, n.AdverseSeverity):
+		errs["adverse_severity"] = "Choose mild, moderate or severe."
+	}
+	for id, v := range n.Scores {
+		if v < 0 || v > 10 {
+			errs["score."+strconv.FormatInt(id, 10)] = "Scores run from 0 to 10."
+		}
+	}
+	for i := range n.Treatments {
+		n.Treatments[i].problems(fmt.Sprintf("tx.%d.", i), errs)
+	}
+	if signing && len(errs) == 0 && strings.TrimSpace(n.Subjective+n.Objective+n.Response+n.Progress+n.NextFocus) == "" {
+		errs["subjective"] = "Write the note before signing it."
+	}
+	return errs
+}
+
+func (n *SessionNote) texts() map[string]string {
+	return map[string]string{"subjective": n.Subjective, "objective": n.Objective, "response": n.Response,
+		"progress": n.Progress, "next_focus": n.NextFocus, "home_care": n.HomeCare, "adverse_note": n.AdverseNote}
+}
+
+func (t *NoteTreatment) problems(k string, errs map[string]string) {
+	switch {
+	case !techniqueKnown(t.Technique):
+		errs[k+"technique"] = "Choose a technique from the list."
+	case t.Region != "" && !regionKnown(t.Region):
+		errs[k+"region"] = "Choose a region from the list."
+	case t.Side != "" && !sideKnown(t.Side):
+		errs[k+"side"] = "Choose a side from the list."
+	case t.Muscle != "" && !muscleKnown(t.Muscle):
+		errs[k+"muscle"] = "Choose a muscle from the list."
+	case t.Minutes != nil && (*t.Minutes < 0 || *t.Minutes > 240):
+		errs[k+"minutes"] = "Minutes run from 0 to 240."
+	case t.Pressure != "" && !termKnown(pressureTerms, t.Pressure):
+		errs[k+"pressure"] = "Choose a pressure from the list."
+	case t.Point != "":
+		code, ok := clinic.NormalizeAcupoint(t.Point)
+		if !ok {
+			errs[k+"point"] = fmt.Sprintf("%q is not an acupoint code. Use a channel and number such as GB21 or LI4, an extra point such as EX-HN3, or ASHI.", t.Point)
+		}
+		t.Point = code
+	}
+}
+
+func techniqueKnown(code string) bool { _, ok := clinic.TechniqueByCode(code); return ok }
+
+// NoteForAppointment reads the note of an appointment for a clinician, or a new empty one
+// (ID 0) when none has been saved, with what the form needs; the view is recorded.
+func (s *Store) NoteForAppointment(ctx context.Context, by Actor, apptID int64) (SessionNote, error) {
+	var n SessionNote
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = readNote(ctx, tx, by, `n.appointment_id = ?`, apptID, apptID)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, unix(s.now()), "view", "note", n.ID, n.Appointment.ClientID, fmt.Sprintf("appointment %d", apptID))
+	})
+	return n, err
+}
+
+// NoteByID reads a saved note for a clinician and records the view.
+func (s *Store) NoteByID(ctx context.Context, by Actor, id int64) (SessionNote, error) {
+	var n SessionNote
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var apptID int64
+		if err := tx.QueryRowContext(ctx, `SELECT appointment_id FROM session_notes WHERE id = ?`, id).Scan(&apptID); err != nil {
+			return fmt.Errorf("note %d: %w", id, translate(err))
+		}
+		var err error
+		if n, err = readNote(ctx, tx, by, `n.id = ?`, id, apptID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, unix(s.now()), "view", "note", id, n.Appointment.ClientID, "")
+	})
+	return n, err
+}
+
+// readNote loads an appointment's note (or a new one) after checking the reader treats the client.
+func readNote(ctx context.Context, tx *sql.Tx, by Actor, where string, arg any, apptID int64) (SessionNote, error) {
+	appts, err := queryAppts(ctx, tx, `a.id = ?`, apptID)
+	if err != nil {
+		return SessionNote{}, err
+	}
+	if len(appts) == 0 {
+		return SessionNote{}, fmt.Errorf("appointment %d: %w", apptID, ErrNotFound)
+	}
+	if err := clinicalAccess(ctx, tx, by, appts[0].ClientID); err != nil {
+		return SessionNote{}, err
+	}
+	n, err := scanNote(ctx, tx, where, arg)
+	if errors.Is(err, sql.ErrNoRows) {
+		n, err = SessionNote{Status: "draft"}, nil
+		if n.PlanID, err = defaultNotePlan(ctx, tx, appts[0]); err != nil {
+			return n, err
+		}
+	}
+	if err != nil {
+		return n, err
+	}
+	n.Appointment = appts[0]
+	n.Editable = !n.Signed() && noteWriter(by, n.Appointment) == nil
+	return n, noteExtras(ctx, tx, &n)
+}
+
+// noteWriter allows only the appointment's own therapist to write its note, and only for a
+// session that took place or is about to.
+func noteWriter(by Actor, a Appointment) error {
+	if by.UserID == 0 || by.UserID != a.TherapistID {
+		return fmt.Errorf("note of appointment %d: %w", a.ID, ErrForbidden)
+	}
+	if a.Status == "cancelled" || a.Status == "no_show" {
+		return fmt.Errorf("appointment %d is %s: %w", a.ID, a.Status, ErrConflict)
+	}
+	return nil
+}
+
+func scanNote(ctx context.Context, tx *sql.Tx, where string, arg any) (SessionNote, error) {
+	var n SessionNote
+	var pain, signed sql.NullInt64
+	var created, updated int64
+	err := tx.QueryRowContext(ctx, `SELECT n.id, coalesce(n.plan_id, 0), coalesce(n.findings_id, 0), n.status, n.subjective,
+		n.pain_today, n.change_since_last, n.objective, n.response, n.progress, n.next_focus, n.home_care, n.adverse,
+		n.adverse_severity, n.adverse_note, n.version, n.created_at, n.updated_at, n.signed_at, coalesce(u.name, '')
+		FROM session_notes n LEFT JOIN users u ON u.id = n.signed_by WHERE `+where, arg).Scan(&n.ID, &n.PlanID,
+		&n.FindingsID, &n.Status, &n.Subjective, &pain, &n.Change, &n.Objective, &n.Response, &n.Progress, &n.NextFocus,
+		&n.HomeCare, &n.Adverse, &n.AdverseSeverity, &n.AdverseNote, &n.Version, &created, &updated, &signed, &n.SignedBy)
+	if err != nil {
+		return n, err
+	}
+	n.PainToday, n.CreatedAt, n.UpdatedAt, n.SignedAt = chartIntPtr(pain), unixTime(created), unixTime(updated), nullUnix(signed)
+	if err := loadNoteRows(ctx, tx, &n); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+func loadNoteRows(ctx context.Context, tx *sql.Tx, n *SessionNote) error {
+	err := eachChartRow(ctx, tx, `SELECT technique, region, side, muscle, point, minutes, pressure, note FROM note_treatments
+		WHERE note_id = ? ORDER BY position`, n.ID, func(r *sql.Rows) error {
+		var t NoteTreatment
+		var min sql.NullInt64
+		err := r.Scan(&t.Technique, &t.Region, &t.Side, &t.Muscle, &t.Point, &min, &t.Pressure, &t.Note)
+		t.Minutes = chartIntPtr(min)
+		n.Treatments = append(n.Treatments, t)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("note treatments: %w", err)
+	}
+	n.Scores = map[int64]float64{}
+	err = eachChartRow(ctx, tx, `SELECT goal_id, value FROM outcome_readings WHERE note_id = ?`, n.ID, func(r *sql.Rows) error {
+		var id int64
+		var v float64
+		err := r.Scan(&id, &v)
+		n.Scores[id] = v
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("note scores: %w", err)
+	}
+	return eachChartRow(ctx, tx, `SELECT d.id, d.text, u.name, d.created_at FROM note_addenda d JOIN users u ON u.id = d.author_id
+		WHERE d.note_id = ? ORDER BY d.id`, n.ID, func(r *sql.Rows) error {
+		var d NoteAddendum
+		var at int64
+		err := r.Scan(&d.ID, &d.Text, &d.Author, &at)
+		d.At = unixTime(at)
+		n.Addenda = append(n.Addenda, d)
+		return err
+	})
+}
+
+// defaultNotePlan is the plan a new note belongs to: its course's plan, else the client's
+// newest plan that is under way.
+func defaultNotePlan(ctx context.Context, tx *sql.Tx, a Appointment) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT plan_id FROM courses WHERE id = ?),
+		(SELECT id FROM treatment_plans WHERE client_id = ? AND status IN ('active', 'extended', 'reassess_due')
+		 ORDER BY id DESC LIMIT 1), 0)`, a.CourseID, a.ClientID).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("note plan: %w", err)
+	}
+	return id, nil
+}
+
+// noteExtras fills the choices the note form offers: the plan's goals, the client's plans and
+// findings records.
+func noteExtras(ctx context.Context, tx *sql.Tx, n *SessionNote) error {
+	clientID := n.Appointment.ClientID
+	err := eachChartRow(ctx, tx, `SELECT id, status, start_date FROM treatment_plans WHERE client_id = ?
+		AND status NOT IN ('cancelled', 'entered_in_error') ORDER BY id DESC`, clientID, func(r *sql.Rows) error {
+		var p PlanRef
+		var start string
+		err := r.Scan(&p.ID, &p.Status, &start)
+		p.StartDate = parseCivilDay(start)
+		n.Plans = append(n.Plans, p)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("note plans: %w", err)
+	}
+	err = eachChartRow(ctx, tx, `SELECT id, kind, created_at FROM findings WHERE client_id = ? ORDER BY id DESC`, clientID,
+		func(r *sql.Rows) error {
+			var f FindingsRef
+			var at int64
+			err := r.Scan(&f.ID, &f.Kind, &at)
+			f.CreatedAt = unixTime(at)
+			n.Findings = append(n.Findings, f)
+			return err
+		})
+	if err != nil || n.PlanID == 0 {
+		return err
+	}
+	p := TreatmentPlan{ID: n.PlanID}
+	if err := loadGoals(ctx, tx, &p); err != nil {
+		return err
+	}
+	n.Goals = p.Goals
+	return nil
+}
+
+// SaveNoteDraft saves the note of an appointment as a draft, creating it on the first save,
+// and returns its id. Only the appointment's therapist may write it. A signed note answers
+// ErrNoteSigned joined with ErrConflict and is left exactly as it was.
+func (s *Store) SaveNoteDraft(ctx context.Context, by Actor, apptID int64, n SessionNote) (int64, error) {
+	return s.saveNote(ctx, by, apptID, n, false)
+}
+
+// SignNote saves the note's final text and signs it in one step. From then on it is locked.
+func (s *Store) SignNote(ctx context.Context, by Actor, apptID int64, n SessionNote) (int64, error) {
+	return s.saveNote(ctx, by, apptID, n, true)
+}
+
+func (s *Store) saveNote(ctx context.Context, by Actor, apptID int64, n SessionNote, sign bool) (int64, error) {
+	if err := invalidRecord("note", n.Problems(sign)); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		a, err := s.writableNoteAppointment(ctx, tx, by, apptID)
+		if err != nil {
+			return err
+		}
+		if err := noteLinks(ctx, tx, a.ClientID, n); err != nil {
+			return err
+		}
+		now := unix(s.now())
+		if id, err = upsertNote(ctx, tx, by, a, n, now); err != nil {
+			return err
+		}
+		if err := replaceNoteRows(ctx, tx, by, a, id, n); err != nil {
+			return err
+		}
+		action, detail := "update", "draft"
+		if sign {
+			action, detail = "sign", "signed"
+			if _, err := tx.ExecContext(ctx, `UPDATE session_notes SET status = 'signed', signed_at = ?, signed_by = ?
+				WHERE id = ?`, now, by.UserID, id); err != nil {
+				return fmt.Errorf("sign note: %w", err)
+			}
+		}
+		return audit(ctx, tx, by, now, action, "note", id, a.ClientID, detail)
+	})
+	return id, err
+}
+
+func (s *Store) writableNoteAppointment(ctx context.Context, tx *sql.Tx, by Actor, apptID int64) (Appointment, error) {
+	appts, err := queryAppts(ctx, tx, `a.id = ?`, apptID)
+	if err != nil {
+		return Appointment{}, err
+	}
+	if len(appts) == 0 {
+		return Appointment{}, fmt.Errorf("appointment %d: %w", apptID, ErrNotFound)
+	}
+	a := appts[0]
+	if err := clinicalWriter(ctx, tx, by, a.ClientID); err != nil {
+		return a, err
+	}
+	if err := noteWriter(by, a); err != nil {
+		return a, err
+	}
+	var status string
+	err = tx.QueryRowContext(ctx, `SELECT status FROM session_notes WHERE appointment_id = ?`, apptID).Scan(&status)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return a, err
+	}
+	if status == "signed" {
+		return a, errors.Join(ErrConflict, ErrNoteSigned)
+	}
+	return a, nil
+}
+
+// noteLinks checks that the plan, findings and goals a note names are the client's.
+func noteLinks(ctx context.Context, tx *sql.Tx, clientID int64, n SessionNote) error {
+	if err := planSourcesOf(ctx, tx, NewPlan{ClientID: clientID, FindingsID: n.FindingsID, PreviousPlanID: n.PlanID}); err != nil {
+		return err
+	}
+	if len(n.Scores) > 0 && n.PlanID == 0 {
+		return fmt.Errorf("scores without a plan: %w", ErrInvalidRecord)
+	}
+	for goal := range n.Scores {
+		var ok bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM plan_goals WHERE id = ? AND plan_id = ?)`,
+			goal, n.PlanID).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("goal %d of plan %d: %w", goal, n.PlanID, ErrNotFound)
+		}
+	}
+	return nil
+}
+
+func upsertNote(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, n SessionNote, now int64) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO session_notes (appointment_id, client_id, therapist_id, plan_id, findings_id,
+		subjective, pain_today, change_since_last, objective, response, progress, next_focus, home_care, adverse,
+		adverse_severity, adverse_note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (appointment_id) DO UPDATE SET plan_id = excluded.plan_id, findings_id = excluded.findings_id,
+		subjective = excluded.subjective, pain_today = excluded.pain_today, change_since_last = excluded.change_since_last,
+		objective = excluded.objective, response = excluded.response, progress = excluded.progress,
+		next_focus = excluded.next_focus, home_care = excluded.home_care, adverse = excluded.adverse,
+		adverse_severity = excluded.adverse_severity, adverse_note = excluded.adverse_note,
+		version = session_notes.version + 1, updated_at = excluded.updated_at
+		RETURNING id`, a.ID, a.ClientID, by.UserID, chartNullID(n.PlanID), chartNullID(n.FindingsID), n.Subjective,
+		chartNullInt(n.PainToday), n.Change, n.Objective, n.Response, n.Progress, n.NextFocus, n.HomeCare, n.Adverse,
+		n.AdverseSeverity, n.AdverseNote, now, now).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("save note: %w", err)
+	}
+	return id, nil
+}
+
+// replaceNoteRows rewrites a draft's treatments and scores; the triggers refuse it once signed.
+func replaceNoteRows(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, id int64, n SessionNote) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM note_treatments WHERE note_id = ?`, id); err != nil {
+		return fmt.Errorf("note treatments: %w", err)
+	}
+	for i, t := range n.Treatments {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO note_treatments (note_id, position, technique, region, side, muscle,
+			point, minutes, pressure, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, i, t.Technique, t.Region, t.Side,
+			t.Muscle, t.Point, chartNullInt(t.Minutes), t.Pressure, t.Note); err != nil {
+			return fmt.Errorf("note treatment: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM outcome_readings WHERE note_id = ?`, id); err != nil {
+		return fmt.Errorf("note scores: %w", err)
+	}
+	for goal, v := range n.Scores {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outcome_readings (client_id, plan_id, goal_id, note_id, value, taken_at,
+			recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?)`, a.ClientID, n.PlanID, goal, id, v, unix(a.Start),
+			chartNullID(by.UserID)); err != nil {
+			return fmt.Errorf("note score: %w", err)
+		}
+	}
+	return nil
+}
+
+// AddendumMax caps one addendum.
+const AddendumMax = 10000
+
+// AddAddendum adds text to a signed note. Any clinician who treats the client may; a draft is
+// edited instead (ErrConflict).
+func (s *Store) AddAddendum(ctx context.Context, by Actor, noteID int64, text string) error {
+	if strings.TrimSpace(text) == "" || utf8.RuneCountInString(text) > AddendumMax {
+		return fmt.Errorf("addendum of %d characters: %w", utf8.RuneCountInString(text), ErrInvalidRecord)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var clientID int64
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT client_id, status FROM session_notes WHERE id = ?`, noteID).Scan(&clientID, &status)
+		if err != nil {
+			return fmt.Errorf("note %d: %w", noteID, translate(err))
+		}
+		if err := clinicalWriter(ctx, tx, by, clientID); err != nil {
+			return err
+		}
+		if status != "signed" {
+			return fmt.Errorf("addendum to a draft note: %w", ErrConflict)
+		}
+		now := unix(s.now())
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO note_addenda (note_id, text, author_id, created_at) VALUES (?, ?, ?, ?)
+			RETURNING id`, noteID, text, by.UserID, now).Scan(&id); err != nil {
+			return fmt.Errorf("add addendum: %w", err)
+		}
+		return audit(ctx, tx, by, now, "addendum", "note", noteID, clientID, fmt.Sprintf("addendum %d", id))
+	})
+}
+
+// MayWriteNote returns nil when the actor may write the note of this appointment now: their own
+// appointment, a client they treat, a note not yet signed. Handlers ask before reading the form.
+func (s *Store) MayWriteNote(ctx context.Context, by Actor, apptID int64) error {
+	return s.read(ctx, func(tx *sql.Tx) error {
+		_, err := s.writableNoteAppointment(ctx, tx, by, apptID)
+		return err
+	})
+}

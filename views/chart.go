@@ -1,0 +1,393 @@
+package views
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"allium/clinic"
+	"allium/store"
+)
+
+// ChartValues are a form's values as posted or prefilled, for pages with rows of fields whose
+// names are built in the template ("palp.2.muscle").
+type ChartValues url.Values
+
+// Get returns the first value of a field, or "".
+func (v ChartValues) Get(name string) string { return url.Values(v).Get(name) }
+
+// Has reports whether a field (a checkbox group) holds value.
+func (v ChartValues) Has(name, value string) bool {
+	for _, x := range v[name] {
+		if x == value {
+			return true
+		}
+	}
+	return false
+}
+
+// ChartRows is 0..n-1, for ranging over a form's rows in a template.
+func ChartRows(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// ChartCaution is one line of the chart's caution banner.
+type ChartCaution struct {
+	Label  string
+	Detail string
+}
+
+// GoalView is one goal with its progress drawn and judged.
+type GoalView struct {
+	Goal    store.PlanGoal
+	Chart   template.HTML // the server-drawn SVG
+	Latest  float64
+	Verdict clinic.ChangeVerdict // "" before any reading
+	Met     bool
+}
+
+// PlanCard is a plan as the chart, the plan page and the client's page show it.
+type PlanCard struct {
+	Plan   store.TreatmentPlan
+	Goals  []GoalView
+	Due    bool
+	Events []clinic.PlanEvent // the buttons that would work now
+}
+
+// AnswerLine is one self-assessment answer in words.
+type AnswerLine struct {
+	Prompt string
+	Answer string
+}
+
+// ChartPage is the client's chart.
+type ChartPage struct {
+	Page Page
+	ChartText
+	Chart       store.Chart
+	Age         int
+	Cautions    []ChartCaution
+	OpenFlags   []store.ChartFlag
+	ClassName   string
+	Answers     []AnswerLine
+	Plans       []PlanCard
+	Latest      *FindingsView
+	Classes     []store.ChartTerm
+	Kinds       []store.ChartTerm
+	Targets     []store.ChartTerm
+	Suggested   string // the assessment's class code, preselected when none is confirmed
+	NeedConsent bool
+}
+
+// FindingsView is a findings record with its body chart drawn and its codes in words.
+type FindingsView struct {
+	Findings store.Findings
+	Front    template.HTML
+	Back     template.HTML
+	Terms    FindingTerms
+}
+
+// FindingTerms turns the codes of a findings record into words.
+type FindingTerms struct {
+	Vocab store.FindingVocab
+}
+
+// Label looks a code up in one of the vocabularies by name.
+func (t FindingTerms) Label(vocab, code string) string {
+	lists := map[string][]store.ChartTerm{"kind": t.Vocab.Kinds, "posture": t.Vocab.Posture, "joint": t.Vocab.Joints,
+		"movement": t.Vocab.Movements, "mode": t.Vocab.Modes, "grade": t.Vocab.Grades, "pain": t.Vocab.Pains,
+		"result": t.Vocab.TestResults, "trp": t.Vocab.TrPStatuses, "layer": t.Vocab.FasciaLayers, "class": t.Vocab.Classes}
+	return store.TermLabel(lists[vocab], code)
+}
+
+// Words turns a code such as "boggy_oedematous" into "Boggy oedematous".
+func (FindingTerms) Words(code string) string {
+	s := strings.ReplaceAll(code, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// Region names a body region code.
+func (FindingTerms) Region(code string) string {
+	if r, ok := clinic.RegionByCode(code); ok {
+		return r.Name
+	}
+	return code
+}
+
+// Muscle names a muscle key.
+func (FindingTerms) Muscle(key string) string {
+	if m, ok := clinic.MuscleByKey(key); ok {
+		return m.Name
+	}
+	return key
+}
+
+// Grade describes a tenderness grade.
+func (FindingTerms) Grade(g *int) string {
+	if g == nil {
+		return ""
+	}
+	return clinic.TendernessGrade(*g).Label()
+}
+
+// Technique names a technique code.
+func (FindingTerms) Technique(code string) string {
+	if t, ok := clinic.TechniqueByCode(code); ok {
+		return t.Name
+	}
+	return code
+}
+
+// FindingsFormPage is the findings form with its body chart. Every vocabulary is a list of
+// terms, so one option template serves them all.
+type FindingsFormPage struct {
+	Page Page
+	ChartText
+	Client       store.ChartClient
+	Form         ChartValues
+	Vocab        store.FindingVocab
+	Choices      ChartChoices
+	ChartAreas   []ChartArea
+	Front, Back  template.HTML
+	Appointments []store.ChartSession
+	PostureRows  []int
+	ROMRows      []int
+	TestRows     []int
+	PalpRows     []int
+	PointRows    []int
+}
+
+// ChartChoices are the clinic vocabularies a charting form offers, as terms.
+type ChartChoices struct {
+	Regions, Sides, Types, Tones, Textures, Grades, Channels, Roles, Techniques []store.ChartTerm
+	Muscles                                                                     []MuscleChoice
+}
+
+// MuscleChoice is a muscle with its usual referral zone in words, for the picker.
+type MuscleChoice struct {
+	Key      string
+	Name     string
+	Referral string
+}
+
+// ChartArea is one clickable area of the body chart as a checkbox.
+type ChartArea struct {
+	Code  string
+	Label string
+}
+
+// FindingsPage shows one findings record.
+type FindingsPage struct {
+	Page Page
+	ChartText
+	Client store.ChartClient
+	View   FindingsView
+}
+
+// PlanFormPage is the plan form.
+type PlanFormPage struct {
+	Page Page
+	ChartText
+	Client       store.ChartClient
+	Form         ChartValues
+	Layers       []LayerChoice
+	Measures     []clinic.GoalMeasure
+	GoalRows     []int
+	Suggestion   string // what the assessment suggested, in words
+	DefaultDate  string // the review date if left empty, as the hint says
+	AssessmentID int64
+	FindingsID   int64
+	PreviousID   int64
+}
+
+// LayerChoice is a plan layer with its words.
+type LayerChoice struct {
+	Code  clinic.PlanLayer
+	Label string
+}
+
+// PlanPage is a plan with its goals, progress, sessions and history.
+type PlanPage struct {
+	Page Page
+	ChartText
+	Client     store.ChartClient
+	Card       PlanCard
+	Courses    []store.ChartCourse // the client's unlinked courses
+	BookHref   string
+	Decisions  map[clinic.ReassessDecision]string
+	LayerNames map[clinic.PlanLayer]string
+	Referrals  []store.Referral
+}
+
+// ReassessGoal is one goal on the reassessment form.
+type ReassessGoal struct {
+	Goal     store.PlanGoal
+	Field    string // the form field of the score now
+	Value    string // as typed or prefilled
+	Err      string
+	Progress *clinic.GoalProgress // after "Compare"
+}
+
+// ReassessPage is the reassessment form.
+type ReassessPage struct {
+	Page Page
+	ChartText
+	Client    store.ChartClient
+	Plan      store.TreatmentPlan
+	Goals     []ReassessGoal
+	Form      ChartValues
+	Decisions []DecisionChoice
+	Suggested clinic.ReassessDecision
+	Why       string
+	Compared  bool
+	Sessions  []store.PlanSession
+}
+
+// DecisionChoice is one decision on the reassessment form.
+type DecisionChoice struct {
+	Code  clinic.ReassessDecision
+	Label string
+	Hint  string
+}
+
+// NoteFormPage is the SOAP note form of one appointment.
+type NoteFormPage struct {
+	Page Page
+	ChartText
+	Note      store.SessionNote
+	Client    store.ChartClient
+	Form      ChartValues
+	Vocab     store.NoteVocab
+	Choices   ChartChoices
+	TxRows    []int
+	PainScale []store.ChartTerm
+	Cautions  []ChartCaution
+	Action    string
+}
+
+// NotePage shows a note, signed or not, with its addenda.
+type NotePage struct {
+	Page Page
+	ChartText
+	Note   store.SessionNote
+	Client store.ChartClient
+	Vocab  store.NoteVocab
+	Terms  FindingTerms
+	Form   ChartValues
+}
+
+// Score is the note's score for a goal as text, or "" when none was recorded.
+func (p NotePage) Score(goalID int64) string {
+	v, ok := p.Note.Scores[goalID]
+	if !ok {
+		return ""
+	}
+	return chartNum(v)
+}
+
+// GoalName describes a goal of the note's plan with the score's scale.
+func (NotePage) GoalName(n store.SessionNote, goalID int64) string {
+	for _, g := range n.Goals {
+		if g.ID == goalID {
+			return fmt.Sprintf("%s (%s; start %s, target %s)", g.Description, g.Measure.Label(), chartNum(g.Baseline), chartNum(g.Target))
+		}
+	}
+	return ""
+}
+
+// ReferralFormPage is the referral form.
+type ReferralFormPage struct {
+	Page Page
+	ChartText
+	Client    store.ChartClient
+	Form      ChartValues
+	Targets   []store.ChartTerm
+	Reasons   []store.ChartTerm
+	Urgencies []store.ChartTerm
+	PlanID    int64
+}
+
+// ReferralPage is the printable referral letter.
+type ReferralPage struct {
+	Page Page
+	ChartText
+	Referral  store.Referral
+	Target    string
+	Reason    string
+	Urgency   string
+	Clinic    Clinic
+	Therapist string
+}
+
+// MyPlanPage is what a client sees of their plans.
+type MyPlanPage struct {
+	Page Page
+	ChartText
+	Plans []PlanCard
+	Today clinic.Date
+}
+
+// ChartText gives pages the helpers free text needs.
+type ChartText struct{}
+
+// Lines splits text at its line breaks, so a template can keep them without inline styles.
+func (ChartText) Lines(s string) []string {
+	return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+}
+
+// Term is store.TermLabel for templates: the words for a code in a vocabulary.
+func (ChartText) Term(terms []store.ChartTerm, code string) string {
+	return store.TermLabel(terms, code)
+}
+
+// progressChartSVG draws one goal's progress. It is a template, not string building, so
+// every label is escaped; colours are presentation attributes because the page's policy
+// forbids inline styles.
+var progressChartSVG = template.Must(template.New("progress").Parse(
+	`<svg class="progress-chart" xmlns="http://www.w3.org/2000/svg" viewBox="{{.C.ViewBox}}" width="320" height="180" role="img" aria-labelledby="{{.ID}}-t {{.ID}}-d">` +
+		`<title id="{{.ID}}-t">{{.Title}}</title><desc id="{{.ID}}-d">{{.Desc}}</desc>` +
+		`<g stroke="#dfe5e0" stroke-width="1">{{range .C.YTicks}}<line x1="{{$.C.Left}}" x2="{{$.C.Right}}" y1="{{.At}}" y2="{{.At}}"/>{{end}}</g>` +
+		`<g fill="#56625a" font-size="10" font-family="system-ui, sans-serif" text-anchor="end">{{range .C.YTicks}}<text x="{{$.LabelX}}" y="{{.At}}" dy="3">{{.Label}}</text>{{end}}</g>` +
+		`<line x1="{{.C.Left}}" x2="{{.C.Right}}" y1="{{.C.BaselineY}}" y2="{{.C.BaselineY}}" stroke="#8a5a00" stroke-width="1.5" stroke-dasharray="5 3"/>` +
+		`<text x="{{.C.Right}}" y="{{.C.BaselineY}}" dy="-3" fill="#6e3b00" font-size="9" font-family="system-ui, sans-serif" text-anchor="end">Start</text>` +
+		`<line x1="{{.C.Left}}" x2="{{.C.Right}}" y1="{{.C.TargetY}}" y2="{{.C.TargetY}}" stroke="#2f5d46" stroke-width="1.5" stroke-dasharray="2 2"/>` +
+		`<text x="{{.C.Right}}" y="{{.C.TargetY}}" dy="-3" fill="#1f5133" font-size="9" font-family="system-ui, sans-serif" text-anchor="end">Target</text>` +
+		`{{if .C.Empty}}<text x="{{.MidX}}" y="{{.MidY}}" fill="#56625a" font-size="11" font-family="system-ui, sans-serif" text-anchor="middle">No readings yet</text>` +
+		`{{else}}<polyline points="{{.C.Points}}" fill="none" stroke="#2f5d46" stroke-width="2" stroke-linejoin="round"/>` +
+		`{{range .C.Dots}}<circle cx="{{.X}}" cy="{{.Y}}" r="3.5" fill="#2f5d46" stroke="#fff" stroke-width="1"><title>{{.Label}}: {{.Value}}</title></circle>{{end}}{{end}}` +
+		`<g fill="#56625a" font-size="10" font-family="system-ui, sans-serif" text-anchor="middle">{{range .C.XTicks}}<text x="{{.At}}" y="{{$.TickY}}">{{.Label}}</text>{{end}}</g>` +
+		`</svg>`))
+
+// ProgressChart draws a goal's progress from baseline towards target as SVG. id makes the
+// title and description ids unique on the page.
+func ProgressChart(id string, g store.PlanGoal) (template.HTML, error) {
+	c := clinic.NewProgressChart(g.Measure, g.ChartReadings(), g.Baseline, g.Target)
+	desc := fmt.Sprintf("Start %s, target %s, no readings yet.", chartNum(g.Baseline), chartNum(g.Target))
+	if n := len(c.Dots); n > 0 {
+		last := c.Dots[n-1]
+		desc = fmt.Sprintf("Start %s, target %s; %d readings, latest %s at %s.", chartNum(g.Baseline), chartNum(g.Target), n,
+			chartNum(last.Value), last.Label)
+	}
+	data := struct {
+		C                         clinic.ProgressChart
+		ID, Title, Desc           string
+		LabelX, TickY, MidX, MidY float64
+	}{c, id, g.Description + ": " + g.Measure.Label(), desc, c.Left - 4, c.Bottom + 16, (c.Left + c.Right) / 2, (c.Top + c.Bottom) / 2}
+	var buf bytes.Buffer
+	if err := progressChartSVG.Execute(&buf, data); err != nil {
+		return "", fmt.Errorf("progress chart: %w", err)
+	}
+	return template.HTML(buf.String()), nil //nolint:gosec // html/template escaped every value above
+}
+
+func chartNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

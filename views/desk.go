@@ -1,0 +1,243 @@
+package views
+
+import (
+	"strconv"
+
+	"allium/store"
+)
+
+// DeskAppt is an appointment as reception's pages show it.
+type DeskAppt struct {
+	store.Appointment
+}
+
+// StatusLabel names the status in words, so colour never carries it alone.
+func (d DeskAppt) StatusLabel() string {
+	switch d.Status {
+	case "booked":
+		return "Booked"
+	case "checked_in":
+		return "Checked in"
+	case "completed":
+		return "Completed"
+	case "cancelled":
+		if d.LateCancel {
+			return "Late cancellation"
+		}
+		return "Cancelled"
+	case "no_show":
+		return "No-show"
+	}
+	return d.Status
+}
+
+// Progress is "2 of 4" for a session of a course, empty for a single visit.
+func (d DeskAppt) Progress() string {
+	if d.CourseSize <= 1 {
+		return ""
+	}
+	return strconv.Itoa(d.CourseIndex) + " of " + strconv.Itoa(d.CourseSize)
+}
+
+// Href is the appointment's desk page.
+func (d DeskAppt) Href() string { return "/desk/appointments/" + strconv.FormatInt(d.ID, 10) }
+
+// DeskAppts wraps appointments for the desk pages.
+func DeskAppts(list []store.Appointment) []DeskAppt {
+	out := make([]DeskAppt, len(list))
+	for i, a := range list {
+		out[i] = DeskAppt{a}
+	}
+	return out
+}
+
+// DeskNavLink is one entry of the desk's own navigation.
+type DeskNavLink struct {
+	Href, Label string
+	Current     bool
+}
+
+// DeskGrid is a schedule as a table: one column per therapist, room or day, one row per 15
+// minutes. A block spans its rows with rowspan, which needs no inline style.
+type DeskGrid struct {
+	Columns []DeskColumn
+	Rows    []DeskRow
+}
+
+// DeskColumn is one column of the grid; Appts repeats its bookings in time order for the
+// narrow-screen list.
+type DeskColumn struct {
+	Name  string
+	Href  string // the therapist's week, when the column is a therapist
+	Note  string // working hours, or "Not working"
+	Away  []string
+	Appts []DeskAppt
+}
+
+// DeskRow is one 15-minute row.
+type DeskRow struct {
+	Label string // "09:15"
+	Hour  bool   // on the hour, shown stronger
+	Cells []DeskCell
+}
+
+// DeskCell is a cell of a row. Span 0 is an empty cell one row high; rows covered by a block
+// above have no cell at all.
+type DeskCell struct {
+	Span  int
+	Appts []DeskAppt
+}
+
+// DeskDay is reception's day, or one therapist's week, on one grid.
+type DeskDay struct {
+	Page       Page
+	Nav        []DeskNavLink
+	Heading    string
+	Date       string // the date shown, YYYY-MM-DD
+	Prev, Next string
+	Today      string
+	ByRoom     bool
+	Week       bool
+	Therapist  store.User   // the week's therapist
+	Therapists []store.User // to switch the week to another therapist
+	Grid       DeskGrid
+	Cancelled  []DeskAppt
+}
+
+// DeskMail is a message about an appointment as the desk sees it.
+type DeskMail struct {
+	store.OutboxRow
+}
+
+// KindLabel names the message.
+func (m DeskMail) KindLabel() string {
+	switch m.Kind {
+	case "confirmation":
+		return "Booking confirmation"
+	case "reminder":
+		return "Reminder"
+	case "cancellation":
+		return "Cancellation notice"
+	case "reschedule":
+		return "New time notice"
+	case "waitlist_offer":
+		return "Waiting list offer"
+	}
+	return m.Kind
+}
+
+// CanResend reports whether the message may be queued again.
+func (m DeskMail) CanResend() bool {
+	return m.Status == "failed" || m.Status == "expired" || m.Status == "sent"
+}
+
+// DeskAppointment is one appointment with what reception may do about it.
+type DeskAppointment struct {
+	Page      Page
+	Nav       []DeskNavLink
+	Appt      DeskAppt
+	Mail      []DeskMail
+	LateIfNow bool // cancelling now would count as a late cancellation
+	Form      map[string]string
+}
+
+// DeskSlot is a free time offered for a move.
+type DeskSlot struct {
+	Value string // the instant, RFC 3339 in UTC, so a repeated wall-clock hour names one moment
+	Time  string
+}
+
+// DeskSlotDay is one day of free times.
+type DeskSlotDay struct {
+	Label string
+	Slots []DeskSlot
+}
+
+// DeskMove lists free times to move an appointment to.
+type DeskMove struct {
+	Page       Page
+	Nav        []DeskNavLink
+	Appt       DeskAppt
+	Days       []DeskSlotDay
+	Date       string
+	Prev, Next string
+	Message    string // why the last attempt failed
+}
+
+// DeskClients is the client search with the add-a-client form.
+type DeskClients struct {
+	Page     Page
+	Nav      []DeskNavLink
+	Q        string
+	Searched bool
+	Results  []store.Client
+	Existing *store.Client // the client already on file with the email just typed
+	Form     map[string]string
+}
+
+// DeskClient is a client's profile at the desk.
+type DeskClient struct {
+	Page        Page
+	Nav         []DeskNavLink
+	Client      store.Client
+	Upcoming    []DeskAppt
+	Past        []DeskAppt
+	LateCancels int
+	NoShows     int
+}
+
+// DeskHoursDay is one weekday's line of the hours form.
+type DeskHoursDay struct {
+	Name  string // form field: "day1" for Monday
+	Label string
+	Value string // "09:00-12:30, 13:30-18:00"
+}
+
+// DeskConflict is a booking that no longer fits the therapist's calendar.
+type DeskConflict struct {
+	Appt   string // link to the appointment
+	Client string
+	When   string
+	Why    string
+}
+
+// DeskTimeOff is one stretch of time off as the hours page lists it.
+type DeskTimeOff struct {
+	ID     int64
+	When   string
+	Reason string
+}
+
+// DeskHours edits a therapist's weekly hours and time off.
+type DeskHours struct {
+	Page      Page
+	Nav       []DeskNavLink
+	Therapist store.User
+	Days      []DeskHoursDay
+	TimeOff   []DeskTimeOff
+	Conflicts []DeskConflict
+	Form      map[string]string
+}
+
+// DeskTherapists lists therapists with links to their week and hours.
+type DeskTherapists struct {
+	Page       Page
+	Nav        []DeskNavLink
+	Therapists []store.User
+	Today      string
+}
+
+// DeskRecallCourse is one stalled course with how long it has waited.
+type DeskRecallCourse struct {
+	store.RecallCourse
+	Last      string
+	DaysSince int
+	BookHref  string
+}
+
+// DeskRecall is the list of courses to call clients about.
+type DeskRecall struct {
+	Page    Page
+	Nav     []DeskNavLink
+	Courses []DeskRecallCourse
+}
