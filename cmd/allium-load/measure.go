@@ -26,21 +26,24 @@ type pageResult struct {
 
 // report is everything one load run found.
 type report struct {
-	When      time.Time
-	Machine   machine
-	Opts      options
-	DBName    string
-	Counts    dbCounts
-	Env       *env
-	Ready     time.Duration
-	PeakRSS   int64
-	EchoTwo   loadResult
-	EchoMany  loadResult
-	Insert    opFloor
-	Pages     []pageResult
-	GoBench   string
-	Retries   int
-	ServerLog string
+	When     time.Time
+	Machine  machine
+	Opts     options
+	DBName   string
+	Counts   dbCounts
+	Env      *env
+	Ready    time.Duration
+	PeakRSS  int64
+	EchoTwo  loadResult
+	EchoMany loadResult
+	Insert   opFloor
+	Pages    []pageResult
+	GoBench  string
+	Retries  int
+	// SeededNotes is how many signed notes the tool gave the chart's client (with a plan), when
+	// the clinic had no plan to show.
+	SeededNotes int
+	ServerLog   string
 }
 
 // bgLimit is the background CPU above which a run is repeated (twice at most).
@@ -112,6 +115,11 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 	e.base, rep.Env = sp.base, e
 	if err := e.pick(); err != nil {
 		return nil, err
+	}
+	if o.Copy {
+		if rep.SeededNotes, err = e.seedPlan(); err != nil {
+			fmt.Fprintln(log, "plan page: no plan to show:", err)
+		}
 	}
 	rep.Counts = dbCounts{Therapists: e.Counts.Therapists, Rooms: e.Counts.Rooms, Clients: e.Counts.Clients,
 		Appointments: e.Counts.Appointments, Bytes: rep.Counts.Bytes}
