@@ -32,8 +32,10 @@ test: tools
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
+# bench: every package's Go benchmarks and a load run of the real server on the large demo
+# clinic (built once into bench/), written to docs/performance.md. BENCH_DURATION=3s for a quick look.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	GO=$(GO) BIN=$(BIN) scripts/bench.sh
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -679,3 +679,8 @@ CREATE TABLE staff_mail_prefs (
   day_list INTEGER NOT NULL DEFAULT 0 CHECK (day_list IN (0, 1))
 ) STRICT;
 
+-- 0006: finding staff among a hundred thousand client accounts. The therapist list, the owner
+-- check behind every sign-in page and /healthz, and the desk read users by role; without an
+-- index each of them scanned every account.
+
+CREATE INDEX users_role ON users(role, name);

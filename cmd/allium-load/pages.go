@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"allium/clinic"
+)
+
+// page is one line of the load plan. The plan is data so that a page arriving later (or moving
+// URL) is one line to change: a page whose every candidate URL answers 404 is reported as not
+// available yet rather than failing the run.
+type page struct {
+	Name string
+	Role clinic.Role // who signs in to use it; "" for a visitor
+	// Paths are candidate URLs; the first that does not answer 404 is measured.
+	Paths func(e *env) []string
+	// Forms, for a POST, are the bodies to send, each usable once (without the CSRF token,
+	// which is added). The first part goes to the 2-connection run, the rest to the 64.
+	Forms func(e *env) ([]url.Values, error)
+	Want  int // the status of a success
+	// Queries is the page's own SQL without rendering, for its floor; Floor says what it runs.
+	Queries func(e *env) func(context.Context) error
+	Floor   string
+	MaxCPU  time.Duration // a budget of server CPU per request, 0 for none
+}
+
+func (p page) method() string {
+	if p.Forms != nil {
+		return http.MethodPost
+	}
+	return http.MethodGet
+}
+
+// Budgets, from the performance issue, for a 2-core host and the large demo clinic.
+const (
+	budgetP99      = 5 * time.Millisecond
+	budgetRate     = 1000.0
+	budgetDeskCPU  = 2 * time.Millisecond
+	budgetReady    = time.Second
+	budgetPeakRSS  = 150 << 20
+	postSessions   = 2 // sessions per course booked by the POST run
+	postShareOfTwo = 0.3
+)
+
+func pages() []page {
+	return []page{
+		{
+			Name: "booking page with free times", Role: clinic.RoleClient, Want: http.StatusOK,
+			Paths: func(e *env) []string {
+				return []string{fmt.Sprintf("/book/times?service=%d&date=%s", e.courseService().ID, e.Day.AddDays(1))}
+			},
+			Floor: "services, therapists, and the slot query of every therapist for 7 days",
+			Queries: func(e *env) func(context.Context) error {
+				sv := e.courseService()
+				from := localMidnight(e.Day.AddDays(1), e.loc)
+				return func(ctx context.Context) error {
+					if _, err := e.st.Services(ctx); err != nil {
+						return err
+					}
+					if _, err := e.st.Therapists(ctx); err != nil {
+						return err
+					}
+					_, err := e.st.SlotQuery(ctx, sv.Service, sv.Therapists, from, from.AddDate(0, 0, 7))
+					return err
+				}
+			},
+		},
+		{
+			Name: "reception day view", Role: clinic.RoleReception, Want: http.StatusOK, MaxCPU: budgetDeskCPU,
+			Paths: func(e *env) []string { return []string{"/desk?date=" + e.Day.String()} },
+			Floor: "therapists, rooms, and every therapist's appointments of the day",
+			Queries: func(e *env) func(context.Context) error {
+				from := localMidnight(e.Day, e.loc)
+				return func(ctx context.Context) error {
+					if _, err := e.st.Therapists(ctx); err != nil {
+						return err
+					}
+					if _, err := e.st.Rooms(ctx); err != nil {
+						return err
+					}
+					_, err := e.st.DaySchedule(ctx, e.Reception.actor(), from, from.AddDate(0, 0, 1))
+					return err
+				}
+			},
+		},
+		{
+			Name: "therapist's day", Role: clinic.RoleTherapist, Want: http.StatusOK,
+			Paths: func(e *env) []string { return []string{"/therapist?date=" + e.Day.String()} },
+			Floor: "the therapist's appointments of the day",
+			Queries: func(e *env) func(context.Context) error {
+				from := localMidnight(e.Day, e.loc)
+				return func(ctx context.Context) error {
+					_, err := e.st.DaySchedule(ctx, e.Therapist.actor(), from, from.AddDate(0, 0, 1), e.Therapist.UserID)
+					return err
+				}
+			},
+		},
+		{
+			Name: "client chart", Role: clinic.RoleOwner, Want: http.StatusOK,
+			Paths: func(e *env) []string { return []string{fmt.Sprintf("/clients/%d/chart", e.Chart)} },
+			Floor: "the client's appointments, all of them",
+			Queries: func(e *env) func(context.Context) error {
+				return func(ctx context.Context) error {
+					_, err := e.st.ClientAppointments(ctx, e.Owner.actor(), e.Chart, time.Time{})
+					return err
+				}
+			},
+		},
+		{
+			Name: "plan page with progress chart", Role: clinic.RoleOwner, Want: http.StatusOK,
+			Paths: planPaths,
+			Floor: "the client's appointments (until the plan store lands)",
+			Queries: func(e *env) func(context.Context) error {
+				return func(ctx context.Context) error {
+					_, err := e.st.ClientAppointments(ctx, e.Owner.actor(), e.Chart, time.Time{})
+					return err
+				}
+			},
+		},
+		{
+			Name: "course booking (POST)", Role: clinic.RoleClient, Want: http.StatusSeeOther,
+			Paths: func(*env) []string { return []string{"/book/confirm"} },
+			Forms: func(e *env) ([]url.Values, error) { return bookingForms(e, postSessions) },
+			Floor: "a bare SQLite insert transaction",
+		},
+	}
+}
+
+// planPaths guesses the plan page's URL from the plan table, whichever of the likely shapes
+// the chart work settles on; the first that answers is measured.
+func planPaths(e *env) []string {
+	for _, t := range []string{"plans", "treatment_plans"} {
+		if !e.hasTable(t) {
+			continue
+		}
+		var id, client int64
+		err := e.db.QueryRowContext(e.ctx, `SELECT id, client_id FROM `+t+` ORDER BY client_id = ? DESC, id DESC LIMIT 1`,
+			e.Chart).Scan(&id, &client)
+		if err != nil {
+			return nil
+		}
+		return []string{fmt.Sprintf("/plans/%d", id), fmt.Sprintf("/clients/%d/plans/%d", client, id)}
+	}
+	return nil
+}
+
+func localMidnight(d clinic.Date, loc *time.Location) time.Time {
+	return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, loc)
+}
