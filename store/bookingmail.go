@@ -195,7 +195,8 @@ func (s *Store) offerWaitlist(ctx context.Context, tx *sql.Tx, freed Appointment
 			DedupeKey: r.Key, Payload: p, SendAfter: r.SendAt, ExpiresAt: freed.Start}); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'offered' WHERE id = ?`, o.id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'offered', offered_start = ?, offered_therapist = ?
+			WHERE id = ?`, unix(freed.Start), freed.TherapistID, o.id); err != nil {
 			return err
 		}
 	}
@@ -218,4 +219,49 @@ func (s *Store) JoinWaitlist(ctx context.Context, by Actor, serviceID, therapist
 		}
 		return audit(ctx, tx, by, unix(s.now()), "join", "waitlist", serviceID, by.ClientID, "")
 	})
+}
+
+// closeWaitlistOffers runs when a time is booked: the booker's own offer for it is fulfilled,
+// and everyone else who was offered that time is told it has gone and keeps waiting.
+func (s *Store) closeWaitlistOffers(ctx context.Context, tx *sql.Tx, booked Appointment, now time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT w.id, w.client_id, c.name, c.email FROM waitlist w JOIN clients c ON c.id = w.client_id
+		WHERE w.status = 'offered' AND w.offered_start = ? AND w.offered_therapist = ?`, unix(booked.Start), booked.TherapistID)
+	if err != nil {
+		return err
+	}
+	type offer struct {
+		id, client  int64
+		name, email string
+	}
+	var offers []offer
+	for rows.Next() {
+		var o offer
+		if err := rows.Scan(&o.id, &o.client, &o.name, &o.email); err != nil {
+			rows.Close()
+			return err
+		}
+		offers = append(offers, o)
+	}
+	rows.Close()
+	loc, err := s.locIn(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, o := range offers {
+		status := "waiting"
+		if o.client == booked.ClientID {
+			status = "booked"
+		} else if o.email != "" {
+			p := map[string]any{"ClientName": o.name, "When": booked.Start.In(loc).Format(whenLayout), "Service": booked.ServiceName}
+			if err := enqueue(ctx, tx, now, Email{Kind: "waitlist_gone", To: o.email, RefType: "waitlist", RefID: o.id,
+				DedupeKey: fmt.Sprintf("waitlist_gone:entry:%d:slot:%d", o.id, unix(booked.Start)), Payload: p}); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = ?, offered_start = NULL, offered_therapist = NULL WHERE id = ?`,
+			status, o.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
