@@ -17,7 +17,7 @@ const deskStep = 15
 // screen (a cancelled one is never drawn) share one block rather than breaking the table.
 type deskBlock struct {
 	r0, r1 int
-	appts  []views.DeskAppt
+	appts  []views.DeskBlock
 }
 
 // deskClock is where a booking sits on the wall clock of its day; one that runs past
@@ -56,15 +56,20 @@ func deskRange(shifts []clinic.Shift, appts []store.Appointment, loc *time.Locat
 func buildDeskGrid(cols []views.DeskColumn, lo, hi clinic.ClockTime, appts []store.Appointment,
 	col func(store.Appointment) int, loc *time.Location) views.DeskGrid {
 	n := int(hi-lo) / deskStep
+	per := make([][]store.Appointment, len(cols))
 	for _, a := range appts {
 		if j := col(a); a.Active() && j >= 0 && j < len(cols) {
-			cols[j].Appts = append(cols[j].Appts, views.DeskAppt{Appointment: a})
+			per[j] = append(per[j], a)
 		}
 	}
 	blocks := make([][]deskBlock, len(cols))
 	for j := range cols {
-		slices.SortStableFunc(cols[j].Appts, func(x, y views.DeskAppt) int { return x.Start.Compare(y.Start) })
-		blocks[j] = deskBlocks(cols[j].Appts, lo, n, loc)
+		slices.SortStableFunc(per[j], func(x, y store.Appointment) int { return x.Start.Compare(y.Start) })
+		cols[j].Appts = make([]views.DeskBlock, len(per[j]))
+		for i, a := range per[j] {
+			cols[j].Appts[i] = views.NewDeskBlock(a, loc)
+		}
+		blocks[j] = deskBlocks(per[j], cols[j].Appts, lo, n, loc)
 	}
 	g := views.DeskGrid{Columns: cols, Rows: make([]views.DeskRow, n)}
 	next, covered := make([]int, len(cols)), make([]int, len(cols))
@@ -88,19 +93,19 @@ func buildDeskGrid(cols []views.DeskColumn, lo, hi clinic.ClockTime, appts []sto
 	return g
 }
 
-// deskBlocks turns one column's bookings, in time order, into row blocks.
-func deskBlocks(list []views.DeskAppt, lo clinic.ClockTime, n int, loc *time.Location) []deskBlock {
+// deskBlocks turns one column's bookings, in time order, into row blocks of their slots.
+func deskBlocks(list []store.Appointment, slots []views.DeskBlock, lo clinic.ClockTime, n int, loc *time.Location) []deskBlock {
 	var out []deskBlock
-	for _, a := range list {
-		s, e := deskClock(a.Appointment, loc)
+	for i, a := range list {
+		s, e := deskClock(a, loc)
 		r0 := deskClamp(int(s-lo)/deskStep, 0, n-1)
 		r1 := deskClamp((int(e-lo)+deskStep-1)/deskStep, r0+1, n)
 		if k := len(out) - 1; k >= 0 && r0 < out[k].r1 {
 			out[k].r1 = max(out[k].r1, r1)
-			out[k].appts = append(out[k].appts, a)
+			out[k].appts = append(out[k].appts, slots[i])
 			continue
 		}
-		out = append(out, deskBlock{r0, r1, []views.DeskAppt{a}})
+		out = append(out, deskBlock{r0, r1, []views.DeskBlock{slots[i]}})
 	}
 	return out
 }

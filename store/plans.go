@@ -363,11 +363,16 @@ func clientPlans(ctx context.Context, tx *sql.Tx, clientID int64, forClient bool
 	return out, nil
 }
 
+// loadPlanSessions reads the plan's sessions: those of its courses and those whose note names
+// it. The two are found through their own indexes and joined by id; an OR across the joined
+// tables made SQLite walk every appointment in the clinic (170 ms a plan at a million).
 func loadPlanSessions(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
 	return eachChartRow(ctx, tx, `SELECT a.id, a.starts_at, a.status, t.name, s.name, coalesce(n.id, 0), coalesce(n.status, '')
 		FROM appointments a JOIN users t ON t.id = a.therapist_id JOIN services s ON s.id = a.service_id
-		LEFT JOIN courses co ON co.id = a.course_id LEFT JOIN session_notes n ON n.appointment_id = a.id
-		WHERE (co.plan_id = ?1 OR n.plan_id = ?1) AND a.status <> 'cancelled' ORDER BY a.starts_at, a.id`, p.ID,
+		LEFT JOIN session_notes n ON n.appointment_id = a.id
+		WHERE a.id IN (SELECT ca.id FROM courses co JOIN appointments ca ON ca.course_id = co.id WHERE co.plan_id = ?1
+			UNION SELECT pn.appointment_id FROM session_notes pn WHERE pn.plan_id = ?1)
+		AND a.status <> 'cancelled' ORDER BY a.starts_at, a.id`, p.ID,
 		func(r *sql.Rows) error {
 			var ps PlanSession
 			var st int64

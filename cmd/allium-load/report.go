@@ -165,7 +165,7 @@ func (rep *report) writeBudgets(w func(string, ...any)) {
 	}
 	for _, p := range rep.Pages {
 		if !p.Available || p.Many.OK == 0 {
-			w("| %s | %s | not measured |\n", p.Page.Name, p.Note)
+			w("| %s | %s | not measured |\n", p.Page.Name, p.why())
 		}
 	}
 	w("\n")
@@ -180,7 +180,7 @@ func (rep *report) writePages(w func(string, ...any)) {
 			role = "visitor"
 		}
 		if !p.Available || p.Many.OK == 0 {
-			w("| %s | %s | %s | | | | | | | | %s |\n", p.Page.Name, role, code(p.Path), p.Note)
+			w("| %s | %s | %s | | | | | | | | %s |\n", p.Page.Name, role, code(p.Path), p.why())
 			continue
 		}
 		ok := p.Two.Latency.P99 < budgetP99 && p.Many.PerSecond >= budgetRate
@@ -202,6 +202,15 @@ func (rep *report) writePages(w func(string, ...any)) {
 		}
 	}
 	w("\n\n")
+}
+
+// why says why a page has no figures: its note, or what the server answered instead.
+func (p pageResult) why() string {
+	if p.Note != "" || !p.Available {
+		return p.Note
+	}
+	return fmt.Sprintf("no answer in time: %d requests failed (statuses %v; 0 is a timeout of 30 s)",
+		p.Two.Failed+p.Many.Failed, p.Many.Statuses)
 }
 
 func code(s string) string {
