@@ -44,3 +44,26 @@ func TestReviewEmailsReadAsTheClinicWroteThem(t *testing.T) {
 		}
 	}
 }
+
+func TestCourseEmailsReadTheGoalAndReview(t *testing.T) {
+	f := newFixture(t, func(st *store.Store) mail.Transport { return mail.Mailbox{Store: st} })
+	p := store.ApptMail{Version: 1, ClientName: "Alex Chen", Goal: "Turn my head fully without pain", Review: "Tue 12 Jan",
+		Sessions: []store.SessionLine{{Index: 2, Size: 4, When: "Tue 5 Jan 2027, 10:00 AEDT", Therapist: "Sam Okafor",
+			Service: "Remedial", ManagePath: "/m/x"}}}
+	for _, kind := range []string{"confirmation", "reminder"} {
+		if err := f.st.Enqueue(context.Background(), store.Email{Kind: kind, To: "alex@example.com", DedupeKey: kind, Payload: p}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := f.worker.Build(context.Background(), f.row(t, kind))
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		for _, part := range []string{string(m.Text), string(m.HTML)} {
+			for _, want := range []string{"Session 2 of 4", "Sam Okafor", "Goal: Turn my head fully without pain.", "Reassessment on Tue 12 Jan."} {
+				if !strings.Contains(part, want) {
+					t.Errorf("%s lacks %q:\n%s", kind, want, part)
+				}
+			}
+		}
+	}
+}

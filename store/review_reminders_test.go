@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 )
 
@@ -47,5 +48,32 @@ func TestReviewNoticeAndOutcomeRequestGoOutAndStopWhenThePlanEnds(t *testing.T) 
 	}
 	if ok, err := rc.s.StillWanted(ctx, asks[0]); err != nil || ok {
 		t.Errorf("outcome request still wanted after the plan ended: %v, %v", ok, err)
+	}
+}
+
+func TestCourseEmailsNameTheGoalAndTheReview(t *testing.T) {
+	rc := newReminderClinic(t)
+	if _, err := rc.s.w.Exec(`INSERT INTO treatment_plans (id, client_id, therapist_id, status, layers, planned_sessions,
+		target_days, min_days, max_days, start_date, reassessment_date, created_at, updated_at)
+		VALUES (9, ?, ?, 'active', '[]', 4, 7, 3, 10, '2026-03-11', '2026-04-01', 0, 0)`, rc.client, rc.therapist.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rc.s.w.Exec(`INSERT INTO plan_goals (plan_id, position, description, measure, baseline, target)
+		VALUES (9, 0, 'Turn my head fully without pain', 'pain_0_10', 6, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	rc.book(t, local(2026, 3, 12, 10), local(2026, 3, 19, 10))
+	for _, kind := range []string{"confirmation", "reminder"} {
+		rows := rc.queued(t, kind)
+		if len(rows) == 0 {
+			t.Fatalf("no %s queued", kind)
+		}
+		var p ApptMail
+		if err := json.Unmarshal(rows[0].Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		if p.Goal != "Turn my head fully without pain" || p.Review != "Wed 1 Apr" {
+			t.Errorf("%s payload goal %q, review %q", kind, p.Goal, p.Review)
+		}
 	}
 }
