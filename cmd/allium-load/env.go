@@ -40,6 +40,7 @@ type env struct {
 	Client     person // a client with a password, who books online
 	Chart      int64  // a client with about 200 sessions (the most, if none has that many)
 	ChartCount int
+	Plan       int64 // the plan the plan page shows, once picked
 	Counts     dbCounts
 	signedIn   map[clinic.Role]identity
 }

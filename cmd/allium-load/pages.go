@@ -72,17 +72,21 @@ func pages() []page {
 		{
 			Name: "reception day view", Role: clinic.RoleReception, Want: http.StatusOK, MaxCPU: budgetDeskCPU,
 			Paths: func(e *env) []string { return []string{"/desk?date=" + e.Day.String()} },
-			Floor: "therapists, rooms, and every therapist's appointments of the day",
+			Floor: "every therapist's appointments of the day, the therapists, their hours and time off",
 			Queries: func(e *env) func(context.Context) error {
 				from := localMidnight(e.Day, e.loc)
 				return func(ctx context.Context) error {
+					by, to := e.Reception.actor(), from.AddDate(0, 0, 1)
+					if _, err := e.st.DaySchedule(ctx, by, from, to); err != nil {
+						return err
+					}
 					if _, err := e.st.Therapists(ctx); err != nil {
 						return err
 					}
-					if _, err := e.st.Rooms(ctx); err != nil {
+					if _, err := e.st.AllHours(ctx); err != nil {
 						return err
 					}
-					_, err := e.st.DaySchedule(ctx, e.Reception.actor(), from, from.AddDate(0, 0, 1))
+					_, err := e.st.TimeOffBetween(ctx, by, from, to)
 					return err
 				}
 			},
@@ -102,10 +106,10 @@ func pages() []page {
 		{
 			Name: "client chart", Role: clinic.RoleOwner, Want: http.StatusOK,
 			Paths: func(e *env) []string { return []string{fmt.Sprintf("/clients/%d/chart", e.Chart)} },
-			Floor: "the client's appointments, all of them",
+			Floor: "the chart: client, assessment, findings, plans, sessions, courses (a write transaction: it audits the view)",
 			Queries: func(e *env) func(context.Context) error {
 				return func(ctx context.Context) error {
-					_, err := e.st.ClientAppointments(ctx, e.Owner.actor(), e.Chart, time.Time{})
+					_, err := e.st.ClientChart(ctx, e.Owner.actor(), e.Chart)
 					return err
 				}
 			},
@@ -113,10 +117,14 @@ func pages() []page {
 		{
 			Name: "plan page with progress chart", Role: clinic.RoleOwner, Want: http.StatusOK,
 			Paths: planPaths,
-			Floor: "the client's appointments (until the plan store lands)",
+			Floor: "the plan with its goals, readings and sessions, and the client's chart",
 			Queries: func(e *env) func(context.Context) error {
 				return func(ctx context.Context) error {
-					_, err := e.st.ClientAppointments(ctx, e.Owner.actor(), e.Chart, time.Time{})
+					pl, err := e.st.PlanByID(ctx, e.Owner.actor(), e.Plan)
+					if err != nil {
+						return err
+					}
+					_, err = e.st.ClientChart(ctx, e.Owner.actor(), pl.ClientID)
 					return err
 				}
 			},
@@ -143,6 +151,7 @@ func planPaths(e *env) []string {
 		if err != nil {
 			return nil
 		}
+		e.Plan = id
 		return []string{fmt.Sprintf("/plans/%d", id), fmt.Sprintf("/clients/%d/plans/%d", client, id)}
 	}
 	return nil
