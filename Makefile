@@ -4,7 +4,7 @@ DB      ?= allium-demo.db
 ADDR    ?= 127.0.0.1:8080
 BIN     := bin/allium
 
-.PHONY: run test build demo bench fmt clean tools
+.PHONY: run test build demo bench fmt clean tools schema
 
 build:
 	$(GO) build -o $(BIN) ./cmd/allium
@@ -42,3 +42,9 @@ fmt:
 
 clean:
 	rm -rf bin $(DB) $(DB)-wal $(DB)-shm
+
+# schema: schema.sql is the fold of the numbered migrations; rebuild it after adding one
+# (TestFreshAndMigratedSchemasMatch fails until both agree).
+schema:
+	{ printf -- '-- Allium schema: the fold of store/migrations/*.sql. A fresh database is built from this file;\n-- an existing one is brought here by the migrations. Change both together.\n\n'; \
+	  for f in store/migrations/*.sql; do cat "$$f"; echo; done; } > schema.sql

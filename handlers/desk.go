@@ -27,6 +27,8 @@ func (a *App) deskRoutes() []Route {
 		{"GET", "/desk/clients", "desk.clients", desk, a.DeskClients},
 		{"POST", "/desk/clients", "desk.clients.post", desk, a.DeskAddClient},
 		{"GET", "/desk/clients/:id", "desk.client", desk, a.DeskClient},
+		{"POST", "/desk/clients/:id", "desk.client.update", desk, a.DeskUpdateClient},
+		{"POST", "/desk/clients/:id/merge", "desk.client.merge", desk, a.DeskMergeClient},
 		{"GET", "/desk/therapists", "desk.therapists", desk, a.DeskTherapists},
 		{"GET", "/desk/therapists/:id/hours", "desk.hours", staff, a.DeskHoursForm},
 		{"POST", "/desk/therapists/:id/hours", "desk.hours.post", staff, a.DeskSaveHours},

@@ -79,7 +79,11 @@ func (a *App) DeskClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := views.DeskClient{Page: a.page(c, cl.Name), Nav: deskNav(c), Client: cl}
+	data := views.DeskClient{Page: a.page(c, cl.Name), Nav: deskNav(c), Client: cl,
+		Form: map[string]string{"name": cl.Name, "email": cl.Email, "phone": cl.Phone, "cautions": cl.Cautions}}
+	if data.Duplicates, err = a.Store.LikelyDuplicates(ctx, by, cl); err != nil {
+		return err
+	}
 	now := a.Now()
 	for _, ap := range views.DeskAppts(all) {
 		switch {
@@ -96,4 +100,67 @@ func (a *App) DeskClient(c echo.Context) error {
 		}
 	}
 	return a.render(c, "desk_client", data)
+}
+
+// DeskUpdateClient saves a client's contact details and cautions.
+func (a *App) DeskUpdateClient(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx, by := c.Request().Context(), actor(c)
+	if _, err := a.Store.ClientByID(ctx, by, id); err != nil {
+		return err
+	}
+	f := newForm(c)
+	d := store.ClientDetails{Name: f.Text("name", "Name", 100, true), Phone: f.Text("phone", "Phone", 40, false),
+		Cautions: f.Multiline("cautions", "Cautions", 1000, false)}
+	if v := f.Text("email", "Email", 254, false); v != "" {
+		d.Email = f.Email("email")
+	}
+	if f.Valid() {
+		err := a.Store.UpdateClient(ctx, by, id, d)
+		if errors.Is(err, store.ErrClientExists) {
+			f.fail("email", "Another client already has this email. If they are the same person, merge the records.")
+		} else if err != nil {
+			return err
+		} else {
+			return a.flash(c, deskClientHref(id), "Details saved.")
+		}
+	}
+	return a.deskClientInvalid(c, f)
+}
+
+// deskClientInvalid re-renders the client page with the details form as typed and its messages.
+func (a *App) deskClientInvalid(c echo.Context, f *form) error {
+	id, _ := pathID(c, "id")
+	ctx, by := c.Request().Context(), actor(c)
+	cl, err := a.Store.ClientByID(ctx, by, id)
+	if err != nil {
+		return err
+	}
+	p := a.page(c, cl.Name)
+	p.Errors = f.Errors
+	return a.invalid(c, "desk_client", views.DeskClient{Page: p, Nav: deskNav(c), Client: cl, Form: f.Values})
+}
+
+// DeskMergeClient merges another record of the same person into this one.
+func (a *App) DeskMergeClient(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	f := newForm(c)
+	drop := f.ID("duplicate", "The record to merge")
+	if !f.Valid() {
+		return a.flashKind(c, deskClientHref(id), firstError(f.Errors), "error")
+	}
+	err = a.Store.MergeClients(c.Request().Context(), actor(c), id, drop)
+	switch {
+	case errors.Is(err, store.ErrBothAccounts):
+		return a.flashKind(c, deskClientHref(id), "Both records have an online account, so they cannot be merged here. Ask the client which email to keep.", "error")
+	case err != nil:
+		return err
+	}
+	return a.flash(c, deskClientHref(id), "Records merged: appointments, plans and notes are all on this record now.")
 }

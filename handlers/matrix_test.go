@@ -88,6 +88,8 @@ var matrix = map[string]string{
 	"GET /desk/clients":                  "snnnnoo",
 	"POST /desk/clients":                 "snnnnoo",
 	"GET /desk/clients/:id":              "snnnnoo",
+	"POST /desk/clients/:id":             "snnnnoo",
+	"POST /desk/clients/:id/merge":       "snnnnoo",
 	"GET /desk/therapists":               "snnnnoo",
 	"GET /desk/therapists/:id/hours":     "snnonoo",
 	"POST /desk/therapists/:id/hours":    "snnonoo",

@@ -110,6 +110,11 @@ func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (B
 		if err := s.queueBookingMail(ctx, tx, out.Appointments, now); err != nil {
 			return err
 		}
+		for _, ap := range out.Appointments {
+			if err := s.closeWaitlistOffers(ctx, tx, ap, now); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, tx, by, unix(now), "book", "appointment", ids[0], clientID, fmt.Sprintf("%d sessions", len(ids)))
 	})
 	return out, err

@@ -200,6 +200,9 @@ func BenchmarkBooking(b *testing.B) {
 	}
 	b.Run("FreeTimes/one_therapist_60_days", search(bc.therapists[5:6], 60, false))
 	b.Run("FreeTimes/any_of_20_30_days", search(bc.therapists, 30, true))
+	// What the booking page asks for: one week at a time.
+	b.Run("FreeTimes/one_therapist_7_days", search(bc.therapists[5:6], 7, false))
+	b.Run("FreeTimes/any_of_20_7_days", search(bc.therapists, 7, true))
 
 	if _, err := bc.st.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)`); err != nil {
 		b.Fatal(err)

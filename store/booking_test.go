@@ -177,3 +177,53 @@ func TestOpenKeepsTheWholePathEvenWithURICharacters(t *testing.T) {
 		t.Fatalf("database not where asked: %v", err)
 	}
 }
+
+func TestWaitlistFirstToBookGetsTheTimeAndTheOthersAreTold(t *testing.T) {
+	st, th, svc, cid, start := bookingFixture(t)
+	ctx := context.Background()
+	b, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th, Starts: []time.Time{start}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiter := func(email string) store.Actor {
+		u, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: email, Name: email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := st.ClientIDForUser(ctx, u.ID)
+		by := store.Actor{UserID: u.ID, Role: clinic.RoleClient, ClientID: id}
+		day := clinic.DateOf(start, start.Location())
+		if err := st.JoinWaitlist(ctx, by, svc, 0, day.AddDays(-3), day.AddDays(3)); err != nil {
+			t.Fatal(err)
+		}
+		return by
+	}
+	yan, zoe := waiter("yan@example.com"), waiter("zoe@example.com")
+	if _, err := st.Cancel(ctx, store.System, b.Appointments[0].ID, "moved away"); err != nil {
+		t.Fatal(err)
+	}
+	kinds := func(to string) []string {
+		rows, _ := st.Outbox(ctx, store.System, store.OutboxFilter{Limit: 100})
+		var out []string
+		for _, r := range rows {
+			if r.To == to {
+				out = append(out, r.Kind)
+			}
+		}
+		return out
+	}
+	for _, to := range []string{"yan@example.com", "zoe@example.com"} {
+		if got := kinds(to); len(got) != 1 || got[0] != "waitlist_offer" {
+			t.Fatalf("%s got %v; want one offer", to, got)
+		}
+	}
+	if _, err := st.BookCourse(ctx, yan, store.BookingRequest{ServiceID: svc, TherapistID: th, Starts: []time.Time{start}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds("zoe@example.com"); len(got) != 2 || got[0] != "waitlist_gone" {
+		t.Errorf("zoe got %v; want to be told the time has gone", got)
+	}
+	if _, err := st.BookCourse(ctx, zoe, store.BookingRequest{ServiceID: svc, TherapistID: th, Starts: []time.Time{start}}); !errors.Is(err, clinic.ErrSlotTaken) {
+		t.Errorf("zoe booking the gone time: %v; want it taken", err)
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,6 +30,28 @@ type ApptMail struct {
 	Sessions   []SessionLine
 	Lead       string `json:",omitempty"` // "in 2 days", for reminders
 	Reason     string `json:",omitempty"`
+	Goal       string `json:",omitempty"` // the plan's first goal, in the client's words
+	Review     string `json:",omitempty"` // the plan's reassessment day, "Tue 12 Jan"
+}
+
+// withPlan adds the goal and review day of the plan the client is being treated under, so an
+// email about a course session says what the course is for and when it will be reviewed.
+func withPlan(ctx context.Context, tx *sql.Tx, p ApptMail, clientID int64) (ApptMail, error) {
+	var goal, review string
+	err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT g.description FROM plan_goals g WHERE g.plan_id = p.id ORDER BY g.position LIMIT 1), ''),
+		p.reassessment_date FROM treatment_plans p WHERE p.client_id = ? AND p.status IN ('active', 'extended', 'reassess_due')
+		ORDER BY p.id DESC LIMIT 1`, clientID).Scan(&goal, &review)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, nil
+	}
+	if err != nil {
+		return p, err
+	}
+	p.Goal = goal
+	if d, err := clinic.ParseDate(review); err == nil {
+		p.Review = time.Date(d.Y, d.M, d.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
+	}
+	return p, nil
 }
 
 // whenLayout names the zone: a client reading on holiday in another zone, or on the morning
@@ -58,7 +81,10 @@ func (s *Store) queueBookingMail(ctx context.Context, tx *sql.Tx, appts []Appoin
 	if err != nil {
 		return err
 	}
-	p := ApptMail{Version: appts[0].Version, ClientName: appts[0].ClientName}
+	p, err := withPlan(ctx, tx, ApptMail{Version: appts[0].Version, ClientName: appts[0].ClientName}, appts[0].ClientID)
+	if err != nil {
+		return err
+	}
 	for _, a := range appts {
 		line, err := s.sessionLine(ctx, a, loc)
 		if err != nil {
@@ -111,7 +137,11 @@ func (s *Store) queueReminders(ctx context.Context, tx *sql.Tx, a Appointment, n
 		if err != nil {
 			return err
 		}
-		p := ApptMail{Version: a.Version, ClientName: a.ClientName, Sessions: []SessionLine{line}, Lead: leadWords(r.Lead)}
+		p, err := withPlan(ctx, tx, ApptMail{Version: a.Version, ClientName: a.ClientName, Sessions: []SessionLine{line},
+			Lead: leadWords(r.Lead)}, a.ClientID)
+		if err != nil {
+			return err
+		}
 		if err := enqueue(ctx, tx, now, Email{Kind: "reminder", To: a.ClientEmail, RefType: "appointment", RefID: a.ID,
 			DedupeKey: r.Key, Payload: p, SendAfter: r.SendAt, ExpiresAt: a.Start}); err != nil {
 			return err
@@ -195,7 +225,8 @@ func (s *Store) offerWaitlist(ctx context.Context, tx *sql.Tx, freed Appointment
 			DedupeKey: r.Key, Payload: p, SendAfter: r.SendAt, ExpiresAt: freed.Start}); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'offered' WHERE id = ?`, o.id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = 'offered', offered_start = ?, offered_therapist = ?
+			WHERE id = ?`, unix(freed.Start), freed.TherapistID, o.id); err != nil {
 			return err
 		}
 	}
@@ -218,4 +249,49 @@ func (s *Store) JoinWaitlist(ctx context.Context, by Actor, serviceID, therapist
 		}
 		return audit(ctx, tx, by, unix(s.now()), "join", "waitlist", serviceID, by.ClientID, "")
 	})
+}
+
+// closeWaitlistOffers runs when a time is booked: the booker's own offer for it is fulfilled,
+// and everyone else who was offered that time is told it has gone and keeps waiting.
+func (s *Store) closeWaitlistOffers(ctx context.Context, tx *sql.Tx, booked Appointment, now time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT w.id, w.client_id, c.name, c.email FROM waitlist w JOIN clients c ON c.id = w.client_id
+		WHERE w.status = 'offered' AND w.offered_start = ? AND w.offered_therapist = ?`, unix(booked.Start), booked.TherapistID)
+	if err != nil {
+		return err
+	}
+	type offer struct {
+		id, client  int64
+		name, email string
+	}
+	var offers []offer
+	for rows.Next() {
+		var o offer
+		if err := rows.Scan(&o.id, &o.client, &o.name, &o.email); err != nil {
+			rows.Close()
+			return err
+		}
+		offers = append(offers, o)
+	}
+	rows.Close()
+	loc, err := s.locIn(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, o := range offers {
+		status := "waiting"
+		if o.client == booked.ClientID {
+			status = "booked"
+		} else if o.email != "" {
+			p := map[string]any{"ClientName": o.name, "When": booked.Start.In(loc).Format(whenLayout), "Service": booked.ServiceName}
+			if err := enqueue(ctx, tx, now, Email{Kind: "waitlist_gone", To: o.email, RefType: "waitlist", RefID: o.id,
+				DedupeKey: fmt.Sprintf("waitlist_gone:entry:%d:slot:%d", o.id, unix(booked.Start)), Payload: p}); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = ?, offered_start = NULL, offered_therapist = NULL WHERE id = ?`,
+			status, o.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -73,7 +73,7 @@ func (s *Store) QueueNudges(ctx context.Context, now time.Time) (int, error) {
 	rs.Leads = set.ReminderLeads
 	var emails []Email
 	for _, gather := range []func(context.Context, clinic.Settings, clinic.ReminderSettings, time.Time) ([]Email, error){
-		s.courseNudges, s.dayLists, s.maintenanceNudges,
+		s.courseNudges, s.dayLists, s.maintenanceNudges, s.reviewNudges,
 	} {
 		es, err := gather(ctx, set, rs, now)
 		if err != nil {

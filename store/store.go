@@ -36,6 +36,9 @@ func Open(ctx context.Context, path, schema string) (*Store, error) {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_txlock", "immediate")
+	// Statements prepared once per connection: a course booking runs about thirty, and preparing
+	// them each time was a third of its cost (docs/performance.md).
+	q.Set("_stmt_cache_size", "128")
 	w, err := sql.Open("sqlite3", fileURI(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -23,6 +23,8 @@ func (s *Store) StillWanted(ctx context.Context, row OutboxRow) (bool, error) {
 		return gone(s.maintenanceWanted(ctx, row))
 	case string(clinic.ReminderDayList):
 		return gone(s.dayListWanted(ctx, row))
+	case string(clinic.ReminderReassessmentDue), string(clinic.ReminderOutcomeRequest):
+		return gone(s.reviewWanted(ctx, row))
 	}
 	if row.RefType == "course" && row.Kind == string(clinic.ReminderConfirmation) {
 		return s.courseLive(ctx, row.RefID)

@@ -205,6 +205,8 @@ type DeskClient struct {
 	Past        []DeskAppt
 	LateCancels int
 	NoShows     int
+	Duplicates  []store.Client    // other records that look like the same person
+	Form        map[string]string // the details form, as typed when it was refused
 }
 
 // DeskHoursDay is one weekday's line of the hours form.
