@@ -124,18 +124,28 @@ func (a *App) BookStart(c echo.Context) error {
 	if blocked, err := a.bookingBlocked(c); blocked || err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	services, err := a.Store.Services(ctx)
-	if err != nil {
-		return err
-	}
-	therapists, err := a.Store.Therapists(ctx)
+	services, therapists, err := a.catalogue(c)
 	if err != nil {
 		return err
 	}
 	ch := a.readChoice(c, services, map[string]string{})
-	return a.render(c, "book_start", views.BookStart{Page: a.page(c, "Book"), Services: services, Therapists: therapists,
-		Service: ch.Service.ID, Therapist: ch.Therapist, Sessions: ch.Sessions, Date: ch.Date.String(), ClientID: ch.ClientID})
+	return a.render(c, "book_start", bookStartData(a.page(c, "Book"), services, therapists, ch))
+}
+
+// catalogue is what the booking pages choose from: the services and the therapists.
+func (a *App) catalogue(c echo.Context) ([]store.Service, []store.User, error) {
+	ctx := c.Request().Context()
+	services, err := a.Store.Services(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	therapists, err := a.Store.Therapists(ctx)
+	return services, therapists, err
+}
+
+func bookStartData(p views.Page, services []store.Service, therapists []store.User, ch bookingChoice) views.BookStart {
+	return views.BookStart{Page: p, Services: services, Therapists: therapists, Service: ch.Service.ID,
+		Therapist: ch.Therapist, Sessions: ch.Sessions, Date: ch.Date.String(), ClientID: ch.ClientID}
 }
 
 // BookTimes lists a week of free first-session times.
@@ -144,19 +154,14 @@ func (a *App) BookTimes(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	services, err := a.Store.Services(ctx)
-	if err != nil {
-		return err
-	}
-	therapists, err := a.Store.Therapists(ctx)
+	services, therapists, err := a.catalogue(c)
 	if err != nil {
 		return err
 	}
 	p := a.page(c, "Choose a time")
 	ch := a.readChoice(c, services, p.Errors)
 	if len(p.Errors) > 0 {
-		return a.invalid(c, "book_start", views.BookStart{Page: p, Services: services, Therapists: therapists,
-			Service: ch.Service.ID, Therapist: ch.Therapist, Sessions: ch.Sessions, Date: ch.Date.String(), ClientID: ch.ClientID})
+		return a.invalid(c, "book_start", bookStartData(p, services, therapists, ch))
 	}
 	ids := ch.Service.Therapists
 	if ch.Therapist != 0 {

@@ -174,11 +174,8 @@ func planCard(p store.TreatmentPlan, today clinic.Date, forClient bool) (views.P
 
 // ConfirmClass records the therapist's class beside the scored one.
 func (a *App) ConfirmClass(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := a.treatedClientID(c)
 	if err != nil {
-		return err
-	}
-	if err := a.Store.MayTreat(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	f := newForm(c)
@@ -195,11 +192,8 @@ func (a *App) ConfirmClass(c echo.Context) error {
 
 // ClearFlag records why a safety flag no longer stands.
 func (a *App) ClearFlag(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := a.treatedClientID(c)
 	if err != nil {
-		return err
-	}
-	if err := a.Store.MayTreat(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	f := newForm(c)
@@ -289,4 +283,23 @@ func planMessage(err error, status clinic.PlanStatus) (string, bool) {
 		return "That does not apply to a plan that is " + strings.ToLower(status.Label()) + ".", true
 	}
 	return "", false
+}
+
+// treatedClientID reads the client id of a chart form's path and checks, before any field is
+// read, that the actor treats that client: anyone else gets the 404 of a missing page.
+func (a *App) treatedClientID(c echo.Context) (int64, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, err
+	}
+	return id, a.Store.MayTreat(c.Request().Context(), actor(c), id)
+}
+
+// treatedPlanID is treatedClientID for a plan's forms.
+func (a *App) treatedPlanID(c echo.Context) (int64, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, err
+	}
+	return id, a.Store.MayTreatPlan(c.Request().Context(), actor(c), id)
 }

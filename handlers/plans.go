@@ -282,11 +282,8 @@ func (a *App) PlanShow(c echo.Context) error {
 
 // PlanEvent applies one of the plan's buttons (start, hold, resume, discontinue, abandon).
 func (a *App) PlanEvent(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := a.treatedPlanID(c)
 	if err != nil {
-		return err
-	}
-	if err := a.Store.MayTreatPlan(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	f := newForm(c)
@@ -309,11 +306,8 @@ func (a *App) PlanEvent(c echo.Context) error {
 
 // PlanLinkCourse attaches one of the client's courses to the plan.
 func (a *App) PlanLinkCourse(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, err := a.treatedPlanID(c)
 	if err != nil {
-		return err
-	}
-	if err := a.Store.MayTreatPlan(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	f := newForm(c)
