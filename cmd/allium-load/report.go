@@ -116,7 +116,7 @@ func (rep *report) markdown() string {
 		w("| plan measured | the clinic had none: the tool gave the chart's client a plan with two goals and %d signed notes with scores (on the scratch copy) |\n",
 			rep.SeededNotes)
 	}
-	w("| runs | closed loop on 127.0.0.1, %s measured after %s of warm-up, at 2 and at 64 connections; the load generator (Go net/http) shares the cores with the server |\n",
+	w("| runs | closed loop on 127.0.0.1, %s measured after %s of warm-up, at 2 and at 64 connections; the load generator (one keep-alive connection per worker, net/http's request writer and response reader, no Transport) shares the cores with the server |\n",
 		rep.Opts.Duration, rep.Opts.Warmup)
 	w("| server CPU | utime+stime of the server process from /proc over the measured window, divided by the answers counted |\n\n")
 
