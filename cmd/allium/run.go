@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -179,6 +180,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	tuneGC(getenv)
 	st, err := openStore(ctx, c)
 	if err != nil {
 		return err
@@ -214,6 +216,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	return err
 }
+
+// tuneGC lets the heap grow to five times what is live before collecting (Go's default is
+// twice), under a soft ceiling. A page makes most of its garbage in rendering and the live heap
+// is small, so collections were a fifth of a busy page's CPU (docs/performance.md); the ceiling
+// keeps the process well inside the memory a small clinic server has. GOGC and GOMEMLIMIT, when
+// set, win as they always do in Go.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(gcMemoryLimit)
+	}
+}
+
+// gcMemoryLimit is the soft ceiling of tuneGC: the Go heap's share of the 150 MB the
+// performance budget allows the whole process (SQLite's page caches are outside it).
+const gcMemoryLimit = 96 << 20
 
 func mailMode(c *config) string {
 	if c.SMTPURL == "" {
