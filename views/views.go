@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 )
@@ -21,6 +22,9 @@ var files embed.FS
 
 // Views holds one parsed template set per page and per email.
 type Views struct {
+	// bufs are render buffers used again: a day view is about 100 KB, and growing a fresh
+	// buffer to that size on every request was garbage the collector paid for.
+	bufs  sync.Pool
 	pages map[string]*template.Template
 	html  map[string]*template.Template
 	text  map[string]*texttemplate.Template
@@ -63,12 +67,27 @@ func (v *Views) Render(w io.Writer, name string, data any) error {
 	if !ok {
 		return fmt.Errorf("no page %q", name)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf, _ := v.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer v.putBuf(buf)
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+// maxPooledBuf keeps one unusually large page from pinning its buffer for good.
+const maxPooledBuf = 1 << 20
+
+func (v *Views) putBuf(buf *bytes.Buffer) {
+	if buf.Cap() > maxPooledBuf {
+		return
+	}
+	buf.Reset()
+	v.bufs.Put(buf)
 }
 
 // Has reports whether a page exists.
