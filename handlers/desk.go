@@ -95,21 +95,17 @@ func (a *App) DeskHome(c echo.Context) error {
 	}
 	ctx, loc := c.Request().Context(), a.Loc()
 	from := deskMidnight(day, loc)
-	f, err := a.deskDayFacts(ctx, actor(c), from, deskMidnight(day.AddDays(1), loc))
+	f, err := a.deskDayFacts(ctx, actor(c), day, from, deskMidnight(day.AddDays(1), loc))
 	if err != nil {
 		return err
 	}
 	var shifts []clinic.Shift
 	for _, t := range f.therapists {
-		shifts = append(shifts, f.hours[t.ID][day.Weekday()]...)
+		shifts = append(shifts, t.Shifts...)
 	}
-	cols, col := deskTherapistColumns(f.therapists, f.books, f.hours, f.away, day, loc)
-	if data.ByRoom {
-		rooms, err := a.Store.Rooms(ctx)
-		if err != nil {
-			return err
-		}
-		cols, col = deskRoomColumns(rooms, f.books)
+	cols, col, err := a.deskDayColumns(ctx, f, day, data.ByRoom)
+	if err != nil {
+		return err
 	}
 	lo, hi := deskRange(shifts, f.books, loc)
 	if len(cols) > 0 {
@@ -121,24 +117,20 @@ func (a *App) DeskHome(c echo.Context) error {
 	return a.render(c, "desk_day", data)
 }
 
-// deskFacts is what the day view reads, in four queries however many therapists there are.
+// deskFacts is what the day view reads, in three queries however many therapists there are.
 type deskFacts struct {
 	books      []store.DayBooking
-	therapists []store.User
-	hours      map[int64]clinic.WeeklyHours
+	therapists []store.DayTherapist
 	away       []store.TimeOff
 }
 
-func (a *App) deskDayFacts(ctx context.Context, by store.Actor, from, to time.Time) (deskFacts, error) {
+func (a *App) deskDayFacts(ctx context.Context, by store.Actor, day clinic.Date, from, to time.Time) (deskFacts, error) {
 	var f deskFacts
 	var err error
 	if f.books, err = a.Store.DayView(ctx, by, from, to); err != nil {
 		return f, err
 	}
-	if f.therapists, err = a.Store.Therapists(ctx); err != nil {
-		return f, err
-	}
-	if f.hours, err = a.Store.AllHours(ctx); err != nil {
+	if f.therapists, err = a.Store.DayTherapists(ctx, day.Weekday()); err != nil {
 		return f, err
 	}
 	f.away, err = a.Store.TimeOffBetween(ctx, by, from, to)
@@ -153,25 +145,59 @@ func (a *App) deskBadDate(c echo.Context, data deskDayPage, msg string) error {
 	return a.invalid(c, "desk_day", data)
 }
 
-// deskTherapistColumns makes a column per active therapist, plus one for anyone no longer
-// listed who still has bookings that day, so no booking is ever hidden.
-func deskTherapistColumns(therapists []store.User, books []store.DayBooking, hours map[int64]clinic.WeeklyHours,
-	away []store.TimeOff, day clinic.Date, loc *time.Location) ([]deskColumn, func(store.DayBooking) int) {
+// deskDayColumns makes the day's columns: per therapist, or per room.
+func (a *App) deskDayColumns(ctx context.Context, f deskFacts, day clinic.Date, byRoom bool) ([]deskColumn, func(store.DayBooking) int, error) {
+	if byRoom {
+		rooms, err := a.Store.Rooms(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		cols, col := deskRoomColumns(rooms, f.books)
+		return cols, col, nil
+	}
+	unlisted, err := a.deskUnlisted(ctx, f, day)
+	if err != nil {
+		return nil, nil, err
+	}
+	cols, col := deskTherapistColumns(append(f.therapists, unlisted...), f.away, day, a.Loc())
+	return cols, col, nil
+}
+
+// deskUnlisted is anyone no longer listed as a therapist who still has bookings that day, with
+// their hours, so no booking is ever hidden. It is rare, so their hours are read one by one.
+func (a *App) deskUnlisted(ctx context.Context, f deskFacts, day clinic.Date) ([]store.DayTherapist, error) {
+	listed := map[int64]bool{}
+	for _, t := range f.therapists {
+		listed[t.ID] = true
+	}
+	var out []store.DayTherapist
+	for _, b := range f.books {
+		if listed[b.TherapistID] || !b.Active() {
+			continue
+		}
+		listed[b.TherapistID] = true
+		h, err := a.Store.Hours(ctx, b.TherapistID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, store.DayTherapist{ID: b.TherapistID, Name: b.TherapistName, Shifts: h[day.Weekday()]})
+	}
+	return out, nil
+}
+
+// deskTherapistColumns makes a column per therapist given, in order.
+func deskTherapistColumns(therapists []store.DayTherapist, away []store.TimeOff,
+	day clinic.Date, loc *time.Location) ([]deskColumn, func(store.DayBooking) int) {
 	index := map[int64]int{}
 	var cols []deskColumn
-	add := func(id int64, name string) {
+	add := func(id int64, name string, shifts []clinic.Shift) {
 		index[id] = len(cols)
 		cols = append(cols, deskColumn{name: name,
 			href: "/desk/week?therapist=" + strconv.FormatInt(id, 10) + "&date=" + day.String(),
-			note: deskShifts(hours[id][day.Weekday()])})
+			note: deskShifts(shifts)})
 	}
 	for _, t := range therapists {
-		add(t.ID, t.Name)
-	}
-	for _, b := range books {
-		if _, ok := index[b.TherapistID]; !ok && b.Active() {
-			add(b.TherapistID, b.TherapistName)
-		}
+		add(t.ID, t.Name, t.Shifts)
 	}
 	for _, off := range away {
 		if j, ok := index[off.TherapistID]; ok {

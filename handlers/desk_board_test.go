@@ -106,3 +106,23 @@ func TestDeskBoardStylesEveryRow(t *testing.T) {
 		}
 	}
 }
+
+// TestDeskDayKeepsAColumnForADeactivatedTherapist: a therapist taken off the list who still
+// has a booking that day keeps a column, with their hours, so the booking is not hidden.
+func TestDeskDayKeepsAColumnForADeactivatedTherapist(t *testing.T) {
+	d := newDeskClinic(t)
+	d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0))
+	if err := d.Store.SetActive(context.Background(), store.System, d.ana.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	r := d.as(t, d.Reception).get("/desk?date=2026-03-11")
+	r.wantStatus(http.StatusOK)
+	heads, cells := deskCellColumns(t, r.Body)
+	col, ok := cells["Alex Chen"]
+	if !ok || heads[col] != "Ana Alvarez 09:00–17:00" {
+		t.Errorf("Alex Chen's booking is in column %d of %q; want under Ana Alvarez 09:00–17:00", col, heads)
+	}
+	if n := strings.Count(strings.Join(heads, "|"), "Ana Alvarez"); n != 1 {
+		t.Errorf("Ana has %d columns; want 1", n)
+	}
+}

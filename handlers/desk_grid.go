@@ -22,7 +22,7 @@ type deskColumn struct {
 	href  string // the therapist's week, or the day of a week's column
 	note  string // working hours, or "Not working"
 	away  []string
-	books []store.DayBooking
+	books []*store.DayBooking // pointers: a busy day's bookings are copied once, into the store's list
 }
 
 // deskBoard is the day or week as the page draws it: the rows of the day from lo on, and each
@@ -38,7 +38,7 @@ type deskBoard struct {
 // screen (a cancelled one is never drawn) share one block rather than covering each other.
 type deskBlock struct {
 	r0, r1 int
-	books  []store.DayBooking
+	books  []*store.DayBooking
 }
 
 // deskClock is where a booking sits on the wall clock of its day; one that runs past
@@ -77,24 +77,29 @@ func deskRange(shifts []clinic.Shift, books []store.DayBooking, loc *time.Locati
 func buildDeskBoard(cols []deskColumn, lo, hi clinic.ClockTime, books []store.DayBooking,
 	col func(store.DayBooking) int, loc *time.Location) deskBoard {
 	n := int(hi-lo) / deskStep
-	for _, b := range books {
-		if j := col(b); b.Active() && j >= 0 && j < len(cols) {
-			cols[j].books = append(cols[j].books, b)
+	for i := range books {
+		if j := col(books[i]); books[i].Active() && j >= 0 && j < len(cols) {
+			cols[j].books = append(cols[j].books, &books[i])
 		}
 	}
 	board := deskBoard{lo: lo, rows: n, cols: cols, blocks: make([][]deskBlock, len(cols))}
 	for j := range cols {
-		slices.SortStableFunc(cols[j].books, func(x, y store.DayBooking) int { return x.Start.Compare(y.Start) })
+		slices.SortStableFunc(cols[j].books, deskByTime)
 		board.blocks[j] = deskBlocks(cols[j].books, lo, n, loc)
 	}
 	return board
 }
 
+// deskByTime orders bookings by start, then therapist, as reception reads a column.
+func deskByTime(x, y *store.DayBooking) int {
+	return cmp.Or(x.Start.Compare(y.Start), cmp.Compare(x.TherapistID, y.TherapistID))
+}
+
 // deskBlocks turns one column's bookings, in time order, into row blocks.
-func deskBlocks(list []store.DayBooking, lo clinic.ClockTime, n int, loc *time.Location) []deskBlock {
+func deskBlocks(list []*store.DayBooking, lo clinic.ClockTime, n int, loc *time.Location) []deskBlock {
 	var out []deskBlock
 	for i, b := range list {
-		s, e := deskClock(b, loc)
+		s, e := deskClock(*b, loc)
 		r0 := deskClamp(int(s-lo)/deskStep, 0, n-1)
 		r1 := deskClamp((int(e-lo)+deskStep-1)/deskStep, r0+1, n)
 		if k := len(out) - 1; k >= 0 && r0 < out[k].r1 {
@@ -147,7 +152,7 @@ func (w *deskWriter) clock(t time.Time) { w.b = t.AppendFormat(w.b, "15:04") }
 // its rows; desk-rows-N sizes the grid) and leaves it a list on phones, so each booking is
 // drawn once.
 func (b deskBoard) html(loc *time.Location) template.HTML {
-	w := deskWriter{b: make([]byte, 0, 4096+len(b.cols)*512+b.bookings()*640)}
+	w := deskWriter{b: make([]byte, 0, 1024+b.rows*64+len(b.cols)*256+b.bookings()*448)}
 	w.raw(`<div class="desk-board desk-rows-`)
 	w.num(int64(b.rows))
 	w.raw(`"><div class="desk-lines" aria-hidden="true">`)
@@ -229,7 +234,7 @@ func (w *deskWriter) column(c deskColumn, blocks []deskBlock, loc *time.Location
 
 // booking writes one booking as a link to its desk page: time, client, service and room,
 // course progress, status in words, and the client's cautions.
-func (w *deskWriter) booking(b store.DayBooking, loc *time.Location) {
+func (w *deskWriter) booking(b *store.DayBooking, loc *time.Location) {
 	w.raw(`<a class="appt status-`)
 	w.text(b.Status)
 	w.raw(`" href="/desk/appointments/`)
@@ -263,7 +268,7 @@ func (w *deskWriter) booking(b store.DayBooking, loc *time.Location) {
 	w.raw(`<span class="badge status-`)
 	w.text(b.Status)
 	w.raw(`">`)
-	w.text(deskStatusLabel(b))
+	w.text(deskStatusLabel(*b))
 	w.raw("</span>\n")
 	if b.Cautions != "" {
 		w.raw(`<span class="caution">Caution: `)
@@ -281,15 +286,21 @@ func deskStatusLabel(b store.DayBooking) string {
 // deskCancelledTable writes the table of the cancelled bookings under the board, by hand for
 // the reason the board is: a busy day has dozens.
 func deskCancelledTable(books []store.DayBooking, loc *time.Location) template.HTML {
-	w := deskWriter{b: make([]byte, 0, 1024)}
-	n := 0
+	var gone []store.DayBooking
 	for _, b := range books {
-		if b.Active() {
-			continue
+		if !b.Active() {
+			gone = append(gone, b)
 		}
-		if n++; n == 1 {
-			w.raw(`<table class="data"><thead><tr><th>Client</th><th>Was</th><th>With</th><th>Status</th><th>Reason</th></tr></thead><tbody>` + "\n")
-		}
+	}
+	if len(gone) == 0 {
+		return ""
+	}
+	slices.SortStableFunc(gone, func(x, y store.DayBooking) int {
+		return cmp.Or(cmp.Compare(x.TherapistID, y.TherapistID), x.Start.Compare(y.Start))
+	})
+	w := deskWriter{b: make([]byte, 0, 512+len(gone)*400)}
+	w.raw(`<table class="data"><thead><tr><th>Client</th><th>Was</th><th>With</th><th>Status</th><th>Reason</th></tr></thead><tbody>` + "\n")
+	for _, b := range gone {
 		w.raw(`<tr><td data-label="Client"><a href="/desk/appointments/`)
 		w.num(b.ID)
 		w.raw(`">`)
@@ -305,9 +316,6 @@ func deskCancelledTable(books []store.DayBooking, loc *time.Location) template.H
 		w.raw(`</span></td><td data-label="Reason">`)
 		w.text(b.CancelReason)
 		w.raw("</td></tr>\n")
-	}
-	if n == 0 {
-		return ""
 	}
 	w.raw("</tbody></table>\n")
 	return template.HTML(w.b)

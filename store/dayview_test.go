@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -69,5 +70,48 @@ func TestDayViewShowsWhatTheGeneralReadShows(t *testing.T) {
 		if got, err := st.DayView(ctx, by, first, first.AddDate(0, 0, 8)); !errors.Is(err, store.ErrNotFound) || got != nil {
 			t.Errorf("DayView as %+v: %d bookings, %v; want ErrNotFound and none", by, len(got), err)
 		}
+	}
+}
+
+// TestDayTherapistsGivesTheDaysHours: each active therapist once, by name, with that weekday's
+// shifts in order and no other day's; one not working that day has none, an inactive one is
+// left out.
+func TestDayTherapistsGivesTheDaysHours(t *testing.T) {
+	st, th, _, _, _ := bookingFixture(t)
+	ctx := context.Background()
+	loc, _ := time.LoadLocation("Australia/Sydney")
+	mk := func(name string, h clinic.WeeklyHours) int64 {
+		u, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleTherapist, Email: name + "@x.test", Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.SetHours(ctx, store.System, u.ID, h, loc); err != nil {
+			t.Fatal(err)
+		}
+		return u.ID
+	}
+	var split, mondays clinic.WeeklyHours
+	split[time.Wednesday] = []clinic.Shift{{Start: clinic.Clock(13, 30), End: clinic.Clock(18, 0)},
+		{Start: clinic.Clock(8, 0), End: clinic.Clock(12, 0)}}
+	split[time.Thursday] = []clinic.Shift{{Start: clinic.Clock(6, 0), End: clinic.Clock(7, 0)}}
+	mondays[time.Monday] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
+	a := mk("Abe", split)
+	z := mk("Zed", mondays)
+	gone := mk("Gus", split)
+	if err := st.SetActive(ctx, store.System, gone, false); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.DayTherapists(ctx, time.Wednesday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.DayTherapist{
+		{ID: a, Name: "Abe", Shifts: []clinic.Shift{{Start: clinic.Clock(8, 0), End: clinic.Clock(12, 0)},
+			{Start: clinic.Clock(13, 30), End: clinic.Clock(18, 0)}}},
+		{ID: th, Name: "T", Shifts: []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}},
+		{ID: z, Name: "Zed"},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("DayTherapists(Wednesday) = %v\nwant %v", got, want)
 	}
 }
