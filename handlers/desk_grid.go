@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"allium/clinic"
@@ -140,19 +141,34 @@ type deskDayPage struct {
 // reflection and context-aware escaping cost more than the rest of the request. Every piece
 // of text from the database goes through text(), which escapes it with html.EscapeString;
 // everything else written is a constant or a number.
-type deskWriter struct{ b []byte }
+// It writes into a strings.Builder, whose String does not copy the page.
+type deskWriter struct {
+	b       strings.Builder
+	scratch [64]byte
+}
 
-func (w *deskWriter) raw(s string)      { w.b = append(w.b, s...) }
-func (w *deskWriter) text(s string)     { w.b = append(w.b, html.EscapeString(s)...) }
-func (w *deskWriter) num(n int64)       { w.b = strconv.AppendInt(w.b, n, 10) }
-func (w *deskWriter) clock(t time.Time) { w.b = t.AppendFormat(w.b, "15:04") }
+func newDeskWriter(size int) *deskWriter {
+	w := &deskWriter{}
+	w.b.Grow(size)
+	return w
+}
+
+func (w *deskWriter) raw(s string)  { w.b.WriteString(s) }
+func (w *deskWriter) text(s string) { w.b.WriteString(html.EscapeString(s)) }
+func (w *deskWriter) num(n int64)   { w.b.Write(strconv.AppendInt(w.scratch[:0], n, 10)) }
+
+// when writes t in a layout of digits and fixed words only, which need no escaping.
+func (w *deskWriter) when(t time.Time, layout string) {
+	w.b.Write(t.AppendFormat(w.scratch[:0], layout))
+}
+func (w *deskWriter) html() template.HTML { return template.HTML(w.b.String()) }
 
 // html writes the board: a column of times, then per column its head and its bookings as a
 // list. CSS makes the list a grid on wide screens (desk-at-N and desk-span-N place a block on
 // its rows; desk-rows-N sizes the grid) and leaves it a list on phones, so each booking is
 // drawn once.
 func (b deskBoard) html(loc *time.Location) template.HTML {
-	w := deskWriter{b: make([]byte, 0, 1024+b.rows*64+len(b.cols)*256+b.bookings()*448)}
+	w := newDeskWriter(1024 + b.rows*64 + len(b.cols)*256 + b.bookings()*448)
 	w.raw(`<div class="desk-board desk-rows-`)
 	w.num(int64(b.rows))
 	w.raw(`"><div class="desk-lines" aria-hidden="true">`)
@@ -179,7 +195,7 @@ func (b deskBoard) html(loc *time.Location) template.HTML {
 		w.column(c, b.blocks[j], loc)
 	}
 	w.raw("</div>\n")
-	return template.HTML(w.b)
+	return w.html()
 }
 
 func (b deskBoard) bookings() int {
@@ -244,11 +260,11 @@ func (w *deskWriter) booking(b *store.DayBooking, loc *time.Location) {
 		w.text(b.Cautions)
 	}
 	w.raw(`"><time class="appt-time" datetime="`)
-	w.b = b.Start.UTC().AppendFormat(w.b, time.RFC3339)
+	w.when(b.Start.UTC(), time.RFC3339)
 	w.raw(`">`)
-	w.clock(b.Start.In(loc))
+	w.when(b.Start.In(loc), "15:04")
 	w.raw(`–`)
-	w.clock(b.End.In(loc))
+	w.when(b.End.In(loc), "15:04")
 	w.raw("</time>\n<span class=\"appt-client\">")
 	w.text(b.ClientName)
 	w.raw("</span>\n<span class=\"appt-service\">")
@@ -298,7 +314,7 @@ func deskCancelledTable(books []store.DayBooking, loc *time.Location) template.H
 	slices.SortStableFunc(gone, func(x, y store.DayBooking) int {
 		return cmp.Or(cmp.Compare(x.TherapistID, y.TherapistID), x.Start.Compare(y.Start))
 	})
-	w := deskWriter{b: make([]byte, 0, 512+len(gone)*400)}
+	w := newDeskWriter(512 + len(gone)*400)
 	w.raw(`<table class="data"><thead><tr><th>Client</th><th>Was</th><th>With</th><th>Status</th><th>Reason</th></tr></thead><tbody>` + "\n")
 	for _, b := range gone {
 		w.raw(`<tr><td data-label="Client"><a href="/desk/appointments/`)
@@ -306,7 +322,7 @@ func deskCancelledTable(books []store.DayBooking, loc *time.Location) template.H
 		w.raw(`">`)
 		w.text(b.ClientName)
 		w.raw("</a></td>\n" + `<td data-label="Was">`)
-		w.b = b.Start.In(loc).AppendFormat(w.b, "Mon 2 Jan 15:04")
+		w.when(b.Start.In(loc), "Mon 2 Jan 15:04")
 		w.raw(`</td><td data-label="With">`)
 		w.text(b.TherapistName)
 		w.raw("</td>\n" + `<td data-label="Status"><span class="badge status-`)
@@ -318,5 +334,5 @@ func deskCancelledTable(books []store.DayBooking, loc *time.Location) template.H
 		w.raw("</td></tr>\n")
 	}
 	w.raw("</tbody></table>\n")
-	return template.HTML(w.b)
+	return w.html()
 }
