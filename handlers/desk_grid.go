@@ -140,8 +140,8 @@ type deskDayPage struct {
 // html/template: a busy day has some 300 bookings of a dozen outputs each, and the template's
 // reflection and context-aware escaping cost more than the rest of the request. Every piece
 // of text from the database goes through text(), which escapes it with html.EscapeString;
-// everything else written is a constant or a number.
-// It writes into a strings.Builder, whose String does not copy the page.
+// everything else written is a constant or a number. It writes into a strings.Builder, whose
+// String does not copy the page.
 type deskWriter struct {
 	b       strings.Builder
 	scratch [64]byte
@@ -161,6 +161,7 @@ func (w *deskWriter) num(n int64)   { w.b.Write(strconv.AppendInt(w.scratch[:0],
 func (w *deskWriter) when(t time.Time, layout string) {
 	w.b.Write(t.AppendFormat(w.scratch[:0], layout))
 }
+
 func (w *deskWriter) html() template.HTML { return template.HTML(w.b.String()) }
 
 // html writes the board: a column of times, then per column its head and its bookings as a
