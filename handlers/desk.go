@@ -88,62 +88,56 @@ func (a *App) deskParseDate(v string, def clinic.Date) (clinic.Date, string) {
 // per 15 minutes. The day's bookings come from one query, whatever the number of therapists.
 func (a *App) DeskHome(c echo.Context) error {
 	day, bad := a.deskDate(c)
-	data := views.DeskDay{Page: a.page(c, "Day"), Nav: deskNav(c), Today: a.deskToday().String(),
-		ByRoom: c.QueryParam("by") == "room"}
+	data := deskDayPage{DeskDay: views.DeskDay{Page: a.page(c, "Day"), Nav: deskNav(c), Today: a.deskToday().String(),
+		ByRoom: c.QueryParam("by") == "room"}}
 	if bad != "" {
 		return a.deskBadDate(c, data, bad)
 	}
 	ctx, loc := c.Request().Context(), a.Loc()
 	from := deskMidnight(day, loc)
-	f, err := a.deskDayFacts(ctx, actor(c), from, deskMidnight(day.AddDays(1), loc))
+	f, err := a.deskDayFacts(ctx, actor(c), day, from, deskMidnight(day.AddDays(1), loc))
 	if err != nil {
 		return err
 	}
 	var shifts []clinic.Shift
 	for _, t := range f.therapists {
-		shifts = append(shifts, f.hours[t.ID][day.Weekday()]...)
+		shifts = append(shifts, t.Shifts...)
 	}
-	cols, col := deskTherapistColumns(f.therapists, f.appts, f.hours, f.away, day, loc)
-	if data.ByRoom {
-		rooms, err := a.Store.Rooms(ctx)
-		if err != nil {
-			return err
-		}
-		cols, col = deskRoomColumns(rooms, f.appts)
+	cols, col, err := a.deskDayColumns(ctx, f, day, data.ByRoom)
+	if err != nil {
+		return err
 	}
-	lo, hi := deskRange(shifts, f.appts, loc)
-	data.Grid = buildDeskGrid(cols, lo, hi, f.appts, col, loc)
+	lo, hi := deskRange(shifts, f.books, loc)
+	if len(cols) > 0 {
+		data.Board = buildDeskBoard(cols, lo, hi, f.books, col, loc).html(loc)
+	}
 	data.Heading, data.Date = from.Format("Monday 2 January 2006"), day.String()
 	data.Prev, data.Next = day.AddDays(-1).String(), day.AddDays(1).String()
-	data.Cancelled = deskCancelled(f.appts)
+	data.CancelledTable = deskCancelledTable(f.books, loc)
 	return a.render(c, "desk_day", data)
 }
 
-// deskFacts is what the day view reads, in four queries however many therapists there are.
+// deskFacts is what the day view reads, in three queries however many therapists there are.
 type deskFacts struct {
-	appts      []store.Appointment
-	therapists []store.User
-	hours      map[int64]clinic.WeeklyHours
+	books      []store.DayBooking
+	therapists []store.DayTherapist
 	away       []store.TimeOff
 }
 
-func (a *App) deskDayFacts(ctx context.Context, by store.Actor, from, to time.Time) (deskFacts, error) {
+func (a *App) deskDayFacts(ctx context.Context, by store.Actor, day clinic.Date, from, to time.Time) (deskFacts, error) {
 	var f deskFacts
 	var err error
-	if f.appts, err = a.Store.DaySchedule(ctx, by, from, to); err != nil {
+	if f.books, err = a.Store.DayView(ctx, by, from, to); err != nil {
 		return f, err
 	}
-	if f.therapists, err = a.Store.Therapists(ctx); err != nil {
-		return f, err
-	}
-	if f.hours, err = a.Store.AllHours(ctx); err != nil {
+	if f.therapists, err = a.Store.DayTherapists(ctx, day.Weekday()); err != nil {
 		return f, err
 	}
 	f.away, err = a.Store.TimeOffBetween(ctx, by, from, to)
 	return f, err
 }
 
-func (a *App) deskBadDate(c echo.Context, data views.DeskDay, msg string) error {
+func (a *App) deskBadDate(c echo.Context, data deskDayPage, msg string) error {
 	data.Page.Errors["date"] = msg
 	data.Heading, data.Date = "Choose a date", data.Today
 	today, _ := clinic.ParseDate(data.Today)
@@ -151,43 +145,67 @@ func (a *App) deskBadDate(c echo.Context, data views.DeskDay, msg string) error 
 	return a.invalid(c, "desk_day", data)
 }
 
-func deskCancelled(appts []store.Appointment) []views.DeskAppt {
-	var out []views.DeskAppt
-	for _, ap := range appts {
-		if !ap.Active() {
-			out = append(out, views.DeskAppt{Appointment: ap})
+// deskDayColumns makes the day's columns: per therapist, or per room.
+func (a *App) deskDayColumns(ctx context.Context, f deskFacts, day clinic.Date, byRoom bool) ([]deskColumn, func(store.DayBooking) int, error) {
+	if byRoom {
+		rooms, err := a.Store.Rooms(ctx)
+		if err != nil {
+			return nil, nil, err
 		}
+		cols, col := deskRoomColumns(rooms, f.books)
+		return cols, col, nil
 	}
-	return out
+	unlisted, err := a.deskUnlisted(ctx, f, day)
+	if err != nil {
+		return nil, nil, err
+	}
+	cols, col := deskTherapistColumns(append(f.therapists, unlisted...), f.away, day, a.Loc())
+	return cols, col, nil
 }
 
-// deskTherapistColumns makes a column per active therapist, plus one for anyone no longer
-// listed who still has bookings that day, so no booking is ever hidden.
-func deskTherapistColumns(therapists []store.User, appts []store.Appointment, hours map[int64]clinic.WeeklyHours,
-	away []store.TimeOff, day clinic.Date, loc *time.Location) ([]views.DeskColumn, func(store.Appointment) int) {
+// deskUnlisted is anyone no longer listed as a therapist who still has bookings that day, with
+// their hours, so no booking is ever hidden. It is rare, so their hours are read one by one.
+func (a *App) deskUnlisted(ctx context.Context, f deskFacts, day clinic.Date) ([]store.DayTherapist, error) {
+	listed := map[int64]bool{}
+	for _, t := range f.therapists {
+		listed[t.ID] = true
+	}
+	var out []store.DayTherapist
+	for _, b := range f.books {
+		if listed[b.TherapistID] || !b.Active() {
+			continue
+		}
+		listed[b.TherapistID] = true
+		h, err := a.Store.Hours(ctx, b.TherapistID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, store.DayTherapist{ID: b.TherapistID, Name: b.TherapistName, Shifts: h[day.Weekday()]})
+	}
+	return out, nil
+}
+
+// deskTherapistColumns makes a column per therapist given, in order.
+func deskTherapistColumns(therapists []store.DayTherapist, away []store.TimeOff,
+	day clinic.Date, loc *time.Location) ([]deskColumn, func(store.DayBooking) int) {
 	index := map[int64]int{}
-	var cols []views.DeskColumn
-	add := func(id int64, name string) {
+	var cols []deskColumn
+	add := func(id int64, name string, shifts []clinic.Shift) {
 		index[id] = len(cols)
-		cols = append(cols, views.DeskColumn{Name: name,
-			Href: "/desk/week?therapist=" + strconv.FormatInt(id, 10) + "&date=" + day.String(),
-			Note: deskShifts(hours[id][day.Weekday()])})
+		cols = append(cols, deskColumn{name: name,
+			href: "/desk/week?therapist=" + strconv.FormatInt(id, 10) + "&date=" + day.String(),
+			note: deskShifts(shifts)})
 	}
 	for _, t := range therapists {
-		add(t.ID, t.Name)
-	}
-	for _, ap := range appts {
-		if _, ok := index[ap.TherapistID]; !ok && ap.Active() {
-			add(ap.TherapistID, ap.TherapistName)
-		}
+		add(t.ID, t.Name, t.Shifts)
 	}
 	for _, off := range away {
 		if j, ok := index[off.TherapistID]; ok {
-			cols[j].Away = append(cols[j].Away, deskAwayText(off, day, loc))
+			cols[j].away = append(cols[j].away, deskAwayText(off, day, loc))
 		}
 	}
-	return cols, func(ap store.Appointment) int {
-		if j, ok := index[ap.TherapistID]; ok {
+	return cols, func(b store.DayBooking) int {
+		if j, ok := index[b.TherapistID]; ok {
 			return j
 		}
 		return -1
@@ -195,25 +213,25 @@ func deskTherapistColumns(therapists []store.User, appts []store.Appointment, ho
 }
 
 // deskRoomColumns makes a column per room, and one for bookings that need no room.
-func deskRoomColumns(rooms []store.Room, appts []store.Appointment) ([]views.DeskColumn, func(store.Appointment) int) {
+func deskRoomColumns(rooms []store.Room, books []store.DayBooking) ([]deskColumn, func(store.DayBooking) int) {
 	index := map[int64]int{}
-	var cols []views.DeskColumn
+	var cols []deskColumn
 	for _, r := range rooms {
 		index[r.ID] = len(cols)
-		cols = append(cols, views.DeskColumn{Name: r.Name})
+		cols = append(cols, deskColumn{name: r.Name})
 	}
-	for _, ap := range appts {
-		if _, ok := index[ap.RoomID]; !ok && ap.Active() {
-			name := ap.RoomName
-			if ap.RoomID == 0 {
+	for _, b := range books {
+		if _, ok := index[b.RoomID]; !ok && b.Active() {
+			name := b.RoomName
+			if b.RoomID == 0 {
 				name = "No room"
 			}
-			index[ap.RoomID] = len(cols)
-			cols = append(cols, views.DeskColumn{Name: name})
+			index[b.RoomID] = len(cols)
+			cols = append(cols, deskColumn{name: name})
 		}
 	}
-	return cols, func(ap store.Appointment) int {
-		if j, ok := index[ap.RoomID]; ok {
+	return cols, func(b store.DayBooking) int {
+		if j, ok := index[b.RoomID]; ok {
 			return j
 		}
 		return -1
@@ -258,7 +276,7 @@ func deskEarlier(a, b time.Time) time.Time {
 // DeskWeek is one therapist's week, Monday to Sunday, on the same grid as the day.
 func (a *App) DeskWeek(c echo.Context) error {
 	day, bad := a.deskDate(c)
-	data := views.DeskDay{Page: a.page(c, "Week"), Nav: deskNav(c), Today: a.deskToday().String(), Week: true}
+	data := deskDayPage{DeskDay: views.DeskDay{Page: a.page(c, "Week"), Nav: deskNav(c), Today: a.deskToday().String(), Week: true}}
 	ctx, loc, by := c.Request().Context(), a.Loc(), actor(c)
 	therapists, err := a.Store.Therapists(ctx)
 	if err != nil {
@@ -279,7 +297,7 @@ func (a *App) DeskWeek(c echo.Context) error {
 	}
 	monday := day.AddDays(-((int(day.Weekday()) + 6) % 7))
 	from, to := deskMidnight(monday, loc), deskMidnight(monday.AddDays(7), loc)
-	appts, err := a.Store.DaySchedule(ctx, by, from, to, t.ID)
+	books, err := a.Store.DayView(ctx, by, from, to, t.ID)
 	if err != nil {
 		return err
 	}
@@ -292,13 +310,13 @@ func (a *App) DeskWeek(c echo.Context) error {
 		return err
 	}
 	cols, shifts := deskWeekColumns(monday, hours, away, t.ID, loc)
-	lo, hi := deskRange(shifts, appts, loc)
-	data.Grid = buildDeskGrid(cols, lo, hi, appts, func(ap store.Appointment) int {
-		return monday.DaysUntil(clinic.DateOf(ap.Start, loc))
-	}, loc)
+	lo, hi := deskRange(shifts, books, loc)
+	data.Board = buildDeskBoard(cols, lo, hi, books, func(b store.DayBooking) int {
+		return monday.DaysUntil(clinic.DateOf(b.Start, loc))
+	}, loc).html(loc)
 	data.Heading = t.Name + ", week of " + from.Format("2 January 2006")
 	data.Date, data.Prev, data.Next = day.String(), day.AddDays(-7).String(), day.AddDays(7).String()
-	data.Cancelled = deskCancelled(appts)
+	data.CancelledTable = deskCancelledTable(books, loc)
 	return a.render(c, "desk_day", data)
 }
 
@@ -318,17 +336,17 @@ func deskPickTherapist(c echo.Context, therapists []store.User) (store.User, err
 	return store.User{}, echo.ErrNotFound
 }
 
-func deskWeekColumns(monday clinic.Date, hours clinic.WeeklyHours, away []store.TimeOff, tid int64, loc *time.Location) ([]views.DeskColumn, []clinic.Shift) {
-	cols := make([]views.DeskColumn, 7)
+func deskWeekColumns(monday clinic.Date, hours clinic.WeeklyHours, away []store.TimeOff, tid int64, loc *time.Location) ([]deskColumn, []clinic.Shift) {
+	cols := make([]deskColumn, 7)
 	var shifts []clinic.Shift
 	for i := range cols {
 		d := monday.AddDays(i)
-		cols[i] = views.DeskColumn{Name: deskMidnight(d, loc).Format("Mon 2 Jan"), Href: "/desk?date=" + d.String(),
-			Note: deskShifts(hours[d.Weekday()])}
+		cols[i] = deskColumn{name: deskMidnight(d, loc).Format("Mon 2 Jan"), href: "/desk?date=" + d.String(),
+			note: deskShifts(hours[d.Weekday()])}
 		shifts = append(shifts, hours[d.Weekday()]...)
 		for _, off := range away {
 			if off.TherapistID == tid && off.Start.Before(deskMidnight(d.AddDays(1), loc)) && off.End.After(deskMidnight(d, loc)) {
-				cols[i].Away = append(cols[i].Away, deskAwayText(off, d, loc))
+				cols[i].away = append(cols[i].away, deskAwayText(off, d, loc))
 			}
 		}
 	}

@@ -103,44 +103,24 @@ func deskText(body string) string {
 	return strings.Join(strings.Fields(html.UnescapeString(body)), " ")
 }
 
-// deskColumn returns the index of the grid column whose head names the therapist, and the
-// column each booking's cell is in, by walking the table rows with their rowspans.
+// deskCellColumns returns the heads of the board's columns (name, hours and time away, as
+// read) and the column each booking is drawn in, by client name.
 func deskCellColumns(t *testing.T, body string) (heads []string, cells map[string]int) {
 	t.Helper()
-	table := regexp.MustCompile(`(?s)<table class="data hide-narrow">.*?</table>`).FindString(body)
-	if table == "" {
-		t.Fatalf("no day grid on the page")
-	}
-	for _, th := range regexp.MustCompile(`(?s)<th scope="col">(.*?)</th>`).FindAllStringSubmatch(table, -1)[1:] {
-		heads = append(heads, deskText(th[1]))
+	board := regexp.MustCompile(`(?s)<div class="desk-board desk-rows-\d+">.*`).FindString(body)
+	if board == "" {
+		t.Fatalf("no day board on the page")
 	}
 	cells = map[string]int{}
-	covered := make([]int, len(heads)) // rows still covered by a rowspan above, per column
-	rows := regexp.MustCompile(`(?s)<tr><th scope="row">.*?</tr>`).FindAllString(table, -1)
-	cellRe := regexp.MustCompile(`(?s)<td(?: rowspan="(\d+)")?>(.*?)</td>`)
-	for _, row := range rows {
-		col := 0
-		for _, m := range cellRe.FindAllStringSubmatch(row, -1) {
-			for col < len(heads) && covered[col] > 0 {
-				col++
-			}
-			if col >= len(heads) {
-				t.Fatalf("row has more cells than columns: %s", row)
-			}
-			span := 1
-			if m[1] != "" {
-				span, _ = strconv.Atoi(m[1])
-			}
-			for _, name := range regexp.MustCompile(`class="appt-client">([^<]*)<`).FindAllStringSubmatch(m[2], -1) {
-				cells[html.UnescapeString(name[1])] = col
-			}
-			covered[col] = span
-			col++
+	headRe := regexp.MustCompile(`(?s)^<div class="desk-head">(.*?)</div>`)
+	for col, part := range strings.Split(board, `<div class="desk-col">`)[1:] {
+		head := headRe.FindStringSubmatch(part)
+		if head == nil {
+			t.Fatalf("column %d has no head: %.200s", col, part)
 		}
-		for j := range covered {
-			if covered[j] > 0 {
-				covered[j]--
-			}
+		heads = append(heads, deskText(head[1]))
+		for _, name := range regexp.MustCompile(`class="appt-client">([^<]*)<`).FindAllStringSubmatch(part, -1) {
+			cells[html.UnescapeString(name[1])] = col
 		}
 	}
 	return heads, cells
