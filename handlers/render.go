@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 
@@ -70,11 +69,26 @@ func (a *App) render(c echo.Context, name string, data any) error {
 // renderStatus renders into a buffer and writes it with the status, so a template error
 // becomes the error page instead of half a page.
 func (a *App) renderStatus(c echo.Context, status int, name string, data any) error {
-	var buf bytes.Buffer
-	if err := a.Views.Render(&buf, name, data); err != nil {
-		return err
+	return a.Views.Render(&pageWriter{c: c, status: status}, name, data)
+}
+
+// pageWriter sends the status and type with the first bytes. Views.Render writes only a page
+// that rendered completely, so a template error still becomes an error page, and the page is
+// not copied through a second buffer on its way out.
+type pageWriter struct {
+	c       echo.Context
+	status  int
+	started bool
+}
+
+func (p *pageWriter) Write(b []byte) (int, error) {
+	res := p.c.Response()
+	if !p.started {
+		p.started = true
+		res.Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+		res.WriteHeader(p.status)
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	return res.Write(b)
 }
 
 // invalid re-renders a form page with 422 and the messages beside the fields.

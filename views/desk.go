@@ -2,7 +2,6 @@ package views
 
 import (
 	"strconv"
-	"time"
 
 	"allium/store"
 )
@@ -43,26 +42,6 @@ func (d DeskAppt) Progress() string {
 // Href is the appointment's desk page.
 func (d DeskAppt) Href() string { return "/desk/appointments/" + strconv.FormatInt(d.ID, 10) }
 
-// DeskBlock is a booking as the day and week grids draw it, every field already in words. Each
-// booking is drawn twice (the table and the narrow-screen list); reading the promoted fields of
-// an embedded Appointment and formatting its times through template funcs cost reflection for
-// every one of them, which on twenty therapists' day was most of the page's CPU.
-type DeskBlock struct {
-	Href, Status, StatusLabel, Progress string
-	Datetime, Times                     string // "2026-03-05T22:00:00Z" and "09:00–10:00" in the clinic's zone
-	ClientName, ServiceName, RoomName   string
-	Cautions                            string
-}
-
-// NewDeskBlock words a booking for the grid, its times in the clinic's zone.
-func NewDeskBlock(a store.Appointment, loc *time.Location) DeskBlock {
-	d := DeskAppt{a}
-	return DeskBlock{Href: d.Href(), Status: a.Status, StatusLabel: d.StatusLabel(), Progress: d.Progress(),
-		Datetime:   a.Start.Format("2006-01-02T15:04:05Z07:00"),
-		Times:      a.Start.In(loc).Format("15:04") + "–" + a.End.In(loc).Format("15:04"),
-		ClientName: a.ClientName, ServiceName: a.ServiceName, RoomName: a.RoomName, Cautions: a.Cautions}
-}
-
 // DeskAppts wraps appointments for the desk pages.
 func DeskAppts(list []store.Appointment) []DeskAppt {
 	out := make([]DeskAppt, len(list))
@@ -78,37 +57,6 @@ type DeskNavLink struct {
 	Current     bool
 }
 
-// DeskGrid is a schedule as a table: one column per therapist, room or day, one row per 15
-// minutes. A block spans its rows with rowspan, which needs no inline style.
-type DeskGrid struct {
-	Columns []DeskColumn
-	Rows    []DeskRow
-}
-
-// DeskColumn is one column of the grid; Appts repeats its bookings in time order for the
-// narrow-screen list.
-type DeskColumn struct {
-	Name  string
-	Href  string // the therapist's week, when the column is a therapist
-	Note  string // working hours, or "Not working"
-	Away  []string
-	Appts []DeskBlock
-}
-
-// DeskRow is one 15-minute row.
-type DeskRow struct {
-	Label string // "09:15"
-	Hour  bool   // on the hour, shown stronger
-	Cells []DeskCell
-}
-
-// DeskCell is a cell of a row. Span 0 is an empty cell one row high; rows covered by a block
-// above have no cell at all.
-type DeskCell struct {
-	Span  int
-	Appts []DeskBlock
-}
-
 // DeskDay is reception's day, or one therapist's week, on one grid.
 type DeskDay struct {
 	Page       Page
@@ -121,8 +69,6 @@ type DeskDay struct {
 	Week       bool
 	Therapist  store.User   // the week's therapist
 	Therapists []store.User // to switch the week to another therapist
-	Grid       DeskGrid
-	Cancelled  []DeskAppt
 }
 
 // DeskMail is a message about an appointment as the desk sees it.

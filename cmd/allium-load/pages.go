@@ -77,13 +77,10 @@ func pages() []page {
 				from := localMidnight(e.Day, e.loc)
 				return func(ctx context.Context) error {
 					by, to := e.Reception.actor(), from.AddDate(0, 0, 1)
-					if _, err := e.st.DaySchedule(ctx, by, from, to); err != nil {
+					if _, err := e.st.DayView(ctx, by, from, to); err != nil {
 						return err
 					}
-					if _, err := e.st.Therapists(ctx); err != nil {
-						return err
-					}
-					if _, err := e.st.AllHours(ctx); err != nil {
+					if _, err := e.st.DayTherapists(ctx, e.Day.Weekday()); err != nil {
 						return err
 					}
 					_, err := e.st.TimeOffBetween(ctx, by, from, to)
