@@ -118,14 +118,11 @@ func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (B
 		if out.Appointments, err = insertAppointments(ctx, tx, by, bk, sv, cal, slots, out.CourseID, via, now); err != nil {
 			return err
 		}
-		mc, err := newMailContext(ctx, tx, set, loc, bk.id)
-		if err != nil {
-			return err
-		}
+		mc := newMailContext(set, loc, bk.goal, bk.review)
 		if err := s.queueBookingMail(ctx, tx, mc, out.Appointments, bk.reminders, now); err != nil {
 			return err
 		}
-		if err := closeWaitlistOffers(ctx, tx, loc, out.Appointments, now); err != nil {
+		if err := closeWaitlistOffers(ctx, tx, loc, out.Appointments, cal.offers, now); err != nil {
 			return err
 		}
 		return audit(ctx, tx, by, unix(now), "book", "appointment", out.Appointments[0].ID, bk.id,
@@ -224,7 +221,8 @@ type booker struct {
 	id                           int64
 	user                         *User // the account made for a visitor, if any
 	name, email, phone, cautions string
-	reminders                    bool // consented to reminder email
+	reminders                    bool   // consented to reminder email
+	goal, review                 string // of the plan they are treated under, for the emails
 }
 
 // bookingClient decides whose booking this is: a client's own, a client chosen by staff, or a
@@ -251,18 +249,18 @@ func (s *Store) bookingClient(ctx context.Context, tx *sql.Tx, by Actor, req Boo
 	default:
 		return bk, ErrForbidden
 	}
-	const returning = ` RETURNING booking_blocked, consent_reminders, name, email, phone, cautions`
+	const returning = ` RETURNING booking_blocked, consent_reminders, name, email, phone, cautions, ` + clientPlan
 	var row *sql.Row
 	if req.Consent {
 		now := unix(s.now())
 		row = tx.QueryRowContext(ctx, `UPDATE clients SET consent_treatment_at = coalesce(consent_treatment_at, ?),
 			consent_reminders = ?, updated_at = ? WHERE id = ? AND merged_into IS NULL`+returning, now, req.Reminders, now, bk.id)
 	} else {
-		row = tx.QueryRowContext(ctx, `SELECT booking_blocked, consent_reminders, name, email, phone, cautions
+		row = tx.QueryRowContext(ctx, `SELECT booking_blocked, consent_reminders, name, email, phone, cautions, `+clientPlan+`
 			FROM clients WHERE id = ? AND merged_into IS NULL`, bk.id)
 	}
 	var blocked bool
-	if err := row.Scan(&blocked, &bk.reminders, &bk.name, &bk.email, &bk.phone, &bk.cautions); err != nil {
+	if err := row.Scan(&blocked, &bk.reminders, &bk.name, &bk.email, &bk.phone, &bk.cautions, &bk.goal, &bk.review); err != nil {
 		return bk, fmt.Errorf("booking client: %w", translate(err))
 	}
 	if blocked && !by.Staff() {
@@ -487,6 +485,7 @@ type calendar struct {
 	therapistName string
 	rooms         []clinic.RoomCalendar
 	roomNames     map[int64]string
+	offers        []waitOffer // waitlist offers of the sessions' times, closed once they are booked
 }
 
 // sessionCalendar reads, inside the booking's transaction, only what clinic.SlotAt needs to
@@ -519,13 +518,15 @@ func sessionCalendar(ctx context.Context, tx *sql.Tx, sv clinic.Service, therapi
 	for _, w := range ws {
 		from, to = minTime(from, w.from), maxTime(to, w.to)
 	}
-	var kind string
+	var kind, name, email string
 	var a, b, c int64
 	err = scanInto(ctx, tx, func(r *sql.Rows) error {
-		if err := r.Scan(&kind, &a, &b, &c); err != nil {
+		if err := r.Scan(&kind, &a, &b, &c, &name, &email); err != nil {
 			return err
 		}
 		switch kind {
+		case "offer":
+			cal.offers = append(cal.offers, waitOffer{id: a, client: b, start: c, name: name, email: email})
 		case "hours":
 			t.Hours[a] = append(t.Hours[a], clinic.Shift{Start: clinic.ClockTime(b), End: clinic.ClockTime(c)})
 		case "off":
@@ -534,12 +535,16 @@ func sessionCalendar(ctx context.Context, tx *sql.Tx, sv clinic.Service, therapi
 			t.Busy = append(t.Busy, clinic.Interval{Start: unixTime(b), End: unixTime(c)})
 		}
 		return nil
-	}, with+` SELECT 'hours', weekday, start_min, end_min FROM therapist_hours WHERE therapist_id = ?
-		UNION ALL SELECT 'off', 0, starts_at, ends_at FROM time_off WHERE therapist_id = ? AND ends_at > ? AND starts_at < ?
-		UNION ALL SELECT 'busy', 0, a.starts_at, a.busy_until FROM w JOIN appointments a ON a.id = (
+	}, with+` SELECT 'hours', weekday, start_min, end_min, '', '' FROM therapist_hours WHERE therapist_id = ?
+		UNION ALL SELECT 'off', 0, starts_at, ends_at, '', '' FROM time_off WHERE therapist_id = ? AND ends_at > ? AND starts_at < ?
+		UNION ALL SELECT 'busy', 0, a.starts_at, a.busy_until, '', '' FROM w JOIN appointments a ON a.id = (
 			SELECT b.id FROM appointments b WHERE b.therapist_id = ? AND b.starts_at > w.lo AND b.starts_at < w.hi
 			AND b.status <> 'cancelled' ORDER BY b.starts_at DESC LIMIT 1)
-		WHERE a.busy_until > w.start`, append(wargs, therapistID, therapistID, unix(from), unix(to), therapistID)...)
+		WHERE a.busy_until > w.start
+		UNION ALL SELECT 'offer', wl.id, wl.client_id, wl.offered_start, c.name, c.email FROM waitlist wl
+		JOIN clients c ON c.id = wl.client_id WHERE wl.status = 'offered' AND wl.offered_therapist = ?
+		AND wl.offered_start IN (SELECT start FROM w)`,
+		append(wargs, therapistID, therapistID, unix(from), unix(to), therapistID, therapistID)...)
 	if err != nil || !sv.NeedsRoom {
 		return cal, err
 	}

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,4 +174,70 @@ func sameSlots(a, b []clinic.Slot) bool {
 		}
 	}
 	return true
+}
+
+// TestBookingMailNamesThePlan: the confirmation and every reminder of a course booked under an
+// active plan name the plan's goal and its reassessment day, read once for all of them.
+func TestBookingMailNamesThePlan(t *testing.T) {
+	f := newChartFixture(t)
+	ctx := context.Background()
+	f.appt(t, f.alexID, f.sam, testEpoch.Add(-24*time.Hour), "completed")
+	f.consent(t)
+	plan := f.plan(t)
+	f.mustEvent(t, plan, clinic.PlanEventStart, clinic.PlanActive)
+	var review string
+	if err := f.s.w.QueryRow(`SELECT reassessment_date FROM treatment_plans WHERE id = ?`, plan).Scan(&review); err != nil || review == "" {
+		t.Fatalf("plan review day %q, %v", review, err)
+	}
+	d, _ := clinic.ParseDate(review)
+	wantReview := time.Date(d.Y, d.M, d.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
+	sv := clinic.Service{Key: "r60room", Name: "Remedial", Duration: time.Hour, BufferAfter: 15 * time.Minute, NeedsRoom: true}
+	svID, err := f.s.UpsertService(ctx, System, Service{Service: sv}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.EnsureRoom(ctx, System, "Room 1"); err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("Australia/Sydney")
+	var h clinic.WeeklyHours
+	for d := range h {
+		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
+	}
+	if _, err := f.s.SetHours(ctx, System, f.samUser.ID, h, loc); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.SetTherapistServices(ctx, System, f.samUser.ID, []int64{svID}); err != nil {
+		t.Fatal(err)
+	}
+	day := clinic.DateOf(f.clock.Now(), loc).AddDays(3)
+	first := time.Date(day.Y, day.M, day.D, 10, 0, 0, 0, loc)
+	if _, err := f.s.BookCourse(ctx, f.alex, BookingRequest{ServiceID: svID, TherapistID: f.samUser.ID,
+		Starts: []time.Time{first, first.AddDate(0, 0, 7)}, Consent: true, Reminders: true}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.s.w.Query(`SELECT kind, payload FROM outbox WHERE recipient = 'alex@example.com' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var kinds []string
+	for rows.Next() {
+		var kind, payload string
+		if err := rows.Scan(&kind, &payload); err != nil {
+			t.Fatal(err)
+		}
+		var p ApptMail
+		if err := json.Unmarshal([]byte(payload), &p); err != nil {
+			t.Fatal(err)
+		}
+		if p.Goal != painGoal().Description || p.Review != wantReview || p.ClientName != "Alex Chen" {
+			t.Errorf("%s: goal %q, review %q, client %q; want %q, %q, Alex Chen", kind, p.Goal, p.Review, p.ClientName,
+				painGoal().Description, wantReview)
+		}
+		kinds = append(kinds, kind)
+	}
+	if got, want := strings.Join(kinds, " "), "confirmation reminder reminder reminder reminder"; got != want {
+		t.Errorf("queued %q; want %q", got, want)
+	}
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -43,32 +42,23 @@ type mailContext struct {
 	goal, review string
 }
 
-func newMailContext(ctx context.Context, tx *sql.Tx, set clinic.Settings, loc *time.Location, clientID int64) (mailContext, error) {
-	mc := mailContext{loc: loc, rs: clinic.DefaultReminderSettings(loc)}
+func newMailContext(set clinic.Settings, loc *time.Location, goal, review string) mailContext {
+	mc := mailContext{loc: loc, rs: clinic.DefaultReminderSettings(loc), goal: goal}
 	mc.rs.Leads = set.ReminderLeads
-	var err error
-	mc.goal, mc.review, err = planFor(ctx, tx, clientID)
-	return mc, err
+	if d, err := clinic.ParseDate(review); err == nil {
+		mc.review = time.Date(d.Y, d.M, d.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
+	}
+	return mc
 }
 
-// planFor reads the goal and review day of the plan the client is being treated under, so an
-// email about a course session says what the course is for and when it will be reviewed.
-func planFor(ctx context.Context, tx *sql.Tx, clientID int64) (goal, review string, err error) {
-	var day string
-	err = tx.QueryRowContext(ctx, `SELECT coalesce((SELECT g.description FROM plan_goals g WHERE g.plan_id = p.id ORDER BY g.position LIMIT 1), ''),
-		p.reassessment_date FROM treatment_plans p WHERE p.client_id = ? AND p.status IN ('active', 'extended', 'reassess_due')
-		ORDER BY p.id DESC LIMIT 1`, clientID).Scan(&goal, &day)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", nil
-	}
-	if err != nil {
-		return "", "", err
-	}
-	if d, err := clinic.ParseDate(day); err == nil {
-		review = time.Date(d.Y, d.M, d.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
-	}
-	return goal, review, nil
-}
+// clientPlan are the columns, for a row of clients, of the goal and reassessment day of the
+// plan the client is being treated under, so an email about a course session says what the
+// course is for and when it will be reviewed. Empty when there is none.
+const clientPlan = `coalesce((SELECT (SELECT g.description FROM plan_goals g WHERE g.plan_id = p.id ORDER BY g.position LIMIT 1)
+	FROM treatment_plans p WHERE p.client_id = clients.id AND p.status IN ('active', 'extended', 'reassess_due')
+	ORDER BY p.id DESC LIMIT 1), ''),
+	coalesce((SELECT p.reassessment_date FROM treatment_plans p WHERE p.client_id = clients.id
+	AND p.status IN ('active', 'extended', 'reassess_due') ORDER BY p.id DESC LIMIT 1), '')`
 
 // mail is a payload about appointments with the plan's goal and review day filled in.
 func (mc mailContext) mail(version int, clientName string, lines []SessionLine) ApptMail {
@@ -117,7 +107,9 @@ func (s *Store) queueBookingMail(ctx context.Context, tx *sql.Tx, mc mailContext
 // queueReminders queues the lead reminders of one appointment, if the client wants them.
 func (s *Store) queueReminders(ctx context.Context, tx *sql.Tx, a Appointment, now time.Time) error {
 	var wants bool
-	if err := tx.QueryRowContext(ctx, `SELECT consent_reminders FROM clients WHERE id = ?`, a.ClientID).Scan(&wants); err != nil {
+	var goal, review string
+	if err := tx.QueryRowContext(ctx, `SELECT consent_reminders, `+clientPlan+` FROM clients WHERE id = ?`, a.ClientID).
+		Scan(&wants, &goal, &review); err != nil {
 		return err
 	}
 	if !wants || a.ClientEmail == "" {
@@ -131,11 +123,7 @@ func (s *Store) queueReminders(ctx context.Context, tx *sql.Tx, a Appointment, n
 	if err != nil {
 		return err
 	}
-	mc, err := newMailContext(ctx, tx, set, loc, a.ClientID)
-	if err != nil {
-		return err
-	}
-	return enqueueAll(ctx, tx, now, reminderEmails(mc, a, s.sessionLine(a, loc), now))
+	return enqueueAll(ctx, tx, now, reminderEmails(newMailContext(set, loc, goal, review), a, s.sessionLine(a, loc), now))
 }
 
 // reminderEmails are the lead reminders of one appointment. Each expires when the appointment
@@ -252,32 +240,9 @@ func (s *Store) JoinWaitlist(ctx context.Context, by Actor, serviceID, therapist
 }
 
 // closeWaitlistOffers runs when times are booked: the booker's own offer for one is fulfilled,
-// and everyone else who was offered one is told it has gone and keeps waiting. The sessions of
-// a booking share a therapist, so one query finds the offers of all of them.
-func closeWaitlistOffers(ctx context.Context, tx *sql.Tx, loc *time.Location, booked []Appointment, now time.Time) error {
-	args := []any{booked[0].TherapistID}
-	for _, a := range booked {
-		args = append(args, unix(a.Start))
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT w.id, w.client_id, w.offered_start, c.name, c.email FROM waitlist w
-		JOIN clients c ON c.id = w.client_id WHERE w.status = 'offered' AND w.offered_therapist = ?
-		AND w.offered_start IN (`+placeholders(len(booked))+`)`, args...)
-	if err != nil {
-		return err
-	}
-	var offers []waitOffer
-	for rows.Next() {
-		var o waitOffer
-		if err := rows.Scan(&o.id, &o.client, &o.start, &o.name, &o.email); err != nil {
-			rows.Close()
-			return err
-		}
-		offers = append(offers, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+// and everyone else who was offered one is told it has gone and keeps waiting. The offers of
+// the sessions' times were read with the therapist's calendar.
+func closeWaitlistOffers(ctx context.Context, tx *sql.Tx, loc *time.Location, booked []Appointment, offers []waitOffer, now time.Time) error {
 	for _, o := range offers {
 		i := slices.IndexFunc(booked, func(a Appointment) bool { return unix(a.Start) == o.start })
 		if i < 0 {

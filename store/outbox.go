@@ -56,7 +56,8 @@ func enqueueAll(ctx context.Context, tx *sql.Tx, now time.Time, emails []Email) 
 	for len(emails) > 0 {
 		n := min(len(emails), outboxBatch)
 		args := make([]any, 0, n*10)
-		for _, e := range emails[:n] {
+		ids := randomBytes(16 * n) // one read of the system's randomness for the batch's Message-IDs
+		for i, e := range emails[:n] {
 			payload, err := json.Marshal(e.Payload)
 			if err != nil {
 				return fmt.Errorf("enqueue %s: %w", e.Kind, err)
@@ -70,7 +71,7 @@ func enqueueAll(ctx context.Context, tx *sql.Tx, now time.Time, emails []Email) 
 				expires = unix(e.ExpiresAt)
 			}
 			args = append(args, e.Kind, e.To, e.RefType, e.RefID, e.DedupeKey, string(payload), unix(send), expires,
-				hex.EncodeToString(randomBytes(16)), unix(now))
+				hex.EncodeToString(ids[16*i:16*i+16]), unix(now))
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, recipient, ref_type, ref_id, dedupe_key, payload,
 			send_after, expires_at, message_id, created_at) VALUES `+repeatRow("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n)+`
