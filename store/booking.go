@@ -535,21 +535,35 @@ func sessionCalendar(ctx context.Context, tx *sql.Tx, sv clinic.Service, therapi
 			t.Busy = append(t.Busy, clinic.Interval{Start: unixTime(b), End: unixTime(c)})
 		}
 		return nil
-	}, with+` SELECT 'hours', weekday, start_min, end_min, '', '' FROM therapist_hours WHERE therapist_id = ?
-		UNION ALL SELECT 'off', 0, starts_at, ends_at, '', '' FROM time_off WHERE therapist_id = ? AND ends_at > ? AND starts_at < ?
-		UNION ALL SELECT 'busy', 0, a.starts_at, a.busy_until, '', '' FROM w JOIN appointments a ON a.id = (
-			SELECT b.id FROM appointments b WHERE b.therapist_id = ? AND b.starts_at > w.lo AND b.starts_at < w.hi
-			AND b.status <> 'cancelled' ORDER BY b.starts_at DESC LIMIT 1)
-		WHERE a.busy_until > w.start
-		UNION ALL SELECT 'offer', wl.id, wl.client_id, wl.offered_start, c.name, c.email FROM waitlist wl
-		JOIN clients c ON c.id = wl.client_id WHERE wl.status = 'offered' AND wl.offered_therapist = ?
-		AND wl.offered_start IN (SELECT start FROM w)`,
+	}, with+therapistAtSQL,
 		append(wargs, therapistID, therapistID, unix(from), unix(to), therapistID, therapistID)...)
 	if err != nil || !sv.NeedsRoom {
 		return cal, err
 	}
 	return cal, cal.readRooms(ctx, tx, with, wargs)
 }
+
+// therapistAtSQL reads, after the windows' table w, a therapist's weekly hours, time off over
+// the sessions' span, the one booking that can overlap each session, and the waitlist offers of
+// the sessions' times. Its arguments: the therapist, the therapist, the span, the therapist
+// twice more.
+const therapistAtSQL = ` SELECT 'hours', weekday, start_min, end_min, '', '' FROM therapist_hours WHERE therapist_id = ?
+	UNION ALL SELECT 'off', 0, starts_at, ends_at, '', '' FROM time_off WHERE therapist_id = ? AND ends_at > ? AND starts_at < ?
+	UNION ALL SELECT 'busy', 0, a.starts_at, a.busy_until, '', '' FROM w JOIN appointments a ON a.id = (
+		SELECT b.id FROM appointments b WHERE b.therapist_id = ? AND b.starts_at > w.lo AND b.starts_at < w.hi
+		AND b.status <> 'cancelled' ORDER BY b.starts_at DESC LIMIT 1)
+	WHERE a.busy_until > w.start
+	UNION ALL SELECT 'offer', wl.id, wl.client_id, wl.offered_start, c.name, c.email FROM waitlist wl
+	JOIN clients c ON c.id = wl.client_id WHERE wl.status = 'offered' AND wl.offered_therapist = ?
+	AND wl.offered_start IN (SELECT start FROM w)`
+
+// roomsAtSQL reads, after the windows' table w, the active rooms and in each the one booking
+// that can overlap each session.
+const roomsAtSQL = ` SELECT id, name, 0, 0 FROM rooms WHERE active = 1
+	UNION ALL SELECT r.id, '', a.starts_at, a.busy_until FROM rooms r CROSS JOIN w JOIN appointments a ON a.id = (
+		SELECT b.id FROM appointments b INDEXED BY appointments_room WHERE b.room_id = r.id AND b.starts_at > w.lo
+		AND b.starts_at < w.hi AND b.status <> 'cancelled' ORDER BY b.starts_at DESC LIMIT 1)
+	WHERE r.active = 1 AND a.busy_until > w.start`
 
 // windowRows is the common table w(lo, hi, start) of the sessions' windows: a booking
 // overlapping one starts after lo (it blocks at most 12 hours) and before hi, and blocks past start.
@@ -579,11 +593,7 @@ func (cal *calendar) readRooms(ctx context.Context, tx *sql.Tx, with string, war
 			busy[id] = append(busy[id], clinic.Interval{Start: unixTime(st), End: unixTime(en)})
 		}
 		return nil
-	}, with+` SELECT id, name, 0, 0 FROM rooms WHERE active = 1
-		UNION ALL SELECT r.id, '', a.starts_at, a.busy_until FROM rooms r CROSS JOIN w JOIN appointments a ON a.id = (
-			SELECT b.id FROM appointments b INDEXED BY appointments_room WHERE b.room_id = r.id AND b.starts_at > w.lo
-			AND b.starts_at < w.hi AND b.status <> 'cancelled' ORDER BY b.starts_at DESC LIMIT 1)
-		WHERE r.active = 1 AND a.busy_until > w.start`, wargs...)
+	}, with+roomsAtSQL, wargs...)
 	if err != nil {
 		return err
 	}

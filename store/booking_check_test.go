@@ -241,3 +241,42 @@ func TestBookingMailNamesThePlan(t *testing.T) {
 		t.Errorf("queued %q; want %q", got, want)
 	}
 }
+
+// TestBookingCheckSearchesBoundedRanges: the booking's own reads find each session's bookings
+// by a search bounded on both sides of the start time, never a scan, so a booking costs the
+// same in a clinic's tenth year as in its first.
+func TestBookingCheckSearchesBoundedRanges(t *testing.T) {
+	s, _ := newTestStore(t)
+	with, wargs := windowRows([]window{{testEpoch, testEpoch.Add(time.Hour)}, {testEpoch.AddDate(0, 0, 7), testEpoch.AddDate(0, 0, 7).Add(time.Hour)}})
+	tests := []struct {
+		name, query string
+		args        []any
+		want        string
+	}{
+		{"therapist", with + therapistAtSQL, append(wargs, 1, 1, 2, 3, 1, 1),
+			"SEARCH b USING INDEX appointments_therapist (therapist_id=? AND starts_at>? AND starts_at<?)"},
+		{"rooms", with + roomsAtSQL, wargs, "SEARCH b USING INDEX appointments_room (room_id=? AND starts_at>? AND starts_at<?)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, err := s.w.Query(`EXPLAIN QUERY PLAN `+tt.query, tt.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			got := strings.Join(plan, "; ")
+			if !strings.Contains(got, tt.want) || strings.Contains(got, "SCAN appointments") || strings.Contains(got, "TEMP B-TREE") {
+				t.Errorf("plan = %q; want %q and no scan or sort of appointments", got, tt.want)
+			}
+		})
+	}
+}
