@@ -128,20 +128,7 @@ func (a *App) BookConfirm(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	f := newForm(c)
-	services, err := a.Store.Services(ctx)
-	if err != nil {
-		return err
-	}
 	sid := f.ID("service", "Service")
-	var sv store.Service
-	for _, s := range services {
-		if s.ID == sid {
-			sv = s
-		}
-	}
-	if sv.ID == 0 {
-		f.fail("service", "Please choose a service from the list.")
-	}
 	req := store.BookingRequest{ServiceID: sid, Spacing: clinic.DefaultSpacing(), Consent: f.Bool("consent"), Reminders: f.Bool("reminders")}
 	if n, err := strconv.Atoi(c.FormValue("spacing")); err == nil && n >= clinic.MinSpacingDays && n <= clinic.MaxSpacingDays {
 		req.Spacing.Target = n
@@ -183,9 +170,18 @@ func (a *App) BookConfirm(c echo.Context) error {
 	}
 	by := actor(c)
 	if f.Valid() {
+		// The booking checks the service itself, so the list of services is read only to
+		// answer a refusal, not on every booking.
 		booked, err := a.Store.BookCourse(ctx, by, req)
 		if err == nil {
 			return a.afterBooking(c, booked)
+		}
+		sv, lerr := a.offeredService(c, f, sid)
+		if lerr != nil {
+			return lerr
+		}
+		if sv.ID == 0 {
+			return a.bookingInvalid(c, sv, req, f)
 		}
 		if se, ok := sessionError(err); ok {
 			return a.sessionTaken(c, sv, req, se)
@@ -201,8 +197,28 @@ func (a *App) BookConfirm(c echo.Context) error {
 		default:
 			return err
 		}
+		return a.bookingInvalid(c, sv, req, f)
+	}
+	sv, err := a.offeredService(c, f, sid)
+	if err != nil {
+		return err
 	}
 	return a.bookingInvalid(c, sv, req, f)
+}
+
+// offeredService finds the chosen service among those offered, or marks the choice invalid.
+func (a *App) offeredService(c echo.Context, f *form, id int64) (store.Service, error) {
+	services, err := a.Store.Services(c.Request().Context())
+	if err != nil {
+		return store.Service{}, err
+	}
+	for _, s := range services {
+		if s.ID == id && id != 0 {
+			return s, nil
+		}
+	}
+	f.fail("service", "Please choose a service from the list.")
+	return store.Service{}, nil
 }
 
 // bookingInvalid re-renders the course page with the submitted choices and the field messages.

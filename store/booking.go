@@ -1,10 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"allium/clinic"
@@ -50,25 +53,41 @@ type Booked struct {
 // free-time rules are checked inside the transaction against the rows as they are now, so two
 // people racing for the last time cannot both get it; the schema's triggers are the backstop.
 // The confirmation and reminders are queued in the same transaction.
+//
+// It runs a fixed, small number of statements whatever the number of sessions (a 4-session
+// course was about fifty): settings, service and client once, one read of the therapist and
+// one of the rooms for the sessions' own times, one insert for all the sessions and one for all
+// their mail. What it inserted it knows, so nothing is read back.
 func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (Booked, error) {
 	if len(req.Starts) == 0 || len(req.Starts) > clinic.MaxPlannedSessions {
 		return Booked{}, fmt.Errorf("book: %d sessions: %w", len(req.Starts), ErrConflict)
 	}
 	var out Booked
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		clientID, user, err := s.bookingClient(ctx, tx, by, req)
+		out = Booked{}
+		bk, err := s.bookingClient(ctx, tx, by, req)
 		if err != nil {
 			return err
 		}
-		out.ClientID, out.User = clientID, user
+		out.ClientID, out.User = bk.id, bk.user
 		sv, err := serviceIn(ctx, tx, req.ServiceID)
 		if err != nil {
 			return err
 		}
-		q, err := s.slotQueryAt(ctx, tx, sv, []int64{req.TherapistID}, sessionWindows(sv, req.Starts))
+		set, err := s.settingsIn(ctx, tx)
 		if err != nil {
 			return err
 		}
+		loc, err := set.Location()
+		if err != nil {
+			return err
+		}
+		cal, err := sessionCalendar(ctx, tx, sv, req.TherapistID, sessionWindows(sv, req.Starts))
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		q := cal.query(set, loc, sv, now)
 		if by.Staff() {
 			q.MinNotice = clinic.NoNotice
 		}
@@ -81,14 +100,13 @@ func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (B
 			slots[i] = slot
 			holdSlot(&q, sv, slot) // later sessions of this booking must not land on this one
 		}
-		now := s.now()
 		if len(slots) > 1 {
 			sp := req.Spacing
 			if sp == (clinic.Spacing{}) {
 				sp = clinic.DefaultSpacing()
 			}
 			if err := tx.QueryRowContext(ctx, `INSERT INTO courses (client_id, therapist_id, service_id, sessions, spacing_days,
-				spacing_min, spacing_max, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, clientID, req.TherapistID,
+				spacing_min, spacing_max, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, bk.id, req.TherapistID,
 				sv.ID, len(slots), sp.Target, sp.Min, sp.Max, unix(now)).Scan(&out.CourseID); err != nil {
 				return err
 			}
@@ -97,35 +115,20 @@ func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (B
 		if by.Staff() {
 			via = "reception"
 		}
-		ids := make([]int64, len(slots))
-		for i, sl := range slots {
-			ids[i], err = insertAppointment(ctx, tx, by, clientID, sv, sl, out.CourseID, i+1, via, now)
-			if err != nil {
-				return err
-			}
-		}
-		if out.Appointments, err = queryAppts(ctx, tx, `a.id IN (`+placeholders(len(ids))+`) ORDER BY a.starts_at`, int64sToAny(ids)...); err != nil {
+		if out.Appointments, err = insertAppointments(ctx, tx, by, bk, sv, cal, slots, out.CourseID, via, now); err != nil {
 			return err
 		}
-		if err := s.queueBookingMail(ctx, tx, out.Appointments, now); err != nil {
+		mc := newMailContext(set, loc, bk.goal, bk.review)
+		if err := s.queueBookingMail(ctx, tx, mc, out.Appointments, bk.reminders, now); err != nil {
 			return err
 		}
-		for _, ap := range out.Appointments {
-			if err := s.closeWaitlistOffers(ctx, tx, ap, now); err != nil {
-				return err
-			}
+		if err := closeWaitlistOffers(ctx, tx, loc, out.Appointments, cal.offers, now); err != nil {
+			return err
 		}
-		return audit(ctx, tx, by, unix(now), "book", "appointment", ids[0], clientID, fmt.Sprintf("%d sessions", len(ids)))
+		return audit(ctx, tx, by, unix(now), "book", "appointment", out.Appointments[0].ID, bk.id,
+			fmt.Sprintf("%d sessions", len(slots)))
 	})
 	return out, err
-}
-
-func int64sToAny(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
 }
 
 // holdSlot marks a slot taken in the query, for the therapist and the room.
@@ -154,69 +157,116 @@ func insertSorted(list []clinic.Interval, iv clinic.Interval) []clinic.Interval 
 	return list
 }
 
-func insertAppointment(ctx context.Context, tx *sql.Tx, by Actor, clientID int64, sv clinic.Service, sl clinic.Slot, courseID int64, index int, via string, now time.Time) (int64, error) {
-	var room, course, creator any
-	if sl.RoomID != 0 {
-		room = sl.RoomID
-	}
+// insertAppointments writes every session in one statement; the overlap trigger still checks
+// each row, the later ones against the earlier. It returns the sessions as a read-back would
+// show them, in time order, built from what was written.
+func insertAppointments(ctx context.Context, tx *sql.Tx, by Actor, bk booker, sv clinic.Service, cal calendar,
+	slots []clinic.Slot, courseID int64, via string, now time.Time) ([]Appointment, error) {
+	var course, creator any
 	if courseID != 0 {
 		course = courseID
 	}
 	if by.UserID != 0 {
 		creator = by.UserID
 	}
-	b := sv.Blocks(sl.Start)
-	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO appointments (client_id, therapist_id, service_id, room_id, course_id, course_index,
-		starts_at, ends_at, busy_until, booked_via, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, clientID, sl.TherapistID, sv.ID, room, course, index,
-		unix(sl.Start), unix(sl.End), unix(b.End), via, creator, unix(now), unix(now)).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("insert appointment: %w", translate(err))
+	out := make([]Appointment, len(slots))
+	args := make([]any, 0, len(slots)*13)
+	for i, sl := range slots {
+		var room any
+		if sl.RoomID != 0 {
+			room = sl.RoomID
+		}
+		busy := sv.Blocks(sl.Start).End
+		args = append(args, bk.id, sl.TherapistID, sv.ID, room, course, i+1, unix(sl.Start), unix(sl.End), unix(busy),
+			via, creator, unix(now), unix(now))
+		out[i] = Appointment{ClientID: bk.id, TherapistID: sl.TherapistID, ServiceID: sv.ID, RoomID: sl.RoomID,
+			CourseID: courseID, CourseIndex: i + 1, CourseSize: 1, ClientName: bk.name, ClientEmail: bk.email,
+			ClientPhone: bk.phone, Cautions: bk.cautions, TherapistName: cal.therapistName, ServiceName: sv.Name,
+			RoomName: cal.roomNames[sl.RoomID], Start: unixTime(unix(sl.Start)), End: unixTime(unix(sl.End)),
+			BusyUntil: unixTime(unix(busy)), Status: "booked", Version: 1, BookedVia: via}
+		if courseID != 0 {
+			out[i].CourseSize = len(slots)
+		}
 	}
-	return id, nil
+	rows, err := tx.QueryContext(ctx, `INSERT INTO appointments (client_id, therapist_id, service_id, room_id, course_id,
+		course_index, starts_at, ends_at, busy_until, booked_via, created_by, created_at, updated_at)
+		VALUES `+repeatRow("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(slots))+` RETURNING course_index, id, version`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("insert appointments: %w", translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var index int
+		var id int64
+		var version int
+		if err := rows.Scan(&index, &id, &version); err != nil {
+			return nil, err
+		}
+		out[index-1].ID, out[index-1].Version = id, version
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("insert appointments: %w", translate(err))
+	}
+	slices.SortStableFunc(out, func(a, b Appointment) int { return a.Start.Compare(b.Start) })
+	return out, nil
+}
+
+// repeatRow is n copies of a VALUES row, comma separated.
+func repeatRow(row string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+// booker is the client a booking is for, with what the booking's rows and emails name.
+type booker struct {
+	id                           int64
+	user                         *User // the account made for a visitor, if any
+	name, email, phone, cautions string
+	reminders                    bool   // consented to reminder email
+	goal, review                 string // of the plan they are treated under, for the emails
 }
 
 // bookingClient decides whose booking this is: a client's own, a client chosen by staff, or a
-// visitor's new account made here so the account and the booking land together.
-func (s *Store) bookingClient(ctx context.Context, tx *sql.Tx, by Actor, req BookingRequest) (int64, *User, error) {
-	var clientID int64
-	var user *User
+// visitor's new account made here so the account and the booking land together. Consent is
+// recorded by the same statement that reads the client: a refused booking rolls it back.
+func (s *Store) bookingClient(ctx context.Context, tx *sql.Tx, by Actor, req BookingRequest) (booker, error) {
+	var bk booker
 	switch {
 	case by.Staff():
-		clientID = req.ClientID
+		bk.id = req.ClientID
 	case by.Role == clinic.RoleClient && by.ClientID != 0:
-		clientID = by.ClientID
+		bk.id = by.ClientID
 	case req.NewClient != nil:
 		nu := *req.NewClient
 		nu.Role = clinic.RoleClient
 		u, err := s.createUser(ctx, tx, by, nu)
 		if err != nil {
-			return 0, nil, err
+			return bk, err
 		}
-		user = &u
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM clients WHERE user_id = ?`, u.ID).Scan(&clientID); err != nil {
-			return 0, nil, err
+		bk.user = &u
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM clients WHERE user_id = ?`, u.ID).Scan(&bk.id); err != nil {
+			return bk, err
 		}
 	default:
-		return 0, nil, ErrForbidden
+		return bk, ErrForbidden
+	}
+	const returning = ` RETURNING booking_blocked, consent_reminders, name, email, phone, cautions, ` + clientPlan
+	var row *sql.Row
+	if req.Consent {
+		now := unix(s.now())
+		row = tx.QueryRowContext(ctx, `UPDATE clients SET consent_treatment_at = coalesce(consent_treatment_at, ?),
+			consent_reminders = ?, updated_at = ? WHERE id = ? AND merged_into IS NULL`+returning, now, req.Reminders, now, bk.id)
+	} else {
+		row = tx.QueryRowContext(ctx, `SELECT booking_blocked, consent_reminders, name, email, phone, cautions, `+clientPlan+`
+			FROM clients WHERE id = ? AND merged_into IS NULL`, bk.id)
 	}
 	var blocked bool
-	err := tx.QueryRowContext(ctx, `SELECT booking_blocked FROM clients WHERE id = ? AND merged_into IS NULL`, clientID).Scan(&blocked)
-	if err != nil {
-		return 0, nil, fmt.Errorf("booking client: %w", translate(err))
+	if err := row.Scan(&blocked, &bk.reminders, &bk.name, &bk.email, &bk.phone, &bk.cautions, &bk.goal, &bk.review); err != nil {
+		return bk, fmt.Errorf("booking client: %w", translate(err))
 	}
 	if blocked && !by.Staff() {
-		return 0, nil, ErrBookingBlocked
+		return bk, ErrBookingBlocked
 	}
-	now := unix(s.now())
-	if req.Consent {
-		if _, err := tx.ExecContext(ctx, `UPDATE clients SET consent_treatment_at = coalesce(consent_treatment_at, ?),
-			consent_reminders = ?, updated_at = ? WHERE id = ?`, now, req.Reminders, now, clientID); err != nil {
-			return 0, nil, err
-		}
-	}
-	return clientID, user, nil
+	return bk, nil
 }
 
 func serviceIn(ctx context.Context, tx *sql.Tx, id int64) (clinic.Service, error) {
@@ -425,4 +475,150 @@ func (s *Store) CompletePast(ctx context.Context, by Actor, before time.Time) er
 			WHERE status = 'queued' AND (send_after < ? OR (expires_at <> 0 AND expires_at < ?))`, unix(before), unix(before))
 		return err
 	})
+}
+
+// calendar is what a booking check reads about the sessions' times: the therapist, their hours
+// and the time off and bookings overlapping a session; the active rooms with the bookings that
+// overlap one.
+type calendar struct {
+	therapist     clinic.TherapistCalendar
+	therapistName string
+	rooms         []clinic.RoomCalendar
+	roomNames     map[int64]string
+	offers        []waitOffer // waitlist offers of the sessions' times, closed once they are booked
+}
+
+// sessionCalendar reads, inside the booking's transaction, only what clinic.SlotAt needs to
+// check these sessions. A free-time search needs every booking of whole days; a check of known
+// times needs to know only whether anything overlaps each one. Active bookings of one therapist
+// or one room never overlap (the schema's triggers), so the last one starting before a session
+// ends is the only one that can overlap it: one short backward index search per session and
+// room instead of reading the twelve hours of bookings before each.
+func sessionCalendar(ctx context.Context, tx *sql.Tx, sv clinic.Service, therapistID int64, ws []window) (calendar, error) {
+	cal := calendar{therapist: clinic.TherapistCalendar{TherapistID: therapistID}}
+	t := &cal.therapist
+	var active, offers bool
+	err := tx.QueryRowContext(ctx, `SELECT name, active, EXISTS (SELECT 1 FROM therapist_services
+		WHERE therapist_id = users.id AND service_id = ?) FROM users WHERE id = ?`, sv.ID, therapistID).
+		Scan(&cal.therapistName, &active, &offers)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cal, nil // SlotAt says the service is not offered
+	}
+	if err != nil {
+		return cal, fmt.Errorf("booking therapist: %w", err)
+	}
+	if offers {
+		t.Offers = []int64{sv.ID}
+	}
+	if !active {
+		return cal, nil // no hours: SlotAt says outside hours
+	}
+	with, wargs := windowRows(ws)
+	from, to := ws[0].from, ws[0].to
+	for _, w := range ws {
+		from, to = minTime(from, w.from), maxTime(to, w.to)
+	}
+	var kind, name, email string
+	var a, b, c int64
+	err = scanInto(ctx, tx, func(r *sql.Rows) error {
+		if err := r.Scan(&kind, &a, &b, &c, &name, &email); err != nil {
+			return err
+		}
+		switch kind {
+		case "offer":
+			cal.offers = append(cal.offers, waitOffer{id: a, client: b, start: c, name: name, email: email})
+		case "hours":
+			t.Hours[a] = append(t.Hours[a], clinic.Shift{Start: clinic.ClockTime(b), End: clinic.ClockTime(c)})
+		case "off":
+			t.TimeOff = append(t.TimeOff, clinic.Interval{Start: unixTime(b), End: unixTime(c)})
+		default:
+			t.Busy = append(t.Busy, clinic.Interval{Start: unixTime(b), End: unixTime(c)})
+		}
+		return nil
+	}, with+therapistAtSQL,
+		append(wargs, therapistID, therapistID, unix(from), unix(to), therapistID, therapistID)...)
+	if err != nil || !sv.NeedsRoom {
+		return cal, err
+	}
+	return cal, cal.readRooms(ctx, tx, with, wargs)
+}
+
+// therapistAtSQL reads, after the windows' table w, a therapist's weekly hours, time off over
+// the sessions' span, the one booking that can overlap each session, and the waitlist offers of
+// the sessions' times. Its arguments: the therapist, the therapist, the span, the therapist
+// twice more.
+const therapistAtSQL = ` SELECT 'hours', weekday, start_min, end_min, '', '' FROM therapist_hours WHERE therapist_id = ?
+	UNION ALL SELECT 'off', 0, starts_at, ends_at, '', '' FROM time_off WHERE therapist_id = ? AND ends_at > ? AND starts_at < ?
+	UNION ALL SELECT 'busy', 0, a.starts_at, a.busy_until, '', '' FROM w JOIN appointments a ON a.id = (
+		SELECT b.id FROM appointments b WHERE b.therapist_id = ? AND b.starts_at > w.lo AND b.starts_at < w.hi
+		AND b.status <> 'cancelled' ORDER BY b.starts_at DESC LIMIT 1)
+	WHERE a.busy_until > w.start
+	UNION ALL SELECT 'offer', wl.id, wl.client_id, wl.offered_start, c.name, c.email FROM waitlist wl
+	JOIN clients c ON c.id = wl.client_id WHERE wl.status = 'offered' AND wl.offered_therapist = ?
+	AND wl.offered_start IN (SELECT start FROM w)`
+
+// roomsAtSQL reads, after the windows' table w, the active rooms and in each the one booking
+// that can overlap each session.
+const roomsAtSQL = ` SELECT id, name, 0, 0 FROM rooms WHERE active = 1
+	UNION ALL SELECT r.id, '', a.starts_at, a.busy_until FROM rooms r CROSS JOIN w JOIN appointments a ON a.id = (
+		SELECT b.id FROM appointments b INDEXED BY appointments_room WHERE b.room_id = r.id AND b.starts_at > w.lo
+		AND b.starts_at < w.hi AND b.status <> 'cancelled' ORDER BY b.starts_at DESC LIMIT 1)
+	WHERE r.active = 1 AND a.busy_until > w.start`
+
+// windowRows is the common table w(lo, hi, start) of the sessions' windows: a booking
+// overlapping one starts after lo (it blocks at most 12 hours) and before hi, and blocks past start.
+func windowRows(ws []window) (string, []any) {
+	args := make([]any, 0, 3*len(ws))
+	for _, w := range ws {
+		args = append(args, unix(w.from)-43200, unix(w.to), unix(w.from))
+	}
+	return `WITH w(lo, hi, start) AS (VALUES ` + repeatRow("(?, ?, ?)", len(ws)) + `)`, args
+}
+
+// readRooms reads the active rooms, in the order SlotAt prefers them, and in each the booking
+// that overlaps a session, if any.
+func (cal *calendar) readRooms(ctx context.Context, tx *sql.Tx, with string, wargs []any) error {
+	cal.roomNames = map[int64]string{}
+	busy := map[int64][]clinic.Interval{}
+	var id, st, en int64
+	var name string
+	err := scanInto(ctx, tx, func(r *sql.Rows) error {
+		if err := r.Scan(&id, &name, &st, &en); err != nil {
+			return err
+		}
+		if st == 0 {
+			cal.roomNames[id] = name
+			cal.rooms = append(cal.rooms, clinic.RoomCalendar{RoomID: id})
+		} else {
+			busy[id] = append(busy[id], clinic.Interval{Start: unixTime(st), End: unixTime(en)})
+		}
+		return nil
+	}, with+roomsAtSQL, wargs...)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(cal.rooms, func(a, b clinic.RoomCalendar) int { return cmp.Compare(a.RoomID, b.RoomID) })
+	for i := range cal.rooms {
+		cal.rooms[i].Busy = busy[cal.rooms[i].RoomID]
+	}
+	return nil
+}
+
+// query is the input of clinic.SlotAt for the sessions, as the free-time search would build
+// it for the same times.
+func (cal calendar) query(set clinic.Settings, loc *time.Location, sv clinic.Service, now time.Time) clinic.SlotQuery {
+	q := clinic.SlotQuery{Location: loc, Now: now, Service: sv, MinNotice: set.MinNotice,
+		HorizonDays: int(set.Horizon / (24 * time.Hour)), Therapists: []clinic.TherapistCalendar{cal.therapist}, Rooms: cal.rooms}
+	if q.MinNotice == 0 {
+		q.MinNotice = clinic.NoNotice
+	}
+	return q
+}
+
+func int64sToAny(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
 }

@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"allium/clinic"
@@ -34,63 +34,58 @@ type ApptMail struct {
 	Review     string `json:",omitempty"` // the plan's reassessment day, "Tue 12 Jan"
 }
 
-// withPlan adds the goal and review day of the plan the client is being treated under, so an
-// email about a course session says what the course is for and when it will be reviewed.
-func withPlan(ctx context.Context, tx *sql.Tx, p ApptMail, clientID int64) (ApptMail, error) {
-	var goal, review string
-	err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT g.description FROM plan_goals g WHERE g.plan_id = p.id ORDER BY g.position LIMIT 1), ''),
-		p.reassessment_date FROM treatment_plans p WHERE p.client_id = ? AND p.status IN ('active', 'extended', 'reassess_due')
-		ORDER BY p.id DESC LIMIT 1`, clientID).Scan(&goal, &review)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, nil
-	}
-	if err != nil {
-		return p, err
-	}
-	p.Goal = goal
+// mailContext is what every email of one change shares: the clinic's zone and reminder leads,
+// and the plan the client is treated under. It is read once per transaction, not per email.
+type mailContext struct {
+	loc          *time.Location
+	rs           clinic.ReminderSettings
+	goal, review string
+}
+
+func newMailContext(set clinic.Settings, loc *time.Location, goal, review string) mailContext {
+	mc := mailContext{loc: loc, rs: clinic.DefaultReminderSettings(loc), goal: goal}
+	mc.rs.Leads = set.ReminderLeads
 	if d, err := clinic.ParseDate(review); err == nil {
-		p.Review = time.Date(d.Y, d.M, d.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
+		mc.review = time.Date(d.Y, d.M, d.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
 	}
-	return p, nil
+	return mc
+}
+
+// clientPlan are the columns, for a row of clients, of the goal and reassessment day of the
+// plan the client is being treated under, so an email about a course session says what the
+// course is for and when it will be reviewed. Empty when there is none.
+const clientPlan = `coalesce((SELECT (SELECT g.description FROM plan_goals g WHERE g.plan_id = p.id ORDER BY g.position LIMIT 1)
+	FROM treatment_plans p WHERE p.client_id = clients.id AND p.status IN ('active', 'extended', 'reassess_due')
+	ORDER BY p.id DESC LIMIT 1), ''),
+	coalesce((SELECT p.reassessment_date FROM treatment_plans p WHERE p.client_id = clients.id
+	AND p.status IN ('active', 'extended', 'reassess_due') ORDER BY p.id DESC LIMIT 1), '')`
+
+// mail is a payload about appointments with the plan's goal and review day filled in.
+func (mc mailContext) mail(version int, clientName string, lines []SessionLine) ApptMail {
+	return ApptMail{Version: version, ClientName: clientName, Sessions: lines, Goal: mc.goal, Review: mc.review}
 }
 
 // whenLayout names the zone: a client reading on holiday in another zone, or on the morning
 // after a clock change, sees which clock the time is on.
 const whenLayout = "Mon 2 Jan 2006, 15:04 MST"
 
-func (s *Store) sessionLine(ctx context.Context, a Appointment, loc *time.Location) (SessionLine, error) {
-	manage, err := s.ManagePath(ctx, a.ID, a.Version)
-	if err != nil {
-		return SessionLine{}, err
-	}
+func (s *Store) sessionLine(a Appointment, loc *time.Location) SessionLine {
 	return SessionLine{ApptID: a.ID, Index: a.CourseIndex, Size: a.CourseSize, When: a.Start.In(loc).Format(whenLayout),
-		Therapist: a.TherapistName, Service: a.ServiceName, Room: a.RoomName, ManagePath: manage}, nil
+		Therapist: a.TherapistName, Service: a.ServiceName, Room: a.RoomName,
+		ManagePath: "/m/" + manageToken(s.manageKey, a.ID, a.Version)}
 }
 
-// queueBookingMail queues one confirmation listing every session, and each session's reminders.
-func (s *Store) queueBookingMail(ctx context.Context, tx *sql.Tx, appts []Appointment, now time.Time) error {
+// queueBookingMail queues, in one statement, one confirmation listing every session and, if
+// the client wants them, each session's reminders.
+func (s *Store) queueBookingMail(ctx context.Context, tx *sql.Tx, mc mailContext, appts []Appointment, reminders bool, now time.Time) error {
 	fs := make([]clinic.AppointmentFacts, len(appts))
+	lines := make([]SessionLine, len(appts))
 	for i, a := range appts {
-		fs[i] = facts(a)
+		fs[i], lines[i] = facts(a), s.sessionLine(a, mc.loc)
 	}
 	r, ok := clinic.BookingConfirmation(fs, now)
-	if !ok {
+	if !ok || appts[0].ClientEmail == "" {
 		return nil
-	}
-	loc, err := s.locIn(ctx, tx)
-	if err != nil {
-		return err
-	}
-	p, err := withPlan(ctx, tx, ApptMail{Version: appts[0].Version, ClientName: appts[0].ClientName}, appts[0].ClientID)
-	if err != nil {
-		return err
-	}
-	for _, a := range appts {
-		line, err := s.sessionLine(ctx, a, loc)
-		if err != nil {
-			return err
-		}
-		p.Sessions = append(p.Sessions, line)
 	}
 	// A single session's confirmation is about that appointment, so reception sees it beside
 	// the appointment and StillWanted drops it if the appointment moved before it went out.
@@ -98,25 +93,23 @@ func (s *Store) queueBookingMail(ctx context.Context, tx *sql.Tx, appts []Appoin
 	if len(appts) == 1 && refID == 0 {
 		refType, refID = "appointment", appts[0].ID
 	}
-	if appts[0].ClientEmail != "" {
-		if err := enqueue(ctx, tx, now, Email{Kind: string(r.Kind), To: appts[0].ClientEmail, RefType: refType,
-			RefID: refID, DedupeKey: r.Key, Payload: p, SendAfter: r.SendAt}); err != nil {
-			return err
+	emails := make([]Email, 1, 1+len(appts)*len(mc.rs.Leads))
+	emails[0] = Email{Kind: string(r.Kind), To: appts[0].ClientEmail, RefType: refType, RefID: refID, DedupeKey: r.Key,
+		Payload: mc.mail(appts[0].Version, appts[0].ClientName, lines), SendAfter: r.SendAt}
+	if reminders {
+		for i, a := range appts {
+			emails = append(emails, reminderEmails(mc, a, lines[i], now)...)
 		}
 	}
-	for _, a := range appts {
-		if err := s.queueReminders(ctx, tx, a, now); err != nil {
-			return err
-		}
-	}
-	return nil
+	return enqueueAll(ctx, tx, now, emails)
 }
 
-// queueReminders queues the lead reminders of one appointment, if the client wants them. Each
-// expires when the appointment starts: a reminder after the fact is noise.
+// queueReminders queues the lead reminders of one appointment, if the client wants them.
 func (s *Store) queueReminders(ctx context.Context, tx *sql.Tx, a Appointment, now time.Time) error {
 	var wants bool
-	if err := tx.QueryRowContext(ctx, `SELECT consent_reminders FROM clients WHERE id = ?`, a.ClientID).Scan(&wants); err != nil {
+	var goal, review string
+	if err := tx.QueryRowContext(ctx, `SELECT consent_reminders, `+clientPlan+` FROM clients WHERE id = ?`, a.ClientID).
+		Scan(&wants, &goal, &review); err != nil {
 		return err
 	}
 	if !wants || a.ClientEmail == "" {
@@ -130,24 +123,23 @@ func (s *Store) queueReminders(ctx context.Context, tx *sql.Tx, a Appointment, n
 	if err != nil {
 		return err
 	}
-	rs := clinic.DefaultReminderSettings(loc)
-	rs.Leads = set.ReminderLeads
-	for _, r := range clinic.AppointmentReminders(facts(a), rs, now) {
-		line, err := s.sessionLine(ctx, a, loc)
-		if err != nil {
-			return err
-		}
-		p, err := withPlan(ctx, tx, ApptMail{Version: a.Version, ClientName: a.ClientName, Sessions: []SessionLine{line},
-			Lead: leadWords(r.Lead)}, a.ClientID)
-		if err != nil {
-			return err
-		}
-		if err := enqueue(ctx, tx, now, Email{Kind: "reminder", To: a.ClientEmail, RefType: "appointment", RefID: a.ID,
-			DedupeKey: r.Key, Payload: p, SendAfter: r.SendAt, ExpiresAt: a.Start}); err != nil {
-			return err
-		}
+	return enqueueAll(ctx, tx, now, reminderEmails(newMailContext(set, loc, goal, review), a, s.sessionLine(a, loc), now))
+}
+
+// reminderEmails are the lead reminders of one appointment. Each expires when the appointment
+// starts: a reminder after the fact is noise.
+func reminderEmails(mc mailContext, a Appointment, line SessionLine, now time.Time) []Email {
+	if a.ClientEmail == "" {
+		return nil
 	}
-	return nil
+	var out []Email
+	for _, r := range clinic.AppointmentReminders(facts(a), mc.rs, now) {
+		p := mc.mail(a.Version, a.ClientName, []SessionLine{line})
+		p.Lead = leadWords(r.Lead)
+		out = append(out, Email{Kind: "reminder", To: a.ClientEmail, RefType: "appointment", RefID: a.ID,
+			DedupeKey: r.Key, Payload: p, SendAfter: r.SendAt, ExpiresAt: a.Start})
+	}
+	return out
 }
 
 func leadWords(d time.Duration) string {
@@ -171,11 +163,7 @@ func (s *Store) queueApptMail(ctx context.Context, tx *sql.Tx, a Appointment, r 
 	if err != nil {
 		return err
 	}
-	line, err := s.sessionLine(ctx, a, loc)
-	if err != nil {
-		return err
-	}
-	p := ApptMail{Version: a.Version, ClientName: a.ClientName, Sessions: []SessionLine{line}, Reason: a.CancelReason}
+	p := ApptMail{Version: a.Version, ClientName: a.ClientName, Sessions: []SessionLine{s.sessionLine(a, loc)}, Reason: a.CancelReason}
 	return enqueue(ctx, tx, s.now(), Email{Kind: string(r.Kind), To: a.ClientEmail, RefType: "appointment", RefID: a.ID,
 		DedupeKey: r.Key, Payload: p, SendAfter: r.SendAt})
 }
@@ -251,47 +239,40 @@ func (s *Store) JoinWaitlist(ctx context.Context, by Actor, serviceID, therapist
 	})
 }
 
-// closeWaitlistOffers runs when a time is booked: the booker's own offer for it is fulfilled,
-// and everyone else who was offered that time is told it has gone and keeps waiting.
-func (s *Store) closeWaitlistOffers(ctx context.Context, tx *sql.Tx, booked Appointment, now time.Time) error {
-	rows, err := tx.QueryContext(ctx, `SELECT w.id, w.client_id, c.name, c.email FROM waitlist w JOIN clients c ON c.id = w.client_id
-		WHERE w.status = 'offered' AND w.offered_start = ? AND w.offered_therapist = ?`, unix(booked.Start), booked.TherapistID)
-	if err != nil {
-		return err
-	}
-	type offer struct {
-		id, client  int64
-		name, email string
-	}
-	var offers []offer
-	for rows.Next() {
-		var o offer
-		if err := rows.Scan(&o.id, &o.client, &o.name, &o.email); err != nil {
-			rows.Close()
-			return err
-		}
-		offers = append(offers, o)
-	}
-	rows.Close()
-	loc, err := s.locIn(ctx, tx)
-	if err != nil {
-		return err
-	}
+// closeWaitlistOffers runs when times are booked: the booker's own offer for one is fulfilled,
+// and everyone else who was offered one is told it has gone and keeps waiting. The offers of
+// the sessions' times were read with the therapist's calendar.
+func closeWaitlistOffers(ctx context.Context, tx *sql.Tx, loc *time.Location, booked []Appointment, offers []waitOffer, now time.Time) error {
 	for _, o := range offers {
-		status := "waiting"
-		if o.client == booked.ClientID {
-			status = "booked"
-		} else if o.email != "" {
-			p := map[string]any{"ClientName": o.name, "When": booked.Start.In(loc).Format(whenLayout), "Service": booked.ServiceName}
-			if err := enqueue(ctx, tx, now, Email{Kind: "waitlist_gone", To: o.email, RefType: "waitlist", RefID: o.id,
-				DedupeKey: fmt.Sprintf("waitlist_gone:entry:%d:slot:%d", o.id, unix(booked.Start)), Payload: p}); err != nil {
-				return err
-			}
+		i := slices.IndexFunc(booked, func(a Appointment) bool { return unix(a.Start) == o.start })
+		if i < 0 {
+			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = ?, offered_start = NULL, offered_therapist = NULL WHERE id = ?`,
-			status, o.id); err != nil {
+		if err := closeOffer(ctx, tx, loc, booked[i], o, now); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// waitOffer is a waitlist entry that was offered a time.
+type waitOffer struct {
+	id, client, start int64
+	name, email       string
+}
+
+func closeOffer(ctx context.Context, tx *sql.Tx, loc *time.Location, booked Appointment, o waitOffer, now time.Time) error {
+	status := "waiting"
+	if o.client == booked.ClientID {
+		status = "booked"
+	} else if o.email != "" {
+		p := map[string]any{"ClientName": o.name, "When": booked.Start.In(loc).Format(whenLayout), "Service": booked.ServiceName}
+		if err := enqueue(ctx, tx, now, Email{Kind: "waitlist_gone", To: o.email, RefType: "waitlist", RefID: o.id,
+			DedupeKey: fmt.Sprintf("waitlist_gone:entry:%d:slot:%d", o.id, unix(booked.Start)), Payload: p}); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE waitlist SET status = ?, offered_start = NULL, offered_therapist = NULL WHERE id = ?`,
+		status, o.id)
+	return err
 }

@@ -44,25 +44,41 @@ type OutboxRow struct {
 // enqueue writes an outbox row in the caller's transaction. A row with the same dedupe key
 // already queued or sent means the message exists: nothing is added.
 func enqueue(ctx context.Context, tx *sql.Tx, now time.Time, e Email) error {
-	payload, err := json.Marshal(e.Payload)
-	if err != nil {
-		return fmt.Errorf("enqueue %s: %w", e.Kind, err)
-	}
-	send := e.SendAfter
-	if send.IsZero() {
-		send = now
-	}
-	var expires int64
-	if !e.ExpiresAt.IsZero() {
-		expires = unix(e.ExpiresAt)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (kind, recipient, ref_type, ref_id, dedupe_key, payload,
-		send_after, expires_at, message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (dedupe_key) DO NOTHING`,
-		e.Kind, e.To, e.RefType, e.RefID, e.DedupeKey, string(payload), unix(send), expires,
-		hex.EncodeToString(randomBytes(16)), unix(now))
-	if err != nil {
-		return fmt.Errorf("enqueue %s: %w", e.Kind, err)
+	return enqueueAll(ctx, tx, now, []Email{e})
+}
+
+// outboxBatch bounds the rows of one INSERT, well inside SQLite's limit on bound values.
+const outboxBatch = 50
+
+// enqueueAll writes the outbox rows of several messages in the caller's transaction, in one
+// statement per batch rather than one per message; dedupe keys work as in enqueue.
+func enqueueAll(ctx context.Context, tx *sql.Tx, now time.Time, emails []Email) error {
+	for len(emails) > 0 {
+		n := min(len(emails), outboxBatch)
+		args := make([]any, 0, n*10)
+		ids := randomBytes(16 * n) // one read of the system's randomness for the batch's Message-IDs
+		for i, e := range emails[:n] {
+			payload, err := json.Marshal(e.Payload)
+			if err != nil {
+				return fmt.Errorf("enqueue %s: %w", e.Kind, err)
+			}
+			send := e.SendAfter
+			if send.IsZero() {
+				send = now
+			}
+			var expires int64
+			if !e.ExpiresAt.IsZero() {
+				expires = unix(e.ExpiresAt)
+			}
+			args = append(args, e.Kind, e.To, e.RefType, e.RefID, e.DedupeKey, string(payload), unix(send), expires,
+				hex.EncodeToString(ids[16*i:16*i+16]), unix(now))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, recipient, ref_type, ref_id, dedupe_key, payload,
+			send_after, expires_at, message_id, created_at) VALUES `+repeatRow("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n)+`
+			ON CONFLICT (dedupe_key) DO NOTHING`, args...); err != nil {
+			return fmt.Errorf("enqueue %s: %w", emails[0].Kind, err)
+		}
+		emails = emails[n:]
 	}
 	return nil
 }
