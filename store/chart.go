@@ -312,17 +312,30 @@ func (s *Store) ChartHeader(ctx context.Context, by Actor, clientID int64) (Char
 	return c, flags, err
 }
 
-// ChartSession is one appointment on the chart's timeline with the state of its note.
+// ChartSession is one appointment on the chart's timeline with the state of its note: what the
+// chart and the findings form show of it. Its client is the chart's.
 type ChartSession struct {
-	Appointment
-	PlanID     int64
-	NoteID     int64
-	NoteStatus string // "", "draft" or "signed"
+	ID            int64
+	TherapistID   int64
+	ServiceID     int64
+	CourseID      int64
+	CourseIndex   int
+	CourseSize    int
+	TherapistName string
+	ServiceName   string
+	Start, End    time.Time
+	Status        string
+	PlanID        int64 // the plan of the session's course, or else of its note; 0 for none
+	NoteID        int64
+	NoteStatus    string // "", "draft" or "signed"
 }
 
 func chartSessions(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartSession, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+apptColumns+`, coalesce(co.plan_id, n.plan_id, 0), coalesce(n.id, 0),
-		coalesce(n.status, '')`+apptFrom+` LEFT JOIN session_notes n ON n.appointment_id = a.id
+	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.therapist_id, a.service_id, coalesce(a.course_id, 0), a.course_index,
+		coalesce(co.sessions, 1), t.name, s.name, a.starts_at, a.ends_at, a.status, coalesce(co.plan_id, n.plan_id, 0),
+		coalesce(n.id, 0), coalesce(n.status, '')
+		FROM appointments a JOIN users t ON t.id = a.therapist_id JOIN services s ON s.id = a.service_id
+		LEFT JOIN courses co ON co.id = a.course_id LEFT JOIN session_notes n ON n.appointment_id = a.id
 		WHERE a.client_id = ? ORDER BY a.starts_at DESC`, clientID)
 	if err != nil {
 		return nil, fmt.Errorf("chart sessions: %w", err)
@@ -331,15 +344,12 @@ func chartSessions(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartSess
 	var out []ChartSession
 	for rows.Next() {
 		var cs ChartSession
-		var st, en, bu int64
-		a := &cs.Appointment
-		if err := rows.Scan(&a.ID, &a.ClientID, &a.TherapistID, &a.ServiceID, &a.RoomID, &a.CourseID, &a.CourseIndex,
-			&a.CourseSize, &a.ClientName, &a.ClientEmail, &a.ClientPhone, &a.Cautions, &a.TherapistName, &a.ServiceName,
-			&a.RoomName, &st, &en, &bu, &a.Status, &a.Version, &a.BookedVia, &a.CancelReason, &a.LateCancel,
-			&cs.PlanID, &cs.NoteID, &cs.NoteStatus); err != nil {
+		var st, en int64
+		if err := rows.Scan(&cs.ID, &cs.TherapistID, &cs.ServiceID, &cs.CourseID, &cs.CourseIndex, &cs.CourseSize,
+			&cs.TherapistName, &cs.ServiceName, &st, &en, &cs.Status, &cs.PlanID, &cs.NoteID, &cs.NoteStatus); err != nil {
 			return nil, err
 		}
-		a.Start, a.End, a.BusyUntil = unixTime(st), unixTime(en), unixTime(bu)
+		cs.Start, cs.End = unixTime(st), unixTime(en)
 		out = append(out, cs)
 	}
 	return out, rows.Err()
@@ -351,10 +361,9 @@ type Chart struct {
 	Assessment *ChartAssessment // nil when the client has not submitted one
 	Flags      []ChartFlag
 	Findings   []Findings      // newest first
-	Plans      []TreatmentPlan // newest first
+	Plans      []TreatmentPlan // newest first, with goals, readings and sessions (PlanByID reads the rest)
 	Sessions   []ChartSession  // newest first
-	Referrals  []Referral      // newest first
-	Courses    []ChartCourse   // the client's courses, for linking one to a plan
+	Referrals  []Referral      // newest first, without their letters (ReferralByID reads one whole)
 	Today      clinic.Date     // in the clinic's zone, for the due dates
 	Location   *time.Location  // the clinic's zone
 }
@@ -368,9 +377,29 @@ type ChartCourse struct {
 	Service    string
 }
 
-// ClientChart reads a client's whole chart for a clinician, moving any plan whose review has
-// come due to reassess_due on the way, and records the view.
+// ClientChart reads a client's whole chart for a clinician and records the view. A plan whose
+// review has come moves to reassess_due first.
 func (s *Store) ClientChart(ctx context.Context, by Actor, clientID int64) (Chart, error) {
+	var ch Chart
+	due := false
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := s.chartIn(ctx, tx, by, clientID, &ch); err != nil {
+			return err
+		}
+		due = anyPlanDue(ch.Plans, ch.Today)
+		return nil
+	})
+	switch {
+	case err != nil:
+		return ch, err
+	case due:
+		return s.clientChartMovingDue(ctx, by, clientID)
+	}
+	return ch, s.auditView(ctx, by, "chart", clientID, clientID)
+}
+
+// clientChartMovingDue is ClientChart in one write transaction, for a view that moves a plan.
+func (s *Store) clientChartMovingDue(ctx context.Context, by Actor, clientID int64) (Chart, error) {
 	var ch Chart
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
@@ -391,6 +420,17 @@ func (s *Store) ClientChart(ctx context.Context, by Actor, clientID int64) (Char
 	return ch, err
 }
 
+func (s *Store) chartIn(ctx context.Context, tx *sql.Tx, by Actor, clientID int64, ch *Chart) error {
+	if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
+		return err
+	}
+	var err error
+	if ch.Today, ch.Location, err = s.today(ctx, tx); err != nil {
+		return err
+	}
+	return loadChart(ctx, tx, clientID, ch)
+}
+
 func loadChart(ctx context.Context, tx *sql.Tx, clientID int64, ch *Chart) error {
 	var err error
 	if ch.Client, err = chartClient(ctx, tx, clientID); err != nil {
@@ -405,23 +445,21 @@ func loadChart(ctx context.Context, tx *sql.Tx, clientID int64, ch *Chart) error
 	if ch.Findings, err = clientFindings(ctx, tx, clientID); err != nil {
 		return err
 	}
-	if ch.Plans, err = clientPlans(ctx, tx, clientID, false); err != nil {
+	if ch.Plans, err = clientPlanList(ctx, tx, clientID); err != nil {
 		return err
 	}
 	if ch.Sessions, err = chartSessions(ctx, tx, clientID); err != nil {
 		return err
 	}
-	if ch.Courses, err = clientCourses(ctx, tx, clientID); err != nil {
-		return err
-	}
-	ch.Referrals, err = queryReferrals(ctx, tx, `r.client_id = ? ORDER BY r.id DESC`, clientID)
+	ch.Referrals, err = clientReferrals(ctx, tx, ch.Client, `r.client_id = ?1`, clientID)
 	return err
 }
 
-func clientCourses(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartCourse, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT co.id, coalesce(co.plan_id, 0), co.sessions, coalesce(min(a.starts_at), 0), s.name
+// unlinkedCourses are the client's courses not yet linked to a plan, newest first.
+func unlinkedCourses(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartCourse, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT co.id, co.sessions, coalesce(min(a.starts_at), 0), s.name
 		FROM courses co JOIN services s ON s.id = co.service_id LEFT JOIN appointments a ON a.course_id = co.id
-		WHERE co.client_id = ? GROUP BY co.id ORDER BY co.id DESC`, clientID)
+		WHERE co.client_id = ? AND co.plan_id IS NULL GROUP BY co.id ORDER BY co.id DESC`, clientID)
 	if err != nil {
 		return nil, fmt.Errorf("client courses: %w", err)
 	}
@@ -430,7 +468,7 @@ func clientCourses(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartCour
 	for rows.Next() {
 		var c ChartCourse
 		var first int64
-		if err := rows.Scan(&c.ID, &c.PlanID, &c.Sessions, &first, &c.Service); err != nil {
+		if err := rows.Scan(&c.ID, &c.Sessions, &first, &c.Service); err != nil {
 			return nil, err
 		}
 		c.FirstStart = unixTime(first)
@@ -918,7 +956,7 @@ func insertPalpation(ctx context.Context, tx *sql.Tx, id int64, p PalpationFindi
 func (s *Store) FindingsByID(ctx context.Context, by Actor, id int64) (Findings, error) {
 	var f Findings
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		list, err := queryFindings(ctx, tx, `f.id = ?`, id)
+		list, err := queryFindings(ctx, tx, `f.id = ?`, `finding_id = ?`, id)
 		if err != nil {
 			return err
 		}
@@ -935,13 +973,16 @@ func (s *Store) FindingsByID(ctx context.Context, by Actor, id int64) (Findings,
 }
 
 func clientFindings(ctx context.Context, tx *sql.Tx, clientID int64) ([]Findings, error) {
-	return queryFindings(ctx, tx, `f.client_id = ? ORDER BY f.created_at DESC, f.id DESC`, clientID)
+	return queryFindings(ctx, tx, `f.client_id = ? ORDER BY f.created_at DESC, f.id DESC`,
+		`finding_id IN (SELECT id FROM findings WHERE client_id = ?)`, clientID)
 }
 
-func queryFindings(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]Findings, error) {
+// queryFindings reads the findings records that where selects and then their rows, each kind
+// in one query for all of them (rowsWhere selects the same records by finding_id).
+func queryFindings(ctx context.Context, tx *sql.Tx, where, rowsWhere string, arg any) ([]Findings, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.client_id, f.therapist_id, u.name, coalesce(f.appointment_id, 0), f.kind,
 		f.complaint, f.aggravating, f.easing, f.impression, f.confirmed_class, f.chart_regions, f.channels, f.created_at
-		FROM findings f JOIN users u ON u.id = f.therapist_id WHERE `+where, args...)
+		FROM findings f JOIN users u ON u.id = f.therapist_id WHERE `+where, arg)
 	if err != nil {
 		return nil, fmt.Errorf("findings: %w", err)
 	}
@@ -959,74 +1000,103 @@ func queryFindings(ctx context.Context, tx *sql.Tx, where string, args ...any) (
 		out = append(out, f)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
 	}
+	byID := make(map[int64]*Findings, len(out))
 	for i := range out {
-		if err := loadFindingRows(ctx, tx, &out[i]); err != nil {
-			return nil, err
-		}
+		byID[out[i].ID] = &out[i]
 	}
-	return out, nil
+	return out, loadFindingRows(ctx, tx, byID, rowsWhere, arg)
 }
 
-func loadFindingRows(ctx context.Context, tx *sql.Tx, f *Findings) error {
-	err := eachChartRow(ctx, tx, `SELECT observation, side, note FROM finding_posture WHERE finding_id = ? ORDER BY id`, f.ID,
+// findingRows runs a query for one kind of findings row, in the order entered.
+func findingRows(ctx context.Context, tx *sql.Tx, q, where string, arg any, fn func(*sql.Rows) error) error {
+	return eachChartRow(ctx, tx, q+` WHERE `+where+` ORDER BY finding_id, id`, arg, fn)
+}
+
+func loadFindingRows(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, where string, arg any) error {
+	err := findingRows(ctx, tx, `SELECT finding_id, observation, side, note FROM finding_posture`, where, arg,
 		func(r *sql.Rows) error {
 			var p PostureFinding
-			err := r.Scan(&p.Observation, &p.Side, &p.Note)
-			f.Posture = append(f.Posture, p)
-			return err
+			var id int64
+			if err := r.Scan(&id, &p.Observation, &p.Side, &p.Note); err != nil {
+				return err
+			}
+			if f := byID[id]; f != nil {
+				f.Posture = append(f.Posture, p)
+			}
+			return nil
 		})
 	if err != nil {
 		return err
 	}
-	err = eachChartRow(ctx, tx, `SELECT joint, movement, side, mode, degrees, grade, pain, note FROM finding_rom
-		WHERE finding_id = ? ORDER BY id`, f.ID, func(r *sql.Rows) error {
-		var m ROMFinding
-		var deg sql.NullInt64
-		err := r.Scan(&m.Joint, &m.Movement, &m.Side, &m.Mode, &deg, &m.Grade, &m.Pain, &m.Note)
-		m.Degrees = chartIntPtr(deg)
-		f.ROM = append(f.ROM, m)
-		return err
-	})
+	err = findingRows(ctx, tx, `SELECT finding_id, joint, movement, side, mode, degrees, grade, pain, note FROM finding_rom`,
+		where, arg, func(r *sql.Rows) error {
+			var m ROMFinding
+			var id int64
+			var deg sql.NullInt64
+			if err := r.Scan(&id, &m.Joint, &m.Movement, &m.Side, &m.Mode, &deg, &m.Grade, &m.Pain, &m.Note); err != nil {
+				return err
+			}
+			if f := byID[id]; f != nil {
+				m.Degrees = chartIntPtr(deg)
+				f.ROM = append(f.ROM, m)
+			}
+			return nil
+		})
 	if err != nil {
 		return err
 	}
-	err = eachChartRow(ctx, tx, `SELECT name, side, result, note FROM finding_tests WHERE finding_id = ? ORDER BY id`, f.ID,
+	err = findingRows(ctx, tx, `SELECT finding_id, name, side, result, note FROM finding_tests`, where, arg,
 		func(r *sql.Rows) error {
 			var t TestFinding
-			err := r.Scan(&t.Name, &t.Side, &t.Result, &t.Note)
-			f.Tests = append(f.Tests, t)
-			return err
+			var id int64
+			if err := r.Scan(&id, &t.Name, &t.Side, &t.Result, &t.Note); err != nil {
+				return err
+			}
+			if f := byID[id]; f != nil {
+				f.Tests = append(f.Tests, t)
+			}
+			return nil
 		})
 	if err != nil {
 		return err
 	}
-	if err := loadPalpation(ctx, tx, f); err != nil {
+	if err := loadPalpation(ctx, tx, byID, where, arg); err != nil {
 		return err
 	}
-	return eachChartRow(ctx, tx, `SELECT code, side, role, note FROM finding_points WHERE finding_id = ? ORDER BY id`, f.ID,
+	return findingRows(ctx, tx, `SELECT finding_id, code, side, role, note FROM finding_points`, where, arg,
 		func(r *sql.Rows) error {
 			var p PointFinding
-			err := r.Scan(&p.Code, &p.Side, &p.Role, &p.Note)
-			f.Points = append(f.Points, p)
-			return err
+			var id int64
+			if err := r.Scan(&id, &p.Code, &p.Side, &p.Role, &p.Note); err != nil {
+				return err
+			}
+			if f := byID[id]; f != nil {
+				f.Points = append(f.Points, p)
+			}
+			return nil
 		})
 }
 
-func loadPalpation(ctx context.Context, tx *sql.Tx, f *Findings) error {
-	return eachChartRow(ctx, tx, `SELECT region, side, muscle, finding_type, tenderness, tone, texture, trp_spot_tenderness,
-		trp_taut_band, trp_recognised_pain, trp_referral, trp_twitch, trp_status, fascial_direction, fascial_layer, note
-		FROM finding_palpation WHERE finding_id = ? ORDER BY id`, f.ID, func(r *sql.Rows) error {
+func loadPalpation(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, where string, arg any) error {
+	return findingRows(ctx, tx, `SELECT finding_id, region, side, muscle, finding_type, tenderness, tone, texture,
+		trp_spot_tenderness, trp_taut_band, trp_recognised_pain, trp_referral, trp_twitch, trp_status, fascial_direction,
+		fascial_layer, note FROM finding_palpation`, where, arg, func(r *sql.Rows) error {
 		var p PalpationFinding
+		var id int64
 		var t sql.NullInt64
-		err := r.Scan(&p.Region, &p.Side, &p.Muscle, &p.Type, &t, &p.Tone, &p.Texture, &p.Signs.SpotTenderness,
+		if err := r.Scan(&id, &p.Region, &p.Side, &p.Muscle, &p.Type, &t, &p.Tone, &p.Texture, &p.Signs.SpotTenderness,
 			&p.Signs.TautBand, &p.Signs.RecognisedPain, &p.Signs.Referral, &p.Signs.Twitch, &p.TrPStatus,
-			&p.FascialDirection, &p.FascialLayer, &p.Note)
-		p.Tenderness = chartIntPtr(t)
-		f.Palpation = append(f.Palpation, p)
-		return err
+			&p.FascialDirection, &p.FascialLayer, &p.Note); err != nil {
+			return err
+		}
+		if f := byID[id]; f != nil {
+			p.Tenderness = chartIntPtr(t)
+			f.Palpation = append(f.Palpation, p)
+		}
+		return nil
 	})
 }
 
