@@ -255,7 +255,8 @@ func (a *App) PlanShow(c echo.Context) error {
 		return err
 	}
 	p := views.PlanPage{Page: a.page(c, "Plan · "+pp.Client.Name), Client: pp.Client, Card: card, LayerNames: layerNames,
-		Decisions: map[clinic.ReassessDecision]string{}, Courses: pp.Courses, Referrals: pp.Referrals}
+		Decisions: map[clinic.ReassessDecision]string{}, Courses: pp.Courses, Referrals: pp.Referrals,
+		SessionRows: views.PlanSessionRows(a.Loc(), pl.Sessions)}
 	for _, d := range decisionWords {
 		p.Decisions[d.Code] = d.Label
 	}

@@ -228,6 +228,8 @@ type PlanPage struct {
 	Decisions  map[clinic.ReassessDecision]string
 	LayerNames map[clinic.PlanLayer]string
 	Referrals  []store.Referral
+	// SessionRows are the rows of the plan's sessions table, from PlanSessionRows.
+	SessionRows template.HTML
 }
 
 // ReassessGoal is one goal on the reassessment form.
@@ -440,6 +442,31 @@ func ChartSessionRows(loc *time.Location, sessions []store.ChartSession) templat
 		status := htmlText.Replace(s.Status)
 		b.w(`</td><td data-label="Therapist">`, htmlText.Replace(s.TherapistName), `</td><td data-label="Status"><span class="badge status-`,
 			status, `">`, status, `</span></td><td data-label="Note">`, sessionNoteLink(s), `</td></tr>`)
+	}
+	return template.HTML(b.String()) //nolint:gosec // every text went through htmlText; links are built of ids
+}
+
+// PlanSessionRows writes the rows of a plan's sessions table: number, when, what and with
+// whom, status and the note's link, as ChartSessionRows does for the chart.
+func PlanSessionRows(loc *time.Location, sessions []store.PlanSession) template.HTML {
+	var b markup
+	b.Grow(400 * len(sessions))
+	var when [40]byte
+	for _, s := range sessions {
+		b.w(`<tr><td class="num" data-label="#">`, strconv.Itoa(s.Number), `</td><td data-label="When">`)
+		b.Write(s.Start.In(loc).AppendFormat(when[:0], "Mon 2 Jan 2006, 15:04"))
+		status := htmlText.Replace(s.Status)
+		b.w(`</td><td data-label="Service">`, htmlText.Replace(s.ServiceName), ` · `, htmlText.Replace(s.TherapistName),
+			`</td><td data-label="Status"><span class="badge status-`, status, `">`, status, `</span></td><td data-label="Note">`)
+		switch {
+		case s.NoteStatus == "signed":
+			b.w(`<a href="/notes/`, strconv.FormatInt(s.NoteID, 10), `">Signed note</a>`)
+		case s.NoteID != 0:
+			b.w(`<a href="/appointments/`, strconv.FormatInt(s.AppointmentID, 10), `/note">Draft note</a>`)
+		default:
+			b.w(`<a href="/appointments/`, strconv.FormatInt(s.AppointmentID, 10), `/note">Write note</a>`)
+		}
+		b.w(`</td></tr>`)
 	}
 	return template.HTML(b.String()) //nolint:gosec // every text went through htmlText; links are built of ids
 }

@@ -50,3 +50,32 @@ func TestChartSessionRows(t *testing.T) {
 		})
 	}
 }
+
+func TestPlanSessionRows(t *testing.T) {
+	start := time.Date(2026, 3, 4, 23, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		s    store.PlanSession
+		want []string
+	}{
+		{"signed", store.PlanSession{Number: 3, AppointmentID: 7, Start: start, Status: "completed", ServiceName: "Remedial",
+			TherapistName: "Sam", NoteID: 9, NoteStatus: "signed"},
+			[]string{`<td class="num" data-label="#">3</td>`, `<td data-label="When">Wed 4 Mar 2026, 23:30</td>`,
+				`Remedial · Sam`, `<a href="/notes/9">Signed note</a>`}},
+		{"draft", store.PlanSession{Number: 1, AppointmentID: 7, Start: start, Status: "completed", NoteID: 9, NoteStatus: "draft"},
+			[]string{`<a href="/appointments/7/note">Draft note</a>`}},
+		{"none", store.PlanSession{Number: 1, AppointmentID: 7, Start: start, Status: "booked"},
+			[]string{`<a href="/appointments/7/note">Write note</a>`, `<span class="badge status-booked">booked</span>`}},
+		{"escaped", store.PlanSession{Number: 1, AppointmentID: 7, Start: start, ServiceName: "<i>x</i>", TherapistName: "A & B"},
+			[]string{`&lt;i&gt;x&lt;/i&gt; · A &amp; B`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := string(PlanSessionRows(time.UTC, []store.PlanSession{tc.s}))
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("got %s\nwant it to contain %s", got, w)
+				}
+			}
+		})
+	}
+}
