@@ -330,29 +330,124 @@ type ChartSession struct {
 	NoteStatus    string // "", "draft" or "signed"
 }
 
+// chartSessions reads the client's appointments from the client index alone (migration 0012
+// makes it cover the columns read here), then their courses, notes and names in one query
+// each: joining them row by row fetched a few scattered pages for every session, and a view
+// reads with a cold page cache whenever anything was written since the last one.
 func chartSessions(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartSession, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.therapist_id, a.service_id, coalesce(a.course_id, 0), a.course_index,
-		coalesce(co.sessions, 1), t.name, s.name, a.starts_at, a.ends_at, a.status, coalesce(co.plan_id, n.plan_id, 0),
-		coalesce(n.id, 0), coalesce(n.status, '')
-		FROM appointments a JOIN users t ON t.id = a.therapist_id JOIN services s ON s.id = a.service_id
-		LEFT JOIN courses co ON co.id = a.course_id LEFT JOIN session_notes n ON n.appointment_id = a.id
-		WHERE a.client_id = ? ORDER BY a.starts_at DESC`, clientID)
-	if err != nil {
-		return nil, fmt.Errorf("chart sessions: %w", err)
-	}
-	defer rows.Close()
 	var out []ChartSession
-	for rows.Next() {
-		var cs ChartSession
-		var st, en int64
-		if err := rows.Scan(&cs.ID, &cs.TherapistID, &cs.ServiceID, &cs.CourseID, &cs.CourseIndex, &cs.CourseSize,
-			&cs.TherapistName, &cs.ServiceName, &st, &en, &cs.Status, &cs.PlanID, &cs.NoteID, &cs.NoteStatus); err != nil {
-			return nil, err
+	err := eachChartRow(ctx, tx, `SELECT id, therapist_id, service_id, coalesce(course_id, 0), course_index, starts_at, status
+		FROM appointments WHERE client_id = ? ORDER BY starts_at DESC`, clientID, func(r *sql.Rows) error {
+		cs := ChartSession{CourseSize: 1}
+		var st int64
+		if err := r.Scan(&cs.ID, &cs.TherapistID, &cs.ServiceID, &cs.CourseID, &cs.CourseIndex, &st, &cs.Status); err != nil {
+			return err
 		}
-		cs.Start, cs.End = unixTime(st), unixTime(en)
+		cs.Start = unixTime(st)
 		out = append(out, cs)
+		return nil
+	})
+	if err != nil || len(out) == 0 {
+		return out, err
 	}
-	return out, rows.Err()
+	if err := sessionCourses(ctx, tx, clientID, out); err != nil {
+		return nil, err
+	}
+	if err := sessionNotes(ctx, tx, clientID, out); err != nil {
+		return nil, err
+	}
+	return out, sessionNames(ctx, tx, out)
+}
+
+// sessionCourses gives each session its course's size and plan. A course's sessions are its
+// client's.
+func sessionCourses(ctx context.Context, tx *sql.Tx, clientID int64, out []ChartSession) error {
+	type course struct{ size, plan int64 }
+	courses := map[int64]course{}
+	err := eachChartRow(ctx, tx, `SELECT id, sessions, coalesce(plan_id, 0) FROM courses WHERE client_id = ?`, clientID,
+		func(r *sql.Rows) error {
+			var id int64
+			var c course
+			err := r.Scan(&id, &c.size, &c.plan)
+			courses[id] = c
+			return err
+		})
+	if err != nil {
+		return fmt.Errorf("chart courses: %w", err)
+	}
+	for i := range out {
+		if c, ok := courses[out[i].CourseID]; ok && out[i].CourseID != 0 {
+			out[i].CourseSize, out[i].PlanID = int(c.size), c.plan
+		}
+	}
+	return nil
+}
+
+// sessionNotes gives each session its note, and the note's plan to a session whose course has
+// none. A note is its appointment's client's.
+func sessionNotes(ctx context.Context, tx *sql.Tx, clientID int64, out []ChartSession) error {
+	index := make(map[int64]int, len(out))
+	for i := range out {
+		index[out[i].ID] = i
+	}
+	err := eachChartRow(ctx, tx, `SELECT appointment_id, id, coalesce(plan_id, 0), status FROM session_notes WHERE client_id = ?`,
+		clientID, func(r *sql.Rows) error {
+			var appt, id, plan int64
+			var status string
+			if err := r.Scan(&appt, &id, &plan, &status); err != nil {
+				return err
+			}
+			if i, ok := index[appt]; ok {
+				cs := &out[i]
+				cs.NoteID, cs.NoteStatus = id, status
+				if cs.PlanID == 0 {
+					cs.PlanID = plan
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("chart notes: %w", err)
+	}
+	return nil
+}
+
+// sessionNames names the sessions' therapists and services, a handful for any client.
+func sessionNames(ctx context.Context, tx *sql.Tx, out []ChartSession) error {
+	therapists, services := map[int64]string{}, map[int64]string{}
+	for _, cs := range out {
+		therapists[cs.TherapistID], services[cs.ServiceID] = "", ""
+	}
+	if err := namesByID(ctx, tx, "users", therapists); err != nil {
+		return err
+	}
+	if err := namesByID(ctx, tx, "services", services); err != nil {
+		return err
+	}
+	for i := range out {
+		out[i].TherapistName, out[i].ServiceName = therapists[out[i].TherapistID], services[out[i].ServiceID]
+	}
+	return nil
+}
+
+// namesByID fills in the name of every id in names from a table with id and name columns.
+func namesByID(ctx context.Context, tx *sql.Tx, table string, names map[int64]string) error {
+	args := make([]any, 0, len(names))
+	for id := range names {
+		args = append(args, id)
+	}
+	q := `SELECT id, name FROM ` + table + ` WHERE id IN (?` + strings.Repeat(`, ?`, len(args)-1) + `)`
+	err := eachChartRowArgs(ctx, tx, q, args, func(r *sql.Rows) error {
+		var id int64
+		var name string
+		err := r.Scan(&id, &name)
+		names[id] = name
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s names: %w", table, err)
+	}
+	return nil
 }
 
 // Chart is everything the client's chart page shows.
@@ -455,26 +550,36 @@ func loadChart(ctx context.Context, tx *sql.Tx, clientID int64, ch *Chart) error
 	return err
 }
 
-// unlinkedCourses are the client's courses not yet linked to a plan, newest first.
+// unlinkedCourses are the client's courses not yet linked to a plan, newest first, with the
+// start of each one's first session.
 func unlinkedCourses(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartCourse, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT co.id, co.sessions, coalesce(min(a.starts_at), 0), s.name
-		FROM courses co JOIN services s ON s.id = co.service_id LEFT JOIN appointments a ON a.course_id = co.id
-		WHERE co.client_id = ? AND co.plan_id IS NULL GROUP BY co.id ORDER BY co.id DESC`, clientID)
+	var out []ChartCourse
+	err := eachChartRow(ctx, tx, `SELECT co.id, co.sessions, s.name FROM courses co JOIN services s ON s.id = co.service_id
+		WHERE co.client_id = ? AND co.plan_id IS NULL ORDER BY co.id DESC`, clientID, func(r *sql.Rows) error {
+		var c ChartCourse
+		err := r.Scan(&c.ID, &c.Sessions, &c.Service)
+		out = append(out, c)
+		return err
+	})
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	// From the client index, which covers it: a course's sessions are its client's.
+	first := map[int64]int64{}
+	err = eachChartRow(ctx, tx, `SELECT course_id, min(starts_at) FROM appointments WHERE client_id = ? AND course_id IS NOT NULL
+		GROUP BY course_id`, clientID, func(r *sql.Rows) error {
+		var id, at int64
+		err := r.Scan(&id, &at)
+		first[id] = at
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("client courses: %w", err)
 	}
-	defer rows.Close()
-	var out []ChartCourse
-	for rows.Next() {
-		var c ChartCourse
-		var first int64
-		if err := rows.Scan(&c.ID, &c.Sessions, &first, &c.Service); err != nil {
-			return nil, err
-		}
-		c.FirstStart = unixTime(first)
-		out = append(out, c)
+	for i := range out {
+		out[i].FirstStart = unixTime(first[out[i].ID])
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // today is the date in the clinic's zone by the store's clock.
