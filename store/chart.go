@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"allium/clinic"
@@ -588,11 +589,27 @@ func (s *Store) today(ctx context.Context, tx *sql.Tx) (clinic.Date, *time.Locat
 	if err != nil {
 		return clinic.Date{}, nil, err
 	}
-	loc, err := set.Location()
+	loc, err := zone(set)
 	if err != nil {
 		return clinic.Date{}, nil, err
 	}
 	return clinic.DateOf(s.now(), loc), loc, nil
+}
+
+// zones keeps each time zone loaded once: loading one reads the zone file, and every chart
+// and plan view needs the clinic's.
+var zones sync.Map // zone name -> *time.Location
+
+func zone(set clinic.Settings) (*time.Location, error) {
+	if loc, ok := zones.Load(set.TimeZone); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := set.Location()
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(set.TimeZone, loc)
+	return loc, nil
 }
 
 // ChartTerm is one entry of a charting vocabulary: the stored code and the words shown.

@@ -241,7 +241,7 @@ func civilDayString(d clinic.Date) string {
 // PlanByID reads a plan for a clinician, moving it to reassess_due first if its review has
 // come, and records the view.
 func (s *Store) PlanByID(ctx context.Context, by Actor, id int64) (TreatmentPlan, error) {
-	pp, err := s.PlanPage(ctx, by, id)
+	pp, err := s.planView(ctx, by, id, false)
 	return pp.Plan, err
 }
 
@@ -258,11 +258,16 @@ type PlanPage struct {
 // PlanPage reads a plan's page for a clinician, moving the client's plans whose review has
 // come to reassess_due first, and records the view.
 func (s *Store) PlanPage(ctx context.Context, by Actor, id int64) (PlanPage, error) {
+	return s.planView(ctx, by, id, true)
+}
+
+// planView reads a plan and its client, and with page the courses and referrals its page shows.
+func (s *Store) planView(ctx context.Context, by Actor, id int64, page bool) (PlanPage, error) {
 	var pp PlanPage
 	var clientID int64
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		if clientID, err = s.planPageIn(ctx, tx, by, id, &pp); err != nil {
+		if clientID, err = s.planPageIn(ctx, tx, by, id, page, &pp); err != nil {
 			return err
 		}
 		if pp.Plan.Due(pp.Today) {
@@ -271,7 +276,7 @@ func (s *Store) PlanPage(ctx context.Context, by Actor, id int64) (PlanPage, err
 		return nil
 	})
 	if errors.Is(err, errPlanDue) {
-		return s.planPageMovingDue(ctx, by, id)
+		return s.planPageMovingDue(ctx, by, id, page)
 	}
 	if err != nil {
 		return pp, err
@@ -283,7 +288,7 @@ func (s *Store) PlanPage(ctx context.Context, by Actor, id int64) (PlanPage, err
 var errPlanDue = errors.New("plan review due")
 
 // planPageMovingDue is PlanPage in one write transaction, for a view that moves a plan.
-func (s *Store) planPageMovingDue(ctx context.Context, by Actor, id int64) (PlanPage, error) {
+func (s *Store) planPageMovingDue(ctx context.Context, by Actor, id int64, page bool) (PlanPage, error) {
 	var pp PlanPage
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		clientID, err := planClient(ctx, tx, id)
@@ -300,7 +305,7 @@ func (s *Store) planPageMovingDue(ctx context.Context, by Actor, id int64) (Plan
 		if err := s.markDuePlans(ctx, tx, clientID, today); err != nil {
 			return err
 		}
-		if _, err := s.planPageIn(ctx, tx, by, id, &pp); err != nil {
+		if _, err := s.planPageIn(ctx, tx, by, id, page, &pp); err != nil {
 			return err
 		}
 		return audit(ctx, tx, by, unix(s.now()), "view", "plan", id, clientID, "")
@@ -308,7 +313,7 @@ func (s *Store) planPageMovingDue(ctx context.Context, by Actor, id int64) (Plan
 	return pp, err
 }
 
-func (s *Store) planPageIn(ctx context.Context, tx *sql.Tx, by Actor, id int64, pp *PlanPage) (int64, error) {
+func (s *Store) planPageIn(ctx context.Context, tx *sql.Tx, by Actor, id int64, page bool, pp *PlanPage) (int64, error) {
 	clientID, err := planClient(ctx, tx, id)
 	if err != nil {
 		return 0, err
@@ -322,8 +327,8 @@ func (s *Store) planPageIn(ctx context.Context, tx *sql.Tx, by Actor, id int64, 
 	if pp.Client, err = chartClient(ctx, tx, clientID); err != nil {
 		return 0, err
 	}
-	if pp.Plan, err = loadPlan(ctx, tx, id, false); err != nil {
-		return 0, err
+	if pp.Plan, err = loadPlan(ctx, tx, id, false); err != nil || !page {
+		return clientID, err
 	}
 	if pp.Courses, err = unlinkedCourses(ctx, tx, clientID); err != nil {
 		return 0, err
