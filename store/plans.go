@@ -314,10 +314,12 @@ func (s *Store) planPageMovingDue(ctx context.Context, by Actor, id int64, page 
 }
 
 func (s *Store) planPageIn(ctx context.Context, tx *sql.Tx, by Actor, id int64, page bool, pp *PlanPage) (int64, error) {
-	clientID, err := planClient(ctx, tx, id)
+	// The plan's row names its client; nothing of it leaves here unless the actor treats them.
+	p, err := scanPlan(tx.QueryRowContext(ctx, `SELECT `+planColumns+` WHERE p.id = ?`, id))
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("plan %d: %w", id, translate(err))
 	}
+	clientID := p.ClientID
 	if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
 		return 0, err
 	}
@@ -327,8 +329,11 @@ func (s *Store) planPageIn(ctx context.Context, tx *sql.Tx, by Actor, id int64, 
 	if pp.Client, err = chartClient(ctx, tx, clientID); err != nil {
 		return 0, err
 	}
-	if pp.Plan, err = loadPlan(ctx, tx, id, false); err != nil || !page {
-		return clientID, err
+	if err := loadPlanParts(ctx, tx, &p); err != nil {
+		return 0, err
+	}
+	if pp.Plan = p; !page {
+		return clientID, nil
 	}
 	if pp.Courses, err = unlinkedCourses(ctx, tx, clientID); err != nil {
 		return 0, err
