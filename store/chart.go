@@ -324,7 +324,7 @@ type ChartSession struct {
 	CourseSize    int
 	TherapistName string
 	ServiceName   string
-	Start, End    time.Time
+	Start         time.Time
 	Status        string
 	PlanID        int64 // the plan of the session's course, or else of its note; 0 for none
 	NoteID        int64
