@@ -59,7 +59,7 @@ func (a *App) ClientChart(c echo.Context) error {
 	p := views.ChartPage{Page: a.page(c, ch.Client.Name), Chart: ch, Age: ch.Client.Age(ch.Today),
 		Cautions: chartCautions(ch.Client, ch.Flags), Classes: store.ComplaintClasses(),
 		Kinds: store.FindingVocabulary().Kinds, Targets: store.ReferralTargets(),
-		NeedConsent: ch.Client.ConsentTreatment.IsZero()}
+		NeedConsent: ch.Client.ConsentTreatment.IsZero(), SessionRows: views.ChartSessionRows(a.Loc(), ch.Sessions)}
 	for _, f := range ch.Flags {
 		if !f.Cleared {
 			p.OpenFlags = append(p.OpenFlags, f)

@@ -245,33 +245,20 @@ func (a *App) PlanShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	pl, err := a.Store.PlanByID(ctx, actor(c), id)
+	pp, err := a.Store.PlanPage(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
-	ch, err := a.Store.ClientChart(ctx, actor(c), pl.ClientID)
+	pl := pp.Plan
+	card, err := planCard(pl, pp.Today, false)
 	if err != nil {
 		return err
 	}
-	card, err := planCard(pl, ch.Today, false)
-	if err != nil {
-		return err
-	}
-	p := views.PlanPage{Page: a.page(c, "Plan · "+ch.Client.Name), Client: ch.Client, Card: card, LayerNames: layerNames,
-		Decisions: map[clinic.ReassessDecision]string{}}
+	p := views.PlanPage{Page: a.page(c, "Plan · "+pp.Client.Name), Client: pp.Client, Card: card, LayerNames: layerNames,
+		Decisions: map[clinic.ReassessDecision]string{}, Courses: pp.Courses, Referrals: pp.Referrals,
+		SessionRows: views.PlanSessionRows(a.Loc(), pl.Sessions)}
 	for _, d := range decisionWords {
 		p.Decisions[d.Code] = d.Label
-	}
-	for _, co := range ch.Courses {
-		if co.PlanID == 0 {
-			p.Courses = append(p.Courses, co)
-		}
-	}
-	for _, r := range ch.Referrals {
-		if r.PlanID == id {
-			p.Referrals = append(p.Referrals, r)
-		}
 	}
 	if pl.Running() || pl.Status == clinic.PlanDraft {
 		q := url.Values{"client": {strconv.FormatInt(pl.ClientID, 10)}, "therapist": {strconv.FormatInt(pl.TherapistID, 10)}}

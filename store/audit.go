@@ -22,6 +22,15 @@ func audit(ctx context.Context, tx *sql.Tx, by Actor, at int64, action, recordTy
 	return nil
 }
 
+// auditView records that by viewed a record, in a transaction of its own. The views read in a
+// snapshot on the reader pool and call this before returning what they read, so nothing is
+// shown before its view is on record.
+func (s *Store) auditView(ctx context.Context, by Actor, recordType string, recordID, clientID int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return audit(ctx, tx, by, unix(s.now()), "view", recordType, recordID, clientID, "")
+	})
+}
+
 // AuditEntry is one row of the audit log as the owner reads it.
 type AuditEntry struct {
 	ID         int64

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"allium/clinic"
@@ -312,37 +313,142 @@ func (s *Store) ChartHeader(ctx context.Context, by Actor, clientID int64) (Char
 	return c, flags, err
 }
 
-// ChartSession is one appointment on the chart's timeline with the state of its note.
+// ChartSession is one appointment on the chart's timeline with the state of its note: what the
+// chart and the findings form show of it. Its client is the chart's.
 type ChartSession struct {
-	Appointment
-	PlanID     int64
-	NoteID     int64
-	NoteStatus string // "", "draft" or "signed"
+	ID            int64
+	TherapistID   int64
+	ServiceID     int64
+	CourseID      int64
+	CourseIndex   int
+	CourseSize    int
+	TherapistName string
+	ServiceName   string
+	Start         time.Time
+	Status        string
+	PlanID        int64 // the plan of the session's course, or else of its note; 0 for none
+	NoteID        int64
+	NoteStatus    string // "", "draft" or "signed"
 }
 
+// chartSessions reads the client's appointments from the client index alone (migration 0012
+// makes it cover the columns read here), then their courses, notes and names in one query
+// each: joining them row by row fetched a few scattered pages for every session, and a view
+// reads with a cold page cache whenever anything was written since the last one.
 func chartSessions(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartSession, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+apptColumns+`, coalesce(co.plan_id, n.plan_id, 0), coalesce(n.id, 0),
-		coalesce(n.status, '')`+apptFrom+` LEFT JOIN session_notes n ON n.appointment_id = a.id
-		WHERE a.client_id = ? ORDER BY a.starts_at DESC`, clientID)
-	if err != nil {
-		return nil, fmt.Errorf("chart sessions: %w", err)
-	}
-	defer rows.Close()
 	var out []ChartSession
-	for rows.Next() {
-		var cs ChartSession
-		var st, en, bu int64
-		a := &cs.Appointment
-		if err := rows.Scan(&a.ID, &a.ClientID, &a.TherapistID, &a.ServiceID, &a.RoomID, &a.CourseID, &a.CourseIndex,
-			&a.CourseSize, &a.ClientName, &a.ClientEmail, &a.ClientPhone, &a.Cautions, &a.TherapistName, &a.ServiceName,
-			&a.RoomName, &st, &en, &bu, &a.Status, &a.Version, &a.BookedVia, &a.CancelReason, &a.LateCancel,
-			&cs.PlanID, &cs.NoteID, &cs.NoteStatus); err != nil {
-			return nil, err
+	err := eachChartRow(ctx, tx, `SELECT id, therapist_id, service_id, coalesce(course_id, 0), course_index, starts_at, status
+		FROM appointments WHERE client_id = ? ORDER BY starts_at DESC`, clientID, func(r *sql.Rows) error {
+		cs := ChartSession{CourseSize: 1}
+		var st int64
+		if err := r.Scan(&cs.ID, &cs.TherapistID, &cs.ServiceID, &cs.CourseID, &cs.CourseIndex, &st, &cs.Status); err != nil {
+			return err
 		}
-		a.Start, a.End, a.BusyUntil = unixTime(st), unixTime(en), unixTime(bu)
+		cs.Start = unixTime(st)
 		out = append(out, cs)
+		return nil
+	})
+	if err != nil || len(out) == 0 {
+		return out, err
 	}
-	return out, rows.Err()
+	if err := sessionCourses(ctx, tx, clientID, out); err != nil {
+		return nil, err
+	}
+	if err := sessionNotes(ctx, tx, clientID, out); err != nil {
+		return nil, err
+	}
+	return out, sessionNames(ctx, tx, out)
+}
+
+// sessionCourses gives each session its course's size and plan. A course's sessions are its
+// client's.
+func sessionCourses(ctx context.Context, tx *sql.Tx, clientID int64, out []ChartSession) error {
+	type course struct{ size, plan int64 }
+	courses := map[int64]course{}
+	err := eachChartRow(ctx, tx, `SELECT id, sessions, coalesce(plan_id, 0) FROM courses WHERE client_id = ?`, clientID,
+		func(r *sql.Rows) error {
+			var id int64
+			var c course
+			err := r.Scan(&id, &c.size, &c.plan)
+			courses[id] = c
+			return err
+		})
+	if err != nil {
+		return fmt.Errorf("chart courses: %w", err)
+	}
+	for i := range out {
+		if c, ok := courses[out[i].CourseID]; ok && out[i].CourseID != 0 {
+			out[i].CourseSize, out[i].PlanID = int(c.size), c.plan
+		}
+	}
+	return nil
+}
+
+// sessionNotes gives each session its note, and the note's plan to a session whose course has
+// none. A note is its appointment's client's.
+func sessionNotes(ctx context.Context, tx *sql.Tx, clientID int64, out []ChartSession) error {
+	index := make(map[int64]int, len(out))
+	for i := range out {
+		index[out[i].ID] = i
+	}
+	err := eachChartRow(ctx, tx, `SELECT appointment_id, id, coalesce(plan_id, 0), status FROM session_notes WHERE client_id = ?`,
+		clientID, func(r *sql.Rows) error {
+			var appt, id, plan int64
+			var status string
+			if err := r.Scan(&appt, &id, &plan, &status); err != nil {
+				return err
+			}
+			if i, ok := index[appt]; ok {
+				cs := &out[i]
+				cs.NoteID, cs.NoteStatus = id, status
+				if cs.PlanID == 0 {
+					cs.PlanID = plan
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("chart notes: %w", err)
+	}
+	return nil
+}
+
+// sessionNames names the sessions' therapists and services, a handful for any client.
+func sessionNames(ctx context.Context, tx *sql.Tx, out []ChartSession) error {
+	therapists, services := map[int64]string{}, map[int64]string{}
+	for _, cs := range out {
+		therapists[cs.TherapistID], services[cs.ServiceID] = "", ""
+	}
+	if err := namesByID(ctx, tx, "users", therapists); err != nil {
+		return err
+	}
+	if err := namesByID(ctx, tx, "services", services); err != nil {
+		return err
+	}
+	for i := range out {
+		out[i].TherapistName, out[i].ServiceName = therapists[out[i].TherapistID], services[out[i].ServiceID]
+	}
+	return nil
+}
+
+// namesByID fills in the name of every id in names from a table with id and name columns.
+func namesByID(ctx context.Context, tx *sql.Tx, table string, names map[int64]string) error {
+	args := make([]any, 0, len(names))
+	for id := range names {
+		args = append(args, id)
+	}
+	q := `SELECT id, name FROM ` + table + ` WHERE id IN (?` + strings.Repeat(`, ?`, len(args)-1) + `)`
+	err := eachChartRowArgs(ctx, tx, q, args, func(r *sql.Rows) error {
+		var id int64
+		var name string
+		err := r.Scan(&id, &name)
+		names[id] = name
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s names: %w", table, err)
+	}
+	return nil
 }
 
 // Chart is everything the client's chart page shows.
@@ -351,10 +457,9 @@ type Chart struct {
 	Assessment *ChartAssessment // nil when the client has not submitted one
 	Flags      []ChartFlag
 	Findings   []Findings      // newest first
-	Plans      []TreatmentPlan // newest first
+	Plans      []TreatmentPlan // newest first, with goals, readings and sessions (PlanByID reads the rest)
 	Sessions   []ChartSession  // newest first
-	Referrals  []Referral      // newest first
-	Courses    []ChartCourse   // the client's courses, for linking one to a plan
+	Referrals  []Referral      // newest first, without their letters (ReferralByID reads one whole)
 	Today      clinic.Date     // in the clinic's zone, for the due dates
 	Location   *time.Location  // the clinic's zone
 }
@@ -368,9 +473,29 @@ type ChartCourse struct {
 	Service    string
 }
 
-// ClientChart reads a client's whole chart for a clinician, moving any plan whose review has
-// come due to reassess_due on the way, and records the view.
+// ClientChart reads a client's whole chart for a clinician and records the view. A plan whose
+// review has come moves to reassess_due first.
 func (s *Store) ClientChart(ctx context.Context, by Actor, clientID int64) (Chart, error) {
+	var ch Chart
+	due := false
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := s.chartIn(ctx, tx, by, clientID, &ch); err != nil {
+			return err
+		}
+		due = anyPlanDue(ch.Plans, ch.Today)
+		return nil
+	})
+	switch {
+	case err != nil:
+		return ch, err
+	case due:
+		return s.clientChartMovingDue(ctx, by, clientID)
+	}
+	return ch, s.auditView(ctx, by, "chart", clientID, clientID)
+}
+
+// clientChartMovingDue is ClientChart in one write transaction, for a view that moves a plan.
+func (s *Store) clientChartMovingDue(ctx context.Context, by Actor, clientID int64) (Chart, error) {
 	var ch Chart
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
@@ -391,6 +516,17 @@ func (s *Store) ClientChart(ctx context.Context, by Actor, clientID int64) (Char
 	return ch, err
 }
 
+func (s *Store) chartIn(ctx context.Context, tx *sql.Tx, by Actor, clientID int64, ch *Chart) error {
+	if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
+		return err
+	}
+	var err error
+	if ch.Today, ch.Location, err = s.today(ctx, tx); err != nil {
+		return err
+	}
+	return loadChart(ctx, tx, clientID, ch)
+}
+
 func loadChart(ctx context.Context, tx *sql.Tx, clientID int64, ch *Chart) error {
 	var err error
 	if ch.Client, err = chartClient(ctx, tx, clientID); err != nil {
@@ -405,38 +541,46 @@ func loadChart(ctx context.Context, tx *sql.Tx, clientID int64, ch *Chart) error
 	if ch.Findings, err = clientFindings(ctx, tx, clientID); err != nil {
 		return err
 	}
-	if ch.Plans, err = clientPlans(ctx, tx, clientID, false); err != nil {
+	if ch.Plans, err = clientPlanList(ctx, tx, clientID); err != nil {
 		return err
 	}
 	if ch.Sessions, err = chartSessions(ctx, tx, clientID); err != nil {
 		return err
 	}
-	if ch.Courses, err = clientCourses(ctx, tx, clientID); err != nil {
-		return err
-	}
-	ch.Referrals, err = queryReferrals(ctx, tx, `r.client_id = ? ORDER BY r.id DESC`, clientID)
+	ch.Referrals, err = clientReferrals(ctx, tx, ch.Client, `r.client_id = ?1`, clientID)
 	return err
 }
 
-func clientCourses(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartCourse, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT co.id, coalesce(co.plan_id, 0), co.sessions, coalesce(min(a.starts_at), 0), s.name
-		FROM courses co JOIN services s ON s.id = co.service_id LEFT JOIN appointments a ON a.course_id = co.id
-		WHERE co.client_id = ? GROUP BY co.id ORDER BY co.id DESC`, clientID)
+// unlinkedCourses are the client's courses not yet linked to a plan, newest first, with the
+// start of each one's first session.
+func unlinkedCourses(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartCourse, error) {
+	var out []ChartCourse
+	err := eachChartRow(ctx, tx, `SELECT co.id, co.sessions, s.name FROM courses co JOIN services s ON s.id = co.service_id
+		WHERE co.client_id = ? AND co.plan_id IS NULL ORDER BY co.id DESC`, clientID, func(r *sql.Rows) error {
+		var c ChartCourse
+		err := r.Scan(&c.ID, &c.Sessions, &c.Service)
+		out = append(out, c)
+		return err
+	})
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	// From the client index, which covers it: a course's sessions are its client's.
+	first := map[int64]int64{}
+	err = eachChartRow(ctx, tx, `SELECT course_id, min(starts_at) FROM appointments WHERE client_id = ? AND course_id IS NOT NULL
+		GROUP BY course_id`, clientID, func(r *sql.Rows) error {
+		var id, at int64
+		err := r.Scan(&id, &at)
+		first[id] = at
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("client courses: %w", err)
 	}
-	defer rows.Close()
-	var out []ChartCourse
-	for rows.Next() {
-		var c ChartCourse
-		var first int64
-		if err := rows.Scan(&c.ID, &c.PlanID, &c.Sessions, &first, &c.Service); err != nil {
-			return nil, err
-		}
-		c.FirstStart = unixTime(first)
-		out = append(out, c)
+	for i := range out {
+		out[i].FirstStart = unixTime(first[out[i].ID])
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // today is the date in the clinic's zone by the store's clock.
@@ -445,11 +589,27 @@ func (s *Store) today(ctx context.Context, tx *sql.Tx) (clinic.Date, *time.Locat
 	if err != nil {
 		return clinic.Date{}, nil, err
 	}
-	loc, err := set.Location()
+	loc, err := zone(set)
 	if err != nil {
 		return clinic.Date{}, nil, err
 	}
 	return clinic.DateOf(s.now(), loc), loc, nil
+}
+
+// zones keeps each time zone loaded once: loading one reads the zone file, and every chart
+// and plan view needs the clinic's.
+var zones sync.Map // zone name -> *time.Location
+
+func zone(set clinic.Settings) (*time.Location, error) {
+	if loc, ok := zones.Load(set.TimeZone); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := set.Location()
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(set.TimeZone, loc)
+	return loc, nil
 }
 
 // ChartTerm is one entry of a charting vocabulary: the stored code and the words shown.
@@ -918,7 +1078,7 @@ func insertPalpation(ctx context.Context, tx *sql.Tx, id int64, p PalpationFindi
 func (s *Store) FindingsByID(ctx context.Context, by Actor, id int64) (Findings, error) {
 	var f Findings
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		list, err := queryFindings(ctx, tx, `f.id = ?`, id)
+		list, err := queryFindings(ctx, tx, `f.id = ?`, `finding_id = ?`, id)
 		if err != nil {
 			return err
 		}
@@ -935,13 +1095,16 @@ func (s *Store) FindingsByID(ctx context.Context, by Actor, id int64) (Findings,
 }
 
 func clientFindings(ctx context.Context, tx *sql.Tx, clientID int64) ([]Findings, error) {
-	return queryFindings(ctx, tx, `f.client_id = ? ORDER BY f.created_at DESC, f.id DESC`, clientID)
+	return queryFindings(ctx, tx, `f.client_id = ? ORDER BY f.created_at DESC, f.id DESC`,
+		`finding_id IN (SELECT id FROM findings WHERE client_id = ?)`, clientID)
 }
 
-func queryFindings(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]Findings, error) {
+// queryFindings reads the findings records that where selects and then their rows, each kind
+// in one query for all of them (rowsWhere selects the same records by finding_id).
+func queryFindings(ctx context.Context, tx *sql.Tx, where, rowsWhere string, arg any) ([]Findings, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.client_id, f.therapist_id, u.name, coalesce(f.appointment_id, 0), f.kind,
 		f.complaint, f.aggravating, f.easing, f.impression, f.confirmed_class, f.chart_regions, f.channels, f.created_at
-		FROM findings f JOIN users u ON u.id = f.therapist_id WHERE `+where, args...)
+		FROM findings f JOIN users u ON u.id = f.therapist_id WHERE `+where, arg)
 	if err != nil {
 		return nil, fmt.Errorf("findings: %w", err)
 	}
@@ -959,74 +1122,103 @@ func queryFindings(ctx context.Context, tx *sql.Tx, where string, args ...any) (
 		out = append(out, f)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	if err := rows.Err(); err != nil || len(out) == 0 {
+		return out, err
 	}
+	byID := make(map[int64]*Findings, len(out))
 	for i := range out {
-		if err := loadFindingRows(ctx, tx, &out[i]); err != nil {
-			return nil, err
-		}
+		byID[out[i].ID] = &out[i]
 	}
-	return out, nil
+	return out, loadFindingRows(ctx, tx, byID, rowsWhere, arg)
 }
 
-func loadFindingRows(ctx context.Context, tx *sql.Tx, f *Findings) error {
-	err := eachChartRow(ctx, tx, `SELECT observation, side, note FROM finding_posture WHERE finding_id = ? ORDER BY id`, f.ID,
+// findingRows runs a query for one kind of findings row, in the order entered.
+func findingRows(ctx context.Context, tx *sql.Tx, q, where string, arg any, fn func(*sql.Rows) error) error {
+	return eachChartRow(ctx, tx, q+` WHERE `+where+` ORDER BY finding_id, id`, arg, fn)
+}
+
+func loadFindingRows(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, where string, arg any) error {
+	err := findingRows(ctx, tx, `SELECT finding_id, observation, side, note FROM finding_posture`, where, arg,
 		func(r *sql.Rows) error {
 			var p PostureFinding
-			err := r.Scan(&p.Observation, &p.Side, &p.Note)
-			f.Posture = append(f.Posture, p)
-			return err
+			var id int64
+			if err := r.Scan(&id, &p.Observation, &p.Side, &p.Note); err != nil {
+				return err
+			}
+			if f := byID[id]; f != nil {
+				f.Posture = append(f.Posture, p)
+			}
+			return nil
 		})
 	if err != nil {
 		return err
 	}
-	err = eachChartRow(ctx, tx, `SELECT joint, movement, side, mode, degrees, grade, pain, note FROM finding_rom
-		WHERE finding_id = ? ORDER BY id`, f.ID, func(r *sql.Rows) error {
-		var m ROMFinding
-		var deg sql.NullInt64
-		err := r.Scan(&m.Joint, &m.Movement, &m.Side, &m.Mode, &deg, &m.Grade, &m.Pain, &m.Note)
-		m.Degrees = chartIntPtr(deg)
-		f.ROM = append(f.ROM, m)
-		return err
-	})
+	err = findingRows(ctx, tx, `SELECT finding_id, joint, movement, side, mode, degrees, grade, pain, note FROM finding_rom`,
+		where, arg, func(r *sql.Rows) error {
+			var m ROMFinding
+			var id int64
+			var deg sql.NullInt64
+			if err := r.Scan(&id, &m.Joint, &m.Movement, &m.Side, &m.Mode, &deg, &m.Grade, &m.Pain, &m.Note); err != nil {
+				return err
+			}
+			if f := byID[id]; f != nil {
+				m.Degrees = chartIntPtr(deg)
+				f.ROM = append(f.ROM, m)
+			}
+			return nil
+		})
 	if err != nil {
 		return err
 	}
-	err = eachChartRow(ctx, tx, `SELECT name, side, result, note FROM finding_tests WHERE finding_id = ? ORDER BY id`, f.ID,
+	err = findingRows(ctx, tx, `SELECT finding_id, name, side, result, note FROM finding_tests`, where, arg,
 		func(r *sql.Rows) error {
 			var t TestFinding
-			err := r.Scan(&t.Name, &t.Side, &t.Result, &t.Note)
-			f.Tests = append(f.Tests, t)
-			return err
+			var id int64
+			if err := r.Scan(&id, &t.Name, &t.Side, &t.Result, &t.Note); err != nil {
+				return err
+			}
+			if f := byID[id]; f != nil {
+				f.Tests = append(f.Tests, t)
+			}
+			return nil
 		})
 	if err != nil {
 		return err
 	}
-	if err := loadPalpation(ctx, tx, f); err != nil {
+	if err := loadPalpation(ctx, tx, byID, where, arg); err != nil {
 		return err
 	}
-	return eachChartRow(ctx, tx, `SELECT code, side, role, note FROM finding_points WHERE finding_id = ? ORDER BY id`, f.ID,
+	return findingRows(ctx, tx, `SELECT finding_id, code, side, role, note FROM finding_points`, where, arg,
 		func(r *sql.Rows) error {
 			var p PointFinding
-			err := r.Scan(&p.Code, &p.Side, &p.Role, &p.Note)
-			f.Points = append(f.Points, p)
-			return err
+			var id int64
+			if err := r.Scan(&id, &p.Code, &p.Side, &p.Role, &p.Note); err != nil {
+				return err
+			}
+			if f := byID[id]; f != nil {
+				f.Points = append(f.Points, p)
+			}
+			return nil
 		})
 }
 
-func loadPalpation(ctx context.Context, tx *sql.Tx, f *Findings) error {
-	return eachChartRow(ctx, tx, `SELECT region, side, muscle, finding_type, tenderness, tone, texture, trp_spot_tenderness,
-		trp_taut_band, trp_recognised_pain, trp_referral, trp_twitch, trp_status, fascial_direction, fascial_layer, note
-		FROM finding_palpation WHERE finding_id = ? ORDER BY id`, f.ID, func(r *sql.Rows) error {
+func loadPalpation(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, where string, arg any) error {
+	return findingRows(ctx, tx, `SELECT finding_id, region, side, muscle, finding_type, tenderness, tone, texture,
+		trp_spot_tenderness, trp_taut_band, trp_recognised_pain, trp_referral, trp_twitch, trp_status, fascial_direction,
+		fascial_layer, note FROM finding_palpation`, where, arg, func(r *sql.Rows) error {
 		var p PalpationFinding
+		var id int64
 		var t sql.NullInt64
-		err := r.Scan(&p.Region, &p.Side, &p.Muscle, &p.Type, &t, &p.Tone, &p.Texture, &p.Signs.SpotTenderness,
+		if err := r.Scan(&id, &p.Region, &p.Side, &p.Muscle, &p.Type, &t, &p.Tone, &p.Texture, &p.Signs.SpotTenderness,
 			&p.Signs.TautBand, &p.Signs.RecognisedPain, &p.Signs.Referral, &p.Signs.Twitch, &p.TrPStatus,
-			&p.FascialDirection, &p.FascialLayer, &p.Note)
-		p.Tenderness = chartIntPtr(t)
-		f.Palpation = append(f.Palpation, p)
-		return err
+			&p.FascialDirection, &p.FascialLayer, &p.Note); err != nil {
+			return err
+		}
+		if f := byID[id]; f != nil {
+			p.Tenderness = chartIntPtr(t)
+			f.Palpation = append(f.Palpation, p)
+		}
+		return nil
 	})
 }
 

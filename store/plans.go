@@ -241,7 +241,55 @@ func civilDayString(d clinic.Date) string {
 // PlanByID reads a plan for a clinician, moving it to reassess_due first if its review has
 // come, and records the view.
 func (s *Store) PlanByID(ctx context.Context, by Actor, id int64) (TreatmentPlan, error) {
-	var p TreatmentPlan
+	pp, err := s.planView(ctx, by, id, false)
+	return pp.Plan, err
+}
+
+// PlanPage is what a plan's page shows: the plan whole, its client, the client's courses not
+// yet linked to a plan, and the referrals written for the plan.
+type PlanPage struct {
+	Plan      TreatmentPlan
+	Client    ChartClient
+	Courses   []ChartCourse // newest first
+	Referrals []Referral    // newest first, without their letters
+	Today     clinic.Date   // in the clinic's zone
+}
+
+// PlanPage reads a plan's page for a clinician, moving the client's plans whose review has
+// come to reassess_due first, and records the view.
+func (s *Store) PlanPage(ctx context.Context, by Actor, id int64) (PlanPage, error) {
+	return s.planView(ctx, by, id, true)
+}
+
+// planView reads a plan and its client, and with page the courses and referrals its page shows.
+func (s *Store) planView(ctx context.Context, by Actor, id int64, page bool) (PlanPage, error) {
+	var pp PlanPage
+	var clientID int64
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		if clientID, err = s.planPageIn(ctx, tx, by, id, page, &pp); err != nil {
+			return err
+		}
+		if pp.Plan.Due(pp.Today) {
+			return errPlanDue
+		}
+		return nil
+	})
+	if errors.Is(err, errPlanDue) {
+		return s.planPageMovingDue(ctx, by, id, page)
+	}
+	if err != nil {
+		return pp, err
+	}
+	return pp, s.auditView(ctx, by, "plan", id, clientID)
+}
+
+// errPlanDue tells a plan view read in a snapshot that the plan must move before it is shown.
+var errPlanDue = errors.New("plan review due")
+
+// planPageMovingDue is PlanPage in one write transaction, for a view that moves a plan.
+func (s *Store) planPageMovingDue(ctx context.Context, by Actor, id int64, page bool) (PlanPage, error) {
+	var pp PlanPage
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		clientID, err := planClient(ctx, tx, id)
 		if err != nil {
@@ -257,12 +305,41 @@ func (s *Store) PlanByID(ctx context.Context, by Actor, id int64) (TreatmentPlan
 		if err := s.markDuePlans(ctx, tx, clientID, today); err != nil {
 			return err
 		}
-		if p, err = loadPlan(ctx, tx, id, false); err != nil {
+		if _, err := s.planPageIn(ctx, tx, by, id, page, &pp); err != nil {
 			return err
 		}
 		return audit(ctx, tx, by, unix(s.now()), "view", "plan", id, clientID, "")
 	})
-	return p, err
+	return pp, err
+}
+
+func (s *Store) planPageIn(ctx context.Context, tx *sql.Tx, by Actor, id int64, page bool, pp *PlanPage) (int64, error) {
+	// The plan's row names its client; nothing of it leaves here unless the actor treats them.
+	p, err := scanPlan(tx.QueryRowContext(ctx, `SELECT `+planColumns+` WHERE p.id = ?`, id))
+	if err != nil {
+		return 0, fmt.Errorf("plan %d: %w", id, translate(err))
+	}
+	clientID := p.ClientID
+	if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
+		return 0, err
+	}
+	if pp.Today, _, err = s.today(ctx, tx); err != nil {
+		return 0, err
+	}
+	if pp.Client, err = chartClient(ctx, tx, clientID); err != nil {
+		return 0, err
+	}
+	if err := loadPlanParts(ctx, tx, &p); err != nil {
+		return 0, err
+	}
+	if pp.Plan = p; !page {
+		return clientID, nil
+	}
+	if pp.Courses, err = unlinkedCourses(ctx, tx, clientID); err != nil {
+		return 0, err
+	}
+	pp.Referrals, err = clientReferrals(ctx, tx, pp.Client, `r.client_id = ?1 AND r.plan_id = ?2`, clientID, id)
+	return clientID, err
 }
 
 func planClient(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
@@ -340,29 +417,6 @@ func stripForClient(p *TreatmentPlan) {
 	p.Events, p.Reassessments, p.Facts = nil, nil, clinic.PlanFacts{}
 }
 
-func clientPlans(ctx context.Context, tx *sql.Tx, clientID int64, forClient bool) ([]TreatmentPlan, error) {
-	var ids []int64
-	err := eachChartRow(ctx, tx, `SELECT id FROM treatment_plans WHERE client_id = ? ORDER BY id DESC`, clientID,
-		func(r *sql.Rows) error {
-			var id int64
-			err := r.Scan(&id)
-			ids = append(ids, id)
-			return err
-		})
-	if err != nil {
-		return nil, fmt.Errorf("client plans: %w", err)
-	}
-	out := make([]TreatmentPlan, 0, len(ids))
-	for _, id := range ids {
-		p, err := loadPlan(ctx, tx, id, forClient)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, nil
-}
-
 // loadPlanSessions reads the plan's sessions: those of its courses and those whose note names
 // it. The two are found through their own indexes and joined by id; an OR across the joined
 // tables made SQLite walk every appointment in the clinic (170 ms a plan at a million).
@@ -400,13 +454,13 @@ func loadGoals(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
 	if err != nil {
 		return fmt.Errorf("plan goals: %w", err)
 	}
-	number := map[int64]int{}
-	for _, s := range p.Sessions {
-		number[s.AppointmentID] = s.Number
-	}
+	number := sessionNumbers(p.Sessions)
+	// Through the goal index: readings have no index of their own by plan.
 	return eachChartRow(ctx, tx, `SELECT r.id, r.goal_id, coalesce(r.note_id, 0), coalesce(r.reassessment_id, 0), r.value,
-		r.taken_at, coalesce(n.appointment_id, 0) FROM outcome_readings r LEFT JOIN session_notes n ON n.id = r.note_id
-		WHERE r.plan_id = ? AND (r.note_id IS NULL OR n.status = 'signed') ORDER BY r.taken_at, r.id`, p.ID,
+		r.taken_at, coalesce(n.appointment_id, 0)
+		FROM plan_goals g JOIN outcome_readings r ON r.goal_id = g.id AND r.plan_id = g.plan_id
+		LEFT JOIN session_notes n ON n.id = r.note_id
+		WHERE g.plan_id = ? AND (r.note_id IS NULL OR n.status = 'signed') ORDER BY r.taken_at, r.id`, p.ID,
 		func(r *sql.Rows) error {
 			var o OutcomeReading
 			var at, appt int64
@@ -414,11 +468,7 @@ func loadGoals(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
 				return err
 			}
 			o.TakenAt, o.Session = unixTime(at), number[appt]
-			for i := range p.Goals {
-				if p.Goals[i].ID == o.GoalID {
-					p.Goals[i].Readings = append(p.Goals[i].Readings, o)
-				}
-			}
+			addReading(p, o)
 			return nil
 		})
 }
@@ -452,20 +502,26 @@ func loadReassessments(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error 
 	if err != nil {
 		return fmt.Errorf("reassessments: %w", err)
 	}
+	if len(p.Reassessments) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*ReassessmentRecord, len(p.Reassessments))
 	for i := range p.Reassessments {
-		ra := &p.Reassessments[i]
-		err := eachChartRow(ctx, tx, `SELECT goal_id, baseline, current, gain, verdict, target_met FROM reassessment_goals
-			WHERE reassessment_id = ? ORDER BY goal_id`, ra.ID, func(r *sql.Rows) error {
-			var g ReassessedGoal
-			err := r.Scan(&g.GoalID, &g.Baseline, &g.Current, &g.Gain, &g.Verdict, &g.TargetMet)
-			ra.Goals = append(ra.Goals, g)
-			return err
-		})
-		if err != nil {
+		byID[p.Reassessments[i].ID] = &p.Reassessments[i]
+	}
+	return eachChartRow(ctx, tx, `SELECT g.reassessment_id, g.goal_id, g.baseline, g.current, g.gain, g.verdict, g.target_met
+		FROM reassessments r JOIN reassessment_goals g ON g.reassessment_id = r.id WHERE r.plan_id = ?
+		ORDER BY g.reassessment_id, g.goal_id`, p.ID, func(r *sql.Rows) error {
+		var g ReassessedGoal
+		var id int64
+		if err := r.Scan(&id, &g.GoalID, &g.Baseline, &g.Current, &g.Gain, &g.Verdict, &g.TargetMet); err != nil {
 			return err
 		}
-	}
-	return nil
+		if ra := byID[id]; ra != nil {
+			ra.Goals = append(ra.Goals, g)
+		}
+		return nil
+	})
 }
 
 // planFacts gathers what the plan rules need: consent, open safety flags, and whether a
@@ -740,8 +796,8 @@ func (s *Store) MyPlans(ctx context.Context, by Actor) ([]TreatmentPlan, error) 
 		return nil, ErrNotFound
 	}
 	var out []TreatmentPlan
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		all, err := clientPlans(ctx, tx, by.ClientID, true)
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		all, err := clientPlanList(ctx, tx, by.ClientID)
 		if err != nil {
 			return err
 		}
@@ -750,11 +806,17 @@ func (s *Store) MyPlans(ctx context.Context, by Actor) ([]TreatmentPlan, error) 
 			case clinic.PlanDraft, clinic.PlanCancelled, clinic.PlanEnteredInError:
 				continue
 			}
+			stripForClient(&p)
 			out = append(out, p)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, s.write(ctx, func(tx *sql.Tx) error {
 		return audit(ctx, tx, by, unix(s.now()), "view", "plan_summary", 0, by.ClientID, fmt.Sprintf("%d plans", len(out)))
 	})
-	return out, err
 }
 
 // Referral is a letter to another practitioner: where, why and how soon.
