@@ -331,7 +331,7 @@ type ChartSession struct {
 	NoteStatus    string // "", "draft" or "signed"
 }
 
-// chartSessions reads the client's appointments from the client index alone (migration 0012
+// chartSessions reads the client's appointments from the client index alone (migration 0010
 // makes it cover the columns read here), then their courses, notes and names in one query
 // each: joining them row by row fetched a few scattered pages for every session, and a view
 // reads with a cold page cache whenever anything was written since the last one.

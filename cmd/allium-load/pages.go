@@ -103,7 +103,7 @@ func pages() []page {
 		{
 			Name: "client chart", Role: clinic.RoleOwner, Want: http.StatusOK,
 			Paths: func(e *env) []string { return []string{fmt.Sprintf("/clients/%d/chart", e.Chart)} },
-			Floor: "the chart: client, assessment, findings, plans, sessions, courses (a write transaction: it audits the view)",
+			Floor: "the chart: client, assessment, findings, plans, sessions and notes read in one snapshot, then the audit row committed",
 			Queries: func(e *env) func(context.Context) error {
 				return func(ctx context.Context) error {
 					_, err := e.st.ClientChart(ctx, e.Owner.actor(), e.Chart)
@@ -114,14 +114,10 @@ func pages() []page {
 		{
 			Name: "plan page with progress chart", Role: clinic.RoleOwner, Want: http.StatusOK,
 			Paths: planPaths,
-			Floor: "the plan with its goals, readings and sessions, and the client's chart",
+			Floor: "the plan with its goals, readings, sessions, courses and referrals, then the audit row committed",
 			Queries: func(e *env) func(context.Context) error {
 				return func(ctx context.Context) error {
-					pl, err := e.st.PlanByID(ctx, e.Owner.actor(), e.Plan)
-					if err != nil {
-						return err
-					}
-					_, err = e.st.ClientChart(ctx, e.Owner.actor(), pl.ClientID)
+					_, err := e.st.PlanPage(ctx, e.Owner.actor(), e.Plan)
 					return err
 				}
 			},
