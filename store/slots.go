@@ -20,12 +20,16 @@ type querier interface {
 // SlotQuery builds the input of the free-time search for a service over [from, to) instants:
 // the therapists' hours, time off and bookings, and the rooms' bookings. Every range query is
 // bounded on both sides (bookings never block more than 12 hours), so it costs the same on a
-// clinic with ten years of history as on a new one.
+// clinic with ten years of history as on a new one. Bookings between yesterday and the horizon
+// come from the store's cache of them (busyCache), read from the database once and kept exact
+// by the writer; this is for showing free times, and a booking checks against the rows.
 func (s *Store) SlotQuery(ctx context.Context, sv clinic.Service, therapistIDs []int64, from, to time.Time) (clinic.SlotQuery, error) {
+	// The generation is read before the transaction's first read takes its snapshot.
+	c := &busyRead{b: s.busy, gen: s.busy.generation()}
 	var q clinic.SlotQuery
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		q, err = s.slotQuery(ctx, tx, sv, therapistIDs, from, to)
+		q, err = s.slotQueryFrom(ctx, tx, sv, therapistIDs, []window{{from, to}}, c)
 		return err
 	})
 	return q, err
@@ -66,6 +70,12 @@ func busyRanges(ws []window) [][2]int64 {
 
 // slotQueryAt is slotQuery reading bookings only in the windows.
 func (s *Store) slotQueryAt(ctx context.Context, db querier, sv clinic.Service, therapistIDs []int64, ws []window) (clinic.SlotQuery, error) {
+	return s.slotQueryFrom(ctx, db, sv, therapistIDs, ws, nil)
+}
+
+// slotQueryFrom is slotQueryAt taking the bookings from the cache when c is not nil and the
+// windows lie in the days it keeps.
+func (s *Store) slotQueryFrom(ctx context.Context, db querier, sv clinic.Service, therapistIDs []int64, ws []window, c *busyRead) (clinic.SlotQuery, error) {
 	from, to := ws[0].from, ws[0].to
 	for _, w := range ws {
 		from, to = minTime(from, w.from), maxTime(to, w.to)
@@ -84,8 +94,20 @@ func (s *Store) slotQueryAt(ctx context.Context, db querier, sv clinic.Service, 
 		q.MinNotice = clinic.NoNotice
 	}
 	ranges := busyRanges(ws)
-	if q.Therapists, err = therapistCalendars(ctx, db, therapistIDs, unix(from), unix(to), ranges); err != nil {
+	if c != nil && !c.covers(q, ranges) {
+		c = nil
+	}
+	if q.Therapists, err = therapistCalendars(ctx, db, therapistIDs, unix(from), unix(to), ranges, c == nil); err != nil {
 		return q, err
+	}
+	if c != nil {
+		busy, err := c.spans(ctx, db, false, therapistIDs, ranges[0][0], ranges[0][1])
+		if err != nil {
+			return q, err
+		}
+		for i := range q.Therapists {
+			q.Therapists[i].Busy = busy[i]
+		}
 	}
 	if !sv.NeedsRoom {
 		return q, nil
@@ -109,6 +131,16 @@ func (s *Store) slotQueryAt(ctx context.Context, db querier, sv clinic.Service, 
 	ids := make([]int64, len(q.Rooms))
 	for i, r := range q.Rooms {
 		ids[i] = r.RoomID
+	}
+	if c != nil {
+		busy, err := c.spans(ctx, db, true, ids, ranges[0][0], ranges[0][1])
+		if err != nil {
+			return q, err
+		}
+		for i := range q.Rooms {
+			q.Rooms[i].Busy = busy[i]
+		}
+		return q, nil
 	}
 	query, args := inRanges(`SELECT room_id, starts_at, busy_until FROM appointments INDEXED BY appointments_room
 		WHERE room_id IN (`+placeholders(len(ids))+`) AND starts_at > ? AND starts_at < ? AND status <> 'cancelled'`, ids, ranges)
@@ -149,7 +181,7 @@ func inRanges(query string, ids []int64, ranges [][2]int64) (string, []any) {
 // therapistCalendars reads the hours, time off, bookings and services of the therapists, in
 // the order given: one query for each kind, whatever the number of therapists, so "any of 20"
 // costs four queries and not eighty.
-func therapistCalendars(ctx context.Context, db querier, ids []int64, from, to int64, ranges [][2]int64) ([]clinic.TherapistCalendar, error) {
+func therapistCalendars(ctx context.Context, db querier, ids []int64, from, to int64, ranges [][2]int64, withBusy bool) ([]clinic.TherapistCalendar, error) {
 	out := make([]clinic.TherapistCalendar, len(ids))
 	at := make(map[int64]*clinic.TherapistCalendar, len(ids))
 	args := make([]any, len(ids))
@@ -185,6 +217,9 @@ func therapistCalendars(ctx context.Context, db querier, ids []int64, from, to i
 			}},
 		{`SELECT therapist_id, service_id FROM therapist_services WHERE therapist_id IN (` + in + `)`, args, []any{&id, &a},
 			func(t *clinic.TherapistCalendar) { t.Offers = append(t.Offers, a) }},
+	}
+	if !withBusy {
+		queries = slices.Delete(queries, 2, 3)
 	}
 	for _, qy := range queries {
 		err := scanInto(ctx, db, func(r *sql.Rows) error {
