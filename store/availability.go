@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 
@@ -33,6 +36,7 @@ type busyCache struct {
 	mu   sync.RWMutex
 	gen  uint64
 	days map[busyKey][]clinic.Interval
+	cal  *calendarMeta // nil until a search reads it
 	// unsettled: days whose change was committed (or is being committed) but may not yet be
 	// visible to a new reader, by the number of that commit. They are neither served nor stored.
 	unsettled    map[busyKey]uint64
@@ -44,11 +48,24 @@ type busyCache struct {
 	oldest       int64
 }
 
-// busyKey is one therapist's or one room's bookings starting on one day (Unix days, UTC).
+// busyKey is one therapist's or one room's bookings starting on one day (Unix days, UTC), or
+// calendarKey.
 type busyKey struct {
 	room bool
 	id   int64
 	day  int64
+}
+
+// calendarKey stands for the calendarMeta in the lists of what a commit changed.
+var calendarKey = busyKey{id: -1}
+
+// drop forgets a day, or the calendar; the caller holds the lock.
+func (b *busyCache) forget(k busyKey) {
+	if k == calendarKey {
+		b.cal = nil
+		return
+	}
+	delete(b.days, k)
 }
 
 // maxPending is how many changed days one transaction may list before the whole cache is
@@ -70,9 +87,10 @@ func unixDay(sec int64) int64 {
 	return sec / 86400
 }
 
-// busyTriggers report every change of a booking that can change who is busy when: a new or
-// deleted booking, a move, a change of therapist or room, a cancellation or its undoing.
-var busyTriggers = []string{
+// busyTriggers report every change of a booking that can change who is busy when (a new or
+// deleted booking, a move, a change of therapist or room, a cancellation or its undoing) and
+// every change to the calendar tables.
+var busyTriggers = append(calendarTriggers(), []string{
 	`CREATE TEMP TRIGGER IF NOT EXISTS busy_cache_insert AFTER INSERT ON main.appointments
 	BEGIN SELECT allium_busy_changed(NEW.therapist_id, coalesce(NEW.room_id, 0), NEW.starts_at); END`,
 	`CREATE TEMP TRIGGER IF NOT EXISTS busy_cache_delete AFTER DELETE ON main.appointments
@@ -85,12 +103,31 @@ var busyTriggers = []string{
 		SELECT allium_busy_changed(OLD.therapist_id, coalesce(OLD.room_id, 0), OLD.starts_at);
 		SELECT allium_busy_changed(NEW.therapist_id, coalesce(NEW.room_id, 0), NEW.starts_at);
 	END`,
+}...)
+
+// calendarTables hold the rest of what a search reads; any change to them replaces the
+// calendarMeta. Of users, only a therapist leaving or coming back matters.
+var calendarTables = []string{"settings", "rooms", "therapist_hours", "therapist_services", "time_off"}
+
+func calendarTriggers() []string {
+	var out []string
+	for _, t := range calendarTables {
+		for _, op := range []string{"INSERT", "UPDATE", "DELETE"} {
+			out = append(out, fmt.Sprintf(`CREATE TEMP TRIGGER IF NOT EXISTS calendar_cache_%s_%s AFTER %s ON main.%s
+				BEGIN SELECT allium_calendar_changed(); END`, t, strings.ToLower(op), op, t))
+		}
+	}
+	return append(out, `CREATE TEMP TRIGGER IF NOT EXISTS calendar_cache_users AFTER UPDATE OF active ON main.users
+		WHEN OLD.active IS NOT NEW.active BEGIN SELECT allium_calendar_changed(); END`)
 }
 
 // connect sets up a new writer connection: the function the triggers call, the hooks and,
 // when the schema is there (it is not before the first migration), the triggers.
 func (b *busyCache) connect(c *sqlite3.SQLiteConn) error {
 	if err := c.RegisterFunc("allium_busy_changed", b.touched, false); err != nil {
+		return err
+	}
+	if err := c.RegisterFunc("allium_calendar_changed", b.calendarChanged, false); err != nil {
 		return err
 	}
 	c.RegisterCommitHook(b.committing)
@@ -148,6 +185,16 @@ func (b *busyCache) touched(therapist, room, start int64) int64 {
 	return 0
 }
 
+// calendarChanged is called by the triggers on the calendar tables.
+func (b *busyCache) calendarChanged() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.pendingAll {
+		b.pending[calendarKey] = struct{}{}
+	}
+	return 0
+}
+
 // committing is the commit hook: the transaction's changes are about to become visible.
 func (b *busyCache) committing() int {
 	b.mu.Lock()
@@ -159,9 +206,10 @@ func (b *busyCache) committing() int {
 	if b.pendingAll {
 		b.unsettledAll = b.commits
 		clear(b.days)
+		b.cal = nil
 	}
 	for k := range b.pending {
-		delete(b.days, k)
+		b.forget(k)
 		b.unsettled[k] = b.commits
 	}
 	b.gen++
@@ -193,7 +241,7 @@ func (b *busyCache) settle(n uint64) {
 	changed := false
 	for k, c := range b.unsettled {
 		if c <= n {
-			delete(b.days, k)
+			b.forget(k)
 			delete(b.unsettled, k)
 			changed = true
 		}
@@ -201,6 +249,7 @@ func (b *busyCache) settle(n uint64) {
 	if b.unsettledAll != 0 && b.unsettledAll <= n {
 		b.unsettledAll = 0
 		clear(b.days)
+		b.cal = nil
 		changed = true
 	}
 	if changed {
@@ -213,6 +262,7 @@ func (b *busyCache) drop() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	clear(b.days)
+	b.cal = nil
 	b.gen++
 }
 
@@ -255,7 +305,7 @@ var busyQuery = map[bool]string{
 // spans returns, for each id in order, its bookings that start in (lo, hi), sorted by start:
 // from the cache where it holds the day, otherwise from db, and caches what it read when that
 // is safe.
-func (r *busyRead) spans(ctx context.Context, db querier, room bool, ids []int64, lo, hi int64) ([][]clinic.Interval, error) {
+func (r *busyRead) spans(ctx context.Context, db rowsQuerier, room bool, ids []int64, lo, hi int64) ([][]clinic.Interval, error) {
 	out := make([][]clinic.Interval, len(ids))
 	first, last := unixDay(lo+1), unixDay(hi-1)
 	var missing []busyKey
@@ -311,7 +361,7 @@ func appendSpans(out, day []clinic.Interval, edge bool, lo, hi int64) []clinic.I
 
 // load reads the missing days in one bounded query: the ids that miss any day, from the first
 // missing day to the last. Days already cached in between are read again and ignored.
-func (r *busyRead) load(ctx context.Context, db querier, room bool, missing []busyKey) (map[busyKey][]clinic.Interval, error) {
+func (r *busyRead) load(ctx context.Context, db rowsQuerier, room bool, missing []busyKey) (map[busyKey][]clinic.Interval, error) {
 	read := make(map[busyKey][]clinic.Interval, len(missing))
 	var ids []int64
 	seen := map[int64]bool{}
@@ -365,4 +415,124 @@ func (r *busyRead) keep(read map[busyKey][]clinic.Interval) {
 			b.days[k] = sp
 		}
 	}
+}
+
+// calendarMeta is the rest of what a search reads, all of it small and rarely changed: the
+// settings and zone, the active rooms, and each active therapist's hours, services and time off
+// ending after since. It is read whole and replaced whole; nothing in it is changed after.
+type calendarMeta struct {
+	set     clinic.Settings
+	loc     *time.Location
+	since   int64
+	rooms   []int64
+	hours   map[int64]*clinic.WeeklyHours
+	offers  map[int64][]int64
+	timeOff map[int64][]clinic.Interval
+}
+
+// calendar returns the cached calendarMeta, or reads it through db and keeps it when that is
+// safe (the same rule as keep).
+func (r *busyRead) calendar(ctx context.Context, s *Store, db rowsQuerier) (*calendarMeta, error) {
+	r.b.mu.RLock()
+	cal := r.b.cal
+	r.b.mu.RUnlock()
+	if cal != nil {
+		return cal, nil
+	}
+	cal, err := loadCalendar(ctx, s, db)
+	if err != nil {
+		return nil, err
+	}
+	r.b.mu.Lock()
+	defer r.b.mu.Unlock()
+	if _, unsettled := r.b.unsettled[calendarKey]; r.b.gen == r.gen && r.b.unsettledAll == 0 && !unsettled {
+		r.b.cal = cal
+	}
+	return cal, nil
+}
+
+func loadCalendar(ctx context.Context, s *Store, db rowsQuerier) (*calendarMeta, error) {
+	cal := &calendarMeta{hours: map[int64]*clinic.WeeklyHours{}, offers: map[int64][]int64{}, timeOff: map[int64][]clinic.Interval{}}
+	var err error
+	if cal.set, cal.loc, err = s.settingsAndZone(ctx, db); err != nil {
+		return nil, err
+	}
+	cal.since = (unixDay(unix(s.now())) - busyMargin) * 86400
+	var id, a, b, c int64
+	queries := []struct {
+		sql  string
+		args []any
+		dest []any
+		add  func()
+	}{
+		{`SELECT id FROM rooms WHERE active = 1 ORDER BY id`, nil, []any{&id}, func() { cal.rooms = append(cal.rooms, id) }},
+		{`SELECT h.therapist_id, h.weekday, h.start_min, h.end_min FROM therapist_hours h JOIN users u ON u.id = h.therapist_id
+			WHERE u.active = 1 ORDER BY h.weekday, h.start_min`, nil, []any{&id, &a, &b, &c}, func() {
+			h := cal.hours[id]
+			if h == nil {
+				h = new(clinic.WeeklyHours)
+				cal.hours[id] = h
+			}
+			h[a] = append(h[a], clinic.Shift{Start: clinic.ClockTime(b), End: clinic.ClockTime(c)})
+		}},
+		{`SELECT therapist_id, service_id FROM therapist_services`, nil, []any{&id, &a},
+			func() { cal.offers[id] = append(cal.offers[id], a) }},
+		{`SELECT therapist_id, starts_at, ends_at FROM time_off WHERE ends_at > ? ORDER BY starts_at`, []any{cal.since},
+			[]any{&id, &a, &b}, func() {
+				cal.timeOff[id] = append(cal.timeOff[id], clinic.Interval{Start: unixTime(a), End: unixTime(b)})
+			}},
+	}
+	for _, qy := range queries {
+		err := scanInto(ctx, db, func(r *sql.Rows) error {
+			if err := r.Scan(qy.dest...); err != nil {
+				return err
+			}
+			qy.add()
+			return nil
+		}, qy.sql, qy.args...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return cal, nil
+}
+
+// therapists is therapistCalendars without the bookings, from the cache: the hours are shared
+// (the search only reads them), the rest is the search's own.
+func (cal *calendarMeta) therapists(serviceID int64, ids []int64, from, to int64) []clinic.TherapistCalendar {
+	out := make([]clinic.TherapistCalendar, len(ids))
+	for i, id := range ids {
+		t := &out[i]
+		t.TherapistID = id
+		if h := cal.hours[id]; h != nil {
+			for wd, shifts := range h {
+				t.Hours[wd] = shifts[:len(shifts):len(shifts)]
+			}
+		}
+		if slices.Contains(cal.offers[id], serviceID) {
+			t.Offers = []int64{serviceID}
+		}
+		for _, iv := range cal.timeOff[id] {
+			if iv.End.Unix() > from && iv.Start.Unix() < to {
+				t.TimeOff = append(t.TimeOff, iv)
+			}
+		}
+	}
+	return out
+}
+
+// roomsBusy fills the rooms of q and their bookings in the range.
+func (r *busyRead) roomsBusy(ctx context.Context, db rowsQuerier, q *clinic.SlotQuery, rooms []int64, rg [2]int64) error {
+	if len(rooms) == 0 {
+		return nil
+	}
+	busy, err := r.spans(ctx, db, true, rooms, rg[0], rg[1])
+	if err != nil {
+		return err
+	}
+	q.Rooms = make([]clinic.RoomCalendar, len(rooms))
+	for i, id := range rooms {
+		q.Rooms[i] = clinic.RoomCalendar{RoomID: id, Busy: busy[i]}
+	}
+	return nil
 }

@@ -204,6 +204,34 @@ func TestSearchSeesEveryChangeAtOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, [][2]any{{c.a, c.nextMonday.Add(-24 * time.Hour)}}, [][2]any{{c.a, c.tenAM}}},
+		{"a second room lets both therapists work at once", func(t *testing.T) {
+			if _, err := c.s.EnsureRoom(ctx, System, "Room 2"); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.b, c.afternoon}, {c.b, c.nextMonday.Add(-24 * time.Hour)}}, [][2]any{{c.a, c.afternoon}}},
+		{"a therapist who stops offering the service has no times", func(t *testing.T) {
+			if err := c.s.SetTherapistServices(ctx, System, c.b, nil); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.a, c.nextMonday.Add(-24 * time.Hour)}}, [][2]any{{c.b, c.tenAM.Add(24 * time.Hour)}}},
+		{"a therapist who leaves has no times", func(t *testing.T) {
+			if err := c.s.SetTherapistServices(ctx, System, c.b, []int64{c.sv.ID}); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.s.SetActive(ctx, owner, c.b, false); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.a, c.nextMonday.Add(-24 * time.Hour)}}, [][2]any{{c.b, c.tenAM.Add(24 * time.Hour)}}},
+		{"a longer notice takes the first days away", func(t *testing.T) {
+			set, err := c.s.Settings(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set.MinNotice = 9 * 24 * time.Hour
+			if err := c.s.SaveSettings(ctx, owner, set); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.a, c.nextMonday.Add(-24 * time.Hour)}}, [][2]any{{c.a, c.tenAM.Add(24 * time.Hour)}}},
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
