@@ -21,10 +21,16 @@ import (
 // each room by day of their start, for the days people book (yesterday to just past the
 // horizon), so a search reads only what changed since the last one.
 //
+// The rest of what a search reads (settings, rooms, hours, services, time off) is small and
+// rarely changes; it is kept whole as a calendarMeta and dropped whole on any change.
+//
 // It can be kept exact because every write goes through the store's one writer connection.
-// Temporary triggers on that connection (not part of the schema, so other tools writing the file
-// are unaffected) report each changed booking's therapist, room and start, before and after,
-// to busyCache.touched while the transaction is open. At COMMIT the commit hook drops those days
+// Temporary triggers on that connection report each changed booking's therapist, room and
+// start, before and after, to busyCache.touched (and any calendar change to calendarChanged)
+// while the transaction is open. Being temporary, they do not stop another program writing
+// the file, but they do not see it either: while a server runs, its calendar and bookings must
+// be changed through it (of the allium commands only demo writes them, and `user add` adds
+// people without hours). At COMMIT the commit hook drops those days
 // and marks them unsettled; a rolled-back transaction's changes are forgotten. Once the commit
 // is visible to new readers, write calls settle, and the days may be cached again.
 //
@@ -43,9 +49,9 @@ type busyCache struct {
 	unsettledAll uint64 // the commit of a change too large to list (a bulk load); 0 for none
 	commits      uint64 // commits on the writer connection so far
 	pending      map[busyKey]struct{}
-	pendingAll   bool // the open transaction changed too many bookings to list
-	limit        int  // how many changed days one transaction may list: maxPending
-	oldest       int64
+	pendingAll   bool  // the open transaction changed too many bookings to list
+	limit        int   // how many changed days one transaction may list: maxPending
+	oldest       int64 // days before this were pruned
 }
 
 // busyKey is one therapist's or one room's bookings starting on one day (Unix days, UTC), or
@@ -59,7 +65,7 @@ type busyKey struct {
 // calendarKey stands for the calendarMeta in the lists of what a commit changed.
 var calendarKey = busyKey{id: -1}
 
-// drop forgets a day, or the calendar; the caller holds the lock.
+// forget drops a day, or the calendar; the caller holds the lock.
 func (b *busyCache) forget(k busyKey) {
 	if k == calendarKey {
 		b.cal = nil
