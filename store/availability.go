@@ -385,17 +385,34 @@ func (r *busyRead) load(ctx context.Context, db rowsQuerier, room bool, missing 
 		args = append(args, id)
 	}
 	args = append(args, first*86400, (last+1)*86400)
+	// The rows come a day at a time (the index is in start order), so the day's list is looked
+	// up when the day changes, not for every row.
 	var id, st, en int64
+	var cur busyKey
+	var day []clinic.Interval
+	wanted := false
 	err := scanInto(ctx, db, func(rows *sql.Rows) error {
 		if err := rows.Scan(&id, &st, &en); err != nil {
 			return err
 		}
-		k := busyKey{room, id, unixDay(st)}
-		if sp, ok := read[k]; ok {
-			read[k] = append(sp, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
+		if k := (busyKey{room, id, unixDay(st)}); k != cur || day == nil {
+			if wanted {
+				read[cur] = day
+			}
+			cur = k
+			day, wanted = read[k]
+			if day == nil {
+				day = make([]clinic.Interval, 0, 16)
+			}
+		}
+		if wanted {
+			day = append(day, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
 		}
 		return nil
 	}, fmt.Sprintf(busyQuery[room], placeholders(len(ids))), args...)
+	if wanted {
+		read[cur] = day
+	}
 	return read, err
 }
 
