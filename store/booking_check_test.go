@@ -254,8 +254,8 @@ func TestBookingCheckSearchesBoundedRanges(t *testing.T) {
 		want        string
 	}{
 		{"therapist", with + therapistAtSQL, append(wargs, 1, 1, 2, 3, 1, 1),
-			"SEARCH b USING INDEX appointments_therapist (therapist_id=? AND starts_at>? AND starts_at<?)"},
-		{"rooms", with + roomsAtSQL, wargs, "SEARCH b USING INDEX appointments_room (room_id=? AND starts_at>? AND starts_at<?)"},
+			"SEARCH b USING COVERING INDEX appointments_therapist (therapist_id=? AND starts_at>? AND starts_at<?)"},
+		{"rooms", with + roomsAtSQL, wargs, "SEARCH b USING COVERING INDEX appointments_room (room_id=? AND starts_at>? AND starts_at<?)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

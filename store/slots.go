@@ -13,22 +13,52 @@ import (
 
 // querier is what both a transaction and the reader pool offer.
 type querier interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	rowsQuerier
 	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
+// rowsQuerier is all the search needs: a transaction, the reader pool or a lazyRead.
+type rowsQuerier interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+// lazyRead begins its read-only transaction at its first query, so a search the cache answers
+// whole touches no database.
+type lazyRead struct {
+	db *sql.DB
+	tx *sql.Tx
+}
+
+func (l *lazyRead) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if l.tx == nil {
+		tx, err := l.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return nil, fmt.Errorf("begin read: %w", err)
+		}
+		l.tx = tx
+	}
+	return l.tx.QueryContext(ctx, query, args...)
+}
+
+func (l *lazyRead) close() {
+	if l.tx != nil {
+		l.tx.Rollback() //nolint:errcheck // read only
+	}
 }
 
 // SlotQuery builds the input of the free-time search for a service over [from, to) instants:
 // the therapists' hours, time off and bookings, and the rooms' bookings. Every range query is
 // bounded on both sides (bookings never block more than 12 hours), so it costs the same on a
-// clinic with ten years of history as on a new one.
+// clinic with ten years of history as on a new one. Bookings between yesterday and the horizon
+// come from the store's cache of them (busyCache), read from the database once and kept exact
+// by the writer; this is for showing free times, and a booking checks against the rows.
 func (s *Store) SlotQuery(ctx context.Context, sv clinic.Service, therapistIDs []int64, from, to time.Time) (clinic.SlotQuery, error) {
-	var q clinic.SlotQuery
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		var err error
-		q, err = s.slotQuery(ctx, tx, sv, therapistIDs, from, to)
-		return err
-	})
-	return q, err
+	// The generation is read before the transaction's first read takes its snapshot.
+	c := &busyRead{b: s.busy, gen: s.busy.generation()}
+	db := &lazyRead{db: s.r}
+	defer db.close()
+	q, err := s.slotQueryFrom(ctx, db, sv, therapistIDs, []window{{from, to}}, c)
+	return q, translate(err)
 }
 
 func (s *Store) slotQuery(ctx context.Context, db querier, sv clinic.Service, therapistIDs []int64, from, to time.Time) (clinic.SlotQuery, error) {
@@ -66,16 +96,26 @@ func busyRanges(ws []window) [][2]int64 {
 
 // slotQueryAt is slotQuery reading bookings only in the windows.
 func (s *Store) slotQueryAt(ctx context.Context, db querier, sv clinic.Service, therapistIDs []int64, ws []window) (clinic.SlotQuery, error) {
+	return s.slotQueryFrom(ctx, db, sv, therapistIDs, ws, nil)
+}
+
+// slotQueryFrom is slotQueryAt taking the bookings from the cache when c is not nil and the
+// windows lie in the days it keeps.
+func (s *Store) slotQueryFrom(ctx context.Context, db rowsQuerier, sv clinic.Service, therapistIDs []int64, ws []window, c *busyRead) (clinic.SlotQuery, error) {
 	from, to := ws[0].from, ws[0].to
 	for _, w := range ws {
 		from, to = minTime(from, w.from), maxTime(to, w.to)
 	}
-	set, err := s.settingsIn(ctx, db)
-	if err != nil {
-		return clinic.SlotQuery{}, err
-	}
-	loc, err := set.Location()
-	if err != nil {
+	var cal *calendarMeta
+	var set clinic.Settings
+	var loc *time.Location
+	var err error
+	if c != nil {
+		if cal, err = c.calendar(ctx, s, db); err != nil {
+			return clinic.SlotQuery{}, err
+		}
+		set, loc = cal.set, cal.loc
+	} else if set, loc, err = s.settingsAndZone(ctx, db); err != nil {
 		return clinic.SlotQuery{}, err
 	}
 	q := clinic.SlotQuery{Location: loc, Now: s.now(), Service: sv, MinNotice: set.MinNotice,
@@ -84,11 +124,28 @@ func (s *Store) slotQueryAt(ctx context.Context, db querier, sv clinic.Service, 
 		q.MinNotice = clinic.NoNotice
 	}
 	ranges := busyRanges(ws)
-	if q.Therapists, err = therapistCalendars(ctx, db, therapistIDs, unix(from), unix(to), ranges); err != nil {
+	if c != nil && (!c.covers(q, ranges) || unix(from) < cal.since) {
+		c, cal = nil, nil
+	}
+	if cal != nil {
+		q.Therapists = cal.therapists(sv.ID, therapistIDs, unix(from), unix(to))
+	} else if q.Therapists, err = therapistCalendars(ctx, db, sv.ID, therapistIDs, unix(from), unix(to), ranges, c == nil); err != nil {
 		return q, err
+	}
+	if c != nil {
+		busy, err := c.spans(ctx, db, false, therapistIDs, ranges[0][0], ranges[0][1])
+		if err != nil {
+			return q, err
+		}
+		for i := range q.Therapists {
+			q.Therapists[i].Busy = busy[i]
+		}
 	}
 	if !sv.NeedsRoom {
 		return q, nil
+	}
+	if cal != nil {
+		return q, c.roomsBusy(ctx, db, &q, cal.rooms, ranges[0])
 	}
 	rooms := map[int64]int{}
 	err = scanInto(ctx, db, func(r *sql.Rows) error {
@@ -149,7 +206,7 @@ func inRanges(query string, ids []int64, ranges [][2]int64) (string, []any) {
 // therapistCalendars reads the hours, time off, bookings and services of the therapists, in
 // the order given: one query for each kind, whatever the number of therapists, so "any of 20"
 // costs four queries and not eighty.
-func therapistCalendars(ctx context.Context, db querier, ids []int64, from, to int64, ranges [][2]int64) ([]clinic.TherapistCalendar, error) {
+func therapistCalendars(ctx context.Context, db rowsQuerier, serviceID int64, ids []int64, from, to int64, ranges [][2]int64, withBusy bool) ([]clinic.TherapistCalendar, error) {
 	out := make([]clinic.TherapistCalendar, len(ids))
 	at := make(map[int64]*clinic.TherapistCalendar, len(ids))
 	args := make([]any, len(ids))
@@ -183,8 +240,13 @@ func therapistCalendars(ctx context.Context, db querier, ids []int64, from, to i
 			func(t *clinic.TherapistCalendar) {
 				t.Busy = append(t.Busy, clinic.Interval{Start: unixTime(a), End: unixTime(b)})
 			}},
-		{`SELECT therapist_id, service_id FROM therapist_services WHERE therapist_id IN (` + in + `)`, args, []any{&id, &a},
+		// Only the service searched for: the search asks nothing else of Offers.
+		{`SELECT therapist_id, service_id FROM therapist_services WHERE therapist_id IN (` + in + `) AND service_id = ?`,
+			append(args[:len(args):len(args)], serviceID), []any{&id, &a},
 			func(t *clinic.TherapistCalendar) { t.Offers = append(t.Offers, a) }},
+	}
+	if !withBusy {
+		queries = slices.Delete(queries, 2, 3)
 	}
 	for _, qy := range queries {
 		err := scanInto(ctx, db, func(r *sql.Rows) error {
@@ -201,7 +263,7 @@ func therapistCalendars(ctx context.Context, db querier, ids []int64, from, to i
 	return out, nil
 }
 
-func scanInto(ctx context.Context, db querier, each func(*sql.Rows) error, query string, args ...any) error {
+func scanInto(ctx context.Context, db rowsQuerier, each func(*sql.Rows) error, query string, args ...any) error {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("slot query: %w", err)
@@ -217,7 +279,7 @@ func scanInto(ctx context.Context, db querier, each func(*sql.Rows) error, query
 
 // settingsIn reads the settings through the given connection, so a booking transaction sees
 // the same settings as the rest of its reads.
-func (s *Store) settingsIn(ctx context.Context, db querier) (clinic.Settings, error) {
+func (s *Store) settingsIn(ctx context.Context, db rowsQuerier) (clinic.Settings, error) {
 	set := clinic.DefaultSettings()
 	err := scanInto(ctx, db, func(r *sql.Rows) error {
 		var k, v string
@@ -226,4 +288,14 @@ func (s *Store) settingsIn(ctx context.Context, db querier) (clinic.Settings, er
 		return err
 	}, `SELECT key, value FROM settings`)
 	return set, err
+}
+
+// settingsAndZone reads the settings and loads the clinic's zone.
+func (s *Store) settingsAndZone(ctx context.Context, db rowsQuerier) (clinic.Settings, *time.Location, error) {
+	set, err := s.settingsIn(ctx, db)
+	if err != nil {
+		return set, nil, err
+	}
+	loc, err := set.Location()
+	return set, loc, err
 }

@@ -9,12 +9,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver the readers use
 )
 
 // Store is the database. Now is the clock; tests replace it.
@@ -25,6 +26,8 @@ type Store struct {
 	// manageKey signs the manage links in emails; loaded at Open because it is needed inside
 	// booking transactions, where the one writer connection is already taken.
 	manageKey []byte
+	// busy is the free-time search's copy of the bookings, kept exact by the writer (availability.go).
+	busy *busyCache
 }
 
 // Open opens (creating if needed) the database at path, applies schema to a fresh file or the
@@ -39,18 +42,20 @@ func Open(ctx context.Context, path, schema string) (*Store, error) {
 	// Statements prepared once per connection: a course booking runs about thirty, and preparing
 	// them each time was a third of its cost (docs/performance.md).
 	q.Set("_stmt_cache_size", "128")
-	w, err := sql.Open("sqlite3", fileURI(path)+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
+	busy := newBusyCache()
+	w := sql.OpenDB(writerConnector{&sqlite3.SQLiteDriver{ConnectHook: busy.connect}, fileURI(path) + "?" + q.Encode()})
 	// One writer: SQLite serialises writers anyway, and a single connection turns lock
 	// contention into a short queue in database/sql instead of SQLITE_BUSY errors.
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxLifetime(0)
 	q.Set("_txlock", "deferred")
 	q.Set("_query_only", "true")
-	s := &Store{w: w, Now: time.Now}
+	s := &Store{w: w, Now: time.Now, busy: busy}
 	if err := s.migrate(ctx, schema); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := busy.install(ctx, w); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -68,6 +73,15 @@ func Open(ctx context.Context, path, schema string) (*Store, error) {
 	}
 	return s, nil
 }
+
+// writerConnector opens the writer connection with the busy cache's hooks on it.
+type writerConnector struct {
+	d   *sqlite3.SQLiteDriver
+	dsn string
+}
+
+func (c writerConnector) Connect(context.Context) (driver.Conn, error) { return c.d.Open(c.dsn) }
+func (c writerConnector) Driver() driver.Driver                        { return c.d }
 
 // fileURI makes a SQLite URI filename of a path, escaping the characters a URI would read as
 // the start of a query or fragment ("?" and "#", as in a test named "#00").
@@ -94,6 +108,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return translate(err)
 	}
+	defer s.busy.settle(s.busy.nextCommit()) // the cache may read what this commit changed once it is visible
 	if err := tx.Commit(); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}

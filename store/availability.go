@@ -1,0 +1,561 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"allium/clinic"
+)
+
+// The free-time search must know every room's bookings in its window: on a busy clinic that is
+// thousands of rows for a few weeks, and reading them through SQLite costs far more than the
+// search itself. busyCache keeps, in memory, the non-cancelled bookings of each therapist and
+// each room by day of their start, for the days people book (yesterday to just past the
+// horizon), so a search reads only what changed since the last one.
+//
+// The rest of what a search reads (settings, rooms, hours, services, time off) is small and
+// rarely changes; it is kept whole as a calendarMeta and dropped whole on any change.
+//
+// It can be kept exact because every write goes through the store's one writer connection.
+// Temporary triggers on that connection report each changed booking's therapist, room and
+// start, before and after, to busyCache.touched (and any calendar change to calendarChanged)
+// while the transaction is open. Being temporary, they do not stop another program writing
+// the file, but they do not see it either: while a server runs, its calendar and bookings must
+// be changed through it (of the allium commands only demo writes them, and `user add` adds
+// people without hours). At COMMIT the commit hook drops those days
+// and marks them unsettled; a rolled-back transaction's changes are forgotten. Once the commit
+// is visible to new readers, write calls settle, and the days may be cached again.
+//
+// A search reads the generation before its read transaction takes its snapshot and stores what
+// it read only if no commit changed bookings meanwhile and the days are not unsettled: data read
+// before a commit can never be kept after it. Booking transactions do not use the cache: they
+// check against the rows, and the schema's triggers are the backstop.
+type busyCache struct {
+	mu   sync.RWMutex
+	gen  uint64
+	days map[busyKey][]clinic.Interval
+	cal  *calendarMeta // nil until a search reads it
+	// unsettled: days whose change was committed (or is being committed) but may not yet be
+	// visible to a new reader, by the number of that commit. They are neither served nor stored.
+	unsettled    map[busyKey]uint64
+	unsettledAll uint64 // the commit of a change too large to list (a bulk load); 0 for none
+	commits      uint64 // commits on the writer connection so far
+	pending      map[busyKey]struct{}
+	pendingAll   bool  // the open transaction changed too many bookings to list
+	limit        int   // how many changed days one transaction may list: maxPending
+	oldest       int64 // days before this were pruned
+}
+
+// busyKey is one therapist's or one room's bookings starting on one day (Unix days, UTC), or
+// calendarKey.
+type busyKey struct {
+	room bool
+	id   int64
+	day  int64
+}
+
+// calendarKey stands for the calendarMeta in the lists of what a commit changed.
+var calendarKey = busyKey{id: -1}
+
+// forget drops a day, or the calendar; the caller holds the lock.
+func (b *busyCache) forget(k busyKey) {
+	if k == calendarKey {
+		b.cal = nil
+		return
+	}
+	delete(b.days, k)
+}
+
+// maxPending is how many changed days one transaction may list before the whole cache is
+// dropped instead: a bulk load changes a million rows, a booking a handful.
+const maxPending = 4096
+
+// busyMargin is how many days before today and past the horizon the cache keeps: the search
+// reads bookings up to 12 hours before its window, and Unix days are not the clinic's days.
+const busyMargin = 2
+
+func newBusyCache() *busyCache {
+	return &busyCache{days: map[busyKey][]clinic.Interval{}, unsettled: map[busyKey]uint64{}, pending: map[busyKey]struct{}{}, limit: maxPending}
+}
+
+func unixDay(sec int64) int64 {
+	if sec < 0 {
+		return (sec - 86399) / 86400
+	}
+	return sec / 86400
+}
+
+// busyTriggers report every change of a booking that can change who is busy when (a new or
+// deleted booking, a move, a change of therapist or room, a cancellation or its undoing) and
+// every change to the calendar tables.
+var busyTriggers = append(calendarTriggers(), []string{
+	`CREATE TEMP TRIGGER IF NOT EXISTS busy_cache_insert AFTER INSERT ON main.appointments
+	BEGIN SELECT allium_busy_changed(NEW.therapist_id, coalesce(NEW.room_id, 0), NEW.starts_at); END`,
+	`CREATE TEMP TRIGGER IF NOT EXISTS busy_cache_delete AFTER DELETE ON main.appointments
+	BEGIN SELECT allium_busy_changed(OLD.therapist_id, coalesce(OLD.room_id, 0), OLD.starts_at); END`,
+	`CREATE TEMP TRIGGER IF NOT EXISTS busy_cache_update
+	AFTER UPDATE OF therapist_id, room_id, starts_at, busy_until, status ON main.appointments
+	WHEN OLD.therapist_id IS NOT NEW.therapist_id OR OLD.room_id IS NOT NEW.room_id OR OLD.starts_at <> NEW.starts_at
+		OR OLD.busy_until <> NEW.busy_until OR (OLD.status = 'cancelled') <> (NEW.status = 'cancelled')
+	BEGIN
+		SELECT allium_busy_changed(OLD.therapist_id, coalesce(OLD.room_id, 0), OLD.starts_at);
+		SELECT allium_busy_changed(NEW.therapist_id, coalesce(NEW.room_id, 0), NEW.starts_at);
+	END`,
+}...)
+
+// calendarTables hold the rest of what a search reads; any change to them replaces the
+// calendarMeta. Of users, only a therapist leaving or coming back matters.
+var calendarTables = []string{"settings", "rooms", "therapist_hours", "therapist_services", "time_off"}
+
+func calendarTriggers() []string {
+	var out []string
+	for _, t := range calendarTables {
+		for _, op := range []string{"INSERT", "UPDATE", "DELETE"} {
+			out = append(out, fmt.Sprintf(`CREATE TEMP TRIGGER IF NOT EXISTS calendar_cache_%s_%s AFTER %s ON main.%s
+				BEGIN SELECT allium_calendar_changed(); END`, t, strings.ToLower(op), op, t))
+		}
+	}
+	return append(out, `CREATE TEMP TRIGGER IF NOT EXISTS calendar_cache_users AFTER UPDATE OF active ON main.users
+		WHEN OLD.active IS NOT NEW.active BEGIN SELECT allium_calendar_changed(); END`)
+}
+
+// connect sets up a new writer connection: the function the triggers call, the hooks and,
+// when the schema is there (it is not before the first migration), the triggers.
+func (b *busyCache) connect(c *sqlite3.SQLiteConn) error {
+	if err := c.RegisterFunc("allium_busy_changed", b.touched, false); err != nil {
+		return err
+	}
+	if err := c.RegisterFunc("allium_calendar_changed", b.calendarChanged, false); err != nil {
+		return err
+	}
+	c.RegisterCommitHook(b.committing)
+	c.RegisterRollbackHook(b.rolledBack)
+	// Changing temp_store deletes every temporary trigger. Bulk asks for MEMORY; with it set
+	// already, its PRAGMA is a no-op and the triggers stay.
+	if _, err := c.Exec(`PRAGMA temp_store = MEMORY`, nil); err != nil {
+		return err
+	}
+	rows, err := c.Query(`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'appointments'`, nil)
+	if err != nil {
+		return err
+	}
+	v := make([]driver.Value, 1)
+	err = rows.Next(v)
+	rows.Close()
+	if err != nil || v[0] != int64(1) {
+		return err
+	}
+	for _, t := range busyTriggers {
+		if _, err := c.Exec(t, nil); err != nil {
+			return fmt.Errorf("busy cache trigger: %w", err)
+		}
+	}
+	return nil
+}
+
+// install creates the triggers through the writer pool, for a connection opened before the
+// schema existed.
+func (b *busyCache) install(ctx context.Context, w *sql.DB) error {
+	for _, t := range busyTriggers {
+		if _, err := w.ExecContext(ctx, t); err != nil {
+			return fmt.Errorf("busy cache trigger: %w", err)
+		}
+	}
+	return nil
+}
+
+// touched is called by the triggers, inside the writer's open transaction.
+func (b *busyCache) touched(therapist, room, start int64) int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.pendingAll {
+		return 0
+	}
+	day := unixDay(start)
+	b.pending[busyKey{false, therapist, day}] = struct{}{}
+	if room != 0 {
+		b.pending[busyKey{true, room, day}] = struct{}{}
+	}
+	if len(b.pending) > b.limit {
+		b.pendingAll = true
+		clear(b.pending)
+	}
+	return 0
+}
+
+// calendarChanged is called by the triggers on the calendar tables.
+func (b *busyCache) calendarChanged() int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.pendingAll {
+		b.pending[calendarKey] = struct{}{}
+	}
+	return 0
+}
+
+// committing is the commit hook: the transaction's changes are about to become visible.
+func (b *busyCache) committing() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.commits++
+	if !b.pendingAll && len(b.pending) == 0 {
+		return 0
+	}
+	if b.pendingAll {
+		b.unsettledAll = b.commits
+		clear(b.days)
+		b.cal = nil
+	}
+	for k := range b.pending {
+		b.forget(k)
+		b.unsettled[k] = b.commits
+	}
+	b.gen++
+	b.pendingAll = false
+	clear(b.pending)
+	return 0
+}
+
+func (b *busyCache) rolledBack() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.pendingAll = false
+	clear(b.pending)
+}
+
+// nextCommit is the number the next commit on the writer will have; write asks it while it
+// holds the writer connection, so no other commit can come between.
+func (b *busyCache) nextCommit() uint64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.commits + 1
+}
+
+// settle is called once commit n has returned: it and every commit before it are visible to
+// new readers, so their days may be read and cached again.
+func (b *busyCache) settle(n uint64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	changed := false
+	for k, c := range b.unsettled {
+		if c <= n {
+			b.forget(k)
+			delete(b.unsettled, k)
+			changed = true
+		}
+	}
+	if b.unsettledAll != 0 && b.unsettledAll <= n {
+		b.unsettledAll = 0
+		clear(b.days)
+		b.cal = nil
+		changed = true
+	}
+	if changed {
+		b.gen++
+	}
+}
+
+// drop empties the cache; the next searches read everything from the database.
+func (b *busyCache) drop() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	clear(b.days)
+	b.cal = nil
+	b.gen++
+}
+
+func (b *busyCache) generation() uint64 {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.gen
+}
+
+// busyRead is one search's use of the cache: the generation it started at and the days the
+// cache may hold, [first, last] in Unix days.
+type busyRead struct {
+	b           *busyCache
+	gen         uint64
+	first, last int64
+}
+
+// covers reports whether the cache may serve a search of these ranges: one stretch, inside
+// the days the cache keeps (from busyMargin days before today to as many after the horizon).
+func (r *busyRead) covers(q clinic.SlotQuery, ranges [][2]int64) bool {
+	today := unixDay(unix(q.Now))
+	horizon := q.HorizonDays
+	if horizon <= 0 {
+		horizon = clinic.DefaultHorizonDays
+	}
+	r.first, r.last = today-busyMargin, today+int64(horizon)+busyMargin
+	return len(ranges) == 1 && unixDay(ranges[0][0]+1) >= r.first && unixDay(ranges[0][1]-1) <= r.last
+}
+
+// busyQuery reads the bookings of therapists or rooms, the same rows as the busy queries of
+// slotQueryAt: those not cancelled that start in (lo, hi). It is given the days the cache does
+// not hold, with bounds [from, to).
+var busyQuery = map[bool]string{
+	false: `SELECT therapist_id, starts_at, busy_until FROM appointments WHERE therapist_id IN (%s)
+		AND status <> 'cancelled' AND starts_at >= ? AND starts_at < ?`,
+	true: `SELECT room_id, starts_at, busy_until FROM appointments INDEXED BY appointments_room WHERE room_id IN (%s)
+		AND starts_at >= ? AND starts_at < ? AND status <> 'cancelled'`,
+}
+
+// spans returns, for each id in order, its bookings that start in (lo, hi), sorted by start:
+// from the cache where it holds the day, otherwise from db, and caches what it read when that
+// is safe.
+func (r *busyRead) spans(ctx context.Context, db rowsQuerier, room bool, ids []int64, lo, hi int64) ([][]clinic.Interval, error) {
+	out := make([][]clinic.Interval, len(ids))
+	first, last := unixDay(lo+1), unixDay(hi-1)
+	var missing []busyKey
+	found := make([][]clinic.Interval, last-first+1)
+	r.b.mu.RLock()
+	for i, id := range ids {
+		n := 0
+		for d := first; d <= last; d++ {
+			sp, ok := r.b.days[busyKey{room, id, d}]
+			if !ok {
+				missing = append(missing, busyKey{room, id, d})
+			}
+			found[d-first] = sp
+			n += len(sp)
+		}
+		out[i] = make([]clinic.Interval, 0, n)
+		for j, sp := range found {
+			out[i] = appendSpans(out[i], sp, j == 0 || j == len(found)-1, lo, hi)
+		}
+	}
+	r.b.mu.RUnlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	read, err := r.load(ctx, db, room, missing)
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	for _, k := range missing {
+		out[at[k.id]] = appendSpans(out[at[k.id]], read[k], k.day == first || k.day == last, lo, hi)
+	}
+	r.keep(read)
+	return out, nil
+}
+
+// appendSpans appends the bookings of one day that start in (lo, hi). Only the first and the
+// last day of a search can hold others.
+func appendSpans(out, day []clinic.Interval, edge bool, lo, hi int64) []clinic.Interval {
+	if !edge {
+		return append(out, day...)
+	}
+	for _, iv := range day {
+		if st := iv.Start.Unix(); st > lo && st < hi {
+			out = append(out, iv)
+		}
+	}
+	return out
+}
+
+// load reads the missing days in one bounded query: the ids that miss any day, from the first
+// missing day to the last. Days already cached in between are read again and ignored.
+func (r *busyRead) load(ctx context.Context, db rowsQuerier, room bool, missing []busyKey) (map[busyKey][]clinic.Interval, error) {
+	read := make(map[busyKey][]clinic.Interval, len(missing))
+	var ids []int64
+	seen := map[int64]bool{}
+	first, last := missing[0].day, missing[0].day
+	for _, k := range missing {
+		read[k] = nil
+		first, last = min(first, k.day), max(last, k.day)
+		if !seen[k.id] {
+			seen[k.id] = true
+			ids = append(ids, k.id)
+		}
+	}
+	args := make([]any, 0, len(ids)+2)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	args = append(args, first*86400, (last+1)*86400)
+	// The rows come a day at a time (the index is in start order), so the day's list is looked
+	// up when the day changes, not for every row.
+	var id, st, en int64
+	var cur busyKey
+	var day []clinic.Interval
+	wanted := false
+	err := scanInto(ctx, db, func(rows *sql.Rows) error {
+		if err := rows.Scan(&id, &st, &en); err != nil {
+			return err
+		}
+		if k := (busyKey{room, id, unixDay(st)}); k != cur || day == nil {
+			if wanted {
+				read[cur] = day
+			}
+			cur = k
+			day, wanted = read[k]
+			if day == nil {
+				day = make([]clinic.Interval, 0, 16)
+			}
+		}
+		if wanted {
+			day = append(day, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
+		}
+		return nil
+	}, fmt.Sprintf(busyQuery[room], placeholders(len(ids))), args...)
+	if wanted {
+		read[cur] = day
+	}
+	return read, err
+}
+
+// keep stores days read from the database, unless a commit changed bookings since the search
+// began (its snapshot may predate it) or the days are out of the cached range or unsettled.
+func (r *busyRead) keep(read map[busyKey][]clinic.Interval) {
+	b := r.b
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.gen != r.gen || b.unsettledAll != 0 {
+		return
+	}
+	if r.first > b.oldest {
+		for k := range b.days {
+			if k.day < r.first {
+				delete(b.days, k)
+			}
+		}
+		b.oldest = r.first
+	}
+	for k, sp := range read {
+		if _, ok := b.unsettled[k]; !ok && k.day >= r.first && k.day <= r.last {
+			b.days[k] = sp
+		}
+	}
+}
+
+// calendarMeta is the rest of what a search reads, all of it small and rarely changed: the
+// settings and zone, the active rooms, and each active therapist's hours, services and time off
+// ending after since. It is read whole and replaced whole; nothing in it is changed after.
+type calendarMeta struct {
+	set     clinic.Settings
+	loc     *time.Location
+	since   int64
+	rooms   []int64
+	hours   map[int64]*clinic.WeeklyHours
+	offers  map[int64][]int64
+	timeOff map[int64][]clinic.Interval
+}
+
+// calendar returns the cached calendarMeta, or reads it through db and keeps it when that is
+// safe (the same rule as keep).
+func (r *busyRead) calendar(ctx context.Context, s *Store, db rowsQuerier) (*calendarMeta, error) {
+	r.b.mu.RLock()
+	cal := r.b.cal
+	r.b.mu.RUnlock()
+	if cal != nil {
+		return cal, nil
+	}
+	cal, err := loadCalendar(ctx, s, db)
+	if err != nil {
+		return nil, err
+	}
+	r.b.mu.Lock()
+	defer r.b.mu.Unlock()
+	if _, unsettled := r.b.unsettled[calendarKey]; r.b.gen == r.gen && r.b.unsettledAll == 0 && !unsettled {
+		r.b.cal = cal
+	}
+	return cal, nil
+}
+
+func loadCalendar(ctx context.Context, s *Store, db rowsQuerier) (*calendarMeta, error) {
+	cal := &calendarMeta{hours: map[int64]*clinic.WeeklyHours{}, offers: map[int64][]int64{}, timeOff: map[int64][]clinic.Interval{}}
+	var err error
+	if cal.set, cal.loc, err = s.settingsAndZone(ctx, db); err != nil {
+		return nil, err
+	}
+	cal.since = (unixDay(unix(s.now())) - busyMargin) * 86400
+	var id, a, b, c int64
+	queries := []struct {
+		sql  string
+		args []any
+		dest []any
+		add  func()
+	}{
+		{`SELECT id FROM rooms WHERE active = 1 ORDER BY id`, nil, []any{&id}, func() { cal.rooms = append(cal.rooms, id) }},
+		{`SELECT h.therapist_id, h.weekday, h.start_min, h.end_min FROM therapist_hours h JOIN users u ON u.id = h.therapist_id
+			WHERE u.active = 1 ORDER BY h.weekday, h.start_min`, nil, []any{&id, &a, &b, &c}, func() {
+			h := cal.hours[id]
+			if h == nil {
+				h = new(clinic.WeeklyHours)
+				cal.hours[id] = h
+			}
+			h[a] = append(h[a], clinic.Shift{Start: clinic.ClockTime(b), End: clinic.ClockTime(c)})
+		}},
+		{`SELECT therapist_id, service_id FROM therapist_services`, nil, []any{&id, &a},
+			func() { cal.offers[id] = append(cal.offers[id], a) }},
+		{`SELECT therapist_id, starts_at, ends_at FROM time_off WHERE ends_at > ? ORDER BY starts_at`, []any{cal.since},
+			[]any{&id, &a, &b}, func() {
+				cal.timeOff[id] = append(cal.timeOff[id], clinic.Interval{Start: unixTime(a), End: unixTime(b)})
+			}},
+	}
+	for _, qy := range queries {
+		err := scanInto(ctx, db, func(r *sql.Rows) error {
+			if err := r.Scan(qy.dest...); err != nil {
+				return err
+			}
+			qy.add()
+			return nil
+		}, qy.sql, qy.args...)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return cal, nil
+}
+
+// therapists is therapistCalendars without the bookings, from the cache: the hours are shared
+// (the search only reads them), the rest is the search's own.
+func (cal *calendarMeta) therapists(serviceID int64, ids []int64, from, to int64) []clinic.TherapistCalendar {
+	out := make([]clinic.TherapistCalendar, len(ids))
+	for i, id := range ids {
+		t := &out[i]
+		t.TherapistID = id
+		if h := cal.hours[id]; h != nil {
+			for wd, shifts := range h {
+				t.Hours[wd] = shifts[:len(shifts):len(shifts)]
+			}
+		}
+		if slices.Contains(cal.offers[id], serviceID) {
+			t.Offers = []int64{serviceID}
+		}
+		for _, iv := range cal.timeOff[id] {
+			if iv.End.Unix() > from && iv.Start.Unix() < to {
+				t.TimeOff = append(t.TimeOff, iv)
+			}
+		}
+	}
+	return out
+}
+
+// roomsBusy fills the rooms of q and their bookings in the range.
+func (r *busyRead) roomsBusy(ctx context.Context, db rowsQuerier, q *clinic.SlotQuery, rooms []int64, rg [2]int64) error {
+	if len(rooms) == 0 {
+		return nil
+	}
+	busy, err := r.spans(ctx, db, true, rooms, rg[0], rg[1])
+	if err != nil {
+		return err
+	}
+	q.Rooms = make([]clinic.RoomCalendar, len(rooms))
+	for i, id := range rooms {
+		q.Rooms[i] = clinic.RoomCalendar{RoomID: id, Busy: busy[i]}
+	}
+	return nil
+}

@@ -1,0 +1,449 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"allium"
+	"allium/clinic"
+)
+
+// cacheClinic is a clinic with two therapists working 09:00-17:00 every day, one room, so a
+// booking with one therapist takes the room from the other, and a service that needs the room.
+type cacheClinic struct {
+	s          *Store
+	loc        *time.Location
+	a, b       int64 // therapists
+	sv         clinic.Service
+	alex, sam  int64 // clients
+	from, to   time.Time
+	tenAM      time.Time // Tuesday 1 December, 10:00 in Sydney
+	elevenAM   time.Time
+	onePM      time.Time
+	afternoon  time.Time // 15:00 the same day
+	nextMonday time.Time // Monday 7 December, 10:00
+}
+
+func newCacheClinic(t *testing.T) *cacheClinic {
+	t.Helper()
+	ctx := context.Background()
+	s := openTestStore(t, filepath.Join(t.TempDir(), "cache.db"), allium.Schema)
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	loc, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svID, err := s.UpsertService(ctx, System, Service{Service: clinic.Service{Key: "r60", Name: "Remedial",
+		Duration: time.Hour, BufferAfter: 15 * time.Minute, NeedsRoom: true}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.EnsureRoom(ctx, System, "Room"); err != nil {
+		t.Fatal(err)
+	}
+	c := &cacheClinic{s: s, loc: loc}
+	for i, email := range []string{"a@x.test", "b@x.test"} {
+		u := mustCreateUser(t, s, clinic.RoleTherapist, email, "")
+		if _, err := s.SetHours(ctx, System, u.ID, everyDay(9, 17), loc); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetTherapistServices(ctx, System, u.ID, []int64{svID}); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			c.a = u.ID
+		} else {
+			c.b = u.ID
+		}
+	}
+	sv, err := s.ServiceByID(ctx, svID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.sv = sv.Service
+	_, c.alex = mustCreateClient(t, s, "Alex", "alex@x.test")
+	sam, err := s.AddClient(ctx, System, ClientDetails{Name: "Sam", Phone: "0400 000 000"}) // no account: it can be merged
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.sam = sam.ID
+	at := func(d, h int) time.Time { return time.Date(2026, 12, d, h, 0, 0, 0, loc) }
+	c.from, c.to = at(1, 0), at(8, 0)
+	c.tenAM, c.elevenAM, c.onePM, c.afternoon, c.nextMonday = at(1, 10), at(1, 11), at(1, 13), at(1, 15), at(7, 10)
+	return c
+}
+
+func everyDay(from, to int) clinic.WeeklyHours {
+	var h clinic.WeeklyHours
+	for d := range h {
+		h[d] = []clinic.Shift{{Start: clinic.Clock(from, 0), End: clinic.Clock(to, 0)}}
+	}
+	return h
+}
+
+// search is what the booking page shows: SlotQuery, served from the cache where it can be.
+func (c *cacheClinic) search(t *testing.T, ids ...int64) []clinic.Slot {
+	t.Helper()
+	q, err := c.s.SlotQuery(context.Background(), c.sv, ids, c.from, c.to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return clinic.FreeTimes(q)
+}
+
+// searchRows is the same search with every booking read from the database, as a booking
+// transaction reads them.
+func (c *cacheClinic) searchRows(t *testing.T, ids ...int64) []clinic.Slot {
+	t.Helper()
+	var q clinic.SlotQuery
+	err := c.s.read(context.Background(), func(tx *sql.Tx) error {
+		var err error
+		q, err = c.s.slotQueryAt(context.Background(), tx, c.sv, ids, []window{{c.from, c.to}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return clinic.FreeTimes(q)
+}
+
+func listed(slots []clinic.Slot, therapist int64, start time.Time) bool {
+	return slices.ContainsFunc(slots, func(s clinic.Slot) bool { return s.TherapistID == therapist && s.Start.Equal(start) })
+}
+
+func slotsText(slots []clinic.Slot) string {
+	var b strings.Builder
+	for _, s := range slots {
+		fmt.Fprintf(&b, "%d@%s ", s.TherapistID, s.Start.UTC().Format(time.RFC3339))
+	}
+	return b.String()
+}
+
+func (c *cacheClinic) book(t *testing.T, client, therapist int64, starts ...time.Time) Booked {
+	t.Helper()
+	bk, err := c.s.BookCourse(context.Background(), System, BookingRequest{ClientID: client, ServiceID: c.sv.ID,
+		TherapistID: therapist, Starts: starts, Consent: true})
+	if err != nil {
+		t.Fatalf("book %v: %v", starts, err)
+	}
+	return bk
+}
+
+// cachedDays counts the therapist-days and room-days the cache holds.
+func cachedDays(s *Store) int {
+	s.busy.mu.RLock()
+	defer s.busy.mu.RUnlock()
+	return len(s.busy.days)
+}
+
+// TestSearchSeesEveryChangeAtOnce makes each change a person can make to the calendar after a
+// search has filled the cache, and checks that the very next search shows it, and shows exactly
+// what a search of the rows themselves shows.
+func TestSearchSeesEveryChangeAtOnce(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	desk := Actor{Role: clinic.RoleReception}
+	var first, moved Booked
+	steps := []struct {
+		name   string
+		change func(t *testing.T)
+		// free and taken: (therapist, start) pairs the search must and must not list
+		free, taken [][2]any
+	}{
+		{"nothing booked", func(*testing.T) {},
+			[][2]any{{c.a, c.tenAM}, {c.b, c.tenAM}, {c.a, c.afternoon}}, nil},
+		{"a booking takes the therapist and the only room", func(t *testing.T) { first = c.book(t, c.alex, c.a, c.tenAM) },
+			[][2]any{{c.a, c.afternoon}, {c.b, c.afternoon}}, [][2]any{{c.a, c.tenAM}, {c.b, c.tenAM}, {c.b, c.elevenAM}}},
+		{"a cancellation frees them", func(t *testing.T) {
+			if _, err := c.s.Cancel(ctx, System, first.Appointments[0].ID, "test"); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.a, c.tenAM}, {c.b, c.tenAM}}, nil},
+		{"a move frees the old time and takes the new one", func(t *testing.T) {
+			moved = c.book(t, c.alex, c.a, c.tenAM)
+			if _, err := c.s.Reschedule(ctx, System, moved.Appointments[0].ID, c.afternoon); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.a, c.tenAM}, {c.b, c.tenAM}}, [][2]any{{c.a, c.afternoon}, {c.b, c.afternoon}}},
+		{"a course takes every session", func(t *testing.T) { c.book(t, c.sam, c.b, c.onePM, c.nextMonday) },
+			[][2]any{{c.a, c.tenAM}}, [][2]any{{c.b, c.onePM}, {c.a, c.onePM}, {c.a, c.nextMonday}, {c.b, c.nextMonday}}},
+		{"a course that cannot be booked changes nothing", func(t *testing.T) {
+			_, err := c.s.BookCourse(ctx, System, BookingRequest{ClientID: c.alex, ServiceID: c.sv.ID, TherapistID: c.a,
+				Starts: []time.Time{c.tenAM, c.afternoon}, Consent: true})
+			if err == nil {
+				t.Fatal("booked a course onto a taken time")
+			}
+		}, [][2]any{{c.a, c.tenAM}, {c.b, c.tenAM}}, [][2]any{{c.a, c.afternoon}}},
+		{"a no-show keeps the time taken", func(t *testing.T) {
+			if _, err := c.s.SetStatus(ctx, desk, moved.Appointments[0].ID, "no_show"); err != nil {
+				t.Fatal(err)
+			}
+		}, nil, [][2]any{{c.a, c.afternoon}, {c.b, c.afternoon}}},
+		{"merging the clients keeps their bookings", func(t *testing.T) {
+			if err := c.s.MergeClients(ctx, desk, c.alex, c.sam); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.a, c.tenAM}}, [][2]any{{c.a, c.afternoon}, {c.b, c.onePM}, {c.b, c.nextMonday}}},
+		{"shorter hours end the day earlier", func(t *testing.T) {
+			if _, err := c.s.SetHours(ctx, System, c.a, everyDay(9, 13), c.loc); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.a, c.tenAM.Add(24 * time.Hour)}}, [][2]any{{c.a, c.tenAM.Add(26 * time.Hour)}}},
+		{"time off takes the day away", func(t *testing.T) {
+			if _, err := c.s.AddTimeOff(ctx, System, c.a, c.tenAM.Add(-2*time.Hour), c.tenAM.Add(10*time.Hour), "leave"); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.a, c.nextMonday.Add(-24 * time.Hour)}}, [][2]any{{c.a, c.tenAM}}},
+		{"a second room lets both therapists work at once", func(t *testing.T) {
+			if _, err := c.s.EnsureRoom(ctx, System, "Room 2"); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.b, c.afternoon}, {c.b, c.nextMonday.Add(-24 * time.Hour)}}, [][2]any{{c.a, c.afternoon}}},
+		{"a therapist who stops offering the service has no times", func(t *testing.T) {
+			if err := c.s.SetTherapistServices(ctx, System, c.b, nil); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.a, c.nextMonday.Add(-24 * time.Hour)}}, [][2]any{{c.b, c.tenAM.Add(24 * time.Hour)}}},
+		{"a therapist who leaves has no times", func(t *testing.T) {
+			if err := c.s.SetTherapistServices(ctx, System, c.b, []int64{c.sv.ID}); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.s.SetActive(ctx, owner, c.b, false); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.a, c.nextMonday.Add(-24 * time.Hour)}}, [][2]any{{c.b, c.tenAM.Add(24 * time.Hour)}}},
+		{"a longer notice takes the first days away", func(t *testing.T) {
+			set, err := c.s.Settings(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set.MinNotice = 9 * 24 * time.Hour
+			if err := c.s.SaveSettings(ctx, owner, set); err != nil {
+				t.Fatal(err)
+			}
+		}, [][2]any{{c.a, c.nextMonday.Add(-24 * time.Hour)}}, [][2]any{{c.a, c.tenAM.Add(24 * time.Hour)}}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			c.search(t, c.a, c.b) // the cache holds the week before the change
+			if cachedDays(c.s) == 0 {
+				t.Fatal("the search cached nothing, so this test would prove nothing")
+			}
+			st.change(t)
+			got := c.search(t, c.a, c.b)
+			for _, p := range st.free {
+				if !listed(got, p[0].(int64), p[1].(time.Time)) {
+					t.Errorf("therapist %d at %v: not listed; want listed", p[0], p[1])
+				}
+			}
+			for _, p := range st.taken {
+				if listed(got, p[0].(int64), p[1].(time.Time)) {
+					t.Errorf("therapist %d at %v: listed; want taken", p[0], p[1])
+				}
+			}
+			if got, want := slotsText(got), slotsText(c.searchRows(t, c.a, c.b)); got != want {
+				t.Errorf("cached search differs from the rows:\n got %s\nwant %s", got, want)
+			}
+		})
+	}
+}
+
+// TestSearchNeverKeepsWhatItReadBeforeACommit reads the bookings in a snapshot taken before a
+// booking commits, as a search racing the booking would, and checks the cache does not keep
+// them: the next search shows the booking.
+func TestSearchNeverKeepsWhatItReadBeforeACommit(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	r := &busyRead{b: c.s.busy, gen: c.s.busy.generation(), first: -1 << 40, last: 1 << 40}
+	tx, err := c.s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read only
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM appointments`).Scan(new(int)); err != nil {
+		t.Fatal(err) // the snapshot starts here
+	}
+	c.book(t, c.alex, c.a, c.tenAM)
+	lo, hi := unix(c.from)-43200, unix(c.to)
+	stale, err := r.spans(ctx, tx, false, []int64{c.a}, lo, hi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stale[0]) != 0 {
+		t.Fatalf("the old snapshot shows %d bookings; want none, or this test proves nothing", len(stale[0]))
+	}
+	if n := cachedDays(c.s); n != 0 {
+		t.Errorf("cache holds %d days read before the commit; want none", n)
+	}
+	if listed(c.search(t, c.a), c.a, c.tenAM) {
+		t.Errorf("the search after the booking lists its time")
+	}
+}
+
+// TestUnsettledDaysAreNotCached covers the moment between a commit's hook and its return, when
+// a new reader may still see the rows as they were: the changed days are neither served nor
+// stored until the writer settles the commit, and then they are.
+func TestUnsettledDaysAreNotCached(t *testing.T) {
+	b := newBusyCache()
+	key := busyKey{false, 7, 20000}
+	other := busyKey{true, 1, 20000}
+	b.touched(7, 0, 20000*86400+3600)
+	n := b.nextCommit()
+	b.committing()
+	r := &busyRead{b: b, gen: b.generation(), first: 0, last: 1 << 40}
+	r.keep(map[busyKey][]clinic.Interval{key: nil, other: nil})
+	if _, ok := b.days[key]; ok {
+		t.Errorf("an unsettled day was cached")
+	}
+	if _, ok := b.days[other]; !ok {
+		t.Errorf("a day the commit did not change was not cached")
+	}
+	b.settle(n)
+	r = &busyRead{b: b, gen: b.generation(), first: 0, last: 1 << 40}
+	r.keep(map[busyKey][]clinic.Interval{key: nil})
+	if _, ok := b.days[key]; !ok {
+		t.Errorf("the day was not cached once its commit settled")
+	}
+}
+
+// TestLaterCommitStaysUnsettled: a writer settling its commit must not settle a later commit
+// that is still on its way.
+func TestLaterCommitStaysUnsettled(t *testing.T) {
+	b := newBusyCache()
+	b.touched(1, 0, 86400)
+	mine := b.nextCommit()
+	b.committing()
+	b.touched(2, 0, 86400)
+	b.committing() // another writer's commit, not yet returned
+	b.settle(mine)
+	if _, ok := b.unsettled[busyKey{false, 2, 1}]; !ok {
+		t.Errorf("the later commit's day was settled by an earlier one")
+	}
+	if _, ok := b.unsettled[busyKey{false, 1, 1}]; ok {
+		t.Errorf("the settled commit's day is still unsettled")
+	}
+}
+
+// TestRolledBackChangesAreForgotten: a transaction that moved a booking and then failed
+// leaves nothing for the cache to act on, and the search still shows the booking where it is.
+func TestRolledBackChangesAreForgotten(t *testing.T) {
+	c := newCacheClinic(t)
+	bk := c.book(t, c.alex, c.a, c.afternoon)
+	c.search(t, c.a)
+	err := c.s.write(context.Background(), func(tx *sql.Tx) error {
+		if _, err := tx.Exec(`UPDATE appointments SET starts_at = ?, ends_at = ?, busy_until = ? WHERE id = ?`,
+			unix(c.tenAM), unix(c.tenAM.Add(time.Hour)), unix(c.tenAM.Add(75*time.Minute)), bk.Appointments[0].ID); err != nil {
+			return err
+		}
+		return errors.New("something later in the transaction failed")
+	})
+	if err == nil {
+		t.Fatal("the failing transaction reported success")
+	}
+	c.s.busy.mu.RLock()
+	n := len(c.s.busy.pending) + len(c.s.busy.unsettled)
+	c.s.busy.mu.RUnlock()
+	if n != 0 {
+		t.Errorf("after a rollback: %d days pending or unsettled; want 0", n)
+	}
+	got := c.search(t, c.a)
+	if !listed(got, c.a, c.tenAM) || listed(got, c.a, c.afternoon) {
+		t.Errorf("after a rolled-back move the search shows: %s", slotsText(got))
+	}
+}
+
+// TestBulkLoadDropsTheCache: a transaction that changes more days than the cache lists drops
+// everything, and the next search reads the rows.
+func TestBulkLoadDropsTheCache(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	c.search(t, c.a, c.b)
+	c.s.busy.limit = 1
+	err := c.s.Bulk(ctx, System, func(bl *BulkLoad) error {
+		for _, st := range []time.Time{c.tenAM, c.nextMonday} {
+			err := bl.AddAppointment(BulkAppointment{ClientID: c.alex, TherapistID: c.a, ServiceID: c.sv.ID, Start: st,
+				End: st.Add(time.Hour), BusyUntil: st.Add(75 * time.Minute), Status: "booked", CreatedAt: st.AddDate(0, -1, 0)})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := cachedDays(c.s); n != 0 {
+		t.Errorf("after a bulk load the cache holds %d days; want none", n)
+	}
+	got := c.search(t, c.a, c.b)
+	if listed(got, c.a, c.tenAM) || listed(got, c.a, c.nextMonday) {
+		t.Errorf("the search after a bulk load lists its bookings: %s", slotsText(got))
+	}
+	c.s.busy.limit = maxPending
+	c.book(t, c.sam, c.b, c.afternoon) // the cache still follows bookings after a bulk load
+	if listed(c.search(t, c.a, c.b), c.b, c.afternoon) {
+		t.Errorf("a booking after a bulk load is not seen by the next search")
+	}
+}
+
+// TestSearchesRacingBookingsEndExact books, moves and cancels from several goroutines while
+// others search, then checks every cached day against the rows.
+func TestSearchesRacingBookingsEndExact(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for range 3 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := c.s.SlotQuery(ctx, c.sv, []int64{c.a, c.b}, c.from, c.to); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	var writers sync.WaitGroup
+	for w := range 2 {
+		writers.Go(func() {
+			rnd := rand.New(rand.NewPCG(uint64(w), 1))
+			for range 40 {
+				th := []int64{c.a, c.b}[rnd.IntN(2)]
+				st := c.from.Add(time.Duration(rnd.IntN(7*24))*time.Hour + 10*time.Hour)
+				bk, err := c.s.BookCourse(ctx, System, BookingRequest{ClientID: c.alex, ServiceID: c.sv.ID, TherapistID: th,
+					Starts: []time.Time{st}, Consent: true})
+				if err != nil {
+					continue // taken, or outside the hours
+				}
+				switch rnd.IntN(3) {
+				case 0:
+					_, err = c.s.Cancel(ctx, System, bk.Appointments[0].ID, "test")
+				case 1:
+					_, err = c.s.Reschedule(ctx, System, bk.Appointments[0].ID, st.Add(time.Duration(rnd.IntN(4))*time.Hour))
+				}
+				_ = err // a move onto a taken time fails and changes nothing
+			}
+		})
+	}
+	writers.Wait()
+	close(done)
+	wg.Wait()
+	if got, want := slotsText(c.search(t, c.a, c.b)), slotsText(c.searchRows(t, c.a, c.b)); got != want {
+		t.Errorf("after the race the cached search differs from the rows:\n got %s\nwant %s", got, want)
+	}
+}
