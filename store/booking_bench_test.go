@@ -176,7 +176,7 @@ func benchHours(i int) clinic.WeeklyHours {
 // and with the store's cache of bookings filled (warm); booking a 4-session course
 // online; and the floor, a bare one-row insert transaction on the same database and writer.
 // The floor's line also reports courses per second over inserts per second (course/insert).
-// Both are measured with the store's synchronous=NORMAL and again with FULL, which syncs the
+// Both are measured with synchronous=NORMAL and again with FULL (the store's setting), which syncs the
 // WAL at every commit.
 func BenchmarkBooking(b *testing.B) {
 	bc := buildBenchClinic(b)
@@ -285,7 +285,7 @@ func BenchmarkBooking(b *testing.B) {
 			}
 		})
 	}
-	if _, err := bc.st.w.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+	if _, err := bc.st.w.ExecContext(ctx, `PRAGMA synchronous = `+Synchronous); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -18,6 +18,9 @@ import (
 	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver the readers use
 )
 
+// Synchronous is the store's SQLite synchronous setting; the benchmarks' floors use it too.
+const Synchronous = "FULL"
+
 // Store is the database. Now is the clock; tests replace it.
 type Store struct {
 	w   *sql.DB
@@ -37,7 +40,11 @@ func Open(ctx context.Context, path, schema string) (*Store, error) {
 	q.Set("_foreign_keys", "on")
 	q.Set("_journal_mode", "WAL")
 	q.Set("_busy_timeout", "5000")
-	q.Set("_synchronous", "NORMAL")
+	// FULL: a commit waits for the WAL to reach the disk. With NORMAL a power cut can undo the
+	// last commits, and a confirmation already emailed (or a note signed) would name a booking
+	// or a record that no longer exists. A clinic writes a few thousand rows a day; the cost is
+	// about 0.1 ms of waiting per commit (docs/performance.md, "Booking").
+	q.Set("_synchronous", Synchronous)
 	q.Set("_txlock", "immediate")
 	// Statements prepared once per connection: a course booking runs about thirty, and preparing
 	// them each time was a third of its cost (docs/performance.md).

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"allium/store"
 )
 
 // floorServer is the bare Echo handler the pages are compared with: the same framework and
@@ -72,10 +74,10 @@ func measureOp(ctx context.Context, dur time.Duration, op func(context.Context) 
 }
 
 // insertFloor is a bare single-row insert transaction, with the connection settings the store
-// uses for its writer (WAL, synchronous=NORMAL, immediate transactions), in a fresh file.
+// uses for its writer (WAL, store.Synchronous, immediate transactions), in a fresh file.
 func insertFloor(ctx context.Context, dir string, dur time.Duration) opFloor {
 	path := filepath.Join(dir, "insert-floor.db")
-	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=5000&_txlock=immediate")
+	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_synchronous="+store.Synchronous+"&_busy_timeout=5000&_txlock=immediate")
 	if err != nil {
 		return opFloor{Err: err}
 	}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"allium/store"
 )
 
 const (
@@ -226,7 +228,7 @@ func (rep *report) writeFloors(w func(string, ...any)) {
 		rep.EchoMany.PerSecond, ms(rep.EchoMany.Latency.P50), ms(rep.EchoMany.Latency.P99), us(perOp(rep.EchoMany.CPU.Server, rep.EchoMany.OK)))
 	w("| bare Echo handler, 2 connections | %.0f req/s | %s / %s | %s server |\n",
 		rep.EchoTwo.PerSecond, ms(rep.EchoTwo.Latency.P50), ms(rep.EchoTwo.Latency.P99), us(perOp(rep.EchoTwo.CPU.Server, rep.EchoTwo.OK)))
-	w("| bare SQLite insert transaction (WAL, synchronous=NORMAL, BEGIN IMMEDIATE, 1 goroutine) | %s |\n", opRow(rep.Insert))
+	w("| bare SQLite insert transaction (WAL, synchronous=%s as the store, BEGIN IMMEDIATE, 1 goroutine) | %s |\n", store.Synchronous, opRow(rep.Insert))
 	for _, p := range rep.Pages {
 		if p.Queries != nil {
 			w("| SQL of the %s without rendering: %s (store calls, 1 goroutine) | %s |\n", p.Page.Name, p.Page.Floor, opRow(*p.Queries))
