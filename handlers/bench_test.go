@@ -8,6 +8,7 @@ package handlers_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -241,61 +242,12 @@ func BenchmarkPagePlan(b *testing.B) {
 // plan returns the newest plan of the chart's client, seeding one when there is none.
 func (bc *benchClinic) plan(b *testing.B) int64 {
 	b.Helper()
-	ctx := context.Background()
-	db, err := sql.Open("sqlite3", "file:"+bc.path+"?_busy_timeout=5000")
+	id, _, err := bc.st.DemoPlan(context.Background(), bc.chart)
+	if errors.Is(err, store.ErrNotFound) {
+		b.Skip(err)
+	}
 	if err != nil {
 		b.Fatal(err)
-	}
-	defer db.Close()
-	var id int64
-	if err := db.QueryRow(`SELECT coalesce(max(id), 0) FROM treatment_plans WHERE client_id = ?`, bc.chart).Scan(&id); err != nil || id > 0 {
-		if err != nil {
-			b.Fatal(err)
-		}
-		return id
-	}
-	var tid, first int64
-	if err := db.QueryRow(`SELECT therapist_id, min(starts_at) FROM appointments WHERE client_id = ? AND status <> 'cancelled'
-		GROUP BY therapist_id ORDER BY count(*) DESC LIMIT 1`, bc.chart).Scan(&tid, &first); err != nil {
-		b.Skipf("no therapist treats client %d: %v", bc.chart, err)
-	}
-	by := store.Actor{UserID: tid, Role: clinic.RoleTherapist}
-	d := clinic.NewTreatmentPlanDraft(time.Unix(first, 0).UTC())
-	d.Layers = []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint}
-	d.Goals = []clinic.Goal{
-		{Description: "Sit through a working day without neck pain", Measure: clinic.MeasurePain, Baseline: 7, Target: 2},
-		{Description: "Turn my head to reverse the car", Measure: clinic.MeasurePSFS, Activity: "Reversing the car", Baseline: 3, Target: 8},
-	}
-	if id, err = bc.st.CreatePlan(ctx, by, store.NewPlan{ClientID: bc.chart, Draft: d}); err != nil {
-		b.Fatal(err)
-	}
-	p, err := bc.st.PlanByID(ctx, by, id)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var appts []int64
-	rows, err := db.Query(`SELECT id FROM appointments WHERE client_id = ? AND therapist_id = ?
-		AND status IN ('completed', 'checked_in') ORDER BY starts_at`, bc.chart, tid)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for rows.Next() {
-		var a int64
-		if err := rows.Scan(&a); err != nil {
-			b.Fatal(err)
-		}
-		appts = append(appts, a)
-	}
-	rows.Close()
-	for i, a := range appts {
-		f := float64(i+1) / float64(len(appts))
-		pain := int(7 - 5*f)
-		n := store.SessionNote{PlanID: id, Subjective: "Neck stiff after long days at the desk.", PainToday: &pain,
-			Response: "Tissue softened; rotation easier.", NextFocus: "Upper trapezius and levator scapulae.",
-			Scores: map[int64]float64{p.Goals[0].ID: float64(pain), p.Goals[1].ID: float64(int(3 + 5*f))}}
-		if _, err := bc.st.SignNote(ctx, by, a, n); err != nil {
-			b.Fatalf("note of appointment %d: %v", a, err)
-		}
 	}
 	return id
 }

@@ -101,12 +101,8 @@ func (s *Store) ClientAppointments(ctx context.Context, by Actor, clientID int64
 	return queryAppts(ctx, s.r, `a.client_id = ? AND a.starts_at >= ? ORDER BY a.starts_at`, clientID, unix(from))
 }
 
-// DaySchedule lists the appointments starting in [from, to) for the given therapists (all when
-// none are given), by therapist and time. Staff only: clients never see others' bookings.
-func (s *Store) DaySchedule(ctx context.Context, by Actor, from, to time.Time, therapistIDs ...int64) ([]Appointment, error) {
-	if !by.Staff() {
-		return nil, ErrNotFound
-	}
+// dayWhere selects the bookings starting in [from, to), of the given therapists or of all.
+func dayWhere(from, to time.Time, therapistIDs []int64) (string, []any) {
 	where := `a.starts_at >= ? AND a.starts_at < ?`
 	args := []any{unix(from), unix(to)}
 	if len(therapistIDs) > 0 {
@@ -115,6 +111,16 @@ func (s *Store) DaySchedule(ctx context.Context, by Actor, from, to time.Time, t
 			args = append(args, id)
 		}
 	}
+	return where, args
+}
+
+// DaySchedule lists the appointments starting in [from, to) for the given therapists (all when
+// none are given), by therapist and time. Staff only: clients never see others' bookings.
+func (s *Store) DaySchedule(ctx context.Context, by Actor, from, to time.Time, therapistIDs ...int64) ([]Appointment, error) {
+	if !by.Staff() {
+		return nil, ErrNotFound
+	}
+	where, args := dayWhere(from, to, therapistIDs)
 	return queryAppts(ctx, s.r, where+` ORDER BY a.therapist_id, a.starts_at`, args...)
 }
 

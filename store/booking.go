@@ -74,11 +74,7 @@ func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (B
 		if err != nil {
 			return err
 		}
-		set, err := s.settingsIn(ctx, tx)
-		if err != nil {
-			return err
-		}
-		loc, err := set.Location()
+		set, loc, err := s.settingsZone(ctx, tx)
 		if err != nil {
 			return err
 		}

@@ -464,21 +464,7 @@ func TestBookingQueriesStayInsideTheirTimeWindow(t *testing.T) {
 			if used := cmp.Or(tt.used, tt.query); !strings.Contains(tt.in, used) {
 				t.Fatalf("the query checked here is no longer the one in use:\n%s", used)
 			}
-			rows, err := s.w.Query(`EXPLAIN QUERY PLAN `+tt.query, 1, 2, 3, 4)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var plan []string
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-			}
-			if got := strings.Join(plan, "; "); got != tt.plan {
+			if got := queryPlan(t, s.w, tt.query, 1, 2, 3, 4); got != tt.plan {
 				t.Errorf("plan = %q; want %q", got, tt.plan)
 			}
 		})

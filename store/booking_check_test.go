@@ -128,11 +128,7 @@ func checkBoth(t *testing.T, s *Store, sv clinic.Service, therapist int64, start
 	var out []clinic.Slot
 	var checkErr error
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		set, err := s.settingsIn(ctx, tx)
-		if err != nil {
-			return err
-		}
-		loc, err := set.Location()
+		set, loc, err := s.settingsZone(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -259,21 +255,7 @@ func TestBookingCheckSearchesBoundedRanges(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, err := s.w.Query(`EXPLAIN QUERY PLAN `+tt.query, tt.args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var plan []string
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-			}
-			got := strings.Join(plan, "; ")
+			got := queryPlan(t, s.w, tt.query, tt.args...)
 			if !strings.Contains(got, tt.want) || strings.Contains(got, "SCAN appointments") || strings.Contains(got, "TEMP B-TREE") {
 				t.Errorf("plan = %q; want %q and no scan or sort of appointments", got, tt.want)
 			}

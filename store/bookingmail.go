@@ -115,11 +115,7 @@ func (s *Store) queueReminders(ctx context.Context, tx *sql.Tx, a Appointment, n
 	if !wants || a.ClientEmail == "" {
 		return nil
 	}
-	set, err := s.settingsIn(ctx, tx)
-	if err != nil {
-		return err
-	}
-	loc, err := set.Location()
+	set, loc, err := s.settingsZone(ctx, tx)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"allium/clinic"
@@ -585,31 +584,11 @@ func unlinkedCourses(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartCo
 
 // today is the date in the clinic's zone by the store's clock.
 func (s *Store) today(ctx context.Context, tx *sql.Tx) (clinic.Date, *time.Location, error) {
-	set, err := s.settingsIn(ctx, tx)
-	if err != nil {
-		return clinic.Date{}, nil, err
-	}
-	loc, err := zone(set)
+	_, loc, err := s.settingsZone(ctx, tx)
 	if err != nil {
 		return clinic.Date{}, nil, err
 	}
 	return clinic.DateOf(s.now(), loc), loc, nil
-}
-
-// zones keeps each time zone loaded once: loading one reads the zone file, and every chart
-// and plan view needs the clinic's.
-var zones sync.Map // zone name -> *time.Location
-
-func zone(set clinic.Settings) (*time.Location, error) {
-	if loc, ok := zones.Load(set.TimeZone); ok {
-		return loc.(*time.Location), nil
-	}
-	loc, err := set.Location()
-	if err != nil {
-		return nil, err
-	}
-	zones.Store(set.TimeZone, loc)
-	return loc, nil
 }
 
 // ChartTerm is one entry of a charting vocabulary: the stored code and the words shown.
@@ -1222,19 +1201,9 @@ func loadPalpation(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, wh
 	})
 }
 
-// eachRow runs a query with one argument and calls fn for every row.
+// eachChartRow runs a query with one argument and calls fn for every row.
 func eachChartRow(ctx context.Context, tx *sql.Tx, q string, arg any, fn func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, q, arg)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachChartRowArgs(ctx, tx, q, []any{arg}, fn)
 }
 
 func chartIntPtr(n sql.NullInt64) *int {

@@ -31,14 +31,7 @@ func (s *Store) DayView(ctx context.Context, by Actor, from, to time.Time, thera
 	if !by.Staff() {
 		return nil, ErrNotFound
 	}
-	where := `a.starts_at >= ? AND a.starts_at < ?`
-	args := []any{unix(from), unix(to)}
-	if len(therapistIDs) > 0 {
-		where += ` AND a.therapist_id IN (` + placeholders(len(therapistIDs)) + `)`
-		for _, id := range therapistIDs {
-			args = append(args, id)
-		}
-	}
+	where, args := dayWhere(from, to, therapistIDs)
 	var out []DayBooking
 	err := scanInto(ctx, s.r, func(r *sql.Rows) error {
 		var b DayBooking

@@ -277,6 +277,25 @@ func scanInto(ctx context.Context, db rowsQuerier, each func(*sql.Rows) error, q
 	return rows.Err()
 }
 
+// settingsZone reads the settings as settingsIn does, with the clinic's time zone. Each zone
+// is loaded once per store: loading one reads the zone file, and every booking, chart and plan
+// view needs the clinic's.
+func (s *Store) settingsZone(ctx context.Context, db querier) (clinic.Settings, *time.Location, error) {
+	set, err := s.settingsIn(ctx, db)
+	if err != nil {
+		return set, nil, err
+	}
+	if loc, ok := s.zones.Load(set.TimeZone); ok {
+		return set, loc.(*time.Location), nil
+	}
+	loc, err := set.Location()
+	if err != nil {
+		return set, nil, err
+	}
+	s.zones.Store(set.TimeZone, loc)
+	return set, loc, nil
+}
+
 // settingsIn reads the settings through the given connection, so a booking transaction sees
 // the same settings as the rest of its reads.
 func (s *Store) settingsIn(ctx context.Context, db rowsQuerier) (clinic.Settings, error) {

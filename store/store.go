@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver the readers use
@@ -31,6 +32,8 @@ type Store struct {
 	manageKey []byte
 	// busy is the free-time search's copy of the bookings, kept exact by the writer (availability.go).
 	busy *busyCache
+	// zones holds each time zone loaded (name -> *time.Location); see settingsZone.
+	zones sync.Map
 }
 
 // Open opens (creating if needed) the database at path, applies schema to a fresh file or the
