@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/securecookie"
 	"github.com/labstack/echo/v4"
 
 	"allium/assets"
@@ -40,9 +41,11 @@ type Config struct {
 type App struct {
 	Config
 	sessions *sessionStore
-	settings atomic.Pointer[clinic.Settings]
-	loc      atomic.Pointer[time.Location]
-	secure   bool
+	// flashCodec seals the message a form leaves for the next page (flash.go).
+	flashCodec *securecookie.SecureCookie
+	settings   atomic.Pointer[clinic.Settings]
+	loc        atomic.Pointer[time.Location]
+	secure     bool
 }
 
 // New builds the Echo server with every route and middleware.
@@ -64,6 +67,7 @@ func New(ctx context.Context, cfg Config) (*echo.Echo, *App, error) {
 		return nil, nil, err
 	}
 	a.sessions = newSessionStore(cfg.Store, cfg.SessionKey, a.secure)
+	a.flashCodec = newFlashCodec(cfg.SessionKey)
 	a.sessions.idle = a.idleFor
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

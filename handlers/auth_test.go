@@ -564,3 +564,35 @@ func TestPasswordResetLiftsTheAccountBlock(t *testing.T) {
 	tc.postForm("/reset/"+tok, "/reset/"+tok, url.Values{"password": {"a brand new password"}}).wantRedirect("/signin")
 	tc.signIn(p.Therapist.Email, "a brand new password")
 }
+
+// A form's message reaches the next page once, travels sealed in its own cookie, and costs the
+// visitor no server-side session.
+func TestFlashShowsOnceAndNeedsNoSession(t *testing.T) {
+	ta := newTestApp(t)
+	p := ta.seedPeople(t)
+	tc := ta.client(t)
+	tc.postForm("/forgot", "/forgot", url.Values{"email": {p.Client.Email}}).wantRedirect("/signin")
+	ck := tc.cookie("allium_flash")
+	if ck == nil {
+		t.Fatal("no flash cookie after the form")
+	}
+	if strings.Contains(ck.Value, "account") || strings.Contains(ck.Value, "@") {
+		t.Errorf("flash cookie is readable: %q", ck.Value)
+	}
+	if sc := tc.cookie("allium_session"); sc != nil {
+		t.Errorf("a visitor who only sent a form got a session: %v", sc)
+	}
+	if text := tc.get("/signin").text(); !strings.Contains(text, "If "+p.Client.Email+" has an account") {
+		t.Errorf("first page after the form has no message: %s", text)
+	}
+	if text := tc.get("/signin").text(); strings.Contains(text, "has an account") {
+		t.Errorf("message shown twice: %s", text)
+	}
+
+	forged := ta.client(t)
+	req := forged.newRequest(http.MethodGet, "/signin", nil)
+	req.AddCookie(&http.Cookie{Name: "allium_flash", Value: ck.Value[:len(ck.Value)-4] + "AAAA"})
+	if text := forged.do(req).text(); strings.Contains(text, "has an account") {
+		t.Errorf("a tampered flash cookie was shown: %s", text)
+	}
+}

@@ -24,15 +24,7 @@ func (a *App) page(c echo.Context, title string) views.Page {
 	} else {
 		p.Nav = navFor("", c.Request().URL.Path)
 	}
-	if s := session(c); s != nil {
-		if f, ok := s.Values[keyFlash].(string); ok && f != "" {
-			p.Flash = f
-			p.FlashKind, _ = s.Values[keyFlashKind].(string)
-			delete(s.Values, keyFlash)
-			delete(s.Values, keyFlashKind)
-			_ = s.Save(c.Request(), c.Response())
-		}
-	}
+	p.Flash, p.FlashKind = a.takeFlash(c)
 	return p
 }
 
@@ -102,11 +94,8 @@ func (a *App) flash(c echo.Context, to, msg string) error {
 }
 
 func (a *App) flashKind(c echo.Context, to, msg, kind string) error {
-	if s := session(c); s != nil {
-		s.Values[keyFlash], s.Values[keyFlashKind] = msg, kind
-		if err := s.Save(c.Request(), c.Response()); err != nil {
-			return err
-		}
+	if err := a.setFlash(c, msg, kind); err != nil {
+		return err
 	}
 	return c.Redirect(http.StatusSeeOther, to)
 }

@@ -122,8 +122,6 @@ const (
 	keyUser       = "uid"
 	keySignedIn   = "signed_in_at"
 	keyRole       = "role"
-	keyFlash      = "flash"
-	keyFlashKind  = "flash_kind"
 	keyAssessment = "assessment" // a visitor's assessment token, linked at sign-in
 	keySeen       = "_seen"
 	keyCreated    = "_created"
