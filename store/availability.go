@@ -477,7 +477,7 @@ func (r *busyRead) calendar(ctx context.Context, s *Store, db rowsQuerier) (*cal
 func loadCalendar(ctx context.Context, s *Store, db rowsQuerier) (*calendarMeta, error) {
 	cal := &calendarMeta{hours: map[int64]*clinic.WeeklyHours{}, offers: map[int64][]int64{}, timeOff: map[int64][]clinic.Interval{}}
 	var err error
-	if cal.set, cal.loc, err = s.settingsAndZone(ctx, db); err != nil {
+	if cal.set, cal.loc, err = s.settingsZone(ctx, db); err != nil {
 		return nil, err
 	}
 	cal.since = (unixDay(unix(s.now())) - busyMargin) * 86400
@@ -558,4 +558,30 @@ func (r *busyRead) roomsBusy(ctx context.Context, db rowsQuerier, q *clinic.Slot
 		q.Rooms[i] = clinic.RoomCalendar{RoomID: id, Busy: busy[i]}
 	}
 	return nil
+}
+
+// WarmCalendar reads every active therapist's and room's bookings from today to the horizon
+// into the free-time search's copy, so that the first searches after a start are answered as
+// fast as later ones instead of each reading thousands of rows (docs/performance.md, "cold").
+// The server runs it once in the background as it starts; a search that comes first simply
+// reads for itself.
+func (s *Store) WarmCalendar(ctx context.Context) error {
+	therapists, err := s.Therapists(ctx)
+	if err != nil || len(therapists) == 0 {
+		return err
+	}
+	ids := make([]int64, len(therapists))
+	for i, t := range therapists {
+		ids[i] = t.ID
+	}
+	set, loc, err := s.settingsZone(ctx, s.r)
+	if err != nil {
+		return err
+	}
+	today := clinic.DateOf(s.now(), loc)
+	from := time.Date(today.Y, today.M, today.D, 0, 0, 0, 0, loc)
+	// Any service that needs a room reads the rooms too; no time is asked of it.
+	_, err = s.SlotQuery(ctx, clinic.Service{Duration: 15 * time.Minute, NeedsRoom: true}, ids, from,
+		from.Add(set.Horizon))
+	return err
 }

@@ -447,3 +447,37 @@ func TestSearchesRacingBookingsEndExact(t *testing.T) {
 		t.Errorf("after the race the cached search differs from the rows:\n got %s\nwant %s", got, want)
 	}
 }
+
+// After WarmCalendar the copy holds every therapist's and the room's bookings up to the
+// horizon, so the first search after a start reads none of them, and it still shows exactly
+// what the rows say.
+func TestWarmCalendarFillsTheCopyUpToTheHorizon(t *testing.T) {
+	c := newCacheClinic(t)
+	c.book(t, c.alex, c.a, c.tenAM)
+	if err := c.s.WarmCalendar(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.s.busy.mu.RLock()
+	therapist := c.s.busy.days[busyKey{id: c.a, day: unixDay(unix(c.tenAM))}]
+	var rooms int
+	for k, ivs := range c.s.busy.days {
+		if k.room && len(ivs) > 0 {
+			rooms++
+		}
+	}
+	lastDay := unixDay(unix(c.s.now())) + int64(clinic.DefaultHorizonDays) - 1
+	_, heldLast := c.s.busy.days[busyKey{id: c.b, day: lastDay}]
+	c.s.busy.mu.RUnlock()
+	if len(therapist) != 1 || !therapist[0].Start.Equal(c.tenAM) {
+		t.Errorf("therapist's day in the copy = %v; want the 10:00 booking", therapist)
+	}
+	if rooms != 1 {
+		t.Errorf("room days with bookings in the copy = %d; want 1", rooms)
+	}
+	if !heldLast {
+		t.Errorf("the copy does not reach the horizon (day %d)", lastDay)
+	}
+	if got, want := c.search(t, c.a, c.b), c.searchRows(t, c.a, c.b); !slices.Equal(got, want) {
+		t.Errorf("search after warming = %d times; the rows give %d", len(got), len(want))
+	}
+}

@@ -172,8 +172,9 @@ func benchHours(i int) clinic.WeeklyHours {
 }
 
 // BenchmarkBooking measures, on the large clinic: the free-time search for one therapist over
-// 60 days and for any of the 20 over 30 days, with every booking read from the database (cold)
-// and with the store's cache of bookings filled (warm); booking a 4-session course
+// 60 days and for any of the 20 over 30 days, with everything read from the database (cold),
+// answered from the store's copy of the calendar (warm), and after a booking change (the
+// changed days read again); booking a 4-session course
 // online; and the floor, a bare one-row insert transaction on the same database and writer.
 // The floor's line also reports courses per second over inserts per second (course/insert).
 // Both are measured with synchronous=NORMAL and again with FULL (the store's setting), which syncs the
@@ -184,17 +185,26 @@ func BenchmarkBooking(b *testing.B) {
 	tomorrow := clinic.DateOf(benchNow, bc.loc).AddDays(1)
 	day := func(d clinic.Date) time.Time { return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, bc.loc) }
 
-	// Each search is measured twice. cold: the store's cache of bookings is emptied before every
-	// search, so every booking in the window is read from the database, as after a restart.
-	// warm: the cache holds the window from the searches before, as on a running server where
-	// each booking change drops only its own therapist's and room's day; settings, hours, time
-	// off, services and rooms are still read from the database every time.
-	search := func(ids []int64, days int, distinct, cold bool) func(*testing.B) {
+	// Each search is measured three ways. cold: the store's copy of the calendar is emptied
+	// before every search, so every booking, hour and room in the window is read from the
+	// database, as after a restart. warm: the copy holds the window from the searches before.
+	// after_a_booking: before every search (outside the timer) one of the searched therapist's
+	// bookings with a room is cancelled or restored, which drops that therapist's day and that
+	// room's day, so the search reads them from the database again: a running server between
+	// bookings.
+	touched := benchBookingToToggle(b, bc, bc.therapists[5], day(tomorrow), day(tomorrow.AddDays(7)))
+	search := func(ids []int64, days int, distinct bool, mode string) func(*testing.B) {
 		return func(b *testing.B) {
-			var n int
-			for b.Loop() {
-				if cold {
+			var n, toggles int
+			for i := 0; i < b.N; i++ {
+				switch mode {
+				case "cold":
 					bc.st.busy.drop()
+				case "after_a_booking":
+					b.StopTimer()
+					bc.toggle(b, touched)
+					toggles++
+					b.StartTimer()
 				}
 				q, err := bc.st.SlotQuery(ctx, bc.course, ids, day(tomorrow), day(tomorrow.AddDays(days)))
 				if err != nil {
@@ -205,6 +215,9 @@ func BenchmarkBooking(b *testing.B) {
 					slots = clinic.DistinctStarts(slots)
 				}
 				n = len(slots)
+			}
+			if toggles%2 == 1 { // leave the booking as the clinic was built
+				bc.toggle(b, touched)
 			}
 			b.ReportMetric(float64(n), "times")
 		}
@@ -221,8 +234,9 @@ func BenchmarkBooking(b *testing.B) {
 		{"one_therapist_7_days", bc.therapists[5:6], 7, false},
 		{"any_of_20_7_days", bc.therapists, 7, true},
 	} {
-		b.Run("FreeTimes/"+c.name+"/cold", search(c.ids, c.days, c.distinct, true))
-		b.Run("FreeTimes/"+c.name+"/warm", search(c.ids, c.days, c.distinct, false))
+		for _, mode := range []string{"cold", "warm", "after_a_booking"} {
+			b.Run("FreeTimes/"+c.name+"/"+mode, search(c.ids, c.days, c.distinct, mode))
+		}
 	}
 
 	if _, err := bc.st.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, at INTEGER NOT NULL)`); err != nil {
@@ -298,6 +312,31 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// benchBookingToToggle finds a booked session of the therapist with a room in [from, to).
+func benchBookingToToggle(b *testing.B, bc *benchClinic, therapist int64, from, to time.Time) int64 {
+	b.Helper()
+	var id int64
+	if err := bc.st.r.QueryRow(`SELECT id FROM appointments WHERE therapist_id = ? AND room_id IS NOT NULL
+		AND status = 'booked' AND starts_at >= ? AND starts_at < ? ORDER BY starts_at LIMIT 1`, therapist, unix(from), unix(to)).
+		Scan(&id); err != nil {
+		b.Fatal(err)
+	}
+	return id
+}
+
+// toggle cancels the booking, or restores it when cancelled, through the writer as any change
+// is made: its therapist's and room's days leave the store's copy of the calendar.
+func (bc *benchClinic) toggle(b *testing.B, id int64) {
+	err := bc.st.write(context.Background(), func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE appointments SET status = CASE status WHEN 'cancelled' THEN 'booked' ELSE 'cancelled' END
+			WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
 }
 
 // unbook removes the courses a benchmark round booked and the mail they queued, so the

@@ -115,7 +115,7 @@ func (s *Store) slotQueryFrom(ctx context.Context, db rowsQuerier, sv clinic.Ser
 			return clinic.SlotQuery{}, err
 		}
 		set, loc = cal.set, cal.loc
-	} else if set, loc, err = s.settingsAndZone(ctx, db); err != nil {
+	} else if set, loc, err = s.settingsZone(ctx, db); err != nil {
 		return clinic.SlotQuery{}, err
 	}
 	q := clinic.SlotQuery{Location: loc, Now: s.now(), Service: sv, MinNotice: set.MinNotice,
@@ -280,7 +280,7 @@ func scanInto(ctx context.Context, db rowsQuerier, each func(*sql.Rows) error, q
 // settingsZone reads the settings as settingsIn does, with the clinic's time zone. Each zone
 // is loaded once per store: loading one reads the zone file, and every booking, chart and plan
 // view needs the clinic's.
-func (s *Store) settingsZone(ctx context.Context, db querier) (clinic.Settings, *time.Location, error) {
+func (s *Store) settingsZone(ctx context.Context, db rowsQuerier) (clinic.Settings, *time.Location, error) {
 	set, err := s.settingsIn(ctx, db)
 	if err != nil {
 		return set, nil, err
@@ -307,14 +307,4 @@ func (s *Store) settingsIn(ctx context.Context, db rowsQuerier) (clinic.Settings
 		return err
 	}, `SELECT key, value FROM settings`)
 	return set, err
-}
-
-// settingsAndZone reads the settings and loads the clinic's zone.
-func (s *Store) settingsAndZone(ctx context.Context, db rowsQuerier) (clinic.Settings, *time.Location, error) {
-	set, err := s.settingsIn(ctx, db)
-	if err != nil {
-		return set, nil, err
-	}
-	loc, err := set.Location()
-	return set, loc, err
 }

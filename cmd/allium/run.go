@@ -199,6 +199,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var wg sync.WaitGroup
 	wg.Go(func() { worker.Run(workCtx) })
 	wg.Go(func() { housekeeping(workCtx, st, log) })
+	wg.Go(func() {
+		began := time.Now()
+		if err := st.WarmCalendar(workCtx); err != nil {
+			log.Warn("free-time search: calendar not read ahead", "err", err)
+			return
+		}
+		log.Info("free-time search: calendar read ahead", "took", time.Since(began).Round(time.Millisecond))
+	})
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
