@@ -1104,11 +1104,7 @@ func queryFindings(ctx context.Context, tx *sql.Tx, where, rowsWhere string, arg
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	byID := make(map[int64]*Findings, len(out))
-	for i := range out {
-		byID[out[i].ID] = &out[i]
-	}
-	return out, loadFindingRows(ctx, tx, byID, rowsWhere, arg)
+	return out, loadFindingRows(ctx, tx, indexByID(out, func(f *Findings) int64 { return f.ID }), rowsWhere, arg)
 }
 
 // findingRows runs a query for one kind of findings row, in the order entered.

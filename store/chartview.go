@@ -34,10 +34,7 @@ func clientPlanList(ctx context.Context, tx *sql.Tx, clientID int64) ([]Treatmen
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	byID := make(map[int64]*TreatmentPlan, len(out))
-	for i := range out {
-		byID[out[i].ID] = &out[i]
-	}
+	byID := indexByID(out, func(p *TreatmentPlan) int64 { return p.ID })
 	if err := clientPlanSessions(ctx, tx, clientID, byID); err != nil {
 		return nil, err
 	}
@@ -192,4 +189,14 @@ func eachChartRowArgs(ctx context.Context, tx *sql.Tx, q string, args []any, fn 
 		}
 	}
 	return rows.Err()
+}
+
+// indexByID maps each element's id to the element itself, so rows read for many parents at once
+// (their goals, sessions, detail rows) can be attached where they belong.
+func indexByID[T any](xs []T, id func(*T) int64) map[int64]*T {
+	out := make(map[int64]*T, len(xs))
+	for i := range xs {
+		out[id(&xs[i])] = &xs[i]
+	}
+	return out
 }

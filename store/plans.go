@@ -505,10 +505,7 @@ func loadReassessments(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error 
 	if len(p.Reassessments) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*ReassessmentRecord, len(p.Reassessments))
-	for i := range p.Reassessments {
-		byID[p.Reassessments[i].ID] = &p.Reassessments[i]
-	}
+	byID := indexByID(p.Reassessments, func(r *ReassessmentRecord) int64 { return r.ID })
 	return eachChartRow(ctx, tx, `SELECT g.reassessment_id, g.goal_id, g.baseline, g.current, g.gain, g.verdict, g.target_met
 		FROM reassessments r JOIN reassessment_goals g ON g.reassessment_id = r.id WHERE r.plan_id = ?
 		ORDER BY g.reassessment_id, g.goal_id`, p.ID, func(r *sql.Rows) error {
