@@ -144,6 +144,3 @@ func (a *App) reloadSettings(ctx context.Context) error {
 	a.loc.Store(loc)
 	return nil
 }
-
-// absURL makes a link for an email or a redirect from a path.
-func (a *App) absURL(path string) string { return a.BaseURL + path }

@@ -61,10 +61,6 @@ func (s *Store) SlotQuery(ctx context.Context, sv clinic.Service, therapistIDs [
 	return q, translate(err)
 }
 
-func (s *Store) slotQuery(ctx context.Context, db querier, sv clinic.Service, therapistIDs []int64, from, to time.Time) (clinic.SlotQuery, error) {
-	return s.slotQueryAt(ctx, db, sv, therapistIDs, []window{{from, to}})
-}
-
 // window is a stretch [from, to) whose bookings a search or a check needs.
 type window struct{ from, to time.Time }
 

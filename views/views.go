@@ -90,9 +90,6 @@ func (v *Views) putBuf(buf *bytes.Buffer) {
 	v.bufs.Put(buf)
 }
 
-// Has reports whether a page exists.
-func (v *Views) Has(name string) bool { _, ok := v.pages[name]; return ok }
-
 // Email is a rendered message.
 type Email struct {
 	Subject string
@@ -118,24 +115,6 @@ func (v *Views) RenderEmail(kind string, data any) (Email, error) {
 		return Email{}, fmt.Errorf("email %s html: %w", kind, err)
 	}
 	return Email{Subject: strings.TrimSpace(subj.String()), Text: text.String(), HTML: html.String()}, nil
-}
-
-// EmailKinds lists the email templates, for tests.
-func (v *Views) EmailKinds() []string {
-	var out []string
-	for k := range v.text {
-		out = append(out, k)
-	}
-	return out
-}
-
-// Pages lists the page templates, for tests.
-func (v *Views) Pages() []string {
-	var out []string
-	for k := range v.pages {
-		out = append(out, k)
-	}
-	return out
 }
 
 func funcs(asset func(string) string) template.FuncMap {

@@ -28,13 +28,6 @@ type page struct {
 	MaxCPU  time.Duration // a budget of server CPU per request, 0 for none
 }
 
-func (p page) method() string {
-	if p.Forms != nil {
-		return http.MethodPost
-	}
-	return http.MethodGet
-}
-
 // Budgets, from the performance issue, for a 2-core host and the large demo clinic.
 const (
 	budgetP99      = 5 * time.Millisecond
