@@ -437,13 +437,13 @@ func namesByID(ctx context.Context, tx *sql.Tx, table string, names map[int64]st
 		args = append(args, id)
 	}
 	q := `SELECT id, name FROM ` + table + ` WHERE id IN (?` + strings.Repeat(`, ?`, len(args)-1) + `)`
-	err := eachChartRowArgs(ctx, tx, q, args, func(r *sql.Rows) error {
+	err := scanInto(ctx, tx, func(r *sql.Rows) error {
 		var id int64
 		var name string
 		err := r.Scan(&id, &name)
 		names[id] = name
 		return err
-	})
+	}, q, args...)
 	if err != nil {
 		return fmt.Errorf("%s names: %w", table, err)
 	}
@@ -1199,7 +1199,7 @@ func loadPalpation(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, wh
 
 // eachChartRow runs a query with one argument and calls fn for every row.
 func eachChartRow(ctx context.Context, tx *sql.Tx, q string, arg any, fn func(*sql.Rows) error) error {
-	return eachChartRowArgs(ctx, tx, q, []any{arg}, fn)
+	return scanInto(ctx, tx, fn, q, arg)
 }
 
 func chartIntPtr(n sql.NullInt64) *int {

@@ -155,40 +155,24 @@ func anyPlanDue(plans []TreatmentPlan, today clinic.Date) bool {
 // can be long and which ReferralByID reads when one is opened.
 func clientReferrals(ctx context.Context, tx *sql.Tx, cl ChartClient, where string, args ...any) ([]Referral, error) {
 	var out []Referral
-	err := eachChartRowArgs(ctx, tx, `SELECT r.id, r.client_id, coalesce(r.plan_id, 0), coalesce(r.reassessment_id, 0), r.author_id,
+	err := scanInto(ctx, tx, func(rows *sql.Rows) error {
+		r := Referral{ClientName: cl.Name, ClientBirthDate: cl.BirthDate}
+		var created int64
+		var sent sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.ClientID, &r.PlanID, &r.ReassessmentID, &r.AuthorID, &r.AuthorName, &r.Target,
+			&r.Reason, &r.Urgency, &r.Status, &created, &sent); err != nil {
+			return err
+		}
+		r.CreatedAt, r.SentAt = unixTime(created), nullUnix(sent)
+		out = append(out, r)
+		return nil
+	}, `SELECT r.id, r.client_id, coalesce(r.plan_id, 0), coalesce(r.reassessment_id, 0), r.author_id,
 		u.name, r.target, r.reason, r.urgency, r.status, r.created_at, r.sent_at
-		FROM referrals r JOIN users u ON u.id = r.author_id WHERE `+where+` ORDER BY r.id DESC`, args,
-		func(rows *sql.Rows) error {
-			r := Referral{ClientName: cl.Name, ClientBirthDate: cl.BirthDate}
-			var created int64
-			var sent sql.NullInt64
-			if err := rows.Scan(&r.ID, &r.ClientID, &r.PlanID, &r.ReassessmentID, &r.AuthorID, &r.AuthorName, &r.Target,
-				&r.Reason, &r.Urgency, &r.Status, &created, &sent); err != nil {
-				return err
-			}
-			r.CreatedAt, r.SentAt = unixTime(created), nullUnix(sent)
-			out = append(out, r)
-			return nil
-		})
+		FROM referrals r JOIN users u ON u.id = r.author_id WHERE `+where+` ORDER BY r.id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("referrals: %w", err)
 	}
 	return out, nil
-}
-
-// eachChartRowArgs is eachChartRow for a query with several arguments.
-func eachChartRowArgs(ctx context.Context, tx *sql.Tx, q string, args []any, fn func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // indexByID maps each element's id to the element itself, so rows read for many parents at once

@@ -259,10 +259,11 @@ func therapistCalendars(ctx context.Context, db rowsQuerier, serviceID int64, id
 	return out, nil
 }
 
+// scanInto runs a query and calls each for every row; callers say what the rows were for.
 func scanInto(ctx context.Context, db rowsQuerier, each func(*sql.Rows) error, query string, args ...any) error {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("slot query: %w", err)
+		return fmt.Errorf("query: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
