@@ -126,10 +126,29 @@ func (a *App) BookConfirm(c echo.Context) error {
 	if blocked, err := a.bookingBlocked(c); blocked || err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
 	f := newForm(c)
-	sid := f.ID("service", "Service")
-	req := store.BookingRequest{ServiceID: sid, Spacing: clinic.DefaultSpacing(), Consent: f.Bool("consent"), Reminders: f.Bool("reminders")}
+	req := a.parseBookingRequest(c, f)
+	if f.Valid() {
+		// The booking checks the service itself, so the list of services is read only to
+		// answer a refusal, not on every booking.
+		booked, err := a.Store.BookCourse(c.Request().Context(), actor(c), req)
+		if err == nil {
+			return a.afterBooking(c, booked)
+		}
+		return a.bookingRefused(c, f, req, err)
+	}
+	sv, err := a.offeredService(c, f, req.ServiceID)
+	if err != nil {
+		return err
+	}
+	return a.bookingInvalid(c, sv, req, f)
+}
+
+// parseBookingRequest reads the confirmation form: the service, the sessions' times, consent,
+// and who the booking is for. Problems are left on f beside their fields.
+func (a *App) parseBookingRequest(c echo.Context, f *form) store.BookingRequest {
+	req := store.BookingRequest{ServiceID: f.ID("service", "Service"), Spacing: clinic.DefaultSpacing(),
+		Consent: f.Bool("consent"), Reminders: f.Bool("reminders")}
 	if n, err := strconv.Atoi(c.FormValue("spacing")); err == nil && n >= clinic.MinSpacingDays && n <= clinic.MaxSpacingDays {
 		req.Spacing.Target = n
 	}
@@ -168,39 +187,31 @@ func (a *App) BookConfirm(c echo.Context) error {
 	case u.Role.Staff():
 		req.ClientID = f.ID("client", "Client")
 	}
-	by := actor(c)
-	if f.Valid() {
-		// The booking checks the service itself, so the list of services is read only to
-		// answer a refusal, not on every booking.
-		booked, err := a.Store.BookCourse(ctx, by, req)
-		if err == nil {
-			return a.afterBooking(c, booked)
-		}
-		sv, lerr := a.offeredService(c, f, sid)
-		if lerr != nil {
-			return lerr
-		}
-		if sv.ID == 0 {
-			return a.bookingInvalid(c, sv, req, f)
-		}
-		if se, ok := sessionError(err); ok {
-			return a.sessionTaken(c, sv, req, se)
-		}
-		switch {
-		case errors.Is(err, store.ErrConflict) && req.NewClient != nil:
-			f.fail("email", "This email already has an account. Please sign in first, then book.")
-		case errors.Is(err, store.ErrBookingBlocked):
-			return a.renderStatus(c, http.StatusForbidden, "error", views.ErrorPage{Page: a.page(c, "Please call us"),
-				Heading: "Please call us to book", Message: "Your answers suggest seeing a doctor before massage. Please call the clinic on " + a.Settings().Phone + " and we will help."})
-		case errors.Is(err, store.ErrNotFound):
-			f.fail("client", "Please choose a client from the list.")
-		default:
-			return err
-		}
+	return req
+}
+
+// bookingRefused answers a booking the store turned down: the taken session with its nearest
+// alternatives, or the form again with the reason beside its field.
+func (a *App) bookingRefused(c echo.Context, f *form, req store.BookingRequest, err error) error {
+	sv, lerr := a.offeredService(c, f, req.ServiceID)
+	if lerr != nil {
+		return lerr
+	}
+	if sv.ID == 0 {
 		return a.bookingInvalid(c, sv, req, f)
 	}
-	sv, err := a.offeredService(c, f, sid)
-	if err != nil {
+	if se, ok := sessionError(err); ok {
+		return a.sessionTaken(c, sv, req, se)
+	}
+	switch {
+	case errors.Is(err, store.ErrConflict) && req.NewClient != nil:
+		f.fail("email", "This email already has an account. Please sign in first, then book.")
+	case errors.Is(err, store.ErrBookingBlocked):
+		return a.renderStatus(c, http.StatusForbidden, "error", views.ErrorPage{Page: a.page(c, "Please call us"),
+			Heading: "Please call us to book", Message: "Your answers suggest seeing a doctor before massage. Please call the clinic on " + a.Settings().Phone + " and we will help."})
+	case errors.Is(err, store.ErrNotFound):
+		f.fail("client", "Please choose a client from the list.")
+	default:
 		return err
 	}
 	return a.bookingInvalid(c, sv, req, f)
