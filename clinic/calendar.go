@@ -176,7 +176,11 @@ type span struct{ s, e int64 }
 // unionSpans merges interval lists into sorted, disjoint spans, so one
 // forward cursor can answer "is [u, end) free?" for increasing u.
 func unionSpans(lists ...[]Interval) []span {
-	var all []span
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	all := make([]span, 0, n)
 	for _, l := range lists {
 		for _, iv := range l {
 			if s, e := iv.Start.Unix(), ceilUnix(iv.End); s < e {

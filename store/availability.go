@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -41,7 +42,7 @@ import (
 type busyCache struct {
 	mu   sync.RWMutex
 	gen  uint64
-	days map[busyKey][]clinic.Interval
+	days map[busyKey][]busySpan
 	cal  *calendarMeta // nil until a search reads it
 	// unsettled: days whose change was committed (or is being committed) but may not yet be
 	// visible to a new reader, by the number of that commit. They are neither served nor stored.
@@ -53,6 +54,10 @@ type busyCache struct {
 	limit        int   // how many changed days one transaction may list: maxPending
 	oldest       int64 // days before this were pruned
 }
+
+// busySpan is one booking in the cache, [start, busy until) in Unix seconds: a third of the
+// size of a clinic.Interval, and nothing in it for the garbage collector to follow.
+type busySpan struct{ start, end int64 }
 
 // busyKey is one therapist's or one room's bookings starting on one day (Unix days, UTC), or
 // calendarKey.
@@ -83,7 +88,7 @@ const maxPending = 4096
 const busyMargin = 2
 
 func newBusyCache() *busyCache {
-	return &busyCache{days: map[busyKey][]clinic.Interval{}, unsettled: map[busyKey]uint64{}, pending: map[busyKey]struct{}{}, limit: maxPending}
+	return &busyCache{days: map[busyKey][]busySpan{}, unsettled: map[busyKey]uint64{}, pending: map[busyKey]struct{}{}, limit: maxPending}
 }
 
 func unixDay(sec int64) int64 {
@@ -299,67 +304,72 @@ func (r *busyRead) covers(q clinic.SlotQuery, ranges [][2]int64) bool {
 }
 
 // busyQuery reads the bookings of therapists or rooms, the same rows as the busy queries of
-// slotQueryAt: those not cancelled that start in (lo, hi). It is given the days the cache does
-// not hold, with bounds [from, to).
+// slotQueryAt: those not cancelled that start in [from, to), for the days the cache does not
+// hold. SQLite gathers each therapist's or room's starts and ends into two JSON arrays (the
+// two aggregates see the same rows in the same order), so a 60-day read of eight rooms is
+// eight rows instead of about five thousand: stepping a row out of SQLite and scanning it
+// costs about four times what the aggregate costs per row (docs/performance.md, "Booking").
 var busyQuery = map[bool]string{
-	false: `SELECT therapist_id, starts_at, busy_until FROM appointments WHERE therapist_id IN (%s)
-		AND status <> 'cancelled' AND starts_at >= ? AND starts_at < ?`,
-	true: `SELECT room_id, starts_at, busy_until FROM appointments INDEXED BY appointments_room WHERE room_id IN (%s)
-		AND starts_at >= ? AND starts_at < ? AND status <> 'cancelled'`,
+	false: `SELECT therapist_id, json_group_array(starts_at), json_group_array(busy_until) FROM appointments
+		WHERE therapist_id IN (%s) AND status <> 'cancelled' AND starts_at >= ? AND starts_at < ? GROUP BY therapist_id`,
+	true: `SELECT room_id, json_group_array(starts_at), json_group_array(busy_until) FROM appointments INDEXED BY appointments_room
+		WHERE room_id IN (%s) AND starts_at >= ? AND starts_at < ? AND status <> 'cancelled' GROUP BY room_id`,
 }
 
 // spans returns, for each id in order, its bookings that start in (lo, hi), sorted by start:
 // from the cache where it holds the day, otherwise from db, and caches what it read when that
 // is safe.
 func (r *busyRead) spans(ctx context.Context, db rowsQuerier, room bool, ids []int64, lo, hi int64) ([][]clinic.Interval, error) {
-	out := make([][]clinic.Interval, len(ids))
 	first, last := unixDay(lo+1), unixDay(hi-1)
+	nd := int(last - first + 1)
+	days := make([][]busySpan, len(ids)*nd) // id i's day d is days[i*nd+d-first]
 	var missing []busyKey
-	found := make([][]clinic.Interval, last-first+1)
+	var missingAt []int
 	r.b.mu.RLock()
 	for i, id := range ids {
-		n := 0
 		for d := first; d <= last; d++ {
-			sp, ok := r.b.days[busyKey{room, id, d}]
+			k := busyKey{room, id, d}
+			sp, ok := r.b.days[k]
 			if !ok {
-				missing = append(missing, busyKey{room, id, d})
+				missing, missingAt = append(missing, k), append(missingAt, i*nd+int(d-first))
 			}
-			found[d-first] = sp
-			n += len(sp)
-		}
-		out[i] = make([]clinic.Interval, 0, n)
-		for j, sp := range found {
-			out[i] = appendSpans(out[i], sp, j == 0 || j == len(found)-1, lo, hi)
+			days[i*nd+int(d-first)] = sp
 		}
 	}
 	r.b.mu.RUnlock()
-	if len(missing) == 0 {
-		return out, nil
+	if len(missing) > 0 {
+		read, err := r.load(ctx, db, room, missing)
+		if err != nil {
+			return nil, err
+		}
+		for j, k := range missing {
+			days[missingAt[j]] = read[k]
+		}
+		r.keep(read)
 	}
-	read, err := r.load(ctx, db, room, missing)
-	if err != nil {
-		return nil, err
+	// One backing array for every id's list: a search copies thousands of bookings.
+	total := 0
+	for _, sp := range days {
+		total += len(sp)
 	}
-	at := make(map[int64]int, len(ids))
-	for i, id := range ids {
-		at[id] = i
+	all := make([]clinic.Interval, 0, total)
+	out := make([][]clinic.Interval, len(ids))
+	for i := range ids {
+		from := len(all)
+		for j, sp := range days[i*nd : (i+1)*nd] {
+			all = appendSpans(all, sp, j == 0 || j == nd-1, lo, hi)
+		}
+		out[i] = all[from:len(all):len(all)]
 	}
-	for _, k := range missing {
-		out[at[k.id]] = appendSpans(out[at[k.id]], read[k], k.day == first || k.day == last, lo, hi)
-	}
-	r.keep(read)
 	return out, nil
 }
 
 // appendSpans appends the bookings of one day that start in (lo, hi). Only the first and the
 // last day of a search can hold others.
-func appendSpans(out, day []clinic.Interval, edge bool, lo, hi int64) []clinic.Interval {
-	if !edge {
-		return append(out, day...)
-	}
-	for _, iv := range day {
-		if st := iv.Start.Unix(); st > lo && st < hi {
-			out = append(out, iv)
+func appendSpans(out []clinic.Interval, day []busySpan, edge bool, lo, hi int64) []clinic.Interval {
+	for _, sp := range day {
+		if !edge || (sp.start > lo && sp.start < hi) {
+			out = append(out, clinic.Interval{Start: unixTime(sp.start), End: unixTime(sp.end)})
 		}
 	}
 	return out
@@ -367,8 +377,8 @@ func appendSpans(out, day []clinic.Interval, edge bool, lo, hi int64) []clinic.I
 
 // load reads the missing days in one bounded query: the ids that miss any day, from the first
 // missing day to the last. Days already cached in between are read again and ignored.
-func (r *busyRead) load(ctx context.Context, db rowsQuerier, room bool, missing []busyKey) (map[busyKey][]clinic.Interval, error) {
-	read := make(map[busyKey][]clinic.Interval, len(missing))
+func (r *busyRead) load(ctx context.Context, db rowsQuerier, room bool, missing []busyKey) (map[busyKey][]busySpan, error) {
+	read := make(map[busyKey][]busySpan, len(missing))
 	var ids []int64
 	seen := map[int64]bool{}
 	first, last := missing[0].day, missing[0].day
@@ -385,40 +395,92 @@ func (r *busyRead) load(ctx context.Context, db rowsQuerier, room bool, missing 
 		args = append(args, id)
 	}
 	args = append(args, first*86400, (last+1)*86400)
-	// The rows come a day at a time (the index is in start order), so the day's list is looked
-	// up when the day changes, not for every row.
-	var id, st, en int64
-	var cur busyKey
-	var day []clinic.Interval
-	wanted := false
+	var id int64
+	var startsJSON, endsJSON string
+	var starts, ends []int64
 	err := scanInto(ctx, db, func(rows *sql.Rows) error {
-		if err := rows.Scan(&id, &st, &en); err != nil {
+		if err := rows.Scan(&id, &startsJSON, &endsJSON); err != nil {
 			return err
 		}
-		if k := (busyKey{room, id, unixDay(st)}); k != cur || day == nil {
-			if wanted {
-				read[cur] = day
-			}
-			cur = k
-			day, wanted = read[k]
-			if day == nil {
-				day = make([]clinic.Interval, 0, 16)
-			}
+		var err error
+		if starts, err = appendJSONInts(starts[:0], startsJSON); err != nil {
+			return err
 		}
-		if wanted {
-			day = append(day, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
+		if ends, err = appendJSONInts(ends[:0], endsJSON); err != nil {
+			return err
 		}
+		if len(starts) != len(ends) {
+			return fmt.Errorf("busy read: %d starts and %d ends", len(starts), len(ends))
+		}
+		addBusyDays(read, busyKey{room: room, id: id}, starts, ends)
 		return nil
 	}, fmt.Sprintf(busyQuery[room], placeholders(len(ids))), args...)
-	if wanted {
-		read[cur] = day
-	}
 	return read, err
+}
+
+// addBusyDays files one therapist's or room's bookings, [starts[i], ends[i]), under their
+// days, for the days that were asked for (the keys already in read, holding nil).
+func addBusyDays(read map[busyKey][]busySpan, who busyKey, starts, ends []int64) {
+	if !slices.IsSorted(starts) { // the aggregate reads the index in start order, but SQL does not promise it
+		order := make([]int, len(starts))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(starts[a], starts[b]) })
+		s, e := slices.Clone(starts), slices.Clone(ends)
+		for i, j := range order {
+			starts[i], ends[i] = s[j], e[j]
+		}
+	}
+	// One array holds them all; each day is a full slice expression of it, so nothing appended
+	// to one day could run into the next.
+	all := make([]busySpan, len(starts))
+	for i, st := range starts {
+		all[i] = busySpan{st, ends[i]}
+	}
+	for i := 0; i < len(all); {
+		who.day = unixDay(all[i].start)
+		n := 1 // the day's bookings are all[i:i+n]
+		for i+n < len(all) && unixDay(all[i+n].start) == who.day {
+			n++
+		}
+		if _, wanted := read[who]; wanted {
+			read[who] = all[i : i+n : i+n]
+		}
+		i += n
+	}
+}
+
+// appendJSONInts appends the numbers of a JSON array of integers as json_group_array writes
+// them ("[1,-2,3]") to out. It is the inner loop of reading a calendar, so it reads the digits
+// itself instead of cutting the text into strings for strconv.
+func appendJSONInts(out []int64, s string) ([]int64, error) {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return out, fmt.Errorf("busy read: not a JSON array: %.20q", s)
+	}
+	for i := 1; i < len(s)-1; i++ { // at the start of a number
+		neg := s[i] == '-'
+		if neg {
+			i++
+		}
+		start, n := i, int64(0)
+		for ; s[i] >= '0' && s[i] <= '9' && i-start < 18; i++ {
+			n = n*10 + int64(s[i]-'0')
+		}
+		if i == start || (s[i] != ',' && s[i] != ']') {
+			return out, fmt.Errorf("busy read: not an integer at %d of %.20q", i, s)
+		}
+		if neg {
+			n = -n
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // keep stores days read from the database, unless a commit changed bookings since the search
 // began (its snapshot may predate it) or the days are out of the cached range or unsettled.
-func (r *busyRead) keep(read map[busyKey][]clinic.Interval) {
+func (r *busyRead) keep(read map[busyKey][]busySpan) {
 	b := r.b
 	b.mu.Lock()
 	defer b.mu.Unlock()

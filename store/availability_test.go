@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -301,7 +302,7 @@ func TestUnsettledDaysAreNotCached(t *testing.T) {
 	n := b.nextCommit()
 	b.committing()
 	r := &busyRead{b: b, gen: b.generation(), first: 0, last: 1 << 40}
-	r.keep(map[busyKey][]clinic.Interval{key: nil, other: nil})
+	r.keep(map[busyKey][]busySpan{key: nil, other: nil})
 	if _, ok := b.days[key]; ok {
 		t.Errorf("an unsettled day was cached")
 	}
@@ -310,7 +311,7 @@ func TestUnsettledDaysAreNotCached(t *testing.T) {
 	}
 	b.settle(n)
 	r = &busyRead{b: b, gen: b.generation(), first: 0, last: 1 << 40}
-	r.keep(map[busyKey][]clinic.Interval{key: nil})
+	r.keep(map[busyKey][]busySpan{key: nil})
 	if _, ok := b.days[key]; !ok {
 		t.Errorf("the day was not cached once its commit settled")
 	}
@@ -468,7 +469,7 @@ func TestWarmCalendarFillsTheCopyUpToTheHorizon(t *testing.T) {
 	lastDay := unixDay(unix(c.s.now())) + int64(clinic.DefaultHorizonDays) - 1
 	_, heldLast := c.s.busy.days[busyKey{id: c.b, day: lastDay}]
 	c.s.busy.mu.RUnlock()
-	if len(therapist) != 1 || !therapist[0].Start.Equal(c.tenAM) {
+	if len(therapist) != 1 || therapist[0].start != unix(c.tenAM) {
 		t.Errorf("therapist's day in the copy = %v; want the 10:00 booking", therapist)
 	}
 	if rooms != 1 {
@@ -479,5 +480,46 @@ func TestWarmCalendarFillsTheCopyUpToTheHorizon(t *testing.T) {
 	}
 	if got, want := c.search(t, c.a, c.b), c.searchRows(t, c.a, c.b); !slices.Equal(got, want) {
 		t.Errorf("search after warming = %d times; the rows give %d", len(got), len(want))
+	}
+}
+
+// The cache reads each therapist's and room's bookings as two JSON arrays from SQLite. The
+// arrays are read exactly, and anything else is an error rather than a wrong calendar.
+func TestBusyArraysAreReadExactly(t *testing.T) {
+	for _, tt := range []struct {
+		in      string
+		want    []int64
+		wantErr bool
+	}{
+		{"[]", nil, false},
+		{"[7]", []int64{7}, false},
+		{"[1795664816,1795668416,-3]", []int64{1795664816, 1795668416, -3}, false},
+		{"", nil, true},
+		{"[1,,2]", nil, true},
+		{"[1.5]", nil, true},
+		{`["1"]`, nil, true},
+		{"[12345678901234567890]", nil, true}, // past int64: refused, not wrapped
+	} {
+		got, err := appendJSONInts(nil, tt.in)
+		if (err != nil) != tt.wantErr || (!tt.wantErr && !slices.Equal(got, tt.want)) {
+			t.Errorf("appendJSONInts(%q) = %v, %v; want %v (error %v)", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+// SQL does not promise the order of an aggregate's rows: bookings that come out of order are
+// still filed under their days in start order, and days not asked for are left out.
+func TestBusyDaysAreFiledInOrder(t *testing.T) {
+	const day = 20000 * 86400
+	read := map[busyKey][]busySpan{{id: 3, day: 20000}: nil, {id: 3, day: 20001}: nil}
+	starts := []int64{day + 86400 + 600, day + 7200, day + 3600, day + 2*86400, day + 86400}
+	ends := []int64{day + 86400 + 900, day + 9000, day + 5400, day + 2*86400 + 60, day + 86400 + 300}
+	addBusyDays(read, busyKey{id: 3}, starts, ends)
+	want := map[busyKey][]busySpan{
+		{id: 3, day: 20000}: {{day + 3600, day + 5400}, {day + 7200, day + 9000}},
+		{id: 3, day: 20001}: {{day + 86400, day + 86400 + 300}, {day + 86400 + 600, day + 86400 + 900}},
+	}
+	if !maps.EqualFunc(read, want, slices.Equal) {
+		t.Errorf("filed = %v; want %v", read, want)
 	}
 }
