@@ -303,18 +303,14 @@ func (r *busyRead) covers(q clinic.SlotQuery, ranges [][2]int64) bool {
 	return len(ranges) == 1 && unixDay(ranges[0][0]+1) >= r.first && unixDay(ranges[0][1]-1) <= r.last
 }
 
-// busyQuery reads the bookings of therapists or rooms, the same rows as the busy queries of
-// slotQueryAt: those not cancelled that start in [from, to), for the days the cache does not
-// hold. SQLite gathers each therapist's or room's starts and ends into two JSON arrays (the
-// two aggregates see the same rows in the same order), so a 60-day read of eight rooms is
-// eight rows instead of about five thousand: stepping a row out of SQLite and scanning it
-// costs about four times what the aggregate costs per row (docs/performance.md, "Booking").
-var busyQuery = map[bool]string{
-	false: `SELECT therapist_id, json_group_array(starts_at), json_group_array(busy_until) FROM appointments
-		WHERE therapist_id IN (%s) AND status <> 'cancelled' AND starts_at >= ? AND starts_at < ? GROUP BY therapist_id`,
-	true: `SELECT room_id, json_group_array(starts_at), json_group_array(busy_until) FROM appointments INDEXED BY appointments_room
-		WHERE room_id IN (%s) AND starts_at >= ? AND starts_at < ? AND status <> 'cancelled' GROUP BY room_id`,
-}
+// busyQuery reads the bookings not cancelled of therapists (room 0) or rooms (1) on the days
+// the cache does not hold, from the schema's digest of them (busy_days, migration 0011): a row
+// a day, holding the day's starts and busy_until as two JSON arrays in the same order. Each
+// therapist's or room's days come back joined into one row ("[..][..]"; both aggregates see
+// the rows in the same order), so a cold 60-day search of one therapist and eight rooms steps
+// nine rows out of SQLite instead of about 5,300 bookings (docs/performance.md, "Booking").
+const busyQuery = `SELECT owner_id, group_concat(starts, ''), group_concat(ends, '') FROM busy_days
+	WHERE room = ? AND owner_id IN (%s) AND day >= ? AND day <= ? GROUP BY owner_id`
 
 // spans returns, for each id in order, its bookings that start in (lo, hi), sorted by start:
 // from the cache where it holds the day, otherwise from db, and caches what it read when that
@@ -390,11 +386,12 @@ func (r *busyRead) load(ctx context.Context, db rowsQuerier, room bool, missing 
 			ids = append(ids, k.id)
 		}
 	}
-	args := make([]any, 0, len(ids)+2)
+	args := make([]any, 0, len(ids)+3)
+	args = append(args, room)
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	args = append(args, first*86400, (last+1)*86400)
+	args = append(args, first, last)
 	var id int64
 	var startsJSON, endsJSON string
 	var starts, ends []int64
@@ -414,7 +411,7 @@ func (r *busyRead) load(ctx context.Context, db rowsQuerier, room bool, missing 
 		}
 		addBusyDays(read, busyKey{room: room, id: id}, starts, ends)
 		return nil
-	}, fmt.Sprintf(busyQuery[room], placeholders(len(ids))), args...)
+	}, fmt.Sprintf(busyQuery, placeholders(len(ids))), args...)
 	return read, err
 }
 
@@ -451,29 +448,42 @@ func addBusyDays(read map[busyKey][]busySpan, who busyKey, starts, ends []int64)
 	}
 }
 
-// appendJSONInts appends the numbers of a JSON array of integers as json_group_array writes
-// them ("[1,-2,3]") to out. It is the inner loop of reading a calendar, so it reads the digits
-// itself instead of cutting the text into strings for strconv.
+// appendJSONInts appends the numbers of JSON arrays of integers as json_group_array writes
+// them, one or more back to back ("[1,-2][][3]"), to out. It is the inner loop of reading a
+// calendar, so it reads the digits itself instead of cutting the text into strings for strconv.
 func appendJSONInts(out []int64, s string) ([]int64, error) {
-	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
-		return out, fmt.Errorf("busy read: not a JSON array: %.20q", s)
+	bad := func(i int) error { return fmt.Errorf("busy read: not JSON arrays of integers at %d of %.20q", i, s) }
+	if s == "" {
+		return out, bad(0)
 	}
-	for i := 1; i < len(s)-1; i++ { // at the start of a number
-		neg := s[i] == '-'
-		if neg {
+	for i := 0; i < len(s); i++ { // at the start of an array
+		if s[i] != '[' {
+			return out, bad(i)
+		}
+		if i+1 < len(s) && s[i+1] == ']' {
 			i++
+			continue
 		}
-		start, n := i, int64(0)
-		for ; s[i] >= '0' && s[i] <= '9' && i-start < 18; i++ {
-			n = n*10 + int64(s[i]-'0')
+		for i++; ; i++ { // at the start of a number
+			neg := i < len(s) && s[i] == '-'
+			if neg {
+				i++
+			}
+			start, n := i, int64(0)
+			for ; i < len(s) && s[i] >= '0' && s[i] <= '9' && i-start < 18; i++ {
+				n = n*10 + int64(s[i]-'0')
+			}
+			if i == start || i == len(s) || (s[i] != ',' && s[i] != ']') {
+				return out, bad(i)
+			}
+			if neg {
+				n = -n
+			}
+			out = append(out, n)
+			if s[i] == ']' {
+				break
+			}
 		}
-		if i == start || (s[i] != ',' && s[i] != ']') {
-			return out, fmt.Errorf("busy read: not an integer at %d of %.20q", i, s)
-		}
-		if neg {
-			n = -n
-		}
-		out = append(out, n)
 	}
 	return out, nil
 }

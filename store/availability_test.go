@@ -483,8 +483,9 @@ func TestWarmCalendarFillsTheCopyUpToTheHorizon(t *testing.T) {
 	}
 }
 
-// The cache reads each therapist's and room's bookings as two JSON arrays from SQLite. The
-// arrays are read exactly, and anything else is an error rather than a wrong calendar.
+// The cache reads each therapist's and room's bookings as JSON arrays from SQLite, a day's
+// array after another. They are read exactly, and anything else is an error rather than a
+// wrong calendar.
 func TestBusyArraysAreReadExactly(t *testing.T) {
 	for _, tt := range []struct {
 		in      string
@@ -499,6 +500,12 @@ func TestBusyArraysAreReadExactly(t *testing.T) {
 		{"[1.5]", nil, true},
 		{`["1"]`, nil, true},
 		{"[12345678901234567890]", nil, true}, // past int64: refused, not wrapped
+		{"[1,2][][3]", []int64{1, 2, 3}, false},
+		{"[1,2]3", nil, true},
+		{"[1,2", nil, true},
+		{"[1,2][", nil, true},
+		{"[1,2],[3]", nil, true},
+		{"[]]", nil, true},
 	} {
 		got, err := appendJSONInts(nil, tt.in)
 		if (err != nil) != tt.wantErr || (!tt.wantErr && !slices.Equal(got, tt.want)) {
@@ -521,5 +528,166 @@ func TestBusyDaysAreFiledInOrder(t *testing.T) {
 	}
 	if !maps.EqualFunc(read, want, slices.Equal) {
 		t.Errorf("filed = %v; want %v", read, want)
+	}
+}
+
+// TestBusyDaysFollowEveryChange makes random changes to bookings straight in SQL, as any
+// program with the file could (new bookings, cancellations and restores, moves to another day,
+// therapist or room, a room taken away, deletions), and checks after each that the schema's
+// digest of the days (busy_days) says exactly what the bookings say.
+func TestBusyDaysFollowEveryChange(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	room2, err := c.s.EnsureRoom(ctx, System, "Room 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var room1 int64
+	if err := c.s.r.QueryRow(`SELECT id FROM rooms WHERE id <> ?`, room2).Scan(&room1); err != nil {
+		t.Fatal(err)
+	}
+	rooms := []any{nil, room1, room2}
+	therapists := []int64{c.a, c.b}
+	rnd := rand.New(rand.NewPCG(11, 0))
+	// A start on one of three days, at any quarter hour, so that bookings meet at midnight UTC too.
+	start := func() int64 { return unix(c.tenAM) + int64(rnd.IntN(3*96)-48)*900 }
+	var ids []int64
+	changes := map[string]int{}
+	for i := 0; i < 400; i++ {
+		var query string
+		var args []any
+		switch op := rnd.IntN(7); {
+		case op <= 1 || len(ids) == 0:
+			st := start()
+			query, args = `INSERT INTO appointments (client_id, therapist_id, service_id, room_id, starts_at, ends_at,
+				busy_until, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0) RETURNING id`,
+				[]any{c.alex, therapists[rnd.IntN(2)], c.sv.ID, rooms[rnd.IntN(3)], st, st + 3600, st + 4500}
+		case op == 2:
+			query, args = `UPDATE appointments SET status = CASE status WHEN 'cancelled' THEN 'booked' ELSE 'cancelled' END
+				WHERE id = ? RETURNING id`, []any{ids[rnd.IntN(len(ids))]}
+		case op == 3:
+			st := start()
+			query, args = `UPDATE appointments SET starts_at = ?, ends_at = ?, busy_until = ? WHERE id = ? RETURNING id`,
+				[]any{st, st + 3600, st + 4500, ids[rnd.IntN(len(ids))]}
+		case op == 4:
+			query, args = `UPDATE appointments SET therapist_id = ? WHERE id = ? RETURNING id`,
+				[]any{therapists[rnd.IntN(2)], ids[rnd.IntN(len(ids))]}
+		case op == 5:
+			query, args = `UPDATE appointments SET room_id = ? WHERE id = ? RETURNING id`,
+				[]any{rooms[rnd.IntN(3)], ids[rnd.IntN(len(ids))]}
+		default:
+			query, args = `DELETE FROM appointments WHERE id = ? RETURNING id`, []any{ids[rnd.IntN(len(ids))]}
+		}
+		var id int64
+		err := c.s.write(ctx, func(tx *sql.Tx) error { return tx.QueryRow(query, args...).Scan(&id) })
+		switch {
+		case err != nil && strings.Contains(err.Error(), "overlaps"):
+			changes["refused: overlap"]++
+			continue
+		case err != nil:
+			t.Fatalf("%s %v: %v", query, args, err)
+		}
+		changes[strings.Fields(query)[0]]++
+		if strings.HasPrefix(query, "INSERT") {
+			ids = append(ids, id)
+		}
+		if strings.HasPrefix(query, "DELETE") {
+			ids = slices.DeleteFunc(ids, func(x int64) bool { return x == id })
+		}
+		if got, want := busyDaysDigest(t, c.s), busyDaysFromBookings(t, c.s); !maps.EqualFunc(got, want, slices.Equal) {
+			t.Fatalf("after %s %v:\nbusy_days = %v\nbookings  = %v", query, args, got, want)
+		}
+	}
+	for _, op := range []string{"INSERT", "UPDATE", "DELETE", "refused: overlap"} {
+		if changes[op] < 20 {
+			t.Errorf("only %d of %s among the changes %v: the test no longer covers it", changes[op], op, changes)
+		}
+	}
+}
+
+// busyDaysDigest is busy_days as stored, leaving out days with no bookings left.
+func busyDaysDigest(t *testing.T, s *Store) map[busyKey][]busySpan {
+	t.Helper()
+	out := map[busyKey][]busySpan{}
+	var room bool
+	var id, day int64
+	var starts, ends string
+	err := scanInto(context.Background(), s.r, func(r *sql.Rows) error {
+		if err := r.Scan(&room, &id, &day, &starts, &ends); err != nil {
+			return err
+		}
+		st, err := appendJSONInts(nil, starts)
+		if err != nil {
+			return err
+		}
+		en, err := appendJSONInts(nil, ends)
+		if err != nil || len(st) == 0 {
+			return err
+		}
+		k := busyKey{room, id, day}
+		read := map[busyKey][]busySpan{k: nil}
+		addBusyDays(read, k, st, en)
+		out[k] = read[k]
+		return nil
+	}, `SELECT room, owner_id, day, starts, ends FROM busy_days`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// busyDaysFromBookings is what busy_days should hold, worked out from the bookings.
+func busyDaysFromBookings(t *testing.T, s *Store) map[busyKey][]busySpan {
+	t.Helper()
+	out := map[busyKey][]busySpan{}
+	var therapist, st, en int64
+	var room sql.NullInt64
+	err := scanInto(context.Background(), s.r, func(r *sql.Rows) error {
+		if err := r.Scan(&therapist, &room, &st, &en); err != nil {
+			return err
+		}
+		k := busyKey{false, therapist, unixDay(st)}
+		out[k] = append(out[k], busySpan{st, en})
+		if room.Valid {
+			k = busyKey{true, room.Int64, unixDay(st)}
+			out[k] = append(out[k], busySpan{st, en})
+		}
+		return nil
+	}, `SELECT therapist_id, room_id, starts_at, busy_until FROM appointments WHERE status <> 'cancelled' ORDER BY starts_at`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestBusyDaysAreBuiltForAnExistingClinic opens a clinic whose bookings were made before
+// busy_days existed: migration 0011 writes the digest of every day from the bookings.
+func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
+	c := newCacheClinic(t)
+	c.book(t, c.alex, c.a, c.tenAM, c.nextMonday)
+	c.book(t, c.sam, c.b, c.onePM)
+	cancelled := c.book(t, c.sam, c.b, c.afternoon)
+	if _, err := c.s.Cancel(context.Background(), System, cancelled.Appointments[0].ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	want := busyDaysFromBookings(t, c.s)
+	if len(want) != 6 { // two therapists' and the room's days: 1 and 7 December for a, 1 December for b
+		t.Fatalf("bookings give %d days: %v; want 6", len(want), want)
+	}
+	var path string
+	if err := c.s.w.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
+		t.Fatal(err)
+	}
+	// Back to the schema before 0011, bookings kept.
+	for _, q := range []string{`DROP TRIGGER busy_days_insert`, `DROP TRIGGER busy_days_delete`,
+		`DROP TRIGGER busy_days_update`, `DROP TABLE busy_days`, `PRAGMA user_version = 10`} {
+		if _, err := c.s.w.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.s.Close()
+	s := openTestStore(t, path, allium.Schema)
+	if got := busyDaysDigest(t, s); !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("busy_days after the migration = %v; want %v", got, want)
 	}
 }
