@@ -745,3 +745,30 @@ func TestEveryManageLinkOpens(t *testing.T) {
 		}
 	}
 }
+
+// TestMovePageOffersTimesOverlappingTheAppointmentsOwn: with one room, moving a 10:00 session
+// to 10:30 needs the room the session itself holds. The move page offers it, and the move lands.
+func TestMovePageOffersTimesOverlappingTheAppointmentsOwn(t *testing.T) {
+	ta, bc := newBookingApp(t)
+	tid := bc.Therapist.ID
+	b := ta.book(t, ta.clientID(t, bc.Client), bc.Course, tid, bc.local(2026, 3, 16, 10, 0))
+	page := ta.managePath(t, bc.Client.Email)
+	tc := ta.client(t)
+
+	r := tc.get(page + "/move?date=2026-03-16")
+	r.wantStatus(http.StatusOK)
+	later := slotValue(tid, bc.local(2026, 3, 16, 10, 30))
+	if !containsString(offeredSlots(r.Body), later) {
+		t.Fatalf("move page does not offer 10:30 in the one room the 10:00 holds; offers %v", offeredSlots(r.Body))
+	}
+	if containsString(offeredSlots(r.Body), slotValue(tid, bc.local(2026, 3, 16, 10, 0))) {
+		t.Error("move page offers the appointment's own time")
+	}
+	r = tc.postForm(page+"/move", page+"/move", url.Values{"slot": {later}})
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("move to 10:30: %d; want 303\n%s", r.StatusCode, r.Body)
+	}
+	if got := ta.appointment(t, b.Appointments[0].ID); !got.Start.Equal(bc.local(2026, 3, 16, 10, 30)) {
+		t.Errorf("appointment starts %v after the move; want 10:30", got.Start.In(bc.Loc))
+	}
+}

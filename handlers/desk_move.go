@@ -100,19 +100,11 @@ func (a *App) deskFreeDays(ctx context.Context, ap store.Appointment, date clini
 		return nil, err
 	}
 	loc := a.Loc()
-	q, err := a.Store.SlotQuery(ctx, sv.Service, []int64{ap.TherapistID}, deskMidnight(date, loc), deskMidnight(date.AddDays(deskMoveDays), loc))
+	q, err := a.Store.MoveQuery(ctx, ap, sv.Service, deskMidnight(date, loc), deskMidnight(date.AddDays(deskMoveDays), loc))
 	if err != nil {
 		return nil, err
 	}
 	q.MinNotice = clinic.NoNotice
-	for i := range q.Therapists {
-		q.Therapists[i].Busy = deskWithout(q.Therapists[i].Busy, ap.Start)
-	}
-	for i := range q.Rooms {
-		if q.Rooms[i].RoomID == ap.RoomID {
-			q.Rooms[i].Busy = deskWithout(q.Rooms[i].Busy, ap.Start)
-		}
-	}
 	var days []views.DeskSlotDay
 	for _, s := range clinic.FreeTimes(q) {
 		if s.Start.Equal(ap.Start) {
@@ -126,15 +118,4 @@ func (a *App) deskFreeDays(ctx context.Context, ap store.Appointment, date clini
 		d.Slots = append(d.Slots, views.DeskSlot{Value: s.Start.UTC().Format(time.RFC3339), Time: s.Start.In(loc).Format("15:04")})
 	}
 	return days, nil
-}
-
-// deskWithout drops the busy interval that starts at start: the appointment being moved.
-func deskWithout(busy []clinic.Interval, start time.Time) []clinic.Interval {
-	out := busy[:0:0]
-	for _, b := range busy {
-		if !b.Start.Equal(start) {
-			out = append(out, b)
-		}
-	}
-	return out
 }

@@ -134,15 +134,9 @@ func (a *App) freeWeek(c echo.Context, ap store.Appointment, date clinic.Date) (
 	if err != nil {
 		return nil, err
 	}
-	q, err := a.Store.SlotQuery(ctx, sv.Service, []int64{ap.TherapistID}, localMidnight(date, a.Loc()), localMidnight(date.AddDays(7), a.Loc()))
+	q, err := a.Store.MoveQuery(ctx, ap, sv.Service, localMidnight(date, a.Loc()), localMidnight(date.AddDays(7), a.Loc()))
 	if err != nil {
 		return nil, err
-	}
-	for i, b := range q.Therapists[0].Busy {
-		if b.Start.Equal(ap.Start) {
-			q.Therapists[0].Busy = append(q.Therapists[0].Busy[:i:i], q.Therapists[0].Busy[i+1:]...)
-			break
-		}
 	}
 	var slots []clinic.Slot
 	for _, s := range clinic.FreeTimes(q) {

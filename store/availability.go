@@ -289,6 +289,7 @@ type busyRead struct {
 	b           *busyCache
 	gen         uint64
 	first, last int64
+	moving      moving // left out of what the search is given
 }
 
 // covers reports whether the cache may serve a search of these ranges: one stretch, inside
@@ -343,32 +344,32 @@ func (r *busyRead) spans(ctx context.Context, db rowsQuerier, room bool, ids []i
 		}
 		r.keep(read)
 	}
-	// One backing array for every id's list: a search copies thousands of bookings.
+	// One backing array for every id's list: a search copies thousands of bookings. Bookings
+	// that touch or overlap are joined into one stretch, which is all the search asks; the
+	// moving appointment is left out first.
 	total := 0
 	for _, sp := range days {
 		total += len(sp)
 	}
 	all := make([]clinic.Interval, 0, total)
 	out := make([][]clinic.Interval, len(ids))
-	for i := range ids {
-		from := len(all)
-		for j, sp := range days[i*nd : (i+1)*nd] {
-			all = appendSpans(all, sp, j == 0 || j == nd-1, lo, hi)
+	for i, id := range ids {
+		from, skip := len(all), r.moving.startOf(room, id)
+		for j, day := range days[i*nd : (i+1)*nd] {
+			edge := j == 0 || j == nd-1 // only the first and last day can hold bookings outside (lo, hi)
+			for _, sp := range day {
+				switch n := len(all); {
+				case sp.start == skip || (edge && (sp.start <= lo || sp.start >= hi)):
+				case n > from && sp.start <= all[n-1].End.Unix():
+					all[n-1].End = unixTime(max(sp.end, all[n-1].End.Unix()))
+				default:
+					all = append(all, clinic.Interval{Start: unixTime(sp.start), End: unixTime(sp.end)})
+				}
+			}
 		}
 		out[i] = all[from:len(all):len(all)]
 	}
 	return out, nil
-}
-
-// appendSpans appends the bookings of one day that start in (lo, hi). Only the first and the
-// last day of a search can hold others.
-func appendSpans(out []clinic.Interval, day []busySpan, edge bool, lo, hi int64) []clinic.Interval {
-	for _, sp := range day {
-		if !edge || (sp.start > lo && sp.start < hi) {
-			out = append(out, clinic.Interval{Start: unixTime(sp.start), End: unixTime(sp.end)})
-		}
-	}
-	return out
 }
 
 // load reads the missing days in one bounded query: the ids that miss any day, from the first

@@ -691,3 +691,44 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 		t.Errorf("busy_days after the migration = %v; want %v", got, want)
 	}
 }
+
+// TestMoveQueryFreesTheAppointmentsOwnTime: moving a booking half an hour earlier in a clinic with
+// one room must be offered. The booking's own time is free for its therapist and for its room,
+// from the cache and from the rows alike, and nothing else is: not the booking that follows it
+// in the room, which the cache joins with it into one busy stretch.
+func TestMoveQueryFreesTheAppointmentsOwnTime(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	bk := c.book(t, c.alex, c.a, c.tenAM)
+	c.book(t, c.sam, c.b, c.tenAM.Add(75*time.Minute)) // 11:15, as the 10:00 and its buffer end, in the one room
+	ap, err := c.s.AppointmentByID(ctx, System, bk.Appointments[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier := c.tenAM.Add(-30 * time.Minute)
+	for _, tt := range []struct {
+		name string
+		from time.Time // the cache holds from yesterday on; a search from before reads the rows
+	}{{"from the cache", c.from}, {"from the rows", c.s.now().AddDate(0, 0, -5)}} {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := c.s.MoveQuery(ctx, ap, c.sv, tt.from, c.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slots := clinic.FreeTimes(q)
+			if !listed(slots, c.a, earlier) {
+				t.Errorf("9:30 not offered for the move: %s", slotsText(slots))
+			}
+			if listed(slots, c.a, c.tenAM.Add(90*time.Minute)) {
+				t.Errorf("11:30 offered though the room is taken from 11:15: %s", slotsText(slots))
+			}
+			q, err = c.s.SlotQuery(ctx, c.sv, []int64{c.a}, tt.from, c.to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slots := clinic.FreeTimes(q); listed(slots, c.a, earlier) {
+				t.Errorf("9:30 offered to a new booking while the 10:00 holds therapist and room: %s", slotsText(slots))
+			}
+		})
+	}
+}

@@ -332,12 +332,7 @@ func (s *Store) Reschedule(ctx context.Context, by Actor, id int64, start time.T
 		if err != nil {
 			return err
 		}
-		q.Therapists[0].Busy = without(q.Therapists[0].Busy, a.Start)
-		for i := range q.Rooms {
-			if q.Rooms[i].RoomID == a.RoomID {
-				q.Rooms[i].Busy = without(q.Rooms[i].Busy, a.Start)
-			}
-		}
+		moving{therapist: a.TherapistID, room: a.RoomID, start: unix(a.Start)}.leave(&q)
 		if by.Staff() {
 			q.MinNotice = clinic.NoNotice
 		}

@@ -51,14 +51,61 @@ func (l *lazyRead) close() {
 // bounded on both sides (bookings never block more than 12 hours), so it costs the same on a
 // clinic with ten years of history as on a new one. Bookings between yesterday and the horizon
 // come from the store's cache of them (busyCache), read from the database once and kept exact
-// by the writer; this is for showing free times, and a booking checks against the rows.
+// by the writer; this is for showing free times, and a booking checks against the rows. Such
+// bookings that touch or overlap come as one busy stretch: the search needs no more.
 func (s *Store) SlotQuery(ctx context.Context, sv clinic.Service, therapistIDs []int64, from, to time.Time) (clinic.SlotQuery, error) {
+	return s.searchQuery(ctx, sv, therapistIDs, from, to, moving{})
+}
+
+// MoveQuery is SlotQuery for moving ap to another time: its therapist's calendar over
+// [from, to), with ap's own time free for the therapist and for its room, which it leaves.
+// Pages still leave ap's current start out of the times they offer.
+func (s *Store) MoveQuery(ctx context.Context, ap Appointment, sv clinic.Service, from, to time.Time) (clinic.SlotQuery, error) {
+	mv := moving{therapist: ap.TherapistID, room: ap.RoomID, start: unix(ap.Start)}
+	q, err := s.searchQuery(ctx, sv, []int64{ap.TherapistID}, from, to, mv)
+	if err == nil {
+		// Days outside the cache come straight from the rows, with ap still in them.
+		mv.leave(&q)
+	}
+	return q, err
+}
+
+func (s *Store) searchQuery(ctx context.Context, sv clinic.Service, therapistIDs []int64, from, to time.Time, mv moving) (clinic.SlotQuery, error) {
 	// The generation is read before the transaction's first read takes its snapshot.
-	c := &busyRead{b: s.busy, gen: s.busy.generation()}
+	c := &busyRead{b: s.busy, gen: s.busy.generation(), moving: mv}
 	db := &lazyRead{db: s.r}
 	defer db.close()
 	q, err := s.slotQueryFrom(ctx, db, sv, therapistIDs, []window{{from, to}}, c)
 	return q, translate(err)
+}
+
+// moving is an appointment being moved, whose own time must not count as taken: its therapist,
+// its room (0 for none) and its start. The zero value moves nothing.
+type moving struct{ therapist, room, start int64 }
+
+// startOf is the start to leave out of a therapist's (room false) or a room's bookings, 0 for none.
+func (mv moving) startOf(room bool, id int64) int64 {
+	if (!room && id == mv.therapist) || (room && id == mv.room && id != 0) {
+		return mv.start
+	}
+	return 0
+}
+
+// leave takes the moving appointment out of the bookings of q. Another active booking of the
+// same therapist or room cannot start at the same instant (they would overlap), so a busy
+// stretch starting there is the appointment's own.
+func (mv moving) leave(q *clinic.SlotQuery) {
+	at := unixTime(mv.start)
+	for i := range q.Therapists {
+		if q.Therapists[i].TherapistID == mv.therapist {
+			q.Therapists[i].Busy = without(q.Therapists[i].Busy, at)
+		}
+	}
+	for i := range q.Rooms {
+		if q.Rooms[i].RoomID == mv.room {
+			q.Rooms[i].Busy = without(q.Rooms[i].Busy, at)
+		}
+	}
 }
 
 // window is a stretch [from, to) whose bookings a search or a check needs.
