@@ -20,7 +20,9 @@ import (
 // thousands of rows for a few weeks, and reading them through SQLite costs far more than the
 // search itself. busyCache keeps, in memory, the non-cancelled bookings of each therapist and
 // each room by day of their start, for the days people book (yesterday to just past the
-// horizon), so a search reads only what changed since the last one.
+// horizon), so a search reads only what changed since the last one. What it does not hold is
+// read from busy_days, the schema's digest of the same bookings by day (migration 0011), one
+// row per therapist or room however many days.
 //
 // The rest of what a search reads (settings, rooms, hours, services, time off) is small and
 // rarely changes; it is kept whole as a calendarMeta and dropped whole on any change.
@@ -313,9 +315,9 @@ func (r *busyRead) covers(q clinic.SlotQuery, ranges [][2]int64) bool {
 const busyQuery = `SELECT owner_id, group_concat(starts, ''), group_concat(ends, '') FROM busy_days
 	WHERE room = ? AND owner_id IN (%s) AND day >= ? AND day <= ? GROUP BY owner_id`
 
-// spans returns, for each id in order, its bookings that start in (lo, hi), sorted by start:
-// from the cache where it holds the day, otherwise from db, and caches what it read when that
-// is safe.
+// spans returns, for each id in order, its bookings that start in (lo, hi) as busy stretches
+// sorted by start, the moving appointment left out: from the cache where it holds the day,
+// otherwise from db, and caches what it read when that is safe.
 func (r *busyRead) spans(ctx context.Context, db rowsQuerier, room bool, ids []int64, lo, hi int64) ([][]clinic.Interval, error) {
 	first, last := unixDay(lo+1), unixDay(hi-1)
 	nd := int(last - first + 1)
@@ -554,28 +556,60 @@ func loadCalendar(ctx context.Context, s *Store, db rowsQuerier) (*calendarMeta,
 		return nil, err
 	}
 	cal.since = (unixDay(unix(s.now())) - busyMargin) * 86400
-	var id, a, b, c int64
+	// Hours and services come one row per therapist, as JSON arrays read by appendJSONInts: a
+	// clinic's few hundred rows of them cost more to step out of SQLite one by one than to read.
+	var id, a, b int64
+	var ja, jb, jc string
+	var wd, from, to []int64
 	queries := []struct {
 		sql  string
 		args []any
 		dest []any
-		add  func()
+		add  func() error
 	}{
-		{`SELECT id FROM rooms WHERE active = 1 ORDER BY id`, nil, []any{&id}, func() { cal.rooms = append(cal.rooms, id) }},
-		{`SELECT h.therapist_id, h.weekday, h.start_min, h.end_min FROM therapist_hours h JOIN users u ON u.id = h.therapist_id
-			WHERE u.active = 1 ORDER BY h.weekday, h.start_min`, nil, []any{&id, &a, &b, &c}, func() {
-			h := cal.hours[id]
-			if h == nil {
-				h = new(clinic.WeeklyHours)
-				cal.hours[id] = h
-			}
-			h[a] = append(h[a], clinic.Shift{Start: clinic.ClockTime(b), End: clinic.ClockTime(c)})
+		{`SELECT id FROM rooms WHERE active = 1 ORDER BY id`, nil, []any{&id}, func() error {
+			cal.rooms = append(cal.rooms, id)
+			return nil
 		}},
-		{`SELECT therapist_id, service_id FROM therapist_services`, nil, []any{&id, &a},
-			func() { cal.offers[id] = append(cal.offers[id], a) }},
+		{`SELECT h.therapist_id, json_group_array(h.weekday), json_group_array(h.start_min), json_group_array(h.end_min)
+			FROM therapist_hours h JOIN users u ON u.id = h.therapist_id WHERE u.active = 1 GROUP BY h.therapist_id`,
+			nil, []any{&id, &ja, &jb, &jc}, func() error {
+				var err error
+				if wd, err = appendJSONInts(wd[:0], ja); err != nil {
+					return err
+				}
+				if from, err = appendJSONInts(from[:0], jb); err != nil {
+					return err
+				}
+				if to, err = appendJSONInts(to[:0], jc); err != nil {
+					return err
+				}
+				if len(from) != len(wd) || len(to) != len(wd) {
+					return fmt.Errorf("hours of %d: %d, %d and %d values", id, len(wd), len(from), len(to))
+				}
+				h := new(clinic.WeeklyHours)
+				for i, d := range wd {
+					if d < 0 || int(d) >= len(h) {
+						return fmt.Errorf("hours of %d: weekday %d", id, d)
+					}
+					h[d] = append(h[d], clinic.Shift{Start: clinic.ClockTime(from[i]), End: clinic.ClockTime(to[i])})
+				}
+				for d := range h {
+					slices.SortFunc(h[d], func(x, y clinic.Shift) int { return cmp.Compare(x.Start, y.Start) })
+				}
+				cal.hours[id] = h
+				return nil
+			}},
+		{`SELECT therapist_id, json_group_array(service_id) FROM therapist_services GROUP BY therapist_id`, nil,
+			[]any{&id, &ja}, func() error {
+				var err error
+				cal.offers[id], err = appendJSONInts(nil, ja)
+				return err
+			}},
 		{`SELECT therapist_id, starts_at, ends_at FROM time_off WHERE ends_at > ? ORDER BY starts_at`, []any{cal.since},
-			[]any{&id, &a, &b}, func() {
+			[]any{&id, &a, &b}, func() error {
 				cal.timeOff[id] = append(cal.timeOff[id], clinic.Interval{Start: unixTime(a), End: unixTime(b)})
+				return nil
 			}},
 	}
 	for _, qy := range queries {
@@ -583,8 +617,7 @@ func loadCalendar(ctx context.Context, s *Store, db rowsQuerier) (*calendarMeta,
 			if err := r.Scan(qy.dest...); err != nil {
 				return err
 			}
-			qy.add()
-			return nil
+			return qy.add()
 		}, qy.sql, qy.args...)
 		if err != nil {
 			return nil, err
