@@ -421,7 +421,7 @@ func (r *busyRead) load(ctx context.Context, db rowsQuerier, room bool, missing 
 // addBusyDays files one therapist's or room's bookings, [starts[i], ends[i]), under their
 // days, for the days that were asked for (the keys already in read, holding nil).
 func addBusyDays(read map[busyKey][]busySpan, who busyKey, starts, ends []int64) {
-	if !slices.IsSorted(starts) { // the aggregate reads the index in start order, but SQL does not promise it
+	if !slices.IsSorted(starts) { // days come in key order and a day in index order, but SQL promises neither
 		order := make([]int, len(starts))
 		for i := range order {
 			order[i] = i

@@ -332,7 +332,7 @@ func (s *Store) Reschedule(ctx context.Context, by Actor, id int64, start time.T
 		if err != nil {
 			return err
 		}
-		moving{therapist: a.TherapistID, room: a.RoomID, start: unix(a.Start)}.leave(&q)
+		movingOf(a).leave(&q)
 		if by.Staff() {
 			q.MinNotice = clinic.NoNotice
 		}

@@ -61,7 +61,7 @@ func (s *Store) SlotQuery(ctx context.Context, sv clinic.Service, therapistIDs [
 // [from, to), with ap's own time free for the therapist and for its room, which it leaves.
 // Pages still leave ap's current start out of the times they offer.
 func (s *Store) MoveQuery(ctx context.Context, ap Appointment, sv clinic.Service, from, to time.Time) (clinic.SlotQuery, error) {
-	mv := moving{therapist: ap.TherapistID, room: ap.RoomID, start: unix(ap.Start)}
+	mv := movingOf(ap)
 	q, err := s.searchQuery(ctx, sv, []int64{ap.TherapistID}, from, to, mv)
 	if err == nil {
 		// Days outside the cache come straight from the rows, with ap still in them.
@@ -82,6 +82,10 @@ func (s *Store) searchQuery(ctx context.Context, sv clinic.Service, therapistIDs
 // moving is an appointment being moved, whose own time must not count as taken: its therapist,
 // its room (0 for none) and its start. The zero value moves nothing.
 type moving struct{ therapist, room, start int64 }
+
+func movingOf(ap Appointment) moving {
+	return moving{therapist: ap.TherapistID, room: ap.RoomID, start: unix(ap.Start)}
+}
 
 // startOf is the start to leave out of a therapist's (room false) or a room's bookings, 0 for none.
 func (mv moving) startOf(room bool, id int64) int64 {

@@ -28,6 +28,7 @@ FROM appointments WHERE status <> 'cancelled' AND room_id IS NOT NULL GROUP BY r
 
 -- Each trigger rewrites the days a change touches from the index, one bounded range per day.
 -- An update rewrites the old day only when the booking left it (another therapist, room or day).
+-- SQLite triggers cannot share a procedure, so the one rewrite is spelled out for each side.
 CREATE TRIGGER busy_days_insert AFTER INSERT ON appointments
 BEGIN
   INSERT OR REPLACE INTO busy_days (room, owner_id, day, starts, ends)
