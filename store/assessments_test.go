@@ -181,3 +181,49 @@ func TestLinkAssessmentToClient(t *testing.T) {
 		t.Errorf("client, expires = %d, %v; want %d, NULL", client, expires, ids[0])
 	}
 }
+
+// TestExpiredAnonymousAssessmentsArePruned: an assessment nobody signed in to keep holds health
+// answers with no owner; once its link has expired the hourly prune deletes it. One linked to a
+// client stays, however old.
+func TestExpiredAnonymousAssessmentsArePruned(t *testing.T) {
+	ctx := context.Background()
+	s := assessStore(t)
+	start := time.Now()
+	s.Now = func() time.Time { return start }
+	anonymous, anonID, err := s.CreateAssessmentDraft(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveAssessmentStep(ctx, anonymous, 0, clinic.AssessmentAnswers{"region": {"neck"}}); err != nil {
+		t.Fatal(err)
+	}
+	kept, keptID, err := s.CreateAssessmentDraft(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, client := mustCreateClient(t, s, "Alex", "alex@x.test")
+	if err := s.LinkAssessment(ctx, Actor{Role: clinic.RoleClient, ClientID: client}, kept); err != nil {
+		t.Fatal(err)
+	}
+
+	s.Now = func() time.Time { return start.Add(AssessmentDraftTTL - time.Hour) }
+	if err := s.PruneExpired(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, s, "assessments", ""); n != 2 {
+		t.Fatalf("assessments before the link expires = %d; want both kept", n)
+	}
+	s.Now = func() time.Time { return start.Add(AssessmentDraftTTL + time.Hour) }
+	if err := s.PruneExpired(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, s, "assessments", "id = ?", anonID); n != 0 {
+		t.Errorf("expired anonymous assessment still stored (%d rows)", n)
+	}
+	if n := countRows(t, s, "assessments", "id = ?", keptID); n != 1 {
+		t.Errorf("the client's assessment was pruned (%d rows); want it kept", n)
+	}
+	if _, err := s.AssessmentDraft(ctx, kept); err != nil {
+		t.Errorf("the client's assessment no longer opens: %v", err)
+	}
+}

@@ -267,7 +267,7 @@ func TestSessions(t *testing.T) {
 	if _, err := s.LoadSession(ctx, "id-1"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("LoadSession after expiry = %v; want ErrNotFound", err)
 	}
-	if err := s.PruneSessions(ctx); err != nil {
+	if err := s.PruneExpired(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := countRows(t, s, "sessions", ""); n != 0 {

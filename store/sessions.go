@@ -73,12 +73,17 @@ func (s *Store) DeleteUserSessions(ctx context.Context, by Actor, userID int64) 
 	})
 }
 
-// PruneSessions deletes expired sessions and old sign-in failures; the server calls it now and then.
-func (s *Store) PruneSessions(ctx context.Context) error {
+// PruneExpired deletes expired sessions, old sign-in failures and expired anonymous assessments;
+// the server calls it hourly.
+func (s *Store) PruneExpired(ctx context.Context) error {
 	now := unix(s.now())
 	return s.write(ctx, func(tx *sql.Tx) error {
 		_, err1 := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now)
 		_, err2 := tx.ExecContext(ctx, `DELETE FROM auth_failures WHERE at < ?`, now-24*3600)
-		return errors.Join(err1, err2)
+		// An assessment nobody signed in to keep is health information with no owner: once its
+		// link has expired (AssessmentDraftTTL) nothing can open it, so it goes. One attached to a
+		// client has no expiry and stays with their record.
+		_, err3 := tx.ExecContext(ctx, `DELETE FROM assessments WHERE client_id IS NULL AND expires_at <= ?`, now)
+		return errors.Join(err1, err2, err3)
 	})
 }

@@ -305,13 +305,13 @@ func hostOf(baseURL string) string {
 	return h
 }
 
-// housekeeping prunes expired sessions hourly.
+// housekeeping prunes what has expired (sessions, anonymous assessments) hourly.
 func housekeeping(ctx context.Context, st *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if err := st.PruneSessions(ctx); err != nil && ctx.Err() == nil {
-			log.Error("prune sessions", "err", err)
+		if err := st.PruneExpired(ctx); err != nil && ctx.Err() == nil {
+			log.Error("prune expired", "err", err)
 		}
 		select {
 		case <-ctx.Done():
