@@ -421,22 +421,16 @@ func (r *busyRead) load(ctx context.Context, db rowsQuerier, room bool, missing 
 // addBusyDays files one therapist's or room's bookings, [starts[i], ends[i]), under their
 // days, for the days that were asked for (the keys already in read, holding nil).
 func addBusyDays(read map[busyKey][]busySpan, who busyKey, starts, ends []int64) {
-	if !slices.IsSorted(starts) { // days come in key order and a day in index order, but SQL promises neither
-		order := make([]int, len(starts))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(starts[a], starts[b]) })
-		s, e := slices.Clone(starts), slices.Clone(ends)
-		for i, j := range order {
-			starts[i], ends[i] = s[j], e[j]
-		}
-	}
 	// One array holds them all; each day is a full slice expression of it, so nothing appended
 	// to one day could run into the next.
 	all := make([]busySpan, len(starts))
 	for i, st := range starts {
 		all[i] = busySpan{st, ends[i]}
+	}
+	// Days come in key order and a day's bookings in index order, but SQL promises neither.
+	byStart := func(a, b busySpan) int { return cmp.Compare(a.start, b.start) }
+	if !slices.IsSortedFunc(all, byStart) {
+		slices.SortFunc(all, byStart)
 	}
 	for i := 0; i < len(all); {
 		who.day = unixDay(all[i].start)
