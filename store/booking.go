@@ -130,14 +130,20 @@ func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (B
 // holdSlot marks a slot taken in the query, for the therapist and the room.
 func holdSlot(q *clinic.SlotQuery, sv clinic.Service, sl clinic.Slot) {
 	b := sv.Blocks(sl.Start)
+	editBusy(q, sl.TherapistID, sl.RoomID, func(busy []clinic.Interval) []clinic.Interval { return insertSorted(busy, b) })
+}
+
+// editBusy replaces the bookings of one therapist and one room (0 for none) in q with what
+// edit makes of them.
+func editBusy(q *clinic.SlotQuery, therapistID, roomID int64, edit func([]clinic.Interval) []clinic.Interval) {
 	for i := range q.Therapists {
-		if q.Therapists[i].TherapistID == sl.TherapistID {
-			q.Therapists[i].Busy = insertSorted(q.Therapists[i].Busy, b)
+		if q.Therapists[i].TherapistID == therapistID {
+			q.Therapists[i].Busy = edit(q.Therapists[i].Busy)
 		}
 	}
 	for i := range q.Rooms {
-		if q.Rooms[i].RoomID == sl.RoomID {
-			q.Rooms[i].Busy = insertSorted(q.Rooms[i].Busy, b)
+		if q.Rooms[i].RoomID == roomID {
+			q.Rooms[i].Busy = edit(q.Rooms[i].Busy)
 		}
 	}
 }

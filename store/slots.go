@@ -100,16 +100,7 @@ func (mv moving) startOf(room bool, id int64) int64 {
 // stretch starting there is the appointment's own.
 func (mv moving) leave(q *clinic.SlotQuery) {
 	at := unixTime(mv.start)
-	for i := range q.Therapists {
-		if q.Therapists[i].TherapistID == mv.therapist {
-			q.Therapists[i].Busy = without(q.Therapists[i].Busy, at)
-		}
-	}
-	for i := range q.Rooms {
-		if q.Rooms[i].RoomID == mv.room {
-			q.Rooms[i].Busy = without(q.Rooms[i].Busy, at)
-		}
-	}
+	editBusy(q, mv.therapist, mv.room, func(busy []clinic.Interval) []clinic.Interval { return without(busy, at) })
 }
 
 // window is a stretch [from, to) whose bookings a search or a check needs.
