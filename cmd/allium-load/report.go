@@ -202,8 +202,23 @@ func (rep *report) writePages(w func(string, ...any)) {
 		if p.Available && p.Many.OK > 0 && p.Note != "" {
 			w("\n%s: %s.", p.Page.Name, p.Note)
 		}
+		if failed := p.Two.Failed + p.Many.Failed; p.Available && p.Many.OK > 0 && failed > 0 {
+			w("\n%s: %d answered otherwise; all answers by status (0 is no answer): %v.", p.Page.Name, failed,
+				addCounts(p.Two.Statuses, p.Many.Statuses))
+		}
 	}
 	w("\n\n")
+}
+
+// addCounts adds counts by key.
+func addCounts(a, b map[int]int) map[int]int {
+	out := map[int]int{}
+	for _, m := range []map[int]int{a, b} {
+		for k, n := range m {
+			out[k] += n
+		}
+	}
+	return out
 }
 
 // why says why a page has no figures: its note, or what the server answered instead.

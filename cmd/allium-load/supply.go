@@ -102,29 +102,38 @@ func courseOnGrid(s clinic.Slot, sessions int, cell time.Duration, loc *time.Loc
 	return starts, true
 }
 
-// roomIndex answers "how many rooms are wholly free over [a, b)" from the rooms' bookings.
+// roomIndex answers "how many rooms are wholly free over [a, b)" from the rooms' bookings,
+// each room's kept sorted and merged where they touch or overlap.
 type roomIndex [][]clinic.Interval
 
 func newRoomIndex(rooms []clinic.RoomCalendar) roomIndex {
 	idx := make(roomIndex, len(rooms))
 	for i, r := range rooms {
-		idx[i] = slices.Clone(r.Busy)
-		slices.SortFunc(idx[i], func(x, y clinic.Interval) int { return x.Start.Compare(y.Start) })
+		busy := slices.SortedFunc(slices.Values(r.Busy), func(x, y clinic.Interval) int { return x.Start.Compare(y.Start) })
+		var merged []clinic.Interval
+		for _, iv := range busy {
+			if n := len(merged); n > 0 && !iv.Start.After(merged[n-1].End) {
+				if iv.End.After(merged[n-1].End) {
+					merged[n-1].End = iv.End
+				}
+				continue
+			}
+			merged = append(merged, iv)
+		}
+		idx[i] = merged
 	}
 	return idx
 }
 
-// freeFor counts rooms with no booking overlapping [a, b). No booking blocks more than 12
-// hours, so only those starting in the 12 hours before b can overlap.
+// freeFor counts rooms with no booking overlapping [a, b). A room's busy stretches are
+// disjoint and sorted, so only the last one starting before b can overlap: it does when it
+// ends after a. (The search's stretches join back-to-back bookings and can be longer than
+// any one booking, so "look back 12 hours" would miss them.)
 func (idx roomIndex) freeFor(a, b time.Time) int {
 	n := 0
 	for _, busy := range idx {
-		i, _ := slices.BinarySearchFunc(busy, b.Add(-12*time.Hour), func(x clinic.Interval, t time.Time) int { return x.Start.Compare(t) })
-		taken := false
-		for ; i < len(busy) && busy[i].Start.Before(b); i++ {
-			taken = taken || busy[i].End.After(a)
-		}
-		if !taken {
+		j, _ := slices.BinarySearchFunc(busy, b, func(x clinic.Interval, t time.Time) int { return x.Start.Compare(t) })
+		if j == 0 || !busy[j-1].End.After(a) {
 			n++
 		}
 	}
