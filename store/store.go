@@ -34,6 +34,8 @@ type Store struct {
 	busy *busyCache
 	// zones holds each time zone loaded (name -> *time.Location); see settingsZone.
 	zones sync.Map
+	// ckpt copies the WAL into the database file after commits, off the writer (checkpoint.go).
+	ckpt *checkpointer
 }
 
 // Open opens (creating if needed) the database at path, applies schema to a fresh file or the
@@ -53,26 +55,35 @@ func Open(ctx context.Context, path, schema string) (*Store, error) {
 	// them each time was a third of its cost (docs/performance.md).
 	q.Set("_stmt_cache_size", "128")
 	busy := newBusyCache()
-	w := sql.OpenDB(writerConnector{&sqlite3.SQLiteDriver{ConnectHook: busy.connect}, fileURI(path) + "?" + q.Encode()})
+	hook := func(c *sqlite3.SQLiteConn) error {
+		// Checkpoints are the checkpointer's (checkpoint.go); the writer keeps a distant backstop.
+		if _, err := c.Exec(fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, backstopCheckpoint), nil); err != nil {
+			return err
+		}
+		return busy.connect(c)
+	}
+	w := sql.OpenDB(writerConnector{&sqlite3.SQLiteDriver{ConnectHook: hook}, fileURI(path) + "?" + q.Encode()})
 	// One writer: SQLite serialises writers anyway, and a single connection turns lock
 	// contention into a short queue in database/sql instead of SQLITE_BUSY errors.
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxLifetime(0)
 	q.Set("_txlock", "deferred")
-	q.Set("_query_only", "true")
-	s := &Store{w: w, Now: time.Now, busy: busy}
-	if err := s.migrate(ctx, schema); err != nil {
+	ck, err := sql.Open("sqlite3", fileURI(path)+"?"+q.Encode())
+	if err != nil {
 		w.Close()
-		return nil, err
+		return nil, fmt.Errorf("open %s for checkpoints: %w", path, err)
+	}
+	q.Set("_query_only", "true")
+	s := &Store{w: w, Now: time.Now, busy: busy, ckpt: startCheckpointer(ck)}
+	if err := s.migrate(ctx, schema); err != nil {
+		return nil, errors.Join(err, s.ckpt.close(), w.Close())
 	}
 	if err := busy.install(ctx, w); err != nil {
-		w.Close()
-		return nil, err
+		return nil, errors.Join(err, s.ckpt.close(), w.Close())
 	}
 	r, err := sql.Open("sqlite3", fileURI(path)+"?"+q.Encode())
 	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+		return nil, errors.Join(fmt.Errorf("open %s for reading: %w", path, err), s.ckpt.close(), w.Close())
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
@@ -99,9 +110,9 @@ func fileURI(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath()
 }
 
-// Close closes both pools.
+// Close closes the pools, the writer last: closing the last connection checkpoints the WAL.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.r.Close(), s.ckpt.close(), s.w.Close())
 }
 
 // now returns the store clock in whole seconds, the precision the database keeps.
@@ -122,6 +133,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}
+	s.ckpt.committed()
 	return nil
 }
 

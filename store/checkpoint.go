@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"time"
+)
+
+// checkpointPause is the least time between two checkpoints: under load it lets a page
+// changed by many commits be copied once.
+const checkpointPause = 100 * time.Millisecond
+
+// backstopCheckpoint is the writer's own automatic checkpoint, in pages of WAL (4 KB each).
+// It runs only if the checkpointer below falls far behind or keeps failing; SQLite's default is
+// 1,000.
+const backstopCheckpoint = 10000
+
+// checkpointer copies committed pages from the WAL back into the database file, in the
+// background.
+//
+// SQLite's automatic checkpoint runs inside the commit that takes the WAL past 1,000 pages,
+// so every few dozen bookings one booking also copied the pages of all the others: on the
+// large demo that request took about 60 ms where its neighbours took 2 (docs/performance.md,
+// "Pages and load"). Here the writer leaves checkpoints to this goroutine, which runs a
+// PASSIVE checkpoint on a connection of its own after commits. A passive checkpoint waits for
+// no one: the writer and readers go on while it copies. Commits made while one runs ask for
+// one more between them, so under load checkpoints run back to back and the WAL stays short.
+type checkpointer struct {
+	db    *sql.DB
+	nudge chan struct{}
+	stop  context.CancelFunc
+	wg    sync.WaitGroup
+}
+
+func startCheckpointer(db *sql.DB) *checkpointer {
+	db.SetMaxOpenConns(1)
+	ctx, stop := context.WithCancel(context.Background())
+	c := &checkpointer{db: db, nudge: make(chan struct{}, 1), stop: stop}
+	c.wg.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-c.nudge:
+				// A failure (another process checkpointing, say) leaves the pages for the
+				// next commit's checkpoint, or for the writer's backstop.
+				_, _ = db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+			}
+			select { // commits meanwhile wait in the nudge, so they are copied together
+			case <-ctx.Done():
+				return
+			case <-time.After(checkpointPause):
+			}
+		}
+	})
+	return c
+}
+
+// committed asks for a checkpoint; it never waits.
+func (c *checkpointer) committed() {
+	select {
+	case c.nudge <- struct{}{}:
+	default: // one is already asked for, and it will copy this commit's pages too
+	}
+}
+
+// close stops the goroutine and closes its connection. The writer's close, last, checkpoints
+// what is left.
+func (c *checkpointer) close() error {
+	c.stop()
+	c.wg.Wait()
+	return c.db.Close()
+}

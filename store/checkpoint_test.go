@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"allium"
+)
+
+// TestCommitsReachTheDatabaseFileInTheBackground: a commit leaves its pages in the WAL, and the
+// checkpointer copies them into the database file soon after, long before the writer's own
+// backstop of 10,000 pages would. So no request has to pay for a checkpoint, and the WAL
+// does not grow while the clinic is busy.
+func TestCommitsReachTheDatabaseFileInTheBackground(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "allium.db")
+	s := openTestStore(t, path, allium.Schema)
+	ctx := context.Background()
+	var backstop int
+	if err := s.w.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&backstop); err != nil {
+		t.Fatal(err)
+	}
+	if backstop != backstopCheckpoint {
+		t.Fatalf("writer's automatic checkpoint at %d pages, want the backstop %d", backstop, backstopCheckpoint)
+	}
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	before := size()
+	// About 500 pages: a tenth of the backstop, so only the checkpointer can move them now.
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO app_keys (name, value) VALUES ('test-bulk', ?)`,
+			[]byte(strings.Repeat("x", 2<<20)))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for size() < before+2<<20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("database file %d bytes 10 s after a 2 MB commit, was %d: the WAL was not checkpointed", size(), before)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
