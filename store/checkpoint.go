@@ -22,10 +22,11 @@ const backstopCheckpoint = 10000
 // SQLite's automatic checkpoint runs inside the commit that takes the WAL past 1,000 pages,
 // so every few dozen bookings one booking also copied the pages of all the others: on the
 // large demo that request took about 60 ms where its neighbours took 2 (docs/performance.md,
-// "Pages and load"). Here the writer leaves checkpoints to this goroutine, which runs a
-// PASSIVE checkpoint on a connection of its own after commits. A passive checkpoint waits for
-// no one: the writer and readers go on while it copies. Commits made while one runs ask for
-// one more between them, so under load checkpoints run back to back and the WAL stays short.
+// "Booking"). Here the writer leaves checkpoints to this goroutine, which runs a PASSIVE
+// checkpoint on a connection of its own after commits. A passive checkpoint waits for no one:
+// the writer and readers go on while it copies. Commits made while one runs, or in the pause
+// after it, ask for one more between them: under load one runs about every 100 ms, and the
+// WAL stays short.
 type checkpointer struct {
 	db    *sql.DB
 	nudge chan struct{}
