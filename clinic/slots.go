@@ -31,6 +31,7 @@ var (
 	ErrTimeOff           = errors.New("the therapist is away at that time")
 	ErrSlotTaken         = errors.New("that time is no longer free")
 	ErrNoRoom            = errors.New("no treatment room is free at that time")
+	ErrClientBusy        = errors.New("another appointment for the same person is booked at that time")
 	ErrBadQuery          = errors.New("the slot query is incomplete")
 )
 
@@ -57,6 +58,11 @@ type SlotQuery struct {
 	// Grid is the spacing of starts in wall-clock time, counted from each
 	// shift's start; zero means DefaultGrid.
 	Grid time.Duration
+	// ClientBusy are the appointments, start to end, of the person the
+	// booking is for: nobody is in two sessions at once. Empty for a visitor
+	// not yet known. The therapist's buffer after a session is not the
+	// client's, so a session may start as the client's last one ends.
+	ClientBusy []Interval
 }
 
 // Slot is a bookable start. End-Start is exactly the service duration, in
@@ -84,11 +90,13 @@ type rules struct {
 	serviceID int64
 	needsRoom bool
 	rooms     []roomSweep // nil unless the service needs a room
+	client    []span      // q.ClientBusy, sorted and joined
 	days      []zoneDay   // from..to, filled by FreeTimes
 }
 
 func newRules(q SlotQuery) (rules, bool) {
-	r := rules{loc: orUTC(q.Location), serviceID: q.Service.ID, needsRoom: q.Service.NeedsRoom}
+	r := rules{loc: orUTC(q.Location), serviceID: q.Service.ID, needsRoom: q.Service.NeedsRoom,
+		client: unionSpans(q.ClientBusy)}
 	if r.needsRoom {
 		r.rooms = make([]roomSweep, len(q.Rooms))
 		for i, rc := range q.Rooms {
@@ -229,7 +237,7 @@ func (r *rules) therapistSlots(t TherapistCalendar, out []Slot, starts []int64) 
 		week[wd] = sortedShifts(shifts)
 	}
 	r.rewindRooms()
-	cur, seen := 0, int64(math.MinInt64)
+	cur, seen, cc := 0, int64(math.MinInt64), 0
 	for _, day := range r.days {
 		for _, sh := range week[day.wd] {
 			starts = r.shiftStarts(day, sh, starts[:0])
@@ -243,6 +251,12 @@ func (r *rules) therapistSlots(t TherapistCalendar, out []Slot, starts []int64) 
 					cur++
 				}
 				if cur < len(blocked) && blocked[cur].s < end {
+					continue
+				}
+				for cc < len(r.client) && r.client[cc].e <= u {
+					cc++
+				}
+				if cc < len(r.client) && r.client[cc].s < u+r.dur {
 					continue
 				}
 				room, ok := r.freeRoom(u, end)
@@ -417,6 +431,11 @@ func SlotAt(q SlotQuery, start time.Time, therapistID int64) (Slot, error) {
 	if !ok {
 		return Slot{}, ErrNoRoom
 	}
+	// Last: when the client's own other booking took this very time, "no longer free" is the
+	// truer answer.
+	if overlapsAny(q.ClientBusy, u, u+r.dur) {
+		return Slot{}, ErrClientBusy
+	}
 	return Slot{time.Unix(u, 0).UTC(), time.Unix(u+r.dur, 0).UTC(), therapistID, room}, nil
 }
 
@@ -442,7 +461,7 @@ func checkStage(err error) int {
 	return slices.Index([]error{
 		ErrUnknownTherapist, ErrServiceNotOffered, ErrSlotInPast, ErrSlotTooSoon,
 		ErrSlotBeyondHorizon, ErrSlotOutsideHours, ErrSlotOffGrid, ErrTimeOff,
-		ErrSlotTaken, ErrNoRoom,
+		ErrSlotTaken, ErrNoRoom, ErrClientBusy,
 	}, err)
 }
 

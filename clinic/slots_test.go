@@ -430,6 +430,7 @@ func TestCheckSlotAgreesWithFreeTimes(t *testing.T) {
 			}},
 			Rooms: []RoomCalendar{{RoomID: 1, Busy: randomBusy(rng, first, loc, 40)}, {RoomID: 2, Busy: randomBusy(rng, first, loc, 40)}},
 		}
+		q.ClientBusy = randomBusy(rng, first, loc, 20) // the client's sessions with other therapists
 		// Both rooms taken on the Sunday morning the clocks change.
 		sunday := Interval{time.Date(first.Y, first.M, first.D+3, 9, 0, 0, 0, loc), time.Date(first.Y, first.M, first.D+3, 10, 30, 0, 0, loc)}
 		for i := range q.Rooms {
@@ -453,7 +454,7 @@ func TestCheckSlotAgreesWithFreeTimes(t *testing.T) {
 			}
 			refused[err]++
 		}
-		for _, e := range []error{ErrSlotOffGrid, ErrSlotOutsideHours, ErrSlotTooSoon, ErrSlotBeyondHorizon, ErrTimeOff, ErrSlotTaken, ErrNoRoom} {
+		for _, e := range []error{ErrSlotOffGrid, ErrSlotOutsideHours, ErrSlotTooSoon, ErrSlotBeyondHorizon, ErrTimeOff, ErrSlotTaken, ErrNoRoom, ErrClientBusy} {
 			if refused[e] == 0 {
 				t.Errorf("%v: no start was refused with %q; the scenario misses a case", first, e)
 			}
@@ -556,5 +557,45 @@ func BenchmarkCheckSlot(b *testing.B) {
 		if err := CheckSlot(q, s.Start, s.TherapistID); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestClientIsNeverInTwoSessions: the person booking already has a session with another
+// therapist from 10:00 to 11:00. No time that would overlap it is offered or accepted; the
+// therapist's buffer after a session is not the client's, so 09:00 (ending at 10:00) and
+// 11:00 are fine.
+func TestClientIsNeverInTwoSessions(t *testing.T) {
+	q := mondayQuery(t)
+	q.Service.BufferAfter = 15 * time.Minute
+	q.Therapists[0].Hours = weekdays(Shift{Clock(9, 0), Clock(12, 30)})
+	q.ClientBusy = []Interval{iv(t, "2027-03-01 10:00", "2027-03-01 11:00")}
+	got := show(FreeTimes(q), q.Location, "15:04")
+	want := []string{"09:00", "11:00", "11:15"} // 11:30 and its buffer would end after 12:30
+	if !slices.Equal(got, want) {
+		t.Errorf("free times: got %q\nwant %q", got, want)
+	}
+	for _, tt := range []struct {
+		start string
+		want  error
+	}{
+		{"2027-03-01 09:00", nil},
+		{"2027-03-01 09:15", ErrClientBusy},
+		{"2027-03-01 10:30", ErrClientBusy},
+		{"2027-03-01 10:45", ErrClientBusy},
+		{"2027-03-01 11:00", nil},
+	} {
+		if _, err := SlotAt(q, at(t, tt.start), 1); !errors.Is(err, tt.want) {
+			t.Errorf("SlotAt(%s) = %v, want %v", tt.start, err, tt.want)
+		}
+	}
+	// With the therapist also busy then, the client hears that the time was taken.
+	q.Therapists[0].Busy = []Interval{iv(t, "2027-03-01 10:00", "2027-03-01 11:00")}
+	if _, err := SlotAt(q, at(t, "2027-03-01 10:00"), 1); !errors.Is(err, ErrSlotTaken) {
+		t.Errorf("SlotAt(10:00) with the therapist busy too = %v, want %v", err, ErrSlotTaken)
+	}
+	// "Any therapist" says why when every therapist is free but the client is not.
+	q.Therapists = append(q.Therapists, TherapistCalendar{TherapistID: 2, Hours: q.Therapists[0].Hours, Offers: []int64{1}})
+	if _, err := SlotAtAny(q, at(t, "2027-03-01 10:30")); !errors.Is(err, ErrClientBusy) {
+		t.Errorf("SlotAtAny(10:30) = %v, want %v", err, ErrClientBusy)
 	}
 }

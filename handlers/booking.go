@@ -94,6 +94,15 @@ func (a *App) readChoice(c echo.Context, services []store.Service, errs map[stri
 	return ch
 }
 
+// bookingFor is the client the booking pages search for, so that their own sessions are not
+// offered again: the signed-in client, or the client reception is booking for; 0 for a visitor.
+func bookingFor(c echo.Context, ch bookingChoice) int64 {
+	if id := actor(c).ClientID; id != 0 {
+		return id
+	}
+	return ch.ClientID
+}
+
 // bookingBlocked answers for a visitor whose assessment said to see a doctor before massage:
 // online booking is closed to them, and the page says what to do instead. Staff booking on a
 // client's behalf are not affected.
@@ -169,7 +178,7 @@ func (a *App) BookTimes(c echo.Context) error {
 	}
 	from := localMidnight(ch.Date, a.Loc())
 	to := localMidnight(ch.Date.AddDays(7), a.Loc())
-	q, err := a.Store.SlotQuery(ctx, ch.Service.Service, ids, from, to)
+	q, err := a.Store.SlotQueryFor(ctx, bookingFor(c, ch), ch.Service.Service, ids, from, to)
 	if err != nil {
 		return err
 	}

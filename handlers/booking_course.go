@@ -61,7 +61,8 @@ func (a *App) courseProposal(c echo.Context, p views.Page, ch bookingChoice, tid
 	loc := a.Loc()
 	firstDay := clinic.DateOf(first, loc)
 	span := clinic.CourseRange(firstDay, ch.Sessions, ch.Spacing)
-	q, err := a.Store.SlotQuery(ctx, ch.Service.Service, []int64{tid}, localMidnight(span.From, loc), localMidnight(span.To.AddDays(1), loc))
+	q, err := a.Store.SlotQueryFor(ctx, bookingFor(c, ch), ch.Service.Service, []int64{tid}, localMidnight(span.From, loc),
+		localMidnight(span.To.AddDays(1), loc))
 	if err != nil {
 		return views.BookCourse{}, err
 	}

@@ -772,3 +772,54 @@ func TestMovePageOffersTimesOverlappingTheAppointmentsOwn(t *testing.T) {
 		t.Errorf("appointment starts %v after the move; want 10:30", got.Start.In(bc.Loc))
 	}
 }
+
+// TestBookingPagesKeepAClientOutOfTwoSessionsAtOnce: Alex has a session with Sam at 10:00.
+// Priya is free then, in a second room, but the pages do not offer Alex 10:00 or 10:30 with
+// her (a visitor still sees them), and a form sent with 10:30 anyway says why and books nothing.
+func TestBookingPagesKeepAClientOutOfTwoSessionsAtOnce(t *testing.T) {
+	ta, bc := newBookingApp(t)
+	ctx := context.Background()
+	if _, err := ta.Store.EnsureRoom(ctx, store.System, "Banksia room"); err != nil {
+		t.Fatal(err)
+	}
+	priya := ta.mustUser(t, clinic.RoleTherapist, "priya@clinic.test", "Priya Shah", "")
+	var h clinic.WeeklyHours
+	for d := range h {
+		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
+	}
+	ta.mustTherapistCalendar(t, priya.ID, h, bc.Course)
+	ta.book(t, ta.clientID(t, bc.Client), bc.Course, bc.Therapist.ID, bc.local(2026, 3, 16, 10, 0))
+	times := fmt.Sprintf("/book/times?service=%d&therapist=%d&date=2026-03-16", bc.Course, priya.ID)
+	at := func(hh, mm int) string { return slotValue(priya.ID, bc.local(2026, 3, 16, hh, mm)) }
+
+	alex := ta.client(t)
+	alex.signIn(bc.Client.Email, testPassword)
+	r := alex.get(times)
+	r.wantStatus(http.StatusOK)
+	mine := offeredSlots(r.Body)
+	for _, busy := range []string{at(9, 15), at(10, 0), at(10, 30), at(10, 45)} {
+		if containsString(mine, busy) {
+			t.Errorf("Alex is offered %s with Priya, during their own session with Sam", busy)
+		}
+	}
+	for _, free := range []string{at(9, 0), at(11, 0)} {
+		if !containsString(mine, free) {
+			t.Errorf("Alex is not offered %s with Priya, when they are free", free)
+		}
+	}
+	visitor := ta.client(t).get(times)
+	visitor.wantStatus(http.StatusOK)
+	if !containsString(offeredSlots(visitor.Body), at(10, 30)) {
+		t.Errorf("a visitor is not offered 10:30 with Priya")
+	}
+
+	r = alex.postForm("/book/confirm", "/my", url.Values{"service": {strconv.FormatInt(bc.Course, 10)}, "consent": {"1"},
+		"start_1": {at(10, 30)}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if got := r.fieldError("start_1"); !strings.Contains(got, "another appointment for the same person is booked at that time") {
+		t.Errorf("message beside session 1 = %q", got)
+	}
+	if n := ta.countAppointments(t); n != 1 {
+		t.Errorf("appointments = %d; want only Alex's session with Sam", n)
+	}
+}

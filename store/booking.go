@@ -87,6 +87,10 @@ func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (B
 		if by.Staff() {
 			q.MinNotice = clinic.NoNotice
 		}
+		first, last := slices.MinFunc(req.Starts, time.Time.Compare), slices.MaxFunc(req.Starts, time.Time.Compare)
+		if q.ClientBusy, err = clientBusy(ctx, tx, bk.id, 0, first, last.Add(sv.Duration)); err != nil {
+			return err
+		}
 		slots := make([]clinic.Slot, len(req.Starts))
 		for i, start := range req.Starts {
 			slot, err := clinic.SlotAt(q, start, req.TherapistID)
@@ -339,6 +343,9 @@ func (s *Store) Reschedule(ctx context.Context, by Actor, id int64, start time.T
 			return err
 		}
 		movingOf(a).leave(&q)
+		if q.ClientBusy, err = clientBusy(ctx, tx, a.ClientID, a.ID, start, start.Add(sv.Duration)); err != nil {
+			return err
+		}
 		if by.Staff() {
 			q.MinNotice = clinic.NoNotice
 		}

@@ -227,3 +227,86 @@ func TestWaitlistFirstToBookGetsTheTimeAndTheOthersAreTold(t *testing.T) {
 		t.Errorf("zoe booking the gone time: %v; want it taken", err)
 	}
 }
+
+// TestAClientIsNeverBookedIntoTwoSessionsAtOnce: with two therapists and two rooms free, the
+// client's own session with one therapist still keeps them from another session that overlaps
+// it, whether booked, moved into it, or searched for; the time stays open to other clients.
+func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
+	st, th, svc, cid, start := bookingFixture(t)
+	ctx := context.Background()
+	if _, err := st.EnsureRoom(ctx, store.System, "Second room"); err != nil {
+		t.Fatal(err)
+	}
+	th2, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleTherapist, Email: "t2@x.test", Name: "T2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h clinic.WeeklyHours
+	for d := range h {
+		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
+	}
+	if _, err := st.SetHours(ctx, store.System, th2.ID, h, start.Location()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetTherapistServices(ctx, store.System, th2.ID, []int64{svc}); err != nil {
+		t.Fatal(err)
+	}
+	book := func(client, therapist int64, at time.Time) (store.Booked, error) {
+		return st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: client, ServiceID: svc, TherapistID: therapist,
+			Starts: []time.Time{at}, Consent: true})
+	}
+	if _, err := book(cid, th, start); err != nil { // 10:00-11:00 with T
+		t.Fatal(err)
+	}
+	_, err = book(cid, th2.ID, start.Add(30*time.Minute))
+	var se *store.SessionError
+	if !errors.As(err, &se) || !errors.Is(se.Err, clinic.ErrClientBusy) {
+		t.Fatalf("booking 10:30 with T2 for the same client: %v, want %v", err, clinic.ErrClientBusy)
+	}
+	if n, _ := st.CountAppointments(ctx); n != 1 {
+		t.Fatalf("appointments = %d, want 1", n)
+	}
+	later, err := book(cid, th2.ID, start.Add(time.Hour)) // 11:00, as the first ends
+	if err != nil {
+		t.Fatalf("booking 11:00 with T2: %v", err)
+	}
+	// Moving the 11:00 session to 10:45 would overlap the 10:00 one; to 11:15 it only overlaps itself.
+	if _, err := st.Reschedule(ctx, store.System, later.Appointments[0].ID, start.Add(45*time.Minute)); !errors.As(err, &se) ||
+		!errors.Is(se.Err, clinic.ErrClientBusy) {
+		t.Fatalf("moving into the client's own session: %v, want %v", err, clinic.ErrClientBusy)
+	}
+	if _, err := st.Reschedule(ctx, store.System, later.Appointments[0].ID, start.Add(75*time.Minute)); err != nil {
+		t.Fatalf("moving 15 minutes later: %v", err)
+	}
+
+	// The search offers T2's 10:00 only to clients who are free then, and another client can book it.
+	day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, start.Location())
+	offered := func(client int64) map[string]bool {
+		q, err := st.SlotQueryFor(ctx, client, clinic.Service{ID: svc, Duration: time.Hour, BufferAfter: 15 * time.Minute, NeedsRoom: true},
+			[]int64{th2.ID}, day, day.AddDate(0, 0, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.MinNotice = clinic.NoNotice
+		out := map[string]bool{}
+		for _, s := range clinic.FreeTimes(q) {
+			out[s.Start.In(start.Location()).Format("15:04")] = true
+		}
+		return out
+	}
+	mine, visitor := offered(cid), offered(0)
+	if mine["10:00"] || !visitor["10:00"] {
+		t.Errorf("10:00 with T2: offered to the client %v, to a visitor %v; want false, true", mine["10:00"], visitor["10:00"])
+	}
+	if !mine["13:00"] {
+		t.Errorf("13:00 with T2 not offered to the client, who is free then")
+	}
+	other, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: "o@x.test", Name: "O"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oid, _ := st.ClientIDForUser(ctx, other.ID)
+	if _, err := book(oid, th2.ID, start); err != nil {
+		t.Fatalf("another client at 10:00 with T2: %v", err)
+	}
+}

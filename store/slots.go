@@ -57,17 +57,46 @@ func (s *Store) SlotQuery(ctx context.Context, sv clinic.Service, therapistIDs [
 	return s.searchQuery(ctx, sv, therapistIDs, from, to, moving{})
 }
 
+// SlotQueryFor is SlotQuery for a booking by a known client (0: a visitor): their own
+// appointments are busy too, so no time is offered that they could not book.
+func (s *Store) SlotQueryFor(ctx context.Context, clientID int64, sv clinic.Service, therapistIDs []int64, from, to time.Time) (clinic.SlotQuery, error) {
+	q, err := s.SlotQuery(ctx, sv, therapistIDs, from, to)
+	if err == nil && clientID != 0 {
+		q.ClientBusy, err = clientBusy(ctx, s.r, clientID, 0, from, to)
+	}
+	return q, translate(err)
+}
+
+// clientBusy reads a client's active appointments, start to end, that overlap [from, to),
+// leaving out the appointment except (0 for none). Bounded on both sides like the others.
+func clientBusy(ctx context.Context, db rowsQuerier, clientID, except int64, from, to time.Time) ([]clinic.Interval, error) {
+	var out []clinic.Interval
+	var st, en int64
+	err := scanInto(ctx, db, func(r *sql.Rows) error {
+		if err := r.Scan(&st, &en); err != nil {
+			return err
+		}
+		out = append(out, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
+		return nil
+	}, `SELECT starts_at, ends_at FROM appointments WHERE client_id = ? AND starts_at > ? AND starts_at < ?
+		AND ends_at > ? AND status <> 'cancelled' AND id <> ? ORDER BY starts_at`,
+		clientID, unix(from)-43200, unix(to), unix(from), except)
+	return out, err
+}
+
 // MoveQuery is SlotQuery for moving ap to another time: its therapist's calendar over
-// [from, to), with ap's own time free for the therapist and for its room, which it leaves.
-// Pages still leave ap's current start out of the times they offer.
+// [from, to), with ap's own time free for the therapist and for its room, which it leaves,
+// and the client's other appointments busy. Pages still leave ap's current start out of the
+// times they offer.
 func (s *Store) MoveQuery(ctx context.Context, ap Appointment, sv clinic.Service, from, to time.Time) (clinic.SlotQuery, error) {
 	mv := movingOf(ap)
 	q, err := s.searchQuery(ctx, sv, []int64{ap.TherapistID}, from, to, mv)
 	if err == nil {
 		// Days outside the cache come straight from the rows, with ap still in them.
 		mv.leave(&q)
+		q.ClientBusy, err = clientBusy(ctx, s.r, ap.ClientID, ap.ID, from, to)
 	}
-	return q, err
+	return q, translate(err)
 }
 
 func (s *Store) searchQuery(ctx context.Context, sv clinic.Service, therapistIDs []int64, from, to time.Time, mv moving) (clinic.SlotQuery, error) {

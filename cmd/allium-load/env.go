@@ -36,13 +36,15 @@ type env struct {
 	Day        clinic.Date // the busiest day of the coming week: what the day views show
 	Owner      person
 	Reception  person
-	Therapist  person // the busiest therapist on Day
-	Client     person // a client with a password, who books online
-	Chart      int64  // a client with about 200 sessions (the most, if none has that many)
+	Therapist  person   // the busiest therapist on Day
+	Client     person   // a client with a password, who books online
+	Bookers    []person // clients with passwords who share the booking run, Client first
+	Chart      int64    // a client with about 200 sessions (the most, if none has that many)
 	ChartCount int
 	Plan       int64 // the plan the plan page shows, once picked
 	Counts     dbCounts
 	signedIn   map[clinic.Role]identity
+	byEmail    map[string]identity
 }
 
 // dbCounts is the size of the clinic measured.
@@ -70,7 +72,8 @@ func openEnv(ctx context.Context, path, password string) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &env{ctx: ctx, db: db, st: st, loc: loc, password: password, signedIn: map[clinic.Role]identity{}}, nil
+	return &env{ctx: ctx, db: db, st: st, loc: loc, password: password, signedIn: map[clinic.Role]identity{},
+		byEmail: map[string]identity{}}, nil
 }
 
 func (e *env) close() error { return errors.Join(e.st.Close(), e.db.Close()) }
@@ -99,9 +102,9 @@ func (e *env) pick() error {
 		WHERE a.therapist_id = u.id AND a.starts_at >= ? AND a.starts_at < ?) DESC`, from, to); err != nil {
 		return fmt.Errorf("no therapist to sign in as: %w", err)
 	}
-	e.Client, _ = e.staff(`role = 'client' ORDER BY u.id`)
-	if e.Client.UserID != 0 {
-		_ = e.db.QueryRowContext(e.ctx, `SELECT id FROM clients WHERE user_id = ?`, e.Client.UserID).Scan(&e.Client.ClientID)
+	e.Bookers = e.clients(maxBookers)
+	if len(e.Bookers) > 0 {
+		e.Client = e.Bookers[0]
 	}
 	// The client nearest 200 sessions: the chart page's stated load.
 	_ = e.db.QueryRowContext(e.ctx, `SELECT client_id, count(*) AS n FROM appointments GROUP BY client_id
@@ -115,6 +118,29 @@ func (e *env) staff(cond string, args ...any) (person, error) {
 	err := e.db.QueryRowContext(e.ctx, `SELECT u.id, u.email, u.name, u.role FROM users u
 		WHERE u.active = 1 AND u.password_hash <> '' AND `+cond+` LIMIT 1`, args...).Scan(&p.UserID, &p.Email, &p.Name, &p.Role)
 	return p, err
+}
+
+// maxBookers is how many clients share the booking run. One person is never in two sessions
+// at once, so with one client only one course could start in each time cell.
+const maxBookers = 8
+
+// clients finds up to n active clients with passwords, with their client records.
+func (e *env) clients(n int) []person {
+	rows, err := e.db.QueryContext(e.ctx, `SELECT u.id, c.id, u.email, u.name, u.role FROM users u
+		JOIN clients c ON c.user_id = u.id WHERE u.role = 'client' AND u.active = 1 AND u.password_hash <> ''
+		ORDER BY u.id LIMIT ?`, n)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	var out []person
+	for rows.Next() {
+		var p person
+		if rows.Scan(&p.UserID, &p.ClientID, &p.Email, &p.Name, &p.Role) == nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (e *env) dayRange(d clinic.Date) (int64, int64) {
@@ -167,12 +193,24 @@ func (e *env) as(role clinic.Role) (identity, error) {
 	if p.Email == "" {
 		return identity{}, fmt.Errorf("no %s with a password in the database", role)
 	}
-	id, err := signIn(e.base, p.Email, e.password)
+	id, err := e.identityOf(p)
 	if err != nil {
 		return id, err
 	}
 	e.signedIn[role] = id
 	return id, nil
+}
+
+// identityOf signs a person in, once; later calls reuse the identity.
+func (e *env) identityOf(p person) (identity, error) {
+	if id, ok := e.byEmail[p.Email]; ok {
+		return id, nil
+	}
+	id, err := signIn(e.base, p.Email, e.password)
+	if err == nil {
+		e.byEmail[p.Email] = id
+	}
+	return id, err
 }
 
 // actor is the store's view of a person, for the query floors.

@@ -223,16 +223,24 @@ func (rep *report) measurePost(ctx context.Context, o options, e *env, sp *proce
 		pr.Note = fmt.Sprintf("not measured: only %d free courses to book", len(forms))
 		return pr
 	}
+	ids := make([]identity, len(e.Bookers)) // the first is id, p.Role's
+	for k, b := range e.Bookers {
+		if ids[k], err = e.identityOf(b); err != nil {
+			pr.Note = "not measured: " + err.Error()
+			return pr
+		}
+	}
 	split := int(float64(len(forms)) * postShareOfTwo)
-	post := func(list []url.Values) nextRequest {
+	post := func(list []postForm) nextRequest {
 		var i atomic.Int64
 		return func() (*http.Request, bool) {
 			n := int(i.Add(1)) - 1
 			if n >= len(list) {
 				return nil, false
 			}
+			id := ids[list[n].As]
 			v := url.Values{"csrf": {id.CSRF}}
-			for k, vs := range list[n] {
+			for k, vs := range list[n].Values {
 				v[k] = vs
 			}
 			req, _ := http.NewRequest(http.MethodPost, sp.base+pr.Path, strings.NewReader(v.Encode()))

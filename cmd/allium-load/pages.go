@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"allium/clinic"
@@ -18,9 +17,9 @@ type page struct {
 	Role clinic.Role // who signs in to use it; "" for a visitor
 	// Paths are candidate URLs; the first that does not answer 404 is measured.
 	Paths func(e *env) []string
-	// Forms, for a POST, are the bodies to send, each usable once (without the CSRF token,
-	// which is added). The first part goes to the 2-connection run, the rest to the 64.
-	Forms func(e *env) ([]url.Values, error)
+	// Forms, for a POST, are the bodies to send, each usable once, with who sends it (the CSRF
+	// token is added). The first part goes to the 2-connection run, the rest to the 64.
+	Forms func(e *env) ([]postForm, error)
 	Want  int // the status of a success
 	// Queries is the page's own SQL without rendering, for its floor; Floor says what it runs.
 	Queries func(e *env) func(context.Context) error
@@ -118,7 +117,7 @@ func pages() []page {
 		{
 			Name: "course booking (POST)", Role: clinic.RoleClient, Want: http.StatusSeeOther,
 			Paths: func(*env) []string { return []string{"/book/confirm"} },
-			Forms: func(e *env) ([]url.Values, error) { return bookingForms(e, postSessions) },
+			Forms: func(e *env) ([]postForm, error) { return bookingForms(e, postSessions) },
 			Floor: "a bare SQLite insert transaction",
 		},
 	}

@@ -29,22 +29,38 @@ func (e *env) courseService() store.Service {
 	return best
 }
 
+// postForm is one booking to send: its fields, and which of env.Bookers sends it.
+type postForm struct {
+	As     int
+	Values url.Values
+}
+
 // bookingForms prepares one booking form per free course the clinic can still take: each books
 // `sessions` sessions a week apart with one therapist, at a start no other form uses.
 //
 // Bookings are made concurrently and the server gives each the first free room, so forms are
 // laid on a grid of cells as long as the service's block: two forms are either in the same cell
 // (and then need one whole free room each) or do not overlap at all. Whatever order the
-// requests arrive in, every one of them finds its room.
-func bookingForms(e *env, sessions int) ([]url.Values, error) {
+// requests arrive in, every one of them finds its room. A person is never in two sessions at
+// once, so the forms in a cell go to different clients, each free then.
+func bookingForms(e *env, sessions int) ([]postForm, error) {
 	sv := e.courseService()
-	if sv.ID == 0 {
-		return nil, fmt.Errorf("no service to book")
+	if sv.ID == 0 || len(e.Bookers) == 0 {
+		return nil, fmt.Errorf("no service to book, or no client to book it")
 	}
 	from := localMidnight(clinic.DateOf(time.Now(), e.loc), e.loc)
-	q, err := e.st.SlotQuery(e.ctx, sv.Service, sv.Therapists, from, from.AddDate(0, 0, clinic.DefaultHorizonDays+1))
+	to := from.AddDate(0, 0, clinic.DefaultHorizonDays+1)
+	q, err := e.st.SlotQuery(e.ctx, sv.Service, sv.Therapists, from, to)
 	if err != nil {
 		return nil, err
+	}
+	own := make([][]clinic.Interval, len(e.Bookers)) // each client's sessions already booked
+	for k, b := range e.Bookers {
+		bq, err := e.st.SlotQueryFor(e.ctx, b.ClientID, sv.Service, sv.Therapists[:1], from, to)
+		if err != nil {
+			return nil, err
+		}
+		own[k] = bq.ClientBusy
 	}
 	cell := (sv.Duration + sv.BufferAfter + 14*time.Minute) / (15 * time.Minute) * (15 * time.Minute)
 	rooms := newRoomIndex(q.Rooms)
@@ -52,34 +68,44 @@ func bookingForms(e *env, sessions int) ([]url.Values, error) {
 	for _, s := range clinic.FreeTimes(q) {
 		free[slotKey{s.Start.Unix(), s.TherapistID}] = true
 	}
-	used := map[int64]int{} // cell start -> forms in it
-	var out []url.Values
+	inCell := map[int64][]int{} // cell start -> the clients with a form in it
+	canTake := func(k int, starts []time.Time) bool {
+		for _, st := range starts {
+			taken := inCell[st.Unix()]
+			room := !sv.NeedsRoom || rooms.freeFor(st, st.Add(cell)) > len(taken)
+			if !room || slices.Contains(taken, k) || overlapsAny(own[k], st, st.Add(sv.Duration)) {
+				return false
+			}
+		}
+		return true
+	}
+	var out []postForm
 	for _, s := range clinic.FreeTimes(q) {
 		starts, ok := courseOnGrid(s, sessions, cell, e.loc, free)
 		if !ok {
 			continue
 		}
-		fits := true
-		for _, st := range starts {
-			capacity := 1 << 30
-			if sv.NeedsRoom {
-				capacity = rooms.freeFor(st, st.Add(cell))
-			}
-			fits = fits && used[st.Unix()] < capacity
+		k := 0 // the first client free for the whole course
+		for k < len(e.Bookers) && !canTake(k, starts) {
+			k++
 		}
-		if !fits {
+		if k == len(e.Bookers) {
 			continue
 		}
 		f := url.Values{"service": {strconv.FormatInt(sv.ID, 10)}, "consent": {"1"}, "reminders": {"1"},
 			"spacing": {"7"}}
 		for i, st := range starts {
-			used[st.Unix()]++
+			inCell[st.Unix()] = append(inCell[st.Unix()], k)
 			delete(free, slotKey{st.Unix(), s.TherapistID})
 			f.Set("start_"+strconv.Itoa(i+1), strconv.FormatInt(s.TherapistID, 10)+"@"+st.UTC().Format(time.RFC3339))
 		}
-		out = append(out, f)
+		out = append(out, postForm{As: k, Values: f})
 	}
 	return out, nil
+}
+
+func overlapsAny(list []clinic.Interval, a, b time.Time) bool {
+	return slices.ContainsFunc(list, func(iv clinic.Interval) bool { return iv.Start.Before(b) && iv.End.After(a) })
 }
 
 // slotKey is a free start of one therapist.
