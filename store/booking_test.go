@@ -234,23 +234,7 @@ func TestWaitlistFirstToBookGetsTheTimeAndTheOthersAreTold(t *testing.T) {
 func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 	st, th, svc, cid, start := bookingFixture(t)
 	ctx := context.Background()
-	if _, err := st.EnsureRoom(ctx, store.System, "Second room"); err != nil {
-		t.Fatal(err)
-	}
-	th2, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleTherapist, Email: "t2@x.test", Name: "T2"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
-	}
-	if _, err := st.SetHours(ctx, store.System, th2.ID, h, start.Location()); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetTherapistServices(ctx, store.System, th2.ID, []int64{svc}); err != nil {
-		t.Fatal(err)
-	}
+	th2 := secondTherapist(t, st, svc, start.Location())
 	book := func(client, therapist int64, at time.Time) (store.Booked, error) {
 		return st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: client, ServiceID: svc, TherapistID: therapist,
 			Starts: []time.Time{at}, Consent: true})
@@ -258,7 +242,7 @@ func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 	if _, err := book(cid, th, start); err != nil { // 10:00-11:00 with T
 		t.Fatal(err)
 	}
-	_, err = book(cid, th2.ID, start.Add(30*time.Minute))
+	_, err := book(cid, th2, start.Add(30*time.Minute))
 	var se *store.SessionError
 	if !errors.As(err, &se) || !errors.Is(se.Err, clinic.ErrClientBusy) {
 		t.Fatalf("booking 10:30 with T2 for the same client: %v, want %v", err, clinic.ErrClientBusy)
@@ -266,7 +250,7 @@ func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 	if n, _ := st.CountAppointments(ctx); n != 1 {
 		t.Fatalf("appointments = %d, want 1", n)
 	}
-	later, err := book(cid, th2.ID, start.Add(time.Hour)) // 11:00, as the first ends
+	later, err := book(cid, th2, start.Add(time.Hour)) // 11:00, as the first ends
 	if err != nil {
 		t.Fatalf("booking 11:00 with T2: %v", err)
 	}
@@ -283,7 +267,7 @@ func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 	day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, start.Location())
 	offered := func(client int64) map[string]bool {
 		q, err := st.SlotQueryFor(ctx, client, clinic.Service{ID: svc, Duration: time.Hour, BufferAfter: 15 * time.Minute, NeedsRoom: true},
-			[]int64{th2.ID}, day, day.AddDate(0, 0, 1))
+			[]int64{th2}, day, day.AddDate(0, 0, 1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -306,7 +290,76 @@ func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	oid, _ := st.ClientIDForUser(ctx, other.ID)
-	if _, err := book(oid, th2.ID, start); err != nil {
+	if _, err := book(oid, th2, start); err != nil {
 		t.Fatalf("another client at 10:00 with T2: %v", err)
+	}
+}
+
+// secondTherapist adds a second room and a therapist T2 who offers svc on the fixture's hours.
+func secondTherapist(t *testing.T, st *store.Store, svc int64, loc *time.Location) int64 {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := st.EnsureRoom(ctx, store.System, "Second room"); err != nil {
+		t.Fatal(err)
+	}
+	th2, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleTherapist, Email: "t2@x.test", Name: "T2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h clinic.WeeklyHours
+	for d := range h {
+		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
+	}
+	if _, err := st.SetHours(ctx, store.System, th2.ID, h, loc); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetTherapistServices(ctx, store.System, th2.ID, []int64{svc}); err != nil {
+		t.Fatal(err)
+	}
+	return th2.ID
+}
+
+// TestWaitlistSkipsClientsAlreadyInASessionThen: a freed time is offered only to waiting
+// clients who could book it; one already in a session with another therapist then is passed
+// over, and the next in line hears of it.
+func TestWaitlistSkipsClientsAlreadyInASessionThen(t *testing.T) {
+	st, th, svc, cid, start := bookingFixture(t)
+	ctx := context.Background()
+	th2 := secondTherapist(t, st, svc, start.Location())
+	b, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th, Starts: []time.Time{start}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := clinic.DateOf(start, start.Location())
+	waiter := func(email string) int64 {
+		u, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: email, Name: email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := st.ClientIDForUser(ctx, u.ID)
+		by := store.Actor{UserID: u.ID, Role: clinic.RoleClient, ClientID: id}
+		if err := st.JoinWaitlist(ctx, by, svc, 0, day.AddDays(-3), day.AddDays(3)); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	busy := waiter("busy@example.com") // first in line
+	waiter("free@example.com")
+	if _, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: busy, ServiceID: svc, TherapistID: th2,
+		Starts: []time.Time{start.Add(30 * time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Cancel(ctx, store.System, b.Appointments[0].ID, "moved away"); err != nil {
+		t.Fatal(err)
+	}
+	offers := map[string]int{}
+	rows, _ := st.Outbox(ctx, store.System, store.OutboxFilter{Limit: 100})
+	for _, r := range rows {
+		if r.Kind == "waitlist_offer" {
+			offers[r.To]++
+		}
+	}
+	if offers["busy@example.com"] != 0 || offers["free@example.com"] != 1 {
+		t.Errorf("offers %v; want one to free@example.com and none to the client in a session at 10:30", offers)
 	}
 }

@@ -172,7 +172,8 @@ func (s *Store) locIn(ctx context.Context, db querier) (*time.Location, error) {
 	return set.Location()
 }
 
-// offerWaitlist emails the waiting clients whose wish matches a freed time. The first to book
+// offerWaitlist emails the waiting clients whose wish matches a freed time and who could take
+// it: not one already in a session then (a client is never in two at once). The first to book
 // it gets it: the offer is a link to the normal booking page, so the usual checks decide.
 func (s *Store) offerWaitlist(ctx context.Context, tx *sql.Tx, freed Appointment, now time.Time) error {
 	loc, err := s.locIn(ctx, tx)
@@ -182,8 +183,12 @@ func (s *Store) offerWaitlist(ctx context.Context, tx *sql.Tx, freed Appointment
 	day := clinic.DateOf(freed.Start, loc).String()
 	rows, err := tx.QueryContext(ctx, `SELECT w.id, c.name, c.email FROM waitlist w JOIN clients c ON c.id = w.client_id
 		WHERE w.status = 'waiting' AND w.service_id = ? AND (w.therapist_id IS NULL OR w.therapist_id = ?)
-		AND w.from_date <= ? AND w.to_date >= ? AND w.client_id <> ? AND c.email <> '' ORDER BY w.id LIMIT 3`,
-		freed.ServiceID, freed.TherapistID, day, day, freed.ClientID)
+		AND w.from_date <= ? AND w.to_date >= ? AND w.client_id <> ? AND c.email <> ''
+		AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.client_id = w.client_id AND a.starts_at > ?
+			AND a.starts_at < ? AND a.ends_at > ? AND a.status <> 'cancelled')
+		ORDER BY w.id LIMIT 3`,
+		freed.ServiceID, freed.TherapistID, day, day, freed.ClientID,
+		unix(freed.Start)-43200, unix(freed.End), unix(freed.Start))
 	if err != nil {
 		return err
 	}
