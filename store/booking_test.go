@@ -239,10 +239,11 @@ func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 		return st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: client, ServiceID: svc, TherapistID: therapist,
 			Starts: []time.Time{at}, Consent: true})
 	}
-	if _, err := book(cid, th, start); err != nil { // 10:00-11:00 with T
+	first, err := book(cid, th, start) // 10:00-11:00 with T
+	if err != nil {
 		t.Fatal(err)
 	}
-	_, err := book(cid, th2, start.Add(30*time.Minute))
+	_, err = book(cid, th2, start.Add(30*time.Minute))
 	var se *store.SessionError
 	if !errors.As(err, &se) || !errors.Is(se.Err, clinic.ErrClientBusy) {
 		t.Fatalf("booking 10:30 with T2 for the same client: %v, want %v", err, clinic.ErrClientBusy)
@@ -284,6 +285,13 @@ func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 	}
 	if !mine["13:00"] {
 		t.Errorf("13:00 with T2 not offered to the client, who is free then")
+	}
+	// A client who did not come to a session is free for another at that time.
+	if _, err := st.SetStatus(ctx, store.System, first.Appointments[0].ID, "no_show"); err != nil {
+		t.Fatal(err)
+	}
+	if !offered(cid)["10:00"] {
+		t.Errorf("10:00 with T2 not offered to the client after they missed their 10:00 with T")
 	}
 	other, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: "o@x.test", Name: "O"})
 	if err != nil {

@@ -185,7 +185,7 @@ func (s *Store) offerWaitlist(ctx context.Context, tx *sql.Tx, freed Appointment
 		WHERE w.status = 'waiting' AND w.service_id = ? AND (w.therapist_id IS NULL OR w.therapist_id = ?)
 		AND w.from_date <= ? AND w.to_date >= ? AND w.client_id <> ? AND c.email <> ''
 		AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.client_id = w.client_id AND a.starts_at > ?
-			AND a.starts_at < ? AND a.ends_at > ? AND a.status <> 'cancelled')
+			AND a.starts_at < ? AND a.ends_at > ? AND a.status IN ('booked', 'checked_in'))
 		ORDER BY w.id LIMIT 3`,
 		freed.ServiceID, freed.TherapistID, day, day, freed.ClientID,
 		unix(freed.Start)-43200, unix(freed.End), unix(freed.Start))

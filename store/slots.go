@@ -68,7 +68,8 @@ func (s *Store) SlotQueryFor(ctx context.Context, clientID int64, sv clinic.Serv
 }
 
 // clientBusy reads a client's active appointments, start to end, that overlap [from, to),
-// leaving out the appointment except (0 for none). Bounded on both sides like the others.
+// leaving out the appointment except (0 for none). A session the client missed does not keep
+// them from another then. Bounded on both sides like the others.
 func clientBusy(ctx context.Context, db rowsQuerier, clientID, except int64, from, to time.Time) ([]clinic.Interval, error) {
 	var out []clinic.Interval
 	var st, en int64
@@ -79,7 +80,7 @@ func clientBusy(ctx context.Context, db rowsQuerier, clientID, except int64, fro
 		out = append(out, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
 		return nil
 	}, `SELECT starts_at, ends_at FROM appointments WHERE client_id = ? AND starts_at > ? AND starts_at < ?
-		AND ends_at > ? AND status <> 'cancelled' AND id <> ? ORDER BY starts_at`,
+		AND ends_at > ? AND status IN ('booked', 'checked_in') AND id <> ? ORDER BY starts_at`,
 		clientID, unix(from)-43200, unix(to), unix(from), except)
 	return out, err
 }

@@ -45,8 +45,8 @@ type postForm struct {
 // once, so the forms in a cell go to different clients, each free then.
 func bookingForms(e *env, sessions int) ([]postForm, error) {
 	sv := e.courseService()
-	if sv.ID == 0 || len(e.Bookers) == 0 {
-		return nil, fmt.Errorf("no service to book, or no client to book it")
+	if sv.ID == 0 || len(sv.Therapists) == 0 || len(e.Bookers) == 0 {
+		return nil, fmt.Errorf("no service with a therapist to book, or no client to book it")
 	}
 	from := localMidnight(clinic.DateOf(time.Now(), e.loc), e.loc)
 	to := from.AddDate(0, 0, clinic.DefaultHorizonDays+1)
