@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -202,6 +203,11 @@ func (a *App) bookingRefused(c echo.Context, f *form, req store.BookingRequest, 
 		return a.bookingInvalid(c, sv, req, f)
 	}
 	if se, ok := sessionError(err); ok {
+		if errors.Is(se.Err, clinic.ErrSlotTaken) {
+			if mine, err := a.Store.AlreadyBooked(c.Request().Context(), actor(c), req); err != nil || mine {
+				return cmp.Or(err, a.alreadyBooked(c))
+			}
+		}
 		return a.sessionTaken(c, sv, req, se)
 	}
 	switch {
@@ -272,6 +278,14 @@ func (a *App) sessionTaken(c echo.Context, sv store.Service, req store.BookingRe
 	data.Page.Errors["start_"+strconv.Itoa(se.Session)] = msg
 	data.Page.Flash, data.Page.FlashKind = msg, "error"
 	return a.renderStatus(c, status, "book_course", data)
+}
+
+// alreadyBooked answers a form sent again after its first copy booked every session.
+func (a *App) alreadyBooked(c echo.Context) error {
+	if u := currentUser(c); u != nil && u.Role.Staff() {
+		return a.flash(c, "/desk", "These sessions were already booked for the client.")
+	}
+	return a.flash(c, "/my", "These sessions are already booked for you.")
 }
 
 func (a *App) afterBooking(c echo.Context, b store.Booked) error {

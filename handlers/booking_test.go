@@ -823,3 +823,33 @@ func TestBookingPagesKeepAClientOutOfTwoSessionsAtOnce(t *testing.T) {
 		t.Errorf("appointments = %d; want only Alex's session with Sam", n)
 	}
 }
+
+// TestAFormSentTwiceSaysTheSessionsAreAlreadyBooked: a double click or a reloaded page sends
+// the confirmation again after the first copy booked the course. The second answer says the
+// sessions are booked for them, not that someone else took them, and nothing is booked twice.
+func TestAFormSentTwiceSaysTheSessionsAreAlreadyBooked(t *testing.T) {
+	ta, bc := newBookingApp(t)
+	tid := bc.Therapist.ID
+	alex := ta.client(t)
+	alex.signIn(bc.Client.Email, testPassword)
+	form := url.Values{"service": {strconv.FormatInt(bc.Course, 10)}, "consent": {"1"}, "reminders": {"1"},
+		"start_1": {slotValue(tid, bc.local(2026, 3, 16, 10, 0))}, "start_2": {slotValue(tid, bc.local(2026, 3, 23, 10, 0))}}
+	alex.postForm("/book/confirm", "/my", form).wantRedirect("/my")
+	r := alex.postForm("/book/confirm", "/my", form)
+	r.wantRedirect("/my")
+	if page := alex.get("/my"); !strings.Contains(page.text(), "These sessions are already booked for you.") {
+		t.Errorf("the page after the second send does not say the sessions are already booked:\n%s", page.text())
+	}
+	if n := ta.countAppointments(t); n != 2 {
+		t.Errorf("appointments = %d; want the course's 2", n)
+	}
+	if got := ta.mails(t, "confirmation", bc.Client.Email); len(got) != 1 {
+		t.Errorf("%d confirmations; want 1", len(got))
+	}
+
+	// Someone else sending the same times still hears they were taken.
+	bree := ta.client(t)
+	ta.mustUser(t, clinic.RoleClient, "bree@example.com", "Bree Thompson", testPassword)
+	bree.signIn("bree@example.com", testPassword)
+	bree.postForm("/book/confirm", "/my", form).wantStatus(http.StatusConflict)
+}

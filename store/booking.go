@@ -131,6 +131,28 @@ func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (B
 	return out, err
 }
 
+// AlreadyBooked reports whether the client a refused request is for already holds every one
+// of its sessions, with the same therapist and service: a form sent twice (a double click, a
+// page reloaded) whose first copy booked them. Clients ask for themselves, staff for the
+// request's client.
+func (s *Store) AlreadyBooked(ctx context.Context, by Actor, req BookingRequest) (bool, error) {
+	client := by.ClientID
+	if by.Staff() {
+		client = req.ClientID
+	}
+	if client == 0 || len(req.Starts) == 0 {
+		return false, nil
+	}
+	args := []any{client, req.TherapistID, req.ServiceID}
+	for _, st := range req.Starts {
+		args = append(args, unix(st))
+	}
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT starts_at) FROM appointments WHERE client_id = ? AND therapist_id = ?
+		AND service_id = ? AND status IN ('booked', 'checked_in') AND starts_at IN (`+repeatRow("?", len(req.Starts))+`)`, args...).Scan(&n)
+	return n == len(req.Starts), translate(err)
+}
+
 // holdSlot marks a slot taken in the query, for the therapist and the room.
 func holdSlot(q *clinic.SlotQuery, sv clinic.Service, sl clinic.Slot) {
 	b := sv.Blocks(sl.Start)
