@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -204,8 +203,12 @@ func (a *App) bookingRefused(c echo.Context, f *form, req store.BookingRequest, 
 	}
 	if se, ok := sessionError(err); ok {
 		if errors.Is(se.Err, clinic.ErrSlotTaken) {
-			if mine, err := a.Store.AlreadyBooked(c.Request().Context(), actor(c), req); err != nil || mine {
-				return cmp.Or(err, a.alreadyBooked(c))
+			mine, err := a.Store.AlreadyBooked(c.Request().Context(), actor(c), req)
+			if err != nil {
+				return err
+			}
+			if mine {
+				return a.alreadyBooked(c)
 			}
 		}
 		return a.sessionTaken(c, sv, req, se)
