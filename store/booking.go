@@ -148,8 +148,9 @@ func (s *Store) AlreadyBooked(ctx context.Context, by Actor, req BookingRequest)
 		args = append(args, unix(st))
 	}
 	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT starts_at) FROM appointments WHERE client_id = ? AND therapist_id = ?
-		AND service_id = ? AND status IN ('booked', 'checked_in') AND starts_at IN (`+repeatRow("?", len(req.Starts))+`)`, args...).Scan(&n)
+	err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT a.starts_at) FROM appointments a WHERE a.client_id = ?
+		AND a.therapist_id = ? AND a.service_id = ? AND `+clientAttends+` AND a.starts_at IN (`+repeatRow("?", len(req.Starts))+`)`,
+		args...).Scan(&n)
 	return n == len(req.Starts), translate(err)
 }
 

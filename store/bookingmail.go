@@ -184,11 +184,9 @@ func (s *Store) offerWaitlist(ctx context.Context, tx *sql.Tx, freed Appointment
 	rows, err := tx.QueryContext(ctx, `SELECT w.id, c.name, c.email FROM waitlist w JOIN clients c ON c.id = w.client_id
 		WHERE w.status = 'waiting' AND w.service_id = ? AND (w.therapist_id IS NULL OR w.therapist_id = ?)
 		AND w.from_date <= ? AND w.to_date >= ? AND w.client_id <> ? AND c.email <> ''
-		AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.client_id = w.client_id AND a.starts_at > ?
-			AND a.starts_at < ? AND a.ends_at > ? AND a.status IN ('booked', 'checked_in'))
+		AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.client_id = w.client_id AND `+clientInSession+`)
 		ORDER BY w.id LIMIT 3`,
-		freed.ServiceID, freed.TherapistID, day, day, freed.ClientID,
-		unix(freed.Start)-43200, unix(freed.End), unix(freed.Start))
+		append([]any{freed.ServiceID, freed.TherapistID, day, day, freed.ClientID}, sessionOverlapArgs(freed.Start, freed.End)...)...)
 	if err != nil {
 		return err
 	}

@@ -67,9 +67,21 @@ func (s *Store) SlotQueryFor(ctx context.Context, clientID int64, sv clinic.Serv
 	return q, translate(err)
 }
 
-// clientBusy reads a client's active appointments, start to end, that overlap [from, to),
-// leaving out the appointment except (0 for none). A session the client missed does not keep
-// them from another then. Bounded on both sides like the others.
+// clientAttends is the condition, on appointments a, that the client is to be or is at the
+// session: booked or checked in. A session the client missed does not keep them from another.
+const clientAttends = `a.status IN ('booked', 'checked_in')`
+
+// clientInSession is the condition, on appointments a, that a.client_id's session overlaps
+// [from, to); its arguments are sessionOverlapArgs(from, to). Bounded on both sides of the
+// start, like the therapists' and rooms' overlap queries (no session blocks over 12 hours).
+const clientInSession = `a.starts_at > ? AND a.starts_at < ? AND a.ends_at > ? AND ` + clientAttends
+
+func sessionOverlapArgs(from, to time.Time) []any {
+	return []any{unix(from) - 43200, unix(to), unix(from)}
+}
+
+// clientBusy reads a client's sessions, start to end, that overlap [from, to), leaving out the
+// appointment except (0 for none).
 func clientBusy(ctx context.Context, db rowsQuerier, clientID, except int64, from, to time.Time) ([]clinic.Interval, error) {
 	var out []clinic.Interval
 	var st, en int64
@@ -79,9 +91,8 @@ func clientBusy(ctx context.Context, db rowsQuerier, clientID, except int64, fro
 		}
 		out = append(out, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
 		return nil
-	}, `SELECT starts_at, ends_at FROM appointments WHERE client_id = ? AND starts_at > ? AND starts_at < ?
-		AND ends_at > ? AND status IN ('booked', 'checked_in') AND id <> ? ORDER BY starts_at`,
-		clientID, unix(from)-43200, unix(to), unix(from), except)
+	}, `SELECT a.starts_at, a.ends_at FROM appointments a WHERE a.client_id = ? AND `+clientInSession+`
+		AND a.id <> ? ORDER BY a.starts_at`, append(append([]any{clientID}, sessionOverlapArgs(from, to)...), except)...)
 	return out, err
 }
 
