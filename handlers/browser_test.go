@@ -160,8 +160,21 @@ func (b *browser) wantText(want string) {
 // submit clicks a button and waits for the next page.
 func (b *browser) submit(sel string) {
 	b.t.Helper()
+	// Mark this document, so the wait is for the next one however long the click takes to start
+	// navigating: a fixed pause was sometimes too short under the race detector on a busy
+	// machine, and the old page was read as the new one.
+	b.eval("window.alliumLeaving = true")
 	b.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
-	time.Sleep(50 * time.Millisecond) // let the navigation start before waiting for the new page
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		// An error is a document between two: not gone yet, or not ready yet.
+		leaving, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("window.alliumLeaving === true"))
+		if err == nil && !leaving {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.fail("click %s: still on the same page after 20 s", sel)
+		}
+	}
 	b.page()
 }
 
