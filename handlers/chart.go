@@ -57,8 +57,8 @@ func (a *App) ClientChart(c echo.Context) error {
 		return err
 	}
 	p := views.ChartPage{Page: a.page(c, ch.Client.Name), Chart: ch, Age: ch.Client.Age(ch.Today),
-		Cautions: chartCautions(ch.Client, ch.Flags), Classes: store.ComplaintClasses(),
-		Kinds: store.FindingVocabulary().Kinds, Targets: store.ReferralTargets(),
+		Cautions: chartCautions(ch.Client, ch.Flags), Classes: clinic.ComplaintClasses(),
+		Kinds: clinic.FindingVocabulary().Kinds, Targets: clinic.ReferralTargets(),
 		NeedConsent: ch.Client.ConsentTreatment.IsZero(), SessionRows: views.ChartSessionRows(a.Loc(), ch.Sessions)}
 	for _, f := range ch.Flags {
 		if !f.Cleared {
@@ -180,14 +180,14 @@ func (a *App) ConfirmClass(c echo.Context) error {
 	}
 	f := newForm(c)
 	aid := f.ID("assessment", "Assessment")
-	class := f.OneOf("class", "Class", termCodes(store.ComplaintClasses())...)
+	class := f.OneOf("class", "Class", termCodes(clinic.ComplaintClasses())...)
 	if !f.Valid() {
 		return a.flashKind(c, chartPath(id), "Please choose a class from the list.", "error")
 	}
 	if err := a.Store.ConfirmAssessmentClass(c.Request().Context(), actor(c), aid, class); err != nil {
 		return err
 	}
-	return a.flash(c, chartPath(id), "Class confirmed: "+store.TermLabel(store.ComplaintClasses(), class)+".")
+	return a.flash(c, chartPath(id), "Class confirmed: "+clinic.TermLabel(clinic.ComplaintClasses(), class)+".")
 }
 
 // ClearFlag records why a safety flag no longer stands.
@@ -248,7 +248,7 @@ func chartPath(clientID int64) string {
 	return "/clients/" + strconv.FormatInt(clientID, 10) + "/chart"
 }
 
-func termCodes(terms []store.ChartTerm) []string {
+func termCodes(terms []clinic.ChartTerm) []string {
 	out := make([]string, len(terms))
 	for i, t := range terms {
 		out[i] = t.Code

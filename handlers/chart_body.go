@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"allium/clinic"
-	"allium/store"
 	"allium/views"
 )
 
@@ -144,7 +143,7 @@ func svgMax(v []float64) float64 {
 
 // markClass picks the glyph of a palpation finding: a solid dot for a trigger point, an amber
 // ring for tenderness, a dashed ring for tight tissue.
-func markClass(p store.PalpationFinding) string {
+func markClass(p clinic.PalpationFinding) string {
 	switch {
 	case p.TriggerPoint():
 		return "mark mark-trp"
@@ -160,7 +159,7 @@ func markClass(p store.PalpationFinding) string {
 // drawBodyCharts returns both drawings with the painful areas filled (when selected is set:
 // a read-only page; a form colours its checked areas itself) and a mark for every palpation
 // finding, its title naming the structure.
-func (a *App) drawBodyCharts(regions []string, palp []store.PalpationFinding, selected bool) (template.HTML, template.HTML, error) {
+func (a *App) drawBodyCharts(regions []string, palp []clinic.PalpationFinding, selected bool) (template.HTML, template.HTML, error) {
 	out := [2]template.HTML{}
 	for i, name := range []string{"body-front.svg", "body-back.svg"} {
 		bc, err := a.loadBodyChart(name)
@@ -181,7 +180,7 @@ func (a *App) drawBodyCharts(regions []string, palp []store.PalpationFinding, se
 	return out[0], out[1], nil
 }
 
-func bodyMarks(bc bodyChart, view string, palp []store.PalpationFinding) string {
+func bodyMarks(bc bodyChart, view string, palp []clinic.PalpationFinding) string {
 	var b strings.Builder
 	placed := map[string]int{}
 	for _, p := range palp {
@@ -202,7 +201,7 @@ func bodyMarks(bc bodyChart, view string, palp []store.PalpationFinding) string 
 	return b.String()
 }
 
-func markTitle(p store.PalpationFinding) string {
+func markTitle(p clinic.PalpationFinding) string {
 	var t views.FindingTerms
 	what := t.Region(p.Region)
 	if p.Muscle != "" {
@@ -235,10 +234,10 @@ func (a *App) chartAreas() ([]views.ChartArea, error) {
 }
 
 // findingsView draws a findings record for reading.
-func (a *App) findingsView(f store.Findings) (views.FindingsView, error) {
+func (a *App) findingsView(f clinic.Findings) (views.FindingsView, error) {
 	front, back, err := a.drawBodyCharts(f.Regions, f.Palpation, true)
 	if err != nil {
 		return views.FindingsView{}, err
 	}
-	return views.FindingsView{Findings: f, Front: front, Back: back, Terms: views.FindingTerms{Vocab: store.FindingVocabulary()}}, nil
+	return views.FindingsView{Findings: f, Front: front, Back: back, Terms: views.FindingTerms{Vocab: clinic.FindingVocabulary()}}, nil
 }

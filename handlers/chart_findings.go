@@ -62,7 +62,7 @@ func (a *App) renderFindingsForm(c echo.Context, status int, cl store.ChartClien
 		return err
 	}
 	p := views.FindingsFormPage{Page: a.page(c, "Findings · "+cl.Name), Client: cl, Form: fv,
-		Vocab: store.FindingVocabulary(), Choices: chartChoices(), ChartAreas: areas, Front: front, Back: back,
+		Vocab: clinic.FindingVocabulary(), Choices: chartChoices(), ChartAreas: areas, Front: front, Back: back,
 		PostureRows: views.ChartRows(postureRows), ROMRows: views.ChartRows(romRows), TestRows: views.ChartRows(testRows),
 		PalpRows: views.ChartRows(palpRows), PointRows: views.ChartRows(pointRows)}
 	for _, s := range sessions {
@@ -96,7 +96,7 @@ func chartAreasOf(answers []string) []string {
 			}
 		}
 		for _, x := range areas {
-			if slices.Contains(store.ChartShapes(), x) {
+			if slices.Contains(clinic.BodyAreas(), x) {
 				out = append(out, x)
 			}
 		}
@@ -108,37 +108,37 @@ func chartAreasOf(answers []string) []string {
 func chartChoices() views.ChartChoices {
 	var ch views.ChartChoices
 	for _, r := range clinic.BodyRegions() {
-		ch.Regions = append(ch.Regions, store.ChartTerm{Code: r.Code, Label: r.Name})
+		ch.Regions = append(ch.Regions, clinic.ChartTerm{Code: r.Code, Label: r.Name})
 	}
 	for _, s := range clinic.BodySides() {
-		ch.Sides = append(ch.Sides, store.ChartTerm{Code: string(s), Label: upperFirst(string(s))})
+		ch.Sides = append(ch.Sides, clinic.ChartTerm{Code: string(s), Label: upperFirst(string(s))})
 	}
 	ch.Types = codeTerms(clinic.FindingTypes())
 	ch.Tones = codeTerms(clinic.Tones())
 	ch.Textures = codeTerms(clinic.TissueTextures())
 	ch.Roles = codeTerms(clinic.PointRoles())
 	for _, g := range clinic.TendernessGrades() {
-		ch.Grades = append(ch.Grades, store.ChartTerm{Code: strconv.Itoa(int(g)), Label: g.Label()})
+		ch.Grades = append(ch.Grades, clinic.ChartTerm{Code: strconv.Itoa(int(g)), Label: g.Label()})
 	}
 	for _, c := range clinic.Channels() {
-		ch.Channels = append(ch.Channels, store.ChartTerm{Code: c.Code, Label: c.Code + " " + c.Name})
+		ch.Channels = append(ch.Channels, clinic.ChartTerm{Code: c.Code, Label: c.Code + " " + c.Name})
 	}
 	for _, t := range clinic.Techniques() {
 		label := t.Name
 		if t.Pinyin != "" {
 			label = "Tui Na: " + t.Name + " (" + t.Pinyin + ")"
 		}
-		ch.Techniques = append(ch.Techniques, store.ChartTerm{Code: t.Code, Label: label})
+		ch.Techniques = append(ch.Techniques, clinic.ChartTerm{Code: t.Code, Label: label})
 	}
 	ch.Muscles = muscleChoices()
 	return ch
 }
 
 // codeTerms labels codes such as "boggy_oedematous" as "Boggy oedematous".
-func codeTerms[T ~string](codes []T) []store.ChartTerm {
-	out := make([]store.ChartTerm, len(codes))
+func codeTerms[T ~string](codes []T) []clinic.ChartTerm {
+	out := make([]clinic.ChartTerm, len(codes))
 	for i, c := range codes {
-		out[i] = store.ChartTerm{Code: string(c), Label: upperFirst(strings.ReplaceAll(string(c), "_", " "))}
+		out[i] = clinic.ChartTerm{Code: string(c), Label: upperFirst(strings.ReplaceAll(string(c), "_", " "))}
 	}
 	return out
 }
@@ -244,16 +244,16 @@ func (m rowMap) remap(errs map[string]string) map[string]string {
 }
 
 // parseFindings reads the findings form. Problems come back keyed by form field.
-func parseFindings(c echo.Context, clientID int64) (store.Findings, map[string]string) {
+func parseFindings(c echo.Context, clientID int64) (clinic.Findings, map[string]string) {
 	f := newForm(c)
 	params, _ := c.FormParams()
-	fd := store.Findings{ClientID: clientID, Regions: params["regions"], Channels: params["channels"]}
+	fd := clinic.Findings{ClientID: clientID, Regions: params["regions"], Channels: params["channels"]}
 	fd.Kind = f.Text("kind", "Kind of visit", 20, true)
 	fd.AppointmentID = chartID(f, "appointment", "Appointment")
-	fd.Complaint = f.Multiline("complaint", "The complaint", store.FindingTextMax, false)
-	fd.Aggravating = f.Multiline("aggravating", "What makes it worse", store.FindingNoteMax, false)
-	fd.Easing = f.Multiline("easing", "What eases it", store.FindingNoteMax, false)
-	fd.Impression = f.Multiline("impression", "Working impression", store.FindingTextMax, false)
+	fd.Complaint = f.Multiline("complaint", "The complaint", clinic.FindingTextMax, false)
+	fd.Aggravating = f.Multiline("aggravating", "What makes it worse", clinic.FindingNoteMax, false)
+	fd.Easing = f.Multiline("easing", "What eases it", clinic.FindingNoteMax, false)
+	fd.Impression = f.Multiline("impression", "Working impression", clinic.FindingTextMax, false)
 	fd.ConfirmedClass = f.Text("confirmed_class", "Class", 30, false)
 	rows := rowMap{}
 	parsePosture(f, &fd, rows)
@@ -262,7 +262,7 @@ func parseFindings(c echo.Context, clientID int64) (store.Findings, map[string]s
 	parsePalpation(f, &fd, rows)
 	parsePoints(f, &fd, rows)
 	errs := f.Errors
-	for k, v := range rows.remap(fd.Problems()) {
+	for k, v := range rows.remap(fd.Validate()) {
 		if _, ok := errs[k]; !ok {
 			errs[k] = v
 		}
@@ -270,11 +270,11 @@ func parseFindings(c echo.Context, clientID int64) (store.Findings, map[string]s
 	return fd, errs
 }
 
-func parsePosture(f *form, fd *store.Findings, rows rowMap) {
+func parsePosture(f *form, fd *clinic.Findings, rows rowMap) {
 	for i := range postureRows {
 		k := fmt.Sprintf("posture.%d.", i)
-		p := store.PostureFinding{Observation: f.Text(k+"observation", "Observation", 50, false),
-			Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)), Note: f.Text(k+"note", "Note", store.FindingNoteMax, false)}
+		p := clinic.PostureFinding{Observation: f.Text(k+"observation", "Observation", 50, false),
+			Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)), Note: f.Text(k+"note", "Note", clinic.FindingNoteMax, false)}
 		if p.Observation != "" || p.Note != "" {
 			fd.Posture = append(fd.Posture, p)
 			rows.add("posture", i)
@@ -282,13 +282,13 @@ func parsePosture(f *form, fd *store.Findings, rows rowMap) {
 	}
 }
 
-func parseROM(f *form, fd *store.Findings, rows rowMap) {
+func parseROM(f *form, fd *clinic.Findings, rows rowMap) {
 	for i := range romRows {
 		k := fmt.Sprintf("rom.%d.", i)
-		r := store.ROMFinding{Joint: f.Text(k+"joint", "Joint", 30, false), Movement: f.Text(k+"movement", "Movement", 30, false),
+		r := clinic.ROMFinding{Joint: f.Text(k+"joint", "Joint", 30, false), Movement: f.Text(k+"movement", "Movement", 30, false),
 			Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)), Mode: f.Text(k+"mode", "Mode", 20, false),
 			Degrees: chartInt(f, k+"degrees", "Degrees"), Grade: f.Text(k+"grade", "Range", 20, false),
-			Pain: f.Text(k+"pain", "Pain", 20, false), Note: f.Text(k+"note", "Note", store.FindingNoteMax, false)}
+			Pain: f.Text(k+"pain", "Pain", 20, false), Note: f.Text(k+"note", "Note", clinic.FindingNoteMax, false)}
 		if r.Joint != "" || r.Movement != "" || r.Degrees != nil || r.Note != "" {
 			fd.ROM = append(fd.ROM, r)
 			rows.add("rom", i)
@@ -296,11 +296,11 @@ func parseROM(f *form, fd *store.Findings, rows rowMap) {
 	}
 }
 
-func parseTests(f *form, fd *store.Findings, rows rowMap) {
+func parseTests(f *form, fd *clinic.Findings, rows rowMap) {
 	for i := range testRows {
 		k := fmt.Sprintf("test.%d.", i)
-		t := store.TestFinding{Name: f.Text(k+"name", "Test", 80, false), Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)),
-			Result: f.Text(k+"result", "Result", 20, false), Note: f.Text(k+"note", "Note", store.FindingNoteMax, false)}
+		t := clinic.TestFinding{Name: f.Text(k+"name", "Test", 80, false), Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)),
+			Result: f.Text(k+"result", "Result", 20, false), Note: f.Text(k+"note", "Note", clinic.FindingNoteMax, false)}
 		if t.Name != "" || t.Note != "" {
 			fd.Tests = append(fd.Tests, t)
 			rows.add("test", i)
@@ -308,10 +308,10 @@ func parseTests(f *form, fd *store.Findings, rows rowMap) {
 	}
 }
 
-func parsePalpation(f *form, fd *store.Findings, rows rowMap) {
+func parsePalpation(f *form, fd *clinic.Findings, rows rowMap) {
 	for i := range palpRows {
 		k := fmt.Sprintf("palp.%d.", i)
-		p := store.PalpationFinding{Region: f.Text(k+"region", "Region", 40, false),
+		p := clinic.PalpationFinding{Region: f.Text(k+"region", "Region", 40, false),
 			Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)), Muscle: f.Text(k+"muscle", "Muscle", 40, false),
 			Type: f.Text(k+"type", "Finding", 40, false), Tenderness: chartInt(f, k+"tenderness", "Tenderness"),
 			Tone: f.Text(k+"tone", "Tone", 20, false), Texture: f.Text(k+"texture", "Texture", 30, false),
@@ -319,7 +319,7 @@ func parsePalpation(f *form, fd *store.Findings, rows rowMap) {
 				RecognisedPain: f.Bool(k + "recognised"), Referral: f.Bool(k + "referral"), Twitch: f.Bool(k + "twitch")},
 			TrPStatus:        f.Text(k+"trp_status", "Trigger point", 20, false),
 			FascialDirection: f.Text(k+"fascial_direction", "Direction of restriction", 100, false),
-			FascialLayer:     f.Text(k+"fascial_layer", "Layer", 20, false), Note: f.Text(k+"note", "Note", store.FindingNoteMax, false)}
+			FascialLayer:     f.Text(k+"fascial_layer", "Layer", 20, false), Note: f.Text(k+"note", "Note", clinic.FindingNoteMax, false)}
 		if p.Region != "" || p.Muscle != "" || p.Type != "" || p.Note != "" {
 			fd.Palpation = append(fd.Palpation, p)
 			rows.add("palp", i)
@@ -327,11 +327,11 @@ func parsePalpation(f *form, fd *store.Findings, rows rowMap) {
 	}
 }
 
-func parsePoints(f *form, fd *store.Findings, rows rowMap) {
+func parsePoints(f *form, fd *clinic.Findings, rows rowMap) {
 	for i := range pointRows {
 		k := fmt.Sprintf("point.%d.", i)
-		p := store.PointFinding{Code: f.Text(k+"code", "Point", 20, false), Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)),
-			Role: f.Text(k+"role", "Role", 20, false), Note: f.Text(k+"note", "Note", store.FindingNoteMax, false)}
+		p := clinic.PointFinding{Code: f.Text(k+"code", "Point", 20, false), Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)),
+			Role: f.Text(k+"role", "Role", 20, false), Note: f.Text(k+"note", "Note", clinic.FindingNoteMax, false)}
 		if p.Code != "" || p.Note != "" {
 			fd.Points = append(fd.Points, p)
 			rows.add("point", i)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"allium/clinic"
 	"allium/store"
 	"allium/views"
 )
@@ -30,8 +31,8 @@ func (a *App) ReferralForm(c echo.Context) error {
 
 func (a *App) referralFormPage(c echo.Context, cl store.ChartClient, fv views.ChartValues) views.ReferralFormPage {
 	pid, _ := strconv.ParseInt(fv.Get("plan"), 10, 64)
-	return views.ReferralFormPage{Page: a.page(c, "Referral · "+cl.Name), Client: cl, Form: fv, Targets: store.ReferralTargets(),
-		Reasons: store.ReferralReasons(), Urgencies: store.ReferralUrgencies(), PlanID: pid}
+	return views.ReferralFormPage{Page: a.page(c, "Referral · "+cl.Name), Client: cl, Form: fv, Targets: clinic.ReferralTargets(),
+		Reasons: clinic.ReferralReasons(), Urgencies: clinic.ReferralUrgencies(), PlanID: pid}
 }
 
 // referralLetter is a plain starting point: who, and room for what was found and why.
@@ -55,11 +56,11 @@ func (a *App) ReferralCreate(c echo.Context) error {
 		return err
 	}
 	f := newForm(c)
-	r := store.Referral{ClientID: id, PlanID: chartID(f, "plan", "Plan"), ReassessmentID: chartID(f, "reassessment", "Reassessment"),
+	r := clinic.Referral{ClientID: id, PlanID: chartID(f, "plan", "Plan"), ReassessmentID: chartID(f, "reassessment", "Reassessment"),
 		Target: f.Text("target", "Referral to", 40, true), Reason: f.Text("reason", "Reason", 40, true),
-		Urgency: f.Text("urgency", "Urgency", 20, true), Letter: f.Multiline("letter", "The letter", store.ReferralLetterMax, true)}
+		Urgency: f.Text("urgency", "Urgency", 20, true), Letter: f.Multiline("letter", "The letter", clinic.ReferralLetterMax, true)}
 	endPlan := f.Bool("end_plan")
-	for k, v := range r.Problems() {
+	for k, v := range r.Validate() {
 		f.fail(k, v)
 	}
 	if !f.Valid() {
@@ -101,9 +102,9 @@ func (a *App) ReferralShow(c echo.Context) error {
 	}
 	p := a.page(c, "Referral · "+r.ClientName)
 	return a.render(c, "chart_referral_letter", views.ReferralPage{Page: p, Referral: r, Clinic: p.Clinic,
-		Target:  store.TermLabel(store.ReferralTargets(), r.Target),
-		Reason:  store.TermLabel(store.ReferralReasons(), r.Reason),
-		Urgency: store.TermLabel(store.ReferralUrgencies(), r.Urgency)})
+		Target:  clinic.TermLabel(clinic.ReferralTargets(), r.Target),
+		Reason:  clinic.TermLabel(clinic.ReferralReasons(), r.Reason),
+		Urgency: clinic.TermLabel(clinic.ReferralUrgencies(), r.Urgency)})
 }
 
 // ReferralSent records that the letter has gone.

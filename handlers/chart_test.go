@@ -144,7 +144,7 @@ func (c chartClinic) signNote(tb testing.TB, appt int64, plan store.TreatmentPla
 	for _, g := range plan.Goals {
 		scores[g.ID] = score
 	}
-	id, err := c.st.SignNote(context.Background(), c.sam, appt, store.SessionNote{PlanID: plan.ID,
+	id, err := c.st.SignNote(context.Background(), c.sam, appt, clinic.SessionNote{PlanID: plan.ID,
 		Subjective: "Reports less pain", Scores: scores})
 	if err != nil {
 		tb.Fatal(err)
@@ -316,11 +316,11 @@ func TestSignedNoteCannotBeChangedOverHTTP(t *testing.T) {
 func TestClinicalPagesAnswer404ToEveryoneElse(t *testing.T) {
 	w, plan, appt, noteID := signedNoteWorld(t)
 	ctx := context.Background()
-	fid, err := w.ta.Store.RecordFindings(ctx, w.sam, store.Findings{ClientID: w.clientID, Kind: "initial", Complaint: "neck"})
+	fid, err := w.ta.Store.RecordFindings(ctx, w.sam, clinic.Findings{ClientID: w.clientID, Kind: "initial", Complaint: "neck"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rid, err := w.ta.Store.CreateReferral(ctx, w.sam, store.Referral{ClientID: w.clientID, Target: "gp", Reason: "other",
+	rid, err := w.ta.Store.CreateReferral(ctx, w.sam, clinic.Referral{ClientID: w.clientID, Target: "gp", Reason: "other",
 		Urgency: "routine", Letter: "Dear Doctor"}, false)
 	if err != nil {
 		t.Fatal(err)

@@ -193,10 +193,10 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 	w.plan = plan.ID
 	w.note = cc.signNote(t, cc.book(t, 1)[0], plan, 4)
 	var err error
-	if w.findings, err = ta.Store.RecordFindings(ctx, cc.sam, store.Findings{ClientID: w.client, Kind: "initial", Complaint: "neck"}); err != nil {
+	if w.findings, err = ta.Store.RecordFindings(ctx, cc.sam, clinic.Findings{ClientID: w.client, Kind: "initial", Complaint: "neck"}); err != nil {
 		t.Fatal(err)
 	}
-	if w.referral, err = ta.Store.CreateReferral(ctx, cc.sam, store.Referral{ClientID: w.client, Target: "gp", Reason: "other",
+	if w.referral, err = ta.Store.CreateReferral(ctx, cc.sam, clinic.Referral{ClientID: w.client, Target: "gp", Reason: "other",
 		Urgency: "routine", Letter: "Dear Doctor"}, false); err != nil {
 		t.Fatal(err)
 	}

@@ -40,24 +40,24 @@ func (a *App) NoteForm(c echo.Context) error {
 	return a.render(c, "note_form", a.noteFormPage(c, n, cl, cautions, noteValues(n)))
 }
 
-func (a *App) noteFormPage(c echo.Context, n store.SessionNote, cl store.ChartClient, cautions []views.ChartCaution, fv views.ChartValues) views.NoteFormPage {
+func (a *App) noteFormPage(c echo.Context, n store.AppointmentNote, cl store.ChartClient, cautions []views.ChartCaution, fv views.ChartValues) views.NoteFormPage {
 	return views.NoteFormPage{Page: a.page(c, "Session note · "+cl.Name), Note: n, Client: cl, Form: fv,
-		Vocab: store.NoteVocabulary(), Choices: chartChoices(), TxRows: views.ChartRows(txRows), PainScale: painScale(),
+		Vocab: clinic.NoteVocabulary(), Choices: chartChoices(), TxRows: views.ChartRows(txRows), PainScale: painScale(),
 		Cautions: cautions, Action: "/appointments/" + strconv.FormatInt(n.Appointment.ID, 10) + "/note"}
 }
 
 // painScale is 0 to 10 as terms, for the pain-today list.
-func painScale() []store.ChartTerm {
-	out := make([]store.ChartTerm, 11)
+func painScale() []clinic.ChartTerm {
+	out := make([]clinic.ChartTerm, 11)
 	for i := range out {
-		out[i] = store.ChartTerm{Code: strconv.Itoa(i), Label: strconv.Itoa(i)}
+		out[i] = clinic.ChartTerm{Code: strconv.Itoa(i), Label: strconv.Itoa(i)}
 	}
 	out[0].Label, out[10].Label = "0 (no pain)", "10 (worst imaginable)"
 	return out
 }
 
 // noteValues puts a saved note into form values.
-func noteValues(n store.SessionNote) views.ChartValues {
+func noteValues(n store.AppointmentNote) views.ChartValues {
 	fv := views.ChartValues{"subjective": {n.Subjective}, "change": {n.Change}, "objective": {n.Objective},
 		"response": {n.Response}, "progress": {n.Progress}, "next_focus": {n.NextFocus}, "home_care": {n.HomeCare},
 		"adverse": {n.Adverse}, "adverse_severity": {n.AdverseSeverity}, "adverse_note": {n.AdverseNote},
@@ -151,22 +151,22 @@ func (a *App) noteInvalid(c echo.Context, apptID int64, errs map[string]string) 
 	return a.invalid(c, "note_form", p)
 }
 
-func parseNote(c echo.Context, sign bool) (store.SessionNote, map[string]string) {
+func parseNote(c echo.Context, sign bool) (clinic.SessionNote, map[string]string) {
 	f := newForm(c)
-	n := store.SessionNote{Scores: map[int64]float64{}}
+	n := clinic.SessionNote{Scores: map[int64]float64{}}
 	n.PlanID = chartID(f, "plan", "Plan")
 	n.FindingsID = chartID(f, "findings", "Findings")
-	n.Subjective = f.Multiline("subjective", "Subjective", store.NoteTextMax, false)
+	n.Subjective = f.Multiline("subjective", "Subjective", clinic.NoteTextMax, false)
 	n.PainToday = chartInt(f, "pain_today", "Pain today")
 	n.Change = f.Text("change", "Change since last time", 20, false)
-	n.Objective = f.Multiline("objective", "Objective", store.NoteTextMax, false)
-	n.Response = f.Multiline("response", "Response to treatment", store.NoteTextMax, false)
-	n.Progress = f.Multiline("progress", "Progress against the goal", store.NoteTextMax, false)
-	n.NextFocus = f.Multiline("next_focus", "Next session's focus", store.NoteTextMax, false)
-	n.HomeCare = f.Multiline("home_care", "Home care", store.NoteTextMax, false)
+	n.Objective = f.Multiline("objective", "Objective", clinic.NoteTextMax, false)
+	n.Response = f.Multiline("response", "Response to treatment", clinic.NoteTextMax, false)
+	n.Progress = f.Multiline("progress", "Progress against the goal", clinic.NoteTextMax, false)
+	n.NextFocus = f.Multiline("next_focus", "Next session's focus", clinic.NoteTextMax, false)
+	n.HomeCare = f.Multiline("home_care", "Home care", clinic.NoteTextMax, false)
 	n.Adverse = f.Text("adverse", "Adverse reaction", 20, false)
 	n.AdverseSeverity = f.Text("adverse_severity", "Severity", 20, false)
-	n.AdverseNote = f.Multiline("adverse_note", "About the reaction", store.NoteTextMax, false)
+	n.AdverseNote = f.Multiline("adverse_note", "About the reaction", clinic.NoteTextMax, false)
 	params, _ := c.FormParams()
 	for name := range params {
 		id, ok := scoreGoal(name)
@@ -185,7 +185,7 @@ func parseNote(c echo.Context, sign bool) (store.SessionNote, map[string]string)
 		}
 	}
 	errs := f.Errors
-	for k, v := range rows.remap(n.Problems(sign)) {
+	for k, v := range rows.remap(n.Validate(sign)) {
 		if _, ok := errs[k]; !ok {
 			errs[k] = v
 		}
@@ -201,12 +201,12 @@ func scoreGoal(name string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-func parseTreatment(f *form, i int) (store.NoteTreatment, bool) {
+func parseTreatment(f *form, i int) (clinic.NoteTreatment, bool) {
 	k := fmt.Sprintf("tx.%d.", i)
-	t := store.NoteTreatment{Technique: f.Text(k+"technique", "Technique", 40, false), Region: f.Text(k+"region", "Region", 40, false),
+	t := clinic.NoteTreatment{Technique: f.Text(k+"technique", "Technique", 40, false), Region: f.Text(k+"region", "Region", 40, false),
 		Side: clinic.BodySide(f.Text(k+"side", "Side", 20, false)), Muscle: f.Text(k+"muscle", "Muscle", 40, false),
 		Point: f.Text(k+"point", "Point", 20, false), Minutes: chartInt(f, k+"minutes", "Minutes"),
-		Pressure: f.Text(k+"pressure", "Pressure", 20, false), Note: f.Text(k+"note", "Note", store.FindingNoteMax, false)}
+		Pressure: f.Text(k+"pressure", "Pressure", 20, false), Note: f.Text(k+"note", "Note", clinic.FindingNoteMax, false)}
 	return t, t.Technique != "" || t.Region != "" || t.Muscle != "" || t.Point != "" || t.Note != ""
 }
 
@@ -227,9 +227,9 @@ func (a *App) NoteShow(c echo.Context) error {
 	return a.render(c, "note_show", a.notePage(c, n, cl))
 }
 
-func (a *App) notePage(c echo.Context, n store.SessionNote, cl store.ChartClient) views.NotePage {
-	return views.NotePage{Page: a.page(c, "Session note · "+cl.Name), Note: n, Client: cl, Vocab: store.NoteVocabulary(),
-		Terms: views.FindingTerms{Vocab: store.FindingVocabulary()}, Form: views.ChartValues{}}
+func (a *App) notePage(c echo.Context, n store.AppointmentNote, cl store.ChartClient) views.NotePage {
+	return views.NotePage{Page: a.page(c, "Session note · "+cl.Name), Note: n, Client: cl, Vocab: clinic.NoteVocabulary(),
+		Terms: views.FindingTerms{Vocab: clinic.FindingVocabulary()}, Form: views.ChartValues{}}
 }
 
 // NoteAddendum adds text to a signed note.
@@ -240,7 +240,7 @@ func (a *App) NoteAddendum(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	f := newForm(c)
-	text := f.Multiline("addendum", "The addendum", store.AddendumMax, true)
+	text := f.Multiline("addendum", "The addendum", clinic.AddendumMax, true)
 	if !f.Valid() {
 		n, err := a.Store.NoteByID(ctx, actor(c), id)
 		if err != nil {

@@ -166,7 +166,7 @@ func parsePlan(c echo.Context, clientID int64) (store.NewPlan, map[string]string
 	np.AssessmentID = chartID(f, "assessment", "Assessment")
 	np.FindingsID = chartID(f, "findings", "Findings")
 	np.PreviousPlanID = chartID(f, "previous", "Previous plan")
-	np.HomeCare = f.Multiline("home_care", "Home care", store.NoteTextMax, false)
+	np.HomeCare = f.Multiline("home_care", "Home care", clinic.NoteTextMax, false)
 	d := &np.Draft
 	for _, v := range params["layers"] {
 		l, ok := clinic.ParsePlanLayer(v)
@@ -419,7 +419,7 @@ func parseReassessment(c echo.Context, pl store.TreatmentPlan) (store.Reassessme
 	if c.FormValue("compare") == "" {
 		in.Decision = clinic.ReassessDecision(f.OneOf("decision", "Decision", codes...))
 	}
-	in.Rationale = f.Multiline("rationale", "Why", store.NoteTextMax, false)
+	in.Rationale = f.Multiline("rationale", "Why", clinic.NoteTextMax, false)
 	in.MaintenanceDays = f.Int("maintenance_days", "Maintenance spacing", clinic.MinMaintenanceDays, clinic.MaxMaintenanceDays)
 	in.AppointmentID = chartID(f, "appointment", "Session")
 	return in, f.Errors

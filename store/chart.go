@@ -18,7 +18,7 @@ import (
 // exist. Every read and every write of it lands in the audit log, so even reads run in a
 // write transaction.
 
-// ErrInvalidRecord says a clinical record failed its checks. Handlers check the same Problems
+// ErrInvalidRecord says a clinical record failed its checks. Handlers run the same Validate
 // first and answer 422; this is the backstop for a caller that did not.
 var ErrInvalidRecord = errors.New("invalid clinical record")
 
@@ -129,16 +129,10 @@ func latestAssessment(ctx context.Context, tx *sql.Tx, clientID int64) (*ChartAs
 	return &a, nil
 }
 
-// ComplaintClasses lists the classes a therapist may confirm, in the order a form shows them.
-func ComplaintClasses() []ChartTerm {
-	return []ChartTerm{{"mechanical", "Mechanical"}, {"systemic", "Systemic (stress and tension)"},
-		{"recovery", "Recovery from training"}, {"mixed", "Mixed"}, {"undifferentiated", "No clear pattern"}}
-}
-
 // ConfirmAssessmentClass records the therapist's view of the class after seeing the client,
 // beside (never over) the scored result.
 func (s *Store) ConfirmAssessmentClass(ctx context.Context, by Actor, assessmentID int64, class string) error {
-	if !termKnown(ComplaintClasses(), class) {
+	if !clinic.KnownComplaintClass(class) {
 		return fmt.Errorf("class %q: %w", class, ErrInvalidRecord)
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -455,12 +449,12 @@ type Chart struct {
 	Client     ChartClient
 	Assessment *ChartAssessment // nil when the client has not submitted one
 	Flags      []ChartFlag
-	Findings   []Findings      // newest first
-	Plans      []TreatmentPlan // newest first, with goals, readings and sessions (PlanByID reads the rest)
-	Sessions   []ChartSession  // newest first
-	Referrals  []Referral      // newest first, without their letters (ReferralByID reads one whole)
-	Today      clinic.Date     // in the clinic's zone, for the due dates
-	Location   *time.Location  // the clinic's zone
+	Findings   []clinic.Findings // newest first
+	Plans      []TreatmentPlan   // newest first, with goals, readings and sessions (PlanByID reads the rest)
+	Sessions   []ChartSession    // newest first
+	Referrals  []clinic.Referral // newest first, without their letters (ReferralByID reads one whole)
+	Today      clinic.Date       // in the clinic's zone, for the due dates
+	Location   *time.Location    // the clinic's zone
 }
 
 // ChartCourse is a booked course as the plan page offers it for linking.
@@ -591,31 +585,6 @@ func (s *Store) today(ctx context.Context, tx *sql.Tx) (clinic.Date, *time.Locat
 	return clinic.DateOf(s.now(), loc), loc, nil
 }
 
-// ChartTerm is one entry of a charting vocabulary: the stored code and the words shown.
-type ChartTerm struct {
-	Code  string
-	Label string
-}
-
-func termKnown(terms []ChartTerm, code string) bool {
-	for _, t := range terms {
-		if t.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
-// TermLabel is the label of a code in a vocabulary, or the code itself when it is not listed.
-func TermLabel(terms []ChartTerm, code string) string {
-	for _, t := range terms {
-		if t.Code == code {
-			return t.Label
-		}
-	}
-	return code
-}
-
 func splitChartCodes(s string) []string { return strings.Fields(s) }
 
 func joinChartCodes[T ~string](codes []T) string {
@@ -626,330 +595,9 @@ func joinChartCodes[T ~string](codes []T) string {
 	return strings.Join(parts, " ")
 }
 
-// Findings is what a therapist records after palpation, at the first visit or a reassessment.
-// Rows of each kind are kept in the order entered. Findings are append-only: a correction is a
-// new record.
-type Findings struct {
-	ID             int64
-	ClientID       int64
-	TherapistID    int64
-	TherapistName  string
-	AppointmentID  int64 // 0 when not tied to one appointment
-	Kind           string
-	Complaint      string
-	Aggravating    string
-	Easing         string
-	Impression     string
-	ConfirmedClass string
-	Regions        []string // body chart areas marked as painful (chart shape codes)
-	Channels       []string // Tui Na channels involved
-	Posture        []PostureFinding
-	ROM            []ROMFinding
-	Tests          []TestFinding
-	Palpation      []PalpationFinding
-	Points         []PointFinding
-	CreatedAt      time.Time
-}
-
-// PostureFinding is one postural observation.
-type PostureFinding struct {
-	Observation string
-	Side        clinic.BodySide // "" when it has no side
-	Note        string
-}
-
-// ROMFinding is one range-of-motion measurement. Degrees is nil when not measured.
-type ROMFinding struct {
-	Joint    string
-	Movement string
-	Side     clinic.BodySide
-	Mode     string
-	Degrees  *int
-	Grade    string
-	Pain     string
-	Note     string
-}
-
-// TestFinding is one special test. Tests inform referral and treatment, never a diagnosis.
-type TestFinding struct {
-	Name   string
-	Side   clinic.BodySide
-	Result string
-	Note   string
-}
-
-// PalpationFinding is one palpated structure. Tenderness is nil when not graded. The trigger
-// point signs are kept one by one.
-type PalpationFinding struct {
-	Region           string
-	Side             clinic.BodySide
-	Muscle           string
-	Type             string
-	Tenderness       *int
-	Tone             string
-	Texture          string
-	Signs            clinic.TriggerPointSigns
-	TrPStatus        string
-	FascialDirection string
-	FascialLayer     string
-	Note             string
-}
-
-// TriggerPoint reports whether the row records a trigger point (by type or by spot tenderness).
-func (p PalpationFinding) TriggerPoint() bool {
-	return p.Type == "trigger_point" || p.Signs.SpotTenderness
-}
-
-// PointFinding is one Tui Na acupoint, its code in the canonical spelling.
-type PointFinding struct {
-	Code string
-	Side clinic.BodySide
-	Role string
-	Note string
-}
-
-// Findings vocabularies. The stored codes are stable; labels may be reworded.
-var (
-	findingKinds = []ChartTerm{{"initial", "Initial assessment"}, {"reassessment", "Reassessment"}, {"ad_hoc", "Other visit"}}
-	postureTerms = []ChartTerm{
-		{"forward_head", "Forward head"}, {"head_tilt", "Lateral head tilt"}, {"head_rotation", "Head rotation"},
-		{"elevated_shoulder", "Elevated shoulder"}, {"rounded_shoulders", "Protracted / rounded shoulders"},
-		{"scapular_winging", "Scapular winging"}, {"scapular_downward_rotation", "Scapular downward rotation"},
-		{"kyphosis_increased", "Increased thoracic kyphosis"}, {"kyphosis_decreased", "Decreased thoracic kyphosis"},
-		{"lordosis_increased", "Increased lumbar lordosis"}, {"lordosis_decreased", "Decreased lumbar lordosis"},
-		{"scoliosis", "Apparent scoliosis"}, {"pelvic_tilt_anterior", "Anterior pelvic tilt"},
-		{"pelvic_tilt_posterior", "Posterior pelvic tilt"}, {"pelvic_tilt_lateral", "Lateral pelvic tilt"},
-		{"leg_length", "Apparent leg-length difference"}, {"genu_valgum", "Genu valgum"}, {"genu_varum", "Genu varum"},
-		{"foot_pronation", "Foot pronation"}, {"weight_shift", "Weight shift"}, {"guarding", "Guarding / antalgic posture"},
-		{"wasting", "Muscle wasting"}, {"hypertrophy", "Muscle hypertrophy"}, {"swelling", "Swelling"},
-		{"skin_changes", "Skin changes"}, {"scar", "Scar"},
-	}
-	jointTerms = []ChartTerm{{"cervical", "Neck"}, {"thoracic", "Thoracic spine"}, {"lumbar", "Lumbar spine"},
-		{"shoulder", "Shoulder"}, {"elbow", "Elbow"}, {"wrist", "Wrist"}, {"hip", "Hip"}, {"knee", "Knee"}, {"ankle", "Ankle"}}
-	movementTerms = []ChartTerm{{"flexion", "Flexion"}, {"extension", "Extension"}, {"side_flexion", "Side flexion"},
-		{"rotation", "Rotation"}, {"abduction", "Abduction"}, {"adduction", "Adduction"},
-		{"internal_rotation", "Internal rotation"}, {"external_rotation", "External rotation"},
-		{"horizontal_adduction", "Horizontal adduction"}, {"dorsiflexion", "Dorsiflexion"}, {"plantarflexion", "Plantarflexion"}}
-	romModes    = []ChartTerm{{"active", "Active"}, {"passive", "Passive"}, {"resisted", "Resisted"}}
-	romGrades   = []ChartTerm{{"full", "Full"}, {"75", "About 75%"}, {"50", "About 50%"}, {"25", "About 25%"}, {"minimal", "Minimal"}}
-	romPains    = []ChartTerm{{"none", "No pain"}, {"end_range", "Pain at end of range"}, {"through_range", "Pain through range"}, {"painful_arc", "Painful arc"}}
-	testResults = []ChartTerm{{"positive", "Positive"}, {"negative", "Negative"}, {"equivocal", "Equivocal"}}
-	trpStatuses = []ChartTerm{{"active", "Active (reproduces the complaint)"}, {"latent", "Latent"}}
-	fasciaLayer = []ChartTerm{{"superficial", "Superficial"}, {"deep", "Deep"}}
-)
-
-// FindingVocab is every vocabulary the findings form offers, for the pages.
-type FindingVocab struct {
-	Kinds, Posture, Joints, Movements, Modes, Grades, Pains, TestResults, TrPStatuses, FasciaLayers []ChartTerm
-	Classes                                                                                         []ChartTerm
-}
-
-// FindingVocabulary returns the findings vocabularies.
-func FindingVocabulary() FindingVocab {
-	return FindingVocab{Kinds: findingKinds, Posture: postureTerms, Joints: jointTerms, Movements: movementTerms,
-		Modes: romModes, Grades: romGrades, Pains: romPains, TestResults: testResults, TrPStatuses: trpStatuses,
-		FasciaLayers: fasciaLayer, Classes: ComplaintClasses()}
-}
-
-// Text limits for findings: long enough for a careful history, short enough to stay a chart.
-const (
-	FindingTextMax = 4000
-	FindingNoteMax = 500
-)
-
-// Problems checks findings and returns a message per form field that is wrong, keyed as the
-// findings form names its fields ("palp.2.tenderness"); empty means valid. Acupoint codes are
-// rewritten to their canonical spelling.
-func (f *Findings) Problems() map[string]string {
-	errs := map[string]string{}
-	if !termKnown(findingKinds, f.Kind) {
-		errs["kind"] = "Choose the kind of visit."
-	}
-	if f.ConfirmedClass != "" && !termKnown(ComplaintClasses(), f.ConfirmedClass) {
-		errs["confirmed_class"] = "Choose a class from the list."
-	}
-	for _, r := range f.Regions {
-		if _, ok := chartShapeSide(r); !ok {
-			errs["regions"] = fmt.Sprintf("%q is not an area of the body chart.", r)
-		}
-	}
-	for _, c := range f.Channels {
-		if !channelKnown(c) {
-			errs["channels"] = fmt.Sprintf("%q is not a channel.", c)
-		}
-	}
-	f.postureProblems(errs)
-	f.romProblems(errs)
-	f.testProblems(errs)
-	for i := range f.Palpation {
-		f.Palpation[i].problems(fmt.Sprintf("palp.%d.", i), errs)
-	}
-	for i := range f.Points {
-		f.Points[i].problems(fmt.Sprintf("point.%d.", i), errs)
-	}
-	return errs
-}
-
-func (f *Findings) postureProblems(errs map[string]string) {
-	for i, p := range f.Posture {
-		if !termKnown(postureTerms, p.Observation) {
-			errs[fmt.Sprintf("posture.%d.observation", i)] = "Choose an observation from the list."
-		}
-		if p.Side != "" && !sideKnown(p.Side) {
-			errs[fmt.Sprintf("posture.%d.side", i)] = "Choose a side from the list."
-		}
-	}
-}
-
-func (f *Findings) romProblems(errs map[string]string) {
-	for i, r := range f.ROM {
-		k := fmt.Sprintf("rom.%d.", i)
-		switch {
-		case !termKnown(jointTerms, r.Joint):
-			errs[k+"joint"] = "Choose a joint or region."
-		case !termKnown(movementTerms, r.Movement):
-			errs[k+"movement"] = "Choose a movement."
-		case r.Side != "" && !sideKnown(r.Side):
-			errs[k+"side"] = "Choose a side from the list."
-		case !termKnown(romModes, r.Mode):
-			errs[k+"mode"] = "Choose active, passive or resisted."
-		case r.Degrees != nil && (*r.Degrees < 0 || *r.Degrees > 360):
-			errs[k+"degrees"] = "Degrees run from 0 to 360."
-		case r.Grade != "" && !termKnown(romGrades, r.Grade):
-			errs[k+"grade"] = "Choose a range from the list."
-		case r.Degrees == nil && r.Grade == "":
-			errs[k+"grade"] = "Give the degrees or choose a range."
-		case !termKnown(romPains, r.Pain):
-			errs[k+"pain"] = "Choose how painful the movement was."
-		}
-	}
-}
-
-func (f *Findings) testProblems(errs map[string]string) {
-	for i, t := range f.Tests {
-		k := fmt.Sprintf("test.%d.", i)
-		switch {
-		case strings.TrimSpace(t.Name) == "":
-			errs[k+"name"] = "Name the test."
-		case t.Side != "" && !sideKnown(t.Side):
-			errs[k+"side"] = "Choose a side from the list."
-		case !termKnown(testResults, t.Result):
-			errs[k+"result"] = "Choose positive, negative or equivocal."
-		}
-	}
-}
-
-func (p *PalpationFinding) problems(k string, errs map[string]string) {
-	var types []string
-	for _, t := range clinic.FindingTypes() {
-		types = append(types, string(t))
-	}
-	switch {
-	case !regionKnown(p.Region):
-		errs[k+"region"] = "Choose a region from the list."
-	case !sideKnown(p.Side):
-		errs[k+"side"] = "Choose a side."
-	case p.Muscle != "" && !muscleKnown(p.Muscle):
-		errs[k+"muscle"] = "Choose a muscle from the list."
-	case !chartHas(types, p.Type):
-		errs[k+"type"] = "Choose what was found."
-	case p.Tenderness != nil && !clinic.TendernessGrade(*p.Tenderness).Valid():
-		errs[k+"tenderness"] = "Tenderness is graded 0 to IV."
-	case p.Tone != "" && !chartHas(codesOf(clinic.Tones()), p.Tone):
-		errs[k+"tone"] = "Choose a tone from the list."
-	case p.Texture != "" && !chartHas(codesOf(clinic.TissueTextures()), p.Texture):
-		errs[k+"texture"] = "Choose a texture from the list."
-	case p.TrPStatus != "" && !termKnown(trpStatuses, p.TrPStatus):
-		errs[k+"trp_status"] = "Choose active or latent."
-	case p.FascialLayer != "" && !termKnown(fasciaLayer, p.FascialLayer):
-		errs[k+"fascial_layer"] = "Choose superficial or deep."
-	}
-}
-
-func (p *PointFinding) problems(k string, errs map[string]string) {
-	code, ok := clinic.NormalizeAcupoint(p.Code)
-	switch {
-	case !ok:
-		errs[k+"code"] = fmt.Sprintf("%q is not an acupoint code. Use a channel and number such as GB21 or LI4, an extra point such as EX-HN3, or ASHI.", p.Code)
-	case p.Side != "" && !sideKnown(p.Side):
-		errs[k+"side"] = "Choose a side from the list."
-	case p.Role != "" && !chartHas(codesOf(clinic.PointRoles()), p.Role):
-		errs[k+"role"] = "Choose the point's role from the list."
-	default:
-		p.Code = code
-	}
-}
-
-func sideKnown(s clinic.BodySide) bool { return chartHas(codesOf(clinic.BodySides()), string(s)) }
-
-func regionKnown(code string) bool { _, ok := clinic.RegionByCode(code); return ok }
-
-func muscleKnown(key string) bool { _, ok := clinic.MuscleByKey(key); return ok }
-
-func channelKnown(code string) bool {
-	for _, c := range clinic.Channels() {
-		if c.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
-// chartShapes are the clickable areas of the two body chart drawings; a trailing "_*" stands
-// for the "_l" and "_r" shapes of a paired area.
-var chartShapes = []string{"head", "face", "jaw_*", "neck", "shoulder_*", "chest", "abdomen", "upper_back", "mid_back",
-	"low_back", "upper_arm_*", "elbow_*", "forearm_*", "wrist_hand_*", "hip_*", "buttock_*", "thigh_front_*",
-	"thigh_back_*", "knee_*", "shin_*", "calf_*", "ankle_foot_*"}
-
-// chartShapeSide reports whether code is a body chart area and which side it is on.
-func chartShapeSide(code string) (clinic.BodySide, bool) {
-	for _, s := range chartShapes {
-		base, paired := strings.CutSuffix(s, "_*")
-		switch {
-		case !paired && code == s:
-			return clinic.SideMidline, true
-		case paired && code == base+"_l":
-			return clinic.SideLeft, true
-		case paired && code == base+"_r":
-			return clinic.SideRight, true
-		}
-	}
-	return "", false
-}
-
-// ChartShapes lists the body chart's area codes, paired areas as two codes.
-func ChartShapes() []string {
-	var out []string
-	for _, s := range chartShapes {
-		if base, paired := strings.CutSuffix(s, "_*"); paired {
-			out = append(out, base+"_r", base+"_l")
-		} else {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func chartHas(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func codesOf[T ~string](list []T) []string {
-	out := make([]string, len(list))
-	for i, x := range list {
-		out[i] = string(x)
-	}
-	return out
-}
-
 // RecordFindings stores a findings record for a client the therapist treats and returns its id.
-func (s *Store) RecordFindings(ctx context.Context, by Actor, f Findings) (int64, error) {
-	if err := invalidRecord("findings", f.Problems()); err != nil {
+func (s *Store) RecordFindings(ctx context.Context, by Actor, f clinic.Findings) (int64, error) {
+	if err := invalidRecord("findings", f.Validate()); err != nil {
 		return 0, err
 	}
 	var id int64
@@ -1007,7 +655,7 @@ func chartNullInt(p *int) any {
 	return *p
 }
 
-func insertFindingRows(ctx context.Context, tx *sql.Tx, id int64, f Findings) error {
+func insertFindingRows(ctx context.Context, tx *sql.Tx, id int64, f clinic.Findings) error {
 	for _, p := range f.Posture {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO finding_posture (finding_id, observation, side, note) VALUES (?, ?, ?, ?)`,
 			id, p.Observation, p.Side, p.Note); err != nil {
@@ -1040,7 +688,7 @@ func insertFindingRows(ctx context.Context, tx *sql.Tx, id int64, f Findings) er
 	return nil
 }
 
-func insertPalpation(ctx context.Context, tx *sql.Tx, id int64, p PalpationFinding) error {
+func insertPalpation(ctx context.Context, tx *sql.Tx, id int64, p clinic.PalpationFinding) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO finding_palpation (finding_id, region, side, muscle, finding_type, tenderness,
 		tone, texture, trp_spot_tenderness, trp_taut_band, trp_recognised_pain, trp_referral, trp_twitch, trp_status,
 		fascial_direction, fascial_layer, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -1054,8 +702,8 @@ func insertPalpation(ctx context.Context, tx *sql.Tx, id int64, p PalpationFindi
 }
 
 // FindingsByID reads one findings record for a clinician and records the view.
-func (s *Store) FindingsByID(ctx context.Context, by Actor, id int64) (Findings, error) {
-	var f Findings
+func (s *Store) FindingsByID(ctx context.Context, by Actor, id int64) (clinic.Findings, error) {
+	var f clinic.Findings
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		list, err := queryFindings(ctx, tx, `f.id = ?`, `finding_id = ?`, id)
 		if err != nil {
@@ -1073,23 +721,23 @@ func (s *Store) FindingsByID(ctx context.Context, by Actor, id int64) (Findings,
 	return f, err
 }
 
-func clientFindings(ctx context.Context, tx *sql.Tx, clientID int64) ([]Findings, error) {
+func clientFindings(ctx context.Context, tx *sql.Tx, clientID int64) ([]clinic.Findings, error) {
 	return queryFindings(ctx, tx, `f.client_id = ? ORDER BY f.created_at DESC, f.id DESC`,
 		`finding_id IN (SELECT id FROM findings WHERE client_id = ?)`, clientID)
 }
 
 // queryFindings reads the findings records that where selects and then their rows, each kind
 // in one query for all of them (rowsWhere selects the same records by finding_id).
-func queryFindings(ctx context.Context, tx *sql.Tx, where, rowsWhere string, arg any) ([]Findings, error) {
+func queryFindings(ctx context.Context, tx *sql.Tx, where, rowsWhere string, arg any) ([]clinic.Findings, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.client_id, f.therapist_id, u.name, coalesce(f.appointment_id, 0), f.kind,
 		f.complaint, f.aggravating, f.easing, f.impression, f.confirmed_class, f.chart_regions, f.channels, f.created_at
 		FROM findings f JOIN users u ON u.id = f.therapist_id WHERE `+where, arg)
 	if err != nil {
 		return nil, fmt.Errorf("findings: %w", err)
 	}
-	var out []Findings
+	var out []clinic.Findings
 	for rows.Next() {
-		var f Findings
+		var f clinic.Findings
 		var regions, channels string
 		var at int64
 		if err := rows.Scan(&f.ID, &f.ClientID, &f.TherapistID, &f.TherapistName, &f.AppointmentID, &f.Kind, &f.Complaint,
@@ -1104,7 +752,7 @@ func queryFindings(ctx context.Context, tx *sql.Tx, where, rowsWhere string, arg
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	return out, loadFindingRows(ctx, tx, indexByID(out, func(f *Findings) int64 { return f.ID }), rowsWhere, arg)
+	return out, loadFindingRows(ctx, tx, indexByID(out, func(f *clinic.Findings) int64 { return f.ID }), rowsWhere, arg)
 }
 
 // findingRows runs a query for one kind of findings row, in the order entered.
@@ -1112,10 +760,10 @@ func findingRows(ctx context.Context, tx *sql.Tx, q, where string, arg any, fn f
 	return eachChartRow(ctx, tx, q+` WHERE `+where+` ORDER BY finding_id, id`, arg, fn)
 }
 
-func loadFindingRows(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, where string, arg any) error {
+func loadFindingRows(ctx context.Context, tx *sql.Tx, byID map[int64]*clinic.Findings, where string, arg any) error {
 	err := findingRows(ctx, tx, `SELECT finding_id, observation, side, note FROM finding_posture`, where, arg,
 		func(r *sql.Rows) error {
-			var p PostureFinding
+			var p clinic.PostureFinding
 			var id int64
 			if err := r.Scan(&id, &p.Observation, &p.Side, &p.Note); err != nil {
 				return err
@@ -1130,7 +778,7 @@ func loadFindingRows(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, 
 	}
 	err = findingRows(ctx, tx, `SELECT finding_id, joint, movement, side, mode, degrees, grade, pain, note FROM finding_rom`,
 		where, arg, func(r *sql.Rows) error {
-			var m ROMFinding
+			var m clinic.ROMFinding
 			var id int64
 			var deg sql.NullInt64
 			if err := r.Scan(&id, &m.Joint, &m.Movement, &m.Side, &m.Mode, &deg, &m.Grade, &m.Pain, &m.Note); err != nil {
@@ -1147,7 +795,7 @@ func loadFindingRows(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, 
 	}
 	err = findingRows(ctx, tx, `SELECT finding_id, name, side, result, note FROM finding_tests`, where, arg,
 		func(r *sql.Rows) error {
-			var t TestFinding
+			var t clinic.TestFinding
 			var id int64
 			if err := r.Scan(&id, &t.Name, &t.Side, &t.Result, &t.Note); err != nil {
 				return err
@@ -1165,7 +813,7 @@ func loadFindingRows(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, 
 	}
 	return findingRows(ctx, tx, `SELECT finding_id, code, side, role, note FROM finding_points`, where, arg,
 		func(r *sql.Rows) error {
-			var p PointFinding
+			var p clinic.PointFinding
 			var id int64
 			if err := r.Scan(&id, &p.Code, &p.Side, &p.Role, &p.Note); err != nil {
 				return err
@@ -1177,11 +825,11 @@ func loadFindingRows(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, 
 		})
 }
 
-func loadPalpation(ctx context.Context, tx *sql.Tx, byID map[int64]*Findings, where string, arg any) error {
+func loadPalpation(ctx context.Context, tx *sql.Tx, byID map[int64]*clinic.Findings, where string, arg any) error {
 	return findingRows(ctx, tx, `SELECT finding_id, region, side, muscle, finding_type, tenderness, tone, texture,
 		trp_spot_tenderness, trp_taut_band, trp_recognised_pain, trp_referral, trp_twitch, trp_status, fascial_direction,
 		fascial_layer, note FROM finding_palpation`, where, arg, func(r *sql.Rows) error {
-		var p PalpationFinding
+		var p clinic.PalpationFinding
 		var id int64
 		var t sql.NullInt64
 		if err := r.Scan(&id, &p.Region, &p.Side, &p.Muscle, &p.Type, &t, &p.Tone, &p.Texture, &p.Signs.SpotTenderness,

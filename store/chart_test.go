@@ -355,7 +355,7 @@ func TestRehabPlanCompletesOnlyAfterItsReferralIsSent(t *testing.T) {
 	if got := f.status(t, id); got != clinic.PlanActive {
 		t.Errorf("status after a refused completion %q; want active (nothing stored)", got)
 	}
-	rid, err := f.s.CreateReferral(ctx, f.sam, Referral{ClientID: f.alexID, PlanID: id, Target: "physiotherapist",
+	rid, err := f.s.CreateReferral(ctx, f.sam, clinic.Referral{ClientID: f.alexID, PlanID: id, Target: "physiotherapist",
 		Reason: "structural_or_load_deficit", Urgency: "routine", Letter: "Dear colleague,"}, false)
 	if err != nil {
 		t.Fatal(err)
@@ -393,7 +393,7 @@ func TestPlanBecomesDueByDateOrSessions(t *testing.T) {
 	p, _ := f.s.PlanByID(ctx, f.sam, bySessions)
 	for i := range p.PlannedSessions {
 		appt := f.appt(t, f.alexID, f.sam, f.clock.Now().Add(time.Duration(i+1)*time.Hour), "booked")
-		if _, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{PlanID: bySessions, Subjective: "better"}); err != nil {
+		if _, err := f.s.SignNote(ctx, f.sam, appt, clinic.SessionNote{PlanID: bySessions, Subjective: "better"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -456,8 +456,8 @@ func TestSignedNoteCannotChange(t *testing.T) {
 	p, _ := f.s.PlanByID(ctx, f.sam, planID)
 	goal := p.Goals[0].ID
 	minutes := 20
-	draft := SessionNote{PlanID: planID, Subjective: "Slept better", Objective: "Upper trap less ropy",
-		Treatments: []NoteTreatment{{Technique: "trp_pressure_release", Region: "upper_trap", Side: clinic.SideRight,
+	draft := clinic.SessionNote{PlanID: planID, Subjective: "Slept better", Objective: "Upper trap less ropy",
+		Treatments: []clinic.NoteTreatment{{Technique: "trp_pressure_release", Region: "upper_trap", Side: clinic.SideRight,
 			Muscle: "trap_upper", Minutes: &minutes, Pressure: "firm"}}, Scores: map[int64]float64{goal: 4}}
 	noteID, err := f.s.SaveNoteDraft(ctx, f.sam, appt, draft)
 	if err != nil {
@@ -472,11 +472,11 @@ func TestSignedNoteCannotChange(t *testing.T) {
 	}
 	for name, try := range map[string]func() error{
 		"save draft": func() error {
-			_, err := f.s.SaveNoteDraft(ctx, f.sam, appt, SessionNote{Subjective: "rewritten"})
+			_, err := f.s.SaveNoteDraft(ctx, f.sam, appt, clinic.SessionNote{Subjective: "rewritten"})
 			return err
 		},
 		"sign again": func() error {
-			_, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{Subjective: "rewritten"})
+			_, err := f.s.SignNote(ctx, f.sam, appt, clinic.SessionNote{Subjective: "rewritten"})
 			return err
 		},
 	} {
@@ -514,14 +514,14 @@ func TestSignedNoteCannotChange(t *testing.T) {
 func TestAddendaExtendOnlySignedNotes(t *testing.T) {
 	ctx := context.Background()
 	f, planID, appt := noteFixture(t)
-	noteID, err := f.s.SaveNoteDraft(ctx, f.sam, appt, SessionNote{PlanID: planID, Subjective: "draft"})
+	noteID, err := f.s.SaveNoteDraft(ctx, f.sam, appt, clinic.SessionNote{PlanID: planID, Subjective: "draft"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := f.s.AddAddendum(ctx, f.sam, noteID, "too early"); !errors.Is(err, ErrConflict) {
 		t.Errorf("addendum to a draft: %v; want ErrConflict", err)
 	}
-	if _, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{PlanID: planID, Subjective: "final"}); err != nil {
+	if _, err := f.s.SignNote(ctx, f.sam, appt, clinic.SessionNote{PlanID: planID, Subjective: "final"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.s.AddAddendum(ctx, f.sam, noteID, "Client rang next day: no soreness."); err != nil {
@@ -562,7 +562,7 @@ func TestOnlyTheAppointmentsTherapistWritesItsNote(t *testing.T) {
 		{"the owner", Actor{UserID: 99, Role: clinic.RoleOwner}, appt, ErrForbidden},
 		{"a cancelled appointment", f.sam, cancelled, ErrConflict},
 	} {
-		_, err := f.s.SaveNoteDraft(ctx, tc.by, tc.appt, SessionNote{PlanID: planID, Subjective: "x"})
+		_, err := f.s.SaveNoteDraft(ctx, tc.by, tc.appt, clinic.SessionNote{PlanID: planID, Subjective: "x"})
 		if !errors.Is(err, tc.want) {
 			t.Errorf("%s: %v; want %v", tc.name, err, tc.want)
 		}
@@ -575,15 +575,15 @@ func TestOnlyTheAppointmentsTherapistWritesItsNote(t *testing.T) {
 func TestClinicalRecordsAreHiddenFromOthers(t *testing.T) {
 	ctx := context.Background()
 	f, planID, appt := noteFixture(t)
-	noteID, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{PlanID: planID, Subjective: "private"})
+	noteID, err := f.s.SignNote(ctx, f.sam, appt, clinic.SessionNote{PlanID: planID, Subjective: "private"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fid, err := f.s.RecordFindings(ctx, f.sam, Findings{ClientID: f.alexID, Kind: "initial", Complaint: "neck"})
+	fid, err := f.s.RecordFindings(ctx, f.sam, clinic.Findings{ClientID: f.alexID, Kind: "initial", Complaint: "neck"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rid, err := f.s.CreateReferral(ctx, f.sam, Referral{ClientID: f.alexID, Target: "gp", Reason: "other",
+	rid, err := f.s.CreateReferral(ctx, f.sam, clinic.Referral{ClientID: f.alexID, Target: "gp", Reason: "other",
 		Urgency: "routine", Letter: "Dear Doctor"}, false)
 	if err != nil {
 		t.Fatal(err)
@@ -626,11 +626,11 @@ func TestClinicalRecordsAreHiddenFromOthers(t *testing.T) {
 func TestChartReadsAndWritesAreAudited(t *testing.T) {
 	ctx := context.Background()
 	f, planID, appt := noteFixture(t)
-	noteID, err := f.s.SaveNoteDraft(ctx, f.sam, appt, SessionNote{PlanID: planID, Subjective: "draft"})
+	noteID, err := f.s.SaveNoteDraft(ctx, f.sam, appt, clinic.SessionNote{PlanID: planID, Subjective: "draft"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.SignNote(ctx, f.sam, appt, SessionNote{PlanID: planID, Subjective: "final"}); err != nil {
+	if _, err := f.s.SignNote(ctx, f.sam, appt, clinic.SessionNote{PlanID: planID, Subjective: "final"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.s.NoteByID(ctx, Actor{Role: clinic.RoleOwner, IP: "198.51.100.4"}, noteID); err != nil {
@@ -674,12 +674,12 @@ func TestFindingsAreCheckedAndKeptAsWritten(t *testing.T) {
 	f.appt(t, f.alexID, f.sam, testEpoch.Add(-time.Hour), "completed")
 	hostile := "<script>alert(1)</script> \u202Eevil\u202C " + strings.Repeat("x", 10*1024)
 	two, five := 2, 5
-	good := Findings{ClientID: f.alexID, Kind: "initial", Complaint: hostile, Regions: []string{"shoulder_r", "neck"},
+	good := clinic.Findings{ClientID: f.alexID, Kind: "initial", Complaint: hostile, Regions: []string{"shoulder_r", "neck"},
 		Channels: []string{"SI", "GB"},
-		Palpation: []PalpationFinding{{Region: "upper_trap", Side: clinic.SideRight, Muscle: "trap_upper", Type: "trigger_point",
+		Palpation: []clinic.PalpationFinding{{Region: "upper_trap", Side: clinic.SideRight, Muscle: "trap_upper", Type: "trigger_point",
 			Tenderness: &two, Tone: "hypertonic", Texture: "ropy", Signs: clinic.TriggerPointSigns{SpotTenderness: true,
 				RecognisedPain: true, Twitch: true}, TrPStatus: "active"}},
-		Points: []PointFinding{{Code: "gb 21", Side: clinic.SideRight, Role: "local"}, {Code: "liv3", Role: "root"}}}
+		Points: []clinic.PointFinding{{Code: "gb 21", Side: clinic.SideRight, Role: "local"}, {Code: "liv3", Role: "root"}}}
 	id, err := f.s.RecordFindings(ctx, f.sam, good)
 	if err != nil {
 		t.Fatal(err)
@@ -701,21 +701,21 @@ func TestFindingsAreCheckedAndKeptAsWritten(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name  string
-		edit  func(*Findings)
+		edit  func(*clinic.Findings)
 		field string
 	}{
-		{"unknown acupoint", func(f *Findings) { f.Points = []PointFinding{{Code: "GB45"}} }, "point.0.code"},
-		{"made-up channel", func(f *Findings) { f.Points = []PointFinding{{Code: "XY3"}} }, "point.0.code"},
-		{"tenderness grade V", func(f *Findings) { f.Palpation[0].Tenderness = &five }, "palp.0.tenderness"},
-		{"unknown muscle", func(f *Findings) { f.Palpation[0].Muscle = "biceps_femoris_x" }, "palp.0.muscle"},
-		{"unknown region", func(f *Findings) { f.Palpation[0].Region = "elbow" }, "palp.0.region"},
-		{"body chart area", func(f *Findings) { f.Regions = []string{"tail"} }, "regions"},
-		{"kind", func(f *Findings) { f.Kind = "final" }, "kind"},
+		{"unknown acupoint", func(f *clinic.Findings) { f.Points = []clinic.PointFinding{{Code: "GB45"}} }, "point.0.code"},
+		{"made-up channel", func(f *clinic.Findings) { f.Points = []clinic.PointFinding{{Code: "XY3"}} }, "point.0.code"},
+		{"tenderness grade V", func(f *clinic.Findings) { f.Palpation[0].Tenderness = &five }, "palp.0.tenderness"},
+		{"unknown muscle", func(f *clinic.Findings) { f.Palpation[0].Muscle = "biceps_femoris_x" }, "palp.0.muscle"},
+		{"unknown region", func(f *clinic.Findings) { f.Palpation[0].Region = "elbow" }, "palp.0.region"},
+		{"body chart area", func(f *clinic.Findings) { f.Regions = []string{"tail"} }, "regions"},
+		{"kind", func(f *clinic.Findings) { f.Kind = "final" }, "kind"},
 	} {
 		bad := good
-		bad.Palpation = append([]PalpationFinding(nil), good.Palpation...)
+		bad.Palpation = append([]clinic.PalpationFinding(nil), good.Palpation...)
 		tc.edit(&bad)
-		if probs := bad.Problems(); probs[tc.field] == "" {
+		if probs := bad.Validate(); probs[tc.field] == "" {
 			t.Errorf("%s: problems %v; want one for %s", tc.name, probs, tc.field)
 		}
 		if _, err := f.s.RecordFindings(ctx, f.sam, bad); !errors.Is(err, ErrInvalidRecord) {

@@ -153,10 +153,10 @@ func anyPlanDue(plans []TreatmentPlan, today clinic.Date) bool {
 
 // clientReferrals reads referrals of one client for a list: everything but the letter, which
 // can be long and which ReferralByID reads when one is opened.
-func clientReferrals(ctx context.Context, tx *sql.Tx, cl ChartClient, where string, args ...any) ([]Referral, error) {
-	var out []Referral
+func clientReferrals(ctx context.Context, tx *sql.Tx, cl ChartClient, where string, args ...any) ([]clinic.Referral, error) {
+	var out []clinic.Referral
 	err := scanInto(ctx, tx, func(rows *sql.Rows) error {
-		r := Referral{ClientName: cl.Name, ClientBirthDate: cl.BirthDate}
+		r := clinic.Referral{ClientName: cl.Name, ClientBirthDate: cl.BirthDate}
 		var created int64
 		var sent sql.NullInt64
 		if err := rows.Scan(&r.ID, &r.ClientID, &r.PlanID, &r.ReassessmentID, &r.AuthorID, &r.AuthorName, &r.Target,

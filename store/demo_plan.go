@@ -57,7 +57,7 @@ func (s *Store) DemoPlan(ctx context.Context, clientID int64) (planID int64, not
 	for i, a := range appts {
 		f := float64(i+1) / float64(len(appts))
 		pain := int(7 - 5*f)
-		n := SessionNote{PlanID: planID, Subjective: "Neck stiff after long days at the desk.", PainToday: &pain,
+		n := clinic.SessionNote{PlanID: planID, Subjective: "Neck stiff after long days at the desk.", PainToday: &pain,
 			Response: "Tissue softened; rotation easier.", NextFocus: "Upper trapezius and levator scapulae.",
 			Scores: map[int64]float64{p.Goals[0].ID: float64(pain), p.Goals[1].ID: float64(int(3 + 5*f))}}
 		if _, err := s.SignNote(ctx, by, a, n); err != nil {

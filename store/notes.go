@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -17,63 +15,16 @@ import (
 // only way to add to a signed note is an addendum.
 var ErrNoteSigned = errors.New("the note is signed; add an addendum instead")
 
-// SessionNote is the SOAP note of one appointment. A draft is saved as the therapist types;
-// signing locks it, and after that only addenda are possible, through the store and, as a
-// backstop, through the schema's triggers.
-type SessionNote struct {
-	ID              int64
-	Appointment     Appointment
-	PlanID          int64 // the plan the session belongs to, 0 for none
-	FindingsID      int64 // the findings the objective part refers to, 0 for none
-	Status          string
-	Subjective      string
-	PainToday       *int
-	Change          string
-	Objective       string
-	Response        string
-	Progress        string
-	NextFocus       string
-	HomeCare        string
-	Adverse         string
-	AdverseSeverity string
-	AdverseNote     string
-	Treatments      []NoteTreatment
-	Scores          map[int64]float64 // goal id -> the goal's score at this session
-	Addenda         []NoteAddendum
-	SignedAt        time.Time
-	SignedBy        string
-	Version         int
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-
-	// Filled when read: whether the reader may edit it, and what the form offers.
-	Editable bool
-	Goals    []PlanGoal    // the plan's goals, for this session's scores
-	Plans    []PlanRef     // the client's plans the session may belong to
-	Findings []FindingsRef // the client's findings the note may refer to
-}
-
-// Signed reports whether the note is locked.
-func (n SessionNote) Signed() bool { return n.Status == "signed" }
-
-// NoteTreatment is one technique delivered in the session.
-type NoteTreatment struct {
-	Technique string
-	Region    string
-	Side      clinic.BodySide
-	Muscle    string
-	Point     string
-	Minutes   *int
-	Pressure  string
-	Note      string
-}
-
-// NoteAddendum is text added to a signed note: who, when and what.
-type NoteAddendum struct {
-	ID     int64
-	Text   string
-	Author string
-	At     time.Time
+// AppointmentNote is the note of one appointment as a clinician opens it: the note (a new
+// draft when none was saved), its appointment, whether the reader may edit it, and what the
+// form offers. The store locks a signed note, and the schema's triggers are the backstop.
+type AppointmentNote struct {
+	clinic.SessionNote
+	Appointment Appointment
+	Editable    bool
+	Goals       []PlanGoal    // the plan's goals, for this session's scores
+	Plans       []PlanRef     // the client's plans the session may belong to
+	Findings    []FindingsRef // the client's findings the note may refer to
 }
 
 // PlanRef and FindingsRef name a plan or a findings record in a choice list.
@@ -90,96 +41,10 @@ type FindingsRef struct {
 	CreatedAt time.Time
 }
 
-// Note vocabularies.
-var (
-	changeTerms = []ChartTerm{{"much_better", "Much better"}, {"better", "Better"}, {"same", "About the same"},
-		{"worse", "Worse"}, {"much_worse", "Much worse"}}
-	adverseTerms = []ChartTerm{{"none", "None"}, {"soreness", "Soreness"}, {"bruising", "Bruising"},
-		{"headache", "Headache"}, {"dizziness", "Dizziness"}, {"nausea", "Nausea"}, {"fatigue", "Fatigue"}, {"other", "Other"}}
-	severityTerms = []ChartTerm{{"mild", "Mild"}, {"moderate", "Moderate"}, {"severe", "Severe"}}
-	pressureTerms = []ChartTerm{{"light", "Light"}, {"moderate", "Moderate"}, {"firm", "Firm"}, {"deep", "Deep"}}
-)
-
-// NoteVocab is every vocabulary the note form offers.
-type NoteVocab struct {
-	Changes, Adverse, Severities, Pressures []ChartTerm
-}
-
-// NoteVocabulary returns the note vocabularies.
-func NoteVocabulary() NoteVocab {
-	return NoteVocab{Changes: changeTerms, Adverse: adverseTerms, Severities: severityTerms, Pressures: pressureTerms}
-}
-
-// NoteTextMax caps each free-text part of a note: room for a long, careful note.
-const NoteTextMax = 20000
-
-// Problems checks a note and returns a message per form field that is wrong, keyed as the note
-// form names its fields. Signing asks for more than a draft: something in the note.
-func (n *SessionNote) Problems(signing bool) map[string]string {
-	errs := map[string]string{}
-	for k, v := range n.texts() {
-		if utf8.RuneCountInString(v) > NoteTextMax {
-			errs[k] = fmt.Sprintf("This is too long: at most %d characters.", NoteTextMax)
-		}
-	}
-	switch {
-	case n.PainToday != nil && (*n.PainToday < 0 || *n.PainToday > 10):
-		errs["pain_today"] = "Pain is scored 0 to 10."
-	case n.Change != "" && !termKnown(changeTerms, n.Change):
-		errs["change"] = "Choose a change from the list."
-	case n.Adverse != "" && !termKnown(adverseTerms, n.Adverse):
-		errs["adverse"] = "Choose a reaction from the list."
-	case n.AdverseSeverity != "" && !termKnown(severityTerms, n.AdverseSeverity):
-		errs["adverse_severity"] = "Choose mild, moderate or severe."
-	}
-	for id, v := range n.Scores {
-		if v < 0 || v > 10 {
-			errs["score."+strconv.FormatInt(id, 10)] = "Scores run from 0 to 10."
-		}
-	}
-	for i := range n.Treatments {
-		n.Treatments[i].problems(fmt.Sprintf("tx.%d.", i), errs)
-	}
-	if signing && len(errs) == 0 && strings.TrimSpace(n.Subjective+n.Objective+n.Response+n.Progress+n.NextFocus) == "" {
-		errs["subjective"] = "Write the note before signing it."
-	}
-	return errs
-}
-
-func (n *SessionNote) texts() map[string]string {
-	return map[string]string{"subjective": n.Subjective, "objective": n.Objective, "response": n.Response,
-		"progress": n.Progress, "next_focus": n.NextFocus, "home_care": n.HomeCare, "adverse_note": n.AdverseNote}
-}
-
-func (t *NoteTreatment) problems(k string, errs map[string]string) {
-	switch {
-	case !techniqueKnown(t.Technique):
-		errs[k+"technique"] = "Choose a technique from the list."
-	case t.Region != "" && !regionKnown(t.Region):
-		errs[k+"region"] = "Choose a region from the list."
-	case t.Side != "" && !sideKnown(t.Side):
-		errs[k+"side"] = "Choose a side from the list."
-	case t.Muscle != "" && !muscleKnown(t.Muscle):
-		errs[k+"muscle"] = "Choose a muscle from the list."
-	case t.Minutes != nil && (*t.Minutes < 0 || *t.Minutes > 240):
-		errs[k+"minutes"] = "Minutes run from 0 to 240."
-	case t.Pressure != "" && !termKnown(pressureTerms, t.Pressure):
-		errs[k+"pressure"] = "Choose a pressure from the list."
-	case t.Point != "":
-		code, ok := clinic.NormalizeAcupoint(t.Point)
-		if !ok {
-			errs[k+"point"] = fmt.Sprintf("%q is not an acupoint code. Use a channel and number such as GB21 or LI4, an extra point such as EX-HN3, or ASHI.", t.Point)
-		}
-		t.Point = code
-	}
-}
-
-func techniqueKnown(code string) bool { _, ok := clinic.TechniqueByCode(code); return ok }
-
 // NoteForAppointment reads the note of an appointment for a clinician, or a new empty one
 // (ID 0) when none has been saved, with what the form needs; the view is recorded.
-func (s *Store) NoteForAppointment(ctx context.Context, by Actor, apptID int64) (SessionNote, error) {
-	var n SessionNote
+func (s *Store) NoteForAppointment(ctx context.Context, by Actor, apptID int64) (AppointmentNote, error) {
+	var n AppointmentNote
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
 		n, err = readNote(ctx, tx, by, `n.appointment_id = ?`, apptID, apptID)
@@ -192,8 +57,8 @@ func (s *Store) NoteForAppointment(ctx context.Context, by Actor, apptID int64) 
 }
 
 // NoteByID reads a saved note for a clinician and records the view.
-func (s *Store) NoteByID(ctx context.Context, by Actor, id int64) (SessionNote, error) {
-	var n SessionNote
+func (s *Store) NoteByID(ctx context.Context, by Actor, id int64) (AppointmentNote, error) {
+	var n AppointmentNote
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var apptID int64
 		if err := tx.QueryRowContext(ctx, `SELECT appointment_id FROM session_notes WHERE id = ?`, id).Scan(&apptID); err != nil {
@@ -209,28 +74,28 @@ func (s *Store) NoteByID(ctx context.Context, by Actor, id int64) (SessionNote, 
 }
 
 // readNote loads an appointment's note (or a new one) after checking the reader treats the client.
-func readNote(ctx context.Context, tx *sql.Tx, by Actor, where string, arg any, apptID int64) (SessionNote, error) {
+func readNote(ctx context.Context, tx *sql.Tx, by Actor, where string, arg any, apptID int64) (AppointmentNote, error) {
 	appts, err := queryAppts(ctx, tx, `a.id = ?`, apptID)
 	if err != nil {
-		return SessionNote{}, err
+		return AppointmentNote{}, err
 	}
 	if len(appts) == 0 {
-		return SessionNote{}, fmt.Errorf("appointment %d: %w", apptID, ErrNotFound)
+		return AppointmentNote{}, fmt.Errorf("appointment %d: %w", apptID, ErrNotFound)
 	}
 	if err := clinicalAccess(ctx, tx, by, appts[0].ClientID); err != nil {
-		return SessionNote{}, err
+		return AppointmentNote{}, err
 	}
-	n, err := scanNote(ctx, tx, where, arg)
+	note, err := scanNote(ctx, tx, where, arg)
 	if errors.Is(err, sql.ErrNoRows) {
-		n, err = SessionNote{Status: "draft"}, nil
-		if n.PlanID, err = defaultNotePlan(ctx, tx, appts[0]); err != nil {
-			return n, err
+		note, err = clinic.SessionNote{Status: "draft"}, nil
+		if note.PlanID, err = defaultNotePlan(ctx, tx, appts[0]); err != nil {
+			return AppointmentNote{}, err
 		}
 	}
 	if err != nil {
-		return n, err
+		return AppointmentNote{}, err
 	}
-	n.Appointment = appts[0]
+	n := AppointmentNote{SessionNote: note, Appointment: appts[0]}
 	n.Editable = !n.Signed() && noteWriter(by, n.Appointment) == nil
 	return n, noteExtras(ctx, tx, &n)
 }
@@ -247,8 +112,8 @@ func noteWriter(by Actor, a Appointment) error {
 	return nil
 }
 
-func scanNote(ctx context.Context, tx *sql.Tx, where string, arg any) (SessionNote, error) {
-	var n SessionNote
+func scanNote(ctx context.Context, tx *sql.Tx, where string, arg any) (clinic.SessionNote, error) {
+	var n clinic.SessionNote
 	var pain, signed sql.NullInt64
 	var created, updated int64
 	err := tx.QueryRowContext(ctx, `SELECT n.id, coalesce(n.plan_id, 0), coalesce(n.findings_id, 0), n.status, n.subjective,
@@ -267,10 +132,10 @@ func scanNote(ctx context.Context, tx *sql.Tx, where string, arg any) (SessionNo
 	return n, nil
 }
 
-func loadNoteRows(ctx context.Context, tx *sql.Tx, n *SessionNote) error {
+func loadNoteRows(ctx context.Context, tx *sql.Tx, n *clinic.SessionNote) error {
 	err := eachChartRow(ctx, tx, `SELECT technique, region, side, muscle, point, minutes, pressure, note FROM note_treatments
 		WHERE note_id = ? ORDER BY position`, n.ID, func(r *sql.Rows) error {
-		var t NoteTreatment
+		var t clinic.NoteTreatment
 		var min sql.NullInt64
 		err := r.Scan(&t.Technique, &t.Region, &t.Side, &t.Muscle, &t.Point, &min, &t.Pressure, &t.Note)
 		t.Minutes = chartIntPtr(min)
@@ -293,7 +158,7 @@ func loadNoteRows(ctx context.Context, tx *sql.Tx, n *SessionNote) error {
 	}
 	return eachChartRow(ctx, tx, `SELECT d.id, d.text, u.name, d.created_at FROM note_addenda d JOIN users u ON u.id = d.author_id
 		WHERE d.note_id = ? ORDER BY d.id`, n.ID, func(r *sql.Rows) error {
-		var d NoteAddendum
+		var d clinic.NoteAddendum
 		var at int64
 		err := r.Scan(&d.ID, &d.Text, &d.Author, &at)
 		d.At = unixTime(at)
@@ -317,7 +182,7 @@ func defaultNotePlan(ctx context.Context, tx *sql.Tx, a Appointment) (int64, err
 
 // noteExtras fills the choices the note form offers: the plan's goals, the client's plans and
 // findings records.
-func noteExtras(ctx context.Context, tx *sql.Tx, n *SessionNote) error {
+func noteExtras(ctx context.Context, tx *sql.Tx, n *AppointmentNote) error {
 	clientID := n.Appointment.ClientID
 	err := eachChartRow(ctx, tx, `SELECT id, status, start_date FROM treatment_plans WHERE client_id = ?
 		AND status NOT IN ('cancelled', 'entered_in_error') ORDER BY id DESC`, clientID, func(r *sql.Rows) error {
@@ -354,17 +219,17 @@ func noteExtras(ctx context.Context, tx *sql.Tx, n *SessionNote) error {
 // SaveNoteDraft saves the note of an appointment as a draft, creating it on the first save,
 // and returns its id. Only the appointment's therapist may write it. A signed note answers
 // ErrNoteSigned joined with ErrConflict and is left exactly as it was.
-func (s *Store) SaveNoteDraft(ctx context.Context, by Actor, apptID int64, n SessionNote) (int64, error) {
+func (s *Store) SaveNoteDraft(ctx context.Context, by Actor, apptID int64, n clinic.SessionNote) (int64, error) {
 	return s.saveNote(ctx, by, apptID, n, false)
 }
 
 // SignNote saves the note's final text and signs it in one step. From then on it is locked.
-func (s *Store) SignNote(ctx context.Context, by Actor, apptID int64, n SessionNote) (int64, error) {
+func (s *Store) SignNote(ctx context.Context, by Actor, apptID int64, n clinic.SessionNote) (int64, error) {
 	return s.saveNote(ctx, by, apptID, n, true)
 }
 
-func (s *Store) saveNote(ctx context.Context, by Actor, apptID int64, n SessionNote, sign bool) (int64, error) {
-	if err := invalidRecord("note", n.Problems(sign)); err != nil {
+func (s *Store) saveNote(ctx context.Context, by Actor, apptID int64, n clinic.SessionNote, sign bool) (int64, error) {
+	if err := invalidRecord("note", n.Validate(sign)); err != nil {
 		return 0, err
 	}
 	var id int64
@@ -423,7 +288,7 @@ func (s *Store) writableNoteAppointment(ctx context.Context, tx *sql.Tx, by Acto
 }
 
 // noteLinks checks that the plan, findings and goals a note names are the client's.
-func noteLinks(ctx context.Context, tx *sql.Tx, clientID int64, n SessionNote) error {
+func noteLinks(ctx context.Context, tx *sql.Tx, clientID int64, n clinic.SessionNote) error {
 	if err := planSourcesOf(ctx, tx, NewPlan{ClientID: clientID, FindingsID: n.FindingsID, PreviousPlanID: n.PlanID}); err != nil {
 		return err
 	}
@@ -443,7 +308,7 @@ func noteLinks(ctx context.Context, tx *sql.Tx, clientID int64, n SessionNote) e
 	return nil
 }
 
-func upsertNote(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, n SessionNote, now int64) (int64, error) {
+func upsertNote(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, n clinic.SessionNote, now int64) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO session_notes (appointment_id, client_id, therapist_id, plan_id, findings_id,
 		subjective, pain_today, change_since_last, objective, response, progress, next_focus, home_care, adverse,
@@ -464,7 +329,7 @@ func upsertNote(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, n Sess
 }
 
 // replaceNoteRows rewrites a draft's treatments and scores; the triggers refuse it once signed.
-func replaceNoteRows(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, id int64, n SessionNote) error {
+func replaceNoteRows(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, id int64, n clinic.SessionNote) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM note_treatments WHERE note_id = ?`, id); err != nil {
 		return fmt.Errorf("note treatments: %w", err)
 	}
@@ -488,13 +353,10 @@ func replaceNoteRows(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, i
 	return nil
 }
 
-// AddendumMax caps one addendum.
-const AddendumMax = 10000
-
 // AddAddendum adds text to a signed note. Any clinician who treats the client may; a draft is
 // edited instead (ErrConflict).
 func (s *Store) AddAddendum(ctx context.Context, by Actor, noteID int64, text string) error {
-	if strings.TrimSpace(text) == "" || utf8.RuneCountInString(text) > AddendumMax {
+	if !clinic.ValidAddendum(text) {
 		return fmt.Errorf("addendum of %d characters: %w", utf8.RuneCountInString(text), ErrInvalidRecord)
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"allium/clinic"
@@ -250,9 +249,9 @@ func (s *Store) PlanByID(ctx context.Context, by Actor, id int64) (TreatmentPlan
 type PlanPage struct {
 	Plan      TreatmentPlan
 	Client    ChartClient
-	Courses   []ChartCourse // newest first
-	Referrals []Referral    // newest first, without their letters
-	Today     clinic.Date   // in the clinic's zone
+	Courses   []ChartCourse     // newest first
+	Referrals []clinic.Referral // newest first, without their letters
+	Today     clinic.Date       // in the clinic's zone
 }
 
 // PlanPage reads a plan's page for a clinician, moving the client's plans whose review has
@@ -816,75 +815,10 @@ func (s *Store) MyPlans(ctx context.Context, by Actor) ([]TreatmentPlan, error) 
 	})
 }
 
-// Referral is a letter to another practitioner: where, why and how soon.
-type Referral struct {
-	ID              int64
-	ClientID        int64
-	ClientName      string
-	ClientBirthDate string
-	PlanID          int64
-	ReassessmentID  int64
-	AuthorID        int64
-	AuthorName      string
-	Target          string
-	Reason          string
-	Urgency         string
-	Letter          string
-	Status          string // draft, sent or cancelled
-	CreatedAt       time.Time
-	SentAt          time.Time
-}
-
-// Referral vocabularies.
-var (
-	referralTargets = []ChartTerm{{"gp", "General practitioner (GP)"}, {"physiotherapist", "Physiotherapist"},
-		{"exercise_physiologist", "Exercise physiologist"}, {"sports_physician", "Sports physician"},
-		{"strength_conditioning", "Strength and conditioning coach"}, {"psychologist", "Psychologist"},
-		{"podiatrist", "Podiatrist"}, {"dentist_tmj", "Dentist (jaw)"}, {"midwife_obstetrician", "Midwife or obstetrician"},
-		{"oncology_team", "Oncology team"}, {"tcm_acupuncturist", "TCM practitioner or acupuncturist"},
-		{"emergency_services", "Emergency services"}, {"other", "Other practitioner"}}
-	referralReasons = []ChartTerm{{"no_response_to_course", "No meaningful change after a course of treatment"},
-		{"structural_or_load_deficit", "Strength, load or structural problem that needs rehabilitation"},
-		{"neuro_deficit", "Neurological signs"}, {"widespread_pain_review", "Widespread pain: medical review"},
-		{"persistent_fatigue_overreaching", "Persistent fatigue or overreaching"},
-		{"psychosocial_support", "Stress, mood or sleep: support"}, {"suspected_fracture", "Suspected fracture"},
-		{"suspected_dvt", "Suspected deep vein thrombosis"}, {"systemic_illness", "Signs of a possible systemic illness"},
-		{"cancer_red_flags", "Red flags for serious illness"}, {"pregnancy_high_risk_clearance", "Pregnancy: clearance for treatment"},
-		{"other", "Other"}}
-	referralUrgencies = []ChartTerm{{"routine", "Routine"}, {"soon_2_weeks", "Within two weeks"},
-		{"same_day", "Same day"}, {"emergency", "Emergency"}}
-)
-
-// ReferralTargets, ReferralReasons and ReferralUrgencies are the referral form's choices.
-func ReferralTargets() []ChartTerm   { return referralTargets }
-func ReferralReasons() []ChartTerm   { return referralReasons }
-func ReferralUrgencies() []ChartTerm { return referralUrgencies }
-
-// ReferralLetterMax caps a referral letter.
-const ReferralLetterMax = 20000
-
-// Problems checks a referral and returns a message per form field that is wrong.
-func (r Referral) Problems() map[string]string {
-	errs := map[string]string{}
-	if !termKnown(referralTargets, r.Target) {
-		errs["target"] = "Choose who the referral is to."
-	}
-	if !termKnown(referralReasons, r.Reason) {
-		errs["reason"] = "Choose the reason for the referral."
-	}
-	if !termKnown(referralUrgencies, r.Urgency) {
-		errs["urgency"] = "Choose how soon the client should be seen."
-	}
-	if strings.TrimSpace(r.Letter) == "" {
-		errs["letter"] = "Write the letter."
-	}
-	return errs
-}
-
 // CreateReferral stores a draft referral. With endPlan the plan it names moves to referred in
 // the same transaction (a decision at a reassessment, or a new red flag).
-func (s *Store) CreateReferral(ctx context.Context, by Actor, r Referral, endPlan bool) (int64, error) {
-	if err := invalidRecord("referral", r.Problems()); err != nil {
+func (s *Store) CreateReferral(ctx context.Context, by Actor, r clinic.Referral, endPlan bool) (int64, error) {
+	if err := invalidRecord("referral", r.Validate()); err != nil {
 		return 0, err
 	}
 	var id int64
@@ -908,7 +842,7 @@ func (s *Store) CreateReferral(ctx context.Context, by Actor, r Referral, endPla
 }
 
 // referralPlan checks that the referral's plan is the client's and ends it when asked to.
-func referralPlan(ctx context.Context, tx *sql.Tx, by Actor, s *Store, r Referral, endPlan bool) error {
+func referralPlan(ctx context.Context, tx *sql.Tx, by Actor, s *Store, r clinic.Referral, endPlan bool) error {
 	if r.ReassessmentID != 0 {
 		var ok bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM reassessments WHERE id = ? AND client_id = ?)`,
@@ -940,8 +874,8 @@ func referralPlan(ctx context.Context, tx *sql.Tx, by Actor, s *Store, r Referra
 }
 
 // ReferralByID reads a referral for a clinician and records the view.
-func (s *Store) ReferralByID(ctx context.Context, by Actor, id int64) (Referral, error) {
-	var r Referral
+func (s *Store) ReferralByID(ctx context.Context, by Actor, id int64) (clinic.Referral, error) {
+	var r clinic.Referral
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		list, err := queryReferrals(ctx, tx, `r.id = ?`, id)
 		if err != nil {
@@ -986,7 +920,7 @@ func (s *Store) MarkReferralSent(ctx context.Context, by Actor, id int64) error 
 	})
 }
 
-func queryReferrals(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]Referral, error) {
+func queryReferrals(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]clinic.Referral, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.client_id, c.name, c.birth_date, coalesce(r.plan_id, 0),
 		coalesce(r.reassessment_id, 0), r.author_id, u.name, r.target, r.reason, r.urgency, r.letter, r.status,
 		r.created_at, r.sent_at FROM referrals r JOIN clients c ON c.id = r.client_id JOIN users u ON u.id = r.author_id
@@ -995,9 +929,9 @@ func queryReferrals(ctx context.Context, tx *sql.Tx, where string, args ...any) 
 		return nil, fmt.Errorf("referrals: %w", err)
 	}
 	defer rows.Close()
-	var out []Referral
+	var out []clinic.Referral
 	for rows.Next() {
-		var r Referral
+		var r clinic.Referral
 		var created int64
 		var sent sql.NullInt64
 		if err := rows.Scan(&r.ID, &r.ClientID, &r.ClientName, &r.ClientBirthDate, &r.PlanID, &r.ReassessmentID, &r.AuthorID,

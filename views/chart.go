@@ -79,9 +79,9 @@ type ChartPage struct {
 	Answers     []AnswerLine
 	Plans       []PlanCard
 	Latest      *FindingsView
-	Classes     []store.ChartTerm
-	Kinds       []store.ChartTerm
-	Targets     []store.ChartTerm
+	Classes     []clinic.ChartTerm
+	Kinds       []clinic.ChartTerm
+	Targets     []clinic.ChartTerm
 	Suggested   string // the assessment's class code, preselected when none is confirmed
 	NeedConsent bool
 	SessionRows template.HTML // the timeline's table rows, from ChartSessionRows
@@ -89,7 +89,7 @@ type ChartPage struct {
 
 // FindingsView is a findings record with its body chart drawn and its codes in words.
 type FindingsView struct {
-	Findings store.Findings
+	Findings clinic.Findings
 	Front    template.HTML
 	Back     template.HTML
 	Terms    FindingTerms
@@ -97,15 +97,15 @@ type FindingsView struct {
 
 // FindingTerms turns the codes of a findings record into words.
 type FindingTerms struct {
-	Vocab store.FindingVocab
+	Vocab clinic.FindingVocab
 }
 
 // Label looks a code up in one of the vocabularies by name.
 func (t FindingTerms) Label(vocab, code string) string {
-	lists := map[string][]store.ChartTerm{"kind": t.Vocab.Kinds, "posture": t.Vocab.Posture, "joint": t.Vocab.Joints,
+	lists := map[string][]clinic.ChartTerm{"kind": t.Vocab.Kinds, "posture": t.Vocab.Posture, "joint": t.Vocab.Joints,
 		"movement": t.Vocab.Movements, "mode": t.Vocab.Modes, "grade": t.Vocab.Grades, "pain": t.Vocab.Pains,
 		"result": t.Vocab.TestResults, "trp": t.Vocab.TrPStatuses, "layer": t.Vocab.FasciaLayers, "class": t.Vocab.Classes}
-	return store.TermLabel(lists[vocab], code)
+	return clinic.TermLabel(lists[vocab], code)
 }
 
 // Words turns a code such as "boggy_oedematous" into "Boggy oedematous".
@@ -156,7 +156,7 @@ type FindingsFormPage struct {
 	ChartText
 	Client       store.ChartClient
 	Form         ChartValues
-	Vocab        store.FindingVocab
+	Vocab        clinic.FindingVocab
 	Choices      ChartChoices
 	ChartAreas   []ChartArea
 	Front, Back  template.HTML
@@ -170,7 +170,7 @@ type FindingsFormPage struct {
 
 // ChartChoices are the clinic vocabularies a charting form offers, as terms.
 type ChartChoices struct {
-	Regions, Sides, Types, Tones, Textures, Grades, Channels, Roles, Techniques []store.ChartTerm
+	Regions, Sides, Types, Tones, Textures, Grades, Channels, Roles, Techniques []clinic.ChartTerm
 	Muscles                                                                     []MuscleChoice
 }
 
@@ -227,7 +227,7 @@ type PlanPage struct {
 	BookHref   string
 	Decisions  map[clinic.ReassessDecision]string
 	LayerNames map[clinic.PlanLayer]string
-	Referrals  []store.Referral
+	Referrals  []clinic.Referral
 	// SessionRows are the rows of the plan's sessions table, from PlanSessionRows.
 	SessionRows template.HTML
 }
@@ -267,13 +267,13 @@ type DecisionChoice struct {
 type NoteFormPage struct {
 	Page Page
 	ChartText
-	Note      store.SessionNote
+	Note      store.AppointmentNote
 	Client    store.ChartClient
 	Form      ChartValues
-	Vocab     store.NoteVocab
+	Vocab     clinic.NoteVocab
 	Choices   ChartChoices
 	TxRows    []int
-	PainScale []store.ChartTerm
+	PainScale []clinic.ChartTerm
 	Cautions  []ChartCaution
 	Action    string
 }
@@ -282,9 +282,9 @@ type NoteFormPage struct {
 type NotePage struct {
 	Page Page
 	ChartText
-	Note   store.SessionNote
+	Note   store.AppointmentNote
 	Client store.ChartClient
-	Vocab  store.NoteVocab
+	Vocab  clinic.NoteVocab
 	Terms  FindingTerms
 	Form   ChartValues
 }
@@ -299,7 +299,7 @@ func (p NotePage) Score(goalID int64) string {
 }
 
 // GoalName describes a goal of the note's plan with the score's scale.
-func (NotePage) GoalName(n store.SessionNote, goalID int64) string {
+func (NotePage) GoalName(n store.AppointmentNote, goalID int64) string {
 	for _, g := range n.Goals {
 		if g.ID == goalID {
 			return fmt.Sprintf("%s (%s; start %s, target %s)", g.Description, g.Measure.Label(), chartNum(g.Baseline), chartNum(g.Target))
@@ -314,9 +314,9 @@ type ReferralFormPage struct {
 	ChartText
 	Client    store.ChartClient
 	Form      ChartValues
-	Targets   []store.ChartTerm
-	Reasons   []store.ChartTerm
-	Urgencies []store.ChartTerm
+	Targets   []clinic.ChartTerm
+	Reasons   []clinic.ChartTerm
+	Urgencies []clinic.ChartTerm
 	PlanID    int64
 }
 
@@ -324,7 +324,7 @@ type ReferralFormPage struct {
 type ReferralPage struct {
 	Page Page
 	ChartText
-	Referral  store.Referral
+	Referral  clinic.Referral
 	Target    string
 	Reason    string
 	Urgency   string
@@ -348,9 +348,9 @@ func (ChartText) Lines(s string) []string {
 	return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 }
 
-// Term is store.TermLabel for templates: the words for a code in a vocabulary.
-func (ChartText) Term(terms []store.ChartTerm, code string) string {
-	return store.TermLabel(terms, code)
+// Term is clinic.TermLabel for templates: the words for a code in a vocabulary.
+func (ChartText) Term(terms []clinic.ChartTerm, code string) string {
+	return clinic.TermLabel(terms, code)
 }
 
 // ProgressChart draws a goal's progress from baseline towards target as SVG. id makes the
