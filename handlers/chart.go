@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"allium/clinic"
-	"allium/store"
 	"allium/views"
 )
 
@@ -83,7 +82,7 @@ func (a *App) ClientChart(c echo.Context) error {
 
 // chartCautions is the banner no one can miss: the client's recorded cautions and every
 // safety flag and caution from the self-assessment that is still open.
-func chartCautions(cl store.ChartClient, flags []store.ChartFlag) []views.ChartCaution {
+func chartCautions(cl clinic.ChartClient, flags []clinic.ChartFlag) []views.ChartCaution {
 	var out []views.ChartCaution
 	for _, line := range strings.Split(cl.Cautions, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
@@ -99,7 +98,7 @@ func chartCautions(cl store.ChartClient, flags []store.ChartFlag) []views.ChartC
 }
 
 // chartAnswers puts the stored answers into words, in questionnaire order.
-func chartAnswers(as *store.ChartAssessment) []views.AnswerLine {
+func chartAnswers(as *clinic.ChartAssessment) []views.AnswerLine {
 	q := clinic.AssessmentV1()
 	regions := map[string]string{}
 	for _, r := range clinic.AssessmentRegions() {
@@ -133,7 +132,7 @@ func answerWord(it clinic.AssessmentItem, v string, regions map[string]string) s
 }
 
 // planCards draws each plan's goals. The client's page gets the same cards without events.
-func planCards(plans []store.TreatmentPlan, today clinic.Date, forClient bool) ([]views.PlanCard, error) {
+func planCards(plans []clinic.TreatmentPlan, today clinic.Date, forClient bool) ([]views.PlanCard, error) {
 	out := make([]views.PlanCard, 0, len(plans))
 	for _, p := range plans {
 		card, err := planCard(p, today, forClient)
@@ -150,7 +149,7 @@ func planCards(plans []store.TreatmentPlan, today clinic.Date, forClient bool) (
 var planButtons = map[clinic.PlanEvent]bool{clinic.PlanEventStart: true, clinic.PlanEventHold: true,
 	clinic.PlanEventResume: true, clinic.PlanEventDiscontinue: true, clinic.PlanEventAbandon: true}
 
-func planCard(p store.TreatmentPlan, today clinic.Date, forClient bool) (views.PlanCard, error) {
+func planCard(p clinic.TreatmentPlan, today clinic.Date, forClient bool) (views.PlanCard, error) {
 	card := views.PlanCard{Plan: p, Due: p.Due(today) || p.Status == clinic.PlanReassessDue}
 	for _, ev := range clinic.AllowedPlanEvents(p.Facts) {
 		if !forClient && planButtons[ev] {
@@ -236,7 +235,7 @@ func (a *App) MyPlan(c echo.Context) error {
 }
 
 // chartHeader reads the client and their flags for a page about them.
-func (a *App) chartHeader(c echo.Context, clientID int64) (store.ChartClient, []views.ChartCaution, error) {
+func (a *App) chartHeader(c echo.Context, clientID int64) (clinic.ChartClient, []views.ChartCaution, error) {
 	cl, flags, err := a.Store.ChartHeader(c.Request().Context(), actor(c), clientID)
 	if err != nil {
 		return cl, nil, err

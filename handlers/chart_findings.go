@@ -52,7 +52,7 @@ func (a *App) FindingsForm(c echo.Context) error {
 	return a.renderFindingsForm(c, http.StatusOK, ch.Client, ch.Sessions, fv, nil)
 }
 
-func (a *App) renderFindingsForm(c echo.Context, status int, cl store.ChartClient, sessions []store.ChartSession, fv views.ChartValues, errs map[string]string) error {
+func (a *App) renderFindingsForm(c echo.Context, status int, cl clinic.ChartClient, sessions []clinic.ChartSession, fv views.ChartValues, errs map[string]string) error {
 	areas, err := a.chartAreas()
 	if err != nil {
 		return err

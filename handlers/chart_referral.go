@@ -29,14 +29,14 @@ func (a *App) ReferralForm(c echo.Context) error {
 	return a.render(c, "chart_referral_form", a.referralFormPage(c, cl, fv))
 }
 
-func (a *App) referralFormPage(c echo.Context, cl store.ChartClient, fv views.ChartValues) views.ReferralFormPage {
+func (a *App) referralFormPage(c echo.Context, cl clinic.ChartClient, fv views.ChartValues) views.ReferralFormPage {
 	pid, _ := strconv.ParseInt(fv.Get("plan"), 10, 64)
 	return views.ReferralFormPage{Page: a.page(c, "Referral · "+cl.Name), Client: cl, Form: fv, Targets: clinic.ReferralTargets(),
 		Reasons: clinic.ReferralReasons(), Urgencies: clinic.ReferralUrgencies(), PlanID: pid}
 }
 
 // referralLetter is a plain starting point: who, and room for what was found and why.
-func referralLetter(cl store.ChartClient, therapist, clinicName string) string {
+func referralLetter(cl clinic.ChartClient, therapist, clinicName string) string {
 	born := ""
 	if cl.BirthDate != "" {
 		born = " (born " + cl.BirthDate + ")"

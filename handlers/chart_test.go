@@ -117,7 +117,7 @@ func (w *chartWorld) as(t *testing.T, u store.User) *testClient {
 func (c chartClinic) chartPath() string { return fmt.Sprintf("/clients/%d/chart", c.clientID) }
 
 // activePlan drafts and starts a plan with one pain goal (6, aiming for 2) through the store.
-func (c chartClinic) activePlan(tb testing.TB) store.TreatmentPlan {
+func (c chartClinic) activePlan(tb testing.TB) clinic.TreatmentPlan {
 	tb.Helper()
 	ctx := context.Background()
 	d := clinic.NewTreatmentPlanDraft(c.now())
@@ -138,7 +138,7 @@ func (c chartClinic) activePlan(tb testing.TB) store.TreatmentPlan {
 }
 
 // signNote signs a note for an appointment through the store, with a score for each goal.
-func (c chartClinic) signNote(tb testing.TB, appt int64, plan store.TreatmentPlan, score float64) int64 {
+func (c chartClinic) signNote(tb testing.TB, appt int64, plan clinic.TreatmentPlan, score float64) int64 {
 	tb.Helper()
 	scores := map[int64]float64{}
 	for _, g := range plan.Goals {
@@ -269,7 +269,7 @@ func chartCSRF(tc *testClient, formPath string, values url.Values) url.Values {
 func chartPlanPath(id int64) string { return fmt.Sprintf("/plans/%d", id) }
 
 // signedNoteWorld is Alex's plan with one signed note, read by Sam.
-func signedNoteWorld(t *testing.T) (*chartWorld, store.TreatmentPlan, int64, int64) {
+func signedNoteWorld(t *testing.T) (*chartWorld, clinic.TreatmentPlan, int64, int64) {
 	t.Helper()
 	w := newChartWorld(t)
 	appts := w.book(t, 2)

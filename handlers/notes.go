@@ -40,7 +40,7 @@ func (a *App) NoteForm(c echo.Context) error {
 	return a.render(c, "note_form", a.noteFormPage(c, n, cl, cautions, noteValues(n)))
 }
 
-func (a *App) noteFormPage(c echo.Context, n store.AppointmentNote, cl store.ChartClient, cautions []views.ChartCaution, fv views.ChartValues) views.NoteFormPage {
+func (a *App) noteFormPage(c echo.Context, n store.AppointmentNote, cl clinic.ChartClient, cautions []views.ChartCaution, fv views.ChartValues) views.NoteFormPage {
 	return views.NoteFormPage{Page: a.page(c, "Session note · "+cl.Name), Note: n, Client: cl, Form: fv,
 		Vocab: clinic.NoteVocabulary(), Choices: chartChoices(), TxRows: views.ChartRows(txRows), PainScale: painScale(),
 		Cautions: cautions, Action: "/appointments/" + strconv.FormatInt(n.Appointment.ID, 10) + "/note"}
@@ -227,7 +227,7 @@ func (a *App) NoteShow(c echo.Context) error {
 	return a.render(c, "note_show", a.notePage(c, n, cl))
 }
 
-func (a *App) notePage(c echo.Context, n store.AppointmentNote, cl store.ChartClient) views.NotePage {
+func (a *App) notePage(c echo.Context, n store.AppointmentNote, cl clinic.ChartClient) views.NotePage {
 	return views.NotePage{Page: a.page(c, "Session note · "+cl.Name), Note: n, Client: cl, Vocab: clinic.NoteVocabulary(),
 		Terms: views.FindingTerms{Vocab: clinic.FindingVocabulary()}, Form: views.ChartValues{}}
 }

@@ -59,7 +59,7 @@ func (a *App) PlanForm(c echo.Context) error {
 
 // planDefaults fills the form from the dose defaults, the assessment's suggested layers and
 // course, and the latest findings.
-func planDefaults(ch store.Chart) views.ChartValues {
+func planDefaults(ch clinic.Chart) views.ChartValues {
 	d := clinic.NewTreatmentPlanDraft(time.Time{})
 	fv := views.ChartValues{"planned_sessions": {strconv.Itoa(d.PlannedSessions)}, "target_days": {strconv.Itoa(d.TargetDays)},
 		"min_days": {strconv.Itoa(d.MinDays)}, "max_days": {strconv.Itoa(d.MaxDays)}, "start_date": {ch.Today.String()},
@@ -103,7 +103,7 @@ func goalsFromAnswers(fv views.ChartValues, ans clinic.AssessmentAnswers) {
 	fv[pain+"measure"], fv[pain+"baseline"] = []string{string(clinic.MeasurePain)}, ans.Values("function_pain_worst")
 }
 
-func (a *App) planFormPage(c echo.Context, cl store.ChartClient, fv views.ChartValues) views.PlanFormPage {
+func (a *App) planFormPage(c echo.Context, cl clinic.ChartClient, fv views.ChartValues) views.PlanFormPage {
 	p := views.PlanFormPage{Page: a.page(c, "New plan · "+cl.Name), Client: cl, Form: fv, Measures: clinic.GoalMeasures(),
 		GoalRows: views.ChartRows(goalRows)}
 	for _, l := range clinic.PlanLayers() {
@@ -329,22 +329,22 @@ func (a *App) ReassessForm(c echo.Context) error {
 	return a.render(c, "plan_reassess", p)
 }
 
-func (a *App) reassessPlan(c echo.Context, id int64) (store.TreatmentPlan, store.ChartClient, error) {
+func (a *App) reassessPlan(c echo.Context, id int64) (clinic.TreatmentPlan, clinic.ChartClient, error) {
 	pl, err := a.Store.PlanByID(c.Request().Context(), actor(c), id)
 	if err != nil {
-		return pl, store.ChartClient{}, err
+		return pl, clinic.ChartClient{}, err
 	}
 	if !pl.Reassessable() {
-		return pl, store.ChartClient{}, echo.NewHTTPError(http.StatusConflict)
+		return pl, clinic.ChartClient{}, echo.NewHTTPError(http.StatusConflict)
 	}
 	cl, _, err := a.chartHeader(c, pl.ClientID)
 	return pl, cl, err
 }
 
-func reassessPage(pg views.Page, cl store.ChartClient, pl store.TreatmentPlan, fv views.ChartValues, current map[int64]float64, compared bool) views.ReassessPage {
+func reassessPage(pg views.Page, cl clinic.ChartClient, pl clinic.TreatmentPlan, fv views.ChartValues, current map[int64]float64, compared bool) views.ReassessPage {
 	p := views.ReassessPage{Page: pg, Client: cl, Plan: pl, Form: fv, Decisions: decisionWords, Compared: compared,
 		Sessions: pl.Sessions}
-	progress := store.CompareGoals(pl.Goals, current)
+	progress := clinic.CompareGoals(pl.Goals, current)
 	for _, g := range pl.Goals {
 		rg := views.ReassessGoal{Goal: g, Field: scoreField(g.ID), Value: fv.Get(scoreField(g.ID)), Err: pg.Errors[scoreField(g.ID)]}
 		for i := range progress {
@@ -397,7 +397,7 @@ func (a *App) Reassess(c echo.Context) error {
 	return a.afterReassessment(c, pl, res)
 }
 
-func parseReassessment(c echo.Context, pl store.TreatmentPlan) (store.ReassessmentInput, map[string]string) {
+func parseReassessment(c echo.Context, pl clinic.TreatmentPlan) (store.ReassessmentInput, map[string]string) {
 	f := newForm(c)
 	in := store.ReassessmentInput{Current: map[int64]float64{}}
 	for _, g := range pl.Goals {
@@ -425,7 +425,7 @@ func parseReassessment(c echo.Context, pl store.TreatmentPlan) (store.Reassessme
 	return in, f.Errors
 }
 
-func (a *App) afterReassessment(c echo.Context, pl store.TreatmentPlan, res store.ReassessmentResult) error {
+func (a *App) afterReassessment(c echo.Context, pl clinic.TreatmentPlan, res store.ReassessmentResult) error {
 	client := strconv.FormatInt(pl.ClientID, 10)
 	switch {
 	case res.Outcome.NeedsReferral:

@@ -10,33 +10,8 @@ import (
 	"allium/clinic"
 )
 
-// ChartClient is the chart's header: who the client is and what to be careful of.
-type ChartClient struct {
-	ID        int64
-	Name      string
-	Email     string
-	Phone     string
-	BirthDate string // YYYY-MM-DD, or "" when not known
-	Cautions  string
-	// ConsentTreatment is when the client consented to treatment; zero when not recorded.
-	ConsentTreatment time.Time
-}
-
-// Age is the client's age in whole years on a day, or -1 when the birth date is not known.
-func (c ChartClient) Age(on clinic.Date) int {
-	b, err := clinic.ParseDate(c.BirthDate)
-	if err != nil {
-		return -1
-	}
-	age := on.Y - b.Y
-	if on.M < b.M || (on.M == b.M && on.D < b.D) {
-		age--
-	}
-	return age
-}
-
-func chartClient(ctx context.Context, tx *sql.Tx, id int64) (ChartClient, error) {
-	var c ChartClient
+func chartClient(ctx context.Context, tx *sql.Tx, id int64) (clinic.ChartClient, error) {
+	var c clinic.ChartClient
 	var consent sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT id, name, email, phone, birth_date, cautions, consent_treatment_at
 		FROM clients WHERE id = ?`, id).Scan(&c.ID, &c.Name, &c.Email, &c.Phone, &c.BirthDate, &c.Cautions, &consent)
@@ -49,9 +24,9 @@ func chartClient(ctx context.Context, tx *sql.Tx, id int64) (ChartClient, error)
 
 // ChartHeader reads what every chart page shows at the top (who, age, cautions and flags) for
 // a clinician, and records the view.
-func (s *Store) ChartHeader(ctx context.Context, by Actor, clientID int64) (ChartClient, []ChartFlag, error) {
-	var c ChartClient
-	var flags []ChartFlag
+func (s *Store) ChartHeader(ctx context.Context, by Actor, clientID int64) (clinic.ChartClient, []clinic.ChartFlag, error) {
+	var c clinic.ChartClient
+	var flags []clinic.ChartFlag
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
 			return err
@@ -72,33 +47,15 @@ func (s *Store) ChartHeader(ctx context.Context, by Actor, clientID int64) (Char
 	return c, flags, err
 }
 
-// ChartSession is one appointment on the chart's timeline with the state of its note: what the
-// chart and the findings form show of it. Its client is the chart's.
-type ChartSession struct {
-	ID            int64
-	TherapistID   int64
-	ServiceID     int64
-	CourseID      int64
-	CourseIndex   int
-	CourseSize    int
-	TherapistName string
-	ServiceName   string
-	Start         time.Time
-	Status        string
-	PlanID        int64 // the plan of the session's course, or else of its note; 0 for none
-	NoteID        int64
-	NoteStatus    string // "", "draft" or "signed"
-}
-
 // chartSessions reads the client's appointments from the client index alone (migration 0010
 // makes it cover the columns read here), then their courses, notes and names in one query
 // each: joining them row by row fetched a few scattered pages for every session, and a view
 // reads with a cold page cache whenever anything was written since the last one.
-func chartSessions(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartSession, error) {
-	var out []ChartSession
+func chartSessions(ctx context.Context, tx *sql.Tx, clientID int64) ([]clinic.ChartSession, error) {
+	var out []clinic.ChartSession
 	err := eachChartRow(ctx, tx, `SELECT id, therapist_id, service_id, coalesce(course_id, 0), course_index, starts_at, status
 		FROM appointments WHERE client_id = ? ORDER BY starts_at DESC`, clientID, func(r *sql.Rows) error {
-		cs := ChartSession{CourseSize: 1}
+		cs := clinic.ChartSession{CourseSize: 1}
 		var st int64
 		if err := r.Scan(&cs.ID, &cs.TherapistID, &cs.ServiceID, &cs.CourseID, &cs.CourseIndex, &st, &cs.Status); err != nil {
 			return err
@@ -121,7 +78,7 @@ func chartSessions(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartSess
 
 // sessionCourses gives each session its course's size and plan. A course's sessions are its
 // client's.
-func sessionCourses(ctx context.Context, tx *sql.Tx, clientID int64, out []ChartSession) error {
+func sessionCourses(ctx context.Context, tx *sql.Tx, clientID int64, out []clinic.ChartSession) error {
 	type course struct{ size, plan int64 }
 	courses := map[int64]course{}
 	err := eachChartRow(ctx, tx, `SELECT id, sessions, coalesce(plan_id, 0) FROM courses WHERE client_id = ?`, clientID,
@@ -145,7 +102,7 @@ func sessionCourses(ctx context.Context, tx *sql.Tx, clientID int64, out []Chart
 
 // sessionNotes gives each session its note, and the note's plan to a session whose course has
 // none. A note is its appointment's client's.
-func sessionNotes(ctx context.Context, tx *sql.Tx, clientID int64, out []ChartSession) error {
+func sessionNotes(ctx context.Context, tx *sql.Tx, clientID int64, out []clinic.ChartSession) error {
 	index := make(map[int64]int, len(out))
 	for i := range out {
 		index[out[i].ID] = i
@@ -173,7 +130,7 @@ func sessionNotes(ctx context.Context, tx *sql.Tx, clientID int64, out []ChartSe
 }
 
 // sessionNames names the sessions' therapists and services, a handful for any client.
-func sessionNames(ctx context.Context, tx *sql.Tx, out []ChartSession) error {
+func sessionNames(ctx context.Context, tx *sql.Tx, out []clinic.ChartSession) error {
 	therapists, services := map[int64]string{}, map[int64]string{}
 	for _, cs := range out {
 		therapists[cs.TherapistID], services[cs.ServiceID] = "", ""
@@ -210,32 +167,10 @@ func namesByID(ctx context.Context, tx *sql.Tx, table string, names map[int64]st
 	return nil
 }
 
-// Chart is everything the client's chart page shows.
-type Chart struct {
-	Client     ChartClient
-	Assessment *ChartAssessment // nil when the client has not submitted one
-	Flags      []ChartFlag
-	Findings   []clinic.Findings // newest first
-	Plans      []TreatmentPlan   // newest first, with goals, readings and sessions (PlanByID reads the rest)
-	Sessions   []ChartSession    // newest first
-	Referrals  []clinic.Referral // newest first, without their letters (ReferralByID reads one whole)
-	Today      clinic.Date       // in the clinic's zone, for the due dates
-	Location   *time.Location    // the clinic's zone
-}
-
-// ChartCourse is a booked course as the plan page offers it for linking.
-type ChartCourse struct {
-	ID         int64
-	PlanID     int64
-	Sessions   int
-	FirstStart time.Time
-	Service    string
-}
-
 // ClientChart reads a client's whole chart for a clinician and records the view. A plan whose
 // review has come moves to reassess_due first.
-func (s *Store) ClientChart(ctx context.Context, by Actor, clientID int64) (Chart, error) {
-	var ch Chart
+func (s *Store) ClientChart(ctx context.Context, by Actor, clientID int64) (clinic.Chart, error) {
+	var ch clinic.Chart
 	due := false
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if err := s.chartIn(ctx, tx, by, clientID, &ch); err != nil {
@@ -254,8 +189,8 @@ func (s *Store) ClientChart(ctx context.Context, by Actor, clientID int64) (Char
 }
 
 // clientChartMovingDue is ClientChart in one write transaction, for a view that moves a plan.
-func (s *Store) clientChartMovingDue(ctx context.Context, by Actor, clientID int64) (Chart, error) {
-	var ch Chart
+func (s *Store) clientChartMovingDue(ctx context.Context, by Actor, clientID int64) (clinic.Chart, error) {
+	var ch clinic.Chart
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
 			return err
@@ -275,7 +210,7 @@ func (s *Store) clientChartMovingDue(ctx context.Context, by Actor, clientID int
 	return ch, err
 }
 
-func (s *Store) chartIn(ctx context.Context, tx *sql.Tx, by Actor, clientID int64, ch *Chart) error {
+func (s *Store) chartIn(ctx context.Context, tx *sql.Tx, by Actor, clientID int64, ch *clinic.Chart) error {
 	if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
 		return err
 	}
@@ -286,7 +221,7 @@ func (s *Store) chartIn(ctx context.Context, tx *sql.Tx, by Actor, clientID int6
 	return loadChart(ctx, tx, clientID, ch)
 }
 
-func loadChart(ctx context.Context, tx *sql.Tx, clientID int64, ch *Chart) error {
+func loadChart(ctx context.Context, tx *sql.Tx, clientID int64, ch *clinic.Chart) error {
 	var err error
 	if ch.Client, err = chartClient(ctx, tx, clientID); err != nil {
 		return err
@@ -312,11 +247,11 @@ func loadChart(ctx context.Context, tx *sql.Tx, clientID int64, ch *Chart) error
 
 // unlinkedCourses are the client's courses not yet linked to a plan, newest first, with the
 // start of each one's first session.
-func unlinkedCourses(ctx context.Context, tx *sql.Tx, clientID int64) ([]ChartCourse, error) {
-	var out []ChartCourse
+func unlinkedCourses(ctx context.Context, tx *sql.Tx, clientID int64) ([]clinic.ChartCourse, error) {
+	var out []clinic.ChartCourse
 	err := eachChartRow(ctx, tx, `SELECT co.id, co.sessions, s.name FROM courses co JOIN services s ON s.id = co.service_id
 		WHERE co.client_id = ? AND co.plan_id IS NULL ORDER BY co.id DESC`, clientID, func(r *sql.Rows) error {
-		var c ChartCourse
+		var c clinic.ChartCourse
 		err := r.Scan(&c.ID, &c.Sessions, &c.Service)
 		out = append(out, c)
 		return err

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"allium/clinic"
 )
@@ -15,18 +14,8 @@ import (
 // The chart's view of the client's self-assessment: the latest one, the safety flags and
 // cautions it raised and their clearances, and what a clinician records against it.
 
-// ChartAssessment is the client's latest submitted self-assessment, as the therapist reads it.
-type ChartAssessment struct {
-	ID             int64
-	SubmittedAt    time.Time
-	Answers        clinic.AssessmentAnswers
-	Result         clinic.AssessmentResult
-	ConfirmedClass string // the therapist's class after seeing the client; "" until confirmed
-	ConfirmedBy    string
-}
-
-func latestAssessment(ctx context.Context, tx *sql.Tx, clientID int64) (*ChartAssessment, error) {
-	var a ChartAssessment
+func latestAssessment(ctx context.Context, tx *sql.Tx, clientID int64) (*clinic.ChartAssessment, error) {
+	var a clinic.ChartAssessment
 	var answers, result string
 	var at int64
 	err := tx.QueryRowContext(ctx, `SELECT a.id, a.updated_at, a.answers, a.result, coalesce(a.confirmed_class, ''),
@@ -90,43 +79,28 @@ func (s *Store) RecordTreatmentConsent(ctx context.Context, by Actor, clientID i
 	})
 }
 
-// ChartFlag is a safety outcome or caution raised by the self-assessment, and whether a
-// therapist has cleared it. An open flag whose action is refer, defer or clearance keeps a
-// plan from starting.
-type ChartFlag struct {
-	AssessmentID int64
-	Code         string
-	Label        string
-	Action       string
-	Note         string
-	Cleared      bool
-	ClearedNote  string
-	ClearedBy    string
-	ClearedAt    time.Time
-}
-
 // flagCodeSafety is the code of the flag the safety gate's outcome raises.
 const flagCodeSafety = "safety"
 
-func assessmentFlags(a *ChartAssessment) []ChartFlag {
+func assessmentFlags(a *clinic.ChartAssessment) []clinic.ChartFlag {
 	if a == nil {
 		return nil
 	}
-	var out []ChartFlag
+	var out []clinic.ChartFlag
 	if o := a.Result.Safety.Outcome; o != "" && o != clinic.SafetyClear {
 		label := a.Result.Safety.Headline
 		if label == "" {
 			label = "Safety check: " + strings.ReplaceAll(string(o), "_", " ")
 		}
-		out = append(out, ChartFlag{AssessmentID: a.ID, Code: flagCodeSafety, Label: label, Action: string(o)})
+		out = append(out, clinic.ChartFlag{AssessmentID: a.ID, Code: flagCodeSafety, Label: label, Action: string(o)})
 	}
 	for _, c := range a.Result.Cautions {
-		out = append(out, ChartFlag{AssessmentID: a.ID, Code: c.Code, Label: c.Label, Action: c.Action, Note: c.Note})
+		out = append(out, clinic.ChartFlag{AssessmentID: a.ID, Code: c.Code, Label: c.Label, Action: c.Action, Note: c.Note})
 	}
 	return out
 }
 
-func chartFlags(ctx context.Context, tx *sql.Tx, a *ChartAssessment) ([]ChartFlag, error) {
+func chartFlags(ctx context.Context, tx *sql.Tx, a *clinic.ChartAssessment) ([]clinic.ChartFlag, error) {
 	flags := assessmentFlags(a)
 	if len(flags) == 0 {
 		return nil, nil

@@ -16,8 +16,8 @@ import (
 // clientPlanList reads the client's plans, newest first, with their sessions, goals and
 // readings: what a plan card shows. The history, reassessments and the facts the plan rules
 // need are read by loadPlan, for the plan's own page.
-func clientPlanList(ctx context.Context, tx *sql.Tx, clientID int64) ([]TreatmentPlan, error) {
-	var out []TreatmentPlan
+func clientPlanList(ctx context.Context, tx *sql.Tx, clientID int64) ([]clinic.TreatmentPlan, error) {
+	var out []clinic.TreatmentPlan
 	rows, err := tx.QueryContext(ctx, `SELECT `+planColumns+` WHERE p.client_id = ? ORDER BY p.id DESC`, clientID)
 	if err != nil {
 		return nil, fmt.Errorf("client plans: %w", err)
@@ -34,7 +34,7 @@ func clientPlanList(ctx context.Context, tx *sql.Tx, clientID int64) ([]Treatmen
 	if err := rows.Err(); err != nil || len(out) == 0 {
 		return out, err
 	}
-	byID := indexByID(out, func(p *TreatmentPlan) int64 { return p.ID })
+	byID := indexByID(out, func(p *clinic.TreatmentPlan) int64 { return p.ID })
 	if err := clientPlanSessions(ctx, tx, clientID, byID); err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ const clientPlanIDs = `(SELECT id FROM treatment_plans WHERE client_id = ?1)`
 
 // clientPlanSessions is loadPlanSessions for every plan of a client at once: the sessions of
 // each plan's courses and those whose note names it, in time order.
-func clientPlanSessions(ctx context.Context, tx *sql.Tx, clientID int64, byID map[int64]*TreatmentPlan) error {
+func clientPlanSessions(ctx context.Context, tx *sql.Tx, clientID int64, byID map[int64]*clinic.TreatmentPlan) error {
 	return eachChartRow(ctx, tx, `SELECT x.plan_id, a.id, a.starts_at, a.status, t.name, s.name, coalesce(n.id, 0),
 		coalesce(n.status, '')
 		FROM (SELECT co.plan_id AS plan_id, ca.id AS appt_id FROM courses co JOIN appointments ca ON ca.course_id = co.id
@@ -59,7 +59,7 @@ func clientPlanSessions(ctx context.Context, tx *sql.Tx, clientID int64, byID ma
 		LEFT JOIN session_notes n ON n.appointment_id = a.id
 		WHERE a.status <> 'cancelled' ORDER BY x.plan_id, a.starts_at, a.id`, clientID,
 		func(r *sql.Rows) error {
-			var ps PlanSession
+			var ps clinic.PlanSession
 			var planID, st int64
 			if err := r.Scan(&planID, &ps.AppointmentID, &st, &ps.Status, &ps.TherapistName, &ps.ServiceName, &ps.NoteID,
 				&ps.NoteStatus); err != nil {
@@ -78,10 +78,10 @@ func clientPlanSessions(ctx context.Context, tx *sql.Tx, clientID int64, byID ma
 		})
 }
 
-func clientPlanGoals(ctx context.Context, tx *sql.Tx, clientID int64, byID map[int64]*TreatmentPlan) error {
+func clientPlanGoals(ctx context.Context, tx *sql.Tx, clientID int64, byID map[int64]*clinic.TreatmentPlan) error {
 	err := eachChartRow(ctx, tx, `SELECT plan_id, id, description, measure, activity, baseline, target FROM plan_goals
 		WHERE plan_id IN `+clientPlanIDs+` ORDER BY plan_id, position`, clientID, func(r *sql.Rows) error {
-		var g PlanGoal
+		var g clinic.PlanGoal
 		var planID int64
 		if err := r.Scan(&planID, &g.ID, &g.Description, &g.Measure, &g.Activity, &g.Baseline, &g.Target); err != nil {
 			return err
@@ -99,7 +99,7 @@ func clientPlanGoals(ctx context.Context, tx *sql.Tx, clientID int64, byID map[i
 
 // clientPlanReadings reads the readings of every goal of the client's plans through the goal
 // index; a reading from a note counts once the note is signed.
-func clientPlanReadings(ctx context.Context, tx *sql.Tx, clientID int64, byID map[int64]*TreatmentPlan) error {
+func clientPlanReadings(ctx context.Context, tx *sql.Tx, clientID int64, byID map[int64]*clinic.TreatmentPlan) error {
 	numbers := map[int64]map[int64]int{}
 	for id, p := range byID {
 		numbers[id] = sessionNumbers(p.Sessions)
@@ -110,7 +110,7 @@ func clientPlanReadings(ctx context.Context, tx *sql.Tx, clientID int64, byID ma
 		LEFT JOIN session_notes n ON n.id = r.note_id
 		WHERE g.plan_id IN `+clientPlanIDs+` AND (r.note_id IS NULL OR n.status = 'signed') ORDER BY r.taken_at, r.id`, clientID,
 		func(r *sql.Rows) error {
-			var o OutcomeReading
+			var o clinic.OutcomeReading
 			var planID, at, appt int64
 			if err := r.Scan(&planID, &o.ID, &o.GoalID, &o.NoteID, &o.ReassessmentID, &o.Value, &at, &appt); err != nil {
 				return err
@@ -124,7 +124,7 @@ func clientPlanReadings(ctx context.Context, tx *sql.Tx, clientID int64, byID ma
 }
 
 // sessionNumbers maps each of a plan's appointments to its number in the plan.
-func sessionNumbers(sessions []PlanSession) map[int64]int {
+func sessionNumbers(sessions []clinic.PlanSession) map[int64]int {
 	number := make(map[int64]int, len(sessions))
 	for _, s := range sessions {
 		number[s.AppointmentID] = s.Number
@@ -132,7 +132,7 @@ func sessionNumbers(sessions []PlanSession) map[int64]int {
 	return number
 }
 
-func addReading(p *TreatmentPlan, o OutcomeReading) {
+func addReading(p *clinic.TreatmentPlan, o clinic.OutcomeReading) {
 	for i := range p.Goals {
 		if p.Goals[i].ID == o.GoalID {
 			p.Goals[i].Readings = append(p.Goals[i].Readings, o)
@@ -142,7 +142,7 @@ func addReading(p *TreatmentPlan, o OutcomeReading) {
 
 // anyPlanDue reports whether a running plan has reached its review, which a view of it
 // records (reassess_due) before showing it.
-func anyPlanDue(plans []TreatmentPlan, today clinic.Date) bool {
+func anyPlanDue(plans []clinic.TreatmentPlan, today clinic.Date) bool {
 	for _, p := range plans {
 		if p.Due(today) {
 			return true
@@ -153,7 +153,7 @@ func anyPlanDue(plans []TreatmentPlan, today clinic.Date) bool {
 
 // clientReferrals reads referrals of one client for a list: everything but the letter, which
 // can be long and which ReferralByID reads when one is opened.
-func clientReferrals(ctx context.Context, tx *sql.Tx, cl ChartClient, where string, args ...any) ([]clinic.Referral, error) {
+func clientReferrals(ctx context.Context, tx *sql.Tx, cl clinic.ChartClient, where string, args ...any) ([]clinic.Referral, error) {
 	var out []clinic.Referral
 	err := scanInto(ctx, tx, func(rows *sql.Rows) error {
 		r := clinic.Referral{ClientName: cl.Name, ClientBirthDate: cl.BirthDate}

@@ -22,9 +22,9 @@ type AppointmentNote struct {
 	clinic.SessionNote
 	Appointment Appointment
 	Editable    bool
-	Goals       []PlanGoal    // the plan's goals, for this session's scores
-	Plans       []PlanRef     // the client's plans the session may belong to
-	Findings    []FindingsRef // the client's findings the note may refer to
+	Goals       []clinic.PlanGoal // the plan's goals, for this session's scores
+	Plans       []PlanRef         // the client's plans the session may belong to
+	Findings    []FindingsRef     // the client's findings the note may refer to
 }
 
 // PlanRef and FindingsRef name a plan or a findings record in a choice list.
@@ -208,7 +208,7 @@ func noteExtras(ctx context.Context, tx *sql.Tx, n *AppointmentNote) error {
 	if err != nil || n.PlanID == 0 {
 		return err
 	}
-	p := TreatmentPlan{ID: n.PlanID}
+	p := clinic.TreatmentPlan{ID: n.PlanID}
 	if err := loadGoals(ctx, tx, &p); err != nil {
 		return err
 	}

@@ -11,139 +11,6 @@ import (
 	"allium/clinic"
 )
 
-// TreatmentPlan is a plan with its goals, readings, sessions and history. Its status moves
-// only through clinic.NextPlanStatus, inside the store's transaction.
-type TreatmentPlan struct {
-	ID                int64
-	ClientID          int64
-	ClientName        string
-	TherapistID       int64
-	TherapistName     string
-	AssessmentID      int64
-	FindingsID        int64
-	PreviousPlanID    int64
-	Status            clinic.PlanStatus
-	Layers            []clinic.PlanLayer
-	Goals             []PlanGoal
-	PlannedSessions   int // the first course
-	ExtensionSessions int // the extension course, 0 until extended
-	TargetDays        int
-	MinDays           int
-	MaxDays           int
-	StartDate         clinic.Date
-	ReassessmentDate  clinic.Date
-	MaintenanceDue    clinic.Date // zero unless the plan ended in monthly maintenance
-	ExtensionsUsed    int
-	HomeCare          string
-	Version           int
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
-	Sessions          []PlanSession // the plan's appointments, in time order
-	SessionsDone      int
-	Events            []PlanEventRecord
-	Reassessments     []ReassessmentRecord
-	Facts             clinic.PlanFacts // what the plan rules need, for the buttons a page offers
-}
-
-// TotalSessions is the number of sessions planned, the extension course included.
-func (p TreatmentPlan) TotalSessions() int { return p.PlannedSessions + p.ExtensionSessions }
-
-// Running reports whether the plan's sessions are under way.
-func (p TreatmentPlan) Running() bool {
-	return p.Status == clinic.PlanActive || p.Status == clinic.PlanExtended
-}
-
-// Due reports whether a running plan has reached its review: the planned sessions are done, or
-// the reassessment date has come.
-func (p TreatmentPlan) Due(today clinic.Date) bool {
-	return p.Running() && (p.SessionsDone >= p.TotalSessions() || !today.Before(p.ReassessmentDate))
-}
-
-// Reassessable reports whether a reassessment may be recorded now.
-func (p TreatmentPlan) Reassessable() bool { return p.Running() || p.Status == clinic.PlanReassessDue }
-
-// PlanGoal is one goal of a plan with its readings in time order.
-type PlanGoal struct {
-	ID int64
-	clinic.Goal
-	Readings []OutcomeReading
-}
-
-// Latest is the newest reading's value, or the baseline when there is none yet.
-func (g PlanGoal) Latest() float64 {
-	if n := len(g.Readings); n > 0 {
-		return g.Readings[n-1].Value
-	}
-	return g.Baseline
-}
-
-// ChartReadings are the goal's readings as the progress chart takes them.
-func (g PlanGoal) ChartReadings() []clinic.ChartReading {
-	out := make([]clinic.ChartReading, len(g.Readings))
-	for i, r := range g.Readings {
-		out[i] = clinic.ChartReading{Session: r.Session, Taken: r.TakenAt, Value: r.Value}
-	}
-	return out
-}
-
-// OutcomeReading is one score of a goal, from a signed note or a reassessment. Session is the
-// session's number within the plan, 0 for a reassessment.
-type OutcomeReading struct {
-	ID             int64
-	GoalID         int64
-	NoteID         int64
-	ReassessmentID int64
-	Value          float64
-	TakenAt        time.Time
-	Session        int
-}
-
-// PlanSession is one of the plan's appointments.
-type PlanSession struct {
-	Number        int
-	AppointmentID int64
-	Start         time.Time
-	Status        string
-	TherapistName string
-	ServiceName   string
-	NoteID        int64  // 0 in the client's view
-	NoteStatus    string // "" in the client's view
-}
-
-// PlanEventRecord is one step of the plan's history.
-type PlanEventRecord struct {
-	Event  clinic.PlanEvent
-	From   clinic.PlanStatus
-	To     clinic.PlanStatus
-	Reason string
-	Actor  string
-	At     time.Time
-}
-
-// ReassessmentRecord is a recorded reassessment and its decision.
-type ReassessmentRecord struct {
-	ID               int64
-	AppointmentID    int64
-	Decision         clinic.ReassessDecision
-	Rationale        string
-	From, To         clinic.PlanStatus
-	MaintenanceDue   clinic.Date
-	NextReassessment clinic.Date
-	Therapist        string
-	At               time.Time
-	Goals            []ReassessedGoal
-}
-
-// ReassessedGoal is one goal's comparison at a reassessment.
-type ReassessedGoal struct {
-	GoalID    int64
-	Baseline  float64
-	Current   float64
-	Gain      float64
-	Verdict   clinic.ChangeVerdict
-	TargetMet bool
-}
-
 // NewPlan is a plan as the therapist drafts it. AssessmentID and FindingsID say what it rests
 // on; PreviousPlanID is the plan it replaces after a change of approach.
 type NewPlan struct {
@@ -239,7 +106,7 @@ func civilDayString(d clinic.Date) string {
 
 // PlanByID reads a plan for a clinician, moving it to reassess_due first if its review has
 // come, and records the view.
-func (s *Store) PlanByID(ctx context.Context, by Actor, id int64) (TreatmentPlan, error) {
+func (s *Store) PlanByID(ctx context.Context, by Actor, id int64) (clinic.TreatmentPlan, error) {
 	pp, err := s.planView(ctx, by, id, false)
 	return pp.Plan, err
 }
@@ -247,11 +114,11 @@ func (s *Store) PlanByID(ctx context.Context, by Actor, id int64) (TreatmentPlan
 // PlanPage is what a plan's page shows: the plan whole, its client, the client's courses not
 // yet linked to a plan, and the referrals written for the plan.
 type PlanPage struct {
-	Plan      TreatmentPlan
-	Client    ChartClient
-	Courses   []ChartCourse     // newest first
-	Referrals []clinic.Referral // newest first, without their letters
-	Today     clinic.Date       // in the clinic's zone
+	Plan      clinic.TreatmentPlan
+	Client    clinic.ChartClient
+	Courses   []clinic.ChartCourse // newest first
+	Referrals []clinic.Referral    // newest first, without their letters
+	Today     clinic.Date          // in the clinic's zone
 }
 
 // PlanPage reads a plan's page for a clinician, moving the client's plans whose review has
@@ -355,8 +222,8 @@ const planColumns = `p.id, p.client_id, c.name, p.therapist_id, u.name, coalesce
 	p.max_days, p.start_date, p.reassessment_date, p.maintenance_due, p.extensions_used, p.home_care, p.version,
 	p.created_at, p.updated_at FROM treatment_plans p JOIN clients c ON c.id = p.client_id JOIN users u ON u.id = p.therapist_id`
 
-func scanPlan(row interface{ Scan(...any) error }) (TreatmentPlan, error) {
-	var p TreatmentPlan
+func scanPlan(row interface{ Scan(...any) error }) (clinic.TreatmentPlan, error) {
+	var p clinic.TreatmentPlan
 	var layers, start, reassess, maint string
 	var created, updated int64
 	err := row.Scan(&p.ID, &p.ClientID, &p.ClientName, &p.TherapistID, &p.TherapistName, &p.AssessmentID, &p.FindingsID,
@@ -372,7 +239,7 @@ func scanPlan(row interface{ Scan(...any) error }) (TreatmentPlan, error) {
 
 // loadPlan reads a plan and everything hanging off it. The client's view leaves out the notes,
 // the history's reasons and the reassessments' rationale.
-func loadPlan(ctx context.Context, tx *sql.Tx, id int64, forClient bool) (TreatmentPlan, error) {
+func loadPlan(ctx context.Context, tx *sql.Tx, id int64, forClient bool) (clinic.TreatmentPlan, error) {
 	p, err := scanPlan(tx.QueryRowContext(ctx, `SELECT `+planColumns+` WHERE p.id = ?`, id))
 	if err != nil {
 		return p, fmt.Errorf("plan %d: %w", id, translate(err))
@@ -386,7 +253,7 @@ func loadPlan(ctx context.Context, tx *sql.Tx, id int64, forClient bool) (Treatm
 	return p, nil
 }
 
-func loadPlanParts(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
+func loadPlanParts(ctx context.Context, tx *sql.Tx, p *clinic.TreatmentPlan) error {
 	if err := loadPlanSessions(ctx, tx, p); err != nil {
 		return err
 	}
@@ -404,7 +271,7 @@ func loadPlanParts(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
 	return err
 }
 
-func stripForClient(p *TreatmentPlan) {
+func stripForClient(p *clinic.TreatmentPlan) {
 	for i := range p.Sessions {
 		p.Sessions[i].NoteID, p.Sessions[i].NoteStatus = 0, ""
 	}
@@ -419,7 +286,7 @@ func stripForClient(p *TreatmentPlan) {
 // loadPlanSessions reads the plan's sessions: those of its courses and those whose note names
 // it. The two are found through their own indexes and joined by id; an OR across the joined
 // tables made SQLite walk every appointment in the clinic (170 ms a plan at a million).
-func loadPlanSessions(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
+func loadPlanSessions(ctx context.Context, tx *sql.Tx, p *clinic.TreatmentPlan) error {
 	return eachChartRow(ctx, tx, `SELECT a.id, a.starts_at, a.status, t.name, s.name, coalesce(n.id, 0), coalesce(n.status, '')
 		FROM appointments a JOIN users t ON t.id = a.therapist_id JOIN services s ON s.id = a.service_id
 		LEFT JOIN session_notes n ON n.appointment_id = a.id
@@ -427,7 +294,7 @@ func loadPlanSessions(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
 			UNION SELECT pn.appointment_id FROM session_notes pn WHERE pn.plan_id = ?1)
 		AND a.status <> 'cancelled' ORDER BY a.starts_at, a.id`, p.ID,
 		func(r *sql.Rows) error {
-			var ps PlanSession
+			var ps clinic.PlanSession
 			var st int64
 			if err := r.Scan(&ps.AppointmentID, &st, &ps.Status, &ps.TherapistName, &ps.ServiceName, &ps.NoteID,
 				&ps.NoteStatus); err != nil {
@@ -442,10 +309,10 @@ func loadPlanSessions(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
 		})
 }
 
-func loadGoals(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
+func loadGoals(ctx context.Context, tx *sql.Tx, p *clinic.TreatmentPlan) error {
 	err := eachChartRow(ctx, tx, `SELECT id, description, measure, activity, baseline, target FROM plan_goals
 		WHERE plan_id = ? ORDER BY position`, p.ID, func(r *sql.Rows) error {
-		var g PlanGoal
+		var g clinic.PlanGoal
 		err := r.Scan(&g.ID, &g.Description, &g.Measure, &g.Activity, &g.Baseline, &g.Target)
 		p.Goals = append(p.Goals, g)
 		return err
@@ -461,7 +328,7 @@ func loadGoals(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
 		LEFT JOIN session_notes n ON n.id = r.note_id
 		WHERE g.plan_id = ? AND (r.note_id IS NULL OR n.status = 'signed') ORDER BY r.taken_at, r.id`, p.ID,
 		func(r *sql.Rows) error {
-			var o OutcomeReading
+			var o clinic.OutcomeReading
 			var at, appt int64
 			if err := r.Scan(&o.ID, &o.GoalID, &o.NoteID, &o.ReassessmentID, &o.Value, &at, &appt); err != nil {
 				return err
@@ -472,11 +339,11 @@ func loadGoals(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
 		})
 }
 
-func loadPlanEvents(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
+func loadPlanEvents(ctx context.Context, tx *sql.Tx, p *clinic.TreatmentPlan) error {
 	return eachChartRow(ctx, tx, `SELECT e.event, e.from_status, e.to_status, e.reason, coalesce(u.name, ''), e.at
 		FROM plan_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.plan_id = ? ORDER BY e.id`, p.ID,
 		func(r *sql.Rows) error {
-			var e PlanEventRecord
+			var e clinic.PlanEventRecord
 			var at int64
 			err := r.Scan(&e.Event, &e.From, &e.To, &e.Reason, &e.Actor, &at)
 			e.At = unixTime(at)
@@ -485,11 +352,11 @@ func loadPlanEvents(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
 		})
 }
 
-func loadReassessments(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error {
+func loadReassessments(ctx context.Context, tx *sql.Tx, p *clinic.TreatmentPlan) error {
 	err := eachChartRow(ctx, tx, `SELECT r.id, coalesce(r.appointment_id, 0), r.decision, r.rationale, r.from_status,
 		r.to_status, r.maintenance_due, r.next_reassessment, u.name, r.created_at FROM reassessments r
 		JOIN users u ON u.id = r.therapist_id WHERE r.plan_id = ? ORDER BY r.id`, p.ID, func(r *sql.Rows) error {
-		var ra ReassessmentRecord
+		var ra clinic.ReassessmentRecord
 		var maint, next string
 		var at int64
 		err := r.Scan(&ra.ID, &ra.AppointmentID, &ra.Decision, &ra.Rationale, &ra.From, &ra.To, &maint, &next,
@@ -504,11 +371,11 @@ func loadReassessments(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error 
 	if len(p.Reassessments) == 0 {
 		return nil
 	}
-	byID := indexByID(p.Reassessments, func(r *ReassessmentRecord) int64 { return r.ID })
+	byID := indexByID(p.Reassessments, func(r *clinic.ReassessmentRecord) int64 { return r.ID })
 	return eachChartRow(ctx, tx, `SELECT g.reassessment_id, g.goal_id, g.baseline, g.current, g.gain, g.verdict, g.target_met
 		FROM reassessments r JOIN reassessment_goals g ON g.reassessment_id = r.id WHERE r.plan_id = ?
 		ORDER BY g.reassessment_id, g.goal_id`, p.ID, func(r *sql.Rows) error {
-		var g ReassessedGoal
+		var g clinic.ReassessedGoal
 		var id int64
 		if err := r.Scan(&id, &g.GoalID, &g.Baseline, &g.Current, &g.Gain, &g.Verdict, &g.TargetMet); err != nil {
 			return err
@@ -522,7 +389,7 @@ func loadReassessments(ctx context.Context, tx *sql.Tx, p *TreatmentPlan) error 
 
 // planFacts gathers what the plan rules need: consent, open safety flags, and whether a
 // referral has been sent for the plan.
-func planFacts(ctx context.Context, tx *sql.Tx, p TreatmentPlan) (clinic.PlanFacts, error) {
+func planFacts(ctx context.Context, tx *sql.Tx, p clinic.TreatmentPlan) (clinic.PlanFacts, error) {
 	f := clinic.PlanFacts{Status: p.Status, Layers: p.Layers, ExtensionsUsed: p.ExtensionsUsed}
 	var consent sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT consent_treatment_at FROM clients WHERE id = ?`, p.ClientID).Scan(&consent); err != nil {
@@ -573,7 +440,7 @@ func (s *Store) markDuePlans(ctx context.Context, tx *sql.Tx, clientID int64, to
 
 // movePlan applies one event through the plan rules and records it. A rule's refusal comes
 // back joined with ErrConflict, so errors.As still finds the clinic error that says why.
-func (s *Store) movePlan(ctx context.Context, tx *sql.Tx, by Actor, p TreatmentPlan, ev clinic.PlanEvent, reason string) (clinic.PlanStatus, error) {
+func (s *Store) movePlan(ctx context.Context, tx *sql.Tx, by Actor, p clinic.TreatmentPlan, ev clinic.PlanEvent, reason string) (clinic.PlanStatus, error) {
 	next, err := clinic.NextPlanStatus(p.Facts, ev)
 	if err != nil {
 		return p.Status, errors.Join(ErrConflict, err)
@@ -616,13 +483,13 @@ func (s *Store) ApplyPlanEvent(ctx context.Context, by Actor, planID int64, ev c
 	return next, err
 }
 
-func (s *Store) writablePlan(ctx context.Context, tx *sql.Tx, by Actor, planID int64) (TreatmentPlan, error) {
+func (s *Store) writablePlan(ctx context.Context, tx *sql.Tx, by Actor, planID int64) (clinic.TreatmentPlan, error) {
 	clientID, err := planClient(ctx, tx, planID)
 	if err != nil {
-		return TreatmentPlan{}, err
+		return clinic.TreatmentPlan{}, err
 	}
 	if err := clinicalWriter(ctx, tx, by, clientID); err != nil {
-		return TreatmentPlan{}, err
+		return clinic.TreatmentPlan{}, err
 	}
 	return loadPlan(ctx, tx, planID, false)
 }
@@ -664,18 +531,6 @@ type ReassessmentResult struct {
 	Outcome clinic.ReassessmentOutcome
 }
 
-// CompareGoals applies the meaningful-change rule to each goal's score now. A goal without a
-// score is left out.
-func CompareGoals(goals []PlanGoal, current map[int64]float64) []clinic.GoalProgress {
-	var out []clinic.GoalProgress
-	for _, g := range goals {
-		if v, ok := current[g.ID]; ok {
-			out = append(out, clinic.AssessGoal(g.Goal, v))
-		}
-	}
-	return out
-}
-
 // RecordReassessment compares each goal's baseline with its score now, stores the comparison
 // and the decision, and moves the plan: to completed (goal met, or monthly maintenance with its
 // first date), to extended (one more course, with a new review date), to changed or to
@@ -715,7 +570,7 @@ func (s *Store) RecordReassessment(ctx context.Context, by Actor, planID int64, 
 	return out, err
 }
 
-func checkReassessment(p TreatmentPlan, in ReassessmentInput) error {
+func checkReassessment(p clinic.TreatmentPlan, in ReassessmentInput) error {
 	if !p.Reassessable() {
 		return fmt.Errorf("plan %d is %s: %w", p.ID, p.Status, ErrConflict)
 	}
@@ -728,7 +583,7 @@ func checkReassessment(p TreatmentPlan, in ReassessmentInput) error {
 	return nil
 }
 
-func (s *Store) storeReassessment(ctx context.Context, tx *sql.Tx, by Actor, p TreatmentPlan, in ReassessmentInput, out ReassessmentResult) (int64, error) {
+func (s *Store) storeReassessment(ctx context.Context, tx *sql.Tx, by Actor, p clinic.TreatmentPlan, in ReassessmentInput, out ReassessmentResult) (int64, error) {
 	now := unix(s.now())
 	o := out.Outcome
 	var id int64
@@ -761,7 +616,7 @@ func (s *Store) storeReassessment(ctx context.Context, tx *sql.Tx, by Actor, p T
 
 // applyOutcome writes what a decision sets on the plan: the extension course and its review
 // date, or the first maintenance visit.
-func applyOutcome(ctx context.Context, tx *sql.Tx, p TreatmentPlan, o clinic.ReassessmentOutcome, now int64) error {
+func applyOutcome(ctx context.Context, tx *sql.Tx, p clinic.TreatmentPlan, o clinic.ReassessmentOutcome, now int64) error {
 	var err error
 	switch {
 	case o.Event == clinic.PlanEventExtend:
@@ -787,11 +642,11 @@ func civilDayOrZero(t time.Time) clinic.Date {
 
 // MyPlans is what a client sees of their plans: goals, sessions, review date and progress,
 // never the therapist's notes. Drafts, abandoned plans and errors are left out.
-func (s *Store) MyPlans(ctx context.Context, by Actor) ([]TreatmentPlan, error) {
+func (s *Store) MyPlans(ctx context.Context, by Actor) ([]clinic.TreatmentPlan, error) {
 	if by.Role != clinic.RoleClient || by.ClientID == 0 {
 		return nil, ErrNotFound
 	}
-	var out []TreatmentPlan
+	var out []clinic.TreatmentPlan
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		all, err := clientPlanList(ctx, tx, by.ClientID)
 		if err != nil {

@@ -46,7 +46,7 @@ type ChartCaution struct {
 
 // GoalView is one goal with its progress drawn and judged.
 type GoalView struct {
-	Goal    store.PlanGoal
+	Goal    clinic.PlanGoal
 	Chart   template.HTML // the server-drawn SVG
 	Latest  float64
 	Verdict clinic.ChangeVerdict // "" before any reading
@@ -55,7 +55,7 @@ type GoalView struct {
 
 // PlanCard is a plan as the chart, the plan page and the client's page show it.
 type PlanCard struct {
-	Plan   store.TreatmentPlan
+	Plan   clinic.TreatmentPlan
 	Goals  []GoalView
 	Due    bool
 	Events []clinic.PlanEvent // the buttons that would work now
@@ -71,10 +71,10 @@ type AnswerLine struct {
 type ChartPage struct {
 	Page Page
 	ChartText
-	Chart       store.Chart
+	Chart       clinic.Chart
 	Age         int
 	Cautions    []ChartCaution
-	OpenFlags   []store.ChartFlag
+	OpenFlags   []clinic.ChartFlag
 	ClassName   string
 	Answers     []AnswerLine
 	Plans       []PlanCard
@@ -154,13 +154,13 @@ func (FindingTerms) Technique(code string) string {
 type FindingsFormPage struct {
 	Page Page
 	ChartText
-	Client       store.ChartClient
+	Client       clinic.ChartClient
 	Form         ChartValues
 	Vocab        clinic.FindingVocab
 	Choices      ChartChoices
 	ChartAreas   []ChartArea
 	Front, Back  template.HTML
-	Appointments []store.ChartSession
+	Appointments []clinic.ChartSession
 	PostureRows  []int
 	ROMRows      []int
 	TestRows     []int
@@ -191,7 +191,7 @@ type ChartArea struct {
 type FindingsPage struct {
 	Page Page
 	ChartText
-	Client store.ChartClient
+	Client clinic.ChartClient
 	View   FindingsView
 }
 
@@ -199,7 +199,7 @@ type FindingsPage struct {
 type PlanFormPage struct {
 	Page Page
 	ChartText
-	Client       store.ChartClient
+	Client       clinic.ChartClient
 	Form         ChartValues
 	Layers       []LayerChoice
 	Measures     []clinic.GoalMeasure
@@ -221,9 +221,9 @@ type LayerChoice struct {
 type PlanPage struct {
 	Page Page
 	ChartText
-	Client     store.ChartClient
+	Client     clinic.ChartClient
 	Card       PlanCard
-	Courses    []store.ChartCourse // the client's unlinked courses
+	Courses    []clinic.ChartCourse // the client's unlinked courses
 	BookHref   string
 	Decisions  map[clinic.ReassessDecision]string
 	LayerNames map[clinic.PlanLayer]string
@@ -234,7 +234,7 @@ type PlanPage struct {
 
 // ReassessGoal is one goal on the reassessment form.
 type ReassessGoal struct {
-	Goal     store.PlanGoal
+	Goal     clinic.PlanGoal
 	Field    string // the form field of the score now
 	Value    string // as typed or prefilled
 	Err      string
@@ -245,15 +245,15 @@ type ReassessGoal struct {
 type ReassessPage struct {
 	Page Page
 	ChartText
-	Client    store.ChartClient
-	Plan      store.TreatmentPlan
+	Client    clinic.ChartClient
+	Plan      clinic.TreatmentPlan
 	Goals     []ReassessGoal
 	Form      ChartValues
 	Decisions []DecisionChoice
 	Suggested clinic.ReassessDecision
 	Why       string
 	Compared  bool
-	Sessions  []store.PlanSession
+	Sessions  []clinic.PlanSession
 }
 
 // DecisionChoice is one decision on the reassessment form.
@@ -268,7 +268,7 @@ type NoteFormPage struct {
 	Page Page
 	ChartText
 	Note      store.AppointmentNote
-	Client    store.ChartClient
+	Client    clinic.ChartClient
 	Form      ChartValues
 	Vocab     clinic.NoteVocab
 	Choices   ChartChoices
@@ -283,7 +283,7 @@ type NotePage struct {
 	Page Page
 	ChartText
 	Note   store.AppointmentNote
-	Client store.ChartClient
+	Client clinic.ChartClient
 	Vocab  clinic.NoteVocab
 	Terms  FindingTerms
 	Form   ChartValues
@@ -312,7 +312,7 @@ func (NotePage) GoalName(n store.AppointmentNote, goalID int64) string {
 type ReferralFormPage struct {
 	Page Page
 	ChartText
-	Client    store.ChartClient
+	Client    clinic.ChartClient
 	Form      ChartValues
 	Targets   []clinic.ChartTerm
 	Reasons   []clinic.ChartTerm
@@ -357,7 +357,7 @@ func (ChartText) Term(terms []clinic.ChartTerm, code string) string {
 // title and description ids unique on the page. It is built as one string rather than
 // through a template, where every number and label was a reflective call and an escaper (about
 // 150 µs for a chart of eight readings); every text is escaped with html/template's own table.
-func ProgressChart(id string, g store.PlanGoal) (template.HTML, error) {
+func ProgressChart(id string, g clinic.PlanGoal) (template.HTML, error) {
 	c := clinic.NewProgressChart(g.Measure, g.ChartReadings(), g.Baseline, g.Target)
 	desc := fmt.Sprintf("Start %s, target %s, no readings yet.", chartNum(g.Baseline), chartNum(g.Target))
 	if n := len(c.Dots); n > 0 {
@@ -428,7 +428,7 @@ func (b *markup) readings(c clinic.ProgressChart) {
 // with whom, the status and the note's link. A client of years has hundreds of sessions, and
 // through the template each row was about ten reflective calls and escapers (1 ms for 70 rows);
 // here every text is escaped with html/template's own table.
-func ChartSessionRows(loc *time.Location, sessions []store.ChartSession) template.HTML {
+func ChartSessionRows(loc *time.Location, sessions []clinic.ChartSession) template.HTML {
 	var b markup
 	b.Grow(400 * len(sessions))
 	var when [40]byte
@@ -448,7 +448,7 @@ func ChartSessionRows(loc *time.Location, sessions []store.ChartSession) templat
 
 // PlanSessionRows writes the rows of a plan's sessions table: number, when, what and with
 // whom, status and the note's link, as ChartSessionRows does for the chart.
-func PlanSessionRows(loc *time.Location, sessions []store.PlanSession) template.HTML {
+func PlanSessionRows(loc *time.Location, sessions []clinic.PlanSession) template.HTML {
 	var b markup
 	b.Grow(400 * len(sessions))
 	var when [40]byte
@@ -473,7 +473,7 @@ func PlanSessionRows(loc *time.Location, sessions []store.PlanSession) template.
 
 // sessionNoteLink links a session's signed note, or its note to write, or nothing for a
 // session that did not happen.
-func sessionNoteLink(s store.ChartSession) string {
+func sessionNoteLink(s clinic.ChartSession) string {
 	switch {
 	case s.NoteStatus == "signed":
 		return `<a href="/notes/` + strconv.FormatInt(s.NoteID, 10) + `">Signed note</a>`

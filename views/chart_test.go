@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"allium/store"
+	"allium/clinic"
 )
 
 func TestChartSessionRows(t *testing.T) {
@@ -16,27 +16,27 @@ func TestChartSessionRows(t *testing.T) {
 	start := time.Date(2026, 3, 4, 23, 30, 0, 0, time.UTC) // Thursday 10:30 in Sydney
 	for _, tc := range []struct {
 		name string
-		s    store.ChartSession
+		s    clinic.ChartSession
 		want []string
 		not  []string
 	}{
-		{"signed note, course, clinic's zone", store.ChartSession{ID: 7, Start: start, ServiceName: "Remedial", CourseIndex: 2,
+		{"signed note, course, clinic's zone", clinic.ChartSession{ID: 7, Start: start, ServiceName: "Remedial", CourseIndex: 2,
 			CourseSize: 4, TherapistName: "Sam", Status: "completed", NoteID: 9, NoteStatus: "signed"},
 			[]string{`<td data-label="When">Thu 5 Mar 2026, 10:30</td>`, `Remedial · 2 of 4`, `<a href="/notes/9">Signed note</a>`,
 				`<span class="badge status-completed">completed</span>`}, nil},
-		{"draft note, single session", store.ChartSession{ID: 7, Start: start, ServiceName: "Tui Na", CourseSize: 1,
+		{"draft note, single session", clinic.ChartSession{ID: 7, Start: start, ServiceName: "Tui Na", CourseSize: 1,
 			Status: "completed", NoteID: 9, NoteStatus: "draft"},
 			[]string{`<a href="/appointments/7/note">Draft note</a>`}, []string{" of "}},
-		{"no note yet", store.ChartSession{ID: 7, Start: start, Status: "booked"},
+		{"no note yet", clinic.ChartSession{ID: 7, Start: start, Status: "booked"},
 			[]string{`<a href="/appointments/7/note">Write note</a>`}, nil},
-		{"cancelled", store.ChartSession{ID: 7, Start: start, Status: "cancelled"},
+		{"cancelled", clinic.ChartSession{ID: 7, Start: start, Status: "cancelled"},
 			[]string{`<span class="muted">–</span>`}, []string{"/note"}},
-		{"hostile names are escaped", store.ChartSession{ID: 7, Start: start, ServiceName: `<script>alert(1)</script>`,
+		{"hostile names are escaped", clinic.ChartSession{ID: 7, Start: start, ServiceName: `<script>alert(1)</script>`,
 			TherapistName: `"Sam" & <b>co</b>`, Status: "booked"},
 			[]string{`&lt;script&gt;alert(1)&lt;/script&gt;`, `&#34;Sam&#34; &amp; &lt;b&gt;co&lt;/b&gt;`}, []string{"<script>", "<b>"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := string(ChartSessionRows(sydney, []store.ChartSession{tc.s}))
+			got := string(ChartSessionRows(sydney, []clinic.ChartSession{tc.s}))
 			for _, w := range tc.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("got %s\nwant it to contain %s", got, w)
@@ -55,22 +55,22 @@ func TestPlanSessionRows(t *testing.T) {
 	start := time.Date(2026, 3, 4, 23, 30, 0, 0, time.UTC)
 	for _, tc := range []struct {
 		name string
-		s    store.PlanSession
+		s    clinic.PlanSession
 		want []string
 	}{
-		{"signed", store.PlanSession{Number: 3, AppointmentID: 7, Start: start, Status: "completed", ServiceName: "Remedial",
+		{"signed", clinic.PlanSession{Number: 3, AppointmentID: 7, Start: start, Status: "completed", ServiceName: "Remedial",
 			TherapistName: "Sam", NoteID: 9, NoteStatus: "signed"},
 			[]string{`<td class="num" data-label="#">3</td>`, `<td data-label="When">Wed 4 Mar 2026, 23:30</td>`,
 				`Remedial · Sam`, `<a href="/notes/9">Signed note</a>`}},
-		{"draft", store.PlanSession{Number: 1, AppointmentID: 7, Start: start, Status: "completed", NoteID: 9, NoteStatus: "draft"},
+		{"draft", clinic.PlanSession{Number: 1, AppointmentID: 7, Start: start, Status: "completed", NoteID: 9, NoteStatus: "draft"},
 			[]string{`<a href="/appointments/7/note">Draft note</a>`}},
-		{"none", store.PlanSession{Number: 1, AppointmentID: 7, Start: start, Status: "booked"},
+		{"none", clinic.PlanSession{Number: 1, AppointmentID: 7, Start: start, Status: "booked"},
 			[]string{`<a href="/appointments/7/note">Write note</a>`, `<span class="badge status-booked">booked</span>`}},
-		{"escaped", store.PlanSession{Number: 1, AppointmentID: 7, Start: start, ServiceName: "<i>x</i>", TherapistName: "A & B"},
+		{"escaped", clinic.PlanSession{Number: 1, AppointmentID: 7, Start: start, ServiceName: "<i>x</i>", TherapistName: "A & B"},
 			[]string{`&lt;i&gt;x&lt;/i&gt; · A &amp; B`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := string(PlanSessionRows(time.UTC, []store.PlanSession{tc.s}))
+			got := string(PlanSessionRows(time.UTC, []clinic.PlanSession{tc.s}))
 			for _, w := range tc.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("got %s\nwant it to contain %s", got, w)

@@ -1,0 +1,96 @@
+package clinic
+
+import "time"
+
+// The chart is the client's clinical record as a clinician reads it. The store fills these
+// types only for someone who treats the client; the pages show them as they are.
+
+// ChartClient is the chart's header: who the client is and what to be careful of.
+type ChartClient struct {
+	ID        int64
+	Name      string
+	Email     string
+	Phone     string
+	BirthDate string // YYYY-MM-DD, or "" when not known
+	Cautions  string
+	// ConsentTreatment is when the client consented to treatment; zero when not recorded.
+	ConsentTreatment time.Time
+}
+
+// Age is the client's age in whole years on a day, or -1 when the birth date is not known.
+func (c ChartClient) Age(on Date) int {
+	b, err := ParseDate(c.BirthDate)
+	if err != nil {
+		return -1
+	}
+	age := on.Y - b.Y
+	if on.M < b.M || (on.M == b.M && on.D < b.D) {
+		age--
+	}
+	return age
+}
+
+// Chart is everything the client's chart page shows.
+type Chart struct {
+	Client     ChartClient
+	Assessment *ChartAssessment // nil when the client has not submitted one
+	Flags      []ChartFlag
+	Findings   []Findings      // newest first
+	Plans      []TreatmentPlan // newest first, with goals, readings and sessions (a plan's own page reads the rest)
+	Sessions   []ChartSession  // newest first
+	Referrals  []Referral      // newest first, without their letters (a referral's own page reads it whole)
+	Today      Date            // in the clinic's zone, for the due dates
+	Location   *time.Location  // the clinic's zone
+}
+
+// ChartCourse is a booked course as the plan page offers it for linking.
+type ChartCourse struct {
+	ID         int64
+	PlanID     int64
+	Sessions   int
+	FirstStart time.Time
+	Service    string
+}
+
+// ChartSession is one appointment on the chart's timeline with the state of its note: what the
+// chart and the findings form show of it. Its client is the chart's.
+type ChartSession struct {
+	ID            int64
+	TherapistID   int64
+	ServiceID     int64
+	CourseID      int64
+	CourseIndex   int
+	CourseSize    int
+	TherapistName string
+	ServiceName   string
+	Start         time.Time
+	Status        string
+	PlanID        int64 // the plan of the session's course, or else of its note; 0 for none
+	NoteID        int64
+	NoteStatus    string // "", "draft" or "signed"
+}
+
+// ChartAssessment is the client's latest submitted self-assessment, as the therapist reads it.
+type ChartAssessment struct {
+	ID             int64
+	SubmittedAt    time.Time
+	Answers        AssessmentAnswers
+	Result         AssessmentResult
+	ConfirmedClass string // the therapist's class after seeing the client; "" until confirmed
+	ConfirmedBy    string
+}
+
+// ChartFlag is a safety outcome or caution raised by the self-assessment, and whether a
+// therapist has cleared it. An open flag whose action is refer, defer or clearance keeps a
+// plan from starting.
+type ChartFlag struct {
+	AssessmentID int64
+	Code         string
+	Label        string
+	Action       string
+	Note         string
+	Cleared      bool
+	ClearedNote  string
+	ClearedBy    string
+	ClearedAt    time.Time
+}
