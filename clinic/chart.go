@@ -1,6 +1,9 @@
 package clinic
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // The chart is the client's clinical record as a clinician reads it. The store fills these
 // types only for someone who treats the client; the pages show them as they are.
@@ -93,4 +96,27 @@ type ChartFlag struct {
 	ClearedNote  string
 	ClearedBy    string
 	ClearedAt    time.Time
+}
+
+// flagCodeSafety is the code of the flag the safety gate's outcome raises.
+const flagCodeSafety = "safety"
+
+// Flags are the safety outcome and cautions the assessment raised, each not yet cleared; the
+// store adds the clearances recorded since. A nil assessment raises none.
+func (a *ChartAssessment) Flags() []ChartFlag {
+	if a == nil {
+		return nil
+	}
+	var out []ChartFlag
+	if o := a.Result.Safety.Outcome; o != "" && o != SafetyClear {
+		label := a.Result.Safety.Headline
+		if label == "" {
+			label = "Safety check: " + strings.ReplaceAll(string(o), "_", " ")
+		}
+		out = append(out, ChartFlag{AssessmentID: a.ID, Code: flagCodeSafety, Label: label, Action: string(o)})
+	}
+	for _, c := range a.Result.Cautions {
+		out = append(out, ChartFlag{AssessmentID: a.ID, Code: c.Code, Label: c.Label, Action: c.Action, Note: c.Note})
+	}
+	return out
 }

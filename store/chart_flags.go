@@ -79,29 +79,8 @@ func (s *Store) RecordTreatmentConsent(ctx context.Context, by Actor, clientID i
 	})
 }
 
-// flagCodeSafety is the code of the flag the safety gate's outcome raises.
-const flagCodeSafety = "safety"
-
-func assessmentFlags(a *clinic.ChartAssessment) []clinic.ChartFlag {
-	if a == nil {
-		return nil
-	}
-	var out []clinic.ChartFlag
-	if o := a.Result.Safety.Outcome; o != "" && o != clinic.SafetyClear {
-		label := a.Result.Safety.Headline
-		if label == "" {
-			label = "Safety check: " + strings.ReplaceAll(string(o), "_", " ")
-		}
-		out = append(out, clinic.ChartFlag{AssessmentID: a.ID, Code: flagCodeSafety, Label: label, Action: string(o)})
-	}
-	for _, c := range a.Result.Cautions {
-		out = append(out, clinic.ChartFlag{AssessmentID: a.ID, Code: c.Code, Label: c.Label, Action: c.Action, Note: c.Note})
-	}
-	return out
-}
-
 func chartFlags(ctx context.Context, tx *sql.Tx, a *clinic.ChartAssessment) ([]clinic.ChartFlag, error) {
-	flags := assessmentFlags(a)
+	flags := a.Flags()
 	if len(flags) == 0 {
 		return nil, nil
 	}
@@ -160,7 +139,7 @@ func (s *Store) ClearFlag(ctx context.Context, by Actor, clientID int64, code, n
 			return err
 		}
 		known := false
-		for _, f := range assessmentFlags(a) {
+		for _, f := range a.Flags() {
 			known = known || f.Code == code
 		}
 		if !known {
