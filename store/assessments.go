@@ -239,17 +239,9 @@ func (s *Store) LinkAssessment(ctx context.Context, by Actor, token string) erro
 	})
 }
 
-// AgreementRow is one cell of the owner's agreement table: how often the class the scoring
-// computed met the class the therapist confirmed after examining the person.
-type AgreementRow struct {
-	Computed  string
-	Confirmed string
-	Count     int
-}
-
 // AssessmentAgreement tallies computed against confirmed classes, for validating the scoring
 // (domain model 4.6). Owner only. Version names the scoring version; empty means all.
-func (s *Store) AssessmentAgreement(ctx context.Context, by Actor, version string) ([]AgreementRow, error) {
+func (s *Store) AssessmentAgreement(ctx context.Context, by Actor, version string) ([]clinic.AgreementRow, error) {
 	if by.Role != clinic.RoleOwner {
 		return nil, ErrNotFound
 	}
@@ -260,9 +252,9 @@ func (s *Store) AssessmentAgreement(ctx context.Context, by Actor, version strin
 		return nil, fmt.Errorf("assessment agreement: %w", err)
 	}
 	defer rows.Close()
-	var out []AgreementRow
+	var out []clinic.AgreementRow
 	for rows.Next() {
-		var r AgreementRow
+		var r clinic.AgreementRow
 		if err := rows.Scan(&r.Computed, &r.Confirmed, &r.Count); err != nil {
 			return nil, err
 		}
@@ -271,18 +263,9 @@ func (s *Store) AssessmentAgreement(ctx context.Context, by Actor, version strin
 	return out, rows.Err()
 }
 
-// AssessmentAlert is a submitted assessment whose answers call for medical care first.
-type AssessmentAlert struct {
-	ID         int64
-	ClientID   int64
-	ClientName string
-	Outcome    string
-	At         time.Time
-}
-
 // AssessmentAlerts lists the last 30 days' results that blocked online booking, newest first,
 // for reception to follow up. Staff only.
-func (s *Store) AssessmentAlerts(ctx context.Context, by Actor) ([]AssessmentAlert, error) {
+func (s *Store) AssessmentAlerts(ctx context.Context, by Actor) ([]clinic.AssessmentAlert, error) {
 	if !by.Staff() {
 		return nil, ErrNotFound
 	}
@@ -294,9 +277,9 @@ func (s *Store) AssessmentAlerts(ctx context.Context, by Actor) ([]AssessmentAle
 		return nil, fmt.Errorf("assessment alerts: %w", err)
 	}
 	defer rows.Close()
-	var out []AssessmentAlert
+	var out []clinic.AssessmentAlert
 	for rows.Next() {
-		var r AssessmentAlert
+		var r clinic.AssessmentAlert
 		var at int64
 		if err := rows.Scan(&r.ID, &r.ClientID, &r.ClientName, &r.Outcome, &at); err != nil {
 			return nil, err

@@ -4,7 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
+
+	"allium/clinic"
 )
 
 // audit writes one row of the audit log inside the caller's transaction, so a change and its
@@ -31,21 +32,6 @@ func (s *Store) auditView(ctx context.Context, by Actor, recordType string, reco
 	})
 }
 
-// AuditEntry is one row of the audit log as the owner reads it.
-type AuditEntry struct {
-	ID         int64
-	At         time.Time
-	ActorID    int64
-	ActorName  string
-	ActorRole  string
-	Action     string
-	RecordType string
-	RecordID   int64
-	ClientID   int64
-	Address    string
-	Detail     string
-}
-
 // AuditFilter narrows the log. Zero fields do not filter.
 type AuditFilter struct {
 	ClientID   int64
@@ -55,7 +41,7 @@ type AuditFilter struct {
 }
 
 // AuditLog returns the newest entries first. Only the owner may read it.
-func (s *Store) AuditLog(ctx context.Context, by Actor, f AuditFilter) ([]AuditEntry, error) {
+func (s *Store) AuditLog(ctx context.Context, by Actor, f AuditFilter) ([]clinic.AuditEntry, error) {
 	if by.Role != "owner" {
 		return nil, ErrForbidden
 	}
@@ -72,9 +58,9 @@ func (s *Store) AuditLog(ctx context.Context, by Actor, f AuditFilter) ([]AuditE
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	defer rows.Close()
-	var out []AuditEntry
+	var out []clinic.AuditEntry
 	for rows.Next() {
-		var e AuditEntry
+		var e clinic.AuditEntry
 		var at int64
 		if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.ActorName, &e.ActorRole, &e.Action, &e.RecordType,
 			&e.RecordID, &e.ClientID, &e.Address, &e.Detail); err != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"allium/clinic"
 )
 
 // Client is a person treated at the clinic, with or without an account to sign in.
@@ -148,23 +150,13 @@ func (s *Store) AddClient(ctx context.Context, by Actor, d ClientDetails) (Clien
 	return c, err
 }
 
-// RecallCourse is a course that has stalled: its last session is further back than the
-// course's longest gap, nothing is booked ahead, and sessions remain.
-type RecallCourse struct {
-	CourseID, ClientID, TherapistID, ServiceID int64
-	ClientName, ClientPhone, ClientEmail       string
-	TherapistName, ServiceName                 string
-	Sessions, Done, SpacingMax                 int
-	LastAt                                     time.Time
-}
-
 // RecallList lists stalled courses whose last session was after since, longest waiting first.
 // A session counts as done when it was held (booked, checked in or completed in the past);
 // no-shows and cancellations do not. Staff only.
 //
 // Only courses with a session since `since` are looked at, through the start-time index, so
 // the cost follows the recent weeks, not the clinic's whole history.
-func (s *Store) RecallList(ctx context.Context, by Actor, since time.Time, limit int) ([]RecallCourse, error) {
+func (s *Store) RecallList(ctx context.Context, by Actor, since time.Time, limit int) ([]clinic.RecallCourse, error) {
 	if !by.Staff() {
 		return nil, ErrNotFound
 	}
@@ -172,9 +164,9 @@ func (s *Store) RecallList(ctx context.Context, by Actor, since time.Time, limit
 		limit = 200
 	}
 	now := unix(s.now())
-	var out []RecallCourse
+	var out []clinic.RecallCourse
 	err := scanInto(ctx, s.r, func(r *sql.Rows) error {
-		var rc RecallCourse
+		var rc clinic.RecallCourse
 		var last int64
 		err := r.Scan(&rc.CourseID, &rc.ClientID, &rc.ClientName, &rc.ClientPhone, &rc.ClientEmail, &rc.TherapistID,
 			&rc.TherapistName, &rc.ServiceID, &rc.ServiceName, &rc.Sessions, &rc.SpacingMax, &last, &rc.Done)

@@ -96,14 +96,14 @@ type MailMessagePage struct {
 // AuditPage is the audit log.
 type AuditPage struct {
 	Page    Page
-	Entries []store.AuditEntry
+	Entries []clinic.AuditEntry
 }
 
 // AssessmentsOverview is the owner's view of assessment alerts and scoring agreement.
 type AssessmentsOverview struct {
 	Page      Page
-	Alerts    []store.AssessmentAlert
-	Agreement []store.AgreementRow
+	Alerts    []clinic.AssessmentAlert
+	Agreement []clinic.AgreementRow
 	Total     int
 	Agreed    int
 }

@@ -3,6 +3,7 @@ package views
 import (
 	"strconv"
 
+	"allium/clinic"
 	"allium/store"
 )
 
@@ -198,7 +199,7 @@ type DeskTherapists struct {
 
 // DeskRecallCourse is one stalled course with how long it has waited.
 type DeskRecallCourse struct {
-	store.RecallCourse
+	clinic.RecallCourse
 	Last      string
 	DaysSince int
 	BookHref  string
