@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"allium/clinic"
 	"allium/store"
 	"allium/views"
 )
@@ -55,7 +56,7 @@ func (a *App) DeskAddClient(c echo.Context) error {
 	return a.flash(c, deskClientHref(added.ID), "Added "+added.Name+".")
 }
 
-func (a *App) deskClientsInvalid(c echo.Context, f *form, existing *store.Client) error {
+func (a *App) deskClientsInvalid(c echo.Context, f *form, existing *clinic.Client) error {
 	p := a.page(c, "Clients")
 	p.Errors = f.Errors
 	return a.invalid(c, "desk_clients", views.DeskClients{Page: p, Nav: deskNav(c), Form: f.Values, Existing: existing})

@@ -11,23 +11,6 @@ import (
 	"allium/clinic"
 )
 
-// Client is a person treated at the clinic, with or without an account to sign in.
-type Client struct {
-	ID                 int64
-	UserID             int64 // 0 when the client has no account
-	Name               string
-	Email              string
-	Phone              string
-	BirthDate          string
-	Cautions           string
-	Notes              string
-	ConsentTreatmentAt time.Time // zero: not given yet
-	ConsentReminders   bool
-	NudgesOptOut       bool
-	BookingBlocked     bool
-	CreatedAt          time.Time
-}
-
 // ClientDetails is what reception types in for a new client.
 type ClientDetails struct {
 	Name     string
@@ -43,8 +26,8 @@ var ErrClientExists = fmt.Errorf("a client with this email is already on file: %
 const clientColumns = `c.id, coalesce(c.user_id, 0), c.name, c.email, c.phone, c.birth_date, c.cautions, c.notes,
 	c.consent_treatment_at, c.consent_reminders, c.nudges_opt_out, c.booking_blocked, c.created_at`
 
-func scanClient(row interface{ Scan(...any) error }) (Client, error) {
-	var c Client
+func scanClient(row interface{ Scan(...any) error }) (clinic.Client, error) {
+	var c clinic.Client
 	var consent sql.NullInt64
 	var created int64
 	err := row.Scan(&c.ID, &c.UserID, &c.Name, &c.Email, &c.Phone, &c.BirthDate, &c.Cautions, &c.Notes,
@@ -53,8 +36,8 @@ func scanClient(row interface{ Scan(...any) error }) (Client, error) {
 	return c, err
 }
 
-func queryClients(ctx context.Context, db querier, where string, args ...any) ([]Client, error) {
-	var out []Client
+func queryClients(ctx context.Context, db querier, where string, args ...any) ([]clinic.Client, error) {
+	var out []clinic.Client
 	err := scanInto(ctx, db, func(r *sql.Rows) error {
 		c, err := scanClient(r)
 		out = append(out, c)
@@ -81,7 +64,7 @@ func digitsOnly(s string) string {
 
 // SearchClients finds clients whose name, email or phone contains q, names starting with q
 // first. An empty q lists the newest clients. Staff only.
-func (s *Store) SearchClients(ctx context.Context, by Actor, q string, limit int) ([]Client, error) {
+func (s *Store) SearchClients(ctx context.Context, by Actor, q string, limit int) ([]clinic.Client, error) {
 	if !by.Staff() {
 		return nil, ErrNotFound
 	}
@@ -102,27 +85,27 @@ func (s *Store) SearchClients(ctx context.Context, by Actor, q string, limit int
 
 // ClientByID returns a client's record: staff see any, a client only their own. Anything else
 // is ErrNotFound, the same as a missing record.
-func (s *Store) ClientByID(ctx context.Context, by Actor, id int64) (Client, error) {
+func (s *Store) ClientByID(ctx context.Context, by Actor, id int64) (clinic.Client, error) {
 	if !by.Staff() && (by.ClientID == 0 || by.ClientID != id) {
-		return Client{}, ErrNotFound
+		return clinic.Client{}, ErrNotFound
 	}
 	list, err := queryClients(ctx, s.r, `c.id = ?`, id)
 	if err != nil {
-		return Client{}, err
+		return clinic.Client{}, err
 	}
 	if len(list) == 0 {
-		return Client{}, fmt.Errorf("client %d: %w", id, ErrNotFound)
+		return clinic.Client{}, fmt.Errorf("client %d: %w", id, ErrNotFound)
 	}
 	return list[0], nil
 }
 
 // AddClient makes a client record for someone who phoned or walked in; they can make an
 // account later with the same email and it links to this record. Staff only.
-func (s *Store) AddClient(ctx context.Context, by Actor, d ClientDetails) (Client, error) {
+func (s *Store) AddClient(ctx context.Context, by Actor, d ClientDetails) (clinic.Client, error) {
 	if !by.Staff() {
-		return Client{}, ErrNotFound
+		return clinic.Client{}, ErrNotFound
 	}
-	var c Client
+	var c clinic.Client
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if d.Email != "" {
 			same, err := queryClients(ctx, tx, `c.email = ? ORDER BY c.id LIMIT 1`, d.Email)

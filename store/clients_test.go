@@ -12,7 +12,7 @@ import (
 
 var clientsDesk = Actor{UserID: 0, Role: clinic.RoleReception}
 
-func clientsAdd(t *testing.T, s *Store, d ClientDetails) Client {
+func clientsAdd(t *testing.T, s *Store, d ClientDetails) clinic.Client {
 	t.Helper()
 	c, err := s.AddClient(context.Background(), clientsDesk, d)
 	if err != nil {
@@ -21,7 +21,7 @@ func clientsAdd(t *testing.T, s *Store, d ClientDetails) Client {
 	return c
 }
 
-func clientNames(list []Client) []string {
+func clientNames(list []clinic.Client) []string {
 	var out []string
 	for _, c := range list {
 		out = append(out, c.Name)

@@ -122,7 +122,7 @@ func (s *Store) UpdateClient(ctx context.Context, by Actor, id int64, d ClientDe
 
 // LikelyDuplicates lists other records that share the client's name, email or phone digits,
 // for reception to merge. Staff only.
-func (s *Store) LikelyDuplicates(ctx context.Context, by Actor, c Client) ([]Client, error) {
+func (s *Store) LikelyDuplicates(ctx context.Context, by Actor, c clinic.Client) ([]clinic.Client, error) {
 	if !by.Staff() {
 		return nil, ErrNotFound
 	}

@@ -138,8 +138,8 @@ type DeskClients struct {
 	Nav      []DeskNavLink
 	Q        string
 	Searched bool
-	Results  []store.Client
-	Existing *store.Client // the client already on file with the email just typed
+	Results  []clinic.Client
+	Existing *clinic.Client // the client already on file with the email just typed
 	Form     map[string]string
 }
 
@@ -147,12 +147,12 @@ type DeskClients struct {
 type DeskClient struct {
 	Page        Page
 	Nav         []DeskNavLink
-	Client      store.Client
+	Client      clinic.Client
 	Upcoming    []DeskAppt
 	Past        []DeskAppt
 	LateCancels int
 	NoShows     int
-	Duplicates  []store.Client    // other records that look like the same person
+	Duplicates  []clinic.Client   // other records that look like the same person
 	Form        map[string]string // the details form, as typed when it was refused
 }
 
