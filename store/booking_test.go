@@ -12,50 +12,19 @@ import (
 
 	"allium"
 	"allium/clinic"
+	"allium/internal/testclinic"
+	"allium/internal/testkit"
 	"allium/store"
 )
 
-// bookingFixture is a clinic with one therapist working 09:00-17:00 every day and one room.
+// bookingFixture is the standard test clinic (one therapist working 09:00-17:00 every day, one
+// room, a client) on 25 November 2026, and a start six days later.
 func bookingFixture(t *testing.T) (*store.Store, int64, int64, int64, time.Time) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "b.db"), allium.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	st.Now = func() time.Time { return now }
-	th, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleTherapist, Email: "t@x.test", Name: "T"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := st.UpsertService(ctx, store.System, store.Service{Service: clinic.Service{Key: "r60", Name: "R",
-		Duration: time.Hour, BufferAfter: 15 * time.Minute, NeedsRoom: true}}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.EnsureRoom(ctx, store.System, "Room"); err != nil {
-		t.Fatal(err)
-	}
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
-	}
-	loc, _ := time.LoadLocation("Australia/Sydney")
-	if _, err := st.SetHours(ctx, store.System, th.ID, h, loc); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetTherapistServices(ctx, store.System, th.ID, []int64{svc}); err != nil {
-		t.Fatal(err)
-	}
-	client, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: "c@x.test", Name: "C"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cid, _ := st.ClientIDForUser(ctx, client.ID)
-	start := time.Date(2026, 12, 1, 10, 0, 0, 0, loc)
-	return st, th.ID, svc, cid, start
+	st, clock := testclinic.OpenStore(t)
+	clock.Set(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	c := testclinic.New(t, st)
+	return st, c.Therapist.ID, c.Service, c.ClientID, c.At(2026, 12, 1, 10, 0)
 }
 
 func TestConcurrentBookingsOfTheLastTimeGiveExactlyOne(t *testing.T) {
@@ -123,13 +92,18 @@ func TestCancelFreesTheTimeAndStopsItsReminders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reminders := 0
 	for _, r := range rows {
 		if r.Kind != "reminder" {
 			continue
 		}
+		reminders++
 		if ok, err := st.StillWanted(ctx, r); err != nil || ok {
 			t.Fatalf("reminder %s still wanted after cancel (err %v)", r.DedupeKey, err)
 		}
+	}
+	if reminders != 2 {
+		t.Fatalf("%d reminders queued for the appointment; want the 48-hour and the 2-hour one, so cancelling has something to stop", reminders)
 	}
 	if _, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
 		Starts: []time.Time{start}}); err != nil {
@@ -306,24 +280,9 @@ func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 // secondTherapist adds a second room and a therapist T2 who offers svc on the fixture's hours.
 func secondTherapist(t *testing.T, st *store.Store, svc int64, loc *time.Location) int64 {
 	t.Helper()
-	ctx := context.Background()
-	if _, err := st.EnsureRoom(ctx, store.System, "Second room"); err != nil {
-		t.Fatal(err)
-	}
-	th2, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleTherapist, Email: "t2@x.test", Name: "T2"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
-	}
-	if _, err := st.SetHours(ctx, store.System, th2.ID, h, loc); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetTherapistServices(ctx, store.System, th2.ID, []int64{svc}); err != nil {
-		t.Fatal(err)
-	}
+	testclinic.MustRoom(t, st, "Second room")
+	th2 := testclinic.MustCreateUser(t, st, store.NewUser{Role: clinic.RoleTherapist, Email: "t2@x.test", Name: "T2"})
+	testclinic.MustCalendar(t, st, th2.ID, testkit.EveryDay(9, 17), loc, svc)
 	return th2.ID
 }
 

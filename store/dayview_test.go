@@ -108,7 +108,7 @@ func TestDayTherapistsGivesTheDaysHours(t *testing.T) {
 	want := []store.DayTherapist{
 		{ID: a, Name: "Abe", Shifts: []clinic.Shift{{Start: clinic.Clock(8, 0), End: clinic.Clock(12, 0)},
 			{Start: clinic.Clock(13, 30), End: clinic.Clock(18, 0)}}},
-		{ID: th, Name: "T", Shifts: []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}},
+		{ID: th, Name: "Sam Okafor", Shifts: []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}},
 		{ID: z, Name: "Zed"},
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {

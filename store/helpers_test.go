@@ -1,9 +1,9 @@
 package store
 
-// Helpers for the store's tests. Every test gets its own database in t.TempDir(), built from
-// schema.sql exactly as a fresh install is, and a clock it can move:
+// Helpers for the store's tests. Every test gets its own database in t.TempDir(), a copy of one
+// built from schema.sql exactly as a fresh install is, and a clock it can move:
 //
-//	s, clock := newTestStore(t)         // s.Now is clock.Now; starts at testEpoch
+//	s, clock := newTestStore(t)         // s.Now is clock.Now; starts at testEpoch (testkit.Epoch)
 //	clock.Advance(time.Hour)            // time passes for the store
 //	u := mustCreateUser(t, s, clinic.RoleTherapist, "sam@example.com", "a-long-password")
 //	u, clientID := mustCreateClient(t, s, "Alex Chen", "alex@example.com")
@@ -15,46 +15,34 @@ package store
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"allium"
 	"allium/clinic"
+	"allium/internal/testkit"
 )
 
-// testEpoch is a Tuesday morning in Sydney, away from any DST change.
-var testEpoch = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+// testEpoch and testClock are the shared test clock (testkit), under the names these tests use.
+var testEpoch = testkit.Epoch
 
-// testClock is a clock the test moves by hand. It is safe to read from other goroutines.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type testClock = testkit.Clock
 
-func newTestClock(t time.Time) *testClock { return &testClock{t: t} }
+// freshDB is this test binary's fresh database, built by Open from schema.sql.
+var freshDB testkit.Template
 
-// Now returns the clock's time.
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward by d.
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// newTestStore opens a fresh database built from schema.sql, closed when the test ends.
+// newTestStore opens a fresh database (a copy of the template), closed when the test ends.
 func newTestStore(t *testing.T) (*Store, *testClock) {
 	t.Helper()
-	s := openTestStore(t, filepath.Join(t.TempDir(), "allium.db"), allium.Schema)
-	clock := newTestClock(testEpoch)
+	path := freshDB.Copy(t, func(path string) error {
+		s, err := Open(context.Background(), path, allium.Schema)
+		if err != nil {
+			return err
+		}
+		return s.Close()
+	})
+	s := openTestStore(t, path, allium.Schema)
+	clock := testkit.NewClock(testEpoch)
 	s.Now = clock.Now
 	return s, clock
 }
