@@ -24,13 +24,23 @@ $(AXE):
 	@command -v npm >/dev/null || { echo "npm not found: the browser journeys will skip their audit"; exit 0; }
 	npm install --no-audit --no-fund --prefix .tools axe-core@4.14.1
 
-# test: formatting, vet, then every package under the race detector (one race build). The browser
-# journeys run where Chromium is installed and say loudly that they skipped where it is not.
+# test: formatting, vet, then every package under the race detector (one race build). No
+# package should come near TEST_TIMEOUT (the slowest, handlers, takes about two minutes here);
+# it is set below go test's default of 10 minutes so a hung test fails well before that.
+# The browser journeys run where Chromium and axe-core are installed. Where they are not, the
+# journeys skip, and go test shows no skip message of a package that passes, so the last line
+# of make test says so instead (the journeys look in the same places: handlers/browser_test.go).
+TEST_TIMEOUT ?= 8m
+CHROMIUM := $(firstword $(ALLIUM_CHROMIUM) $(wildcard /usr/bin/chromium /usr/bin/chromium-browser))
 test: tools
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "not gofmt-ed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	@echo "$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./..."; \
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...; status=$$?; \
+	if [ -z "$(CHROMIUM)" ]; then echo "!!! THE BROWSER JOURNEYS DID NOT RUN: no Chromium (apt-get install chromium, or set ALLIUM_CHROMIUM)"; \
+	elif [ ! -f $(AXE) ]; then echo "!!! THE BROWSER JOURNEYS DID NOT RUN: axe-core is not installed (make tools needs npm)"; fi; \
+	exit $$status
 
 # bench: every package's Go benchmarks and a load run of the real server on the large demo
 # clinic (built once into bench/), written to docs/performance.md. BENCH_DURATION=3s for a quick look.

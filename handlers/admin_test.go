@@ -22,6 +22,7 @@ func validSettings(s clinic.Settings) url.Values {
 }
 
 func TestSaveSettings(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -53,6 +54,7 @@ func TestSaveSettings(t *testing.T) {
 }
 
 func TestSettingsValidation(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -95,6 +97,7 @@ func TestSettingsValidation(t *testing.T) {
 }
 
 func TestInviteStaffThroughTheMailbox(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	owner := ta.client(t)
@@ -163,6 +166,7 @@ func TestInviteStaffThroughTheMailbox(t *testing.T) {
 }
 
 func TestDeactivatedStaffAreSignedOut(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	owner, sam := ta.client(t), ta.client(t)
@@ -184,6 +188,7 @@ func TestDeactivatedStaffAreSignedOut(t *testing.T) {
 }
 
 func TestAuditLogPage(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	owner := ta.client(t)
@@ -197,6 +202,7 @@ func TestAuditLogPage(t *testing.T) {
 }
 
 func TestResendFromTheOwnersPage(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	ctx := context.Background()

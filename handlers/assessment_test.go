@@ -173,6 +173,7 @@ func (a *assessApp) outbox(kind string) int {
 }
 
 func TestAssessmentWalkThroughToMechanicalResult(t *testing.T) {
+	t.Parallel()
 	app := newAssessApp(t)
 	first := app.start()
 	forms := assessStepForms(assessMechanical())
@@ -217,6 +218,7 @@ func assessErrors(body string) string {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestAssessmentBackAndReloadKeepAnswers(t *testing.T) {
+	t.Parallel()
 	app := newAssessApp(t)
 	first := app.start()
 	forms := assessStepForms(assessMechanical())
@@ -240,6 +242,7 @@ func TestAssessmentBackAndReloadKeepAnswers(t *testing.T) {
 }
 
 func TestAssessmentSkippedStepRedirects(t *testing.T) {
+	t.Parallel()
 	app := newAssessApp(t)
 	first := app.start()
 	forms := assessStepForms(assessMechanical())
@@ -264,6 +267,7 @@ func TestAssessmentSkippedStepRedirects(t *testing.T) {
 }
 
 func TestAssessmentTamperedAnswersStoreNothing(t *testing.T) {
+	t.Parallel()
 	forms := assessStepForms(assessMechanical())
 	tests := []struct {
 		name string
@@ -296,6 +300,7 @@ func TestAssessmentTamperedAnswersStoreNothing(t *testing.T) {
 }
 
 func TestAssessmentEmergencyShowsOnlyWhatToDoNow(t *testing.T) {
+	t.Parallel()
 	app := newAssessApp(t)
 	first := app.start()
 	f := assessStepForms(assessMechanical())[0]
@@ -322,6 +327,7 @@ func TestAssessmentEmergencyShowsOnlyWhatToDoNow(t *testing.T) {
 }
 
 func TestAssessmentSafetyStepRouting(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		item, want string
 	}{
@@ -348,6 +354,7 @@ func TestAssessmentSafetyStepRouting(t *testing.T) {
 }
 
 func TestAssessmentReferResultHasNoBookingLink(t *testing.T) {
+	t.Parallel()
 	app := newAssessApp(t)
 	first := app.start()
 	ans := assessMechanical()
@@ -370,6 +377,7 @@ func TestAssessmentReferResultHasNoBookingLink(t *testing.T) {
 }
 
 func TestAssessmentUnknownTokenIsNotFound(t *testing.T) {
+	t.Parallel()
 	app := newAssessApp(t)
 	for _, p := range []string{"/assessment/d/nope/1", "/assessment/d/nope/result"} {
 		if code, _, _ := app.get(p); code != http.StatusNotFound {
@@ -382,6 +390,7 @@ func TestAssessmentUnknownTokenIsNotFound(t *testing.T) {
 // browser cannot book online, and once the person signs in the result joins their record and
 // closes online booking for them everywhere.
 func TestEmergencyResultClosesOnlineBookingAndFollowsThePerson(t *testing.T) {
+	t.Parallel()
 	app := newAssessApp(t)
 	first := app.start()
 	f := assessStepForms(assessMechanical())[0]

@@ -15,6 +15,7 @@ import (
 )
 
 func TestSignInAndOut(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -33,6 +34,7 @@ func TestSignInAndOut(t *testing.T) {
 }
 
 func TestSignInReturnsOnlyToLocalPages(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	for _, tc := range []struct{ next, want string }{
@@ -51,6 +53,7 @@ func TestSignInReturnsOnlyToLocalPages(t *testing.T) {
 }
 
 func TestWrongPasswordAndUnknownEmailAnswerAlike(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -71,6 +74,7 @@ func TestWrongPasswordAndUnknownEmailAnswerAlike(t *testing.T) {
 }
 
 func TestSignInThrottlesAnAccountAfterFiveFailures(t *testing.T) {
+	t.Parallel()
 	for _, forged := range []bool{false, true} {
 		t.Run(fmt.Sprintf("forged X-Forwarded-For %v", forged), func(t *testing.T) {
 			ta := newTestApp(t)
@@ -105,6 +109,7 @@ func TestSignInThrottlesAnAccountAfterFiveFailures(t *testing.T) {
 // TestSignInThrottlesAnAddressDespiteForgedHeaders tries many accounts from one address, each
 // request claiming another client address: only the real peer address may count.
 func TestSignInThrottlesAnAddressDespiteForgedHeaders(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t, func(c *handlers.Config) {
 		c.Throttle = store.Throttle{Window: 15 * time.Minute, PerAccount: 5, PerAddress: 6}
 	})
@@ -127,6 +132,7 @@ func TestSignInThrottlesAnAddressDespiteForgedHeaders(t *testing.T) {
 }
 
 func TestOldSessionCookieIsDeadAfterSignOut(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -145,6 +151,7 @@ func TestOldSessionCookieIsDeadAfterSignOut(t *testing.T) {
 }
 
 func TestPasswordResetLinkWorksOnce(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -176,6 +183,7 @@ func TestPasswordResetLinkWorksOnce(t *testing.T) {
 }
 
 func TestPasswordResetLinkExpiresAfterAnHour(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -195,6 +203,7 @@ func TestPasswordResetLinkExpiresAfterAnHour(t *testing.T) {
 }
 
 func TestForgotSaysTheSameForUnknownEmails(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	flash := func(email string) string {
@@ -216,6 +225,7 @@ func TestForgotSaysTheSameForUnknownEmails(t *testing.T) {
 // TestRouteGuards walks the route table: every guarded route answers 404 to a signed-in role
 // it does not admit and sends anonymous visitors to sign in, and every admitted role gets in.
 func TestRouteGuards(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	browsers := map[clinic.Role]*testClient{}
@@ -275,6 +285,7 @@ func TestRouteGuards(t *testing.T) {
 }
 
 func TestRoleHomePages(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	for _, tc := range []struct {
@@ -304,6 +315,7 @@ func TestRoleHomePages(t *testing.T) {
 }
 
 func TestPostWithoutCSRFTokenChangesNothing(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -348,6 +360,7 @@ func TestPostWithoutCSRFTokenChangesNothing(t *testing.T) {
 }
 
 func TestErrorPagesRevealNothing(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	owner := ta.client(t)
@@ -383,6 +396,7 @@ func TestErrorPagesRevealNothing(t *testing.T) {
 }
 
 func TestSetupOnlyWhileThereIsNoOwner(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	tc := ta.client(t)
 	tc.get("/").wantRedirect("/setup")
@@ -420,6 +434,7 @@ func TestSetupOnlyWhileThereIsNoOwner(t *testing.T) {
 }
 
 func TestSignOutEverywhere(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	phone, laptop, other := ta.client(t), ta.client(t), ta.client(t)
@@ -434,6 +449,7 @@ func TestSignOutEverywhere(t *testing.T) {
 }
 
 func TestChangePasswordSignsOutOtherDevices(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	here, there := ta.client(t), ta.client(t)
@@ -452,6 +468,7 @@ func TestChangePasswordSignsOutOtherDevices(t *testing.T) {
 }
 
 func TestStaffSessionEndsAfterTheAbsoluteLimit(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -470,6 +487,7 @@ func TestStaffSessionEndsAfterTheAbsoluteLimit(t *testing.T) {
 }
 
 func TestSessionsEndAfterTheIdleTimeout(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	staff, client := ta.client(t), ta.client(t)
@@ -488,6 +506,7 @@ func TestSessionsEndAfterTheIdleTimeout(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -511,6 +530,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestStaffIdleTimeoutFollowsTheSetting(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	owner := ta.client(t)
@@ -530,6 +550,7 @@ func TestStaffIdleTimeoutFollowsTheSetting(t *testing.T) {
 // TestSignInWithAnEndedSessionStillSignsIn submits a sign-in form from a tab opened before the
 // browser's last session passed its absolute limit: the new session must hold.
 func TestSignInWithAnEndedSessionStillSignsIn(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	owner := ta.client(t)
@@ -548,6 +569,7 @@ func TestSignInWithAnEndedSessionStillSignsIn(t *testing.T) {
 
 // TestPasswordResetLiftsTheAccountBlock follows the advice on the "too many attempts" page.
 func TestPasswordResetLiftsTheAccountBlock(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -568,6 +590,7 @@ func TestPasswordResetLiftsTheAccountBlock(t *testing.T) {
 // A form's message reaches the next page once, travels sealed in its own cookie, and costs the
 // visitor no server-side session.
 func TestFlashShowsOnceAndNeedsNoSession(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)

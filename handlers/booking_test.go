@@ -17,6 +17,8 @@ import (
 
 	"allium/clinic"
 	"allium/handlers"
+	"allium/internal/testclinic"
+	"allium/internal/testkit"
 	"allium/store"
 )
 
@@ -50,37 +52,21 @@ func newBookingApp(t *testing.T) (*testApp, bookingClinic) {
 	bc := bookingClinic{people: ta.seedPeople(t), Loc: loc}
 	bc.Course = ta.mustService(t, "remedial_60", 60, 15, 4)
 	bc.Other = ta.mustService(t, "reassessment_30", 30, 10, 1)
-	if bc.Room, err = ta.Store.EnsureRoom(ctx, store.System, "Wattle room"); err != nil {
-		t.Fatal(err)
-	}
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
-	}
-	ta.mustTherapistCalendar(t, bc.Therapist.ID, h, bc.Course)
+	bc.Room = testclinic.MustRoom(t, ta.Store, "Wattle room")
+	ta.mustTherapistCalendar(t, bc.Therapist.ID, testkit.EveryDay(9, 17), bc.Course)
 	return ta, bc
 }
 
 func (ta *testApp) mustService(t *testing.T, key string, minutes, buffer, sessions int) int64 {
 	t.Helper()
-	id, err := ta.Store.UpsertService(context.Background(), store.System, store.Service{Service: clinic.Service{Key: key,
+	return testclinic.MustService(t, ta.Store, store.Service{Service: clinic.Service{Key: key,
 		Name: strings.ReplaceAll(key, "_", " "), Duration: time.Duration(minutes) * time.Minute,
-		BufferAfter: time.Duration(buffer) * time.Minute, NeedsRoom: true}, CourseSessions: sessions}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
+		BufferAfter: time.Duration(buffer) * time.Minute, NeedsRoom: true}, CourseSessions: sessions})
 }
 
 func (ta *testApp) mustTherapistCalendar(t *testing.T, therapistID int64, h clinic.WeeklyHours, services ...int64) {
 	t.Helper()
-	ctx := context.Background()
-	if _, err := ta.Store.SetHours(ctx, store.System, therapistID, h, ta.App.Loc()); err != nil {
-		t.Fatal(err)
-	}
-	if err := ta.Store.SetTherapistServices(ctx, store.System, therapistID, services); err != nil {
-		t.Fatal(err)
-	}
+	testclinic.MustCalendar(t, ta.Store, therapistID, h, ta.App.Loc(), services...)
 }
 
 // local is a wall-clock time in the clinic's zone (one that happens exactly once).
@@ -96,21 +82,13 @@ func slotValue(therapistID int64, at time.Time) string {
 // book books sessions for a client directly through the store, as reception would.
 func (ta *testApp) book(t *testing.T, clientID, serviceID, therapistID int64, starts ...time.Time) store.Booked {
 	t.Helper()
-	b, err := ta.Store.BookCourse(context.Background(), store.System, store.BookingRequest{ClientID: clientID,
+	return testclinic.MustBook(t, ta.Store, store.BookingRequest{ClientID: clientID,
 		ServiceID: serviceID, TherapistID: therapistID, Starts: starts, Consent: true, Reminders: true})
-	if err != nil {
-		t.Fatalf("book %v: %v", starts, err)
-	}
-	return b
 }
 
 func (ta *testApp) clientID(t *testing.T, u store.User) int64 {
 	t.Helper()
-	id, err := ta.Store.ClientIDForUser(context.Background(), u.ID)
-	if err != nil || id == 0 {
-		t.Fatalf("client record of %s: %d, %v", u.Email, id, err)
-	}
-	return id
+	return testclinic.MustClientID(t, ta.Store, u)
 }
 
 func (ta *testApp) appointment(t *testing.T, id int64) store.Appointment {
@@ -208,6 +186,7 @@ func optionCount(body string, session int) int {
 }
 
 func TestVisitorBooksACourseEndToEnd(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	tc := ta.client(t)
 	first := bc.local(2026, 3, 16, 10, 0)
@@ -317,6 +296,7 @@ func (tc *testClient) tryPost(path string, values url.Values) attempt {
 }
 
 func TestFiftyClientsRaceForTheLastFreeTime(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	// Lee works one short shift a week: a single bookable time, Thursday 12 March at 10:00.
 	lee := ta.mustUser(t, clinic.RoleTherapist, "lee@clinic.test", "Lee Ho", "")
@@ -375,6 +355,7 @@ func TestFiftyClientsRaceForTheLastFreeTime(t *testing.T) {
 }
 
 func TestCourseCollidingWithATakenTimeBooksNothing(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	tid := bc.Therapist.ID
 	tc := ta.client(t)
@@ -423,6 +404,7 @@ func TestCourseCollidingWithATakenTimeBooksNothing(t *testing.T) {
 }
 
 func TestCancelledAppointmentsManageLinkSaysSo(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	start := bc.local(2026, 3, 16, 10, 0)
 	b := ta.book(t, ta.clientID(t, bc.Client), bc.Course, bc.Therapist.ID, start)
@@ -457,6 +439,7 @@ func TestCancelledAppointmentsManageLinkSaysSo(t *testing.T) {
 }
 
 func TestMovedAppointmentsOldManageLinkNoLongerAllowsChanges(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	tid := bc.Therapist.ID
 	b := ta.book(t, ta.clientID(t, bc.Client), bc.Course, tid, bc.local(2026, 3, 16, 10, 0))
@@ -511,6 +494,7 @@ func TestMovedAppointmentsOldManageLinkNoLongerAllowsChanges(t *testing.T) {
 }
 
 func TestClientCannotSeeOrChangeAnotherClientsBooking(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	other := ta.mustUser(t, clinic.RoleClient, "bree@example.com", "Bree Thompson", "")
 	b := ta.book(t, ta.clientID(t, other), bc.Course, bc.Therapist.ID, bc.local(2026, 3, 16, 10, 0))
@@ -536,6 +520,7 @@ func TestClientCannotSeeOrChangeAnotherClientsBooking(t *testing.T) {
 }
 
 func TestBookingRejectsBadInputWithAClearMessage(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	tid := bc.Therapist.ID
 	tc := ta.client(t)
@@ -615,6 +600,7 @@ func TestBookingRejectsBadInputWithAClearMessage(t *testing.T) {
 }
 
 func TestBookingPagesRejectBadQueries(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	tc := ta.client(t)
 	tid := bc.Therapist.ID
@@ -646,6 +632,7 @@ func TestBookingPagesRejectBadQueries(t *testing.T) {
 }
 
 func TestBookingTheSkippedHourOfADaylightSavingDay(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	// Noor works early on Sundays, across the hour Sydney skips on 3 October 2027 (02:00-03:00).
 	noor := ta.mustUser(t, clinic.RoleTherapist, "noor@clinic.test", "Noor Haddad", "")
@@ -689,6 +676,7 @@ func TestBookingTheSkippedHourOfADaylightSavingDay(t *testing.T) {
 }
 
 func TestChangesInsideTheCancellationWindowSayToCall(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	b := ta.book(t, ta.clientID(t, bc.Client), bc.Course, bc.Therapist.ID, bc.local(2026, 3, 16, 10, 0))
 	id := b.Appointments[0].ID
@@ -725,6 +713,7 @@ func TestChangesInsideTheCancellationWindowSayToCall(t *testing.T) {
 }
 
 func TestEveryManageLinkOpens(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	cid := ta.clientID(t, bc.Client)
 	// A link's signature is random-looking text; two dozen of them cover the characters it can hold.
@@ -749,6 +738,7 @@ func TestEveryManageLinkOpens(t *testing.T) {
 // TestMovePageOffersTimesOverlappingTheAppointmentsOwn: with one room, moving a 10:00 session
 // to 10:30 needs the room the session itself holds. The move page offers it, and the move lands.
 func TestMovePageOffersTimesOverlappingTheAppointmentsOwn(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	tid := bc.Therapist.ID
 	b := ta.book(t, ta.clientID(t, bc.Client), bc.Course, tid, bc.local(2026, 3, 16, 10, 0))
@@ -777,17 +767,14 @@ func TestMovePageOffersTimesOverlappingTheAppointmentsOwn(t *testing.T) {
 // Priya is free then, in a second room, but the pages do not offer Alex 10:00 or 10:30 with
 // her (a visitor still sees them), and a form sent with 10:30 anyway says why and books nothing.
 func TestBookingPagesKeepAClientOutOfTwoSessionsAtOnce(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	ctx := context.Background()
 	if _, err := ta.Store.EnsureRoom(ctx, store.System, "Banksia room"); err != nil {
 		t.Fatal(err)
 	}
 	priya := ta.mustUser(t, clinic.RoleTherapist, "priya@clinic.test", "Priya Shah", "")
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
-	}
-	ta.mustTherapistCalendar(t, priya.ID, h, bc.Course)
+	ta.mustTherapistCalendar(t, priya.ID, testkit.EveryDay(9, 17), bc.Course)
 	ta.book(t, ta.clientID(t, bc.Client), bc.Course, bc.Therapist.ID, bc.local(2026, 3, 16, 10, 0))
 	times := fmt.Sprintf("/book/times?service=%d&therapist=%d&date=2026-03-16", bc.Course, priya.ID)
 	at := func(hh, mm int) string { return slotValue(priya.ID, bc.local(2026, 3, 16, hh, mm)) }
@@ -828,6 +815,7 @@ func TestBookingPagesKeepAClientOutOfTwoSessionsAtOnce(t *testing.T) {
 // the confirmation again after the first copy booked the course. The second answer says the
 // sessions are booked for them, not that someone else took them, and nothing is booked twice.
 func TestAFormSentTwiceSaysTheSessionsAreAlreadyBooked(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	tid := bc.Therapist.ID
 	alex := ta.client(t)

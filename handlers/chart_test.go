@@ -21,6 +21,8 @@ import (
 	"allium/assets"
 	"allium/clinic"
 	"allium/handlers"
+	"allium/internal/testclinic"
+	"allium/internal/testkit"
 	"allium/store"
 	"allium/views"
 )
@@ -55,29 +57,15 @@ func newChartWorld(t *testing.T) *chartWorld {
 func newChartClinic(tb testing.TB, st *store.Store, now func() time.Time, therapist, clientUser int64) chartClinic {
 	tb.Helper()
 	ctx := context.Background()
-	c := chartClinic{st: st, now: now, therapist: therapist, sam: store.Actor{UserID: therapist, Role: clinic.RoleTherapist}}
+	c := chartClinic{st: st, now: now, therapist: therapist, sam: store.Actor{UserID: therapist, Role: clinic.RoleTherapist},
+		loc: testkit.Sydney()}
 	var err error
-	if c.loc, err = time.LoadLocation("Australia/Sydney"); err != nil {
-		tb.Fatal(err)
-	}
 	if c.clientID, err = st.ClientIDForUser(ctx, clientUser); err != nil {
 		tb.Fatal(err)
 	}
-	c.service, err = st.UpsertService(ctx, store.System, store.Service{Service: clinic.Service{Key: "r60",
-		Name: "Remedial 60", Duration: time.Hour}, CourseSessions: 4, Active: true}, 0)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(7, 0), End: clinic.Clock(21, 0)}}
-	}
-	if _, err := st.SetHours(ctx, store.System, therapist, h, c.loc); err != nil {
-		tb.Fatal(err)
-	}
-	if err := st.SetTherapistServices(ctx, store.System, therapist, []int64{c.service}); err != nil {
-		tb.Fatal(err)
-	}
+	c.service = testclinic.MustService(tb, st, store.Service{Service: clinic.Service{Key: "r60",
+		Name: "Remedial 60", Duration: time.Hour}, CourseSessions: 4, Active: true})
+	testclinic.MustCalendar(tb, st, therapist, testkit.EveryDay(7, 21), c.loc, c.service)
 	return c
 }
 
@@ -169,6 +157,7 @@ func chartRedirectID(t *testing.T, r *resp) int64 {
 // the day, the chart, findings with the body chart, a plan from the assessment's suggestion,
 // three signed notes and a reassessment that completes the plan.
 func TestTherapistChartsACourseInTheBrowser(t *testing.T) {
+	t.Parallel()
 	w := newChartWorld(t)
 	appts := w.book(t, 3)
 	sam := w.as(t, w.p.Therapist)
@@ -278,6 +267,7 @@ func signedNoteWorld(t *testing.T) (*chartWorld, clinic.TreatmentPlan, int64, in
 }
 
 func TestSignedNoteCannotBeChangedOverHTTP(t *testing.T) {
+	t.Parallel()
 	w, plan, appt, noteID := signedNoteWorld(t)
 	sam := w.as(t, w.p.Therapist)
 	form := fmt.Sprintf("/appointments/%d/note", appt)
@@ -314,6 +304,7 @@ func TestSignedNoteCannotBeChangedOverHTTP(t *testing.T) {
 }
 
 func TestClinicalPagesAnswer404ToEveryoneElse(t *testing.T) {
+	t.Parallel()
 	w, plan, appt, noteID := signedNoteWorld(t)
 	ctx := context.Background()
 	fid, err := w.ta.Store.RecordFindings(ctx, w.sam, clinic.Findings{ClientID: w.clientID, Kind: "initial", Complaint: "neck"})
@@ -359,6 +350,7 @@ func TestClinicalPagesAnswer404ToEveryoneElse(t *testing.T) {
 }
 
 func TestChartViewsAndEditsAreAudited(t *testing.T) {
+	t.Parallel()
 	w, _, _, noteID := signedNoteWorld(t)
 	owner := w.as(t, w.p.Owner)
 	owner.get(fmt.Sprintf("/notes/%d", noteID)).wantStatus(http.StatusOK)
@@ -383,6 +375,7 @@ func TestChartViewsAndEditsAreAudited(t *testing.T) {
 }
 
 func TestProgressChartWithNoneOneAndFiftyReadings(t *testing.T) {
+	t.Parallel()
 	dots := regexp.MustCompile(`<circle cx="[\d.]+" cy="[\d.]+" r="3.5"`)
 	for _, n := range []int{0, 1, 50} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
@@ -417,6 +410,7 @@ func TestProgressChartWithNoneOneAndFiftyReadings(t *testing.T) {
 }
 
 func TestHostileNoteTextIsKeptAndShownEscaped(t *testing.T) {
+	t.Parallel()
 	w := newChartWorld(t)
 	appt := w.book(t, 1)[0]
 	plan := w.activePlan(t)
@@ -450,6 +444,7 @@ func TestHostileNoteTextIsKeptAndShownEscaped(t *testing.T) {
 }
 
 func TestInvalidCodesAndGradesGet422(t *testing.T) {
+	t.Parallel()
 	w := newChartWorld(t)
 	appt := w.book(t, 1)[0]
 	w.activePlan(t)
@@ -492,6 +487,7 @@ func TestInvalidCodesAndGradesGet422(t *testing.T) {
 }
 
 func TestPlanGuardsShowWhyOverHTTP(t *testing.T) {
+	t.Parallel()
 	w := newChartWorld(t)
 	w.book(t, 1)
 	ctx := context.Background()
@@ -543,6 +539,7 @@ func TestPlanGuardsShowWhyOverHTTP(t *testing.T) {
 }
 
 func TestChartWith200SessionsRenders(t *testing.T) {
+	t.Parallel()
 	w := newChartWorld(t)
 	appts := w.book(t, 200)
 	plan := w.activePlan(t)
@@ -654,6 +651,7 @@ func chartBenchSignIn(b *testing.B, base, email string) *http.Client {
 }
 
 func TestReferAtReassessmentLeadsToALetter(t *testing.T) {
+	t.Parallel()
 	w := newChartWorld(t)
 	w.book(t, 1)
 	plan := w.activePlan(t)
@@ -697,6 +695,7 @@ func TestReferAtReassessmentLeadsToALetter(t *testing.T) {
 }
 
 func TestFormsStartFromTheClientsAnswers(t *testing.T) {
+	t.Parallel()
 	w := newChartWorld(t)
 	w.book(t, 1)
 	ctx := context.Background()

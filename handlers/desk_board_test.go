@@ -16,6 +16,7 @@ import (
 // html/template, so a client whose name and cautions are markup must still come out as text,
 // in the page and in the caution's title attribute.
 func TestDeskBoardEscapesClientText(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	ctx := context.Background()
 	name := `<img src=x onerror="alert(1)">Eve's & co`
@@ -54,6 +55,7 @@ func TestDeskBoardEscapesClientText(t *testing.T) {
 // TestDeskBoardPlacesEachBookingOnItsRows: every booking is drawn once, on the rows of its
 // quarter hours, with its course progress; a therapist without bookings says so on phones.
 func TestDeskBoardPlacesEachBookingOnItsRows(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	course := d.book(t, d.clientID, d.ben, d.at(2026, 3, 11, 10, 0), d.at(2026, 3, 18, 10, 0))
 	r := d.as(t, d.Reception).get("/desk?date=2026-03-11")
@@ -90,6 +92,7 @@ func TestDeskBoardPlacesEachBookingOnItsRows(t *testing.T) {
 // span the board can write (a day has 96 quarter hours); a missing one would draw a booking
 // at the wrong time.
 func TestDeskBoardStylesEveryRow(t *testing.T) {
+	t.Parallel()
 	css, err := os.ReadFile("../assets/css/allium.css")
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +113,7 @@ func TestDeskBoardStylesEveryRow(t *testing.T) {
 // TestDeskDayKeepsAColumnForADeactivatedTherapist: a therapist taken off the list who still
 // has a booking that day keeps a column, with their hours, so the booking is not hidden.
 func TestDeskDayKeepsAColumnForADeactivatedTherapist(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0))
 	if err := d.Store.SetActive(context.Background(), store.System, d.ana.ID, false); err != nil {

@@ -12,6 +12,7 @@ import (
 )
 
 func TestReceptionMergesTwoRecordsOfOnePerson(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	ctx := context.Background()
 	keep := ta.clientID(t, bc.Client)

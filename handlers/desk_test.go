@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"allium/clinic"
+	"allium/internal/testclinic"
+	"allium/internal/testkit"
 	"allium/store"
 )
 
@@ -29,44 +31,17 @@ type deskClinic struct {
 
 func newDeskClinic(t *testing.T) *deskClinic {
 	t.Helper()
-	ctx := context.Background()
 	ta := newTestApp(t)
-	d := &deskClinic{testApp: ta, people: ta.seedPeople(t)}
-	var err error
-	if d.loc, err = time.LoadLocation("Australia/Sydney"); err != nil {
-		t.Fatal(err)
-	}
+	d := &deskClinic{testApp: ta, people: ta.seedPeople(t), loc: testkit.Sydney()}
 	d.ana = ta.mustUser(t, clinic.RoleTherapist, "ana@clinic.test", "Ana Alvarez", testPassword)
 	d.ben = ta.mustUser(t, clinic.RoleTherapist, "ben@clinic.test", "Ben Brown", testPassword)
-	if d.clientID, err = ta.Store.ClientIDForUser(ctx, d.Client.ID); err != nil {
-		t.Fatal(err)
-	}
-	sv := store.Service{Service: clinic.Service{Key: "remedial60", Name: "Remedial 60", Duration: time.Hour,
-		BufferAfter: 15 * time.Minute, NeedsRoom: true}, CourseSessions: 4}
-	if d.service, err = ta.Store.UpsertService(ctx, store.System, sv, 1); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ta.Store.EnsureRoom(ctx, store.System, "Room 1"); err != nil {
-		t.Fatal(err)
-	}
+	d.clientID = testclinic.MustClientID(t, ta.Store, d.Client)
+	d.service = testclinic.MustService(t, ta.Store, testclinic.RemedialService())
+	testclinic.MustRoom(t, ta.Store, "Room 1")
 	for _, th := range []store.User{d.ana, d.ben, d.Therapist} {
-		if err := ta.Store.SetTherapistServices(ctx, store.System, th.ID, []int64{d.service}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := ta.Store.SetHours(ctx, store.System, th.ID, deskWeekdays(9, 17), d.loc); err != nil {
-			t.Fatal(err)
-		}
+		testclinic.MustCalendar(t, ta.Store, th.ID, testkit.Weekdays(9, 17), d.loc, d.service)
 	}
 	return d
-}
-
-// deskWeekdays is from:00 to to:00 Monday to Friday.
-func deskWeekdays(from, to int) clinic.WeeklyHours {
-	var week clinic.WeeklyHours
-	for wd := time.Monday; wd <= time.Friday; wd++ {
-		week[wd] = []clinic.Shift{{Start: clinic.Clock(from, 0), End: clinic.Clock(to, 0)}}
-	}
-	return week
 }
 
 // at is a wall-clock time in the clinic's zone.
@@ -127,6 +102,7 @@ func deskCellColumns(t *testing.T, body string) (heads []string, cells map[strin
 }
 
 func TestDeskDayShowsBookingUnderItsTherapist(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	d.book(t, d.clientID, d.ben, d.at(2026, 3, 11, 10, 0))
 	r := d.as(t, d.Reception).get("/desk?date=2026-03-11")
@@ -145,6 +121,7 @@ func TestDeskDayShowsBookingUnderItsTherapist(t *testing.T) {
 }
 
 func TestDeskDayByRoomAndWeek(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	d.book(t, d.clientID, d.ana, d.at(2026, 3, 12, 14, 0))
 	desk := d.as(t, d.Reception)
@@ -169,6 +146,7 @@ func TestDeskDayByRoomAndWeek(t *testing.T) {
 }
 
 func TestDeskDayRejectsImpossibleDates(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	desk := d.as(t, d.Reception)
 	for _, path := range []string{"/desk?date=2027-13-45", "/desk?date=yesterday", "/desk?date=9999-01-01",
@@ -182,6 +160,7 @@ func TestDeskDayRejectsImpossibleDates(t *testing.T) {
 }
 
 func TestDeskStatusChanges(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	first := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0))[0]
 	second := d.book(t, d.clientID, d.ana, d.at(2026, 3, 12, 10, 0))[0]
@@ -217,6 +196,7 @@ func TestDeskStatusChanges(t *testing.T) {
 }
 
 func TestDeskCancelFreesTheTime(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	ap := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0))[0]
 	desk := d.as(t, d.Reception)
@@ -251,6 +231,7 @@ func TestDeskCancelFreesTheTime(t *testing.T) {
 }
 
 func TestDeskMove(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	ap := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0))[0]
 	other := d.mustUser(t, clinic.RoleClient, "kim@example.com", "Kim Park", testPassword)
@@ -301,6 +282,7 @@ func TestDeskMove(t *testing.T) {
 }
 
 func TestDeskClients(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	desk := d.as(t, d.Reception)
 
@@ -345,6 +327,7 @@ func TestDeskClients(t *testing.T) {
 }
 
 func TestDeskClientRecordShowsAttendance(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	appts := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0), d.at(2026, 3, 12, 10, 0), d.at(2026, 3, 19, 10, 0))
 	desk := d.as(t, d.Reception)
@@ -367,6 +350,7 @@ func TestDeskClientRecordShowsAttendance(t *testing.T) {
 }
 
 func TestDeskHoursListConflictsAndBelongToTheirTherapist(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	late := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 15, 0))[0]
 	desk := d.as(t, d.Reception)
@@ -426,6 +410,7 @@ func TestDeskHoursListConflictsAndBelongToTheirTherapist(t *testing.T) {
 }
 
 func TestDeskTimeOffListsBookingsInside(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	d.book(t, d.clientID, d.ben, d.at(2026, 3, 13, 11, 0))
 	desk := d.as(t, d.Reception)
@@ -463,6 +448,7 @@ func TestDeskTimeOffListsBookingsInside(t *testing.T) {
 }
 
 func TestDeskRecallLinksToBookingTheRest(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	appts := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0), d.at(2026, 3, 18, 10, 0), d.at(2026, 3, 25, 10, 0))
 	desk := d.as(t, d.Reception)
@@ -486,6 +472,7 @@ func TestDeskRecallLinksToBookingTheRest(t *testing.T) {
 }
 
 func TestDeskIsClosedToClientsAndTherapists(t *testing.T) {
+	t.Parallel()
 	d := newDeskClinic(t)
 	kim := d.mustUser(t, clinic.RoleClient, "kim@example.com", "Kim Park", testPassword)
 	kimID, _ := d.Store.ClientIDForUser(context.Background(), kim.ID)

@@ -45,18 +45,17 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-	_ "time/tzdata" // the clinic's zone must load wherever the tests run
 
-	"allium"
 	"allium/assets"
 	"allium/clinic"
 	"allium/handlers"
+	"allium/internal/testclinic"
+	"allium/internal/testkit"
 	"allium/mail"
 	"allium/store"
 	"allium/views"
@@ -65,33 +64,15 @@ import (
 // testPassword is the password seedPeople gives everyone.
 const testPassword = "correct horse battery"
 
-// testEpoch is a Tuesday morning in Sydney, away from any DST change.
-var testEpoch = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
-
-// testClock is a clock the test moves by hand; the server reads it from other goroutines.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// testEpoch is where the test clock starts (testkit.Epoch).
+var testEpoch = testkit.Epoch
 
 // testApp is one running app.
 type testApp struct {
 	Store  *store.Store
 	App    *handlers.App
 	Views  *views.Views
-	Clock  *testClock
+	Clock  *testkit.Clock
 	Server *httptest.Server
 	URL    string // http://127.0.0.1:PORT, also the app's BaseURL
 	log    *syncBuffer
@@ -102,13 +83,7 @@ type testApp struct {
 func newTestApp(t *testing.T, opts ...func(*handlers.Config)) *testApp {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "allium.db"), allium.Schema)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	clock := &testClock{t: testEpoch}
-	st.Now = clock.Now
+	st, clock := testclinic.OpenStore(t)
 	as, err := assets.New()
 	if err != nil {
 		t.Fatal(err)
@@ -162,12 +137,7 @@ func (ta *testApp) seedPeople(t *testing.T) people {
 // mustUser adds a person (password may be empty for none).
 func (ta *testApp) mustUser(t *testing.T, role clinic.Role, email, name, password string) store.User {
 	t.Helper()
-	u, err := ta.Store.CreateUser(context.Background(), store.System,
-		store.NewUser{Role: role, Email: email, Name: name, Password: password})
-	if err != nil {
-		t.Fatalf("create %s %s: %v", role, email, err)
-	}
-	return u
+	return testclinic.MustCreateUser(t, ta.Store, store.NewUser{Role: role, Email: email, Name: name, Password: password})
 }
 
 // ownerActor acts as an owner towards the store, for reading what the app wrote.

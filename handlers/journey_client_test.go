@@ -131,6 +131,7 @@ func (b *browser) answerStep(values map[string][]string) {
 // suggested course, reads the confirmation in their mailbox, then moves session 3 with the
 // manage link from that email.
 func TestJourneyClientAssessmentBookingAndReschedule(t *testing.T) {
+	t.Parallel()
 	j := newJourneyClinic(t)
 	b := newBrowser(t, j.url)
 

@@ -66,6 +66,7 @@ func (b *browser) clickText(s string) {
 // TestJourneyReceptionRunsTheDay: reception opens the day, books a walk-in, checks a client in,
 // marks a no-show, opens the recall list and books a reassessment for a stalled course.
 func TestJourneyReceptionRunsTheDay(t *testing.T) {
+	t.Parallel()
 	j := newJourneyClinic(t)
 	loc, _ := time.LoadLocation("Australia/Sydney")
 	now := time.Now().In(loc)
@@ -142,6 +143,7 @@ func TestJourneyReceptionRunsTheDay(t *testing.T) {
 // TestJourneyHostileTextNeverRuns: a client whose name and cautions are markup is shown on the
 // pages staff use all day; no script from that text ever runs in the browser.
 func TestJourneyHostileTextNeverRuns(t *testing.T) {
+	t.Parallel()
 	j := newJourneyClinic(t)
 	ctx := context.Background()
 	c, err := j.st.AddClient(ctx, store.System, store.ClientDetails{Name: `<img src=x onerror="window.__pwned=1">Eve`,

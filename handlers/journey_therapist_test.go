@@ -50,6 +50,7 @@ func (j *journeyClinic) assessedClient(t *testing.T, name, email string) (int64,
 // records findings on the body chart, creates the plan from the assessment's suggestion, signs
 // a SOAP note and adds an addendum.
 func TestJourneyTherapistChartsTheFirstClient(t *testing.T) {
+	t.Parallel()
 	j := newJourneyClinic(t)
 	loc, _ := time.LoadLocation("Australia/Sydney")
 	now := time.Now().In(loc)

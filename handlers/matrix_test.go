@@ -225,6 +225,7 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 }
 
 func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
 	ta, bc, w, emails := newMatrixWorld(t)
 	ctx := context.Background()
 	browsers := map[string]*testClient{}

@@ -16,6 +16,7 @@ import (
 // the per-address limit counts the client address the proxy reports, so one visitor's failures
 // do not lock out another; a header added by the client before the proxy's is still ignored.
 func TestTrustedProxyGivesEachClientItsOwnAddress(t *testing.T) {
+	t.Parallel()
 	proxies, err := handlers.ParseTrustedProxies("127.0.0.1, ::1")
 	if err != nil {
 		t.Fatal(err)
@@ -44,6 +45,7 @@ func TestTrustedProxyGivesEachClientItsOwnAddress(t *testing.T) {
 }
 
 func TestParseTrustedProxiesRejectsNonsense(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []string{"proxy.example", "10.0.0.0/99", "1.2.3"} {
 		if _, err := handlers.ParseTrustedProxies(bad); err == nil {
 			t.Errorf("%q accepted", bad)

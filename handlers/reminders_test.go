@@ -12,6 +12,8 @@ import (
 	"github.com/emersion/go-ical"
 
 	"allium/clinic"
+	"allium/internal/testclinic"
+	"allium/internal/testkit"
 	"allium/store"
 )
 
@@ -20,25 +22,14 @@ var feedURL = regexp.MustCompile(`value="(http[^"]+/ical/[^"]+\.ics)"`)
 // TestCalendarFeedFromTheAccountPage: a therapist makes a feed address, a calendar app reads
 // their appointments from it without signing in, and turning it off makes it 404.
 func TestCalendarFeedFromTheAccountPage(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	ctx := context.Background()
-	svc, err := ta.Store.UpsertService(ctx, store.System, store.Service{Service: clinic.Service{Key: "rm60",
-		Name: "Remedial massage", Duration: time.Hour}}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
-	}
-	syd, _ := time.LoadLocation("Australia/Sydney")
-	if _, err := ta.Store.SetHours(ctx, store.System, p.Therapist.ID, h, syd); err != nil {
-		t.Fatal(err)
-	}
-	if err := ta.Store.SetTherapistServices(ctx, store.System, p.Therapist.ID, []int64{svc}); err != nil {
-		t.Fatal(err)
-	}
+	svc := testclinic.MustService(t, ta.Store, store.Service{Service: clinic.Service{Key: "rm60",
+		Name: "Remedial massage", Duration: time.Hour}})
+	syd := testkit.Sydney()
+	testclinic.MustCalendar(t, ta.Store, p.Therapist.ID, testkit.EveryDay(9, 17), syd, svc)
 	cid, _ := ta.Store.ClientIDForUser(ctx, p.Client.ID)
 	start := time.Date(2026, 3, 12, 10, 0, 0, 0, syd)
 	if _, err := ta.Store.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc,
@@ -92,6 +83,7 @@ func TestCalendarFeedFromTheAccountPage(t *testing.T) {
 }
 
 func TestDayListChoiceOnTheCalendarPage(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	tc := ta.client(t)
@@ -109,6 +101,7 @@ func TestDayListChoiceOnTheCalendarPage(t *testing.T) {
 // TestOneClickUnsubscribe: the GET only asks; a mail program's one-click POST, with no cookie
 // and no CSRF token, stops the suggestions.
 func TestOneClickUnsubscribe(t *testing.T) {
+	t.Parallel()
 	ta := newTestApp(t)
 	p := ta.seedPeople(t)
 	ctx := context.Background()

@@ -105,76 +105,87 @@ func sweepSkips(action string) bool {
 // TestHostileInputSweep finds every POST form on every page each persona can open and sends each
 // hostile value in each field in turn: no answer may be a 5xx, and no page may echo markup unescaped.
 func TestHostileInputSweep(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("the sweep sends thousands of requests")
 	}
+	// Each persona sweeps a world of its own, so what one sends cannot change what another finds.
+	for _, p := range personas {
+		t.Run(p, func(t *testing.T) {
+			t.Parallel()
+			sweepAs(t, p)
+		})
+	}
+}
+
+// sweepAs is the sweep for one persona.
+func sweepAs(t *testing.T, p string) {
 	ta, bc, w, emails := newMatrixWorld(t)
 	// Pages the route table reaches only with a query: the booking steps.
 	slot := url.QueryEscape(slotValue(bc.Therapist.ID, bc.local(2026, 3, 13, 10, 0)))
 	extra := []string{fmt.Sprintf("/book/times?service=%d", bc.Course),
 		fmt.Sprintf("/book/course?service=%d&sessions=2&slot=%s", bc.Course, slot)}
-	for _, p := range personas {
-		tc := ta.client(t)
-		if p != "anon" {
-			tc.signIn(emails[p], testPassword)
+	tc := ta.client(t)
+	if p != "anon" {
+		tc.signIn(emails[p], testPassword)
+	}
+	token := tc.csrf(map[bool]string{true: "/signin", false: "/account"}[p == "anon"])
+	done := map[string]bool{}
+	pages := extra
+	for _, route := range ta.App.Routes() {
+		if route.Method == http.MethodGet && !strings.HasPrefix(route.Path, "/ical/") {
+			pages = append(pages, w.fill(t, route.Path))
 		}
-		token := tc.csrf(map[bool]string{true: "/signin", false: "/account"}[p == "anon"])
-		done := map[string]bool{}
-		pages := extra
-		for _, route := range ta.App.Routes() {
-			if route.Method == http.MethodGet && !strings.HasPrefix(route.Path, "/ical/") {
-				pages = append(pages, w.fill(t, route.Path))
-			}
+	}
+	for _, path := range pages {
+		page := tc.get(path)
+		if page.StatusCode != http.StatusOK {
+			continue
 		}
-		for _, path := range pages {
-			page := tc.in(t).get(path)
-			if page.StatusCode != http.StatusOK {
+		for _, f := range formsOf(page.Body) {
+			if done[f.action] || sweepSkips(f.action) || strings.HasPrefix(f.action, "http") {
 				continue
 			}
-			for _, f := range formsOf(page.Body) {
-				if done[f.action] || sweepSkips(f.action) || strings.HasPrefix(f.action, "http") {
-					continue
+			done[f.action] = true
+			// Every value in every field at once, then (for forms of a dozen fields or fewer)
+			// in each field alone, so one bad field cannot hide behind another's message.
+			sets := [][]string{f.fields}
+			if len(f.fields) <= 12 {
+				for _, field := range f.fields {
+					sets = append(sets, []string{field})
 				}
-				done[f.action] = true
-				// Every value in every field at once, then (for forms of a dozen fields or fewer)
-				// in each field alone, so one bad field cannot hide behind another's message.
-				sets := [][]string{f.fields}
-				if len(f.fields) <= 12 {
-					for _, field := range f.fields {
-						sets = append(sets, []string{field})
+			}
+			for _, fields := range sets {
+				for _, bad := range hostileValues {
+					v := url.Values{}
+					for k, vs := range f.values {
+						v[k] = append([]string(nil), vs...)
 					}
-				}
-				for _, fields := range sets {
-					for _, bad := range hostileValues {
-						v := url.Values{}
-						for k, vs := range f.values {
-							v[k] = append([]string(nil), vs...)
-						}
-						for _, field := range fields {
-							v.Set(field, bad)
-						}
-						v.Set("csrf", token)
-						r := tc.in(t).post(f.action, v)
-						if r.StatusCode >= 500 {
-							t.Errorf("%s: %s %s with %v=%.40q: %d", p, path, f.action, fields, bad, r.StatusCode)
-						}
-						if strings.Contains(r.Body, "<script>window.__pwned") || strings.Contains(r.Body, `<img src=x onerror`) {
-							t.Errorf("%s: %s with %v echoed markup unescaped", p, f.action, fields)
-						}
+					for _, field := range fields {
+						v.Set(field, bad)
+					}
+					v.Set("csrf", token)
+					r := tc.post(f.action, v)
+					if r.StatusCode >= 500 {
+						t.Errorf("%s: %s %s with %v=%.40q: %d", p, path, f.action, fields, bad, r.StatusCode)
+					}
+					if strings.Contains(r.Body, "<script>window.__pwned") || strings.Contains(r.Body, `<img src=x onerror`) {
+						t.Errorf("%s: %s with %v echoed markup unescaped", p, f.action, fields)
 					}
 				}
 			}
 		}
-		if len(done) == 0 && p != "anon" {
-			t.Errorf("%s: the sweep found no forms at all", p)
-		}
-		t.Logf("%s: swept %d forms", p, len(done))
 	}
+	if len(done) == 0 && p != "anon" {
+		t.Errorf("%s: the sweep found no forms at all", p)
+	}
+	t.Logf("%s: swept %d forms", p, len(done))
 }
 
 // TestHostileTextRoundTrips: text reception types for a client comes back exactly as typed and
 // is shown escaped; what no person could have typed is refused beside the field.
 func TestHostileTextRoundTrips(t *testing.T) {
+	t.Parallel()
 	ta, bc := newBookingApp(t)
 	tc := ta.client(t)
 	tc.signIn(bc.Reception.Email, testPassword)
