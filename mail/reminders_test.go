@@ -14,24 +14,17 @@ import (
 	"strings"
 	"testing"
 	"time"
-	_ "time/tzdata" // the clinic's zone must load wherever the tests run
 
 	"github.com/emersion/go-ical"
 
 	"allium/clinic"
+	"allium/internal/testclinic"
+	"allium/internal/testkit"
 	"allium/mail"
 	"allium/store"
 )
 
-var sydney = mustZone("Australia/Sydney")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
+var sydney = testkit.Sydney()
 
 // clinicFixture is a Sydney clinic: Sam Okafor works 09:00-17:00 every day in one room, and
 // Alex Chen is a client who wants reminders.
@@ -47,31 +40,18 @@ func newClinicFixture(t testing.TB, start time.Time) *clinicFixture {
 	t.Helper()
 	srv := startSMTP(t)
 	f := &clinicFixture{fixture: newFixture(t, smtpTransport(t, srv)), srv: srv}
-	f.clock.Advance(start.Sub(f.clock.Now()))
+	f.clock.Set(start)
 	ctx := context.Background()
 	set := clinic.DefaultSettings()
 	set.Name, set.Email, set.TimeZone = "Wattle Lane Remedial", "desk@wattle.example", "Australia/Sydney"
 	set.Address, set.Phone = "12 Wattle Lane, Newtown NSW 2042", "02 9555 0142"
 	must(t, f.st.SaveSettings(ctx, store.System, set))
-	th, err := f.st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleTherapist, Email: "sam@wattle.example", Name: "Sam Okafor"})
-	must(t, err)
-	f.therapist = th.ID
-	f.service, err = f.st.UpsertService(ctx, store.System, store.Service{Service: clinic.Service{Key: "rm60",
-		Name: "Remedial massage", Duration: time.Hour, BufferAfter: 15 * time.Minute, NeedsRoom: true}}, 0)
-	must(t, err)
-	_, err = f.st.EnsureRoom(ctx, store.System, "Room 1")
-	must(t, err)
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
-	}
-	_, err = f.st.SetHours(ctx, store.System, th.ID, h, sydney)
-	must(t, err)
-	must(t, f.st.SetTherapistServices(ctx, store.System, th.ID, []int64{f.service}))
-	cu, err := f.st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: "alex@example.com", Name: "Alex Chen"})
-	must(t, err)
-	f.client, err = f.st.ClientIDForUser(ctx, cu.ID)
-	must(t, err)
+	sp := testclinic.Standard()
+	sp.Therapist.Email, sp.Client.Email = "sam@wattle.example", "alex@example.com"
+	sp.Service = store.Service{Service: clinic.Service{Key: "rm60", Name: "Remedial massage", Duration: time.Hour,
+		BufferAfter: 15 * time.Minute, NeedsRoom: true}}
+	c := sp.Build(t, f.st)
+	f.therapist, f.service, f.client = c.Therapist.ID, c.Service, c.ClientID
 	f.worker.Wanted = f.st.StillWanted
 	return f
 }
@@ -86,14 +66,12 @@ func must(t testing.TB, err error) {
 // book books sessions for Alex with Sam at the given local times.
 func (f *clinicFixture) book(t *testing.T, starts ...time.Time) store.Booked {
 	t.Helper()
-	b, err := f.st.BookCourse(context.Background(), store.System, store.BookingRequest{ClientID: f.client,
+	return testclinic.MustBook(t, f.st, store.BookingRequest{ClientID: f.client,
 		ServiceID: f.service, TherapistID: f.therapist, Starts: starts, Consent: true, Reminders: true})
-	must(t, err)
-	return b
 }
 
 // at sets the clock.
-func (f *clinicFixture) at(t time.Time) { f.clock.Advance(t.Sub(f.clock.Now())) }
+func (f *clinicFixture) at(t time.Time) { f.clock.Set(t) }
 
 // mail is a delivered message as a mail program reads it, calendar files included.
 type mailMsg struct {

@@ -11,7 +11,6 @@ import (
 	"mime/multipart"
 	"net"
 	netmail "net/mail"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -21,9 +20,10 @@ import (
 	"github.com/emersion/go-smtp"
 	"github.com/jordan-wright/email"
 
-	"allium"
 	"allium/assets"
 	"allium/clinic"
+	"allium/internal/testclinic"
+	"allium/internal/testkit"
 	"allium/mail"
 	"allium/store"
 	"allium/views"
@@ -145,30 +145,12 @@ func (s *smtpSession) Data(r io.Reader) error {
 func (s *smtpSession) Reset()        { s.from, s.to = "", nil }
 func (s *smtpSession) Logout() error { return nil }
 
-// testClock is a clock the test moves by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 const baseURL = "https://wattle.example"
 
 type fixture struct {
 	path   string
 	st     *store.Store
-	clock  *testClock
+	clock  *testkit.Clock
 	views  *views.Views
 	tr     func(*store.Store) mail.Transport
 	worker *mail.Worker
@@ -185,8 +167,7 @@ func newFixture(t testing.TB, tr func(*store.Store) mail.Transport) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{path: filepath.Join(t.TempDir(), "allium.db"), clock: &testClock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
-		views: vs, tr: tr}
+	f := &fixture{path: testclinic.FreshDB(t), clock: testkit.NewClock(testkit.Epoch), views: vs, tr: tr}
 	f.restart(t)
 	set := clinic.DefaultSettings()
 	set.Name, set.Email, set.TimeZone = "Wattle Lane Remedial", "desk@wattle.example", "UTC"
@@ -199,11 +180,7 @@ func newFixture(t testing.TB, tr func(*store.Store) mail.Transport) *fixture {
 // restart opens the database afresh with a new worker, as a new process would.
 func (f *fixture) restart(t testing.TB) {
 	t.Helper()
-	st, err := store.Open(context.Background(), f.path, allium.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testclinic.Open(t, f.path)
 	st.Now = f.clock.Now
 	f.st = st
 	f.worker = &mail.Worker{Store: st, Views: f.views, Transport: f.tr(st), From: "Wattle Lane Remedial <hello@wattle.example>",

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 
 	"allium"
 	"allium/clinic"
+	"allium/internal/testkit"
 )
 
 // cacheClinic is a clinic with two therapists working 09:00-17:00 every day, one room, so a
@@ -37,30 +37,16 @@ type cacheClinic struct {
 func newCacheClinic(t *testing.T) *cacheClinic {
 	t.Helper()
 	ctx := context.Background()
-	s := openTestStore(t, filepath.Join(t.TempDir(), "cache.db"), allium.Schema)
-	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	s.Now = func() time.Time { return now }
-	loc, err := time.LoadLocation("Australia/Sydney")
-	if err != nil {
-		t.Fatal(err)
-	}
-	svID, err := s.UpsertService(ctx, System, Service{Service: clinic.Service{Key: "r60", Name: "Remedial",
-		Duration: time.Hour, BufferAfter: 15 * time.Minute, NeedsRoom: true}}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.EnsureRoom(ctx, System, "Room"); err != nil {
-		t.Fatal(err)
-	}
+	s, clock := newTestStore(t)
+	clock.Set(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	loc := testkit.Sydney()
+	svID := mustService(t, s, clinic.Service{Key: "r60", Name: "Remedial", Duration: time.Hour,
+		BufferAfter: 15 * time.Minute, NeedsRoom: true})
+	mustRoom(t, s, "Room")
 	c := &cacheClinic{s: s, loc: loc}
 	for i, email := range []string{"a@x.test", "b@x.test"} {
 		u := mustCreateUser(t, s, clinic.RoleTherapist, email, "")
-		if _, err := s.SetHours(ctx, System, u.ID, everyDay(9, 17), loc); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.SetTherapistServices(ctx, System, u.ID, []int64{svID}); err != nil {
-			t.Fatal(err)
-		}
+		mustCalendar(t, s, u.ID, testkit.EveryDay(9, 17), loc, svID)
 		if i == 0 {
 			c.a = u.ID
 		} else {
@@ -82,14 +68,6 @@ func newCacheClinic(t *testing.T) *cacheClinic {
 	c.from, c.to = at(1, 0), at(8, 0)
 	c.tenAM, c.elevenAM, c.onePM, c.afternoon, c.nextMonday = at(1, 10), at(1, 11), at(1, 13), at(1, 15), at(7, 10)
 	return c
-}
-
-func everyDay(from, to int) clinic.WeeklyHours {
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(from, 0), End: clinic.Clock(to, 0)}}
-	}
-	return h
 }
 
 // search is what the booking page shows: SlotQuery, served from the cache where it can be.
@@ -196,7 +174,7 @@ func TestSearchSeesEveryChangeAtOnce(t *testing.T) {
 			}
 		}, [][2]any{{c.a, c.tenAM}}, [][2]any{{c.a, c.afternoon}, {c.b, c.onePM}, {c.b, c.nextMonday}}},
 		{"shorter hours end the day earlier", func(t *testing.T) {
-			if _, err := c.s.SetHours(ctx, System, c.a, everyDay(9, 13), c.loc); err != nil {
+			if _, err := c.s.SetHours(ctx, System, c.a, testkit.EveryDay(9, 13), c.loc); err != nil {
 				t.Fatal(err)
 			}
 		}, [][2]any{{c.a, c.tenAM.Add(24 * time.Hour)}}, [][2]any{{c.a, c.tenAM.Add(26 * time.Hour)}}},

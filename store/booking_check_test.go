@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"allium/clinic"
+	"allium/internal/testkit"
 )
 
 // TestBookingCheckAgreesWithTheFreeTimeSearch: a booking reads only the bookings that can overlap
@@ -188,24 +189,10 @@ func TestBookingMailNamesThePlan(t *testing.T) {
 	d, _ := clinic.ParseDate(review)
 	wantReview := time.Date(d.Y, d.M, d.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
 	sv := clinic.Service{Key: "r60room", Name: "Remedial", Duration: time.Hour, BufferAfter: 15 * time.Minute, NeedsRoom: true}
-	svID, err := f.s.UpsertService(ctx, System, Service{Service: sv}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.s.EnsureRoom(ctx, System, "Room 1"); err != nil {
-		t.Fatal(err)
-	}
-	loc, _ := time.LoadLocation("Australia/Sydney")
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
-	}
-	if _, err := f.s.SetHours(ctx, System, f.samUser.ID, h, loc); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.s.SetTherapistServices(ctx, System, f.samUser.ID, []int64{svID}); err != nil {
-		t.Fatal(err)
-	}
+	svID := mustService(t, f.s, sv)
+	mustRoom(t, f.s, "Room 1")
+	loc := testkit.Sydney()
+	mustCalendar(t, f.s, f.samUser.ID, testkit.EveryDay(9, 17), loc, svID)
 	day := clinic.DateOf(f.clock.Now(), loc).AddDays(3)
 	first := time.Date(day.Y, day.M, day.D, 10, 0, 0, 0, loc)
 	if _, err := f.s.BookCourse(ctx, f.alex, BookingRequest{ServiceID: svID, TherapistID: f.samUser.ID,

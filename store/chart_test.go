@@ -38,12 +38,7 @@ func newChartFixture(t *testing.T) *chartFixture {
 	f.alexID, f.beaID = alexID, beaID
 	f.alex = Actor{UserID: alexUser.ID, Role: clinic.RoleClient, ClientID: alexID}
 	f.bea = Actor{UserID: beaUser.ID, Role: clinic.RoleClient, ClientID: beaID}
-	id, err := s.UpsertService(context.Background(), System, Service{Service: clinic.Service{Key: "r60", Name: "Remedial 60",
-		Duration: time.Hour}}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.serviceID = id
+	f.serviceID = mustService(t, s, clinic.Service{Key: "r60", Name: "Remedial 60", Duration: time.Hour})
 	return f
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"allium/clinic"
+	"allium/internal/testkit"
 )
 
 var clientsDesk = Actor{UserID: 0, Role: clinic.RoleReception}
@@ -102,27 +103,11 @@ func TestAddClientRefusesAnEmailOnFileAndLinksAnAccountLater(t *testing.T) {
 // recallFixture is a therapist working 09:00-17:00 every day, a 60-minute service and a room.
 func recallFixture(t *testing.T, s *Store) (therapist, service int64, loc *time.Location) {
 	t.Helper()
-	ctx := context.Background()
 	th := mustCreateUser(t, s, clinic.RoleTherapist, "ana@clinic.test", "")
-	sv, err := s.UpsertService(ctx, System, Service{Service: clinic.Service{Key: "r60", Name: "Remedial 60",
-		Duration: time.Hour, NeedsRoom: true}}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.EnsureRoom(ctx, System, "Room 1"); err != nil {
-		t.Fatal(err)
-	}
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
-	}
-	loc, _ = time.LoadLocation("Australia/Sydney")
-	if _, err := s.SetHours(ctx, System, th.ID, h, loc); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetTherapistServices(ctx, System, th.ID, []int64{sv}); err != nil {
-		t.Fatal(err)
-	}
+	sv := mustService(t, s, clinic.Service{Key: "r60", Name: "Remedial 60", Duration: time.Hour, NeedsRoom: true})
+	mustRoom(t, s, "Room 1")
+	loc = testkit.Sydney()
+	mustCalendar(t, s, th.ID, testkit.EveryDay(9, 17), loc, sv)
 	return th.ID, sv, loc
 }
 

@@ -17,6 +17,7 @@ import (
 	"database/sql"
 	"strings"
 	"testing"
+	"time"
 
 	"allium"
 	"allium/clinic"
@@ -81,6 +82,40 @@ func mustCreateClient(t *testing.T, s *Store, name, email string) (User, int64) 
 		t.Fatalf("ClientIDForUser(%d) = %d, %v; want a client record", u.ID, id, err)
 	}
 	return u, id
+}
+
+// mustService adds a service and returns its id.
+func mustService(t *testing.T, s *Store, sv clinic.Service) int64 {
+	t.Helper()
+	id, err := s.UpsertService(context.Background(), System, Service{Service: sv}, 0)
+	if err != nil {
+		t.Fatalf("service %s: %v", sv.Key, err)
+	}
+	return id
+}
+
+// mustRoom adds a room and returns its id.
+func mustRoom(t *testing.T, s *Store, name string) int64 {
+	t.Helper()
+	id, err := s.EnsureRoom(context.Background(), System, name)
+	if err != nil {
+		t.Fatalf("room %s: %v", name, err)
+	}
+	return id
+}
+
+// mustCalendar sets a therapist's working week (in loc) and the services they offer. (The
+// tests of the packages above store have testclinic.MustCalendar; this package's own tests
+// cannot import it.)
+func mustCalendar(t *testing.T, s *Store, therapistID int64, h clinic.WeeklyHours, loc *time.Location, services ...int64) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.SetHours(ctx, System, therapistID, h, loc); err != nil {
+		t.Fatalf("hours of therapist %d: %v", therapistID, err)
+	}
+	if err := s.SetTherapistServices(ctx, System, therapistID, services); err != nil {
+		t.Fatalf("services of therapist %d: %v", therapistID, err)
+	}
 }
 
 // owner is an acting owner for methods that check the role; it belongs to no user row.

@@ -11,15 +11,10 @@ import (
 	_ "time/tzdata"
 
 	"allium/clinic"
+	"allium/internal/testkit"
 )
 
-var sydneyTZ = func() *time.Location {
-	loc, err := time.LoadLocation("Australia/Sydney")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var sydneyTZ = testkit.Sydney()
 
 // reminderClinic is a Sydney clinic with Sam working 09:00-17:00 daily and a client, Alex.
 type reminderClinic struct {
@@ -33,23 +28,9 @@ type reminderClinic struct {
 func newReminderClinic(t *testing.T) *reminderClinic {
 	t.Helper()
 	s, clock := newTestStore(t)
-	ctx := context.Background()
 	th := mustCreateUser(t, s, clinic.RoleTherapist, "sam@wattle.example", "")
-	svc, err := s.UpsertService(ctx, System, Service{Service: clinic.Service{Key: "rm60", Name: "Remedial massage",
-		Duration: time.Hour, NeedsRoom: false}}, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(9, 0), End: clinic.Clock(17, 0)}}
-	}
-	if _, err := s.SetHours(ctx, System, th.ID, h, sydneyTZ); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetTherapistServices(ctx, System, th.ID, []int64{svc}); err != nil {
-		t.Fatal(err)
-	}
+	svc := mustService(t, s, clinic.Service{Key: "rm60", Name: "Remedial massage", Duration: time.Hour, NeedsRoom: false})
+	mustCalendar(t, s, th.ID, testkit.EveryDay(9, 17), sydneyTZ, svc)
 	u, cid := mustCreateClient(t, s, "Alex Chen", "alex@example.com")
 	return &reminderClinic{s: s, clock: clock, therapist: th, service: svc, client: cid,
 		therapistActor: Actor{UserID: th.ID, Role: clinic.RoleTherapist},
@@ -75,7 +56,7 @@ func (rc *reminderClinic) scan(t *testing.T) int {
 	return n
 }
 
-func (rc *reminderClinic) at(t time.Time) { rc.clock.Advance(t.Sub(rc.clock.Now())) }
+func (rc *reminderClinic) at(t time.Time) { rc.clock.Set(t) }
 
 // queued lists the outbox rows of a kind, oldest first.
 func (rc *reminderClinic) queued(t *testing.T, kind string) []OutboxRow {

@@ -26,17 +26,23 @@ var template testkit.Template
 // closed when the test ends.
 func OpenStore(tb testing.TB) (*store.Store, *testkit.Clock) {
 	tb.Helper()
-	path := template.Copy(tb, func(path string) error {
+	st := Open(tb, FreshDB(tb))
+	clock := testkit.NewClock(testkit.Epoch)
+	st.Now = clock.Now
+	return st, clock
+}
+
+// FreshDB writes a fresh database (a copy of the template) into a folder of tb's and returns
+// its path, for a test that opens it itself, say more than once.
+func FreshDB(tb testing.TB) string {
+	tb.Helper()
+	return template.Copy(tb, func(path string) error {
 		st, err := store.Open(context.Background(), path, allium.Schema)
 		if err != nil {
 			return err
 		}
 		return st.Close()
 	})
-	st := Open(tb, path)
-	clock := testkit.NewClock(testkit.Epoch)
-	st.Now = clock.Now
-	return st, clock
 }
 
 // Open opens (creating if needed) the database at path, closed when the test ends.
