@@ -9,18 +9,15 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"allium"
-	"allium/assets"
 	"allium/clinic"
+	"allium/internal/testclinic"
 	"allium/store"
-	"allium/views"
 )
 
 // assessApp is a running app with a browser-like client that keeps cookies and does not
@@ -36,24 +33,13 @@ type assessApp struct {
 func newAssessApp(t *testing.T) *assessApp {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"), allium.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testclinic.Open(t, testclinic.FreshDB(t)) // on the real clock, as the app is
 	set := clinic.DefaultSettings()
 	set.Email = "desk@clinic.test"
 	if err := st.SaveSettings(ctx, store.System, set); err != nil {
 		t.Fatal(err)
 	}
-	as, err := assets.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	vs, err := views.New(as.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	as, vs := testclinic.MustViews(t)
 	e, _, err := New(ctx, Config{Store: st, Views: vs, Assets: as, BaseURL: "http://clinic.test",
 		SessionKey: []byte("0123456789abcdef0123456789abcdef"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

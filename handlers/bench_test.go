@@ -24,11 +24,10 @@ import (
 	"time"
 
 	"allium"
-	"allium/assets"
 	"allium/clinic"
 	"allium/handlers"
+	"allium/internal/testclinic"
 	"allium/store"
-	"allium/views"
 )
 
 // benchClinic is the app and the people and day its pages are measured with.
@@ -67,14 +66,7 @@ func newBenchClinic(b *testing.B) *benchClinic {
 	} else if bc.password == "" {
 		bc.password = "allium-demo-2026"
 	}
-	as, err := assets.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	vs, err := views.New(as.URL)
-	if err != nil {
-		b.Fatal(err)
-	}
+	as, vs := testclinic.MustViews(b)
 	e, app, err := handlers.New(ctx, handlers.Config{Store: st, Views: vs, Assets: as, BaseURL: "http://127.0.0.1:1",
 		Now: now, SessionKey: []byte("bench-session-key-0123456789abcdef-0123456789"),
 		Log: slog.New(slog.DiscardHandler)})

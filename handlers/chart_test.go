@@ -18,13 +18,11 @@ import (
 	"time"
 
 	"allium"
-	"allium/assets"
 	"allium/clinic"
 	"allium/handlers"
 	"allium/internal/testclinic"
 	"allium/internal/testkit"
 	"allium/store"
-	"allium/views"
 )
 
 // chartWorld is a clinic where Sam (therapist) treats Alex (client): a service, Sam's hours
@@ -575,14 +573,7 @@ func BenchmarkChart200Sessions(b *testing.B) {
 	defer st.Close()
 	now := func() time.Time { return testEpoch }
 	st.Now = now
-	as, err := assets.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	vs, err := views.New(as.URL)
-	if err != nil {
-		b.Fatal(err)
-	}
+	as, vs := testclinic.MustViews(b)
 	srv := httptest.NewUnstartedServer(nil)
 	e, _, err := handlers.New(ctx, handlers.Config{Store: st, Views: vs, Assets: as, BaseURL: "http://" + srv.Listener.Addr().String(),
 		Now: now, Log: slog.New(slog.DiscardHandler), SessionKey: []byte("bench-session-key-0123456789abcdef-0123456789")})

@@ -51,7 +51,6 @@ import (
 	"testing"
 	"time"
 
-	"allium/assets"
 	"allium/clinic"
 	"allium/handlers"
 	"allium/internal/testclinic"
@@ -84,14 +83,7 @@ func newTestApp(t *testing.T, opts ...func(*handlers.Config)) *testApp {
 	t.Helper()
 	ctx := context.Background()
 	st, clock := testclinic.OpenStore(t)
-	as, err := assets.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	vs, err := views.New(as.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	as, vs := testclinic.MustViews(t)
 	srv := httptest.NewUnstartedServer(nil)
 	ta := &testApp{Store: st, Views: vs, Clock: clock, Server: srv, URL: "http://" + srv.Listener.Addr().String(), log: &syncBuffer{}}
 	cfg := handlers.Config{Store: st, Views: vs, Assets: as, BaseURL: ta.URL, Now: clock.Now,

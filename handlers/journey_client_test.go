@@ -6,15 +6,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"allium"
 	"allium/assets"
 	"allium/clinic"
+	"allium/internal/testclinic"
+	"allium/internal/testkit"
 	"allium/mail"
 	"allium/store"
 	"allium/views"
@@ -36,11 +36,7 @@ const journeyPassword = "journey password 1"
 func newJourneyClinic(t *testing.T) *journeyClinic {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "j.db"), allium.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := testclinic.Open(t, testclinic.FreshDB(t)) // on the real clock, as the app is
 	set := clinic.DefaultSettings()
 	set.Name, set.Phone, set.Email, set.Address = "Wattle Lane Remedial", "02 9555 0100", "desk@wattle.test", "1 Wattle Lane"
 	if err := st.SaveSettings(ctx, store.System, set); err != nil {
@@ -48,11 +44,7 @@ func newJourneyClinic(t *testing.T) *journeyClinic {
 	}
 	j := &journeyClinic{st: st}
 	mk := func(role clinic.Role, email, name string) store.User {
-		u, err := st.CreateUser(ctx, store.System, store.NewUser{Role: role, Email: email, Name: name, Password: journeyPassword})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
+		return testclinic.MustCreateUser(t, st, store.NewUser{Role: role, Email: email, Name: name, Password: journeyPassword})
 	}
 	j.owner = mk(clinic.RoleOwner, "owner@wattle.test", "Mei Lin")
 	j.ther = mk(clinic.RoleTherapist, "sam@wattle.test", "Sam Okafor")
@@ -63,35 +55,19 @@ func newJourneyClinic(t *testing.T) *journeyClinic {
 		{Service: clinic.Service{Key: "remedial_followup_60", Name: "Remedial course session", Duration: time.Hour, BufferAfter: 15 * time.Minute, NeedsRoom: true}, CourseSessions: 4},
 		{Service: clinic.Service{Key: "reassessment_30", Name: "Reassessment", Duration: 30 * time.Minute, BufferAfter: 10 * time.Minute, NeedsRoom: true}, CourseSessions: 1},
 	} {
-		id, err := st.UpsertService(ctx, store.System, sv, i)
+		id, err := st.UpsertService(ctx, store.System, sv, i) // in this order on the booking page
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, id)
 	}
 	for _, r := range []string{"Wattle room", "Banksia room"} {
-		if _, err := st.EnsureRoom(ctx, store.System, r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var h clinic.WeeklyHours
-	for d := range h {
-		h[d] = []clinic.Shift{{Start: clinic.Clock(8, 0), End: clinic.Clock(18, 0)}}
+		testclinic.MustRoom(t, st, r)
 	}
 	loc, _ := set.Location()
-	if _, err := st.SetHours(ctx, store.System, j.ther.ID, h, loc); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.SetTherapistServices(ctx, store.System, j.ther.ID, ids); err != nil {
-		t.Fatal(err)
-	}
-	as, err := assets.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if j.views, err = views.New(as.URL); err != nil {
-		t.Fatal(err)
-	}
+	testclinic.MustCalendar(t, st, j.ther.ID, testkit.EveryDay(8, 18), loc, ids...)
+	var as *assets.Assets
+	as, j.views = testclinic.MustViews(t)
 	srv := httptest.NewUnstartedServer(nil)
 	j.url = "http://" + srv.Listener.Addr().String()
 	e, _, err := New(ctx, Config{Store: st, Views: j.views, Assets: as, BaseURL: j.url,

@@ -20,7 +20,6 @@ import (
 	"github.com/emersion/go-smtp"
 	"github.com/jordan-wright/email"
 
-	"allium/assets"
 	"allium/clinic"
 	"allium/internal/testclinic"
 	"allium/internal/testkit"
@@ -159,14 +158,7 @@ type fixture struct {
 // newFixture makes a store with a named clinic and a worker sending through tr.
 func newFixture(t testing.TB, tr func(*store.Store) mail.Transport) *fixture {
 	t.Helper()
-	as, err := assets.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	vs, err := views.New(as.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, vs := testclinic.MustViews(t)
 	f := &fixture{path: testclinic.FreshDB(t), clock: testkit.NewClock(testkit.Epoch), views: vs, tr: tr}
 	f.restart(t)
 	set := clinic.DefaultSettings()

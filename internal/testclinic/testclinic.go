@@ -1,7 +1,8 @@
 // Package testclinic builds test clinics on a real store for the tests of the packages above
 // store (handlers, mail, cmd, and store's own external tests): a store opened from a copy of a
-// template database, the standard clinic most tests book in, and Must... helpers that fail the
-// test instead of returning an error. The clock and the working weeks come from testkit.
+// template database, the standard clinic most tests book in, the real views, and Must...
+// helpers that fail the test instead of returning an error. The clock and the working weeks
+// come from testkit.
 //
 //	st, clock := testclinic.OpenStore(t)   // a fresh database, st.Now = clock.Now (testkit.Epoch)
 //	c := testclinic.New(t, st)            // Sam works 09:00-17:00 daily; Remedial 60; Room 1; Alex Chen
@@ -14,9 +15,11 @@ import (
 	"time"
 
 	"allium"
+	"allium/assets"
 	"allium/clinic"
 	"allium/internal/testkit"
 	"allium/store"
+	"allium/views"
 )
 
 // template is this test binary's fresh database, built by store.Open from schema.sql.
@@ -54,6 +57,20 @@ func Open(tb testing.TB, path string) *store.Store {
 	}
 	tb.Cleanup(func() { st.Close() })
 	return st
+}
+
+// MustViews loads the real assets and views, as the server does at start.
+func MustViews(tb testing.TB) (*assets.Assets, *views.Views) {
+	tb.Helper()
+	as, err := assets.New()
+	if err != nil {
+		tb.Fatalf("assets: %v", err)
+	}
+	vs, err := views.New(as.URL)
+	if err != nil {
+		tb.Fatalf("views: %v", err)
+	}
+	return as, vs
 }
 
 // Clinic is the standard test clinic: one therapist working every day, one service they
