@@ -44,6 +44,13 @@ type chartClinic struct {
 	loc       *time.Location
 }
 
+// assessed files Alex's own self-assessment (steps[i] answers step i) with this result.
+func (w *chartWorld) assessed(t *testing.T, steps []clinic.AssessmentAnswers, result clinic.AssessmentResult) {
+	t.Helper()
+	by := store.Actor{UserID: w.p.Client.ID, Role: clinic.RoleClient, ClientID: w.clientID}
+	testclinic.MustAssessment(t, w.ta.Store, by, steps, result, w.ta.Clock.Now())
+}
+
 func newChartWorld(t *testing.T) *chartWorld {
 	t.Helper()
 	ta := newTestApp(t)
@@ -489,18 +496,8 @@ func TestPlanGuardsShowWhyOverHTTP(t *testing.T) {
 	w := newChartWorld(t)
 	w.book(t, 1)
 	ctx := context.Background()
-	tok, _, err := w.ta.Store.CreateAssessmentDraft(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	result := clinic.AssessmentResult{Primary: clinic.ComplaintMechanical, Safety: clinic.AssessmentSafety{
-		Outcome: clinic.SafetyReferBeforeTreatment, Headline: "See your doctor before massage"}}
-	if err := w.ta.Store.SubmitAssessment(ctx, tok, result, w.ta.Clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.ta.Store.LinkAssessment(ctx, store.Actor{UserID: w.p.Client.ID, Role: clinic.RoleClient, ClientID: w.clientID}, tok); err != nil {
-		t.Fatal(err)
-	}
+	w.assessed(t, nil, clinic.AssessmentResult{Primary: clinic.ComplaintMechanical, Safety: clinic.AssessmentSafety{
+		Outcome: clinic.SafetyReferBeforeTreatment, Headline: "See your doctor before massage"}})
 	d := clinic.NewTreatmentPlanDraft(w.ta.Clock.Now())
 	d.Layers = []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint}
 	d.Goals = []clinic.Goal{{Description: "Sleep through", Measure: clinic.MeasurePain, Baseline: 5, Target: 2}}
@@ -689,29 +686,13 @@ func TestFormsStartFromTheClientsAnswers(t *testing.T) {
 	t.Parallel()
 	w := newChartWorld(t)
 	w.book(t, 1)
-	ctx := context.Background()
-	tok, _, err := w.ta.Store.CreateAssessmentDraft(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	answers := map[int]clinic.AssessmentAnswers{
-		2: {"where_regions": {"neck", "elbow_forearm_r", "thigh_l"}},
-		7: {"function_pain_worst": {"7"}, "function_activity": {"Lift my toddler"}, "function_activity_score": {"3"}},
-	}
-	for step := range 9 {
-		if err := w.ta.Store.SaveAssessmentStep(ctx, tok, step, answers[step]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	result := clinic.AssessmentResult{Primary: clinic.ComplaintMechanical, Safety: clinic.AssessmentSafety{Outcome: clinic.SafetyClear},
+	answers := make([]clinic.AssessmentAnswers, 9)
+	answers[2] = clinic.AssessmentAnswers{"where_regions": {"neck", "elbow_forearm_r", "thigh_l"}}
+	answers[7] = clinic.AssessmentAnswers{"function_pain_worst": {"7"}, "function_activity": {"Lift my toddler"},
+		"function_activity_score": {"3"}}
+	w.assessed(t, answers, clinic.AssessmentResult{Primary: clinic.ComplaintMechanical, Safety: clinic.AssessmentSafety{Outcome: clinic.SafetyClear},
 		Layers: []clinic.AssessmentLayer{{Key: "remedial_trp"}, {Key: "eastern_systemic"}},
-		Course: &clinic.AssessmentCourse{Sessions: 5, SpacingDays: 5, Summary: "Five sessions, five days apart"}}
-	if err := w.ta.Store.SubmitAssessment(ctx, tok, result, w.ta.Clock.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.ta.Store.LinkAssessment(ctx, store.Actor{UserID: w.p.Client.ID, Role: clinic.RoleClient, ClientID: w.clientID}, tok); err != nil {
-		t.Fatal(err)
-	}
+		Course: &clinic.AssessmentCourse{Sessions: 5, SpacingDays: 5, Summary: "Five sessions, five days apart"}})
 	sam := w.as(t, w.p.Therapist)
 	r := sam.get(fmt.Sprintf("/clients/%d/findings/new", w.clientID))
 	for area, want := range map[string]bool{"neck": true, "elbow_r": true, "forearm_r": true, "thigh_front_l": true,

@@ -1,48 +1,33 @@
 package handlers
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"allium/clinic"
+	"allium/internal/testclinic"
 	"allium/store"
 )
 
 // assessedClient is a client whose own assessment (mechanical neck) is on file.
 func (j *journeyClinic) assessedClient(t *testing.T, name, email string) (int64, store.Actor) {
 	t.Helper()
-	ctx := context.Background()
-	u, err := j.st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: email, Name: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cid, _ := j.st.ClientIDForUser(ctx, u.ID)
+	u, cid := testclinic.MustCreateClient(t, j.st, store.NewUser{Email: email, Name: name})
 	by := store.Actor{UserID: u.ID, Role: clinic.RoleClient, ClientID: cid}
-	tok, _, err := j.st.CreateAssessmentDraft(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	q := clinic.AssessmentV1()
 	ans := assessMechanical()
-	for i, s := range q.Steps {
+	var steps []clinic.AssessmentAnswers
+	for _, s := range q.Steps {
 		step := clinic.AssessmentAnswers{}
 		for _, it := range s.Items {
 			if v, ok := ans[it.ID]; ok {
 				step[it.ID] = v
 			}
 		}
-		if err := j.st.SaveAssessmentStep(ctx, tok, i, step); err != nil {
-			t.Fatal(err)
-		}
+		steps = append(steps, step)
 	}
-	if err := j.st.SubmitAssessment(ctx, tok, clinic.ScoreAssessment(q, ans), time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if err := j.st.LinkAssessment(ctx, by, tok); err != nil {
-		t.Fatal(err)
-	}
+	testclinic.MustAssessment(t, j.st, by, steps, clinic.ScoreAssessment(q, ans), time.Now())
 	return cid, by
 }
 

@@ -215,3 +215,27 @@ func MustBook(tb testing.TB, st *store.Store, req store.BookingRequest) store.Bo
 	}
 	return b
 }
+
+// MustAssessment files a self-assessment as a client would: a draft, its steps' answers in
+// order (steps[i] is step i), the result submitted at the given time, then linked to the client
+// acting as by.
+func MustAssessment(tb testing.TB, st *store.Store, by store.Actor, steps []clinic.AssessmentAnswers,
+	result clinic.AssessmentResult, at time.Time) {
+	tb.Helper()
+	ctx := context.Background()
+	tok, _, err := st.CreateAssessmentDraft(ctx)
+	if err != nil {
+		tb.Fatalf("assessment draft: %v", err)
+	}
+	for i, answers := range steps {
+		if err := st.SaveAssessmentStep(ctx, tok, i, answers); err != nil {
+			tb.Fatalf("assessment step %d: %v", i, err)
+		}
+	}
+	if err := st.SubmitAssessment(ctx, tok, result, at); err != nil {
+		tb.Fatalf("submit assessment: %v", err)
+	}
+	if err := st.LinkAssessment(ctx, by, tok); err != nil {
+		tb.Fatalf("link assessment to client %d: %v", by.ClientID, err)
+	}
+}
