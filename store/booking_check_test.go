@@ -7,6 +7,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,30 +94,36 @@ func TestBookingCheckAgreesWithTheFreeTimeSearch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	checked, free := 0, 0
-	for _, sv := range services {
-		for _, th := range therapists {
-			for d := day0; d.Before(day0.AddDays(8)); d = d.AddDays(1) {
-				for m := 7 * 60; m < 19*60; m += 15 {
-					first := time.Date(d.Y, d.M, d.D, m/60, m%60, 0, 0, loc)
-					for _, starts := range [][]time.Time{{first}, {first, first.Add(sv.Blocks(first).End.Sub(first))},
-						{first, first.AddDate(0, 0, 7)}} {
-						want, wantErr := checkBoth(t, s, sv, th, starts, true)
-						got, gotErr := checkBoth(t, s, sv, th, starts, false)
-						if !errors.Is(gotErr, wantErr) || !errors.Is(wantErr, gotErr) || !sameSlots(got, want) {
-							t.Fatalf("%s with %d at %v: booking check gives %v, %v; search gives %v, %v",
-								sv.Key, th, starts, got, gotErr, want, wantErr)
-						}
-						checked++
-						if wantErr == nil {
-							free++
+	// Only reads from here on, so the services are checked side by side.
+	var checked, free atomic.Int64
+	t.Run("services", func(t *testing.T) {
+		for _, sv := range services {
+			t.Run(sv.Key, func(t *testing.T) {
+				t.Parallel()
+				for _, th := range therapists {
+					for d := day0; d.Before(day0.AddDays(8)); d = d.AddDays(1) {
+						for m := 7 * 60; m < 19*60; m += 15 {
+							first := time.Date(d.Y, d.M, d.D, m/60, m%60, 0, 0, loc)
+							for _, starts := range [][]time.Time{{first}, {first, first.Add(sv.Blocks(first).End.Sub(first))},
+								{first, first.AddDate(0, 0, 7)}} {
+								want, wantErr := checkBoth(t, s, sv, th, starts, true)
+								got, gotErr := checkBoth(t, s, sv, th, starts, false)
+								if !errors.Is(gotErr, wantErr) || !errors.Is(wantErr, gotErr) || !sameSlots(got, want) {
+									t.Fatalf("%s with %d at %v: booking check gives %v, %v; search gives %v, %v",
+										sv.Key, th, starts, got, gotErr, want, wantErr)
+								}
+								checked.Add(1)
+								if wantErr == nil {
+									free.Add(1)
+								}
+							}
 						}
 					}
 				}
-			}
+			})
 		}
-	}
-	if free == 0 || free == checked {
+	})
+	if free, checked := free.Load(), checked.Load(); free == 0 || free == checked {
 		t.Fatalf("%d of %d checks free: the calendar does not test both answers", free, checked)
 	}
 }

@@ -217,30 +217,10 @@ func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = book(cid, th2, start.Add(30*time.Minute))
-	var se *store.SessionError
-	if !errors.As(err, &se) || !errors.Is(se.Err, clinic.ErrClientBusy) {
-		t.Fatalf("booking 10:30 with T2 for the same client: %v, want %v", err, clinic.ErrClientBusy)
-	}
-	if n, _ := st.CountAppointments(ctx); n != 1 {
-		t.Fatalf("appointments = %d, want 1", n)
-	}
-	later, err := book(cid, th2, start.Add(time.Hour)) // 11:00, as the first ends
-	if err != nil {
-		t.Fatalf("booking 11:00 with T2: %v", err)
-	}
-	// Moving the 11:00 session to 10:45 would overlap the 10:00 one; to 11:15 it only overlaps itself.
-	if _, err := st.Reschedule(ctx, store.System, later.Appointments[0].ID, start.Add(45*time.Minute)); !errors.As(err, &se) ||
-		!errors.Is(se.Err, clinic.ErrClientBusy) {
-		t.Fatalf("moving into the client's own session: %v, want %v", err, clinic.ErrClientBusy)
-	}
-	if _, err := st.Reschedule(ctx, store.System, later.Appointments[0].ID, start.Add(75*time.Minute)); err != nil {
-		t.Fatalf("moving 15 minutes later: %v", err)
-	}
-
-	// The search offers T2's 10:00 only to clients who are free then, and another client can book it.
+	var later store.Booked
+	// The search offers T2's times only where the client is free.
 	day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, start.Location())
-	offered := func(client int64) map[string]bool {
+	offered := func(t *testing.T, client int64) map[string]bool {
 		q, err := st.SlotQueryFor(ctx, client, clinic.Service{ID: svc, Duration: time.Hour, BufferAfter: 15 * time.Minute, NeedsRoom: true},
 			[]int64{th2}, day, day.AddDate(0, 0, 1))
 		if err != nil {
@@ -253,27 +233,64 @@ func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 		}
 		return out
 	}
-	mine, visitor := offered(cid), offered(0)
-	if mine["10:00"] || !visitor["10:00"] {
-		t.Errorf("10:00 with T2: offered to the client %v, to a visitor %v; want false, true", mine["10:00"], visitor["10:00"])
-	}
-	if !mine["13:00"] {
-		t.Errorf("13:00 with T2 not offered to the client, who is free then")
-	}
-	// A client who did not come to a session is free for another at that time.
-	if _, err := st.SetStatus(ctx, store.System, first.Appointments[0].ID, "no_show"); err != nil {
-		t.Fatal(err)
-	}
-	if !offered(cid)["10:00"] {
-		t.Errorf("10:00 with T2 not offered to the client after they missed their 10:00 with T")
-	}
-	other, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: "o@x.test", Name: "O"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	oid, _ := st.ClientIDForUser(ctx, other.ID)
-	if _, err := book(oid, th2, start); err != nil {
-		t.Fatalf("another client at 10:00 with T2: %v", err)
+	// Each step builds on the one before, so the first to fail ends the test.
+	for _, step := range []struct {
+		name string
+		run  func(t *testing.T)
+	}{
+		{"an overlapping session with another therapist is refused", func(t *testing.T) {
+			_, err := book(cid, th2, start.Add(30*time.Minute))
+			var se *store.SessionError
+			if !errors.As(err, &se) || !errors.Is(se.Err, clinic.ErrClientBusy) {
+				t.Fatalf("booking 10:30 with T2 for the same client: %v, want %v", err, clinic.ErrClientBusy)
+			}
+			if n, _ := st.CountAppointments(ctx); n != 1 {
+				t.Fatalf("appointments = %d, want 1", n)
+			}
+		}},
+		{"a session may start as the last one ends", func(t *testing.T) {
+			if later, err = book(cid, th2, start.Add(time.Hour)); err != nil { // 11:00, as the first ends
+				t.Fatalf("booking 11:00 with T2: %v", err)
+			}
+		}},
+		{"a move into the client's own session is refused", func(t *testing.T) {
+			// Moving the 11:00 session to 10:45 would overlap the 10:00 one; to 11:15 it only overlaps itself.
+			var se *store.SessionError
+			if _, err := st.Reschedule(ctx, store.System, later.Appointments[0].ID, start.Add(45*time.Minute)); !errors.As(err, &se) ||
+				!errors.Is(se.Err, clinic.ErrClientBusy) {
+				t.Fatalf("moving into the client's own session: %v, want %v", err, clinic.ErrClientBusy)
+			}
+			if _, err := st.Reschedule(ctx, store.System, later.Appointments[0].ID, start.Add(75*time.Minute)); err != nil {
+				t.Fatalf("moving 15 minutes later: %v", err)
+			}
+		}},
+		{"the search offers a time only to clients free then", func(t *testing.T) {
+			mine, visitor := offered(t, cid), offered(t, 0)
+			if mine["10:00"] || !visitor["10:00"] {
+				t.Errorf("10:00 with T2: offered to the client %v, to a visitor %v; want false, true", mine["10:00"], visitor["10:00"])
+			}
+			if !mine["13:00"] {
+				t.Errorf("13:00 with T2 not offered to the client, who is free then")
+			}
+		}},
+		{"a missed session frees the client", func(t *testing.T) {
+			if _, err := st.SetStatus(ctx, store.System, first.Appointments[0].ID, "no_show"); err != nil {
+				t.Fatal(err)
+			}
+			if !offered(t, cid)["10:00"] {
+				t.Errorf("10:00 with T2 not offered to the client after they missed their 10:00 with T")
+			}
+		}},
+		{"another client can book the time", func(t *testing.T) {
+			_, oid := testclinic.MustCreateClient(t, st, store.NewUser{Email: "o@x.test", Name: "O"})
+			if _, err := book(oid, th2, start); err != nil {
+				t.Fatalf("another client at 10:00 with T2: %v", err)
+			}
+		}},
+	} {
+		if !t.Run(step.name, step.run) {
+			return
+		}
 	}
 }
 
