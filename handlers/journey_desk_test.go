@@ -5,22 +5,14 @@ import (
 	"testing"
 	"time"
 
-	"allium/clinic"
+	"allium/internal/testclinic"
 	"allium/store"
 )
 
 // client makes a client record with an account.
 func (j *journeyClinic) client(t *testing.T, name, email string) int64 {
 	t.Helper()
-	ctx := context.Background()
-	u, err := j.st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: email, Name: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := j.st.ClientIDForUser(ctx, u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, id := testclinic.MustCreateClient(t, j.st, store.NewUser{Email: email, Name: name})
 	return id
 }
 
