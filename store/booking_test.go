@@ -159,20 +159,7 @@ func TestWaitlistFirstToBookGetsTheTimeAndTheOthersAreTold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waiter := func(email string) store.Actor {
-		u, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: email, Name: email})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, _ := st.ClientIDForUser(ctx, u.ID)
-		by := store.Actor{UserID: u.ID, Role: clinic.RoleClient, ClientID: id}
-		day := clinic.DateOf(start, start.Location())
-		if err := st.JoinWaitlist(ctx, by, svc, 0, day.AddDays(-3), day.AddDays(3)); err != nil {
-			t.Fatal(err)
-		}
-		return by
-	}
-	yan, zoe := waiter("yan@example.com"), waiter("zoe@example.com")
+	yan, zoe := mustWait(t, st, svc, start, "yan@example.com"), mustWait(t, st, svc, start, "zoe@example.com")
 	if _, err := st.Cancel(ctx, store.System, b.Appointments[0].ID, "moved away"); err != nil {
 		t.Fatal(err)
 	}
@@ -294,6 +281,19 @@ func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 	}
 }
 
+// mustWait puts a new client on the waitlist for svc, from three days before start's day to three
+// after, and returns them acting for themselves.
+func mustWait(t *testing.T, st *store.Store, svc int64, start time.Time, email string) store.Actor {
+	t.Helper()
+	u, id := testclinic.MustCreateClient(t, st, store.NewUser{Email: email, Name: email})
+	by := store.Actor{UserID: u.ID, Role: clinic.RoleClient, ClientID: id}
+	day := clinic.DateOf(start, start.Location())
+	if err := st.JoinWaitlist(context.Background(), by, svc, 0, day.AddDays(-3), day.AddDays(3)); err != nil {
+		t.Fatal(err)
+	}
+	return by
+}
+
 // secondTherapist adds a second room and a therapist T2 who offers svc on the fixture's hours.
 func secondTherapist(t *testing.T, st *store.Store, svc int64, loc *time.Location) int64 {
 	t.Helper()
@@ -314,21 +314,8 @@ func TestWaitlistSkipsClientsAlreadyInASessionThen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	day := clinic.DateOf(start, start.Location())
-	waiter := func(email string) int64 {
-		u, err := st.CreateUser(ctx, store.System, store.NewUser{Role: clinic.RoleClient, Email: email, Name: email})
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, _ := st.ClientIDForUser(ctx, u.ID)
-		by := store.Actor{UserID: u.ID, Role: clinic.RoleClient, ClientID: id}
-		if err := st.JoinWaitlist(ctx, by, svc, 0, day.AddDays(-3), day.AddDays(3)); err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
-	busy := waiter("busy@example.com") // first in line
-	waiter("free@example.com")
+	busy := mustWait(t, st, svc, start, "busy@example.com").ClientID // first in line
+	mustWait(t, st, svc, start, "free@example.com")
 	if _, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: busy, ServiceID: svc, TherapistID: th2,
 		Starts: []time.Time{start.Add(30 * time.Minute)}}); err != nil {
 		t.Fatal(err)
