@@ -20,8 +20,8 @@ func BenchmarkDispatchSMTP(b *testing.B) {
 			queue := func(i int) {
 				if kind == "confirmation" {
 					start := sydneyAt(2026, 3, 22+i%80, 9+2*(i/80))
-					if _, err := f.st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: f.client, ServiceID: f.service,
-						TherapistID: f.therapist, Starts: []time.Time{start}}); err != nil {
+					if _, err := f.st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: f.ClientID, ServiceID: f.Service,
+						TherapistID: f.Therapist.ID, Starts: []time.Time{start}}); err != nil {
 						b.Fatal(err)
 					}
 					return

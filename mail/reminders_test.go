@@ -30,10 +30,8 @@ var sydney = testkit.Sydney()
 // Alex Chen is a client who wants reminders.
 type clinicFixture struct {
 	*fixture
-	srv       *smtpServer
-	therapist int64
-	service   int64
-	client    int64
+	*testclinic.Clinic
+	srv *smtpServer
 }
 
 func newClinicFixture(t testing.TB, start time.Time) *clinicFixture {
@@ -50,8 +48,7 @@ func newClinicFixture(t testing.TB, start time.Time) *clinicFixture {
 	sp.Therapist.Email, sp.Client.Email = "sam@wattle.example", "alex@example.com"
 	sp.Service = store.Service{Service: clinic.Service{Key: "rm60", Name: "Remedial massage", Duration: time.Hour,
 		BufferAfter: 15 * time.Minute, NeedsRoom: true}}
-	c := sp.Build(t, f.st)
-	f.therapist, f.service, f.client = c.Therapist.ID, c.Service, c.ClientID
+	f.Clinic = sp.Build(t, f.st)
 	f.worker.Wanted = f.st.StillWanted
 	return f
 }
@@ -61,13 +58,6 @@ func must(t testing.TB, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// book books sessions for Alex with Sam at the given local times.
-func (f *clinicFixture) book(t *testing.T, starts ...time.Time) store.Booked {
-	t.Helper()
-	return testclinic.MustBook(t, f.st, store.BookingRequest{ClientID: f.client,
-		ServiceID: f.service, TherapistID: f.therapist, Starts: starts, Consent: true, Reminders: true})
 }
 
 // at sets the clock.
@@ -173,7 +163,7 @@ func utcAt(y int, m time.Month, d, hh int) time.Time {
 // and not a second earlier.
 func TestCourseAcrossDSTGetsOneConfirmationAndRemindersAtTheirInstants(t *testing.T) {
 	f := newClinicFixture(t, utcAt(2026, 3, 20, 9))
-	b := f.book(t, sydneyAt(2026, 3, 26, 10), sydneyAt(2026, 4, 2, 10), sydneyAt(2026, 4, 6, 10), sydneyAt(2026, 4, 13, 10))
+	b := f.Book(t, sydneyAt(2026, 3, 26, 10), sydneyAt(2026, 4, 2, 10), sydneyAt(2026, 4, 6, 10), sydneyAt(2026, 4, 13, 10))
 
 	if n := f.drain(t); n != 1 {
 		t.Fatalf("at booking Drain sent %d; want the one confirmation", n)
@@ -271,7 +261,7 @@ func prop(t *testing.T, c *ical.Component, name string) string {
 func TestCalendarFilesGiveTheLocalTimesAndFollowTheAppointment(t *testing.T) {
 	f := newClinicFixture(t, utcAt(2026, 3, 20, 9))
 	starts := []time.Time{sydneyAt(2026, 4, 2, 10), sydneyAt(2026, 4, 6, 10)}
-	b := f.book(t, starts...)
+	b := f.Book(t, starts...)
 	f.drain(t)
 	conf := f.delivered(t)[0]
 	if len(conf.ICS) != 2 {
@@ -349,7 +339,7 @@ func TestCalendarFilesGiveTheLocalTimesAndFollowTheAppointment(t *testing.T) {
 // the reminders of its new time only, and the move notice moves the calendar event.
 func TestRescheduleNeverSendsTheOldReminder(t *testing.T) {
 	f := newClinicFixture(t, utcAt(2026, 3, 20, 9))
-	b := f.book(t, sydneyAt(2026, 3, 26, 10))
+	b := f.Book(t, sydneyAt(2026, 3, 26, 10))
 	f.drain(t)
 	moved := sydneyAt(2026, 3, 27, 14)
 	a, err := f.st.Reschedule(context.Background(), store.System, b.Appointments[0].ID, moved)
@@ -390,7 +380,7 @@ func TestRescheduleNeverSendsTheOldReminder(t *testing.T) {
 // TestCancelSendsTheNoticeAndNoReminder.
 func TestCancelSendsTheNoticeAndNoReminder(t *testing.T) {
 	f := newClinicFixture(t, utcAt(2026, 3, 20, 9))
-	b := f.book(t, sydneyAt(2026, 3, 26, 10))
+	b := f.Book(t, sydneyAt(2026, 3, 26, 10))
 	_, err := f.st.Cancel(context.Background(), store.System, b.Appointments[0].ID, "")
 	must(t, err)
 	for at := f.clock.Now(); at.Before(utcAt(2026, 3, 27, 0)); at = at.Add(time.Hour) {
@@ -409,7 +399,7 @@ func TestTenMinutesOfSMTPOutageDeliversEveryDueMessageOnce(t *testing.T) {
 	start := utcAt(2026, 3, 24, 22).Add(55 * time.Minute) // 09:55 AEDT
 	f := newClinicFixture(t, start)
 	f.srv.setRefusal("MAIL", 421)
-	f.book(t, sydneyAt(2026, 3, 25, 12)) // its 2-hour reminder is due at 10:00, inside the outage
+	f.Book(t, sydneyAt(2026, 3, 25, 12)) // its 2-hour reminder is due at 10:00, inside the outage
 	for at := start; at.Before(start.Add(40 * time.Minute)); at = at.Add(20 * time.Second) {
 		if at.Sub(start) >= 10*time.Minute {
 			f.srv.setRefusal("", 0)
@@ -437,7 +427,7 @@ func TestOutageUntilTheAppointmentExpiresTheReminderForReception(t *testing.T) {
 	start := utcAt(2026, 3, 24, 22).Add(55 * time.Minute)
 	f := newClinicFixture(t, start)
 	f.srv.setRefusal("MAIL", 421)
-	b := f.book(t, sydneyAt(2026, 3, 25, 12))
+	b := f.Book(t, sydneyAt(2026, 3, 25, 12))
 	for at := start; at.Before(start.Add(3 * time.Hour)); at = at.Add(5 * time.Minute) {
 		f.at(at)
 		f.drain(t)
@@ -469,7 +459,7 @@ func TestOutageUntilTheAppointmentExpiresTheReminderForReception(t *testing.T) {
 // more with the same Message-ID, and never a third time.
 func TestKilledBetweenAcceptanceAndMarkingSentDuplicatesAtMostOnce(t *testing.T) {
 	f := newClinicFixture(t, utcAt(2026, 3, 20, 9))
-	f.book(t, sydneyAt(2026, 3, 26, 10))
+	f.Book(t, sydneyAt(2026, 3, 26, 10))
 	f.drain(t) // the confirmation
 	f.at(time.Date(2026, 3, 23, 23, 0, 0, 0, time.UTC))
 	crashing := *f.worker
@@ -497,7 +487,7 @@ func TestKilledBetweenAcceptanceAndMarkingSentDuplicatesAtMostOnce(t *testing.T)
 // headers a mail program shows as a button.
 func TestNudgeToBookTheNextSessionCarriesOneClickUnsubscribe(t *testing.T) {
 	f := newClinicFixture(t, utcAt(2026, 3, 20, 9))
-	b := f.book(t, sydneyAt(2026, 3, 23, 10), sydneyAt(2026, 3, 30, 10), sydneyAt(2026, 4, 6, 10), sydneyAt(2026, 4, 13, 10))
+	b := f.Book(t, sydneyAt(2026, 3, 23, 10), sydneyAt(2026, 3, 30, 10), sydneyAt(2026, 4, 6, 10), sydneyAt(2026, 4, 13, 10))
 	ctx := context.Background()
 	for _, a := range b.Appointments[1:] {
 		_, err := f.st.Cancel(ctx, store.System, a.ID, "")
@@ -548,7 +538,7 @@ func base64Reader(r io.Reader) io.Reader { return base64.NewDecoder(base64.StdEn
 // so serve needs nothing more to send "book your next session".
 func TestRunSchedulesAndSendsNudges(t *testing.T) {
 	f := newClinicFixture(t, utcAt(2026, 3, 20, 9))
-	b := f.book(t, sydneyAt(2026, 3, 23, 10), sydneyAt(2026, 3, 30, 10))
+	b := f.Book(t, sydneyAt(2026, 3, 23, 10), sydneyAt(2026, 3, 30, 10))
 	ctx := context.Background()
 	_, err := f.st.Cancel(ctx, store.System, b.Appointments[1].ID, "")
 	must(t, err)

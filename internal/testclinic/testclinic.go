@@ -22,8 +22,8 @@ import (
 	"allium/views"
 )
 
-// template is this test binary's fresh database, built by store.Open from schema.sql.
-var template testkit.Template
+// freshDB is this test binary's fresh database, built by store.Open from schema.sql.
+var freshDB testkit.Template
 
 // OpenStore opens a fresh database (a copy of the template) with its clock at testkit.Epoch,
 // closed when the test ends.
@@ -39,7 +39,7 @@ func OpenStore(tb testing.TB) (*store.Store, *testkit.Clock) {
 // its path, for a test that opens it itself, say more than once.
 func FreshDB(tb testing.TB) string {
 	tb.Helper()
-	return template.Copy(tb, func(path string) error {
+	return freshDB.Copy(tb, func(path string) error {
 		st, err := store.Open(context.Background(), path, allium.Schema)
 		if err != nil {
 			return err
