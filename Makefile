@@ -25,8 +25,9 @@ $(AXE):
 	npm install --no-audit --no-fund --prefix .tools axe-core@4.14.1
 
 # test: formatting, vet, then every package under the race detector (one race build). No
-# package should come near TEST_TIMEOUT (the slowest, handlers, takes about two minutes here);
-# it is set below go test's default of 10 minutes so a hung test fails well before that.
+# package should come near TEST_TIMEOUT (the slowest, handlers, needs about 100 s of CPU time,
+# four minutes on a busy two-core machine); it is set below go test's default of 10 minutes so
+# a hung test fails well before that.
 # The browser journeys run where Chromium and axe-core are installed. Where they are not, the
 # journeys skip, and go test shows no skip message of a package that passes, so the last line
 # of make test says so instead (the journeys look in the same places: handlers/browser_test.go).
