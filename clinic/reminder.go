@@ -14,7 +14,7 @@ type ReminderKind string
 // Reminder kinds.
 const (
 	ReminderConfirmation    ReminderKind = "confirmation"     // on booking, listing every session booked
-	ReminderUpcoming        ReminderKind = "upcoming"         // a lead time before an appointment
+	ReminderUpcoming        ReminderKind = "reminder"         // a lead time before an appointment
 	ReminderCancellation    ReminderKind = "cancellation"     // an appointment was cancelled
 	ReminderReschedule      ReminderKind = "reschedule"       // an appointment was moved
 	ReminderWaitlistOffer   ReminderKind = "waitlist_offer"   // a freed slot offered to a waiting client
@@ -89,12 +89,9 @@ type AppointmentFacts struct {
 	ID, TherapistID, CourseID int64
 	Version                   int
 	Start                     time.Time
-	Status                    string // requested, booked, confirmed, ..., cancelled_by_client, ...
-	CourseIndex, CourseSize   int    // session k of n; 0 when not in a course
+	Status                    ApptStatus
+	CourseIndex, CourseSize   int // session k of n; 0 when not in a course
 }
-
-// reminderApptLive reports whether the appointment is still going ahead as booked.
-func reminderApptLive(status string) bool { return status == "booked" || status == "confirmed" }
 
 // LeadSendAt is when a reminder lead before start should go.
 //
@@ -120,7 +117,7 @@ func LeadSendAt(start time.Time, lead time.Duration, zone *time.Location) time.T
 // whose send time is still ahead of now, earliest first. A lead already
 // passed at booking is skipped: the confirmation covers it.
 func AppointmentReminders(a AppointmentFacts, s ReminderSettings, now time.Time) []Reminder {
-	if !reminderApptLive(a.Status) {
+	if a.Status != ApptBooked {
 		return nil
 	}
 	var rs []Reminder
@@ -319,47 +316,58 @@ func reminderAt(d time.Time, hour int, z *time.Location) time.Time {
 	return time.Date(y, m, day, hour, 0, 0, 0, z).UTC()
 }
 
-// SendState is what is true when a queued reminder comes up for sending.
-// The sender fills the fields the reminder's kind reads.
+// SendState is what is true when a queued message comes up for sending. The sender fills
+// the fields the message's kind reads.
 type SendState struct {
-	ApptStatus        string     // confirmation, upcoming, reschedule
-	ApptVersion       int        // upcoming, reschedule
-	CourseOpen        bool       // book_next, gap_warning: course planned or in progress
-	NextSessionBooked bool       // book_next, gap_warning
+	ApptStatus        ApptStatus // confirmation of one session, reminder, reschedule: the appointment now
+	ApptVersion       int        // the same: its version now; the message carries the one it was made for
+	CourseBooked      bool       // confirmation of a course: one of its sessions is still booked
+	NudgesOptedOut    bool       // book_next, gap_warning, maintenance_due: the client asked for no more
+	CourseOpen        bool       // book_next, gap_warning: sessions done fewer than planned
+	NextSessionBooked bool       // book_next, gap_warning: a session booked after the last one
 	PlanStatus        PlanStatus // reassessment_due, outcome_request, maintenance_due
 	ReassessmentDue   time.Time  // reassessment_due, outcome_request: the plan's current review day
 	OutcomeRecorded   bool       // outcome_request: scores already in
 	MaintenanceBooked bool       // maintenance_due: a visit is already booked
-	DayAppointments   int        // day_list: appointments on the day
-	OfferOpen         bool       // waitlist_offer: slot free and the client still waiting
+	DayListOn         bool       // day_list: the therapist still asks for the list
+	DayAppointments   int        // day_list: booked appointments on the day
 }
 
-// StillWanted is the check at send time: a reminder is dropped when what it
-// is about has changed since it was queued. Unknown kinds are never sent.
-func StillWanted(r Reminder, st SendState, now time.Time) bool {
+// StillWanted is the check at send time: a message is dropped when what it is about has
+// changed since it was queued. A message about an appointment (its confirmation, a reminder,
+// the notice of a move) goes only while the appointment is still booked at the version it
+// was made for: cancelled, moved again or already attended, it would mislead. A course's
+// confirmation goes while any of its sessions is booked. Nudges stop once the client has
+// booked or asked for no more. A kind with no condition here is news of something already
+// done (a cancellation, a waitlist offer, a sign-in link) and always goes; when such news
+// goes stale, its expiry in the outbox stops it.
+func StillWanted(r Reminder, st SendState) bool {
 	switch r.Kind {
 	case ReminderConfirmation:
-		return reminderApptLive(st.ApptStatus)
-	case ReminderUpcoming:
-		return reminderApptLive(st.ApptStatus) && st.ApptVersion == r.Version && now.Before(r.Subject)
-	case ReminderReschedule:
-		return reminderApptLive(st.ApptStatus) && st.ApptVersion == r.Version
-	case ReminderCancellation:
-		return true
-	case ReminderWaitlistOffer:
-		return st.OfferOpen && now.Before(r.Subject)
+		if r.ApptID == 0 {
+			return st.CourseBooked
+		}
+		return reminderApptUnchanged(r, st)
+	case ReminderUpcoming, ReminderReschedule:
+		return reminderApptUnchanged(r, st)
 	case ReminderBookNext, ReminderGapWarning:
-		return st.CourseOpen && !st.NextSessionBooked
+		optedOut := r.To == RecipientClient && st.NudgesOptedOut
+		return !optedOut && st.CourseOpen && !st.NextSessionBooked
 	case ReminderReassessmentDue:
 		return reminderReviewPending(r, st)
 	case ReminderOutcomeRequest:
 		return reminderReviewPending(r, st) && !st.OutcomeRecorded
 	case ReminderMaintenanceDue:
-		return st.PlanStatus == PlanCompleted && !st.MaintenanceBooked
+		return !st.NudgesOptedOut && st.PlanStatus == PlanCompleted && !st.MaintenanceBooked
 	case ReminderDayList:
-		return st.DayAppointments > 0
+		return st.DayListOn && st.DayAppointments > 0
 	}
-	return false
+	return true
+}
+
+// reminderApptUnchanged: the appointment is still booked, at the version the message names.
+func reminderApptUnchanged(r Reminder, st SendState) bool {
+	return st.ApptStatus == ApptBooked && st.ApptVersion == r.Version
 }
 
 func reminderReviewPending(r Reminder, st SendState) bool {

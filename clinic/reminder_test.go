@@ -249,53 +249,68 @@ func TestMaintenanceAndDayList(t *testing.T) {
 	}
 }
 
+// TestStillWanted covers the send-time rule for every kind the outbox holds. Each row is one
+// change since the message was queued and whether the message still goes.
 func TestStillWanted(t *testing.T) {
-	start := time.Date(2027, 4, 5, 0, 0, 0, 0, time.UTC)
-	before := start.Add(-time.Hour)
-	upcoming := Reminder{Kind: ReminderUpcoming, Version: 3, Subject: start}
+	reminder := Reminder{Kind: ReminderUpcoming, ApptID: 7, Version: 3}
+	confirmation := Reminder{Kind: ReminderConfirmation, ApptID: 7, Version: 1}
+	courseConfirmation := Reminder{Kind: ReminderConfirmation, CourseID: 2}
+	moved := Reminder{Kind: ReminderReschedule, ApptID: 7, Version: 4}
 	review := Reminder{Kind: ReminderReassessmentDue, Subject: planTestDay(2027, 4, 22)}
 	outcome := Reminder{Kind: ReminderOutcomeRequest, Subject: planTestDay(2027, 4, 22)}
+	nudge := Reminder{Kind: ReminderBookNext, To: RecipientClient}
+	gap := Reminder{Kind: ReminderGapWarning, To: RecipientClient}
+	gapTherapist := Reminder{Kind: ReminderGapWarning, To: RecipientTherapist}
 	tests := []struct {
 		name string
 		r    Reminder
 		st   SendState
-		now  time.Time
 		want bool
 	}{
-		{"upcoming, unchanged", upcoming, SendState{ApptStatus: "confirmed", ApptVersion: 3}, before, true},
-		{"upcoming, appointment moved", upcoming, SendState{ApptStatus: "booked", ApptVersion: 4}, before, false},
-		{"upcoming, appointment cancelled", upcoming, SendState{ApptStatus: "cancelled_by_clinic", ApptVersion: 3}, before, false},
-		{"upcoming, start already passed", upcoming, SendState{ApptStatus: "booked", ApptVersion: 3}, start, false},
-		{"confirmation, still booked", Reminder{Kind: ReminderConfirmation}, SendState{ApptStatus: "booked"}, before, true},
-		{"confirmation, cancelled at once", Reminder{Kind: ReminderConfirmation}, SendState{ApptStatus: "cancelled_by_client"}, before, false},
-		{"reschedule, latest move", Reminder{Kind: ReminderReschedule, Version: 4}, SendState{ApptStatus: "booked", ApptVersion: 4}, before, true},
-		{"reschedule, moved again since", Reminder{Kind: ReminderReschedule, Version: 4}, SendState{ApptStatus: "booked", ApptVersion: 5}, before, false},
-		{"cancellation", Reminder{Kind: ReminderCancellation}, SendState{ApptStatus: "cancelled_by_client"}, before, true},
-		{"nudge, nothing booked", Reminder{Kind: ReminderBookNext}, SendState{CourseOpen: true}, before, true},
-		{"nudge, next session booked", Reminder{Kind: ReminderBookNext}, SendState{CourseOpen: true, NextSessionBooked: true}, before, false},
-		{"nudge, course cancelled", Reminder{Kind: ReminderBookNext}, SendState{}, before, false},
-		{"gap warning, nothing booked", Reminder{Kind: ReminderGapWarning}, SendState{CourseOpen: true}, before, true},
-		{"gap warning, booked since", Reminder{Kind: ReminderGapWarning}, SendState{CourseOpen: true, NextSessionBooked: true}, before, false},
-		{"review, same day", review, SendState{PlanStatus: PlanActive, ReassessmentDue: planTestDay(2027, 4, 22)}, before, true},
-		{"review, plan already reviewing", review, SendState{PlanStatus: PlanReassessDue, ReassessmentDue: planTestDay(2027, 4, 22)}, before, true},
-		{"review, date moved", review, SendState{PlanStatus: PlanActive, ReassessmentDue: planTestDay(2027, 4, 29)}, before, false},
-		{"review, plan discontinued", review, SendState{PlanStatus: PlanDiscontinued, ReassessmentDue: planTestDay(2027, 4, 22)}, before, false},
-		{"outcome request, not yet answered", outcome, SendState{PlanStatus: PlanExtended, ReassessmentDue: planTestDay(2027, 4, 22)}, before, true},
-		{"outcome request, already answered", outcome, SendState{PlanStatus: PlanActive, ReassessmentDue: planTestDay(2027, 4, 22), OutcomeRecorded: true}, before, false},
-		{"maintenance, nothing booked", Reminder{Kind: ReminderMaintenanceDue}, SendState{PlanStatus: PlanCompleted}, before, true},
-		{"maintenance, visit booked", Reminder{Kind: ReminderMaintenanceDue}, SendState{PlanStatus: PlanCompleted, MaintenanceBooked: true}, before, false},
-		{"maintenance, plan reopened in error", Reminder{Kind: ReminderMaintenanceDue}, SendState{PlanStatus: PlanEnteredInError}, before, false},
-		{"day list with appointments", Reminder{Kind: ReminderDayList}, SendState{DayAppointments: 5}, before, true},
-		{"day list, empty day", Reminder{Kind: ReminderDayList}, SendState{}, before, false},
-		{"waitlist offer, slot free", Reminder{Kind: ReminderWaitlistOffer, Subject: start}, SendState{OfferOpen: true}, before, true},
-		{"waitlist offer, slot taken", Reminder{Kind: ReminderWaitlistOffer, Subject: start}, SendState{}, before, false},
-		{"waitlist offer, slot passed", Reminder{Kind: ReminderWaitlistOffer, Subject: start}, SendState{OfferOpen: true}, start, false},
-		{"unknown kind", Reminder{Kind: "birthday"}, SendState{ApptStatus: "booked"}, before, false},
+		{"reminder, unchanged", reminder, SendState{ApptStatus: ApptBooked, ApptVersion: 3}, true},
+		{"reminder, appointment moved", reminder, SendState{ApptStatus: ApptBooked, ApptVersion: 4}, false},
+		{"reminder, appointment cancelled", reminder, SendState{ApptStatus: ApptCancelled, ApptVersion: 4}, false},
+		{"reminder, client already checked in", reminder, SendState{ApptStatus: ApptCheckedIn, ApptVersion: 3}, false},
+		{"confirmation, still booked", confirmation, SendState{ApptStatus: ApptBooked, ApptVersion: 1}, true},
+		{"confirmation, cancelled at once", confirmation, SendState{ApptStatus: ApptCancelled, ApptVersion: 2}, false},
+		{"confirmation, moved before it went", confirmation, SendState{ApptStatus: ApptBooked, ApptVersion: 2}, false},
+		{"course confirmation, a session still booked", courseConfirmation, SendState{CourseBooked: true}, true},
+		{"course confirmation, every session cancelled", courseConfirmation, SendState{}, false},
+		{"reschedule, latest move", moved, SendState{ApptStatus: ApptBooked, ApptVersion: 4}, true},
+		{"reschedule, moved again since", moved, SendState{ApptStatus: ApptBooked, ApptVersion: 5}, false},
+		{"reschedule, cancelled since", moved, SendState{ApptStatus: ApptCancelled, ApptVersion: 5}, false},
+		{"cancellation", Reminder{Kind: ReminderCancellation}, SendState{ApptStatus: ApptCancelled}, true},
+		{"waitlist offer: its expiry stops it, not this rule", Reminder{Kind: ReminderWaitlistOffer}, SendState{}, true},
+		{"a sign-in link", Reminder{Kind: "signin_link"}, SendState{}, true},
+		{"nudge, nothing booked", nudge, SendState{CourseOpen: true}, true},
+		{"nudge, next session booked", nudge, SendState{CourseOpen: true, NextSessionBooked: true}, false},
+		{"nudge, course done", nudge, SendState{}, false},
+		{"nudge, client opted out", nudge, SendState{CourseOpen: true, NudgesOptedOut: true}, false},
+		{"gap warning, nothing booked", gap, SendState{CourseOpen: true}, true},
+		{"gap warning, booked since", gap, SendState{CourseOpen: true, NextSessionBooked: true}, false},
+		{"gap warning, client opted out", gap, SendState{CourseOpen: true, NudgesOptedOut: true}, false},
+		{"gap warning to the therapist, client opted out", gapTherapist, SendState{CourseOpen: true, NudgesOptedOut: true}, true},
+		{"gap warning to the therapist, booked since", gapTherapist, SendState{CourseOpen: true, NextSessionBooked: true}, false},
+		{"review, same day", review, SendState{PlanStatus: PlanActive, ReassessmentDue: planTestDay(2027, 4, 22)}, true},
+		{"review, plan already reviewing", review, SendState{PlanStatus: PlanReassessDue, ReassessmentDue: planTestDay(2027, 4, 22)}, true},
+		{"review, date moved", review, SendState{PlanStatus: PlanActive, ReassessmentDue: planTestDay(2027, 4, 29)}, false},
+		{"review, plan discontinued", review, SendState{PlanStatus: PlanDiscontinued, ReassessmentDue: planTestDay(2027, 4, 22)}, false},
+		{"outcome request, not yet answered", outcome, SendState{PlanStatus: PlanExtended, ReassessmentDue: planTestDay(2027, 4, 22)}, true},
+		{"outcome request, already answered", outcome, SendState{PlanStatus: PlanActive, ReassessmentDue: planTestDay(2027, 4, 22), OutcomeRecorded: true}, false},
+		{"maintenance, nothing booked", Reminder{Kind: ReminderMaintenanceDue}, SendState{PlanStatus: PlanCompleted}, true},
+		{"maintenance, visit booked", Reminder{Kind: ReminderMaintenanceDue}, SendState{PlanStatus: PlanCompleted, MaintenanceBooked: true}, false},
+		{"maintenance, plan reopened in error", Reminder{Kind: ReminderMaintenanceDue}, SendState{PlanStatus: PlanEnteredInError}, false},
+		{"maintenance, client opted out", Reminder{Kind: ReminderMaintenanceDue}, SendState{PlanStatus: PlanCompleted, NudgesOptedOut: true}, false},
+		{"day list with appointments", Reminder{Kind: ReminderDayList}, SendState{DayListOn: true, DayAppointments: 5}, true},
+		{"day list, empty day", Reminder{Kind: ReminderDayList}, SendState{DayListOn: true}, false},
+		{"day list, turned off", Reminder{Kind: ReminderDayList}, SendState{DayAppointments: 5}, false},
 	}
 	for _, tt := range tests {
-		if got := StillWanted(tt.r, tt.st, tt.now); got != tt.want {
-			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := StillWanted(tt.r, tt.st); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 
@@ -303,12 +318,12 @@ func TestStillWanted(t *testing.T) {
 // changed, and fails once the appointment moves.
 func TestScheduledReminderRoundTrip(t *testing.T) {
 	syd := reminderTestZone(t, "Australia/Sydney")
-	a := AppointmentFacts{ID: 1, Version: 1, Start: time.Date(2027, 10, 4, 10, 0, 0, 0, syd), Status: "booked"}
+	a := AppointmentFacts{ID: 1, Version: 1, Start: time.Date(2027, 10, 4, 10, 0, 0, 0, syd), Status: ApptBooked}
 	for _, r := range AppointmentReminders(a, DefaultReminderSettings(syd), a.Start.AddDate(0, 0, -7)) {
-		if !StillWanted(r, SendState{ApptStatus: "booked", ApptVersion: 1}, r.SendAt) {
+		if !StillWanted(r, SendState{ApptStatus: ApptBooked, ApptVersion: 1}) {
 			t.Errorf("%s: unchanged appointment not wanted", r.Key)
 		}
-		if StillWanted(r, SendState{ApptStatus: "booked", ApptVersion: 2}, r.SendAt) {
+		if StillWanted(r, SendState{ApptStatus: ApptBooked, ApptVersion: 2}) {
 			t.Errorf("%s: moved appointment still wanted", r.Key)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -73,9 +72,6 @@ func (a *App) deskMail(ctx context.Context, by store.Actor, ap store.Appointment
 	return out, nil
 }
 
-// deskStatusWords are the desk's status changes as the flash message says them.
-var deskStatusWords = map[string]string{"checked_in": "checked in", "completed": "marked completed", "no_show": "marked as a no-show"}
-
 // DeskSetStatus records a check-in, a completed session or a no-show.
 func (a *App) DeskSetStatus(c echo.Context) error {
 	ap, err := a.deskAppt(c)
@@ -83,30 +79,40 @@ func (a *App) DeskSetStatus(c echo.Context) error {
 		return err
 	}
 	f := newForm(c)
-	status := f.OneOf("status", "What happened", "checked_in", "completed", "no_show")
+	var choices []string
+	for _, st := range clinic.ApptRecordStatuses() {
+		choices = append(choices, string(st))
+	}
+	status := clinic.ApptStatus(f.OneOf("status", "What happened", choices...))
 	if !f.Valid() {
 		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
 	}
 	done, err := a.Store.SetStatus(c.Request().Context(), actor(c), ap.ID, status)
-	if errors.Is(err, store.ErrConflict) {
-		return a.deskConflict(c, ap.ID, f, "status", func(now string) string {
-			return "This appointment is " + now + ", so it cannot be " + deskStatusWords[status] + "."
-		})
+	if refused, ok := apptRefusal(err); ok {
+		return a.deskConflict(c, ap.ID, f, "status", refused)
 	}
 	if err != nil {
 		return err
 	}
-	return a.flash(c, deskApptHref(ap.ID), done.ClientName+" is "+deskStatusWords[status]+".")
+	ev, _ := clinic.ApptRecordEvent(status)
+	return a.flash(c, deskApptHref(ap.ID), done.ClientName+" is "+ev.Done()+".")
+}
+
+// apptRefusal is clinic's sentence when the store refused a change because the appointment's
+// status has moved on (a 409).
+func apptRefusal(err error) (*clinic.ErrApptStatus, bool) {
+	var refused *clinic.ErrApptStatus
+	return refused, errors.Is(err, store.ErrConflict) && errors.As(err, &refused)
 }
 
 // deskConflict reads the appointment again after the store refused a change because its
-// status moved on, and shows it with the reason (made from its status now) and a 409.
-func (a *App) deskConflict(c echo.Context, id int64, f *form, field string, msg func(status string) string) error {
+// status moved on, and shows it as it is now, with clinic's reason, and a 409.
+func (a *App) deskConflict(c echo.Context, id int64, f *form, field string, refused error) error {
 	ap, err := a.Store.AppointmentByID(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
-	f.Errors = map[string]string{field: msg(strings.ToLower(views.DeskAppt{Appointment: ap}.StatusLabel()))}
+	f.Errors = map[string]string{field: refused.Error()}
 	return a.deskApptPage(c, http.StatusConflict, ap, f)
 }
 
@@ -127,10 +133,8 @@ func (a *App) DeskCancel(c echo.Context) error {
 		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
 	}
 	done, err := a.Store.Cancel(c.Request().Context(), actor(c), ap.ID, reason)
-	if errors.Is(err, store.ErrConflict) {
-		return a.deskConflict(c, ap.ID, f, "reason", func(now string) string {
-			return "This appointment is " + now + ", so it cannot be cancelled."
-		})
+	if refused, ok := apptRefusal(err); ok {
+		return a.deskConflict(c, ap.ID, f, "reason", refused)
 	}
 	if err != nil {
 		return err

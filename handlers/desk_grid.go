@@ -253,7 +253,7 @@ func (w *deskWriter) column(c deskColumn, blocks []deskBlock, loc *time.Location
 // course progress, status in words, and the client's cautions.
 func (w *deskWriter) booking(b *store.DayBooking, loc *time.Location) {
 	w.raw(`<a class="appt status-`)
-	w.text(b.Status)
+	w.text(string(b.Status))
 	w.raw(`" href="/desk/appointments/`)
 	w.num(b.ID)
 	if b.Cautions != "" {
@@ -283,7 +283,7 @@ func (w *deskWriter) booking(b *store.DayBooking, loc *time.Location) {
 		w.raw("</span>\n")
 	}
 	w.raw(`<span class="badge status-`)
-	w.text(b.Status)
+	w.text(string(b.Status))
 	w.raw(`">`)
 	w.text(deskStatusLabel(*b))
 	w.raw("</span>\n")
@@ -327,7 +327,7 @@ func deskCancelledTable(books []store.DayBooking, loc *time.Location) template.H
 		w.raw(`</td><td data-label="With">`)
 		w.text(b.TherapistName)
 		w.raw("</td>\n" + `<td data-label="Status"><span class="badge status-`)
-		w.text(b.Status)
+		w.text(string(b.Status))
 		w.raw(`">`)
 		w.text(deskStatusLabel(b))
 		w.raw(`</span></td><td data-label="Reason">`)

@@ -177,7 +177,7 @@ func TestDeskStatusChanges(t *testing.T) {
 	desk.postForm(other+"/status", other, url.Values{"status": {"no_show"}}).wantRedirect(other)
 	for id, want := range map[int64]string{first.ID: "completed", second.ID: "no_show"} {
 		ap, err := d.Store.AppointmentByID(context.Background(), ownerActor, id)
-		if err != nil || ap.Status != want {
+		if err != nil || string(ap.Status) != want {
 			t.Errorf("appointment %d: status %q (%v); want %q", id, ap.Status, err, want)
 		}
 	}

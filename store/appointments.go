@@ -22,14 +22,14 @@ type Appointment struct {
 	ClientName, ClientEmail, ClientPhone, Cautions         string
 	TherapistName, ServiceName, RoomName                   string
 	Start, End, BusyUntil                                  time.Time
-	Status                                                 string
+	Status                                                 clinic.ApptStatus
 	Version                                                int
 	BookedVia, CancelReason                                string
 	LateCancel                                             bool
 }
 
 // Active reports whether the appointment still holds its time.
-func (a Appointment) Active() bool { return a.Status != "cancelled" }
+func (a Appointment) Active() bool { return a.Status.HoldsTime() }
 
 const apptColumns = `a.id, a.client_id, a.therapist_id, a.service_id, coalesce(a.room_id, 0), coalesce(a.course_id, 0),
 	a.course_index, coalesce(co.sessions, 1), c.name, c.email, c.phone, c.cautions, t.name, s.name, coalesce(r.name, ''),
@@ -161,7 +161,7 @@ func (s *Store) AppointmentByManageToken(ctx context.Context, tok, ip string) (A
 		return Appointment{}, Actor{}, err
 	}
 	by := Actor{Role: clinic.RoleClient, ClientID: a.ClientID, IP: ip}
-	if a.Version != ver || a.Status != "booked" {
+	if a.Version != ver || a.Status != clinic.ApptBooked {
 		return a, by, ErrLinkStale
 	}
 	return a, by, nil

@@ -212,7 +212,7 @@ func insertAppointments(ctx context.Context, tx *sql.Tx, by Actor, bk booker, sv
 			CourseID: courseID, CourseIndex: i + 1, CourseSize: 1, ClientName: bk.name, ClientEmail: bk.email,
 			ClientPhone: bk.phone, Cautions: bk.cautions, TherapistName: cal.therapistName, ServiceName: sv.Name,
 			RoomName: cal.roomNames[sl.RoomID], Start: unixTime(unix(sl.Start)), End: unixTime(unix(sl.End)),
-			BusyUntil: unixTime(unix(busy)), Status: "booked", Version: 1, BookedVia: via}
+			BusyUntil: unixTime(unix(busy)), Status: clinic.ApptBooked, Version: 1, BookedVia: via}
 		if courseID != 0 {
 			out[i].CourseSize = len(slots)
 		}
@@ -316,13 +316,13 @@ func serviceIn(ctx context.Context, tx *sql.Tx, id int64) (clinic.Service, error
 func (s *Store) Cancel(ctx context.Context, by Actor, id int64, reason string) (Appointment, error) {
 	var a Appointment
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		if a, err = s.changeable(ctx, tx, by, id); err != nil {
+		set, err := s.settingsIn(ctx, tx)
+		if err != nil {
 			return err
 		}
 		now := s.now()
-		set, err := s.settingsIn(ctx, tx)
-		if err != nil {
+		var to clinic.ApptStatus
+		if a, to, err = s.change(ctx, tx, by, id, clinic.ApptCancel, set, now); err != nil {
 			return err
 		}
 		late := clinic.ClassifyCancel(now, a.Start, set.CancelWindow) != clinic.CancelInTime
@@ -330,12 +330,12 @@ func (s *Store) Cancel(ctx context.Context, by Actor, id int64, reason string) (
 		if by.UserID != 0 {
 			byID = by.UserID
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status = 'cancelled', version = version + 1, cancelled_at = ?,
+		if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status = ?, version = version + 1, cancelled_at = ?,
 			cancelled_by = ?, cancel_reason = ?, late_cancel = ?, updated_at = ? WHERE id = ?`,
-			unix(now), byID, reason, late, unix(now), id); err != nil {
+			to, unix(now), byID, reason, late, unix(now), id); err != nil {
 			return err
 		}
-		a.Status, a.Version, a.CancelReason, a.LateCancel = "cancelled", a.Version+1, reason, late
+		a.Status, a.Version, a.CancelReason, a.LateCancel = to, a.Version+1, reason, late
 		if err := s.queueApptMail(ctx, tx, a, clinic.CancellationNotice(facts(a), now)); err != nil {
 			return err
 		}
@@ -353,8 +353,11 @@ func (s *Store) Cancel(ctx context.Context, by Actor, id int64, reason string) (
 func (s *Store) Reschedule(ctx context.Context, by Actor, id int64, start time.Time) (Appointment, error) {
 	var a Appointment
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		var err error
-		if a, err = s.changeable(ctx, tx, by, id); err != nil {
+		set, err := s.settingsIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if a, _, err = s.change(ctx, tx, by, id, clinic.ApptMove, set, s.now()); err != nil {
 			return err
 		}
 		sv, err := serviceIn(ctx, tx, a.ServiceID)
@@ -413,65 +416,70 @@ func without(list []clinic.Interval, start time.Time) []clinic.Interval {
 }
 
 // ErrTooLate says the appointment is inside the cancellation window: the client must call.
-var ErrTooLate = errors.New("too close to the appointment to change it online")
+// It is clinic's refusal, named here for the handlers that tell the client so.
+var ErrTooLate = clinic.ErrApptTooLate
 
-// changeable loads a booked appointment the actor may change. Clients: their own, outside the
-// cancellation window.
-func (s *Store) changeable(ctx context.Context, tx *sql.Tx, by Actor, id int64) (Appointment, error) {
+// change loads an appointment the actor may see and asks clinic's rules whether ev may happen
+// to it now, returning the appointment and the status ev leaves it in. Clients see only their
+// own; a change they may not make at all is ErrNotFound, so it reveals nothing. A refusal
+// because of the status is an ErrConflict (the appointment moved on) wrapping clinic's
+// sentence; one because of the time is ErrTooLate.
+func (s *Store) change(ctx context.Context, tx *sql.Tx, by Actor, id int64, ev clinic.ApptEvent, set clinic.Settings,
+	now time.Time) (Appointment, clinic.ApptStatus, error) {
 	scope, args := scopeClient(by)
 	list, err := queryAppts(ctx, tx, `a.id = ? AND `+scope, append([]any{id}, args...)...)
 	if err != nil {
-		return Appointment{}, err
+		return Appointment{}, "", err
 	}
 	if len(list) == 0 {
-		return Appointment{}, ErrNotFound
+		return Appointment{}, "", ErrNotFound
 	}
 	a := list[0]
-	if a.Status != "booked" {
-		return a, fmt.Errorf("appointment is %s: %w", a.Status, ErrConflict)
+	to, err := clinic.NextApptStatus(clinic.ApptChange{Event: ev, By: apptRole(by), Status: a.Status, Start: a.Start,
+		Now: now, CancelWindow: set.CancelWindow})
+	var notYours *clinic.ErrApptNotYours
+	var status *clinic.ErrApptStatus
+	switch {
+	case errors.As(err, &notYours):
+		return Appointment{}, "", ErrNotFound
+	case errors.As(err, &status):
+		return a, "", fmt.Errorf("appointment %d: %w: %w", id, ErrConflict, err)
+	case err != nil:
+		return a, "", err
 	}
-	if !by.Staff() {
-		set, err := s.settingsIn(ctx, tx)
-		if err != nil {
-			return a, err
-		}
-		if !clinic.CanClientChange(s.now(), a.Start, set.CancelWindow) {
-			return a, ErrTooLate
-		}
-	}
-	return a, nil
+	return a, to, nil
 }
 
 // SetStatus records what happened at the desk: checked in, completed or no-show. Staff only.
-func (s *Store) SetStatus(ctx context.Context, by Actor, id int64, status string) (Appointment, error) {
-	if !by.Staff() {
-		return Appointment{}, ErrNotFound
-	}
-	from := map[string]string{"checked_in": "'booked'", "completed": "'booked','checked_in'", "no_show": "'booked'"}[status]
-	if from == "" {
+func (s *Store) SetStatus(ctx context.Context, by Actor, id int64, status clinic.ApptStatus) (Appointment, error) {
+	ev, ok := clinic.ApptRecordEvent(status)
+	if !ok {
 		return Appointment{}, fmt.Errorf("status %q: %w", status, ErrConflict)
+	}
+	if !by.Staff() {
+		return Appointment{}, ErrNotFound // before any read: a client learns nothing of the id
 	}
 	var a Appointment
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		now := unix(s.now())
-		res, err := tx.ExecContext(ctx, `UPDATE appointments SET status = ?, updated_at = ?,
-			checked_in_at = CASE WHEN ? = 'checked_in' THEN ? ELSE checked_in_at END
-			WHERE id = ? AND status IN (`+from+`)`, status, now, status, now, id)
+		set, err := s.settingsIn(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			if _, err := queryAppts(ctx, tx, `a.id = ?`, id); err != nil {
-				return err
-			}
-			return fmt.Errorf("appointment %d cannot become %s: %w", id, status, ErrConflict)
+		now := s.now()
+		a, status, err = s.change(ctx, tx, by, id, ev, set, now)
+		if err != nil {
+			return err
 		}
-		list, err := queryAppts(ctx, tx, `a.id = ?`, id)
-		if err != nil || len(list) == 0 {
-			return errors.Join(ErrNotFound, err)
+		var checkedIn any
+		if status == clinic.ApptCheckedIn {
+			checkedIn = unix(now)
 		}
-		a = list[0]
-		return audit(ctx, tx, by, now, status, "appointment", id, a.ClientID, "")
+		if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status = ?, updated_at = ?,
+			checked_in_at = coalesce(?, checked_in_at) WHERE id = ?`, status, unix(now), checkedIn, id); err != nil {
+			return err
+		}
+		a.Status = status
+		return audit(ctx, tx, by, unix(now), string(status), "appointment", id, a.ClientID, "")
 	})
 	return a, err
 }
@@ -495,7 +503,7 @@ func (s *Store) CompletePast(ctx context.Context, by Actor, before time.Time) er
 		return ErrForbidden
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status = 'completed' WHERE status = 'booked' AND ends_at < ?`, unix(before)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status = `+sqlCompleted+` WHERE status = `+sqlBooked+` AND ends_at < ?`, unix(before)); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', last_error = 'demo history'
@@ -578,7 +586,7 @@ const therapistAtSQL = ` SELECT 'hours', weekday, start_min, end_min, '', '' FRO
 	UNION ALL SELECT 'off', 0, starts_at, ends_at, '', '' FROM time_off WHERE therapist_id = ? AND ends_at > ? AND starts_at < ?
 	UNION ALL SELECT 'busy', 0, a.starts_at, a.busy_until, '', '' FROM w JOIN appointments a ON a.id = (
 		SELECT b.id FROM appointments b WHERE b.therapist_id = ? AND b.starts_at > w.lo AND b.starts_at < w.hi
-		AND b.status <> 'cancelled' ORDER BY b.starts_at DESC LIMIT 1)
+		AND b.status <> ` + sqlCancelled + ` ORDER BY b.starts_at DESC LIMIT 1)
 	WHERE a.busy_until > w.start
 	UNION ALL SELECT 'offer', wl.id, wl.client_id, wl.offered_start, c.name, c.email FROM waitlist wl
 	JOIN clients c ON c.id = wl.client_id WHERE wl.status = 'offered' AND wl.offered_therapist = ?
@@ -589,7 +597,7 @@ const therapistAtSQL = ` SELECT 'hours', weekday, start_min, end_min, '', '' FRO
 const roomsAtSQL = ` SELECT id, name, 0, 0 FROM rooms WHERE active = 1
 	UNION ALL SELECT r.id, '', a.starts_at, a.busy_until FROM rooms r CROSS JOIN w JOIN appointments a ON a.id = (
 		SELECT b.id FROM appointments b INDEXED BY appointments_room WHERE b.room_id = r.id AND b.starts_at > w.lo
-		AND b.starts_at < w.hi AND b.status <> 'cancelled' ORDER BY b.starts_at DESC LIMIT 1)
+		AND b.starts_at < w.hi AND b.status <> ` + sqlCancelled + ` ORDER BY b.starts_at DESC LIMIT 1)
 	WHERE r.active = 1 AND a.busy_until > w.start`
 
 // windowRows is the common table w(lo, hi, start) of the sessions' windows: a booking

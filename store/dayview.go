@@ -12,17 +12,18 @@ import (
 // The general Appointment read carries 23 columns, contact details among them; at twenty
 // therapists' day the extra columns were a good part of the page's database time.
 type DayBooking struct {
-	ID, TherapistID, RoomID                      int64
-	CourseIndex, CourseSize                      int
-	ClientName, Cautions                         string
-	TherapistName, ServiceName, RoomName, Status string
-	CancelReason                                 string
-	LateCancel                                   bool
-	Start, End                                   time.Time
+	ID, TherapistID, RoomID              int64
+	CourseIndex, CourseSize              int
+	ClientName, Cautions                 string
+	TherapistName, ServiceName, RoomName string
+	Status                               clinic.ApptStatus
+	CancelReason                         string
+	LateCancel                           bool
+	Start, End                           time.Time
 }
 
 // Active reports whether the booking still holds its time.
-func (b DayBooking) Active() bool { return b.Status != "cancelled" }
+func (b DayBooking) Active() bool { return b.Status.HoldsTime() }
 
 // DayView lists the bookings starting in [from, to) for the given therapists (all when none
 // are given), by start time: the order of the index it reads, so SQLite need not sort. Staff

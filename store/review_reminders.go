@@ -90,9 +90,10 @@ func (s *Store) reviewNudges(ctx context.Context, _ clinic.Settings, rs clinic.R
 	return out, nil
 }
 
-// reviewWanted: the plan still awaits this review (same day, not ended), and for the outcome
-// request no scores are in yet.
-func (s *Store) reviewWanted(ctx context.Context, row OutboxRow) (bool, error) {
+// reviewFacts reads the plan's status, its current review day and whether outcome scores came
+// in since the message was queued. It reports false for a message it cannot read the review
+// day of.
+func (s *Store) reviewFacts(ctx context.Context, row OutboxRow, r *clinic.Reminder, st *clinic.SendState) (bool, error) {
 	var p ReviewMail
 	if err := json.Unmarshal(row.Payload, &p); err != nil {
 		return false, err
@@ -101,11 +102,11 @@ func (s *Store) reviewWanted(ctx context.Context, row OutboxRow) (bool, error) {
 	if err != nil {
 		return false, nil
 	}
-	var status, current string
+	var current string
 	var readings int
 	err = s.r.QueryRowContext(ctx, `SELECT status, reassessment_date,
 		(SELECT count(*) FROM outcome_readings WHERE plan_id = ? AND taken_at >= ?) FROM treatment_plans WHERE id = ?`,
-		row.RefID, unix(row.CreatedAt), row.RefID).Scan(&status, &current, &readings)
+		row.RefID, unix(row.CreatedAt), row.RefID).Scan(&st.PlanStatus, &current, &readings)
 	if err != nil {
 		return false, translate(err)
 	}
@@ -114,7 +115,6 @@ func (s *Store) reviewWanted(ctx context.Context, row OutboxRow) (bool, error) {
 		return false, nil
 	}
 	day := func(d clinic.Date) time.Time { return time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, time.UTC) }
-	r := clinic.Reminder{Kind: clinic.ReminderKind(row.Kind), Subject: day(due)}
-	return clinic.StillWanted(r, clinic.SendState{PlanStatus: clinic.PlanStatus(status), ReassessmentDue: day(cur),
-		OutcomeRecorded: readings > 0}, s.now()), nil
+	r.Subject, st.ReassessmentDue, st.OutcomeRecorded = day(due), day(cur), readings > 0
+	return true, nil
 }

@@ -8,124 +8,104 @@ import (
 	"allium/clinic"
 )
 
-// StillWanted re-checks at send time that a queued message still makes sense. A message about
-// an appointment carries the appointment's version when it was queued: if the appointment has
-// since been cancelled or moved (a new version), the message is not wanted. Cancellation
-// notices are the exception: they are about the cancelled state itself. Nudges stop once the
-// client has booked, or has asked for no more of them; a therapist's day list stops when the
-// day is empty or the therapist no longer wants it. The rules are clinic.StillWanted; this
-// gathers what they read.
+// StillWanted re-checks at send time that a queued message still makes sense. The rule is
+// clinic.StillWanted, for every kind; this reads what it needs to know about the message's
+// subject now: the appointment, the course, the plan or the therapist's day.
 func (s *Store) StillWanted(ctx context.Context, row OutboxRow) (bool, error) {
-	switch row.Kind {
-	case string(clinic.ReminderBookNext), string(clinic.ReminderGapWarning):
-		return gone(s.nudgeWanted(ctx, row))
-	case string(clinic.ReminderMaintenanceDue):
-		return gone(s.maintenanceWanted(ctx, row))
-	case string(clinic.ReminderDayList):
-		return gone(s.dayListWanted(ctx, row))
-	case string(clinic.ReminderReassessmentDue), string(clinic.ReminderOutcomeRequest):
-		return gone(s.reviewWanted(ctx, row))
+	r := clinic.Reminder{Kind: clinic.ReminderKind(row.Kind)}
+	var st clinic.SendState
+	var err error
+	switch r.Kind {
+	case clinic.ReminderConfirmation, clinic.ReminderUpcoming, clinic.ReminderReschedule:
+		if row.RefType == "course" {
+			r.CourseID = row.RefID
+			st.CourseBooked, err = s.courseBooked(ctx, row.RefID)
+			break
+		}
+		var p ApptMail
+		if json.Unmarshal(row.Payload, &p) != nil || p.Version == 0 {
+			return true, nil // a payload that names no version was not made to be checked
+		}
+		r.ApptID, r.Version = row.RefID, p.Version
+		err = s.r.QueryRowContext(ctx, `SELECT status, version FROM appointments WHERE id = ?`, row.RefID).
+			Scan(&st.ApptStatus, &st.ApptVersion)
+		if err != nil {
+			return false, translate(err)
+		}
+	case clinic.ReminderBookNext, clinic.ReminderGapWarning:
+		err = s.nudgeFacts(ctx, row, &r, &st)
+	case clinic.ReminderMaintenanceDue:
+		err = s.maintenanceFacts(ctx, row, &st)
+	case clinic.ReminderDayList:
+		err = s.dayListFacts(ctx, row, &st)
+	case clinic.ReminderReassessmentDue, clinic.ReminderOutcomeRequest:
+		var ok bool
+		if ok, err = s.reviewFacts(ctx, row, &r, &st); err == nil && !ok {
+			return false, nil
+		}
 	}
-	if row.RefType == "course" && row.Kind == string(clinic.ReminderConfirmation) {
-		return s.courseLive(ctx, row.RefID)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil // what the message is about is gone; a retry would find it gone again
 	}
-	if row.RefType != "appointment" || row.Kind == "cancellation" {
-		return true, nil
-	}
-	var p struct{ Version int64 }
-	if err := json.Unmarshal(row.Payload, &p); err != nil || p.Version == 0 {
-		return true, nil
-	}
-	var status string
-	var version int64
-	err := s.r.QueryRowContext(ctx, `SELECT status, version FROM appointments WHERE id = ?`, row.RefID).Scan(&status, &version)
 	if err != nil {
-		return false, translate(err)
+		return false, err
 	}
-	return version == p.Version && status == "booked", nil
+	return clinic.StillWanted(r, st), nil
 }
 
-// courseLive: a course confirmation is worth sending while any of its sessions is still booked.
-func (s *Store) courseLive(ctx context.Context, courseID int64) (bool, error) {
+// courseBooked reports whether any session of a course is still booked.
+func (s *Store) courseBooked(ctx context.Context, courseID int64) (bool, error) {
 	var live bool
-	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM appointments WHERE course_id = ? AND status = 'booked')`,
+	err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM appointments WHERE course_id = ? AND status = `+sqlBooked+`)`,
 		courseID).Scan(&live)
 	return live, err
 }
 
-// nudgeWanted: the course still has sessions to go and nothing is booked after the last one.
-func (s *Store) nudgeWanted(ctx context.Context, row OutboxRow) (bool, error) {
+// nudgeFacts reads, for a course nudge, whether the client opted out, how far the course is
+// and whether anything is booked after the session the nudge followed.
+func (s *Store) nudgeFacts(ctx context.Context, row OutboxRow, r *clinic.Reminder, st *clinic.SendState) error {
 	var p NudgeMail
 	if err := json.Unmarshal(row.Payload, &p); err != nil {
-		return false, err
+		return err
 	}
-	if !p.ToTherapist {
-		if out, err := s.optedOut(ctx, p.ClientID); err != nil || out {
-			return false, err
-		}
+	r.To = clinic.RecipientClient
+	if p.ToTherapist {
+		r.To = clinic.RecipientTherapist
 	}
 	var done, planned int
-	var booked bool
 	err := s.r.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM appointments WHERE course_id = co.id AND status = 'completed'), co.sessions,
-		EXISTS (SELECT 1 FROM appointments WHERE client_id = co.client_id AND status = 'booked' AND starts_at >= ?)
-		FROM courses co WHERE co.id = ?`, p.LastEnd, p.CourseID).Scan(&done, &planned, &booked)
-	if err != nil {
-		return false, translate(err)
-	}
-	r := clinic.Reminder{Kind: clinic.ReminderKind(row.Kind)}
-	return clinic.StillWanted(r, clinic.SendState{CourseOpen: done < planned, NextSessionBooked: booked}, s.now()), nil
+		(SELECT count(*) FROM appointments WHERE course_id = co.id AND status = `+sqlCompleted+`), co.sessions,
+		EXISTS (SELECT 1 FROM appointments WHERE client_id = co.client_id AND status = `+sqlBooked+` AND starts_at >= ?),
+		coalesce((SELECT nudges_opt_out FROM clients WHERE id = ?), 0)
+		FROM courses co WHERE co.id = ?`, p.LastEnd, p.ClientID, p.CourseID).
+		Scan(&done, &planned, &st.NextSessionBooked, &st.NudgesOptedOut)
+	st.CourseOpen = done < planned
+	return translate(err)
 }
 
-// maintenanceWanted: the plan is still completed and no visit is booked since.
-func (s *Store) maintenanceWanted(ctx context.Context, row OutboxRow) (bool, error) {
+// maintenanceFacts reads the plan's status, the client's opt-out and whether a visit is
+// booked since the plan completed.
+func (s *Store) maintenanceFacts(ctx context.Context, row OutboxRow, st *clinic.SendState) error {
 	var p MaintenanceMail
 	if err := json.Unmarshal(row.Payload, &p); err != nil {
-		return false, err
+		return err
 	}
-	if out, err := s.optedOut(ctx, p.ClientID); err != nil || out {
-		return false, err
-	}
-	var status string
-	var booked bool
 	err := s.r.QueryRowContext(ctx, `SELECT status, EXISTS (SELECT 1 FROM appointments WHERE client_id = ?
-		AND status = 'booked' AND starts_at >= ?) FROM treatment_plans WHERE id = ?`, p.ClientID, p.CompletedAt, row.RefID).
-		Scan(&status, &booked)
-	if err != nil {
-		return false, translate(err)
-	}
-	r := clinic.Reminder{Kind: clinic.ReminderMaintenanceDue}
-	return clinic.StillWanted(r, clinic.SendState{PlanStatus: clinic.PlanStatus(status), MaintenanceBooked: booked}, s.now()), nil
+		AND status = `+sqlBooked+` AND starts_at >= ?), coalesce((SELECT nudges_opt_out FROM clients WHERE id = ?), 0)
+		FROM treatment_plans WHERE id = ?`, p.ClientID, p.CompletedAt, p.ClientID, row.RefID).
+		Scan(&st.PlanStatus, &st.MaintenanceBooked, &st.NudgesOptedOut)
+	return translate(err)
 }
 
-// dayListWanted: the therapist still asks for the list and the day still has appointments.
-func (s *Store) dayListWanted(ctx context.Context, row OutboxRow) (bool, error) {
+// dayListFacts reads whether the therapist still asks for the list and how many booked
+// appointments the day holds.
+func (s *Store) dayListFacts(ctx context.Context, row OutboxRow, st *clinic.SendState) error {
 	var p DayListMail
 	if err := json.Unmarshal(row.Payload, &p); err != nil {
-		return false, err
+		return err
 	}
-	var n int
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM appointments a JOIN staff_mail_prefs m ON m.user_id = a.therapist_id
-		WHERE a.therapist_id = ? AND m.day_list = 1 AND a.status = 'booked' AND a.starts_at >= ? AND a.starts_at < ?`,
-		row.RefID, p.From, p.To).Scan(&n)
-	if err != nil {
-		return false, err
-	}
-	r := clinic.Reminder{Kind: clinic.ReminderDayList}
-	return clinic.StillWanted(r, clinic.SendState{DayAppointments: n}, s.now()), nil
-}
-
-func (s *Store) optedOut(ctx context.Context, clientID int64) (bool, error) {
-	var out bool
-	err := s.r.QueryRowContext(ctx, `SELECT nudges_opt_out FROM clients WHERE id = ?`, clientID).Scan(&out)
-	return out, translate(err)
-}
-
-// gone turns "what the message is about no longer exists" into "not wanted": a retry would
-// find it missing again.
-func gone(ok bool, err error) (bool, error) {
-	if errors.Is(err, ErrNotFound) {
-		return false, nil
-	}
-	return ok, err
+	return s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT day_list FROM staff_mail_prefs WHERE user_id = ?), 0),
+		(SELECT count(*) FROM appointments a WHERE a.therapist_id = ? AND a.status = `+sqlBooked+`
+		AND a.starts_at >= ? AND a.starts_at < ?)`, row.RefID, row.RefID, p.From, p.To).
+		Scan(&st.DayListOn, &st.DayAppointments)
 }

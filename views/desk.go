@@ -14,22 +14,10 @@ type DeskAppt struct {
 
 // StatusLabel names the status in words, so colour never carries it alone.
 func (d DeskAppt) StatusLabel() string {
-	switch d.Status {
-	case "booked":
-		return "Booked"
-	case "checked_in":
-		return "Checked in"
-	case "completed":
-		return "Completed"
-	case "cancelled":
-		if d.LateCancel {
-			return "Late cancellation"
-		}
-		return "Cancelled"
-	case "no_show":
-		return "No-show"
+	if d.Status == clinic.ApptCancelled && d.LateCancel {
+		return "Late cancellation"
 	}
-	return d.Status
+	return d.Status.Label()
 }
 
 // Progress is "2 of 4" for a session of a course, empty for a single visit.
