@@ -88,15 +88,15 @@ func (a *App) DeskClient(c echo.Context) error {
 	now := a.Now()
 	for _, ap := range views.DeskAppts(all) {
 		switch {
-		case ap.End.After(now) && (ap.Status == "booked" || ap.Status == "checked_in"):
+		case ap.End.After(now) && ap.Status.Attending():
 			data.Upcoming = append(data.Upcoming, ap)
 		default:
 			data.Past = append([]views.DeskAppt{ap}, data.Past...)
 		}
-		if ap.Status == "no_show" {
+		if ap.Status == clinic.ApptNoShow {
 			data.NoShows++
 		}
-		if ap.Status == "cancelled" && ap.LateCancel {
+		if ap.Status == clinic.ApptCancelled && ap.LateCancel {
 			data.LateCancels++
 		}
 	}

@@ -22,7 +22,7 @@ func (a *App) DeskMoveForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if ap.Status != "booked" {
+	if !clinic.ApptAllows(a.apptChange(ap, clinic.ApptMove, actor(c).Role)) {
 		return a.flashKind(c, deskApptHref(ap.ID), "Only a booked appointment can be moved.", "error")
 	}
 	date, bad := a.deskParseDate(c.QueryParam("date"), a.deskMoveStart(ap))

@@ -23,7 +23,7 @@ func (a *App) ClientHome(c echo.Context) error {
 	data := views.ClientHome{Page: a.page(c, "My bookings")}
 	now := a.Now()
 	for _, ap := range all {
-		if ap.Start.After(now) && ap.Status == "booked" {
+		if ap.Start.After(now) && ap.Status == clinic.ApptBooked {
 			data.Upcoming = append(data.Upcoming, ap)
 		} else if !ap.Start.After(now) {
 			data.Past = append([]store.Appointment{ap}, data.Past...)
@@ -63,11 +63,18 @@ func (a *App) MyAppointment(c echo.Context) error {
 		return err
 	}
 	title := "Your appointment"
-	if ap.Status == "cancelled" {
+	if ap.Status == clinic.ApptCancelled {
 		title = "This appointment was cancelled"
 	}
 	return a.render(c, "my_appointment", views.AppointmentPage{Page: a.page(c, title), Appt: ap, Base: base, Stale: stale,
-		CanChange: !stale && ap.Status == "booked" && clinic.CanClientChange(a.Now(), ap.Start, a.Settings().CancelWindow)})
+		CanChange: !stale && clinic.ApptAllows(a.apptChange(ap, clinic.ApptMove, clinic.RoleClient))})
+}
+
+// apptChange is what clinic's appointment rules need to decide whether role may make ev
+// happen to ap now.
+func (a *App) apptChange(ap store.Appointment, ev clinic.ApptEvent, role clinic.Role) clinic.ApptChange {
+	return clinic.ApptChange{Event: ev, By: role, Status: ap.Status, Start: ap.Start, Now: a.Now(),
+		CancelWindow: a.Settings().CancelWindow}
 }
 
 // MyCancel cancels the client's appointment, outside the cancellation window only.
@@ -104,11 +111,14 @@ func (a *App) MyMoveForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if stale || ap.Status != "booked" {
+	if stale {
 		return a.flashKind(c, base, "This appointment can no longer be moved online.", "error")
 	}
-	if !clinic.CanClientChange(a.Now(), ap.Start, a.Settings().CancelWindow) {
+	switch _, err := clinic.NextApptStatus(a.apptChange(ap, clinic.ApptMove, clinic.RoleClient)); {
+	case errors.Is(err, clinic.ErrApptTooLate):
 		return a.flashKind(c, base, "It is too close to your appointment to move it online. Please call us on "+a.Settings().Phone+".", "error")
+	case err != nil:
+		return a.flashKind(c, base, "This appointment can no longer be moved online.", "error")
 	}
 	p := a.page(c, "Move your appointment")
 	date := clinic.DateOf(ap.Start, a.Loc()).AddDays(-3)

@@ -111,7 +111,7 @@ var busyTriggers = append(calendarTriggers(), []string{
 	`CREATE TEMP TRIGGER IF NOT EXISTS busy_cache_update
 	AFTER UPDATE OF therapist_id, room_id, starts_at, busy_until, status ON main.appointments
 	WHEN OLD.therapist_id IS NOT NEW.therapist_id OR OLD.room_id IS NOT NEW.room_id OR OLD.starts_at <> NEW.starts_at
-		OR OLD.busy_until <> NEW.busy_until OR (OLD.status = 'cancelled') <> (NEW.status = 'cancelled')
+		OR OLD.busy_until <> NEW.busy_until OR (OLD.status = ` + sqlCancelled + `) <> (NEW.status = ` + sqlCancelled + `)
 	BEGIN
 		SELECT allium_busy_changed(OLD.therapist_id, coalesce(OLD.room_id, 0), OLD.starts_at);
 		SELECT allium_busy_changed(NEW.therapist_id, coalesce(NEW.room_id, 0), NEW.starts_at);

@@ -651,11 +651,11 @@ func TestBookingQueriesStayInsideTheirTimeWindow(t *testing.T) {
 	}{
 		{"the therapists' bookings",
 			`SELECT therapist_id, starts_at, busy_until FROM appointments WHERE therapist_id IN (?, ?) AND status <> 'cancelled' AND starts_at > ? AND starts_at < ?`,
-			code, "FROM appointments WHERE therapist_id IN (`+in+`) AND status <> 'cancelled' AND starts_at > ? AND starts_at < ?`, ids, ranges)",
+			code, "FROM appointments WHERE therapist_id IN (`+in+`) AND status <> `+sqlCancelled+` AND starts_at > ? AND starts_at < ?`, ids, ranges)",
 			"SEARCH appointments USING COVERING INDEX appointments_therapist (therapist_id=? AND starts_at>? AND starts_at<?)"},
 		{"the rooms' bookings",
 			`SELECT room_id, starts_at, busy_until FROM appointments INDEXED BY appointments_room WHERE room_id IN (?, ?) AND starts_at > ? AND starts_at < ? AND status <> 'cancelled'`,
-			code, "FROM appointments INDEXED BY appointments_room WHERE room_id IN (`+placeholders(len(ids))+`) AND starts_at > ? AND starts_at < ? AND status <> 'cancelled'`, ids, ranges)",
+			code, "FROM appointments INDEXED BY appointments_room WHERE room_id IN (`+placeholders(len(ids))+`) AND starts_at > ? AND starts_at < ? AND status <> `+sqlCancelled, ids, ranges)",
 			"SEARCH appointments USING COVERING INDEX appointments_room (room_id=? AND starts_at>? AND starts_at<?)"},
 		{"the days of bookings, for the cache",
 			`SELECT owner_id, group_concat(starts, ''), group_concat(ends, '') FROM busy_days WHERE room = 1 AND owner_id IN (?, ?) AND day >= ? AND day <= ? GROUP BY owner_id`,
@@ -675,6 +675,9 @@ func TestBookingQueriesStayInsideTheirTimeWindow(t *testing.T) {
 		{"the overlap trigger, room",
 			`SELECT 1 FROM appointments a WHERE a.room_id = ? AND a.status <> 'cancelled' AND a.starts_at > ? - 43200 AND a.starts_at < ? AND a.busy_until > ?`,
 			triggers, "a.room_id = NEW.room_id" + bounds, "SEARCH a USING COVERING INDEX appointments_room (room_id=? AND starts_at>? AND starts_at<?)"},
+	}
+	if sqlCancelled != "'cancelled'" {
+		t.Fatalf("the queries checked here spell the cancelled status 'cancelled'; the code spells it %s", sqlCancelled)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,7 +31,7 @@ type BulkAppointment struct {
 	ClientID, TherapistID, ServiceID, RoomID, CourseID int64
 	CourseIndex                                        int
 	Start, End, BusyUntil                              time.Time
-	Status                                             string // booked, completed, cancelled or no_show
+	Status                                             clinic.ApptStatus // booked, completed, cancelled or no_show
 	CreatedAt                                          time.Time
 	LateCancel                                         bool
 }
@@ -145,9 +145,9 @@ func (b *BulkLoad) AddAppointment(a BulkAppointment) error {
 	}
 	reason := ""
 	switch a.Status {
-	case "cancelled":
+	case clinic.ApptCancelled:
 		cancelledAt, reason = unix(minTime(a.CreatedAt.Add(24*time.Hour), a.Start)), "Cancelled by the client"
-	case "completed":
+	case clinic.ApptCompleted:
 		checkedIn = unix(a.Start)
 	}
 	created := unix(a.CreatedAt)
@@ -314,7 +314,7 @@ func (g *historyGen) loadExisting(b *BulkLoad) error {
 		}
 		return nil
 	}, `SELECT therapist_id, coalesce(room_id, 0), starts_at, busy_until FROM appointments
-		WHERE starts_at >= ? AND starts_at < ? AND status <> 'cancelled'`, unix(from), unix(to))
+		WHERE starts_at >= ? AND starts_at < ? AND status <> `+sqlCancelled, unix(from), unix(to))
 }
 
 // roster fills each therapist's shifts on a weekday with back-to-back sessions.
@@ -411,7 +411,7 @@ func (g *historyGen) place(b *BulkLoad, s histSlot, first clinic.Date) error {
 func (g *historyGen) add(b *BulkLoad, a BulkAppointment) error {
 	if g.rng.Float64() < 0.12 {
 		c := a
-		c.ClientID, c.CourseID, c.CourseIndex, c.Status = g.client(), 0, 1, "cancelled"
+		c.ClientID, c.CourseID, c.CourseIndex, c.Status = g.client(), 0, 1, clinic.ApptCancelled
 		c.CreatedAt, c.LateCancel = a.CreatedAt.Add(-48*time.Hour), g.rng.IntN(5) == 0
 		if err := b.AddAppointment(c); err != nil {
 			return err
@@ -420,13 +420,13 @@ func (g *historyGen) add(b *BulkLoad, a BulkAppointment) error {
 	r := g.rng.Float64()
 	switch {
 	case r < 0.03:
-		a.Status, a.LateCancel = "cancelled", g.rng.IntN(5) == 0
+		a.Status, a.LateCancel = clinic.ApptCancelled, g.rng.IntN(5) == 0
 	case !a.Start.Before(g.Now):
-		a.Status = "booked"
+		a.Status = clinic.ApptBooked
 	case r < 0.06:
-		a.Status = "no_show"
+		a.Status = clinic.ApptNoShow
 	default:
-		a.Status = "completed"
+		a.Status = clinic.ApptCompleted
 	}
 	return b.AddAppointment(a)
 }

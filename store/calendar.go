@@ -209,7 +209,7 @@ func (s *Store) SetHours(ctx context.Context, by Actor, therapistID int64, h cli
 
 func (s *Store) hoursConflicts(ctx context.Context, tx *sql.Tx, therapistID int64, h clinic.WeeklyHours, loc *time.Location) ([]HoursConflict, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT a.id, c.name, a.starts_at, a.busy_until FROM appointments a JOIN clients c ON c.id = a.client_id
-		WHERE a.therapist_id = ? AND a.status = 'booked' AND a.starts_at >= ? ORDER BY a.starts_at`, therapistID, unix(s.now()))
+		WHERE a.therapist_id = ? AND a.status = `+sqlBooked+` AND a.starts_at >= ? ORDER BY a.starts_at`, therapistID, unix(s.now()))
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func clientPlanSessions(ctx context.Context, tx *sql.Tx, clientID int64, byID ma
 			UNION SELECT pn.plan_id, pn.appointment_id FROM session_notes pn WHERE pn.plan_id IN `+clientPlanIDs+`) x
 		JOIN appointments a ON a.id = x.appt_id JOIN users t ON t.id = a.therapist_id JOIN services s ON s.id = a.service_id
 		LEFT JOIN session_notes n ON n.appointment_id = a.id
-		WHERE a.status <> 'cancelled' ORDER BY x.plan_id, a.starts_at, a.id`, clientID,
+		WHERE a.status <> `+sqlCancelled+` ORDER BY x.plan_id, a.starts_at, a.id`, clientID,
 		func(r *sql.Rows) error {
 			var ps clinic.PlanSession
 			var planID, st int64
@@ -70,7 +70,7 @@ func clientPlanSessions(ctx context.Context, tx *sql.Tx, clientID int64, byID ma
 				return nil
 			}
 			ps.Start, ps.Number = unixTime(st), len(p.Sessions)+1
-			if ps.Status == "completed" || ps.NoteStatus == "signed" {
+			if ps.Status == string(clinic.ApptCompleted) || ps.NoteStatus == "signed" {
 				p.SessionsDone++
 			}
 			p.Sessions = append(p.Sessions, ps)

@@ -159,9 +159,9 @@ func (s *Store) RecallList(ctx context.Context, by Actor, since time.Time, limit
 	}, `SELECT co.id, co.client_id, c.name, c.phone, c.email, co.therapist_id, t.name, co.service_id, sv.name,
 			co.sessions, co.spacing_max, x.last_at, x.done
 		FROM (SELECT a.course_id,
-				max(CASE WHEN a.status <> 'cancelled' AND a.starts_at < ?1 THEN a.starts_at END) AS last_at,
-				sum(a.status IN ('booked', 'checked_in', 'completed') AND a.starts_at < ?1) AS done,
-				sum(a.status IN ('booked', 'checked_in') AND a.starts_at >= ?1) AS ahead
+				max(CASE WHEN a.status <> `+sqlCancelled+` AND a.starts_at < ?1 THEN a.starts_at END) AS last_at,
+				sum(a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`, `+sqlCompleted+`) AND a.starts_at < ?1) AS done,
+				sum(a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`) AND a.starts_at >= ?1) AS ahead
 			FROM appointments a
 			WHERE a.course_id IN (SELECT course_id FROM appointments INDEXED BY appointments_start
 				WHERE starts_at >= ?2 AND starts_at < ?1 AND course_id IS NOT NULL)

@@ -21,7 +21,7 @@ func (s *Store) DemoPlan(ctx context.Context, clientID int64) (planID int64, not
 		return planID, 0, err
 	}
 	var tid, first int64
-	err = s.r.QueryRowContext(ctx, `SELECT therapist_id, min(starts_at) FROM appointments WHERE client_id = ? AND status <> 'cancelled'
+	err = s.r.QueryRowContext(ctx, `SELECT therapist_id, min(starts_at) FROM appointments WHERE client_id = ? AND status <> `+sqlCancelled+`
 		GROUP BY therapist_id ORDER BY count(*) DESC LIMIT 1`, clientID).Scan(&tid, &first)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, fmt.Errorf("demo plan: no therapist treats client %d: %w", clientID, ErrNotFound)
@@ -49,7 +49,7 @@ func (s *Store) DemoPlan(ctx context.Context, clientID int64) (planID int64, not
 		err := r.Scan(&a)
 		appts = append(appts, a)
 		return err
-	}, `SELECT id FROM appointments WHERE client_id = ? AND therapist_id = ? AND status IN ('completed', 'checked_in')
+	}, `SELECT id FROM appointments WHERE client_id = ? AND therapist_id = ? AND status IN (`+sqlCompleted+`, `+sqlCheckedIn+`)
 		ORDER BY starts_at`, clientID, tid)
 	if err != nil {
 		return planID, 0, err

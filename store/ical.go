@@ -79,7 +79,7 @@ func (s *Store) CalendarFeed(ctx context.Context, token string, now time.Time) (
 	if err != nil {
 		return User{}, nil, translate(err)
 	}
-	appts, err := queryAppts(ctx, s.r, `a.therapist_id = ? AND a.starts_at >= ? AND a.starts_at < ? AND a.status <> 'cancelled'
+	appts, err := queryAppts(ctx, s.r, `a.therapist_id = ? AND a.starts_at >= ? AND a.starts_at < ? AND a.status <> `+sqlCancelled+`
 		ORDER BY a.starts_at`, u.ID, unix(now.Add(-FeedPast)), unix(now.Add(FeedFuture)))
 	return u, appts, err
 }

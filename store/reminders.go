@@ -142,15 +142,15 @@ func (s *Store) courseNudges(ctx context.Context, _ clinic.Settings, rs clinic.R
 func (s *Store) courseCandidates(ctx context.Context, now time.Time) ([]courseCandidate, error) {
 	rows, err := s.r.QueryContext(ctx, `WITH done AS (
 			SELECT course_id, count(*) AS n, max(ends_at) AS last_end FROM appointments
-			WHERE status = 'completed' AND course_id IN (
-				SELECT course_id FROM appointments WHERE status = 'completed' AND course_id IS NOT NULL AND ends_at > ?)
+			WHERE status = `+sqlCompleted+` AND course_id IN (
+				SELECT course_id FROM appointments WHERE status = `+sqlCompleted+` AND course_id IS NOT NULL AND ends_at > ?)
 			GROUP BY course_id)
 		SELECT co.id, co.client_id, co.therapist_id, co.service_id, co.sessions, co.spacing_days, co.spacing_max,
 			d.n, d.last_end, c.name, c.email, c.nudges_opt_out, t.name, t.email, sv.name
 		FROM done d JOIN courses co ON co.id = d.course_id JOIN clients c ON c.id = co.client_id
 		JOIN users t ON t.id = co.therapist_id JOIN services sv ON sv.id = co.service_id
 		WHERE d.n < co.sessions AND d.last_end <= ? AND d.last_end > ? - (co.spacing_max + 9) * 86400
-		AND NOT EXISTS (SELECT 1 FROM appointments b WHERE b.client_id = co.client_id AND b.status = 'booked'
+		AND NOT EXISTS (SELECT 1 FROM appointments b WHERE b.client_id = co.client_id AND b.status = `+sqlBooked+`
 			AND b.starts_at >= d.last_end)`, unix(now.AddDate(0, 0, -60)), unix(now), unix(now))
 	if err != nil {
 		return nil, fmt.Errorf("course nudges: %w", err)
@@ -243,7 +243,7 @@ func (s *Store) dayLists(ctx context.Context, _ clinic.Settings, rs clinic.Remin
 func (s *Store) dayList(ctx context.Context, therapistID int64, name string, day clinic.Date, loc *time.Location) (DayListMail, error) {
 	from := time.Date(day.Y, day.M, day.D, 0, 0, 0, 0, loc)
 	to := time.Date(day.Y, day.M, day.D+1, 0, 0, 0, 0, loc)
-	appts, err := queryAppts(ctx, s.r, `a.therapist_id = ? AND a.status = 'booked' AND a.starts_at >= ? AND a.starts_at < ?
+	appts, err := queryAppts(ctx, s.r, `a.therapist_id = ? AND a.status = `+sqlBooked+` AND a.starts_at >= ? AND a.starts_at < ?
 		ORDER BY a.starts_at`, therapistID, unix(from), unix(to))
 	if err != nil {
 		return DayListMail{}, err
@@ -270,9 +270,9 @@ func (s *Store) maintenanceNudges(ctx context.Context, _ clinic.Settings, rs cli
 	today := clinic.DateOf(now, rs.Zone)
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.client_id, p.maintenance_due, p.updated_at, c.name, c.email
 		FROM treatment_plans p JOIN clients c ON c.id = p.client_id
-		WHERE p.status = 'completed' AND p.maintenance_due BETWEEN ? AND ?
+		WHERE p.status = '`+string(clinic.PlanCompleted)+`' AND p.maintenance_due BETWEEN ? AND ?
 		AND c.nudges_opt_out = 0 AND c.email <> ''
-		AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.client_id = p.client_id AND a.status = 'booked'
+		AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.client_id = p.client_id AND a.status = `+sqlBooked+`
 			AND a.starts_at >= p.updated_at)`, today.AddDays(-9).String(), today.AddDays(1).String())
 	if err != nil {
 		return nil, fmt.Errorf("maintenance nudges: %w", err)

@@ -59,7 +59,7 @@ func (s *Store) reviewNudges(ctx context.Context, _ clinic.Settings, rs clinic.R
 		dueStart := time.Date(due.Y, due.M, due.D, 0, 0, 0, 0, rs.Zone)
 		var session time.Time
 		var start int64
-		err = s.r.QueryRowContext(ctx, `SELECT starts_at FROM appointments WHERE client_id = ? AND status = 'booked'
+		err = s.r.QueryRowContext(ctx, `SELECT starts_at FROM appointments WHERE client_id = ? AND status = `+sqlBooked+`
 			AND starts_at >= ? AND starts_at < ? ORDER BY starts_at LIMIT 1`, p.client, unix(dueStart), unix(dueStart.AddDate(0, 0, 1))).Scan(&start)
 		if err == nil {
 			session = unixTime(start)

@@ -69,7 +69,7 @@ func (s *Store) SlotQueryFor(ctx context.Context, clientID int64, sv clinic.Serv
 
 // clientAttends is the condition, on appointments a, that the client is to be or is at the
 // session: booked or checked in. A session the client missed does not keep them from another.
-const clientAttends = `a.status IN ('booked', 'checked_in')`
+const clientAttends = `a.status IN (` + sqlBooked + `, ` + sqlCheckedIn + `)`
 
 // clientInSession is the condition, on appointments a, that a.client_id's session overlaps
 // [from, to); its arguments are sessionOverlapArgs(from, to). Bounded on both sides of the
@@ -247,7 +247,7 @@ func (s *Store) slotQueryFrom(ctx context.Context, db rowsQuerier, sv clinic.Ser
 		ids[i] = r.RoomID
 	}
 	query, args := inRanges(`SELECT room_id, starts_at, busy_until FROM appointments INDEXED BY appointments_room
-		WHERE room_id IN (`+placeholders(len(ids))+`) AND starts_at > ? AND starts_at < ? AND status <> 'cancelled'`, ids, ranges)
+		WHERE room_id IN (`+placeholders(len(ids))+`) AND starts_at > ? AND starts_at < ? AND status <> `+sqlCancelled, ids, ranges)
 	var id, st, en int64
 	err = scanInto(ctx, db, func(r *sql.Rows) error {
 		if err := r.Scan(&id, &st, &en); err != nil {
@@ -297,7 +297,7 @@ func therapistCalendars(ctx context.Context, db rowsQuerier, serviceID int64, id
 	}
 	in := placeholders(len(ids))
 	busySQL, busyArgs := inRanges(`SELECT therapist_id, starts_at, busy_until FROM appointments WHERE therapist_id IN (`+in+`)
-		AND status <> 'cancelled' AND starts_at > ? AND starts_at < ?`, ids, ranges)
+		AND status <> `+sqlCancelled+` AND starts_at > ? AND starts_at < ?`, ids, ranges)
 	var id, a, b, c int64
 	queries := []struct {
 		sql  string

@@ -145,7 +145,7 @@ func timeOffConflicts(ctx context.Context, db querier, therapistID int64, from, 
 		out = append(out, hc)
 		return err
 	}, `SELECT a.id, c.name, a.starts_at FROM appointments a JOIN clients c ON c.id = a.client_id
-		WHERE a.therapist_id = ? AND a.status = 'booked' AND a.starts_at > ? AND a.starts_at < ? AND a.busy_until > ?
+		WHERE a.therapist_id = ? AND a.status = `+sqlBooked+` AND a.starts_at > ? AND a.starts_at < ? AND a.busy_until > ?
 		ORDER BY a.starts_at`, therapistID, unix(from)-43200, unix(to), unix(from))
 	return out, err
 }
@@ -207,7 +207,7 @@ func (s *Store) ScheduleConflicts(ctx context.Context, by Actor, therapistID int
 			}
 			return nil
 		}, `SELECT a.id, c.name, a.starts_at, a.busy_until FROM appointments a JOIN clients c ON c.id = a.client_id
-			WHERE a.therapist_id = ? AND a.status = 'booked' AND a.starts_at >= ? AND a.starts_at < ? ORDER BY a.starts_at`,
+			WHERE a.therapist_id = ? AND a.status = `+sqlBooked+` AND a.starts_at >= ? AND a.starts_at < ? ORDER BY a.starts_at`,
 			therapistID, unix(from), unix(to))
 	})
 	return out, err
