@@ -18,6 +18,7 @@ import (
 
 	"allium/assets"
 	"allium/clinic"
+	"allium/internal/requestid"
 	"allium/store"
 	"allium/views"
 )
@@ -56,6 +57,7 @@ func New(ctx context.Context, cfg Config) (*echo.Echo, *App, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	cfg.Log = requestid.Logger(cfg.Log)
 	if cfg.Throttle.Window == 0 {
 		cfg.Throttle = store.DefaultThrottle
 	}

@@ -27,7 +27,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		status = http.StatusConflict
 	}
 	if status >= 500 {
-		a.Log.Error("request failed", "err", err, "path", c.Request().URL.Path, "request_id", requestID(c))
+		a.Log.ErrorContext(c.Request().Context(), "request failed", "err", err, "path", c.Request().URL.Path)
 	}
 	heading, msg := errorText(status, he)
 	data := views.ErrorPage{Page: a.page(c, heading), Heading: heading, Message: msg}
@@ -39,7 +39,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		return
 	}
 	if rerr := a.renderStatus(c, status, "error", data); rerr != nil {
-		a.Log.Error("render error page", "err", rerr, "request_id", requestID(c))
+		a.Log.ErrorContext(c.Request().Context(), "render error page", "err", rerr)
 		_ = c.String(status, heading)
 	}
 }

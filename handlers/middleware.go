@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"allium/clinic"
+	"allium/internal/requestid"
 	"allium/store"
 )
 
@@ -23,14 +24,20 @@ const (
 	ctxCSRF  = "csrf"
 )
 
+// middleware installs the chain every request passes. The request id comes first and goes into
+// the request's context, so every line logged while serving it (here, in the store, in mail)
+// carries it. The access log wraps recover, so a request that panicked still gets its line,
+// with the 500 it answered, beside the panic's own line with its stack.
 func (a *App) middleware(e *echo.Echo) {
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true,
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{RequestIDHandler: func(c echo.Context, id string) {
+		c.SetRequest(c.Request().WithContext(requestid.With(c.Request().Context(), id)))
+	}}))
+	e.Use(a.accessLog)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			a.Log.Error("panic", "err", err, "request_id", requestID(c), "stack", string(stack))
+			a.Log.ErrorContext(c.Request().Context(), "panic", "err", err, "stack", string(stack))
 			return err
 		}}))
-	e.Use(middleware.RequestID())
-	e.Use(a.accessLog)
 	e.Use(securityHeaders)
 	e.Use(middleware.BodyLimit("1M"))
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
@@ -63,7 +70,7 @@ func (a *App) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		// The path only: query strings can carry tokens and search terms with a person's name.
 		a.Log.Log(req.Context(), level, "request", "method", req.Method, "path", req.URL.Path,
-			"status", c.Response().Status, "ms", time.Since(start).Milliseconds(), "request_id", requestID(c))
+			"status", c.Response().Status, "ms", time.Since(start).Milliseconds())
 		return nil
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/jordan-wright/email"
 
 	"allium/clinic"
+	"allium/internal/requestid"
 	"allium/store"
 	"allium/views"
 )
@@ -87,6 +88,7 @@ func (w *Worker) defaults() {
 	if w.Log == nil {
 		w.Log = slog.Default()
 	}
+	w.Log = requestid.Logger(w.Log)
 	if w.Scheduler == nil {
 		w.Scheduler = &Scheduler{Store: w.Store, Now: w.Now, Log: w.Log}
 	}
@@ -133,6 +135,9 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 // deliver handles one claimed row and records the outcome; it reports whether mail went out.
 // A panic in rendering or sending is caught so one bad row cannot stop the queue.
 func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) (sent bool, err error) {
+	if r.RequestID != "" {
+		ctx = requestid.With(ctx, r.RequestID) // its lines name the request that queued it
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = w.Store.MarkFailed(ctx, r.ID, fmt.Sprintf("internal error: %v", p))
@@ -160,7 +165,7 @@ func (w *Worker) deliver(ctx context.Context, r store.OutboxRow) (sent bool, err
 	if sendErr != nil {
 		var perm PermanentError
 		if errors.As(sendErr, &perm) {
-			w.Log.Warn("mail failed", "id", r.ID, "kind", r.Kind, "err", sendErr)
+			w.Log.WarnContext(ctx, "mail failed", "id", r.ID, "kind", r.Kind, "err", sendErr)
 			return false, w.Store.MarkFailed(ctx, r.ID, sendErr.Error())
 		}
 		return false, w.retry(ctx, r, sendErr)
@@ -188,7 +193,7 @@ func (w *Worker) retry(ctx context.Context, r store.OutboxRow, cause error) erro
 	if r.ExpiresAt.IsZero() && now.Sub(r.CreatedAt) > 72*time.Hour {
 		return w.Store.MarkFailed(ctx, r.ID, "gave up after 3 days: "+cause.Error())
 	}
-	w.Log.Info("mail deferred", "id", r.ID, "kind", r.Kind, "attempt", r.Attempts, "err", cause)
+	w.Log.InfoContext(ctx, "mail deferred", "id", r.ID, "kind", r.Kind, "attempt", r.Attempts, "err", cause)
 	return w.Store.MarkRetry(ctx, r.ID, cause.Error(), now.Add(wait))
 }
 

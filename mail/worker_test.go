@@ -21,6 +21,7 @@ import (
 	"github.com/jordan-wright/email"
 
 	"allium/clinic"
+	"allium/internal/requestid"
 	"allium/internal/testclinic"
 	"allium/internal/testkit"
 	"allium/mail"
@@ -605,5 +606,27 @@ func TestBareSenderTakesTheClinicsCurrentName(t *testing.T) {
 	from, err := parseMessage(t, got[0].Data).Header.AddressList("From")
 	if err != nil || from[0].Name != "Wattle Lane Remedial & Tui Na" || from[0].Address != "no-reply@wattle.example" {
 		t.Fatalf("From = %v (%v)", from, err)
+	}
+}
+
+// A message that fails is logged under the id of the request that queued it, so the line
+// can be matched to what the person did.
+func TestFailureIsLoggedWithTheRequestThatQueuedIt(t *testing.T) {
+	srv := startSMTP(t)
+	f := newFixture(t, smtpTransport(t, srv))
+	var log bytes.Buffer
+	f.worker.Log = slog.New(slog.NewTextHandler(&log, nil))
+	ctx := requestid.With(context.Background(), "req-42")
+	if err := f.st.Enqueue(ctx, store.Email{Kind: "password_reset", To: "alex@example.com", RefType: "user", RefID: 1,
+		DedupeKey: "reset:1", Payload: store.TokenMail{Name: "Alex", Token: "tok"}}); err != nil {
+		t.Fatal(err)
+	}
+	srv.setRefusal("RCPT", 550)
+	f.drain(t)
+	if r := f.row(t, "reset:1"); r.RequestID != "req-42" {
+		t.Errorf("the row keeps request id %q; want req-42", r.RequestID)
+	}
+	if !strings.Contains(log.String(), "msg=\"mail failed\"") || !strings.Contains(log.String(), "request_id=req-42") {
+		t.Errorf("the failure is not logged with its request:\n%s", log.String())
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"allium/internal/requestid"
 )
 
 // Email is a message to queue. It is written in the transaction of the change that causes it
@@ -35,6 +37,7 @@ type OutboxRow struct {
 	Attempts  int
 	LastError string
 	MessageID string // stable across retries, so a resend after a crash is recognisably the same message
+	RequestID string // of the request that queued it; "" for mail the server queued on its own
 	SendAfter time.Time
 	ExpiresAt time.Time
 	CreatedAt time.Time
@@ -55,7 +58,7 @@ const outboxBatch = 50
 func enqueueAll(ctx context.Context, tx *sql.Tx, now time.Time, emails []Email) error {
 	for len(emails) > 0 {
 		n := min(len(emails), outboxBatch)
-		args := make([]any, 0, n*10)
+		args := make([]any, 0, n*11)
 		ids := randomBytes(16 * n) // one read of the system's randomness for the batch's Message-IDs
 		for i, e := range emails[:n] {
 			payload, err := json.Marshal(e.Payload)
@@ -71,10 +74,10 @@ func enqueueAll(ctx context.Context, tx *sql.Tx, now time.Time, emails []Email) 
 				expires = unix(e.ExpiresAt)
 			}
 			args = append(args, e.Kind, e.To, e.RefType, e.RefID, e.DedupeKey, string(payload), unix(send), expires,
-				hex.EncodeToString(ids[16*i:16*i+16]), unix(now))
+				hex.EncodeToString(ids[16*i:16*i+16]), unix(now), requestid.From(ctx))
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, recipient, ref_type, ref_id, dedupe_key, payload,
-			send_after, expires_at, message_id, created_at) VALUES `+repeatRow("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n)+`
+			send_after, expires_at, message_id, created_at, request_id) VALUES `+repeatRow("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n)+`
 			ON CONFLICT (dedupe_key) DO NOTHING`, args...); err != nil {
 			return fmt.Errorf("enqueue %s: %w", emails[0].Kind, err)
 		}
@@ -96,7 +99,7 @@ func (s *Store) Enqueue(ctx context.Context, emails ...Email) error {
 }
 
 const outboxColumns = `id, kind, recipient, ref_type, ref_id, dedupe_key, payload, status, attempts, last_error,
-	message_id, send_after, expires_at, created_at, sent_at`
+	message_id, send_after, expires_at, created_at, sent_at, request_id`
 
 func scanOutbox(row interface{ Scan(...any) error }) (OutboxRow, error) {
 	var r OutboxRow
@@ -104,7 +107,7 @@ func scanOutbox(row interface{ Scan(...any) error }) (OutboxRow, error) {
 	var send, expires, created int64
 	var sent sql.NullInt64
 	err := row.Scan(&r.ID, &r.Kind, &r.To, &r.RefType, &r.RefID, &r.DedupeKey, &payload, &r.Status, &r.Attempts,
-		&r.LastError, &r.MessageID, &send, &expires, &created, &sent)
+		&r.LastError, &r.MessageID, &send, &expires, &created, &sent, &r.RequestID)
 	r.Payload = []byte(payload)
 	r.SendAfter, r.CreatedAt, r.SentAt = unixTime(send), unixTime(created), nullUnix(sent)
 	if expires != 0 {
