@@ -42,8 +42,11 @@ func (a *App) deskApptPage(c echo.Context, status int, ap store.Appointment, f *
 		return err
 	}
 	p := a.page(c, ap.ClientName+", "+ap.Start.In(a.Loc()).Format("Mon 2 Jan 15:04"))
+	can := func(ev clinic.ApptEvent) bool { return clinic.ApptAllows(a.apptChange(ap, ev, by.Role)) }
 	data := views.DeskAppointment{Page: p, Nav: deskNav(c), Appt: views.DeskAppt{Appointment: ap}, Mail: mail,
-		LateIfNow: clinic.ClassifyCancel(a.Now(), ap.Start, a.Settings().CancelWindow) != clinic.CancelInTime}
+		LateIfNow: clinic.ClassifyCancel(a.Now(), ap.Start, a.Settings().CancelWindow) != clinic.CancelInTime,
+		Can: views.DeskActions{CheckIn: can(clinic.ApptCheckIn), Complete: can(clinic.ApptComplete),
+			NoShow: can(clinic.ApptMarkNoShow), Move: can(clinic.ApptMove), Cancel: can(clinic.ApptCancel)}}
 	if f != nil {
 		data.Page.Errors, data.Form = f.Errors, f.Values
 	}

@@ -66,8 +66,9 @@ func (a *App) MyAppointment(c echo.Context) error {
 	if ap.Status == clinic.ApptCancelled {
 		title = "This appointment was cancelled"
 	}
+	_, refused := clinic.NextApptStatus(a.apptChange(ap, clinic.ApptMove, clinic.RoleClient))
 	return a.render(c, "my_appointment", views.AppointmentPage{Page: a.page(c, title), Appt: ap, Base: base, Stale: stale,
-		CanChange: !stale && clinic.ApptAllows(a.apptChange(ap, clinic.ApptMove, clinic.RoleClient))})
+		CanChange: !stale && refused == nil, TooLate: !stale && errors.Is(refused, clinic.ErrApptTooLate)})
 }
 
 // apptChange is what clinic's appointment rules need to decide whether role may make ev

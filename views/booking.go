@@ -75,7 +75,8 @@ type AppointmentPage struct {
 	Page      Page
 	Appt      store.Appointment
 	Base      string // "/my/appointments/42" or "/m/TOKEN"
-	CanChange bool
+	CanChange bool // the client may move or cancel it online
+	TooLate   bool // it is booked, but inside the cancellation window: the client must call
 	Stale     bool // a manage link for a moved or cancelled appointment
 }
 

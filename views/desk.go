@@ -94,7 +94,14 @@ type DeskAppointment struct {
 	Appt      DeskAppt
 	Mail      []DeskMail
 	LateIfNow bool // cancelling now would count as a late cancellation
+	Can       DeskActions
 	Form      map[string]string
+}
+
+// DeskActions are the changes clinic's appointment rules let the person at the desk make to
+// the appointment now; the page offers only these.
+type DeskActions struct {
+	CheckIn, Complete, NoShow, Move, Cancel bool
 }
 
 // DeskSlot is a free time offered for a move.
