@@ -75,9 +75,9 @@ type AppointmentPage struct {
 	Page      Page
 	Appt      store.Appointment
 	Base      string // "/my/appointments/42" or "/m/TOKEN"
-	CanChange bool // the client may move or cancel it online
-	TooLate   bool // it is booked, but inside the cancellation window: the client must call
-	Stale     bool // a manage link for a moved or cancelled appointment
+	CanChange bool   // the client may move or cancel it online
+	TooLate   bool   // it is booked, but inside the cancellation window: the client must call
+	Stale     bool   // a manage link for a moved or cancelled appointment
 }
 
 // MovePage lists free times to move an appointment to.
