@@ -52,6 +52,12 @@ func (s ApptStatus) HoldsTime() bool { return s != ApptCancelled }
 // a missed or finished one does not.
 func (s ApptStatus) Attending() bool { return s == ApptBooked || s == ApptCheckedIn }
 
+// TakesPlace reports whether the session happens or is still to happen: booked, checked in
+// or completed. A cancelled or missed session has no treatment to write a note about.
+func (s ApptStatus) TakesPlace() bool {
+	return s == ApptBooked || s == ApptCheckedIn || s == ApptCompleted
+}
+
 // ApptEvent is something someone does to an appointment.
 type ApptEvent string
 

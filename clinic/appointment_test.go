@@ -94,3 +94,23 @@ func TestApptRecordEvent(t *testing.T) {
 		}
 	}
 }
+
+// What each status means for the time it holds, for the client's other bookings and for notes.
+func TestApptStatusMeanings(t *testing.T) {
+	tests := []struct {
+		s                                ApptStatus
+		holdsTime, attending, takesPlace bool
+	}{
+		{ApptBooked, true, true, true},
+		{ApptCheckedIn, true, true, true},
+		{ApptCompleted, true, false, true},
+		{ApptNoShow, true, false, false},
+		{ApptCancelled, false, false, false},
+	}
+	for _, tt := range tests {
+		if tt.s.HoldsTime() != tt.holdsTime || tt.s.Attending() != tt.attending || tt.s.TakesPlace() != tt.takesPlace {
+			t.Errorf("%s: holds time %v, attending %v, takes place %v; want %v, %v, %v", tt.s,
+				tt.s.HoldsTime(), tt.s.Attending(), tt.s.TakesPlace(), tt.holdsTime, tt.attending, tt.takesPlace)
+		}
+	}
+}
