@@ -477,7 +477,7 @@ func sessionNoteLink(s clinic.ChartSession) string {
 	switch {
 	case s.NoteStatus == "signed":
 		return `<a href="/notes/` + strconv.FormatInt(s.NoteID, 10) + `">Signed note</a>`
-	case s.Status == "cancelled" || s.Status == "no_show":
+	case !clinic.ApptStatus(s.Status).TakesPlace():
 		return `<span class="muted">–</span>`
 	case s.NoteID != 0:
 		return `<a href="/appointments/` + strconv.FormatInt(s.ID, 10) + `/note">Draft note</a>`
