@@ -67,7 +67,7 @@ type ChartSession struct {
 	TherapistName string
 	ServiceName   string
 	Start         time.Time
-	Status        string
+	Status        ApptStatus
 	PlanID        int64 // the plan of the session's course, or else of its note; 0 for none
 	NoteID        int64
 	NoteStatus    string // "", "draft" or "signed"

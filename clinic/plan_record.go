@@ -94,7 +94,7 @@ type PlanSession struct {
 	Number        int
 	AppointmentID int64
 	Start         time.Time
-	Status        string
+	Status        ApptStatus
 	TherapistName string
 	ServiceName   string
 	NoteID        int64  // 0 in the client's view

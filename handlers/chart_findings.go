@@ -66,7 +66,7 @@ func (a *App) renderFindingsForm(c echo.Context, status int, cl clinic.ChartClie
 		PostureRows: views.ChartRows(postureRows), ROMRows: views.ChartRows(romRows), TestRows: views.ChartRows(testRows),
 		PalpRows: views.ChartRows(palpRows), PointRows: views.ChartRows(pointRows)}
 	for _, s := range sessions {
-		if clinic.ApptStatus(s.Status).HoldsTime() {
+		if s.Status.HoldsTime() {
 			p.Appointments = append(p.Appointments, s)
 		}
 	}
@@ -74,7 +74,7 @@ func (a *App) renderFindingsForm(c echo.Context, status int, cl clinic.ChartClie
 		p.Page.Errors[k] = v
 	}
 	for _, s := range sessions {
-		if clinic.ApptStatus(s.Status).HoldsTime() {
+		if s.Status.HoldsTime() {
 			p.Appointments = append(p.Appointments, s)
 		}
 	}

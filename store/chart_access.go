@@ -36,7 +36,7 @@ func clinicalAccess(ctx context.Context, tx *sql.Tx, by Actor, clientID int64) e
 		err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?)`, clientID).Scan(&ok)
 	case clinic.RoleTherapist:
 		err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM appointments
-			WHERE client_id = ? AND therapist_id = ? AND status <> 'cancelled')`, clientID, by.UserID).Scan(&ok)
+			WHERE client_id = ? AND therapist_id = ? AND status <> `+sqlCancelled+`)`, clientID, by.UserID).Scan(&ok)
 	}
 	if err != nil {
 		return fmt.Errorf("clinical access: %w", err)

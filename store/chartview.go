@@ -70,7 +70,7 @@ func clientPlanSessions(ctx context.Context, tx *sql.Tx, clientID int64, byID ma
 				return nil
 			}
 			ps.Start, ps.Number = unixTime(st), len(p.Sessions)+1
-			if ps.Status == string(clinic.ApptCompleted) || ps.NoteStatus == "signed" {
+			if ps.Status == clinic.ApptCompleted || ps.NoteStatus == "signed" {
 				p.SessionsDone++
 			}
 			p.Sessions = append(p.Sessions, ps)

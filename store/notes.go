@@ -101,12 +101,12 @@ func readNote(ctx context.Context, tx *sql.Tx, by Actor, where string, arg any, 
 }
 
 // noteWriter allows only the appointment's own therapist to write its note, and only for a
-// session that took place or is about to.
+// session that took place or is about to (clinic's TakesPlace).
 func noteWriter(by Actor, a Appointment) error {
 	if by.UserID == 0 || by.UserID != a.TherapistID {
 		return fmt.Errorf("note of appointment %d: %w", a.ID, ErrForbidden)
 	}
-	if a.Status == "cancelled" || a.Status == "no_show" {
+	if !a.Status.TakesPlace() {
 		return fmt.Errorf("appointment %d is %s: %w", a.ID, a.Status, ErrConflict)
 	}
 	return nil
@@ -185,7 +185,7 @@ func defaultNotePlan(ctx context.Context, tx *sql.Tx, a Appointment) (int64, err
 func noteExtras(ctx context.Context, tx *sql.Tx, n *AppointmentNote) error {
 	clientID := n.Appointment.ClientID
 	err := eachChartRow(ctx, tx, `SELECT id, status, start_date FROM treatment_plans WHERE client_id = ?
-		AND status NOT IN ('cancelled', 'entered_in_error') ORDER BY id DESC`, clientID, func(r *sql.Rows) error {
+		AND status NOT IN ('`+string(clinic.PlanCancelled)+`', '`+string(clinic.PlanEnteredInError)+`') ORDER BY id DESC`, clientID, func(r *sql.Rows) error {
 		var p PlanRef
 		var start string
 		err := r.Scan(&p.ID, &p.Status, &start)

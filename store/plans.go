@@ -292,7 +292,7 @@ func loadPlanSessions(ctx context.Context, tx *sql.Tx, p *clinic.TreatmentPlan) 
 		LEFT JOIN session_notes n ON n.appointment_id = a.id
 		WHERE a.id IN (SELECT ca.id FROM courses co JOIN appointments ca ON ca.course_id = co.id WHERE co.plan_id = ?1
 			UNION SELECT pn.appointment_id FROM session_notes pn WHERE pn.plan_id = ?1)
-		AND a.status <> 'cancelled' ORDER BY a.starts_at, a.id`, p.ID,
+		AND a.status <> `+sqlCancelled+` ORDER BY a.starts_at, a.id`, p.ID,
 		func(r *sql.Rows) error {
 			var ps clinic.PlanSession
 			var st int64
@@ -301,7 +301,7 @@ func loadPlanSessions(ctx context.Context, tx *sql.Tx, p *clinic.TreatmentPlan) 
 				return err
 			}
 			ps.Start, ps.Number = unixTime(st), len(p.Sessions)+1
-			if ps.Status == "completed" || ps.NoteStatus == "signed" {
+			if ps.Status == clinic.ApptCompleted || ps.NoteStatus == "signed" {
 				p.SessionsDone++
 			}
 			p.Sessions = append(p.Sessions, ps)

@@ -439,7 +439,7 @@ func ChartSessionRows(loc *time.Location, sessions []clinic.ChartSession) templa
 		if s.CourseSize > 1 {
 			b.w(` · `, strconv.Itoa(s.CourseIndex), ` of `, strconv.Itoa(s.CourseSize))
 		}
-		status := htmlText.Replace(s.Status)
+		status := htmlText.Replace(string(s.Status))
 		b.w(`</td><td data-label="Therapist">`, htmlText.Replace(s.TherapistName), `</td><td data-label="Status"><span class="badge status-`,
 			status, `">`, status, `</span></td><td data-label="Note">`, sessionNoteLink(s), `</td></tr>`)
 	}
@@ -455,7 +455,7 @@ func PlanSessionRows(loc *time.Location, sessions []clinic.PlanSession) template
 	for _, s := range sessions {
 		b.w(`<tr><td class="num" data-label="#">`, strconv.Itoa(s.Number), `</td><td data-label="When">`)
 		b.Write(s.Start.In(loc).AppendFormat(when[:0], "Mon 2 Jan 2006, 15:04"))
-		status := htmlText.Replace(s.Status)
+		status := htmlText.Replace(string(s.Status))
 		b.w(`</td><td data-label="Service">`, htmlText.Replace(s.ServiceName), ` · `, htmlText.Replace(s.TherapistName),
 			`</td><td data-label="Status"><span class="badge status-`, status, `">`, status, `</span></td><td data-label="Note">`)
 		switch {
@@ -477,7 +477,7 @@ func sessionNoteLink(s clinic.ChartSession) string {
 	switch {
 	case s.NoteStatus == "signed":
 		return `<a href="/notes/` + strconv.FormatInt(s.NoteID, 10) + `">Signed note</a>`
-	case !clinic.ApptStatus(s.Status).TakesPlace():
+	case !s.Status.TakesPlace():
 		return `<span class="muted">–</span>`
 	case s.NoteID != 0:
 		return `<a href="/appointments/` + strconv.FormatInt(s.ID, 10) + `/note">Draft note</a>`
