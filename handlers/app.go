@@ -47,6 +47,8 @@ type App struct {
 	settings   atomic.Pointer[clinic.Settings]
 	loc        atomic.Pointer[time.Location]
 	secure     bool
+	// bodies are the body chart drawings, read once with their areas' centres.
+	bodies *views.BodyCharts
 }
 
 // New builds the Echo server with every route and middleware.
@@ -66,6 +68,9 @@ func New(ctx context.Context, cfg Config) (*echo.Echo, *App, error) {
 		a.secure = true
 	}
 	if err := a.reloadSettings(ctx); err != nil {
+		return nil, nil, err
+	}
+	if err := a.loadBodyCharts(); err != nil {
 		return nil, nil, err
 	}
 	a.sessions = newSessionStore(cfg.Store, cfg.SessionKey, a.secure)
@@ -145,4 +150,18 @@ func (a *App) reloadSettings(ctx context.Context) error {
 	a.settings.Store(&set)
 	a.loc.Store(loc)
 	return nil
+}
+
+// loadBodyCharts reads the body chart drawings from the assets once, at start.
+func (a *App) loadBodyCharts() error {
+	front, err := a.Assets.ReadFile("img/body-front.svg")
+	if err != nil {
+		return fmt.Errorf("body chart: %w", err)
+	}
+	back, err := a.Assets.ReadFile("img/body-back.svg")
+	if err != nil {
+		return fmt.Errorf("body chart: %w", err)
+	}
+	a.bodies, err = views.NewBodyCharts(front, back)
+	return err
 }

@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -233,16 +232,7 @@ func (a *App) assessmentField(it clinic.AssessmentItem, ans clinic.AssessmentAns
 	case clinic.AssessmentKindRegions:
 		f.Kind = "regions"
 		f.Groups = assessmentRegionGroups(choice)
-		front, err := a.Assets.ReadFile("img/body-front.svg")
-		if err != nil {
-			return f, fmt.Errorf("body chart: %w", err)
-		}
-		back, err := a.Assets.ReadFile("img/body-back.svg")
-		if err != nil {
-			return f, fmt.Errorf("body chart: %w", err)
-		}
-		// The charts are our own embedded files, never user input.
-		f.Front, f.Back = template.HTML(front), template.HTML(back) //nolint:gosec
+		f.Front, f.Back = a.bodies.Plain()
 	case clinic.AssessmentKindText:
 		f.Kind = "text"
 		if v := ans[it.ID]; len(v) > 0 {

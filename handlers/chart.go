@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -58,7 +57,7 @@ func (a *App) ClientChart(c echo.Context) error {
 	p := views.ChartPage{Page: a.page(c, ch.Client.Name), Chart: ch, Age: ch.Client.Age(ch.Today),
 		Cautions: chartCautions(ch.Client, ch.Flags), Classes: clinic.ComplaintClasses(),
 		Kinds: clinic.FindingVocabulary().Kinds, Targets: clinic.ReferralTargets(),
-		NeedConsent: ch.Client.ConsentTreatment.IsZero(), SessionRows: views.ChartSessionRows(a.Loc(), ch.Sessions)}
+		NeedConsent: ch.Client.ConsentTreatment.IsZero()}
 	for _, f := range ch.Flags {
 		if !f.Cleared {
 			p.OpenFlags = append(p.OpenFlags, f)
@@ -71,10 +70,7 @@ func (a *App) ClientChart(c echo.Context) error {
 		return err
 	}
 	if len(ch.Findings) > 0 {
-		v, err := a.findingsView(ch.Findings[0])
-		if err != nil {
-			return err
-		}
+		v := a.findingsView(ch.Findings[0])
 		p.Latest = &v
 	}
 	return a.render(c, "chart_show", p)
@@ -157,11 +153,7 @@ func planCard(p clinic.TreatmentPlan, today clinic.Date, forClient bool) (views.
 		}
 	}
 	for _, g := range p.Goals {
-		svg, err := views.ProgressChart(fmt.Sprintf("goal-%d", g.ID), g)
-		if err != nil {
-			return card, err
-		}
-		gv := views.GoalView{Goal: g, Chart: svg, Latest: g.Latest()}
+		gv := views.GoalView{Goal: g, Latest: g.Latest()}
 		if len(g.Readings) > 0 {
 			gp := clinic.AssessGoal(g.Goal, gv.Latest)
 			gv.Verdict, gv.Met = gp.Verdict, gp.TargetMet

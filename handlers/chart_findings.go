@@ -53,16 +53,9 @@ func (a *App) FindingsForm(c echo.Context) error {
 }
 
 func (a *App) renderFindingsForm(c echo.Context, status int, cl clinic.ChartClient, sessions []clinic.ChartSession, fv views.ChartValues, errs map[string]string) error {
-	areas, err := a.chartAreas()
-	if err != nil {
-		return err
-	}
-	front, back, err := a.drawBodyCharts(nil, nil, false)
-	if err != nil {
-		return err
-	}
+	front, back := a.bodies.Plain()
 	p := views.FindingsFormPage{Page: a.page(c, "Findings · "+cl.Name), Client: cl, Form: fv,
-		Vocab: clinic.FindingVocabulary(), Choices: chartChoices(), ChartAreas: areas, Front: front, Back: back,
+		Vocab: clinic.FindingVocabulary(), Choices: chartChoices(), ChartAreas: views.ChartAreas(), Front: front, Back: back,
 		PostureRows: views.ChartRows(postureRows), ROMRows: views.ChartRows(romRows), TestRows: views.ChartRows(testRows),
 		PalpRows: views.ChartRows(palpRows), PointRows: views.ChartRows(pointRows)}
 	for _, s := range sessions {
@@ -216,11 +209,8 @@ func (a *App) FindingsShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := a.findingsView(f)
-	if err != nil {
-		return err
-	}
-	return a.render(c, "chart_findings_show", views.FindingsPage{Page: a.page(c, "Findings · "+cl.Name), Client: cl, View: v})
+	return a.render(c, "chart_findings_show", views.FindingsPage{Page: a.page(c, "Findings · "+cl.Name), Client: cl,
+		View: a.findingsView(f)})
 }
 
 // rowMap remembers which form row each kept row came from, so a problem the store finds in
@@ -379,4 +369,11 @@ func chartFloat(f *form, name, label string) (float64, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// findingsView draws a findings record for reading: its painful areas filled and its
+// palpation findings marked.
+func (a *App) findingsView(f clinic.Findings) views.FindingsView {
+	front, back := a.bodies.Draw(f.Regions, f.Palpation)
+	return views.FindingsView{Findings: f, Front: front, Back: back, Terms: views.FindingTerms{Vocab: clinic.FindingVocabulary()}}
 }

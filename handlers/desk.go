@@ -88,8 +88,8 @@ func (a *App) deskParseDate(v string, def clinic.Date) (clinic.Date, string) {
 // per 15 minutes. The day's bookings come from one query, whatever the number of therapists.
 func (a *App) DeskHome(c echo.Context) error {
 	day, bad := a.deskDate(c)
-	data := deskDayPage{DeskDay: views.DeskDay{Page: a.page(c, "Day"), Nav: deskNav(c), Today: a.deskToday().String(),
-		ByRoom: c.QueryParam("by") == "room"}}
+	data := views.DeskDay{Page: a.page(c, "Day"), Nav: deskNav(c), Today: a.deskToday().String(),
+		ByRoom: c.QueryParam("by") == "room"}
 	if bad != "" {
 		return a.deskBadDate(c, data, bad)
 	}
@@ -107,13 +107,9 @@ func (a *App) DeskHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	lo, hi := deskRange(shifts, f.books, loc)
-	if len(cols) > 0 {
-		data.Board = buildDeskBoard(cols, lo, hi, f.books, col, loc).html(loc)
-	}
+	data.DeskBoard = views.DeskBoard{Columns: cols, Bookings: f.books, ColumnOf: col, Shifts: shifts}
 	data.Heading, data.Date = from.Format("Monday 2 January 2006"), day.String()
 	data.Prev, data.Next = day.AddDays(-1).String(), day.AddDays(1).String()
-	data.CancelledTable = deskCancelledTable(f.books, loc)
 	return a.render(c, "desk_day", data)
 }
 
@@ -137,7 +133,7 @@ func (a *App) deskDayFacts(ctx context.Context, by store.Actor, day clinic.Date,
 	return f, err
 }
 
-func (a *App) deskBadDate(c echo.Context, data deskDayPage, msg string) error {
+func (a *App) deskBadDate(c echo.Context, data views.DeskDay, msg string) error {
 	data.Page.Errors["date"] = msg
 	data.Heading, data.Date = "Choose a date", data.Today
 	today, _ := clinic.ParseDate(data.Today)
@@ -146,7 +142,7 @@ func (a *App) deskBadDate(c echo.Context, data deskDayPage, msg string) error {
 }
 
 // deskDayColumns makes the day's columns: per therapist, or per room.
-func (a *App) deskDayColumns(ctx context.Context, f deskFacts, day clinic.Date, byRoom bool) ([]deskColumn, func(store.DayBooking) int, error) {
+func (a *App) deskDayColumns(ctx context.Context, f deskFacts, day clinic.Date, byRoom bool) ([]views.DeskColumn, func(store.DayBooking) int, error) {
 	if byRoom {
 		rooms, err := a.Store.Rooms(ctx)
 		if err != nil {
@@ -187,21 +183,19 @@ func (a *App) deskUnlisted(ctx context.Context, f deskFacts, day clinic.Date) ([
 
 // deskTherapistColumns makes a column per therapist given, in order.
 func deskTherapistColumns(therapists []store.DayTherapist, away []store.TimeOff,
-	day clinic.Date, loc *time.Location) ([]deskColumn, func(store.DayBooking) int) {
+	day clinic.Date, loc *time.Location) ([]views.DeskColumn, func(store.DayBooking) int) {
 	index := map[int64]int{}
-	var cols []deskColumn
+	var cols []views.DeskColumn
 	add := func(id int64, name string, shifts []clinic.Shift) {
 		index[id] = len(cols)
-		cols = append(cols, deskColumn{name: name,
-			href: "/desk/week?therapist=" + strconv.FormatInt(id, 10) + "&date=" + day.String(),
-			note: deskShifts(shifts)})
+		cols = append(cols, views.DeskColumn{Name: name, Link: views.DeskWeekHref(id, day), Note: deskShifts(shifts)})
 	}
 	for _, t := range therapists {
 		add(t.ID, t.Name, t.Shifts)
 	}
 	for _, off := range away {
 		if j, ok := index[off.TherapistID]; ok {
-			cols[j].away = append(cols[j].away, deskAwayText(off, day, loc))
+			cols[j].Away = append(cols[j].Away, deskAwayText(off, day, loc))
 		}
 	}
 	return cols, func(b store.DayBooking) int {
@@ -213,12 +207,12 @@ func deskTherapistColumns(therapists []store.DayTherapist, away []store.TimeOff,
 }
 
 // deskRoomColumns makes a column per room, and one for bookings that need no room.
-func deskRoomColumns(rooms []store.Room, books []store.DayBooking) ([]deskColumn, func(store.DayBooking) int) {
+func deskRoomColumns(rooms []store.Room, books []store.DayBooking) ([]views.DeskColumn, func(store.DayBooking) int) {
 	index := map[int64]int{}
-	var cols []deskColumn
+	var cols []views.DeskColumn
 	for _, r := range rooms {
 		index[r.ID] = len(cols)
-		cols = append(cols, deskColumn{name: r.Name})
+		cols = append(cols, views.DeskColumn{Name: r.Name})
 	}
 	for _, b := range books {
 		if _, ok := index[b.RoomID]; !ok && b.Active() {
@@ -227,7 +221,7 @@ func deskRoomColumns(rooms []store.Room, books []store.DayBooking) ([]deskColumn
 				name = "No room"
 			}
 			index[b.RoomID] = len(cols)
-			cols = append(cols, deskColumn{name: name})
+			cols = append(cols, views.DeskColumn{Name: name})
 		}
 	}
 	return cols, func(b store.DayBooking) int {
@@ -236,6 +230,21 @@ func deskRoomColumns(rooms []store.Room, books []store.DayBooking) ([]deskColumn
 		}
 		return -1
 	}
+}
+
+// deskShifts is a day's hours as people read them: "09:00–12:30, 13:30–18:00".
+func deskShifts(shifts []clinic.Shift) string {
+	if len(shifts) == 0 {
+		return "Not working"
+	}
+	s := ""
+	for i, sh := range shifts {
+		if i > 0 {
+			s += ", "
+		}
+		s += sh.Start.String() + "–" + sh.End.String()
+	}
+	return s
 }
 
 // deskAwayText says when a therapist is away on a day: "Away all day" or "Away 09:00–13:00".
@@ -276,7 +285,7 @@ func deskEarlier(a, b time.Time) time.Time {
 // DeskWeek is one therapist's week, Monday to Sunday, on the same grid as the day.
 func (a *App) DeskWeek(c echo.Context) error {
 	day, bad := a.deskDate(c)
-	data := deskDayPage{DeskDay: views.DeskDay{Page: a.page(c, "Week"), Nav: deskNav(c), Today: a.deskToday().String(), Week: true}}
+	data := views.DeskDay{Page: a.page(c, "Week"), Nav: deskNav(c), Today: a.deskToday().String(), Week: true}
 	ctx, loc, by := c.Request().Context(), a.Loc(), actor(c)
 	therapists, err := a.Store.Therapists(ctx)
 	if err != nil {
@@ -310,13 +319,11 @@ func (a *App) DeskWeek(c echo.Context) error {
 		return err
 	}
 	cols, shifts := deskWeekColumns(monday, hours, away, t.ID, loc)
-	lo, hi := deskRange(shifts, books, loc)
-	data.Board = buildDeskBoard(cols, lo, hi, books, func(b store.DayBooking) int {
+	data.DeskBoard = views.DeskBoard{Columns: cols, Bookings: books, Shifts: shifts, ColumnOf: func(b store.DayBooking) int {
 		return monday.DaysUntil(clinic.DateOf(b.Start, loc))
-	}, loc).html(loc)
+	}}
 	data.Heading = t.Name + ", week of " + from.Format("2 January 2006")
 	data.Date, data.Prev, data.Next = day.String(), day.AddDays(-7).String(), day.AddDays(7).String()
-	data.CancelledTable = deskCancelledTable(books, loc)
 	return a.render(c, "desk_day", data)
 }
 
@@ -336,17 +343,17 @@ func deskPickTherapist(c echo.Context, therapists []store.User) (store.User, err
 	return store.User{}, echo.ErrNotFound
 }
 
-func deskWeekColumns(monday clinic.Date, hours clinic.WeeklyHours, away []store.TimeOff, tid int64, loc *time.Location) ([]deskColumn, []clinic.Shift) {
-	cols := make([]deskColumn, 7)
+func deskWeekColumns(monday clinic.Date, hours clinic.WeeklyHours, away []store.TimeOff, tid int64, loc *time.Location) ([]views.DeskColumn, []clinic.Shift) {
+	cols := make([]views.DeskColumn, 7)
 	var shifts []clinic.Shift
 	for i := range cols {
 		d := monday.AddDays(i)
-		cols[i] = deskColumn{name: deskMidnight(d, loc).Format("Mon 2 Jan"), href: "/desk?date=" + d.String(),
-			note: deskShifts(hours[d.Weekday()])}
+		cols[i] = views.DeskColumn{Name: deskMidnight(d, loc).Format("Mon 2 Jan"), Link: views.DeskDayHref(d),
+			Note: deskShifts(hours[d.Weekday()])}
 		shifts = append(shifts, hours[d.Weekday()]...)
 		for _, off := range away {
 			if off.TherapistID == tid && off.Start.Before(deskMidnight(d.AddDays(1), loc)) && off.End.After(deskMidnight(d, loc)) {
-				cols[i].away = append(cols[i].away, deskAwayText(off, d, loc))
+				cols[i].Away = append(cols[i].Away, deskAwayText(off, d, loc))
 			}
 		}
 	}

@@ -255,8 +255,7 @@ func (a *App) PlanShow(c echo.Context) error {
 		return err
 	}
 	p := views.PlanPage{Page: a.page(c, "Plan · "+pp.Client.Name), Client: pp.Client, Card: card, LayerNames: layerNames,
-		Decisions: map[clinic.ReassessDecision]string{}, Courses: pp.Courses, Referrals: pp.Referrals,
-		SessionRows: views.PlanSessionRows(a.Loc(), pl.Sessions)}
+		Decisions: map[clinic.ReassessDecision]string{}, Courses: pp.Courses, Referrals: pp.Referrals}
 	for _, d := range decisionWords {
 		p.Decisions[d.Code] = d.Label
 	}

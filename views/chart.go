@@ -47,7 +47,6 @@ type ChartCaution struct {
 // GoalView is one goal with its progress drawn and judged.
 type GoalView struct {
 	Goal    clinic.PlanGoal
-	Chart   template.HTML // the server-drawn SVG
 	Latest  float64
 	Verdict clinic.ChangeVerdict // "" before any reading
 	Met     bool
@@ -84,7 +83,6 @@ type ChartPage struct {
 	Targets     []clinic.ChartTerm
 	Suggested   string // the assessment's class code, preselected when none is confirmed
 	NeedConsent bool
-	SessionRows template.HTML // the timeline's table rows, from ChartSessionRows
 }
 
 // FindingsView is a findings record with its body chart drawn and its codes in words.
@@ -228,8 +226,6 @@ type PlanPage struct {
 	Decisions  map[clinic.ReassessDecision]string
 	LayerNames map[clinic.PlanLayer]string
 	Referrals  []clinic.Referral
-	// SessionRows are the rows of the plan's sessions table, from PlanSessionRows.
-	SessionRows template.HTML
 }
 
 // ReassessGoal is one goal on the reassessment form.
@@ -353,11 +349,13 @@ func (ChartText) Term(terms []clinic.ChartTerm, code string) string {
 	return clinic.TermLabel(terms, code)
 }
 
-// ProgressChart draws a goal's progress from baseline towards target as SVG. id makes the
-// title and description ids unique on the page. It is built as one string rather than
-// through a template, where every number and label was a reflective call and an escaper (about
-// 150 µs for a chart of eight readings); every text is escaped with html/template's own table.
-func ProgressChart(id string, g clinic.PlanGoal) (template.HTML, error) {
+// Chart draws the goal's progress from baseline towards target as SVG.
+func (g GoalView) Chart() template.HTML { return progressChart(g.Goal) }
+
+// progressChart draws a goal's progress as SVG, with title and description ids unique on the
+// page. It is written with htmlWriter rather than through a template, where every number and
+// label was a reflective call and an escaper (about 150 µs for a chart of eight readings).
+func progressChart(g clinic.PlanGoal) template.HTML {
 	c := clinic.NewProgressChart(g.Measure, g.ChartReadings(), g.Baseline, g.Target)
 	desc := fmt.Sprintf("Start %s, target %s, no readings yet.", chartNum(g.Baseline), chartNum(g.Target))
 	if n := len(c.Dots); n > 0 {
@@ -365,127 +363,193 @@ func ProgressChart(id string, g clinic.PlanGoal) (template.HTML, error) {
 		desc = fmt.Sprintf("Start %s, target %s; %d readings, latest %s at %s.", chartNum(g.Baseline), chartNum(g.Target), n,
 			chartNum(last.Value), last.Label)
 	}
-	var b markup
-	b.Grow(1400 + 160*len(c.Dots))
-	b.frame(c, htmlText.Replace(id), g.Description+": "+g.Measure.Label(), desc)
-	b.readings(c)
-	return template.HTML(b.String()), nil //nolint:gosec // every text went through htmlText
+	w := newHTMLWriter(1400 + 160*len(c.Dots))
+	w.chartFrame(c, g.ID, g.Description+": "+g.Measure.Label(), desc)
+	w.chartReadings(c)
+	return w.html()
 }
 
-// markup writes markup of many parts into one string.
-type markup struct{ strings.Builder }
-
-func (b *markup) w(parts ...string) {
-	for _, p := range parts {
-		b.WriteString(p)
-	}
-}
-
-// frame writes the opening of the chart: its title, the scale, and the start and target lines.
-func (b *markup) frame(c clinic.ProgressChart, id, title, desc string) {
-	left, right := chartNum(c.Left), chartNum(c.Right)
-	b.w(`<svg class="progress-chart" xmlns="http://www.w3.org/2000/svg" viewBox="`, htmlText.Replace(c.ViewBox),
-		`" width="320" height="180" role="img" aria-labelledby="`, id, `-t `, id, `-d">`,
-		`<title id="`, id, `-t">`, htmlText.Replace(title), `</title><desc id="`, id, `-d">`,
-		htmlText.Replace(desc), `</desc><g stroke="#dfe5e0" stroke-width="1">`)
+// chartFrame writes the opening of the chart: its title, the scale, and the start and target lines.
+func (w *htmlWriter) chartFrame(c clinic.ProgressChart, goalID int64, title, desc string) {
+	w.m(`<svg class="progress-chart" xmlns="http://www.w3.org/2000/svg" viewBox="`)
+	w.text(c.ViewBox)
+	w.m(`" width="320" height="180" role="img" aria-labelledby="goal-`)
+	w.int(goalID)
+	w.m(`-t goal-`)
+	w.int(goalID)
+	w.m(`-d"><title id="goal-`)
+	w.int(goalID)
+	w.m(`-t">`)
+	w.text(title)
+	w.m(`</title><desc id="goal-`)
+	w.int(goalID)
+	w.m(`-d">`)
+	w.text(desc)
+	w.m(`</desc><g stroke="#dfe5e0" stroke-width="1">`)
 	for _, t := range c.YTicks {
-		b.w(`<line x1="`, left, `" x2="`, right, `" y1="`, chartNum(t.At), `" y2="`, chartNum(t.At), `"/>`)
+		w.chartLine(c.Left, c.Right, t.At)
+		w.m(`"/>`)
 	}
-	b.w(`</g><g fill="#56625a" font-size="10" font-family="system-ui, sans-serif" text-anchor="end">`)
+	w.m(`</g><g fill="#56625a" font-size="10" font-family="system-ui, sans-serif" text-anchor="end">`)
 	for _, t := range c.YTicks {
-		b.w(`<text x="`, chartNum(c.Left-4), `" y="`, chartNum(t.At), `" dy="3">`, htmlText.Replace(t.Label), `</text>`)
+		w.m(`<text x="`)
+		w.num(c.Left - 4)
+		w.m(`" y="`)
+		w.num(t.At)
+		w.m(`" dy="3">`)
+		w.text(t.Label)
+		w.m(`</text>`)
 	}
-	base, target := chartNum(c.BaselineY), chartNum(c.TargetY)
-	b.w(`</g><line x1="`, left, `" x2="`, right, `" y1="`, base, `" y2="`, base,
-		`" stroke="#8a5a00" stroke-width="1.5" stroke-dasharray="5 3"/>`,
-		`<text x="`, right, `" y="`, base, `" dy="-3" fill="#6e3b00" font-size="9" font-family="system-ui, sans-serif" text-anchor="end">Start</text>`,
-		`<line x1="`, left, `" x2="`, right, `" y1="`, target, `" y2="`, target,
-		`" stroke="#2f5d46" stroke-width="1.5" stroke-dasharray="2 2"/>`,
-		`<text x="`, right, `" y="`, target, `" dy="-3" fill="#1f5133" font-size="9" font-family="system-ui, sans-serif" text-anchor="end">Target</text>`)
+	w.m(`</g>`)
+	w.chartLine(c.Left, c.Right, c.BaselineY)
+	w.m(`" stroke="#8a5a00" stroke-width="1.5" stroke-dasharray="5 3"/><text x="`)
+	w.num(c.Right)
+	w.m(`" y="`)
+	w.num(c.BaselineY)
+	w.m(`" dy="-3" fill="#6e3b00" font-size="9" font-family="system-ui, sans-serif" text-anchor="end">Start</text>`)
+	w.chartLine(c.Left, c.Right, c.TargetY)
+	w.m(`" stroke="#2f5d46" stroke-width="1.5" stroke-dasharray="2 2"/><text x="`)
+	w.num(c.Right)
+	w.m(`" y="`)
+	w.num(c.TargetY)
+	w.m(`" dy="-3" fill="#1f5133" font-size="9" font-family="system-ui, sans-serif" text-anchor="end">Target</text>`)
 }
 
-// readings writes the line and dots of the readings, or says there are none, and closes the chart.
-func (b *markup) readings(c clinic.ProgressChart) {
+// chartLine opens a horizontal line at y; the caller adds its attributes and closes it.
+func (w *htmlWriter) chartLine(left, right, y float64) {
+	w.m(`<line x1="`)
+	w.num(left)
+	w.m(`" x2="`)
+	w.num(right)
+	w.m(`" y1="`)
+	w.num(y)
+	w.m(`" y2="`)
+	w.num(y)
+}
+
+// chartReadings writes the line and dots of the readings, or says there are none, and closes the chart.
+func (w *htmlWriter) chartReadings(c clinic.ProgressChart) {
 	if c.Empty {
-		b.w(`<text x="`, chartNum((c.Left+c.Right)/2), `" y="`, chartNum((c.Top+c.Bottom)/2),
-			`" fill="#56625a" font-size="11" font-family="system-ui, sans-serif" text-anchor="middle">No readings yet</text>`)
+		w.m(`<text x="`)
+		w.num((c.Left + c.Right) / 2)
+		w.m(`" y="`)
+		w.num((c.Top + c.Bottom) / 2)
+		w.m(`" fill="#56625a" font-size="11" font-family="system-ui, sans-serif" text-anchor="middle">No readings yet</text>`)
 	} else {
-		b.w(`<polyline points="`, htmlText.Replace(c.Points), `" fill="none" stroke="#2f5d46" stroke-width="2" stroke-linejoin="round"/>`)
+		w.m(`<polyline points="`)
+		w.text(c.Points)
+		w.m(`" fill="none" stroke="#2f5d46" stroke-width="2" stroke-linejoin="round"/>`)
 		for _, d := range c.Dots {
-			b.w(`<circle cx="`, chartNum(d.X), `" cy="`, chartNum(d.Y), `" r="3.5" fill="#2f5d46" stroke="#fff" stroke-width="1"><title>`,
-				htmlText.Replace(d.Label), `: `, chartNum(d.Value), `</title></circle>`)
+			w.m(`<circle cx="`)
+			w.num(d.X)
+			w.m(`" cy="`)
+			w.num(d.Y)
+			w.m(`" r="3.5" fill="#2f5d46" stroke="#fff" stroke-width="1"><title>`)
+			w.text(d.Label)
+			w.m(`: `)
+			w.num(d.Value)
+			w.m(`</title></circle>`)
 		}
 	}
-	b.w(`<g fill="#56625a" font-size="10" font-family="system-ui, sans-serif" text-anchor="middle">`)
-	tickY := chartNum(c.Bottom + 16)
+	w.m(`<g fill="#56625a" font-size="10" font-family="system-ui, sans-serif" text-anchor="middle">`)
 	for _, t := range c.XTicks {
-		b.w(`<text x="`, chartNum(t.At), `" y="`, tickY, `">`, htmlText.Replace(t.Label), `</text>`)
+		w.m(`<text x="`)
+		w.num(t.At)
+		w.m(`" y="`)
+		w.num(c.Bottom + 16)
+		w.m(`">`)
+		w.text(t.Label)
+		w.m(`</text>`)
 	}
-	b.w(`</g></svg>`)
+	w.m(`</g></svg>`)
+}
+
+// SessionRows are the rows of the chart's timeline.
+func (p ChartPage) SessionRows() template.HTML {
+	return ChartSessionRows(p.Page.loc(), p.Chart.Sessions)
+}
+
+// SessionRows are the rows of the plan's sessions table.
+func (p PlanPage) SessionRows() template.HTML {
+	return PlanSessionRows(p.Page.loc(), p.Card.Plan.Sessions)
 }
 
 // ChartSessionRows writes the rows of the chart's timeline: when (in the clinic's zone), what,
 // with whom, the status and the note's link. A client of years has hundreds of sessions, and
-// through the template each row was about ten reflective calls and escapers (1 ms for 70 rows);
-// here every text is escaped with html/template's own table.
+// through the template each row was about ten reflective calls and escapers (1 ms for 70 rows).
 func ChartSessionRows(loc *time.Location, sessions []clinic.ChartSession) template.HTML {
-	var b markup
-	b.Grow(400 * len(sessions))
-	var when [40]byte
+	w := newHTMLWriter(400 * len(sessions))
 	for _, s := range sessions {
-		b.w(`<tr><td data-label="When">`)
-		b.Write(s.Start.In(loc).AppendFormat(when[:0], "Mon 2 Jan 2006, 15:04"))
-		b.w(`</td><td data-label="Service">`, htmlText.Replace(s.ServiceName))
+		w.m(`<tr><td data-label="When">`)
+		w.when(s.Start.In(loc), "Mon 2 Jan 2006, 15:04")
+		w.m(`</td><td data-label="Service">`)
+		w.text(s.ServiceName)
 		if s.CourseSize > 1 {
-			b.w(` · `, strconv.Itoa(s.CourseIndex), ` of `, strconv.Itoa(s.CourseSize))
+			w.m(` · `)
+			w.int(int64(s.CourseIndex))
+			w.m(` of `)
+			w.int(int64(s.CourseSize))
 		}
-		status := htmlText.Replace(string(s.Status))
-		b.w(`</td><td data-label="Therapist">`, htmlText.Replace(s.TherapistName), `</td><td data-label="Status"><span class="badge status-`,
-			status, `">`, status, `</span></td><td data-label="Note">`, sessionNoteLink(s), `</td></tr>`)
+		w.m(`</td><td data-label="Therapist">`)
+		w.text(s.TherapistName)
+		w.sessionStatus(string(s.Status))
+		switch {
+		case s.NoteStatus == "signed":
+			w.noteLink(NoteHref(s.NoteID), "Signed note")
+		case !s.Status.TakesPlace():
+			w.m(`<span class="muted">–</span>`)
+		case s.NoteID != 0:
+			w.noteLink(NoteFormHref(s.ID), "Draft note")
+		default:
+			w.noteLink(NoteFormHref(s.ID), "Write note")
+		}
+		w.m(`</td></tr>`)
 	}
-	return template.HTML(b.String()) //nolint:gosec // every text went through htmlText; links are built of ids
+	return w.html()
 }
 
 // PlanSessionRows writes the rows of a plan's sessions table: number, when, what and with
 // whom, status and the note's link, as ChartSessionRows does for the chart.
 func PlanSessionRows(loc *time.Location, sessions []clinic.PlanSession) template.HTML {
-	var b markup
-	b.Grow(400 * len(sessions))
-	var when [40]byte
+	w := newHTMLWriter(400 * len(sessions))
 	for _, s := range sessions {
-		b.w(`<tr><td class="num" data-label="#">`, strconv.Itoa(s.Number), `</td><td data-label="When">`)
-		b.Write(s.Start.In(loc).AppendFormat(when[:0], "Mon 2 Jan 2006, 15:04"))
-		status := htmlText.Replace(string(s.Status))
-		b.w(`</td><td data-label="Service">`, htmlText.Replace(s.ServiceName), ` · `, htmlText.Replace(s.TherapistName),
-			`</td><td data-label="Status"><span class="badge status-`, status, `">`, status, `</span></td><td data-label="Note">`)
+		w.m(`<tr><td class="num" data-label="#">`)
+		w.int(int64(s.Number))
+		w.m(`</td><td data-label="When">`)
+		w.when(s.Start.In(loc), "Mon 2 Jan 2006, 15:04")
+		w.m(`</td><td data-label="Service">`)
+		w.text(s.ServiceName)
+		w.m(` · `)
+		w.text(s.TherapistName)
+		w.sessionStatus(string(s.Status))
 		switch {
 		case s.NoteStatus == "signed":
-			b.w(`<a href="/notes/`, strconv.FormatInt(s.NoteID, 10), `">Signed note</a>`)
+			w.noteLink(NoteHref(s.NoteID), "Signed note")
 		case s.NoteID != 0:
-			b.w(`<a href="/appointments/`, strconv.FormatInt(s.AppointmentID, 10), `/note">Draft note</a>`)
+			w.noteLink(NoteFormHref(s.AppointmentID), "Draft note")
 		default:
-			b.w(`<a href="/appointments/`, strconv.FormatInt(s.AppointmentID, 10), `/note">Write note</a>`)
+			w.noteLink(NoteFormHref(s.AppointmentID), "Write note")
 		}
-		b.w(`</td></tr>`)
+		w.m(`</td></tr>`)
 	}
-	return template.HTML(b.String()) //nolint:gosec // every text went through htmlText; links are built of ids
+	return w.html()
 }
 
-// sessionNoteLink links a session's signed note, or its note to write, or nothing for a
-// session that did not happen.
-func sessionNoteLink(s clinic.ChartSession) string {
-	switch {
-	case s.NoteStatus == "signed":
-		return `<a href="/notes/` + strconv.FormatInt(s.NoteID, 10) + `">Signed note</a>`
-	case !s.Status.TakesPlace():
-		return `<span class="muted">–</span>`
-	case s.NoteID != 0:
-		return `<a href="/appointments/` + strconv.FormatInt(s.ID, 10) + `/note">Draft note</a>`
-	}
-	return `<a href="/appointments/` + strconv.FormatInt(s.ID, 10) + `/note">Write note</a>`
+// sessionStatus ends the previous cell and writes the status cell, and opens the note's.
+func (w *htmlWriter) sessionStatus(status string) {
+	w.m(`</td><td data-label="Status"><span class="badge status-`)
+	w.class(status)
+	w.m(`">`)
+	w.text(status)
+	w.m(`</span></td><td data-label="Note">`)
 }
 
-// htmlText escapes text and quoted attribute values as html/template does.
-var htmlText = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+func (w *htmlWriter) noteLink(h Href, label markup) {
+	w.m(`<a href="`)
+	w.href(h)
+	w.m(`">`)
+	w.m(label)
+	w.m(`</a>`)
+}
 
 func chartNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

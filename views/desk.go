@@ -58,6 +58,7 @@ type DeskDay struct {
 	Week       bool
 	Therapist  store.User   // the week's therapist
 	Therapists []store.User // to switch the week to another therapist
+	DeskBoard               // the board and the cancelled list (desk_board.go)
 }
 
 // DeskMail is a message about an appointment as the desk sees it.

@@ -1,0 +1,299 @@
+package views
+
+import (
+	"cmp"
+	"html/template"
+	"slices"
+	"time"
+
+	"allium/clinic"
+	"allium/store"
+)
+
+// deskStep is the height of one board row, in minutes.
+const deskStep = 15
+
+// DeskColumn is one column of the board: a therapist, a room or a day.
+type DeskColumn struct {
+	Name string
+	Link Href   // the therapist's week, or the day of a week's column; none when zero
+	Note string // working hours, or "Not working"
+	Away []string
+}
+
+// DeskBoard is the day or the week as the desk page draws it: its columns, the bookings of
+// the day or week, which column a booking belongs to (-1: none), and the columns' hours,
+// which with the bookings decide the board's first and last rows.
+type DeskBoard struct {
+	Columns  []DeskColumn
+	Bookings []store.DayBooking
+	ColumnOf func(store.DayBooking) int
+	Shifts   []clinic.Shift
+}
+
+// deskLayout is the board laid out: the rows of the day from lo on, and each column's
+// bookings grouped into blocks of rows.
+type deskLayout struct {
+	lo     clinic.ClockTime
+	rows   int
+	books  [][]*store.DayBooking // per column; pointers, so a busy day's bookings are not copied
+	blocks [][]deskBlock
+}
+
+// deskBlock is a run of rows in one column covered by bookings; bookings that overlap on
+// screen (a cancelled one is never drawn) share one block rather than covering each other.
+type deskBlock struct {
+	r0, r1 int
+	books  []*store.DayBooking
+}
+
+// deskClock is where a booking sits on the wall clock of its day; one that runs past
+// midnight is cut at the end of the day.
+func deskClock(b store.DayBooking, loc *time.Location) (clinic.ClockTime, clinic.ClockTime) {
+	s, e := b.Start.In(loc), b.End.In(loc)
+	from := clinic.Clock(s.Hour(), s.Minute())
+	to := clinic.Clock(e.Hour(), e.Minute())
+	if clinic.DateOf(e, loc) != clinic.DateOf(s, loc) {
+		to = 24 * 60
+	}
+	return from, max(to, from+1)
+}
+
+// deskRange is the span of the board: the earliest shift start to the latest shift end,
+// widened to every booking so none falls off the page, on whole quarter hours.
+func deskRange(shifts []clinic.Shift, books []store.DayBooking, loc *time.Location) (clinic.ClockTime, clinic.ClockTime) {
+	lo, hi := clinic.ClockTime(24*60), clinic.ClockTime(0)
+	if len(shifts) == 0 {
+		lo, hi = clinic.Clock(8, 0), clinic.Clock(19, 0)
+	}
+	for _, s := range shifts {
+		lo, hi = min(lo, s.Start), max(hi, s.End)
+	}
+	for _, b := range books {
+		if b.Active() {
+			s, e := deskClock(b, loc)
+			lo, hi = min(lo, s), max(hi, e)
+		}
+	}
+	return lo / deskStep * deskStep, (hi + deskStep - 1) / deskStep * deskStep
+}
+
+// layout puts the active bookings in rows of 15 minutes.
+func (d DeskBoard) layout(loc *time.Location) deskLayout {
+	lo, hi := deskRange(d.Shifts, d.Bookings, loc)
+	n := int(hi-lo) / deskStep
+	l := deskLayout{lo: lo, rows: n, books: make([][]*store.DayBooking, len(d.Columns)), blocks: make([][]deskBlock, len(d.Columns))}
+	for i := range d.Bookings {
+		if j := d.ColumnOf(d.Bookings[i]); d.Bookings[i].Active() && j >= 0 && j < len(d.Columns) {
+			l.books[j] = append(l.books[j], &d.Bookings[i])
+		}
+	}
+	for j := range d.Columns {
+		slices.SortStableFunc(l.books[j], deskByTime)
+		l.blocks[j] = deskBlocks(l.books[j], lo, n, loc)
+	}
+	return l
+}
+
+// deskByTime orders bookings by start, then therapist, as reception reads a column.
+func deskByTime(x, y *store.DayBooking) int {
+	return cmp.Or(x.Start.Compare(y.Start), cmp.Compare(x.TherapistID, y.TherapistID))
+}
+
+// deskBlocks turns one column's bookings, in time order, into row blocks.
+func deskBlocks(list []*store.DayBooking, lo clinic.ClockTime, n int, loc *time.Location) []deskBlock {
+	var out []deskBlock
+	for i, b := range list {
+		s, e := deskClock(*b, loc)
+		r0 := deskClamp(int(s-lo)/deskStep, 0, n-1)
+		r1 := deskClamp((int(e-lo)+deskStep-1)/deskStep, r0+1, n)
+		if k := len(out) - 1; k >= 0 && r0 < out[k].r1 {
+			out[k].r1 = max(out[k].r1, r1)
+			out[k].books = list[i-len(out[k].books) : i+1]
+			continue
+		}
+		out = append(out, deskBlock{r0, r1, list[i : i+1]})
+	}
+	return out
+}
+
+func deskClamp[T cmp.Ordered](v, lo, hi T) T { return max(lo, min(v, hi)) }
+
+// Board writes the board: a column of times, then per column its head and its bookings as a
+// list. CSS makes the list a grid on wide screens (desk-at-N and desk-span-N place a block on
+// its rows; desk-rows-N sizes the grid) and leaves it a list on phones, so each booking is
+// drawn once. It is written with htmlWriter rather than a template: a busy day has some 300
+// bookings of a dozen outputs each, and the template's reflection and context-aware escaping
+// cost more than the rest of the request. Empty when there are no columns.
+func (d DeskDay) Board() template.HTML {
+	b := d.DeskBoard
+	if len(b.Columns) == 0 {
+		return ""
+	}
+	loc := d.Page.loc()
+	l := b.layout(loc)
+	placed := 0
+	for _, books := range l.books {
+		placed += len(books)
+	}
+	w := newHTMLWriter(1024 + l.rows*64 + len(b.Columns)*256 + placed*448)
+	w.m(`<div class="desk-board desk-rows-`)
+	w.int(int64(l.rows))
+	w.m(`"><div class="desk-lines" aria-hidden="true">`)
+	for r := range l.rows {
+		if (l.lo+clinic.ClockTime(r*deskStep))%60 == 0 {
+			w.m(`<i class="desk-hour"></i>`)
+		} else {
+			w.m(`<i></i>`)
+		}
+	}
+	w.m("</div>\n" + `<ol class="desk-times" aria-hidden="true"><li></li>`)
+	for r := range l.rows {
+		t := l.lo + clinic.ClockTime(r*deskStep)
+		if t%60 == 0 {
+			w.m(`<li class="desk-hour">`)
+		} else {
+			w.m(`<li>`)
+		}
+		w.clock(t)
+		w.m(`</li>`)
+	}
+	w.m("</ol>\n")
+	for j, c := range b.Columns {
+		w.deskColumn(c, l.blocks[j], loc)
+	}
+	w.m("</div>\n")
+	return w.html()
+}
+
+func (w *htmlWriter) deskColumn(c DeskColumn, blocks []deskBlock, loc *time.Location) {
+	w.m(`<div class="desk-col"><div class="desk-head"><h2>`)
+	if c.Link != (Href{}) {
+		w.m(`<a href="`)
+		w.href(c.Link)
+		w.m(`">`)
+		w.text(c.Name)
+		w.m(`</a>`)
+	} else {
+		w.text(c.Name)
+	}
+	w.m(`</h2>`)
+	if c.Note != "" {
+		w.m(`<p class="muted">`)
+		w.text(c.Note)
+		w.m(`</p>`)
+	}
+	for _, a := range c.Away {
+		w.m(`<p><span class="badge status-no_show">`)
+		w.text(a)
+		w.m(`</span></p>`)
+	}
+	w.m("</div>\n")
+	if len(blocks) == 0 {
+		w.m("<p class=\"muted desk-none\">No bookings.</p></div>\n")
+		return
+	}
+	w.m(`<ol class="desk-list">`)
+	for _, bl := range blocks {
+		w.m(`<li class="desk-at-`)
+		w.int(int64(bl.r0 + 1))
+		w.m(` desk-span-`)
+		w.int(int64(bl.r1 - bl.r0))
+		w.m(`">`)
+		for _, bk := range bl.books {
+			w.deskBooking(bk, loc)
+		}
+		w.m("</li>\n")
+	}
+	w.m("</ol></div>\n")
+}
+
+// deskBooking writes one booking as a link to its desk page: time, client, service and room,
+// course progress, status in words, and the client's cautions.
+func (w *htmlWriter) deskBooking(b *store.DayBooking, loc *time.Location) {
+	w.m(`<a class="appt status-`)
+	w.class(string(b.Status))
+	w.m(`" href="`)
+	w.href(DeskApptHref(b.ID))
+	if b.Cautions != "" {
+		w.m(`" title="Caution: `)
+		w.text(b.Cautions)
+	}
+	w.m(`"><time class="appt-time" datetime="`)
+	w.when(b.Start.UTC(), time.RFC3339)
+	w.m(`">`)
+	w.when(b.Start.In(loc), "15:04")
+	w.m(`–`)
+	w.when(b.End.In(loc), "15:04")
+	w.m("</time>\n<span class=\"appt-client\">")
+	w.text(b.ClientName)
+	w.m("</span>\n<span class=\"appt-service\">")
+	w.text(b.ServiceName)
+	if b.RoomName != "" {
+		w.m(` · `)
+		w.text(b.RoomName)
+	}
+	w.m("</span>\n")
+	if b.CourseSize > 1 {
+		w.m(`<span class="appt-progress">`)
+		w.int(int64(b.CourseIndex))
+		w.m(` of `)
+		w.int(int64(b.CourseSize))
+		w.m("</span>\n")
+	}
+	w.m(`<span class="badge status-`)
+	w.class(string(b.Status))
+	w.m(`">`)
+	w.text(deskStatusLabel(*b))
+	w.m("</span>\n")
+	if b.Cautions != "" {
+		w.m(`<span class="caution">Caution: `)
+		w.text(b.Cautions)
+		w.m("</span>\n")
+	}
+	w.m(`</a>`)
+}
+
+// deskStatusLabel names a booking's status in words, as every desk page does.
+func deskStatusLabel(b store.DayBooking) string {
+	return DeskAppt{Appointment: store.Appointment{Status: b.Status, LateCancel: b.LateCancel}}.StatusLabel()
+}
+
+// Cancelled writes the table of the cancelled bookings under the board, by hand for the
+// reason the board is: a busy day has dozens. Empty when none was cancelled.
+func (d DeskDay) Cancelled() template.HTML {
+	var gone []store.DayBooking
+	for _, b := range d.Bookings {
+		if !b.Active() {
+			gone = append(gone, b)
+		}
+	}
+	if len(gone) == 0 {
+		return ""
+	}
+	slices.SortStableFunc(gone, func(x, y store.DayBooking) int {
+		return cmp.Or(cmp.Compare(x.TherapistID, y.TherapistID), x.Start.Compare(y.Start))
+	})
+	loc := d.Page.loc()
+	w := newHTMLWriter(512 + len(gone)*400)
+	w.m(`<table class="data"><thead><tr><th>Client</th><th>Was</th><th>With</th><th>Status</th><th>Reason</th></tr></thead><tbody>` + "\n")
+	for _, b := range gone {
+		w.m(`<tr><td data-label="Client"><a href="`)
+		w.href(DeskApptHref(b.ID))
+		w.m(`">`)
+		w.text(b.ClientName)
+		w.m("</a></td>\n" + `<td data-label="Was">`)
+		w.when(b.Start.In(loc), "Mon 2 Jan 15:04")
+		w.m(`</td><td data-label="With">`)
+		w.text(b.TherapistName)
+		w.m("</td>\n" + `<td data-label="Status"><span class="badge status-`)
+		w.class(string(b.Status))
+		w.m(`">`)
+		w.text(deskStatusLabel(b))
+		w.m(`</span></td><td data-label="Reason">`)
+		w.text(b.CancelReason)
+		w.m("</td></tr>\n")
+	}
+	w.m("</tbody></table>\n")
+	return w.html()
+}

@@ -1,0 +1,149 @@
+package views
+
+import (
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"allium/clinic"
+)
+
+// The pages measured too slow for html/template (the reception board, the chart's timeline,
+// the progress chart, the body chart's marks) are written by hand with htmlWriter. It is the
+// only code outside the templates that writes HTML, and it keeps text and markup apart by
+// type rather than by care:
+//
+//   - markup is what the writer's callers write between values: tags, attribute names,
+//     constant words. It is a string type of its own, so only an untyped string constant
+//     converts to it by itself; a string variable (anything read from the database) does not
+//     compile where markup is wanted.
+//   - every string value goes through text, the one escaper, whether it lands in an element
+//     or in a double-quoted attribute;
+//   - links are Hrefs, built only by this package's builders from ids and dates, so no text
+//     can become a URL;
+//   - class names from data go through class, which keeps only the characters of a class name.
+//
+// The fuzz test in writer_test.go parses what the writer makes and proves no text injects an
+// element or an attribute.
+
+// markup is constant markup written by this package's own source.
+type markup string
+
+// layout is a time layout: constant, and of digits and month and day names only.
+type layout string
+
+// htmlWriter writes markup into a strings.Builder, whose String hands a page part of 100 KB
+// to the template without copying it.
+type htmlWriter struct {
+	b       strings.Builder
+	scratch [64]byte
+}
+
+func newHTMLWriter(size int) *htmlWriter {
+	w := &htmlWriter{}
+	w.b.Grow(size)
+	return w
+}
+
+// m writes constant markup.
+func (w *htmlWriter) m(s markup) { w.b.WriteString(string(s)) }
+
+// text writes s escaped for an element's content or a double-quoted attribute value: the
+// characters html/template escapes there, NUL as U+FFFD as html/template does, and any byte
+// that is not UTF-8 as U+FFFD, as a browser would read it.
+func (w *htmlWriter) text(s string) {
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if esc := htmlEscapes[c]; esc != "" {
+				w.b.WriteString(s[start:i])
+				w.b.WriteString(esc)
+				start = i + 1
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			w.b.WriteString(s[start:i])
+			w.b.WriteString("\uFFFD")
+			start = i + 1
+		}
+		i += size
+	}
+	w.b.WriteString(s[start:])
+}
+
+// htmlEscapes is html/template's table for text and quoted attributes.
+var htmlEscapes = [utf8.RuneSelf]string{
+	0: "\uFFFD", '"': "&#34;", '&': "&amp;", '\'': "&#39;", '+': "&#43;", '<': "&lt;", '>': "&gt;",
+}
+
+// class writes a class name made from data (a status), keeping only letters, digits, '_' and
+// '-': whatever the database holds, it stays one class name.
+func (w *htmlWriter) class(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' {
+			w.b.WriteByte(c)
+		}
+	}
+}
+
+// int writes a whole number.
+func (w *htmlWriter) int(n int64) { w.b.Write(strconv.AppendInt(w.scratch[:0], n, 10)) }
+
+// num writes a coordinate or a score, as short as it reads exactly.
+func (w *htmlWriter) num(v float64) { w.b.Write(strconv.AppendFloat(w.scratch[:0], v, 'f', -1, 64)) }
+
+// when writes an instant in a constant layout.
+func (w *htmlWriter) when(t time.Time, l layout) { w.b.Write(t.AppendFormat(w.scratch[:0], string(l))) }
+
+// clock writes a wall-clock time ("09:15"): digits and a colon.
+func (w *htmlWriter) clock(t clinic.ClockTime) { w.b.WriteString(t.String()) }
+
+// href writes a link built by one of the builders below.
+func (w *htmlWriter) href(h Href) { w.text(h.s) }
+
+// html is what was written, for a template.
+func (w *htmlWriter) html() template.HTML {
+	return template.HTML(w.b.String()) //nolint:gosec // markup is constant; every value went through text, class or a number
+}
+
+// Href is a link inside Allium. It is built only by the builders below, from ids and dates,
+// so no text from the database can become a link (a "javascript:" URL, say).
+type Href struct{ s string }
+
+// String is the link as a URL path with its query.
+func (h Href) String() string { return h.s }
+
+func pathID(prefix string, id int64, suffix string) Href {
+	return Href{prefix + strconv.FormatInt(id, 10) + suffix}
+}
+
+// DeskApptHref is an appointment's page for reception.
+func DeskApptHref(id int64) Href { return pathID("/desk/appointments/", id, "") }
+
+// DeskDayHref is reception's day.
+func DeskDayHref(d clinic.Date) Href { return Href{"/desk?date=" + d.String()} }
+
+// DeskWeekHref is a therapist's week around a day.
+func DeskWeekHref(therapistID int64, d clinic.Date) Href {
+	return Href{"/desk/week?therapist=" + strconv.FormatInt(therapistID, 10) + "&date=" + d.String()}
+}
+
+// NoteHref is a signed note.
+func NoteHref(id int64) Href { return pathID("/notes/", id, "") }
+
+// NoteFormHref is the note of an appointment, to write or to go on with.
+func NoteFormHref(appointmentID int64) Href { return pathID("/appointments/", appointmentID, "/note") }
+
+// loc is the clinic's zone the page is shown in; UTC for a page made without one.
+func (p Page) loc() *time.Location {
+	if p.Loc == nil {
+		return time.UTC
+	}
+	return p.Loc
+}
