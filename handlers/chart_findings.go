@@ -66,11 +66,6 @@ func (a *App) renderFindingsForm(c echo.Context, status int, cl clinic.ChartClie
 	for k, v := range errs {
 		p.Page.Errors[k] = v
 	}
-	for _, s := range sessions {
-		if s.Status.HoldsTime() {
-			p.Appointments = append(p.Appointments, s)
-		}
-	}
 	return a.renderStatus(c, status, "chart_findings_form", p)
 }
 

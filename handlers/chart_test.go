@@ -177,6 +177,10 @@ func TestTherapistChartsACourseInTheBrowser(t *testing.T) {
 	}
 
 	findingsForm := fmt.Sprintf("/clients/%d/findings/new", w.clientID)
+	// Each booked session is offered once in the form's list of appointments.
+	if form := sam.get(findingsForm).Body; strings.Count(form, "· Remedial 60 · Sam Okafor</option>") != len(appts) {
+		t.Errorf("the findings form should offer the session once:\n%s", form)
+	}
 	r = sam.postForm(fmt.Sprintf("/clients/%d/findings", w.clientID), findingsForm, url.Values{
 		"kind": {"initial"}, "complaint": {"Right neck ache when reversing the car"}, "regions": {"neck", "shoulder_r"},
 		"palp.0.region": {"upper_trap"}, "palp.0.side": {"right"}, "palp.0.muscle": {"trap_upper"},
