@@ -1,0 +1,108 @@
+package clinic
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+func TestParseReportPeriod(t *testing.T) {
+	today := Date{2026, time.March, 10}
+	p, errs := ParseReportPeriod("", "", today)
+	if len(errs) != 0 || p.To != today || p.From != (Date{2025, time.March, 11}) {
+		t.Errorf("default period = %v %v, want the year up to today", p, errs)
+	}
+	for _, tc := range []struct{ from, to, field string }{
+		{"2026-02-30", "", "from"},
+		{"", "yesterday", "to"},
+		{"2026-03-01", "2026-02-28", "to"},
+		{"2020-01-01", "2026-01-01", "to"},
+	} {
+		if _, errs := ParseReportPeriod(tc.from, tc.to, today); errs[tc.field] == "" {
+			t.Errorf("%q-%q: no message for %s: %v", tc.from, tc.to, tc.field, errs)
+		}
+	}
+}
+
+// The period ends at the midnight after its last day, also across the day
+// Sydney's clocks go forward (a 23-hour day).
+func TestReportPeriodBoundsAcrossDST(t *testing.T) {
+	syd, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Skip(err)
+	}
+	from, to := ReportPeriod{Date{2026, time.October, 4}, Date{2026, time.October, 4}}.Bounds(syd)
+	if h := to.Sub(from).Hours(); h != 23 {
+		t.Errorf("4 October 2026 in Sydney lasts %v hours, want 23", h)
+	}
+}
+
+func TestAttendanceByHand(t *testing.T) {
+	syd, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Skip(err)
+	}
+	mon := time.Date(2026, time.March, 9, 10, 0, 0, 0, syd) // a Monday
+	tue := mon.AddDate(0, 0, 1)
+	// Sam: 4 sessions on Monday (1 no-show, 1 late cancel), Kim: 2 on Tuesday (1 no-show).
+	facts := []AttendanceFact{
+		{TherapistID: 1, TherapistName: "Sam", StartsAt: mon},
+		{TherapistID: 1, TherapistName: "Sam", StartsAt: mon, NoShow: true},
+		{TherapistID: 1, TherapistName: "Sam", StartsAt: mon, LateCancel: true},
+		{TherapistID: 1, TherapistName: "Sam", StartsAt: mon},
+		{TherapistID: 2, TherapistName: "Kim", StartsAt: tue, NoShow: true},
+		{TherapistID: 2, TherapistName: "Kim", StartsAt: tue},
+	}
+	r := Attendance(ReportPeriod{}, facts, syd)
+	if r.Total.Sessions != 6 || r.Total.NoShows != (Share{2, 6}) || r.Total.LateCancels != (Share{1, 6}) || r.Total.Lost.Percent() != "50%" {
+		t.Errorf("total = %+v", r.Total)
+	}
+	if len(r.ByTherapist) != 2 || r.ByTherapist[0].Label != "Kim" || r.ByTherapist[0].Lost != (Share{1, 2}) ||
+		r.ByTherapist[1].Label != "Sam" || r.ByTherapist[1].Lost != (Share{2, 4}) {
+		t.Errorf("by therapist = %+v", r.ByTherapist)
+	}
+	if len(r.ByWeekday) != 2 || r.ByWeekday[0].Label != "Monday" || r.ByWeekday[0].Sessions != 4 ||
+		r.ByWeekday[1].Label != "Tuesday" || r.ByWeekday[1].NoShows != (Share{1, 2}) {
+		t.Errorf("by weekday = %+v", r.ByWeekday)
+	}
+	if !r.Total.Lost.Small() {
+		t.Error("6 sessions should be flagged as a small number")
+	}
+}
+
+func TestOutcomesByHand(t *testing.T) {
+	trp, relax := PlanLayerRemedialTriggerPoint, PlanLayerRelaxation
+	facts := []OutcomeFact{
+		// Plan 1, neck: pain 6 -> 3 (+3, improved), PSFS 4 -> 5 (+1, no change). Counts as meaningful.
+		{PlanID: 1, Class: "neck", Layers: []PlanLayer{trp}, Position: 1, Measure: MeasurePain, Baseline: 6, Current: 3},
+		{PlanID: 1, Class: "neck", Layers: []PlanLayer{trp}, Position: 2, Measure: MeasurePSFS, Baseline: 4, Current: 5},
+		// Plan 2, neck: pain 5 -> 5 (0). Not meaningful.
+		{PlanID: 2, Class: "neck", Layers: []PlanLayer{trp, relax}, Position: 1, Measure: MeasurePain, Baseline: 5, Current: 5},
+		// Plan 3, no class: PSFS mean 3 -> 6 (+3, improved) but pain 2 -> 5 (worse): not meaningful.
+		{PlanID: 3, Layers: []PlanLayer{relax}, Position: 1, Measure: MeasurePSFSMean, Baseline: 3, Current: 6},
+		{PlanID: 3, Layers: []PlanLayer{relax}, Position: 2, Measure: MeasurePain, Baseline: 2, Current: 5},
+	}
+	r := Outcomes(ReportPeriod{}, facts)
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	// Pain: +3, 0, -3 over 3 plans -> mean 0. Function: +1, +3 over 2 plans -> mean 2.
+	if tot := r.Total; tot.Plans != 3 || tot.PainPlans != 3 || !near(tot.PainChange, 0) ||
+		tot.FunctionPlans != 2 || !near(tot.FunctionChange, 2) || tot.Meaningful != (Share{1, 3}) {
+		t.Errorf("total = %+v", tot)
+	}
+	if len(r.ByClass) != 2 {
+		t.Fatalf("by class = %+v", r.ByClass)
+	}
+	// Neck: pain (+3 + 0)/2 = 1.5; function +1 over 1 plan; 1 of 2 meaningful.
+	if neck := r.ByClass[1]; neck.Label != "neck" || neck.Plans != 2 || !near(neck.PainChange, 1.5) ||
+		neck.FunctionPlans != 1 || !near(neck.FunctionChange, 1) || neck.Meaningful != (Share{1, 2}) || !neck.Small() {
+		t.Errorf("neck = %+v", neck)
+	}
+	if none := r.ByClass[0]; none.Label != NoClass || none.Plans != 1 || !near(none.PainChange, -3) || none.Meaningful.Count != 0 {
+		t.Errorf("no class = %+v", none)
+	}
+	// Trigger point: plans 1 and 2. Relaxation: plans 2 and 3, pain (0 - 3)/2 = -1.5.
+	if len(r.ByModality) != 2 || r.ByModality[0].Plans != 2 || r.ByModality[0].Meaningful != (Share{1, 2}) ||
+		r.ByModality[1].Label != "Relaxation" || !near(r.ByModality[1].PainChange, -1.5) || r.ByModality[1].Meaningful.Count != 0 {
+		t.Errorf("by modality = %+v", r.ByModality)
+	}
+}
