@@ -127,6 +127,8 @@ var matrix = map[string]string{
 	"POST /referrals/:id/sent":           "snnonno",
 	"GET /my/plan":                       "soonnnn",
 	"POST /unsubscribe/:token":           "ooooooo",
+	"GET /reports/attendance":            "snnoono",
+	"GET /reports/outcomes":              "snnoono",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}

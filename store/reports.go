@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"allium/clinic"
+)
+
+// reportScope is whose caseload a report covers: the owner sees the clinic
+// (0), a therapist only their own sessions and plans. Anyone else learns
+// nothing, not even that reports exist.
+func reportScope(by Actor) (therapistID int64, err error) {
+	switch by.Role {
+	case clinic.RoleOwner:
+		return 0, nil
+	case clinic.RoleTherapist:
+		return by.UserID, nil
+	}
+	return 0, ErrNotFound
+}
+
+// AttendanceFacts lists the sessions that started in [from, to) and before
+// now, leaving out those cancelled in good time: a cancellation with notice is
+// an hour the clinic could fill, a late one or a no-show is not.
+func (s *Store) AttendanceFacts(ctx context.Context, by Actor, from, to time.Time) ([]clinic.AttendanceFact, error) {
+	tid, err := reportScope(by)
+	if err != nil {
+		return nil, err
+	}
+	if now := s.now(); to.After(now) {
+		to = now
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT a.therapist_id, u.name, a.starts_at,
+			a.status = 'no_show', a.status = 'cancelled'
+		FROM appointments a JOIN users u ON u.id = a.therapist_id
+		WHERE a.starts_at >= ? AND a.starts_at < ? AND (a.status <> 'cancelled' OR a.late_cancel = 1)
+			AND (? = 0 OR a.therapist_id = ?)`, unix(from), unix(to), tid, tid)
+	if err != nil {
+		return nil, fmt.Errorf("attendance facts: %w", err)
+	}
+	defer rows.Close()
+	var out []clinic.AttendanceFact
+	for rows.Next() {
+		var f clinic.AttendanceFact
+		var at int64
+		if err := rows.Scan(&f.TherapistID, &f.TherapistName, &at, &f.NoShow, &f.LateCancel); err != nil {
+			return nil, err
+		}
+		f.StartsAt = unixTime(at)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// OutcomeFacts lists, for every plan whose first reassessment was recorded in
+// [from, to), each goal's baseline and its score at that reassessment, with the
+// plan's assessment class (the therapist's confirmed class where there is one)
+// and layers. Later reassessments of an extended plan are left out so a plan
+// counts once, measured over its first course.
+func (s *Store) OutcomeFacts(ctx context.Context, by Actor, from, to time.Time) ([]clinic.OutcomeFact, error) {
+	tid, err := reportScope(by)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, coalesce(asm.confirmed_class, asm.primary_class, ''), p.layers,
+			g.position, g.measure, rg.baseline, rg.current
+		FROM reassessments r
+		JOIN treatment_plans p ON p.id = r.plan_id
+		JOIN reassessment_goals rg ON rg.reassessment_id = r.id
+		JOIN plan_goals g ON g.id = rg.goal_id
+		LEFT JOIN assessments asm ON asm.id = p.assessment_id
+		WHERE r.created_at >= ? AND r.created_at < ? AND (? = 0 OR p.therapist_id = ?)
+			AND r.id = (SELECT min(r2.id) FROM reassessments r2 WHERE r2.plan_id = r.plan_id)
+		ORDER BY p.id, g.position`, unix(from), unix(to), tid, tid)
+	if err != nil {
+		return nil, fmt.Errorf("outcome facts: %w", err)
+	}
+	defer rows.Close()
+	var out []clinic.OutcomeFact
+	for rows.Next() {
+		var f clinic.OutcomeFact
+		var layers string
+		if err := rows.Scan(&f.PlanID, &f.Class, &layers, &f.Position, &f.Measure, &f.Baseline, &f.Current); err != nil {
+			return nil, err
+		}
+		for _, l := range strings.Fields(layers) {
+			f.Layers = append(f.Layers, clinic.PlanLayer(l))
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
