@@ -324,3 +324,146 @@ func (l PlanLayer) Label() string {
 	}
 	return string(l)
 }
+
+// UtilTherapist is one therapist's working week and time off, for utilisation.
+type UtilTherapist struct {
+	ID      int64
+	Name    string
+	Hours   WeeklyHours
+	TimeOff []Interval
+}
+
+// UtilRoom is one treatment room.
+type UtilRoom struct {
+	ID   int64
+	Name string
+}
+
+// UtilBooking is one session that holds a therapist and perhaps a room
+// (RoomID 0: none); no-shows count, since the hour was held for them.
+type UtilBooking struct {
+	TherapistID, RoomID int64
+	Start, End          time.Time
+}
+
+// UtilisationFacts is everything the utilisation report sums.
+type UtilisationFacts struct {
+	Therapists []UtilTherapist
+	Rooms      []UtilRoom
+	Bookings   []UtilBooking
+}
+
+// UtilRow is one therapist's or room's booked minutes out of the minutes
+// available.
+type UtilRow struct {
+	Label  string
+	Booked Share // minutes
+}
+
+// Hours formats minutes as hours with one decimal.
+func Hours(minutes int) string { return fmt.Sprintf("%.1f", float64(minutes)/60) }
+
+// UtilisationReport is booked against available time, by therapist and room.
+type UtilisationReport struct {
+	Period      ReportPeriod
+	Total       UtilRow
+	ByTherapist []UtilRow
+	ByRoom      []UtilRow
+}
+
+// Utilisation sums booked time against available time. A therapist is
+// available in their working hours on each day of the period, less time off;
+// a room is available whenever at least one therapist is, since a room is
+// only used with someone to work in it. Shifts are wall-clock times in loc
+// and count the time that passes: 00:00-06:00 on the night the clocks go
+// forward is five hours.
+func Utilisation(p ReportPeriod, f UtilisationFacts, loc *time.Location) UtilisationReport {
+	loc = orUTC(loc)
+	from, to := p.Bounds(loc)
+	r := UtilisationReport{Period: p, Total: UtilRow{Label: "All therapists"}}
+	booked := map[int64]int{}
+	roomBooked := map[int64]int{}
+	for _, b := range f.Bookings {
+		m := minutesIn(Interval{b.Start, b.End}, from, to)
+		booked[b.TherapistID] += m
+		if b.RoomID != 0 {
+			roomBooked[b.RoomID] += m
+		}
+	}
+	var anyone []Interval
+	for _, t := range f.Therapists {
+		avail := availableSpans(p, t, loc)
+		anyone = append(anyone, avail...)
+		row := UtilRow{Label: t.Name, Booked: Share{Count: booked[t.ID], Of: minutesOf(avail)}}
+		r.ByTherapist = append(r.ByTherapist, row)
+		r.Total.Booked.Count += row.Booked.Count
+		r.Total.Booked.Of += row.Booked.Of
+	}
+	slices.SortFunc(r.ByTherapist, func(a, b UtilRow) int { return compareStrings(a.Label, b.Label) })
+	roomAvail := 0
+	for _, s := range unionSpans(anyone) {
+		roomAvail += int((s.e - s.s) / 60)
+	}
+	for _, rm := range f.Rooms {
+		r.ByRoom = append(r.ByRoom, UtilRow{Label: rm.Name, Booked: Share{Count: roomBooked[rm.ID], Of: roomAvail}})
+	}
+	slices.SortFunc(r.ByRoom, func(a, b UtilRow) int { return compareStrings(a.Label, b.Label) })
+	return r
+}
+
+// availableSpans are a therapist's working shifts on each day of the period,
+// less their time off.
+func availableSpans(p ReportPeriod, t UtilTherapist, loc *time.Location) []Interval {
+	off := unionSpans(t.TimeOff)
+	var out []Interval
+	for d := p.From; !d.After(p.To); d = d.AddDays(1) {
+		for _, sh := range t.Hours[d.Weekday()] {
+			s := time.Date(d.Y, d.M, d.D, 0, int(sh.Start), 0, 0, loc)
+			e := time.Date(d.Y, d.M, d.D, 0, int(sh.End), 0, 0, loc)
+			out = append(out, subtractSpans(Interval{s, e}, off)...)
+		}
+	}
+	return out
+}
+
+// subtractSpans cuts the sorted, disjoint spans out of iv.
+func subtractSpans(iv Interval, off []span) []Interval {
+	s, e := iv.Start.Unix(), iv.End.Unix()
+	var out []Interval
+	for _, o := range off {
+		if o.e <= s || o.s >= e {
+			continue
+		}
+		if o.s > s {
+			out = append(out, Interval{time.Unix(s, 0), time.Unix(o.s, 0)})
+		}
+		s = max(s, o.e)
+	}
+	if s < e {
+		out = append(out, Interval{time.Unix(s, 0), time.Unix(e, 0)})
+	}
+	return out
+}
+
+func minutesOf(ivs []Interval) int {
+	m := 0
+	for _, iv := range ivs {
+		m += int(iv.End.Sub(iv.Start) / time.Minute)
+	}
+	return m
+}
+
+// minutesIn is the part of iv inside [from, to), in minutes.
+func minutesIn(iv Interval, from, to time.Time) int {
+	s, e := iv.Start, iv.End
+	if s.Before(from) {
+		s = from
+	}
+	if e.After(to) {
+		e = to
+	}
+	if !e.After(s) {
+		return 0
+	}
+	return int(e.Sub(s) / time.Minute)
+}

@@ -2,6 +2,7 @@ package clinic
 
 import (
 	"math"
+	"slices"
 	"testing"
 	"time"
 )
@@ -104,5 +105,53 @@ func TestOutcomesByHand(t *testing.T) {
 	if len(r.ByModality) != 2 || r.ByModality[0].Plans != 2 || r.ByModality[0].Meaningful != (Share{1, 2}) ||
 		r.ByModality[1].Label != "Relaxation" || !near(r.ByModality[1].PainChange, -1.5) || r.ByModality[1].Meaningful.Count != 0 {
 		t.Errorf("by modality = %+v", r.ByModality)
+	}
+}
+
+func TestUtilisationByHand(t *testing.T) {
+	syd, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Skip(err)
+	}
+	at := func(d, h, m int) time.Time { return time.Date(2026, time.March, d, h, m, 0, 0, syd) }
+	var samWeek, kimWeek WeeklyHours
+	samWeek[time.Monday] = []Shift{{Start: Clock(9, 0), End: Clock(17, 0)}}
+	kimWeek[time.Tuesday] = []Shift{{Start: Clock(9, 0), End: Clock(13, 0)}}
+	f := UtilisationFacts{
+		Therapists: []UtilTherapist{
+			// Sam: Monday 8 hours less 2 off = 360 minutes. Kim: Tuesday 240 minutes.
+			{ID: 1, Name: "Sam", Hours: samWeek, TimeOff: []Interval{{at(9, 12, 0), at(9, 14, 0)}}},
+			{ID: 2, Name: "Kim", Hours: kimWeek},
+		},
+		Rooms: []UtilRoom{{ID: 1, Name: "Room 1"}, {ID: 2, Name: "Room 2"}},
+		Bookings: []UtilBooking{
+			{TherapistID: 1, RoomID: 1, Start: at(9, 9, 0), End: at(9, 10, 0)},
+			{TherapistID: 1, RoomID: 1, Start: at(9, 10, 0), End: at(9, 11, 0)},
+			{TherapistID: 2, RoomID: 2, Start: at(10, 9, 0), End: at(10, 10, 30)},
+		},
+	}
+	r := Utilisation(ReportPeriod{Date{2026, time.March, 9}, Date{2026, time.March, 15}}, f, syd)
+	want := []UtilRow{{"Kim", Share{90, 240}}, {"Sam", Share{120, 360}}}
+	if !slices.Equal(r.ByTherapist, want) || r.Total.Booked != (Share{210, 600}) || r.Total.Booked.Percent() != "35%" {
+		t.Errorf("therapists = %+v total %+v", r.ByTherapist, r.Total)
+	}
+	// Rooms are open while anyone works: 360 + 240 minutes.
+	if wantRooms := []UtilRow{{"Room 1", Share{120, 600}}, {"Room 2", Share{90, 600}}}; !slices.Equal(r.ByRoom, wantRooms) {
+		t.Errorf("rooms = %+v", r.ByRoom)
+	}
+}
+
+// A shift from midnight to 06:00 on the night Sydney's clocks go forward is five hours.
+func TestUtilisationAcrossDST(t *testing.T) {
+	syd, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Skip(err)
+	}
+	var week WeeklyHours
+	week[time.Sunday] = []Shift{{Start: Clock(0, 0), End: Clock(6, 0)}}
+	day := Date{2026, time.October, 4}
+	r := Utilisation(ReportPeriod{day, day}, UtilisationFacts{Therapists: []UtilTherapist{{ID: 1, Name: "Sam", Hours: week}}}, syd)
+	if got := r.Total.Booked.Of; got != 300 {
+		t.Errorf("available minutes = %d, want 300", got)
 	}
 }

@@ -129,6 +129,7 @@ var matrix = map[string]string{
 	"POST /unsubscribe/:token":           "ooooooo",
 	"GET /reports/attendance":            "snnoono",
 	"GET /reports/outcomes":              "snnoono",
+	"GET /reports/utilisation":           "snnoono",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}

@@ -18,6 +18,7 @@ func (a *App) reportRoutes() []Route {
 	return []Route{
 		{"GET", "/reports/attendance", "reports.attendance", clinicians, a.AttendanceReport},
 		{"GET", "/reports/outcomes", "reports.outcomes", clinicians, a.OutcomeReport},
+		{"GET", "/reports/utilisation", "reports.utilisation", clinicians, a.UtilisationReport},
 	}
 }
 
@@ -30,6 +31,17 @@ func (a *App) AttendanceReport(c echo.Context) error {
 		return views.AttendanceTables(r), views.AttendanceChart(r), err
 	}, "Sessions that were due in the period and have passed, leaving out those cancelled with notice.",
 		"A late cancellation is one inside the cancellation policy's notice.")
+}
+
+// UtilisationReport shows booked hours against available hours by therapist and room.
+func (a *App) UtilisationReport(c echo.Context) error {
+	return a.report(c, "Utilisation", func(p clinic.ReportPeriod) ([]views.ReportTable, views.BarChart, error) {
+		from, to := p.Bounds(a.Loc())
+		facts, err := a.Store.UtilisationFacts(c.Request().Context(), actor(c), from, to)
+		r := clinic.Utilisation(p, facts, a.Loc())
+		return views.UtilisationTables(r), views.UtilisationChart(r), err
+	}, "Booked hours (no-shows included: the hour was held) against working hours less time off.",
+		"A room counts as available whenever at least one therapist is working.")
 }
 
 // OutcomeReport answers "did the courses work?": change in pain and function

@@ -45,6 +45,14 @@ func TestReportsShowTheClinicsFigures(t *testing.T) {
 				t.Errorf("%s: attendance report lacks %q:\n%s", who.Name, want, r.text())
 			}
 		}
+		r = u.get("/reports/utilisation")
+		r.wantStatus(http.StatusOK)
+		// Sam works 07:00-21:00 every day: 14 hours a day over the default year (365 days)
+		// is 5110 hours; two of the three one-hour sessions held their hour (the no-show's
+		// was held for the client, the late cancellation's was given back).
+		if want := "Sam Okafor 2.0 5110.0 0%"; !strings.Contains(r.text(), want) {
+			t.Errorf("%s: utilisation report lacks %q:\n%s", who.Name, want, r.text())
+		}
 		r = u.get("/reports/outcomes")
 		r.wantStatus(http.StatusOK)
 		// One plan, pain 6 -> 3: +3.0 points, no function goal, meaningful in 1 of 1.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -92,4 +93,78 @@ func (s *Store) OutcomeFacts(ctx context.Context, by Actor, from, to time.Time) 
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// UtilisationFacts gathers what the utilisation report sums for [from, to): the
+// therapists in scope with their hours and time off, the rooms (the owner's
+// report only: a room is the clinic's, not a caseload) and the sessions held.
+// Therapists who no longer work here still count if they held sessions.
+func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Time) (clinic.UtilisationFacts, error) {
+	var f clinic.UtilisationFacts
+	tid, err := reportScope(by)
+	if err != nil {
+		return f, err
+	}
+	hours, err := s.AllHours(ctx)
+	if err != nil {
+		return f, err
+	}
+	idx := map[int64]int{}
+	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+		var t clinic.UtilTherapist
+		if err := r.Scan(&t.ID, &t.Name); err != nil {
+			return err
+		}
+		t.Hours = hours[t.ID]
+		idx[t.ID] = len(f.Therapists)
+		f.Therapists = append(f.Therapists, t)
+		return nil
+	}, `SELECT id, name FROM users WHERE role = 'therapist' AND (? = 0 OR id = ?)
+		AND (active = 1 OR id IN (SELECT therapist_id FROM appointments WHERE starts_at >= ? AND starts_at < ?))`,
+		tid, tid, unix(from), unix(to))
+	if err != nil {
+		return f, fmt.Errorf("utilisation therapists: %w", err)
+	}
+	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+		var id, st, en int64
+		if err := r.Scan(&id, &st, &en); err != nil {
+			return err
+		}
+		if i, ok := idx[id]; ok {
+			f.Therapists[i].TimeOff = append(f.Therapists[i].TimeOff, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
+		}
+		return nil
+	}, `SELECT therapist_id, starts_at, ends_at FROM time_off WHERE starts_at < ? AND ends_at > ?`, unix(to), unix(from))
+	if err != nil {
+		return f, fmt.Errorf("utilisation time off: %w", err)
+	}
+	if tid == 0 {
+		err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+			var rm clinic.UtilRoom
+			if err := r.Scan(&rm.ID, &rm.Name); err != nil {
+				return err
+			}
+			f.Rooms = append(f.Rooms, rm)
+			return nil
+		}, `SELECT id, name FROM rooms WHERE active = 1`)
+		if err != nil {
+			return f, fmt.Errorf("utilisation rooms: %w", err)
+		}
+	}
+	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+		var b clinic.UtilBooking
+		var st, en int64
+		if err := r.Scan(&b.TherapistID, &b.RoomID, &st, &en); err != nil {
+			return err
+		}
+		b.Start, b.End = unixTime(st), unixTime(en)
+		f.Bookings = append(f.Bookings, b)
+		return nil
+	}, `SELECT therapist_id, coalesce(room_id, 0), starts_at, ends_at FROM appointments
+		WHERE starts_at >= ? AND starts_at < ? AND status <> 'cancelled' AND (? = 0 OR therapist_id = ?)`,
+		unix(from), unix(to), tid, tid)
+	if err != nil {
+		return f, fmt.Errorf("utilisation bookings: %w", err)
+	}
+	return f, nil
 }

@@ -198,3 +198,40 @@ func csvCell(s string) string {
 	}
 	return s
 }
+
+// UtilisationTables are the utilisation report's sections, in hours.
+func UtilisationTables(r clinic.UtilisationReport) []ReportTable {
+	cols := []string{"", "Booked hours", "Available hours", "Utilisation"}
+	row := func(u clinic.UtilRow) ReportRow {
+		return ReportRow{Cells: []string{u.Label, clinic.Hours(u.Booked.Count), clinic.Hours(u.Booked.Of), u.Booked.Percent()}}
+	}
+	t := ReportTable{Title: "By therapist", Columns: cols}
+	for _, u := range r.ByTherapist {
+		t.Rows = append(t.Rows, row(u))
+	}
+	out := []ReportTable{{Title: "Whole period", Columns: cols, Rows: []ReportRow{row(r.Total)}}, t}
+	if len(r.ByRoom) > 0 {
+		rt := ReportTable{Title: "By room", Columns: cols}
+		for _, u := range r.ByRoom {
+			rt.Rows = append(rt.Rows, row(u))
+		}
+		out = append(out, rt)
+	}
+	return out
+}
+
+// UtilisationChart draws booked against available time, by therapist.
+func UtilisationChart(r clinic.UtilisationReport) BarChart {
+	var labels []string
+	var shares []clinic.Share
+	for _, u := range r.ByTherapist {
+		labels, shares = append(labels, u.Label), append(shares, u.Booked)
+	}
+	c := NewBarChart("Booked share of available hours, by therapist", labels, shares)
+	for i, u := range r.ByTherapist {
+		// Minutes are no sample size: say hours, and never mark them as few.
+		c.Bars[i].Value = fmt.Sprintf("%s of %s h", u.Booked.Percent(), clinic.Hours(u.Booked.Of))
+		c.Bars[i].Small = false
+	}
+	return c
+}
