@@ -467,3 +467,110 @@ func minutesIn(iv Interval, from, to time.Time) int {
 	}
 	return int(e.Sub(s) / time.Minute)
 }
+
+// ClientVisitFact is one client seen in the period and the start of their
+// first session ever at the clinic.
+type ClientVisitFact struct {
+	ClientID  int64
+	FirstEver time.Time
+}
+
+// ConversionFact is one assessment submitted in the period: its class and
+// whether the person booked within ConversionDays of submitting it.
+type ConversionFact struct {
+	Class  string
+	Booked bool
+}
+
+// ConversionDays is how long after an assessment a booking counts as its result.
+const ConversionDays = 30
+
+// CourseFact is one course whose last session fell in the period.
+type CourseFact struct {
+	Kind     string // the service booked
+	Sessions int    // sessions the course was booked for
+	Attended int    // sessions the client came to
+	Rebooked bool   // the client booked again within the course's longest spacing
+}
+
+// CountRow is a labelled share: a group and how many of it did the thing.
+type CountRow struct {
+	Label string
+	Share Share
+}
+
+// ClientsReport is new and returning clients, assessment conversion, course
+// completion and rebooking for a period.
+type ClientsReport struct {
+	Period                ReportPeriod
+	Seen, New, Returning  int
+	Conversion            []CountRow // by class, then a total line
+	Completion, Rebooking []CountRow // by course kind, then a total line
+}
+
+// Clients sums the facts. A client is new when their first session at the
+// clinic falls in the period, returning when they had one before.
+func Clients(p ReportPeriod, visits []ClientVisitFact, conv []ConversionFact, courses []CourseFact, loc *time.Location) ClientsReport {
+	from, _ := p.Bounds(loc)
+	r := ClientsReport{Period: p, Seen: len(visits)}
+	for _, v := range visits {
+		if v.FirstEver.Before(from) {
+			r.Returning++
+		} else {
+			r.New++
+		}
+	}
+	byClass := map[string]*Share{}
+	var convAll Share
+	for _, c := range conv {
+		class := c.Class
+		if class == "" {
+			class = "Not classified"
+		}
+		s := byClass[class]
+		if s == nil {
+			s = &Share{}
+			byClass[class] = s
+		}
+		for _, x := range []*Share{s, &convAll} {
+			x.Of++
+			if c.Booked {
+				x.Count++
+			}
+		}
+	}
+	r.Conversion = countRows(byClass, "All assessments", convAll)
+	done, again := map[string]*Share{}, map[string]*Share{}
+	var doneAll, againAll Share
+	for _, c := range courses {
+		for _, m := range []map[string]*Share{done, again} {
+			if m[c.Kind] == nil {
+				m[c.Kind] = &Share{}
+			}
+		}
+		for _, x := range []*Share{done[c.Kind], &doneAll} {
+			x.Of++
+			if c.Attended >= c.Sessions {
+				x.Count++
+			}
+		}
+		for _, x := range []*Share{again[c.Kind], &againAll} {
+			x.Of++
+			if c.Rebooked {
+				x.Count++
+			}
+		}
+	}
+	r.Completion = countRows(done, "All courses", doneAll)
+	r.Rebooking = countRows(again, "All courses", againAll)
+	return r
+}
+
+func countRows(m map[string]*Share, totalLabel string, total Share) []CountRow {
+	var out []CountRow
+	for k, s := range m {
+		out = append(out, CountRow{Label: k, Share: *s})
+	}
+	slices.SortFunc(out, func(a, b CountRow) int { return compareStrings(a.Label, b.Label) })
+	return append(out, CountRow{Label: totalLabel, Share: total})
+}

@@ -155,3 +155,28 @@ func TestUtilisationAcrossDST(t *testing.T) {
 		t.Errorf("available minutes = %d, want 300", got)
 	}
 }
+
+func TestClientsByHand(t *testing.T) {
+	p := ReportPeriod{Date{2026, time.March, 1}, Date{2026, time.March, 31}}
+	from, _ := p.Bounds(time.UTC)
+	visits := []ClientVisitFact{{1, from.AddDate(0, 0, 3)}, {2, from.AddDate(-1, 0, 0)}, {3, from}}
+	conv := []ConversionFact{{"neck", true}, {"neck", false}, {"", true}}
+	courses := []CourseFact{
+		{Kind: "Remedial 60", Sessions: 4, Attended: 4, Rebooked: true},
+		{Kind: "Remedial 60", Sessions: 4, Attended: 3},
+		{Kind: "Tui na", Sessions: 3, Attended: 3},
+	}
+	r := Clients(p, visits, conv, courses, time.UTC)
+	if r.Seen != 3 || r.New != 2 || r.Returning != 1 {
+		t.Errorf("seen %d new %d returning %d, want 3, 2 (one starting on the first day), 1", r.Seen, r.New, r.Returning)
+	}
+	wantConv := []CountRow{{"Not classified", Share{1, 1}}, {"neck", Share{1, 2}}, {"All assessments", Share{2, 3}}}
+	if !slices.Equal(r.Conversion, wantConv) {
+		t.Errorf("conversion = %+v", r.Conversion)
+	}
+	wantDone := []CountRow{{"Remedial 60", Share{1, 2}}, {"Tui na", Share{1, 1}}, {"All courses", Share{2, 3}}}
+	wantAgain := []CountRow{{"Remedial 60", Share{1, 2}}, {"Tui na", Share{0, 1}}, {"All courses", Share{1, 3}}}
+	if !slices.Equal(r.Completion, wantDone) || !slices.Equal(r.Rebooking, wantAgain) {
+		t.Errorf("completion = %+v, rebooking = %+v", r.Completion, r.Rebooking)
+	}
+}

@@ -130,6 +130,7 @@ var matrix = map[string]string{
 	"GET /reports/attendance":            "snnoono",
 	"GET /reports/outcomes":              "snnoono",
 	"GET /reports/utilisation":           "snnoono",
+	"GET /reports/clients":               "snnoono",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}

@@ -19,6 +19,7 @@ func (a *App) reportRoutes() []Route {
 		{"GET", "/reports/attendance", "reports.attendance", clinicians, a.AttendanceReport},
 		{"GET", "/reports/outcomes", "reports.outcomes", clinicians, a.OutcomeReport},
 		{"GET", "/reports/utilisation", "reports.utilisation", clinicians, a.UtilisationReport},
+		{"GET", "/reports/clients", "reports.clients", clinicians, a.ClientsReport},
 	}
 }
 
@@ -42,6 +43,18 @@ func (a *App) UtilisationReport(c echo.Context) error {
 		return views.UtilisationTables(r), views.UtilisationChart(r), err
 	}, "Booked hours (no-shows included: the hour was held) against working hours less time off.",
 		"A room counts as available whenever at least one therapist is working.")
+}
+
+// ClientsReport shows new and returning clients, assessment conversion, course
+// completion and rebooking.
+func (a *App) ClientsReport(c echo.Context) error {
+	return a.report(c, "Clients and courses", func(p clinic.ReportPeriod) ([]views.ReportTable, views.BarChart, error) {
+		from, to := p.Bounds(a.Loc())
+		visits, conv, courses, err := a.Store.ClientsFacts(c.Request().Context(), actor(c), from, to)
+		r := clinic.Clients(p, visits, conv, courses, a.Loc())
+		return views.ClientsTables(r), views.ClientsChart(r), err
+	}, "Clients seen in the period, how many assessments led to a booking, and how the courses that ended in it went.",
+		"A course ended in the period when its last session did. It was completed when the client came to every session (checked in), and rebooked when they booked again within the course's longest spacing.")
 }
 
 // OutcomeReport answers "did the courses work?": change in pain and function

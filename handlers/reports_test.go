@@ -53,6 +53,16 @@ func TestReportsShowTheClinicsFigures(t *testing.T) {
 		if want := "Sam Okafor 2.0 5110.0 0%"; !strings.Contains(r.text(), want) {
 			t.Errorf("%s: utilisation report lacks %q:\n%s", who.Name, want, r.text())
 		}
+		r = u.get("/reports/clients")
+		r.wantStatus(http.StatusOK)
+		// Alex is new (the first session was in the period); the course of three ended with
+		// the no-show, with no session checked in and nothing booked after it.
+		for _, want := range []string{"New (first session in the period) 1 Returning 0",
+			"Every session attended Share Remedial 60 * 1 0 0%", "Booked again within the spacing Share Remedial 60 * 1 0 0%"} {
+			if !strings.Contains(r.text(), want) {
+				t.Errorf("%s: clients report lacks %q:\n%s", who.Name, want, r.text())
+			}
+		}
 		r = u.get("/reports/outcomes")
 		r.wantStatus(http.StatusOK)
 		// One plan, pain 6 -> 3: +3.0 points, no function goal, meaningful in 1 of 1.

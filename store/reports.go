@@ -168,3 +168,82 @@ func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Ti
 	}
 	return f, nil
 }
+
+// ClientsFacts gathers the clients report's facts for [from, to): the clients
+// seen (a session held, not missed or cancelled) with their first session
+// ever; the assessments submitted and whether a booking followed within
+// clinic.ConversionDays (the owner's report only: an assessment belongs to no
+// caseload yet); and the courses whose last session fell in the period, with
+// the sessions attended and whether the client booked again within the
+// course's longest spacing.
+func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) ([]clinic.ClientVisitFact, []clinic.ConversionFact, []clinic.CourseFact, error) {
+	tid, err := reportScope(by)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	held := to
+	if now := s.now(); held.After(now) {
+		held = now
+	}
+	var visits []clinic.ClientVisitFact
+	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+		var v clinic.ClientVisitFact
+		var first int64
+		if err := r.Scan(&v.ClientID, &first); err != nil {
+			return err
+		}
+		v.FirstEver = unixTime(first)
+		visits = append(visits, v)
+		return nil
+	}, `SELECT a.client_id, (SELECT min(b.starts_at) FROM appointments b
+			WHERE b.client_id = a.client_id AND b.status NOT IN ('cancelled', 'no_show'))
+		FROM appointments a
+		WHERE a.starts_at >= ? AND a.starts_at < ? AND a.status NOT IN ('cancelled', 'no_show')
+			AND (? = 0 OR a.therapist_id = ?)
+		GROUP BY a.client_id`, unix(from), unix(held), tid, tid)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("clients seen: %w", err)
+	}
+	var conv []clinic.ConversionFact
+	if tid == 0 {
+		err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+			var c clinic.ConversionFact
+			if err := r.Scan(&c.Class, &c.Booked); err != nil {
+				return err
+			}
+			conv = append(conv, c)
+			return nil
+		}, `SELECT coalesce(asm.confirmed_class, asm.primary_class), asm.client_id IS NOT NULL AND EXISTS (
+				SELECT 1 FROM appointments b WHERE b.client_id = asm.client_id
+				AND b.created_at >= asm.updated_at AND b.created_at < asm.updated_at + ?)
+			FROM assessments asm WHERE asm.status = 'submitted' AND asm.updated_at >= ? AND asm.updated_at < ?`,
+			clinic.ConversionDays*86400, unix(from), unix(to))
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("assessment conversion: %w", err)
+		}
+	}
+	var courses []clinic.CourseFact
+	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+		var c clinic.CourseFact
+		if err := r.Scan(&c.Kind, &c.Sessions, &c.Attended, &c.Rebooked); err != nil {
+			return err
+		}
+		courses = append(courses, c)
+		return nil
+	}, `WITH ends AS (
+			SELECT a.course_id, max(a.starts_at) AS last_at,
+				sum(a.status IN ('checked_in', 'completed')) AS came
+			FROM appointments a
+			WHERE a.status <> 'cancelled' AND a.course_id IN (
+				SELECT course_id FROM appointments WHERE starts_at >= ? AND starts_at < ? AND course_id IS NOT NULL)
+			GROUP BY a.course_id HAVING last_at >= ? AND last_at < ?)
+		SELECT sv.name, c.sessions, e.came, EXISTS (
+				SELECT 1 FROM appointments b WHERE b.client_id = c.client_id AND b.status <> 'cancelled'
+				AND b.starts_at > e.last_at AND b.starts_at <= e.last_at + c.spacing_max * 86400)
+		FROM ends e JOIN courses c ON c.id = e.course_id JOIN services sv ON sv.id = c.service_id
+		WHERE ? = 0 OR c.therapist_id = ?`, unix(from), unix(held), unix(from), unix(held), tid, tid)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("course completion: %w", err)
+	}
+	return visits, conv, courses, nil
+}

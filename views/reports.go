@@ -235,3 +235,36 @@ func UtilisationChart(r clinic.UtilisationReport) BarChart {
 	}
 	return c
 }
+
+// ClientsTables are the clients report's sections.
+func ClientsTables(r clinic.ClientsReport) []ReportTable {
+	out := []ReportTable{{Title: "Clients seen", Columns: []string{"", "Clients"}, Rows: []ReportRow{
+		{Cells: []string{"New (first session in the period)", strconv.Itoa(r.New)}},
+		{Cells: []string{"Returning", strconv.Itoa(r.Returning)}},
+		{Cells: []string{"All clients seen", strconv.Itoa(r.Seen)}},
+	}}}
+	shares := func(title, of, did string, rows []clinic.CountRow) ReportTable {
+		t := ReportTable{Title: title, Columns: []string{"", of, did, "Share"}}
+		for _, c := range rows {
+			t.Rows = append(t.Rows, ReportRow{Small: c.Share.Small(), Cells: []string{c.Label,
+				strconv.Itoa(c.Share.Of), strconv.Itoa(c.Share.Count), c.Share.Percent()}})
+		}
+		return t
+	}
+	if len(r.Conversion) > 1 {
+		out = append(out, shares("Assessment to booking, by class", "Assessments", "Booked within 30 days", r.Conversion))
+	}
+	return append(out,
+		shares("Course completion, by course", "Courses ended", "Every session attended", r.Completion),
+		shares("Rebooking, by course", "Courses ended", "Booked again within the spacing", r.Rebooking))
+}
+
+// ClientsChart draws course completion by course kind.
+func ClientsChart(r clinic.ClientsReport) BarChart {
+	var labels []string
+	var shares []clinic.Share
+	for _, c := range r.Completion[:len(r.Completion)-1] {
+		labels, shares = append(labels, c.Label), append(shares, c.Share)
+	}
+	return NewBarChart("Courses with every session attended, by course", labels, shares)
+}
