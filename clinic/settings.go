@@ -22,6 +22,9 @@ type Settings struct {
 	StaffAbsolute    time.Duration
 	ClientIdle       time.Duration
 	MaintenanceAfter time.Duration
+	// ReleaseNotes puts signed session notes in the record a client downloads.
+	// Off by default: a clinic decides, as notes are written for colleagues.
+	ReleaseNotes bool
 }
 
 // DefaultSettings are what a new clinic starts with.

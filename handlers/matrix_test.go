@@ -131,6 +131,10 @@ var matrix = map[string]string{
 	"GET /reports/outcomes":              "snnoono",
 	"GET /reports/utilisation":           "snnoono",
 	"GET /reports/clients":               "snnoono",
+	"GET /my/record":                     "soonnnn",
+	"GET /my/record.json":                "soonnnn",
+	"GET /desk/clients/:id/record":       "snnnnoo",
+	"GET /desk/clients/:id/record.json":  "snnnnoo",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}

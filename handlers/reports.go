@@ -12,7 +12,7 @@ import (
 	"allium/views"
 )
 
-// The owner's reports cover the clinic; a therapist's cover their own caseload
+// Reports and records. The owner's reports cover the clinic; a therapist's cover their own caseload
 // (the store decides which from the actor).
 func (a *App) reportRoutes() []Route {
 	return []Route{
@@ -20,6 +20,10 @@ func (a *App) reportRoutes() []Route {
 		{"GET", "/reports/outcomes", "reports.outcomes", clinicians, a.OutcomeReport},
 		{"GET", "/reports/utilisation", "reports.utilisation", clinicians, a.UtilisationReport},
 		{"GET", "/reports/clients", "reports.clients", clinicians, a.ClientsReport},
+		{"GET", "/my/record", "client.record", clientsOnly, a.MyRecord},
+		{"GET", "/my/record.json", "client.record.json", clientsOnly, a.MyRecord},
+		{"GET", "/desk/clients/:id/record", "desk.client.record", desk, a.DeskClientRecord},
+		{"GET", "/desk/clients/:id/record.json", "desk.client.record.json", desk, a.DeskClientRecord},
 	}
 }
 

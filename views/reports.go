@@ -268,3 +268,10 @@ func ClientsChart(r clinic.ClientsReport) BarChart {
 	}
 	return NewBarChart("Courses with every session attended, by course", labels, shares)
 }
+
+// ClientRecordPage is a client's whole record as a readable document.
+type ClientRecordPage struct {
+	Page
+	Record   clinic.ClientRecord
+	JSONHref string
+}
