@@ -135,6 +135,8 @@ var matrix = map[string]string{
 	"GET /my/record.json":                "soonnnn",
 	"GET /desk/clients/:id/record":       "snnnnoo",
 	"GET /desk/clients/:id/record.json":  "snnnnoo",
+	"GET /admin/retention":               "snnnnno",
+	"POST /admin/retention/:id":          "snnnnno",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}
@@ -165,6 +167,7 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	id("/desk/therapists/", w.ther)
 	id("/desk/timeoff/", w.timeOff)
 	id("/admin/staff/", w.spare)
+	id("/admin/retention/", w.client)
 	id("/admin/mail/", w.mailID)
 	id("/admin/outbox/", w.outboxID)
 	tok := func(prefix, v string) {

@@ -43,7 +43,7 @@ func navFor(role clinic.Role, path string) []views.NavLink {
 	case clinic.RoleOwner:
 		links = []views.NavLink{{Href: "/admin", Label: "Clinic"}, {Href: "/desk", Label: "Day"}, {Href: "/admin/staff", Label: "Staff"},
 			{Href: "/admin/mail", Label: "Mail"}, {Href: "/admin/assessments", Label: "Assessments"}, {Href: "/reports/outcomes", Label: "Reports"},
-			{Href: "/admin/audit", Label: "Audit log"},
+			{Href: "/admin/audit", Label: "Audit log"}, {Href: "/admin/retention", Label: "Retention"},
 			{Href: "/admin/settings", Label: "Settings"}, {Href: "/account", Label: "Account"}}
 	default:
 		links = []views.NavLink{{Href: "/assessment", Label: "Free assessment"}, {Href: "/book", Label: "Book"},

@@ -24,6 +24,8 @@ func (a *App) reportRoutes() []Route {
 		{"GET", "/my/record.json", "client.record.json", clientsOnly, a.MyRecord},
 		{"GET", "/desk/clients/:id/record", "desk.client.record", desk, a.DeskClientRecord},
 		{"GET", "/desk/clients/:id/record.json", "desk.client.record.json", desk, a.DeskClientRecord},
+		{"GET", "/admin/retention", "admin.retention", ownerOnly, a.RetentionList},
+		{"POST", "/admin/retention/:id", "admin.retention.approve", ownerOnly, a.RetentionApprove},
 	}
 }
 

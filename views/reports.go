@@ -275,3 +275,18 @@ type ClientRecordPage struct {
 	Record   clinic.ClientRecord
 	JSONHref string
 }
+
+// RetentionPage is the owner's list of records past the retention period.
+type RetentionPage struct {
+	Page
+	Years   int
+	Reviews []RetentionRow
+}
+
+// RetentionRow is one listed client.
+type RetentionRow struct {
+	ClientID    int64
+	Name        string
+	LastContact string
+	KeptUntil   string
+}
