@@ -187,9 +187,10 @@ var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?%?$`)
 // csvCell keeps a spreadsheet from running a cell as a formula: a therapist
 // named "=HYPERLINK(...)" must arrive as text. A cell starting with = + - @ or
 // a tab or carriage return gets a leading apostrophe; a plain number such as
-// -1.5 is left alone, since no spreadsheet reads it as anything but a number.
+// -1.5, or the lone "-" of a figure with nothing to count, is left alone: no
+// spreadsheet reads either as a formula.
 func csvCell(s string) string {
-	if s == "" || plainNumber.MatchString(s) {
+	if s == "" || s == "-" || plainNumber.MatchString(s) {
 		return s
 	}
 	switch s[0] {
