@@ -82,14 +82,16 @@ func (s Share) Percent() string {
 // Small reports whether the figure rests on too few to read much into.
 func (s Share) Small() bool { return s.Of < SmallSample }
 
-// AttendanceFact is one session in a report's period, as the attendance report
-// needs it: who it was with, when, and how it ended.
+// AttendanceFact is one therapist's sessions on one day of the period (the
+// store counts them: a year is a hundred thousand sessions): how many were due,
+// how many were missed and how many cancelled late.
 type AttendanceFact struct {
 	TherapistID   int64
 	TherapistName string
-	StartsAt      time.Time
-	NoShow        bool
-	LateCancel    bool
+	Day           Date
+	Sessions      int
+	NoShows       int
+	LateCancels   int
 }
 
 // AttendanceRow is one therapist's or one weekday's line: the sessions that
@@ -112,8 +114,8 @@ type AttendanceReport struct {
 
 // Attendance sums the facts. A session counts once it was not cancelled in
 // good time (the store leaves those out): a late cancellation is a lost hour
-// just as a no-show is. Weekdays are the clinic's, in loc.
-func Attendance(p ReportPeriod, facts []AttendanceFact, loc *time.Location) AttendanceReport {
+// just as a no-show is.
+func Attendance(p ReportPeriod, facts []AttendanceFact) AttendanceReport {
 	r := AttendanceReport{Period: p, Total: AttendanceRow{Label: "All sessions"}}
 	byT := map[int64]*AttendanceRow{}
 	var byW [7]AttendanceRow
@@ -123,7 +125,7 @@ func Attendance(p ReportPeriod, facts []AttendanceFact, loc *time.Location) Atte
 			t = &AttendanceRow{Label: f.TherapistName}
 			byT[f.TherapistID] = t
 		}
-		w := &byW[(int(f.StartsAt.In(orUTC(loc)).Weekday())+6)%7]
+		w := &byW[(int(f.Day.Weekday())+6)%7]
 		for _, row := range []*AttendanceRow{&r.Total, t, w} {
 			row.add(f)
 		}
@@ -142,17 +144,53 @@ func Attendance(p ReportPeriod, facts []AttendanceFact, loc *time.Location) Atte
 }
 
 func (row *AttendanceRow) add(f AttendanceFact) {
-	row.Sessions++
-	if f.NoShow {
-		row.NoShows.Count++
-	}
-	if f.LateCancel {
-		row.LateCancels.Count++
-	}
-	if f.NoShow || f.LateCancel {
-		row.Lost.Count++
-	}
+	row.Sessions += f.Sessions
+	row.NoShows.Count += f.NoShows
+	row.LateCancels.Count += f.LateCancels
+	row.Lost.Count += f.NoShows + f.LateCancels
 	row.NoShows.Of, row.LateCancels.Of, row.Lost.Of = row.Sessions, row.Sessions, row.Sessions
+}
+
+// ZoneSpan is a stretch of time over which loc keeps one UTC offset.
+type ZoneSpan struct {
+	Until  time.Time // the first instant after the span; zero for the last one
+	Offset int       // seconds east of UTC
+}
+
+// ZoneSpans splits [from, to) where loc's offset changes, so a query can
+// turn instants into the clinic's days with plain arithmetic. Offsets are
+// sampled daily and each change found to the second; zones do not change
+// twice in a day.
+func ZoneSpans(loc *time.Location, from, to time.Time) []ZoneSpan {
+	loc = orUTC(loc)
+	offset := func(t time.Time) int { _, o := t.In(loc).Zone(); return o }
+	var out []ZoneSpan
+	cur := offset(from)
+	for t := from; t.Before(to); {
+		next := t.Add(24 * time.Hour)
+		if o := offset(next); o != cur {
+			lo, hi := t.Unix(), next.Unix() // offset(lo) == cur, offset(hi) != cur
+			for hi-lo > 1 {
+				mid := lo + (hi-lo)/2
+				if offset(time.Unix(mid, 0)) == cur {
+					lo = mid
+				} else {
+					hi = mid
+				}
+			}
+			out = append(out, ZoneSpan{Until: time.Unix(hi, 0).UTC(), Offset: cur})
+			cur = o
+		}
+		t = next
+	}
+	return append(out, ZoneSpan{Offset: cur})
+}
+
+// DayNumber is the clinic's date of day n counted from 1970-01-01, as a query
+// computes it from (unix seconds + offset) / 86400.
+func DayNumber(n int64) Date {
+	y, m, d := time.Unix(n*86400, 0).UTC().Date()
+	return Date{y, m, d}
 }
 
 func compareStrings(a, b string) int {
@@ -339,18 +377,19 @@ type UtilRoom struct {
 	Name string
 }
 
-// UtilBooking is one session that holds a therapist and perhaps a room
-// (RoomID 0: none); no-shows count, since the hour was held for them.
-type UtilBooking struct {
+// UtilBooked is the time a therapist's sessions held in one room (RoomID 0:
+// none) within the period, in minutes; no-shows count, since the hour was
+// held for them. The store sums it: a year is a hundred thousand sessions.
+type UtilBooked struct {
 	TherapistID, RoomID int64
-	Start, End          time.Time
+	Minutes             int
 }
 
 // UtilisationFacts is everything the utilisation report sums.
 type UtilisationFacts struct {
 	Therapists []UtilTherapist
 	Rooms      []UtilRoom
-	Bookings   []UtilBooking
+	Booked     []UtilBooked
 }
 
 // UtilRow is one therapist's or room's booked minutes out of the minutes
@@ -379,15 +418,13 @@ type UtilisationReport struct {
 // forward is five hours.
 func Utilisation(p ReportPeriod, f UtilisationFacts, loc *time.Location) UtilisationReport {
 	loc = orUTC(loc)
-	from, to := p.Bounds(loc)
 	r := UtilisationReport{Period: p, Total: UtilRow{Label: "All therapists"}}
 	booked := map[int64]int{}
 	roomBooked := map[int64]int{}
-	for _, b := range f.Bookings {
-		m := minutesIn(Interval{b.Start, b.End}, from, to)
-		booked[b.TherapistID] += m
+	for _, b := range f.Booked {
+		booked[b.TherapistID] += b.Minutes
 		if b.RoomID != 0 {
-			roomBooked[b.RoomID] += m
+			roomBooked[b.RoomID] += b.Minutes
 		}
 	}
 	var anyone []Interval
@@ -451,21 +488,6 @@ func minutesOf(ivs []Interval) int {
 		m += int(iv.End.Sub(iv.Start) / time.Minute)
 	}
 	return m
-}
-
-// minutesIn is the part of iv inside [from, to), in minutes.
-func minutesIn(iv Interval, from, to time.Time) int {
-	s, e := iv.Start, iv.End
-	if s.Before(from) {
-		s = from
-	}
-	if e.After(to) {
-		e = to
-	}
-	if !e.After(s) {
-		return 0
-	}
-	return int(e.Sub(s) / time.Minute)
 }
 
 // ClientVisitFact is one client seen in the period and the start of their

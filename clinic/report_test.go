@@ -39,22 +39,15 @@ func TestReportPeriodBoundsAcrossDST(t *testing.T) {
 }
 
 func TestAttendanceByHand(t *testing.T) {
-	syd, err := time.LoadLocation("Australia/Sydney")
-	if err != nil {
-		t.Skip(err)
-	}
-	mon := time.Date(2026, time.March, 9, 10, 0, 0, 0, syd) // a Monday
-	tue := mon.AddDate(0, 0, 1)
-	// Sam: 4 sessions on Monday (1 no-show, 1 late cancel), Kim: 2 on Tuesday (1 no-show).
+	mon := Date{2026, time.March, 9} // a Monday
+	tue := mon.AddDays(1)
+	// Sam: 4 sessions on Monday (1 no-show, 1 late cancel) over two lines, Kim: 2 on Tuesday (1 no-show).
 	facts := []AttendanceFact{
-		{TherapistID: 1, TherapistName: "Sam", StartsAt: mon},
-		{TherapistID: 1, TherapistName: "Sam", StartsAt: mon, NoShow: true},
-		{TherapistID: 1, TherapistName: "Sam", StartsAt: mon, LateCancel: true},
-		{TherapistID: 1, TherapistName: "Sam", StartsAt: mon},
-		{TherapistID: 2, TherapistName: "Kim", StartsAt: tue, NoShow: true},
-		{TherapistID: 2, TherapistName: "Kim", StartsAt: tue},
+		{TherapistID: 1, TherapistName: "Sam", Day: mon, Sessions: 3, NoShows: 1},
+		{TherapistID: 1, TherapistName: "Sam", Day: mon, Sessions: 1, LateCancels: 1},
+		{TherapistID: 2, TherapistName: "Kim", Day: tue, Sessions: 2, NoShows: 1},
 	}
-	r := Attendance(ReportPeriod{}, facts, syd)
+	r := Attendance(ReportPeriod{}, facts)
 	if r.Total.Sessions != 6 || r.Total.NoShows != (Share{2, 6}) || r.Total.LateCancels != (Share{1, 6}) || r.Total.Lost.Percent() != "50%" {
 		t.Errorf("total = %+v", r.Total)
 	}
@@ -124,10 +117,9 @@ func TestUtilisationByHand(t *testing.T) {
 			{ID: 2, Name: "Kim", Hours: kimWeek},
 		},
 		Rooms: []UtilRoom{{ID: 1, Name: "Room 1"}, {ID: 2, Name: "Room 2"}},
-		Bookings: []UtilBooking{
-			{TherapistID: 1, RoomID: 1, Start: at(9, 9, 0), End: at(9, 10, 0)},
-			{TherapistID: 1, RoomID: 1, Start: at(9, 10, 0), End: at(9, 11, 0)},
-			{TherapistID: 2, RoomID: 2, Start: at(10, 9, 0), End: at(10, 10, 30)},
+		Booked: []UtilBooked{
+			{TherapistID: 1, RoomID: 1, Minutes: 120}, // two hours on Monday
+			{TherapistID: 2, RoomID: 2, Minutes: 90},
 		},
 	}
 	r := Utilisation(ReportPeriod{Date{2026, time.March, 9}, Date{2026, time.March, 15}}, f, syd)
@@ -178,5 +170,36 @@ func TestClientsByHand(t *testing.T) {
 	wantAgain := []CountRow{{"Remedial 60", Share{1, 2}}, {"Tui na", Share{0, 1}}, {"All courses", Share{1, 3}}}
 	if !slices.Equal(r.Completion, wantDone) || !slices.Equal(r.Rebooking, wantAgain) {
 		t.Errorf("completion = %+v, rebooking = %+v", r.Completion, r.Rebooking)
+	}
+}
+
+// Day numbers computed with the zone's spans give the clinic's date of every
+// minute across both of Sydney's clock changes in a year.
+func TestZoneSpansGiveTheClinicsDays(t *testing.T) {
+	syd, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Skip(err)
+	}
+	from := time.Date(2026, time.January, 1, 0, 0, 0, 0, syd)
+	to := from.AddDate(1, 0, 0)
+	spans := ZoneSpans(syd, from, to)
+	if len(spans) != 3 {
+		t.Fatalf("spans = %+v, want three (daylight, standard, daylight)", spans)
+	}
+	for _, at := range []time.Time{
+		time.Date(2026, time.April, 5, 2, 30, 0, 0, syd), time.Date(2026, time.April, 4, 23, 59, 0, 0, syd),
+		time.Date(2026, time.October, 4, 0, 30, 0, 0, syd), time.Date(2026, time.October, 4, 3, 0, 0, 0, syd),
+		time.Date(2026, time.October, 3, 23, 30, 0, 0, syd), time.Date(2026, time.December, 31, 23, 59, 0, 0, syd),
+	} {
+		off := spans[len(spans)-1].Offset
+		for _, sp := range spans[:len(spans)-1] {
+			if at.Before(sp.Until) {
+				off = sp.Offset
+				break
+			}
+		}
+		if got, want := DayNumber((at.Unix()+int64(off))/86400), DateOf(at, syd); got != want {
+			t.Errorf("%v: day %v, want %v", at, got, want)
+		}
 	}
 }

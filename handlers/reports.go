@@ -33,8 +33,8 @@ func (a *App) reportRoutes() []Route {
 func (a *App) AttendanceReport(c echo.Context) error {
 	return a.report(c, "No-shows and late cancellations", func(p clinic.ReportPeriod) ([]views.ReportTable, views.BarChart, error) {
 		from, to := p.Bounds(a.Loc())
-		facts, err := a.Store.AttendanceFacts(c.Request().Context(), actor(c), from, to)
-		r := clinic.Attendance(p, facts, a.Loc())
+		facts, err := a.Store.AttendanceFacts(c.Request().Context(), actor(c), from, to, a.Loc())
+		r := clinic.Attendance(p, facts)
 		return views.AttendanceTables(r), views.AttendanceChart(r), err
 	}, "Sessions that were due in the period and have passed, leaving out those cancelled with notice.",
 		"A late cancellation is one inside the cancellation policy's notice.")

@@ -71,6 +71,11 @@ func TestReportsShowTheClinicsFigures(t *testing.T) {
 		}
 	}
 
+	// A month without a clock change counts the same.
+	if r := w.as(t, w.p.Owner).get("/reports/attendance?from=2026-03-01&to=2026-03-31"); !strings.Contains(r.text(), "Sam Okafor * 3 1 1 2 67%") {
+		t.Errorf("March alone:\n%s", r.text())
+	}
+
 	r := w.as(t, tom).get("/reports/attendance")
 	r.wantStatus(http.StatusOK)
 	if strings.Contains(r.text(), "Sam Okafor") || !strings.Contains(r.text(), "All sessions * 0 0 0 0 -") {

@@ -31,7 +31,7 @@ func TestDeidentifyKeepsTheReportsFigures(t *testing.T) {
 	from, to := period.Bounds(w.loc)
 	figures := func() []any {
 		t.Helper()
-		att, err := w.ta.Store.AttendanceFacts(ctx, owner, from, to)
+		att, err := w.ta.Store.AttendanceFacts(ctx, owner, from, to, w.loc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,7 +47,7 @@ func TestDeidentifyKeepsTheReportsFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return []any{clinic.Attendance(period, att, w.loc), clinic.Outcomes(period, out),
+		return []any{clinic.Attendance(period, att), clinic.Outcomes(period, out),
 			clinic.Utilisation(period, util, w.loc), clinic.Clients(period, v, c, k, w.loc)}
 	}
 

@@ -65,8 +65,8 @@ func BenchmarkReports(b *testing.B) {
 			return rows.Err()
 		}},
 		{"attendance", func(p clinic.ReportPeriod, from, to time.Time) error {
-			f, err := st.AttendanceFacts(ctx, owner, from, to)
-			clinic.Attendance(p, f, loc)
+			f, err := st.AttendanceFacts(ctx, owner, from, to, loc)
+			clinic.Attendance(p, f)
 			return err
 		}},
 		{"utilisation", func(p clinic.ReportPeriod, from, to time.Time) error {
