@@ -158,7 +158,8 @@ func (s *Store) Deidentify(ctx context.Context, by Actor, clientID int64) error 
 			return ErrNotDue
 		}
 		var userID sql.NullInt64
-		if err := tx.QueryRowContext(ctx, `SELECT user_id FROM clients WHERE id = ?`, clientID).Scan(&userID); err != nil {
+		var email string
+		if err := tx.QueryRowContext(ctx, `SELECT user_id, email FROM clients WHERE id = ?`, clientID).Scan(&userID, &email); err != nil {
 			return err
 		}
 		at := unix(now)
@@ -178,7 +179,11 @@ func (s *Store) Deidentify(ctx context.Context, by Actor, clientID int64) error 
 				WHERE note_id IN (SELECT id FROM session_notes WHERE client_id = ?)`, []any{clientID}},
 			{`UPDATE reassessments SET rationale = '' WHERE client_id = ?`, []any{clientID}},
 			{`UPDATE referrals SET reason = '', letter = '' WHERE client_id = ?`, []any{clientID}},
-			{`UPDATE retention_reviews SET approved_by = ?, approved_at = ? WHERE client_id = ?`, []any{by.UserID, at, clientID}},
+			// Mail to them carries their name: it goes, but for a message a worker is sending
+			// this moment, which it marks sent or failed a moment later with nothing to resend.
+			{`DELETE FROM outbox WHERE recipient = ? AND recipient <> '' AND status <> 'sending'`, []any{email}},
+			{`DELETE FROM mailbox WHERE recipient = ? AND recipient <> ''`, []any{email}},
+			{`UPDATE retention_reviews SET approved_by = nullif(?, 0), approved_at = ? WHERE client_id = ?`, []any{by.UserID, at, clientID}},
 		}
 		if userID.Valid {
 			steps = append(steps,

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,5 +64,25 @@ func TestRetentionJobMinorRuleAcrossDST(t *testing.T) {
 	// Reception cannot approve; the owner can, and only for a listed client.
 	if err := s.Deidentify(ctx, Actor{Role: clinic.RoleReception}, bea); err != ErrNotFound {
 		t.Errorf("reception approving: %v", err)
+	}
+	_, carl := mustCreateClient(t, s, "Carl New", "carl@example.com")
+	if err := s.Deidentify(ctx, Actor{Role: clinic.RoleOwner}, carl); !errors.Is(err, ErrNotDue) {
+		t.Errorf("approving a client never listed: %v, want not due", err)
+	}
+	if _, err := s.w.Exec(`INSERT INTO mailbox (message_id, recipient, subject, text_body, html_body, raw, received_at)
+		VALUES ('<m@x>', 'bea@example.com', 'Your booking, Bea', '', '', x'', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Deidentify(ctx, Actor{Role: clinic.RoleOwner}, bea); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.r.QueryRow(`SELECT name FROM clients WHERE id = ?`, bea).Scan(&name); err != nil || strings.Contains(name, "Bea") {
+		t.Errorf("after approval the name is %q (%v)", name, err)
+	}
+	if n := countRows(t, s, "mailbox", "recipient = ?", "bea@example.com"); n != 0 {
+		t.Errorf("%d messages to Bea kept", n)
+	}
+	if n := countRows(t, s, "audit_log", "action = 'deidentify' AND client_id = ?", bea); n != 1 {
+		t.Errorf("%d audit rows for the de-identification, want 1", n)
 	}
 }
