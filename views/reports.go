@@ -12,7 +12,8 @@ import (
 )
 
 // ReportTable is one section of a report: the same rows make the page's table
-// and the CSV download, so the two can never disagree.
+// and the CSV download, so the two can never disagree. The first column names
+// what each row is (a therapist, a weekday).
 type ReportTable struct {
 	Title   string
 	Columns []string
@@ -91,15 +92,15 @@ func AttendanceTables(r clinic.AttendanceReport) []ReportTable {
 		return ReportRow{Small: a.Lost.Small(), Cells: []string{a.Label, strconv.Itoa(a.Sessions),
 			strconv.Itoa(a.NoShows.Count), strconv.Itoa(a.LateCancels.Count), strconv.Itoa(a.Lost.Count), a.Lost.Percent()}}
 	}
-	t := ReportTable{Title: "By therapist", Columns: cols}
+	t := ReportTable{Title: "By therapist", Columns: first("Therapist", cols)}
 	for _, a := range r.ByTherapist {
 		t.Rows = append(t.Rows, row(a))
 	}
-	w := ReportTable{Title: "By weekday", Columns: cols}
+	w := ReportTable{Title: "By weekday", Columns: first("Weekday", cols)}
 	for _, a := range r.ByWeekday {
 		w.Rows = append(w.Rows, row(a))
 	}
-	all := ReportTable{Title: "Whole period", Columns: cols, Rows: []ReportRow{row(r.Total)}}
+	all := ReportTable{Title: "Whole period", Columns: first("Period", cols), Rows: []ReportRow{row(r.Total)}}
 	return []ReportTable{all, t, w}
 }
 
@@ -129,15 +130,15 @@ func OutcomeTables(r clinic.OutcomeReport) []ReportTable {
 			strconv.Itoa(o.FunctionPlans), change(o.FunctionPlans, o.FunctionChange),
 			strconv.Itoa(o.Meaningful.Count), o.Meaningful.Percent()}}
 	}
-	c := ReportTable{Title: "By assessment class", Columns: cols}
+	c := ReportTable{Title: "By assessment class", Columns: first("Class", cols)}
 	for _, o := range r.ByClass {
 		c.Rows = append(c.Rows, row(o))
 	}
-	m := ReportTable{Title: "By modality", Columns: cols}
+	m := ReportTable{Title: "By modality", Columns: first("Modality", cols)}
 	for _, o := range r.ByModality {
 		m.Rows = append(m.Rows, row(o))
 	}
-	return []ReportTable{{Title: "Whole period", Columns: cols, Rows: []ReportRow{row(r.Total)}}, c, m}
+	return []ReportTable{{Title: "Whole period", Columns: first("Period", cols), Rows: []ReportRow{row(r.Total)}}, c, m}
 }
 
 // OutcomeChart draws the share of plans with a meaningful change, by class.
@@ -180,7 +181,15 @@ func WriteReportCSV(w io.Writer, tables []ReportTable) error {
 	return cw.Error()
 }
 
-func sameColumns(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
+// sameColumns compares all but the first column, which only names the rows.
+func sameColumns(a, b []string) bool {
+	return len(a) > 0 && len(b) > 0 && strings.Join(a[1:], "\x00") == strings.Join(b[1:], "\x00")
+}
+
+// first returns the columns with the first one named.
+func first(name string, cols []string) []string {
+	return append([]string{name}, cols[1:]...)
+}
 
 var plainNumber = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?%?$`)
 
@@ -206,13 +215,13 @@ func UtilisationTables(r clinic.UtilisationReport) []ReportTable {
 	row := func(u clinic.UtilRow) ReportRow {
 		return ReportRow{Cells: []string{u.Label, clinic.Hours(u.Booked.Count), clinic.Hours(u.Booked.Of), u.Booked.Percent()}}
 	}
-	t := ReportTable{Title: "By therapist", Columns: cols}
+	t := ReportTable{Title: "By therapist", Columns: first("Therapist", cols)}
 	for _, u := range r.ByTherapist {
 		t.Rows = append(t.Rows, row(u))
 	}
-	out := []ReportTable{{Title: "Whole period", Columns: cols, Rows: []ReportRow{row(r.Total)}}, t}
+	out := []ReportTable{{Title: "Whole period", Columns: first("Period", cols), Rows: []ReportRow{row(r.Total)}}, t}
 	if len(r.ByRoom) > 0 {
-		rt := ReportTable{Title: "By room", Columns: cols}
+		rt := ReportTable{Title: "By room", Columns: first("Room", cols)}
 		for _, u := range r.ByRoom {
 			rt.Rows = append(rt.Rows, row(u))
 		}
@@ -239,13 +248,13 @@ func UtilisationChart(r clinic.UtilisationReport) BarChart {
 
 // ClientsTables are the clients report's sections.
 func ClientsTables(r clinic.ClientsReport) []ReportTable {
-	out := []ReportTable{{Title: "Clients seen", Columns: []string{"", "Clients"}, Rows: []ReportRow{
+	out := []ReportTable{{Title: "Clients seen", Columns: []string{"Clients", "Number"}, Rows: []ReportRow{
 		{Cells: []string{"New (first session in the period)", strconv.Itoa(r.New)}},
 		{Cells: []string{"Returning", strconv.Itoa(r.Returning)}},
 		{Cells: []string{"All clients seen", strconv.Itoa(r.Seen)}},
 	}}}
 	shares := func(title, of, did string, rows []clinic.CountRow) ReportTable {
-		t := ReportTable{Title: title, Columns: []string{"", of, did, "Share"}}
+		t := ReportTable{Title: title, Columns: []string{"Group", of, did, "Share"}}
 		for _, c := range rows {
 			t.Rows = append(t.Rows, ReportRow{Small: c.Share.Small(), Cells: []string{c.Label,
 				strconv.Itoa(c.Share.Of), strconv.Itoa(c.Share.Count), c.Share.Percent()}})
