@@ -18,7 +18,9 @@ func reportScope(by Actor) (therapistID int64, err error) {
 	case clinic.RoleOwner:
 		return 0, nil
 	case clinic.RoleTherapist:
-		return by.UserID, nil
+		if by.UserID != 0 { // 0 would mean every therapist
+			return by.UserID, nil
+		}
 	}
 	return 0, ErrNotFound
 }
