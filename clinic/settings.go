@@ -22,6 +22,12 @@ type Settings struct {
 	StaffAbsolute    time.Duration
 	ClientIdle       time.Duration
 	MaintenanceAfter time.Duration
+	// ReleaseNotes puts signed session notes in the record a client downloads.
+	// Off by default: a clinic decides, as notes are written for colleagues.
+	ReleaseNotes bool
+	// RetentionYears is how long a client's records are kept after their last
+	// contact with the clinic (longer for a client seen as a minor; see Retention).
+	RetentionYears int
 }
 
 // DefaultSettings are what a new clinic starts with.
@@ -37,6 +43,7 @@ func DefaultSettings() Settings {
 		StaffAbsolute:    12 * time.Hour,
 		ClientIdle:       14 * 24 * time.Hour,
 		MaintenanceAfter: 28 * 24 * time.Hour,
+		RetentionYears:   DefaultRetentionYears,
 	}
 }
 
@@ -48,3 +55,13 @@ func (s Settings) Location() (*time.Location, error) {
 	}
 	return loc, nil
 }
+
+// Record keeping: seven years after the last contact is what Australian
+// health records law asks of private practitioners; a record of a child is
+// kept until they are 25.
+const (
+	DefaultRetentionYears = 7
+	MinRetentionYears     = 7
+	MinorAgeUntil         = 18
+	MinorKeptUntilAge     = 25
+)

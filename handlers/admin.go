@@ -42,7 +42,8 @@ func settingsValues(s clinic.Settings) map[string]string {
 		"time_zone": s.TimeZone, "cancel_window": h(s.CancelWindow), "min_notice": h(s.MinNotice),
 		"horizon": strconv.Itoa(int(s.Horizon / (24 * time.Hour))), "reminder_leads": strings.Join(leads, " "),
 		"staff_idle": strconv.Itoa(int(s.StaffIdle / time.Minute)), "staff_absolute": h(s.StaffAbsolute),
-		"client_idle": strconv.Itoa(int(s.ClientIdle / (24 * time.Hour)))}
+		"client_idle": strconv.Itoa(int(s.ClientIdle / (24 * time.Hour))), "retention_years": strconv.Itoa(s.RetentionYears),
+		"release_notes": map[bool]string{true: "1"}[s.ReleaseNotes]}
 }
 
 // SaveSettings validates every field, then saves them all or none.
@@ -67,6 +68,8 @@ func (a *App) SaveSettings(c echo.Context) error {
 	s.StaffIdle = time.Duration(f.Int("staff_idle", "Staff idle timeout", 5, 720)) * time.Minute
 	s.StaffAbsolute = time.Duration(f.Int("staff_absolute", "Staff session limit", 1, 24)) * time.Hour
 	s.ClientIdle = time.Duration(f.Int("client_idle", "Client idle timeout", 1, 90)) * 24 * time.Hour
+	s.RetentionYears = f.Int("retention_years", "Keep records for", clinic.MinRetentionYears, 100)
+	s.ReleaseNotes = f.Bool("release_notes")
 	if !f.Valid() {
 		p := a.page(c, "Settings")
 		p.Errors = f.Errors

@@ -18,7 +18,8 @@ import (
 func validSettings(s clinic.Settings) url.Values {
 	return url.Values{"name": {s.Name}, "address": {s.Address}, "phone": {s.Phone}, "email": {s.Email},
 		"time_zone": {s.TimeZone}, "cancel_window": {"24"}, "min_notice": {"12"}, "horizon": {"90"},
-		"reminder_leads": {"48 2"}, "staff_idle": {"120"}, "staff_absolute": {"12"}, "client_idle": {"14"}}
+		"reminder_leads": {"48 2"}, "staff_idle": {"120"}, "staff_absolute": {"12"}, "client_idle": {"14"},
+		"retention_years": {"7"}}
 }
 
 func TestSaveSettings(t *testing.T) {
@@ -33,6 +34,8 @@ func TestSaveSettings(t *testing.T) {
 	v.Set("email", "hello@wattle.example")
 	v.Set("time_zone", "Australia/Perth")
 	v.Set("reminder_leads", "24")
+	v.Set("retention_years", "10")
+	v.Set("release_notes", "1")
 	tc.postForm("/admin/settings", "/admin/settings", v).wantRedirect("/admin/settings")
 	r := tc.get("/admin/settings")
 	if !strings.Contains(r.text(), "Settings saved.") {
@@ -44,6 +47,9 @@ func TestSaveSettings(t *testing.T) {
 	}
 	if got.Name != "Wattle Lane Remedial & Tui Na" || got.TimeZone != "Australia/Perth" || len(got.ReminderLeads) != 1 || got.ReminderLeads[0] != 24*time.Hour {
 		t.Errorf("saved settings = %q %q %v", got.Name, got.TimeZone, got.ReminderLeads)
+	}
+	if got.RetentionYears != 10 || !got.ReleaseNotes {
+		t.Errorf("records kept %d years, notes released %v; want 10 and true", got.RetentionYears, got.ReleaseNotes)
 	}
 	if ta.App.Loc().String() != "Australia/Perth" {
 		t.Errorf("the app's zone = %s; want the new one at once", ta.App.Loc())

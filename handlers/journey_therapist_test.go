@@ -96,6 +96,18 @@ func TestJourneyTherapistChartsTheFirstClient(t *testing.T) {
 	if strings.Contains(b.text(), "Edit the draft") {
 		b.fail("a signed note offers editing")
 	}
+
+	// The therapist's reports cover their own caseload: the session of today is on them.
+	b.open("/reports/outcomes")
+	b.wantText("Did the courses work?")
+	for _, r := range []struct{ link, want string }{
+		{"Utilisation", "Sam Okafor"},
+		{"Clients and courses", "All clients seen"},
+		{"No-shows and late cancellations", "All sessions"},
+	} {
+		b.clickText(r.link)
+		b.wantText(r.want)
+	}
 }
 
 func chartURL(clientID int64) string { return "/clients/" + itoa(int(clientID)) + "/chart" }

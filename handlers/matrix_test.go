@@ -127,6 +127,16 @@ var matrix = map[string]string{
 	"POST /referrals/:id/sent":           "snnonno",
 	"GET /my/plan":                       "soonnnn",
 	"POST /unsubscribe/:token":           "ooooooo",
+	"GET /reports/attendance":            "snnoono",
+	"GET /reports/outcomes":              "snnoono",
+	"GET /reports/utilisation":           "snnoono",
+	"GET /reports/clients":               "snnoono",
+	"GET /my/record":                     "soonnnn",
+	"GET /my/record.json":                "soonnnn",
+	"GET /desk/clients/:id/record":       "snnnnoo",
+	"GET /desk/clients/:id/record.json":  "snnnnoo",
+	"GET /admin/retention":               "snnnnno",
+	"POST /admin/retention/:id":          "snnnnno",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}
@@ -157,6 +167,7 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	id("/desk/therapists/", w.ther)
 	id("/desk/timeoff/", w.timeOff)
 	id("/admin/staff/", w.spare)
+	id("/admin/retention/", w.client)
 	id("/admin/mail/", w.mailID)
 	id("/admin/outbox/", w.outboxID)
 	tok := func(prefix, v string) {

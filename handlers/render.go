@@ -36,12 +36,14 @@ func navFor(role clinic.Role, path string) []views.NavLink {
 		links = []views.NavLink{{Href: "/my", Label: "My bookings"}, {Href: "/my/plan", Label: "My plan"}, {Href: "/book", Label: "Book"},
 			{Href: "/assessment", Label: "Assessment"}, {Href: "/account", Label: "Account"}}
 	case clinic.RoleTherapist:
-		links = []views.NavLink{{Href: "/therapist", Label: "My day"}, {Href: "/account", Label: "Account"}}
+		links = []views.NavLink{{Href: "/therapist", Label: "My day"}, {Href: "/reports/outcomes", Label: "Reports"},
+			{Href: "/account", Label: "Account"}}
 	case clinic.RoleReception:
 		links = []views.NavLink{{Href: "/desk", Label: "Today"}, {Href: "/account", Label: "Account"}}
 	case clinic.RoleOwner:
 		links = []views.NavLink{{Href: "/admin", Label: "Clinic"}, {Href: "/desk", Label: "Day"}, {Href: "/admin/staff", Label: "Staff"},
-			{Href: "/admin/mail", Label: "Mail"}, {Href: "/admin/assessments", Label: "Assessments"}, {Href: "/admin/audit", Label: "Audit log"},
+			{Href: "/admin/mail", Label: "Mail"}, {Href: "/admin/assessments", Label: "Assessments"}, {Href: "/reports/outcomes", Label: "Reports"},
+			{Href: "/admin/audit", Label: "Audit log"}, {Href: "/admin/retention", Label: "Retention"},
 			{Href: "/admin/settings", Label: "Settings"}, {Href: "/account", Label: "Account"}}
 	default:
 		links = []views.NavLink{{Href: "/assessment", Label: "Free assessment"}, {Href: "/book", Label: "Book"},

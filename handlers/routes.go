@@ -78,6 +78,7 @@ func (a *App) Routes() []Route {
 	routes = append(routes, a.assessmentRoutes()...)
 	routes = append(routes, a.reminderRoutes()...)
 	routes = append(routes, a.chartRoutes()...)
+	routes = append(routes, a.reportRoutes()...)
 	return routes
 }
 

@@ -11,6 +11,7 @@ const (
 	sqlCheckedIn = "'" + string(clinic.ApptCheckedIn) + "'"
 	sqlCompleted = "'" + string(clinic.ApptCompleted) + "'"
 	sqlCancelled = "'" + string(clinic.ApptCancelled) + "'"
+	sqlNoShow    = "'" + string(clinic.ApptNoShow) + "'"
 )
 
 // apptRole is the role an actor asks clinic's appointment rules with: the server's own work

@@ -56,6 +56,12 @@ func applySetting(set *clinic.Settings, k, v string) {
 		set.ClientIdle = minutes(v)
 	case "maintenance_after_min":
 		set.MaintenanceAfter = minutes(v)
+	case "retention_years":
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			set.RetentionYears = n
+		}
+	case "release_notes":
+		set.ReleaseNotes = v == "1"
 	}
 }
 
@@ -71,6 +77,8 @@ func settingRows(set clinic.Settings) map[string]string {
 		"horizon_min": m(set.Horizon), "reminder_leads_min": strings.Join(leads, " "),
 		"staff_idle_min": m(set.StaffIdle), "staff_absolute_min": m(set.StaffAbsolute),
 		"client_idle_min": m(set.ClientIdle), "maintenance_after_min": m(set.MaintenanceAfter),
+		"retention_years": strconv.Itoa(set.RetentionYears),
+		"release_notes":   map[bool]string{true: "1", false: "0"}[set.ReleaseNotes],
 	}
 }
 

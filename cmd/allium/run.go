@@ -305,13 +305,26 @@ func hostOf(baseURL string) string {
 	return h
 }
 
-// housekeeping prunes what has expired (sessions, anonymous assessments) hourly.
+// housekeeping prunes what has expired (sessions, anonymous assessments) hourly, and once a day
+// lists the records past their retention period for the owner to review. The list is all the
+// job does: nothing is removed without the owner's approval.
 func housekeeping(ctx context.Context, st *store.Store, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
+	var retentionRan time.Time
 	for {
 		if err := st.PruneExpired(ctx); err != nil && ctx.Err() == nil {
 			log.Error("prune expired", "err", err)
+		}
+		if time.Since(retentionRan) >= 24*time.Hour {
+			n, err := st.ListRetentionDue(ctx)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Error("retention job", "err", err)
+			case err == nil:
+				retentionRan = time.Now()
+				log.Info("retention job", "listed", n)
+			}
 		}
 		select {
 		case <-ctx.Done():

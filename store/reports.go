@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"allium/clinic"
+)
+
+// reportScope is whose caseload a report covers: the owner sees the clinic
+// (0), a therapist only their own sessions and plans. Anyone else learns
+// nothing, not even that reports exist.
+func reportScope(by Actor) (therapistID int64, err error) {
+	switch by.Role {
+	case clinic.RoleOwner:
+		return 0, nil
+	case clinic.RoleTherapist:
+		if by.UserID != 0 { // 0 would mean every therapist
+			return by.UserID, nil
+		}
+	}
+	return 0, ErrNotFound
+}
+
+// AttendanceFacts counts, per therapist and per day in loc, the sessions that
+// started in [from, to) and before now, leaving out those cancelled in good
+// time: a cancellation with notice is an hour the clinic could fill, a late
+// one or a no-show is not. The counting is done by SQL (a year is a hundred
+// thousand sessions); the day comes from the instant plus the zone's offset
+// at that instant, which clinic.ZoneSpans lays out for the period.
+func (s *Store) AttendanceFacts(ctx context.Context, by Actor, from, to time.Time, loc *time.Location) ([]clinic.AttendanceFact, error) {
+	tid, err := reportScope(by)
+	if err != nil {
+		return nil, err
+	}
+	if now := s.now(); to.After(now) {
+		to = now
+	}
+	day, args := localDaySQL("a.starts_at", loc, from, to)
+	args = append(args, unix(from), unix(to), tid, tid)
+	var out []clinic.AttendanceFact
+	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+		var f clinic.AttendanceFact
+		var n int64
+		if err := r.Scan(&f.TherapistID, &f.TherapistName, &n, &f.Sessions, &f.NoShows, &f.LateCancels); err != nil {
+			return err
+		}
+		f.Day = clinic.DayNumber(n)
+		out = append(out, f)
+		return nil
+	}, `SELECT a.therapist_id, u.name, `+day+` AS day, count(*),
+			sum(a.status = `+sqlNoShow+`), sum(a.status = `+sqlCancelled+`)
+		FROM appointments a JOIN users u ON u.id = a.therapist_id
+		WHERE a.starts_at >= ? AND a.starts_at < ? AND (a.status <> `+sqlCancelled+` OR a.late_cancel = 1)
+			AND (? = 0 OR a.therapist_id = ?)
+		GROUP BY a.therapist_id, day`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("attendance facts: %w", err)
+	}
+	return out, nil
+}
+
+// localDaySQL is an SQL expression for the day number in loc of the unix
+// seconds in col, exact across the offset changes in [from, to).
+func localDaySQL(col string, loc *time.Location, from, to time.Time) (string, []any) {
+	spans := clinic.ZoneSpans(loc, from, to)
+	if len(spans) == 1 {
+		return "((" + col + " + ?) / 86400)", []any{spans[0].Offset}
+	}
+	var b strings.Builder
+	var args []any
+	b.WriteString("((" + col + " + CASE")
+	for _, sp := range spans[:len(spans)-1] {
+		b.WriteString(" WHEN " + col + " < ? THEN ?")
+		args = append(args, unix(sp.Until), sp.Offset)
+	}
+	b.WriteString(" ELSE ? END) / 86400)")
+	return b.String(), append(args, spans[len(spans)-1].Offset)
+}
+
+// OutcomeFacts lists, for every plan whose first reassessment was recorded in
+// [from, to), each goal's baseline and its score at that reassessment, with the
+// plan's assessment class (the therapist's confirmed class where there is one)
+// and layers. Later reassessments of an extended plan are left out so a plan
+// counts once, measured over its first course.
+func (s *Store) OutcomeFacts(ctx context.Context, by Actor, from, to time.Time) ([]clinic.OutcomeFact, error) {
+	tid, err := reportScope(by)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, coalesce(asm.confirmed_class, asm.primary_class, ''), p.layers,
+			g.position, g.measure, rg.baseline, rg.current
+		FROM reassessments r
+		JOIN treatment_plans p ON p.id = r.plan_id
+		JOIN reassessment_goals rg ON rg.reassessment_id = r.id
+		JOIN plan_goals g ON g.id = rg.goal_id
+		LEFT JOIN assessments asm ON asm.id = p.assessment_id
+		WHERE r.created_at >= ? AND r.created_at < ? AND (? = 0 OR p.therapist_id = ?)
+			AND r.id = (SELECT min(r2.id) FROM reassessments r2 WHERE r2.plan_id = r.plan_id)
+		ORDER BY p.id, g.position`, unix(from), unix(to), tid, tid)
+	if err != nil {
+		return nil, fmt.Errorf("outcome facts: %w", err)
+	}
+	defer rows.Close()
+	var out []clinic.OutcomeFact
+	for rows.Next() {
+		var f clinic.OutcomeFact
+		var layers string
+		if err := rows.Scan(&f.PlanID, &f.Class, &layers, &f.Position, &f.Measure, &f.Baseline, &f.Current); err != nil {
+			return nil, err
+		}
+		for _, l := range strings.Fields(layers) {
+			f.Layers = append(f.Layers, clinic.PlanLayer(l))
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// UtilisationFacts gathers what the utilisation report sums for [from, to): the
+// therapists in scope with their hours and time off, the rooms (the owner's
+// report only: a room is the clinic's, not a caseload) and the sessions held.
+// Therapists who no longer work here still count if they held sessions.
+func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Time) (clinic.UtilisationFacts, error) {
+	var f clinic.UtilisationFacts
+	tid, err := reportScope(by)
+	if err != nil {
+		return f, err
+	}
+	hours, err := s.AllHours(ctx)
+	if err != nil {
+		return f, err
+	}
+	idx := map[int64]int{}
+	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+		var t clinic.UtilTherapist
+		if err := r.Scan(&t.ID, &t.Name); err != nil {
+			return err
+		}
+		t.Hours = hours[t.ID]
+		idx[t.ID] = len(f.Therapists)
+		f.Therapists = append(f.Therapists, t)
+		return nil
+	}, `SELECT id, name FROM users WHERE role = 'therapist' AND (? = 0 OR id = ?)
+		AND (active = 1 OR id IN (SELECT therapist_id FROM appointments WHERE starts_at >= ? AND starts_at < ?))`,
+		tid, tid, unix(from), unix(to))
+	if err != nil {
+		return f, fmt.Errorf("utilisation therapists: %w", err)
+	}
+	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+		var id, st, en int64
+		if err := r.Scan(&id, &st, &en); err != nil {
+			return err
+		}
+		if i, ok := idx[id]; ok {
+			f.Therapists[i].TimeOff = append(f.Therapists[i].TimeOff, clinic.Interval{Start: unixTime(st), End: unixTime(en)})
+		}
+		return nil
+	}, `SELECT therapist_id, starts_at, ends_at FROM time_off WHERE starts_at < ? AND ends_at > ?`, unix(to), unix(from))
+	if err != nil {
+		return f, fmt.Errorf("utilisation time off: %w", err)
+	}
+	if tid == 0 {
+		err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+			var rm clinic.UtilRoom
+			if err := r.Scan(&rm.ID, &rm.Name); err != nil {
+				return err
+			}
+			f.Rooms = append(f.Rooms, rm)
+			return nil
+		}, `SELECT id, name FROM rooms WHERE active = 1`)
+		if err != nil {
+			return f, fmt.Errorf("utilisation rooms: %w", err)
+		}
+	}
+	// Summed in SQL, the part of each session before the period's end: a year is about a
+	// hundred thousand sessions, and reading them all costs more than the report's budget.
+	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+		var b clinic.UtilBooked
+		var secs int64
+		if err := r.Scan(&b.TherapistID, &b.RoomID, &secs); err != nil {
+			return err
+		}
+		b.Minutes = int(secs / 60)
+		f.Booked = append(f.Booked, b)
+		return nil
+	}, `SELECT therapist_id, coalesce(room_id, 0), sum(min(ends_at, ?) - starts_at) FROM appointments
+		WHERE starts_at >= ? AND starts_at < ? AND status <> `+sqlCancelled+` AND (? = 0 OR therapist_id = ?)
+		GROUP BY therapist_id, room_id`, unix(to), unix(from), unix(to), tid, tid)
+	if err != nil {
+		return f, fmt.Errorf("utilisation bookings: %w", err)
+	}
+	return f, nil
+}
+
+// ClientsFacts gathers the clients report's facts for [from, to): the clients
+// seen (a session held, not missed or cancelled) with their first session
+// ever; the assessments submitted and whether a booking followed within
+// clinic.ConversionDays (the owner's report only: an assessment belongs to no
+// caseload yet); and the courses whose last session fell in the period, with
+// the sessions attended and whether the client booked again within the
+// course's longest spacing.
+func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) ([]clinic.ClientVisitFact, []clinic.ConversionFact, []clinic.CourseFact, error) {
+	tid, err := reportScope(by)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	held := to
+	if now := s.now(); held.After(now) {
+		held = now
+	}
+	var visits []clinic.ClientVisitFact
+	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+		var v clinic.ClientVisitFact
+		var first int64
+		if err := r.Scan(&v.ClientID, &first); err != nil {
+			return err
+		}
+		v.FirstEver = unixTime(first)
+		visits = append(visits, v)
+		return nil
+	}, `SELECT a.client_id, (SELECT min(b.starts_at) FROM appointments b
+			WHERE b.client_id = a.client_id AND b.status NOT IN (`+sqlCancelled+`, `+sqlNoShow+`))
+		FROM appointments a
+		WHERE a.starts_at >= ? AND a.starts_at < ? AND a.status NOT IN (`+sqlCancelled+`, `+sqlNoShow+`)
+			AND (? = 0 OR a.therapist_id = ?)
+		GROUP BY a.client_id`, unix(from), unix(held), tid, tid)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("clients seen: %w", err)
+	}
+	var conv []clinic.ConversionFact
+	if tid == 0 {
+		err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+			var c clinic.ConversionFact
+			if err := r.Scan(&c.Class, &c.Booked); err != nil {
+				return err
+			}
+			conv = append(conv, c)
+			return nil
+		}, `SELECT coalesce(asm.confirmed_class, asm.primary_class), asm.client_id IS NOT NULL AND EXISTS (
+				SELECT 1 FROM appointments b WHERE b.client_id = asm.client_id
+				AND b.created_at >= asm.updated_at AND b.created_at < asm.updated_at + ?)
+			FROM assessments asm WHERE asm.status = 'submitted' AND asm.updated_at >= ? AND asm.updated_at < ?`,
+			clinic.ConversionDays*86400, unix(from), unix(to))
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("assessment conversion: %w", err)
+		}
+	}
+	var courses []clinic.CourseFact
+	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+		var c clinic.CourseFact
+		if err := r.Scan(&c.Kind, &c.Sessions, &c.Attended, &c.Rebooked); err != nil {
+			return err
+		}
+		courses = append(courses, c)
+		return nil
+	}, `WITH ends AS (
+			SELECT a.course_id, max(a.starts_at) AS last_at,
+				sum(a.status IN (`+sqlCheckedIn+`, `+sqlCompleted+`)) AS came
+			FROM appointments a
+			WHERE a.status <> `+sqlCancelled+` AND a.course_id IN (
+				SELECT course_id FROM appointments WHERE starts_at >= ? AND starts_at < ? AND course_id IS NOT NULL)
+			GROUP BY a.course_id HAVING last_at >= ? AND last_at < ?)
+		SELECT sv.name, c.sessions, e.came, EXISTS (
+				SELECT 1 FROM appointments b WHERE b.client_id = c.client_id AND b.status <> `+sqlCancelled+`
+				AND b.starts_at > e.last_at AND b.starts_at <= e.last_at + c.spacing_max * 86400)
+		FROM ends e JOIN courses c ON c.id = e.course_id JOIN services sv ON sv.id = c.service_id
+		WHERE ? = 0 OR c.therapist_id = ?`, unix(from), unix(held), unix(from), unix(held), tid, tid)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("course completion: %w", err)
+	}
+	return visits, conv, courses, nil
+}
