@@ -98,11 +98,30 @@ func openStore(ctx context.Context, c *config) (*store.Store, error) {
 	return store.Open(ctx, c.DB, allium.Schema)
 }
 
+// holdDB takes the database's lock for cmd (store.Lock): the server holds it while it runs, and
+// every other command that writes holds it while it works, so a command never changes the
+// database under a running server, whose booking pages would not see the change.
+func holdDB(c *config, cmd string) (*store.Lock, error) {
+	lk, err := store.LockDB(c.DB, cmd)
+	if errors.Is(err, store.ErrServed) {
+		if cmd == "serve" {
+			return nil, fmt.Errorf("%w; only one server may run on a database", err)
+		}
+		return nil, fmt.Errorf("%w; `allium %s` writes to the database, and the server would not see what it writes: stop the server first, or make the change in the app", err, cmd)
+	}
+	return lk, err
+}
+
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	c, _, err := parse("migrate", args, getenv, nil)
 	if err != nil {
 		return err
 	}
+	lk, err := holdDB(c, "migrate")
+	if err != nil {
+		return err
+	}
+	defer lk.Release()
 	st, err := openStore(ctx, c)
 	if err != nil {
 		return err
@@ -156,6 +175,11 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if len([]rune(password)) < 10 {
 		return errors.New("the password (on standard input) must be at least 10 characters")
 	}
+	lk, err := holdDB(c, "user add")
+	if err != nil {
+		return err
+	}
+	defer lk.Release()
 	st, err := openStore(ctx, c)
 	if err != nil {
 		return err
@@ -181,6 +205,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	tuneGC(getenv)
+	lk, err := holdDB(c, "serve")
+	if err != nil {
+		return err
+	}
+	defer lk.Release() // after the database is closed: deferred calls run last first
 	st, err := openStore(ctx, c)
 	if err != nil {
 		return err
