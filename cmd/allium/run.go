@@ -10,12 +10,14 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"allium"
 	"allium/assets"
+	"allium/backups"
 	"allium/clinic"
 	"allium/handlers"
 	"allium/mail"
@@ -36,6 +38,18 @@ commands:
 // config is the process's settings: flags, falling back to ALLIUM_* environment variables.
 type config struct {
 	Addr, DB, BaseURL, SMTPURL, MailFrom, SessionKey, TrustedProxies string
+	// Checkpoints is "allium" (the store's background checkpointer) or "litestream" (leave them
+	// to Litestream, which replicates the database).
+	Checkpoints string
+	// Replica is the folder Litestream replicates into, watched for the owner's page;
+	// ReplicaMaxAge is how long a change may wait for it before the page warns.
+	Replica       string
+	ReplicaMaxAge time.Duration
+	// BackupDir receives a checked backup every night after BackupAt (clinic time); the newest
+	// BackupKeep are kept.
+	BackupDir  string
+	BackupKeep int
+	BackupAt   string
 }
 
 func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
@@ -51,7 +65,38 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("ALLIUM_SMTP_URL", ""), "smtp://user:pass@host:587?tls=starttls (empty: built-in mailbox)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("ALLIUM_MAIL_FROM", ""), `sender, e.g. "Clinic <hello@clinic.example>"`)
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ALLIUM_TRUSTED_PROXIES", ""), "reverse proxy addresses or CIDR ranges whose X-Forwarded-For is believed")
+	fs.StringVar(&c.Checkpoints, "checkpoints", env("ALLIUM_CHECKPOINTS", "allium"), `who checkpoints the WAL: "allium", or "litestream" when Litestream replicates the database`)
+	fs.StringVar(&c.Replica, "replica", env("ALLIUM_REPLICA", ""), "Litestream's replica folder, watched for the owner's page (empty: none)")
+	fs.DurationVar(&c.ReplicaMaxAge, "replica-max-age", envDuration(getenv, "ALLIUM_REPLICA_MAX_AGE", 5*time.Minute), "how long a change may wait for the replica before the owner's page warns")
+	fs.StringVar(&c.BackupDir, "backup-dir", env("ALLIUM_BACKUP_DIR", ""), "folder for the nightly checked backups (empty: none)")
+	fs.IntVar(&c.BackupKeep, "backup-keep", envInt(getenv, "ALLIUM_BACKUP_KEEP", 14), "how many nightly backups to keep")
+	fs.StringVar(&c.BackupAt, "backup-at", env("ALLIUM_BACKUP_AT", "02:15"), "the clinic-time hour of the nightly backup, HH:MM")
 	c.SessionKey = getenv("ALLIUM_SESSION_KEY")
+}
+
+// envDuration and envInt read a typed environment variable; one that does not parse is left
+// for the flag's own check to report, as the default would hide it.
+func envDuration(getenv func(string) string, k string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv(k)); err == nil {
+		return d
+	}
+	return def
+}
+
+func envInt(getenv func(string) string, k string, def int) int {
+	if n, err := strconv.Atoi(getenv(k)); err == nil {
+		return n
+	}
+	return def
+}
+
+// backupAt is BackupAt as a time after midnight.
+func (c *config) backupAt() (time.Duration, error) {
+	t, err := time.Parse("15:04", c.BackupAt)
+	if err != nil {
+		return 0, fmt.Errorf("--backup-at %q: want a time such as 02:15", c.BackupAt)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -95,7 +140,15 @@ func parse(name string, args []string, getenv func(string) string, extra func(*f
 }
 
 func openStore(ctx context.Context, c *config) (*store.Store, error) {
-	return store.Open(ctx, c.DB, allium.Schema)
+	var opt store.Options
+	switch c.Checkpoints {
+	case "allium":
+	case "litestream":
+		opt.LitestreamCheckpoints = true
+	default:
+		return nil, fmt.Errorf(`--checkpoints %q: want "allium" or "litestream"`, c.Checkpoints)
+	}
+	return store.OpenWith(ctx, c.DB, allium.Schema, opt)
 }
 
 // holdDB takes the database's lock for cmd (store.Lock): the server holds it while it runs, and
@@ -228,6 +281,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var wg sync.WaitGroup
 	wg.Go(func() { worker.Run(workCtx) })
 	wg.Go(func() { housekeeping(workCtx, st, log) })
+	if c.BackupDir != "" {
+		at, _ := c.backupAt() // checked in build
+		n := &backups.Nightly{Store: st, Dir: c.BackupDir, Keep: c.BackupKeep, At: at, Log: log, Now: time.Now,
+			Zone: func(ctx context.Context) (*time.Location, error) {
+				set, err := st.Settings(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return set.Location()
+			}}
+		wg.Go(func() { n.Run(workCtx) })
+	}
 	wg.Go(func() {
 		began := time.Now()
 		if err := st.WarmCalendar(workCtx); err != nil {
@@ -301,8 +366,15 @@ func build(ctx context.Context, c *config, st *store.Store, log *slog.Logger) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	if _, err := c.backupAt(); err != nil {
+		return nil, nil, err
+	}
+	if c.BackupKeep < 1 {
+		return nil, nil, fmt.Errorf("--backup-keep %d: keep at least one", c.BackupKeep)
+	}
+	watch := backups.Watch{BackupDir: c.BackupDir, ReplicaDir: c.Replica, MaxAge: c.ReplicaMaxAge, LastCommit: st.LastCommit}
 	e, _, err := handlers.New(ctx, handlers.Config{Store: st, Views: vs, Assets: as, Log: log, BaseURL: c.BaseURL,
-		SessionKey: key, TrustedProxies: proxies})
+		SessionKey: key, TrustedProxies: proxies, Copies: watch.Status})
 	if err != nil {
 		return nil, nil, err
 	}
