@@ -40,10 +40,13 @@ const backstopCheckpoint = 10000
 // passes 1,000 pages and every minute, a TRUNCATE one past about 500 MB. Its guidance is that
 // the application leave checkpoints to it, or keep its own automatic checkpoint far off
 // (10,000 pages), and wait on a busy database (busy_timeout; ours is 5 s) during the short
-// write lock Litestream takes to checkpoint. A checkpoint of ours every 100 ms could not
-// overtake the read transaction Litestream holds, so it would copy little and mostly add
-// lock traffic; the writer's backstop stays, so the WAL cannot grow without end when
-// Litestream is stopped. Figures are in docs/operations.md, "Litestream".
+// write lock Litestream takes to checkpoint. Litestream holds a read transaction between its
+// syncs, so a checkpoint of ours every 100 ms copies little and cannot let the WAL start
+// again; measured beside Litestream, 10,000 small commits left a 104 MB WAL with our
+// checkpointer and 56 MB without it, and took 1.15 against 1.10 ms each. Neither made
+// Litestream start again from a full snapshot. The writer's backstop stays, so the WAL still
+// cannot grow without end while Litestream is stopped. The figures are in
+// docs/operations.md, "Litestream".
 type checkpointer struct {
 	db    *sql.DB
 	nudge chan struct{}
