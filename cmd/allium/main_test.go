@@ -114,6 +114,10 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 		{"bad SMTP URL", env{"ALLIUM_SMTP_URL": "http://mail.example"}, nil, "SMTP URL"},
 		{"bad SMTP tls", nil, []string{"--smtp-url", "smtp://mail.example?tls=maybe"}, "tls"},
 		{"unknown flag", nil, []string{"--port", "80"}, "port"},
+		{"unknown checkpoints", nil, []string{"--checkpoints", "sometimes"}, "--checkpoints"},
+		{"replica age that is not a duration", env{"ALLIUM_REPLICA_MAX_AGE": "5"}, nil, "ALLIUM_REPLICA_MAX_AGE"},
+		{"backup hour that is not a time", nil, []string{"--backup-at", "25:00"}, "--backup-at"},
+		{"no backup kept", env{"ALLIUM_BACKUP_KEEP": "0"}, nil, "--backup-keep"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := env{"ALLIUM_DB": db}

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -67,27 +66,24 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ALLIUM_TRUSTED_PROXIES", ""), "reverse proxy addresses or CIDR ranges whose X-Forwarded-For is believed")
 	fs.StringVar(&c.Checkpoints, "checkpoints", env("ALLIUM_CHECKPOINTS", "allium"), `who checkpoints the WAL: "allium", or "litestream" when Litestream replicates the database`)
 	fs.StringVar(&c.Replica, "replica", env("ALLIUM_REPLICA", ""), "Litestream's replica folder, watched for the owner's page (empty: none)")
-	fs.DurationVar(&c.ReplicaMaxAge, "replica-max-age", envDuration(getenv, "ALLIUM_REPLICA_MAX_AGE", 5*time.Minute), "how long a change may wait for the replica before the owner's page warns")
+	fs.DurationVar(&c.ReplicaMaxAge, "replica-max-age", 5*time.Minute, "how long a change may wait for the replica before the owner's page warns")
 	fs.StringVar(&c.BackupDir, "backup-dir", env("ALLIUM_BACKUP_DIR", ""), "folder for the nightly checked backups (empty: none)")
-	fs.IntVar(&c.BackupKeep, "backup-keep", envInt(getenv, "ALLIUM_BACKUP_KEEP", 14), "how many nightly backups to keep")
+	fs.IntVar(&c.BackupKeep, "backup-keep", 14, "how many nightly backups to keep")
 	fs.StringVar(&c.BackupAt, "backup-at", env("ALLIUM_BACKUP_AT", "02:15"), "the clinic-time hour of the nightly backup, HH:MM")
 	c.SessionKey = getenv("ALLIUM_SESSION_KEY")
 }
 
-// envDuration and envInt read a typed environment variable; one that does not parse is left
-// for the flag's own check to report, as the default would hide it.
-func envDuration(getenv func(string) string, k string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(getenv(k)); err == nil {
-		return d
+// typedEnv sets the flags that are not strings from their environment variables, through the
+// flag's own parser, so a value that does not parse is reported rather than ignored.
+func typedEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	for name, k := range map[string]string{"replica-max-age": "ALLIUM_REPLICA_MAX_AGE", "backup-keep": "ALLIUM_BACKUP_KEEP"} {
+		if v := getenv(k); v != "" {
+			if err := fs.Set(name, v); err != nil {
+				return fmt.Errorf("%s=%q: %w", k, v, err)
+			}
+		}
 	}
-	return def
-}
-
-func envInt(getenv func(string) string, k string, def int) int {
-	if n, err := strconv.Atoi(getenv(k)); err == nil {
-		return n
-	}
-	return def
+	return nil
 }
 
 // backupAt is BackupAt as a time after midnight.
@@ -128,6 +124,9 @@ func parse(name string, args []string, getenv func(string) string, extra func(*f
 	c.flags(fs, getenv)
 	if extra != nil {
 		extra(fs)
+	}
+	if err := typedEnv(fs, getenv); err != nil {
+		return nil, nil, err
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
