@@ -129,7 +129,7 @@ func (d *drill) serve(db string) *exec.Cmd {
 	cmd.Env = append(os.Environ(), "ALLIUM_TEST_AS_MAIN=1")
 	d.start("allium-serve", cmd)
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		r, err := http.Get("http://" + addr + "/healthz")
+		r, err := (&http.Client{Timeout: 2 * time.Second}).Get("http://" + addr + "/healthz")
 		if err == nil {
 			body, _ := io.ReadAll(r.Body)
 			r.Body.Close()
