@@ -340,10 +340,13 @@ func (s *Store) Cancel(ctx context.Context, by Actor, id int64, reason string) (
 		if err != nil {
 			return err
 		}
-		if _, err := s.supersedeApptMail(ctx, tx, a, loc); err != nil {
+		news, err := s.supersedeApptMail(ctx, tx, a, loc)
+		if err != nil {
 			return err
 		}
-		if err := s.queueApptMail(ctx, tx, a, clinic.CancellationNotice(facts(a), now), nil); err != nil {
+		// The notice names the session as it is and, if it moved since the client's last email,
+		// as they knew it.
+		if err := s.queueApptMail(ctx, tx, a, clinic.CancellationNotice(facts(a), now), news.received); err != nil {
 			return err
 		}
 		if err := s.offerWaitlist(ctx, tx, a, now); err != nil {
