@@ -189,10 +189,13 @@ type apptNews struct {
 // StillWanted stays the backstop for a message already claimed by the worker.
 func (s *Store) supersedeApptMail(ctx context.Context, tx *sql.Tx, a Appointment, loc *time.Location) (apptNews, error) {
 	var news apptNews
+	why := "the appointment was moved before this went"
+	if a.Status == "cancelled" {
+		why = "the appointment was cancelled before this went"
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', last_error = ?
 		WHERE ref_type = 'appointment' AND ref_id = ? AND status = 'queued' AND kind IN ('reminder', 'confirmation', 'reschedule')`,
-		"the appointment was "+map[bool]string{true: "cancelled", false: "moved"}[a.Status == "cancelled"]+" before this went",
-		a.ID); err != nil {
+		why, a.ID); err != nil {
 		return news, err
 	}
 	// The last message that reached (or is reaching) the client about this session. Rows are
