@@ -280,6 +280,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var wg sync.WaitGroup
 	wg.Go(func() { worker.Run(workCtx) })
 	wg.Go(func() { housekeeping(workCtx, st, log) })
+	if c.Replica != "" {
+		wg.Go(func() { watchReplica(workCtx, copiesWatch(c, st), log) })
+	}
 	if c.BackupDir != "" {
 		at, _ := c.backupAt() // checked in build
 		n := &backups.Nightly{Store: st, Dir: c.BackupDir, Keep: c.BackupKeep, At: at, Log: log, Now: time.Now,
@@ -371,9 +374,8 @@ func build(ctx context.Context, c *config, st *store.Store, log *slog.Logger) (*
 	if c.BackupKeep < 1 {
 		return nil, nil, fmt.Errorf("--backup-keep %d: keep at least one", c.BackupKeep)
 	}
-	watch := backups.Watch{BackupDir: c.BackupDir, ReplicaDir: c.Replica, MaxAge: c.ReplicaMaxAge, LastCommit: st.LastCommit}
 	e, _, err := handlers.New(ctx, handlers.Config{Store: st, Views: vs, Assets: as, Log: log, BaseURL: c.BaseURL,
-		SessionKey: key, TrustedProxies: proxies, Copies: watch.Status})
+		SessionKey: key, TrustedProxies: proxies, Copies: copiesWatch(c, st).Status})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -391,6 +393,35 @@ func build(ctx context.Context, c *config, st *store.Store, log *slog.Logger) (*
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	return srv, w, nil
+}
+
+// copiesWatch reads the backup folder and Litestream's replica for the owner's page.
+func copiesWatch(c *config, st *store.Store) backups.Watch {
+	return backups.Watch{BackupDir: c.BackupDir, ReplicaDir: c.Replica, MaxAge: c.ReplicaMaxAge, LastCommit: st.LastCommit}
+}
+
+// watchReplica logs when the replica falls behind and when it catches up again, once each, so
+// a monitor reading the log learns of it as the owner's page shows it.
+func watchReplica(ctx context.Context, w backups.Watch, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	behind := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		s := w.Status(time.Now())
+		switch {
+		case s.ReplicaBehind && !behind:
+			log.Warn("replica behind: changes have not reached Litestream's replica", "replica", s.ReplicaDir,
+				"last_written", s.ReplicaAt, "max_age", s.MaxAge, "problem", s.ReplicaError)
+		case !s.ReplicaBehind && behind:
+			log.Info("replica caught up", "replica", s.ReplicaDir, "last_written", s.ReplicaAt)
+		}
+		behind = s.ReplicaBehind
+	}
 }
 
 func hostOf(baseURL string) string {
