@@ -328,7 +328,7 @@ func check(t *testing.T, label, db string, ack acknowledged) []string {
 		if err != nil {
 			t.Fatalf("%s: course session %d: %v", label, id, err)
 		}
-		course = append(course, a.Status)
+		course = append(course, string(a.Status))
 	}
 	return course
 }
