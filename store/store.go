@@ -158,8 +158,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// LastCommit is when this process last committed a write (wall-clock time, not the store's
-// clock), zero before the first.
+// LastCommit is when this process last committed a write, zero before the first. It is the
+// wall clock, not the store's (which tests move): it is compared with the times of the replica's
+// files.
 func (s *Store) LastCommit() time.Time {
 	if n := s.lastCommit.Load(); n != 0 {
 		return time.Unix(0, n)
