@@ -100,7 +100,7 @@ dbs:
 // start runs a process until the test ends (or it is killed), its output kept for a failure.
 func (d *drill) start(name string, cmd *exec.Cmd) *exec.Cmd {
 	d.t.Helper()
-	log, err := os.Create(filepath.Join(d.dir, name+".log"))
+	log, err := os.CreateTemp(d.dir, name+"-*.log") // each run of a program keeps its own log
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -455,7 +455,8 @@ func BenchmarkCommitsBesideLitestream(b *testing.B) {
 			}
 			b.StopTimer()
 			d.synced()
-			log, _ := os.ReadFile(filepath.Join(d.dir, "litestream.log"))
+			logs, _ := filepath.Glob(filepath.Join(d.dir, "litestream-*.log"))
+			log, _ := os.ReadFile(logs[0])
 			b.ReportMetric(float64(strings.Count(string(log), "snap=true")), "full-snapshots")
 			b.ReportMetric(float64(walMax)/(1<<20), "wal-max-MB")
 			var replicated int64
