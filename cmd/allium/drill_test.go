@@ -255,7 +255,7 @@ func work(t *testing.T, db string) acknowledged {
 			}
 		}
 		if i < 3 {
-			id, err := st.SignNote(ctx, sam, b.Appointments[0].ID, store.SessionNote{Subjective: fmt.Sprintf("Session %d: neck easier", i)})
+			id, err := st.SignNote(ctx, sam, b.Appointments[0].ID, clinic.SessionNote{Subjective: fmt.Sprintf("Session %d: neck easier", i)})
 			must(err)
 			ack.notes = append(ack.notes, id)
 		}
