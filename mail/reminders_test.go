@@ -385,7 +385,7 @@ func TestRescheduleNeverSendsTheOldReminder(t *testing.T) {
 func TestAnEmailAfterSeveralMovesDescribesTheLastAndWhatTheClientHad(t *testing.T) {
 	f := newClinicFixture(t, utcAt(2026, 3, 20, 9))
 	ctx := context.Background()
-	b := f.book(t, sydneyAt(2026, 3, 26, 10))
+	b := f.Book(t, sydneyAt(2026, 3, 26, 10))
 	f.drain(t) // the confirmation for Thu 26 Mar, 10:00 goes
 	for _, at := range []time.Time{sydneyAt(2026, 3, 27, 14), sydneyAt(2026, 3, 27, 11)} {
 		_, err := f.st.Reschedule(ctx, store.System, b.Appointments[0].ID, at)
@@ -420,7 +420,7 @@ func TestAnEmailAfterSeveralMovesDescribesTheLastAndWhatTheClientHad(t *testing.
 			subjects(got), got[len(got)-1].Text)
 	}
 
-	g := f.book(t, sydneyAt(2026, 3, 30, 10)) // its confirmation has not gone when it moves
+	g := f.Book(t, sydneyAt(2026, 3, 30, 10)) // its confirmation has not gone when it moves
 	_, err = f.st.Reschedule(ctx, store.System, g.Appointments[0].ID, sydneyAt(2026, 3, 30, 15))
 	must(t, err)
 	f.drain(t)
