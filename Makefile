@@ -52,7 +52,7 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 clean:
-	rm -rf bin $(DB) $(DB)-wal $(DB)-shm
+	rm -rf bin $(DB) $(DB)-wal $(DB)-shm $(DB)-lock
 
 # schema: schema.sql is the fold of the numbered migrations; rebuild it after adding one
 # (TestFreshAndMigratedSchemasMatch fails until both agree).

@@ -24,8 +24,11 @@ func (a *App) AdminHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, "admin_home", views.AdminHome{Page: a.page(c, "Clinic"), MailProblems: problems,
-		Staff: staffList, Settings: a.Settings()})
+	page := views.AdminHome{Page: a.page(c, "Clinic"), MailProblems: problems, Staff: staffList, Settings: a.Settings()}
+	if a.Copies != nil {
+		page.Copies = a.Copies(a.Now())
+	}
+	return a.render(c, "admin_home", page)
 }
 
 func (a *App) SettingsForm(c echo.Context) error {

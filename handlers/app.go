@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"allium/backups"
 	"context"
 	"fmt"
 	"log/slog"
@@ -36,6 +37,9 @@ type Config struct {
 	// may name the client. Empty: only the direct peer address counts.
 	TrustedProxies []*net.IPNet
 	Now            func() time.Time
+	// Copies reports on the nightly backups and Litestream's replica for the owner's page;
+	// nil shows neither as set up.
+	Copies func(now time.Time) backups.Status
 }
 
 // App holds the web app's dependencies. Handlers are its methods.

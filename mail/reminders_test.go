@@ -377,6 +377,60 @@ func TestRescheduleNeverSendsTheOldReminder(t *testing.T) {
 	}
 }
 
+// TestAnEmailAfterSeveralMovesDescribesTheLastAndWhatTheClientHad: a session moved twice
+// before the move notice goes gets one notice, naming the final time and the time in the
+// confirmation the client received; cancelled after a move they were not told of, the notice
+// also names the time they knew; moved before its confirmation goes, it gets only a
+// confirmation of the new time.
+func TestAnEmailAfterSeveralMovesDescribesTheLastAndWhatTheClientHad(t *testing.T) {
+	f := newClinicFixture(t, utcAt(2026, 3, 20, 9))
+	ctx := context.Background()
+	b := f.Book(t, sydneyAt(2026, 3, 26, 10))
+	f.drain(t) // the confirmation for Thu 26 Mar, 10:00 goes
+	for _, at := range []time.Time{sydneyAt(2026, 3, 27, 14), sydneyAt(2026, 3, 27, 11)} {
+		_, err := f.st.Reschedule(ctx, store.System, b.Appointments[0].ID, at)
+		must(t, err)
+	}
+	f.drain(t)
+	got := f.delivered(t)
+	if len(got) != 2 || !strings.HasPrefix(decodeHeader(got[1].Header.Get("Subject")), "Moved:") {
+		t.Fatalf("received %q; want the confirmation and one move notice", subjects(got))
+	}
+	notice := got[1].Text
+	for _, want := range []string{"Fri 27 Mar 2026, 11:00 AEDT", "the time: it was Thu 26 Mar 2026, 10:00 AEDT"} {
+		if !strings.Contains(notice, want) {
+			t.Errorf("move notice does not say %q:\n%s", want, notice)
+		}
+	}
+	if strings.Contains(notice, "14:00") {
+		t.Errorf("move notice names the time in between, which the client never heard of:\n%s", notice)
+	}
+
+	// Moved again, and cancelled before that notice goes: the cancellation says which session,
+	// in the client's terms.
+	_, err := f.st.Reschedule(ctx, store.System, b.Appointments[0].ID, sydneyAt(2026, 3, 27, 13))
+	must(t, err)
+	_, err = f.st.Cancel(ctx, store.System, b.Appointments[0].ID, "")
+	must(t, err)
+	f.drain(t)
+	got = f.delivered(t)
+	if len(got) != 3 || !strings.HasPrefix(decodeHeader(got[2].Header.Get("Subject")), "Cancelled:") ||
+		!strings.Contains(got[2].Text, "Our last email to you gave its time as Fri 27 Mar 2026, 11:00 AEDT") {
+		t.Fatalf("after a move and a cancellation received %q; want one cancellation naming the time last sent:\n%v",
+			subjects(got), got[len(got)-1].Text)
+	}
+
+	g := f.Book(t, sydneyAt(2026, 3, 30, 10)) // its confirmation has not gone when it moves
+	_, err = f.st.Reschedule(ctx, store.System, g.Appointments[0].ID, sydneyAt(2026, 3, 30, 15))
+	must(t, err)
+	f.drain(t)
+	got = f.delivered(t)[3:]
+	if len(got) != 1 || !strings.HasPrefix(decodeHeader(got[0].Header.Get("Subject")), "Your session is booked") ||
+		!strings.Contains(got[0].Text, "Mon 30 Mar 2026, 15:00 AEDT") || strings.Contains(got[0].Text, "10:00") {
+		t.Fatalf("after a move before the confirmation went, received %q; want one confirmation of 15:00:\n%v", subjects(got), got)
+	}
+}
+
 // TestCancelSendsTheNoticeAndNoReminder.
 func TestCancelSendsTheNoticeAndNoReminder(t *testing.T) {
 	f := newClinicFixture(t, utcAt(2026, 3, 20, 9))

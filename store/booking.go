@@ -336,7 +336,17 @@ func (s *Store) Cancel(ctx context.Context, by Actor, id int64, reason string) (
 			return err
 		}
 		a.Status, a.Version, a.CancelReason, a.LateCancel = to, a.Version+1, reason, late
-		if err := s.queueApptMail(ctx, tx, a, clinic.CancellationNotice(facts(a), now)); err != nil {
+		loc, err := s.locIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		news, err := s.supersedeApptMail(ctx, tx, a, loc)
+		if err != nil {
+			return err
+		}
+		// The notice names the session as it is and, if it moved since the client's last email,
+		// as they knew it.
+		if err := s.queueApptMail(ctx, tx, a, clinic.CancellationNotice(facts(a), now), news.received); err != nil {
 			return err
 		}
 		if err := s.offerWaitlist(ctx, tx, a, now); err != nil {
@@ -394,7 +404,7 @@ func (s *Store) Reschedule(ctx context.Context, by Actor, id int64, start time.T
 			return err
 		}
 		a = moved[0]
-		if err := s.queueApptMail(ctx, tx, a, clinic.RescheduleNotice(facts(a), now)); err != nil {
+		if err := s.queueMoveNotice(ctx, tx, a, now); err != nil {
 			return err
 		}
 		if err := s.queueReminders(ctx, tx, a, now); err != nil {
@@ -403,6 +413,28 @@ func (s *Store) Reschedule(ctx context.Context, by Actor, id int64, start time.T
 		return audit(ctx, tx, by, unix(now), "reschedule", "appointment", id, a.ClientID, slot.Start.Format(time.RFC3339))
 	})
 	return a, err
+}
+
+// queueMoveNotice tells the client of a move, measured from what they last heard: a move
+// notice naming what changed since the last confirmation or notice that went to them; nothing
+// when a course confirmation still waiting now lists the new time; and a confirmation of the
+// new time when nothing about the session has reached them yet.
+func (s *Store) queueMoveNotice(ctx context.Context, tx *sql.Tx, a Appointment, now time.Time) error {
+	loc, err := s.locIn(ctx, tx)
+	if err != nil {
+		return err
+	}
+	news, err := s.supersedeApptMail(ctx, tx, a, loc)
+	switch {
+	case err != nil:
+		return err
+	case news.received != nil:
+		return s.queueApptMail(ctx, tx, a, clinic.RescheduleNotice(facts(a), now), news.received)
+	case news.inCourseMail:
+		return nil
+	}
+	r, _ := clinic.BookingConfirmation([]clinic.AppointmentFacts{facts(a)}, now)
+	return s.queueApptMail(ctx, tx, a, r, nil)
 }
 
 func without(list []clinic.Interval, start time.Time) []clinic.Interval {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -32,6 +34,9 @@ type ApptMail struct {
 	Reason     string `json:",omitempty"`
 	Goal       string `json:",omitempty"` // the plan's first goal, in the client's words
 	Review     string `json:",omitempty"` // the plan's reassessment day, "Tue 12 Jan"
+	// Was is the session as the client last heard of it, for a move notice: the time, room or
+	// therapist in the last confirmation or notice that went to them (supersedeApptMail).
+	Was *SessionLine `json:",omitempty"`
 }
 
 // mailContext is what every email of one change shares: the clinic's zone and reminder leads,
@@ -150,8 +155,9 @@ func leadWords(d time.Duration) string {
 	return fmt.Sprintf("in %d minutes", d/time.Minute)
 }
 
-// queueApptMail queues a notice about one appointment (cancelled, moved).
-func (s *Store) queueApptMail(ctx context.Context, tx *sql.Tx, a Appointment, r clinic.Reminder) error {
+// queueApptMail queues a notice about one appointment (cancelled, moved). was, when not nil,
+// is the session as the client last heard of it.
+func (s *Store) queueApptMail(ctx context.Context, tx *sql.Tx, a Appointment, r clinic.Reminder, was *SessionLine) error {
 	if a.ClientEmail == "" {
 		return nil
 	}
@@ -159,9 +165,103 @@ func (s *Store) queueApptMail(ctx context.Context, tx *sql.Tx, a Appointment, r 
 	if err != nil {
 		return err
 	}
-	p := ApptMail{Version: a.Version, ClientName: a.ClientName, Sessions: []SessionLine{s.sessionLine(a, loc)}, Reason: a.CancelReason}
+	p := ApptMail{Version: a.Version, ClientName: a.ClientName, Sessions: []SessionLine{s.sessionLine(a, loc)},
+		Reason: a.CancelReason, Was: was}
 	return enqueue(ctx, tx, s.now(), Email{Kind: string(r.Kind), To: a.ClientEmail, RefType: "appointment", RefID: a.ID,
 		DedupeKey: r.Key, Payload: p, SendAfter: r.SendAt})
+}
+
+// apptNews is what a change to an appointment does to the mail about it that has not gone.
+type apptNews struct {
+	// received is the session as the last confirmation or notice that went (or is going) to
+	// the client described it; nil when none has.
+	received *SessionLine
+	// inCourseMail: a course confirmation still waiting lists the session, and now lists it as
+	// it is after the change (or not at all, once cancelled).
+	inCourseMail bool
+}
+
+// supersedeApptMail runs in the transaction that moves or cancels appointment a (a as it is
+// after the change). The outbox is made to tell the truth at once rather than at send time:
+// the appointment's queued reminders are cancelled (a move queues new ones), and so is a
+// confirmation or move notice that has not gone, because the notice of this change replaces
+// it. A course confirmation still waiting is rewritten to list the session as it now is.
+// StillWanted stays the backstop for a message already claimed by the worker.
+func (s *Store) supersedeApptMail(ctx context.Context, tx *sql.Tx, a Appointment, loc *time.Location) (apptNews, error) {
+	var news apptNews
+	why := "the appointment was moved before this went"
+	if a.Status == clinic.ApptCancelled {
+		why = "the appointment was cancelled before this went"
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', last_error = ?
+		WHERE ref_type = 'appointment' AND ref_id = ? AND status = 'queued' AND kind IN ('reminder', 'confirmation', 'reschedule')`,
+		why, a.ID); err != nil {
+		return news, err
+	}
+	// The last message that reached (or is reaching) the client about this session. Rows are
+	// written in the order of the changes, so the highest id is the latest news.
+	var payload string
+	err := tx.QueryRowContext(ctx, `SELECT payload FROM outbox WHERE status IN ('sent', 'sending')
+		AND ((ref_type = 'appointment' AND ref_id = ? AND kind IN ('confirmation', 'reschedule'))
+		  OR (ref_type = 'course' AND ref_id = ? AND kind = 'confirmation'))
+		ORDER BY id DESC LIMIT 1`, a.ID, a.CourseID).Scan(&payload)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return news, err
+	}
+	if err == nil {
+		news.received = sessionIn(payload, a.ID)
+	}
+	if a.CourseID == 0 {
+		return news, nil
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `SELECT id, payload FROM outbox WHERE ref_type = 'course' AND ref_id = ?
+		AND kind = 'confirmation' AND status = 'queued' ORDER BY id DESC LIMIT 1`, a.CourseID).Scan(&id, &payload)
+	if errors.Is(err, sql.ErrNoRows) {
+		return news, nil
+	}
+	if err != nil {
+		return news, err
+	}
+	var p ApptMail
+	if err := json.Unmarshal([]byte(payload), &p); err != nil {
+		return news, err
+	}
+	i := slices.IndexFunc(p.Sessions, func(l SessionLine) bool { return l.ApptID == a.ID })
+	if i < 0 {
+		return news, nil
+	}
+	news.inCourseMail = true
+	if a.Status == clinic.ApptCancelled {
+		p.Sessions = slices.Delete(p.Sessions, i, i+1)
+	} else {
+		p.Sessions[i] = s.sessionLine(a, loc)
+	}
+	if len(p.Sessions) == 0 {
+		_, err = tx.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', last_error = 'every session was cancelled before this went'
+			WHERE id = ?`, id)
+		return news, err
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return news, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE outbox SET payload = ? WHERE id = ?`, string(b), id)
+	return news, err
+}
+
+// sessionIn finds appointment id's line in an email's payload.
+func sessionIn(payload string, id int64) *SessionLine {
+	var p ApptMail
+	if json.Unmarshal([]byte(payload), &p) != nil {
+		return nil
+	}
+	for _, l := range p.Sessions {
+		if l.ApptID == id {
+			return &l
+		}
+	}
+	return nil
 }
 
 func (s *Store) locIn(ctx context.Context, db querier) (*time.Location, error) {

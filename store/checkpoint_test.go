@@ -82,3 +82,37 @@ func TestTheWALStaysBoundedUnderSteadyWrites(t *testing.T) {
 		t.Errorf("WAL file %d MB after 64 MB of steady commits; want at most %d MB", fi.Size()>>20, limit>>20)
 	}
 }
+
+// TestWithCheckpointsLeftToLitestreamTheBackstopStillBoundsTheWAL: beside Litestream the store
+// runs no checkpointer, and while Litestream is stopped nobody else checkpoints: the writer's
+// backstop alone must keep the WAL from growing without end.
+func TestWithCheckpointsLeftToLitestreamTheBackstopStillBoundsTheWAL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "allium.db")
+	ctx := context.Background()
+	s, err := OpenWith(ctx, path, allium.Schema, Options{LitestreamCheckpoints: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.ckpt != nil {
+		t.Fatal("a checkpointer runs with checkpoints left to Litestream")
+	}
+	blob := []byte(strings.Repeat("x", 8<<10))
+	for i := 0; i < 6000; i++ { // about 70 MB of pages, well past the backstop's 40
+		err := s.write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO app_keys (name, value) VALUES (?, ?)`,
+				fmt.Sprintf("test-%d", i%20), blob)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if limit := int64(backstopCheckpoint) * 4096 * 5 / 4; fi.Size() > limit {
+		t.Errorf("WAL file %d MB after steady commits with no Litestream; want at most %d MB", fi.Size()>>20, limit>>20)
+	}
+}

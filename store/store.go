@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver the readers use
@@ -36,11 +37,27 @@ type Store struct {
 	zones sync.Map
 	// ckpt copies the WAL into the database file after commits, off the writer (checkpoint.go).
 	ckpt *checkpointer
+	// lastCommit is when this process last committed a write (unix nanoseconds), so the owner's
+	// page can tell a replica that is behind from a clinic that is quiet.
+	lastCommit atomic.Int64
+}
+
+// Options are the store's settings beyond the file; the zero value is the default.
+type Options struct {
+	// LitestreamCheckpoints leaves copying the WAL into the database file to Litestream, which
+	// replicates the database: the store's background checkpointer does not run, and the
+	// writer keeps only its distant backstop (checkpoint.go says why).
+	LitestreamCheckpoints bool
 }
 
 // Open opens (creating if needed) the database at path, applies schema to a fresh file or the
 // pending migrations to an older one, and returns a ready store.
 func Open(ctx context.Context, path, schema string) (*Store, error) {
+	return OpenWith(ctx, path, schema, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path, schema string, opt Options) (*Store, error) {
 	q := url.Values{}
 	q.Set("_foreign_keys", "on")
 	q.Set("_journal_mode", "WAL")
@@ -68,13 +85,16 @@ func Open(ctx context.Context, path, schema string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxLifetime(0)
 	q.Set("_txlock", "deferred")
-	ck, err := sql.Open("sqlite3", fileURI(path)+"?"+q.Encode())
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open %s for checkpoints: %w", path, err)
+	s := &Store{w: w, Now: time.Now, busy: busy}
+	if !opt.LitestreamCheckpoints {
+		ck, err := sql.Open("sqlite3", fileURI(path)+"?"+q.Encode())
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open %s for checkpoints: %w", path, err)
+		}
+		s.ckpt = startCheckpointer(ck)
 	}
 	q.Set("_query_only", "true")
-	s := &Store{w: w, Now: time.Now, busy: busy, ckpt: startCheckpointer(ck)}
 	if err := s.migrate(ctx, schema); err != nil {
 		return nil, errors.Join(err, s.ckpt.close(), w.Close())
 	}
@@ -134,7 +154,18 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return translate(fmt.Errorf("commit: %w", err))
 	}
 	s.ckpt.committed()
+	s.lastCommit.Store(time.Now().UnixNano())
 	return nil
+}
+
+// LastCommit is when this process last committed a write, zero before the first. It is the
+// wall clock, not the store's (which tests move): it is compared with the times of the replica's
+// files.
+func (s *Store) LastCommit() time.Time {
+	if n := s.lastCommit.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
 }
 
 // read runs fn in a read-only transaction on the reader pool, so several queries see one snapshot.

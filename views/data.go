@@ -3,6 +3,7 @@ package views
 import (
 	"time"
 
+	"allium/backups"
 	"allium/clinic"
 	"allium/store"
 )
@@ -65,6 +66,7 @@ type AdminHome struct {
 	MailProblems []store.OutboxRow
 	Staff        []store.User
 	Settings     clinic.Settings
+	Copies       backups.Status // the nightly backups and Litestream's replica
 }
 
 // SettingsPage is the clinic settings form.

@@ -38,6 +38,11 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	if size != "small" && size != "large" {
 		return fmt.Errorf("demo: --size is small or large, not %q", size)
 	}
+	lk, err := holdDB(c, "demo")
+	if err != nil {
+		return err
+	}
+	defer lk.Release()
 	st, err := openStore(ctx, c)
 	if err != nil {
 		return err

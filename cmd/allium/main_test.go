@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -113,6 +114,10 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 		{"bad SMTP URL", env{"ALLIUM_SMTP_URL": "http://mail.example"}, nil, "SMTP URL"},
 		{"bad SMTP tls", nil, []string{"--smtp-url", "smtp://mail.example?tls=maybe"}, "tls"},
 		{"unknown flag", nil, []string{"--port", "80"}, "port"},
+		{"unknown checkpoints", nil, []string{"--checkpoints", "sometimes"}, "--checkpoints"},
+		{"replica age that is not a duration", env{"ALLIUM_REPLICA_MAX_AGE": "5"}, nil, "ALLIUM_REPLICA_MAX_AGE"},
+		{"backup hour that is not a time", nil, []string{"--backup-at", "25:00"}, "--backup-at"},
+		{"no backup kept", env{"ALLIUM_BACKUP_KEEP": "0"}, nil, "--backup-keep"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := env{"ALLIUM_DB": db}
@@ -256,5 +261,64 @@ func TestUnknownCommandAndHelp(t *testing.T) {
 	out, err := runCmd(t, env{}, "", "help")
 	if err != nil || !strings.Contains(out, "backup PATH") {
 		t.Errorf("help = %q, %v", out, err)
+	}
+}
+
+// startServe runs `allium serve` on e's database until the test ends and returns its URL.
+func startServe(t *testing.T, e env) string {
+	t.Helper()
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, e.get, strings.NewReader(""), pw)
+		pw.Close()
+	}()
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if m := readyURL.FindStringSubmatch(sc.Text()); m != nil {
+				ready <- m[1]
+			}
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	select {
+	case u := <-ready:
+		return u
+	case err := <-done:
+		t.Fatalf("serve returned before it was ready: %v", err)
+	case <-time.After(time.Minute):
+		t.Fatal("no \"allium is ready\" line within a minute")
+	}
+	return ""
+}
+
+// TestCommandsThatWriteRefuseADatabaseAServerHolds: the server keeps the bookings in memory and
+// would not see another program's writes, so demo, user add, migrate and a second server refuse
+// to touch its database, saying why; backup, which only reads, still runs.
+func TestCommandsThatWriteRefuseADatabaseAServerHolds(t *testing.T) {
+	dir := t.TempDir()
+	e := env{"ALLIUM_DB": filepath.Join(dir, "allium.db")}
+	startServe(t, e)
+	for _, args := range [][]string{{"demo"}, {"user", "add", "--role", "owner", "--email", "o@x.test", "--name", "O"}, {"migrate"},
+		{"serve", "--addr", "127.0.0.1:0"}} {
+		out, err := runCmd(t, e, "a long enough password\n", args...)
+		if !errors.Is(err, store.ErrServed) || !strings.Contains(err.Error(), "in use by a running `allium serve` (process ") {
+			t.Errorf("allium %s while a server runs: %v (printed %q); want a refusal naming the server", args[0], err, out)
+		}
+	}
+	db, err := sql.Open("sqlite3", e["ALLIUM_DB"]+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var staff int
+	if err := db.QueryRow(`SELECT count(*) FROM users`).Scan(&staff); err != nil || staff != 0 {
+		t.Errorf("users after the refusals = %d, %v; want none written", staff, err)
+	}
+	if out, err := runCmd(t, e, "", "backup", filepath.Join(dir, "copy.db")); err != nil {
+		t.Errorf("backup while the server runs: %v %s", err, out)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"allium"
 	"allium/assets"
+	"allium/backups"
 	"allium/clinic"
 	"allium/handlers"
 	"allium/mail"
@@ -36,6 +37,18 @@ commands:
 // config is the process's settings: flags, falling back to ALLIUM_* environment variables.
 type config struct {
 	Addr, DB, BaseURL, SMTPURL, MailFrom, SessionKey, TrustedProxies string
+	// Checkpoints is "allium" (the store's background checkpointer) or "litestream" (leave them
+	// to Litestream, which replicates the database).
+	Checkpoints string
+	// Replica is the folder Litestream replicates into, watched for the owner's page;
+	// ReplicaMaxAge is how long a change may wait for it before the page warns.
+	Replica       string
+	ReplicaMaxAge time.Duration
+	// BackupDir receives a checked backup every night after BackupAt (clinic time); the newest
+	// BackupKeep are kept.
+	BackupDir  string
+	BackupKeep int
+	BackupAt   string
 }
 
 func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
@@ -51,7 +64,35 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("ALLIUM_SMTP_URL", ""), "smtp://user:pass@host:587?tls=starttls (empty: built-in mailbox)")
 	fs.StringVar(&c.MailFrom, "mail-from", env("ALLIUM_MAIL_FROM", ""), `sender, e.g. "Clinic <hello@clinic.example>"`)
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ALLIUM_TRUSTED_PROXIES", ""), "reverse proxy addresses or CIDR ranges whose X-Forwarded-For is believed")
+	fs.StringVar(&c.Checkpoints, "checkpoints", env("ALLIUM_CHECKPOINTS", "allium"), `who checkpoints the WAL: "allium", or "litestream" when Litestream replicates the database`)
+	fs.StringVar(&c.Replica, "replica", env("ALLIUM_REPLICA", ""), "Litestream's replica folder, watched for the owner's page (empty: none)")
+	fs.DurationVar(&c.ReplicaMaxAge, "replica-max-age", 5*time.Minute, "how long a change may wait for the replica before the owner's page warns")
+	fs.StringVar(&c.BackupDir, "backup-dir", env("ALLIUM_BACKUP_DIR", ""), "folder for the nightly checked backups (empty: none)")
+	fs.IntVar(&c.BackupKeep, "backup-keep", 14, "how many nightly backups to keep")
+	fs.StringVar(&c.BackupAt, "backup-at", env("ALLIUM_BACKUP_AT", "02:15"), "the clinic-time hour of the nightly backup, HH:MM")
 	c.SessionKey = getenv("ALLIUM_SESSION_KEY")
+}
+
+// typedEnv sets the flags that are not strings from their environment variables, through the
+// flag's own parser, so a value that does not parse is reported rather than ignored.
+func typedEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	for name, k := range map[string]string{"replica-max-age": "ALLIUM_REPLICA_MAX_AGE", "backup-keep": "ALLIUM_BACKUP_KEEP"} {
+		if v := getenv(k); v != "" {
+			if err := fs.Set(name, v); err != nil {
+				return fmt.Errorf("%s=%q: %w", k, v, err)
+			}
+		}
+	}
+	return nil
+}
+
+// backupAt is BackupAt as a time after midnight.
+func (c *config) backupAt() (time.Duration, error) {
+	t, err := time.Parse("15:04", c.BackupAt)
+	if err != nil {
+		return 0, fmt.Errorf("--backup-at %q: want a time such as 02:15", c.BackupAt)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -84,6 +125,9 @@ func parse(name string, args []string, getenv func(string) string, extra func(*f
 	if extra != nil {
 		extra(fs)
 	}
+	if err := typedEnv(fs, getenv); err != nil {
+		return nil, nil, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err
 	}
@@ -95,7 +139,29 @@ func parse(name string, args []string, getenv func(string) string, extra func(*f
 }
 
 func openStore(ctx context.Context, c *config) (*store.Store, error) {
-	return store.Open(ctx, c.DB, allium.Schema)
+	var opt store.Options
+	switch c.Checkpoints {
+	case "allium":
+	case "litestream":
+		opt.LitestreamCheckpoints = true
+	default:
+		return nil, fmt.Errorf(`--checkpoints %q: want "allium" or "litestream"`, c.Checkpoints)
+	}
+	return store.OpenWith(ctx, c.DB, allium.Schema, opt)
+}
+
+// holdDB takes the database's lock for cmd (store.Lock): the server holds it while it runs, and
+// every other command that writes holds it while it works, so a command never changes the
+// database under a running server, whose booking pages would not see the change.
+func holdDB(c *config, cmd string) (*store.Lock, error) {
+	lk, err := store.LockDB(c.DB, cmd)
+	if errors.Is(err, store.ErrServed) {
+		if cmd == "serve" {
+			return nil, fmt.Errorf("%w; only one server may run on a database", err)
+		}
+		return nil, fmt.Errorf("%w; `allium %s` writes to the database, and the server would not see what it writes: stop the server first, or make the change in the app", err, cmd)
+	}
+	return lk, err
 }
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -103,6 +169,11 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
+	lk, err := holdDB(c, "migrate")
+	if err != nil {
+		return err
+	}
+	defer lk.Release()
 	st, err := openStore(ctx, c)
 	if err != nil {
 		return err
@@ -156,6 +227,11 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if len([]rune(password)) < 10 {
 		return errors.New("the password (on standard input) must be at least 10 characters")
 	}
+	lk, err := holdDB(c, "user add")
+	if err != nil {
+		return err
+	}
+	defer lk.Release()
 	st, err := openStore(ctx, c)
 	if err != nil {
 		return err
@@ -181,6 +257,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	tuneGC(getenv)
+	lk, err := holdDB(c, "serve")
+	if err != nil {
+		return err
+	}
+	defer lk.Release() // after the database is closed: deferred calls run last first
 	st, err := openStore(ctx, c)
 	if err != nil {
 		return err
@@ -199,6 +280,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	var wg sync.WaitGroup
 	wg.Go(func() { worker.Run(workCtx) })
 	wg.Go(func() { housekeeping(workCtx, st, log) })
+	if c.Replica != "" {
+		wg.Go(func() { watchReplica(workCtx, copiesWatch(c, st), log) })
+	}
+	if c.BackupDir != "" {
+		at, _ := c.backupAt() // checked in build
+		n := &backups.Nightly{Store: st, Dir: c.BackupDir, Keep: c.BackupKeep, At: at, Log: log, Now: time.Now,
+			Zone: func(ctx context.Context) (*time.Location, error) {
+				set, err := st.Settings(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return set.Location()
+			}}
+		wg.Go(func() { n.Run(workCtx) })
+	}
 	wg.Go(func() {
 		began := time.Now()
 		if err := st.WarmCalendar(workCtx); err != nil {
@@ -272,8 +368,14 @@ func build(ctx context.Context, c *config, st *store.Store, log *slog.Logger) (*
 	if err != nil {
 		return nil, nil, err
 	}
+	if _, err := c.backupAt(); err != nil {
+		return nil, nil, err
+	}
+	if c.BackupKeep < 1 {
+		return nil, nil, fmt.Errorf("--backup-keep %d: keep at least one", c.BackupKeep)
+	}
 	e, _, err := handlers.New(ctx, handlers.Config{Store: st, Views: vs, Assets: as, Log: log, BaseURL: c.BaseURL,
-		SessionKey: key, TrustedProxies: proxies})
+		SessionKey: key, TrustedProxies: proxies, Copies: copiesWatch(c, st).Status})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -291,6 +393,35 @@ func build(ctx context.Context, c *config, st *store.Store, log *slog.Logger) (*
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	return srv, w, nil
+}
+
+// copiesWatch reads the backup folder and Litestream's replica for the owner's page.
+func copiesWatch(c *config, st *store.Store) backups.Watch {
+	return backups.Watch{BackupDir: c.BackupDir, ReplicaDir: c.Replica, MaxAge: c.ReplicaMaxAge, LastCommit: st.LastCommit}
+}
+
+// watchReplica logs when the replica falls behind and when it catches up again, once each, so
+// a monitor reading the log learns of it as the owner's page shows it.
+func watchReplica(ctx context.Context, w backups.Watch, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	behind := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		s := w.Status(time.Now())
+		switch {
+		case s.ReplicaBehind && !behind:
+			log.Warn("replica behind: changes have not reached Litestream's replica", "replica", s.ReplicaDir,
+				"last_written", s.ReplicaAt, "max_age", s.MaxAge, "problem", s.ReplicaError)
+		case !s.ReplicaBehind && behind:
+			log.Info("replica caught up", "replica", s.ReplicaDir, "last_written", s.ReplicaAt)
+		}
+		behind = s.ReplicaBehind
+	}
 }
 
 func hostOf(baseURL string) string {
