@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"text/tabwriter"
+	"time"
 
 	"allium/clinic"
 	"allium/store"
@@ -38,12 +41,12 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	if size != "small" && size != "large" {
 		return fmt.Errorf("demo: --size is small or large, not %q", size)
 	}
-	st, err := openStore(ctx, c)
+	st, err := openDemo(ctx, c, time.Now(), size == "small")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := seedDemo(ctx, st, size); err != nil {
+	if err := seedDemo(ctx, st, c.BaseURL, time.Now()); err != nil {
 		return err
 	}
 	if size == "large" {
@@ -60,29 +63,98 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	return tw.Flush()
 }
 
-// seedDemo fills the database once: running it again finds everything in place and adds nothing.
-func seedDemo(ctx context.Context, st *store.Store, size string) error {
+// demoZone is the demo clinic's time zone; its days decide when the demo is stale.
+const demoZone = "Australia/Sydney"
+
+// openDemo opens the demo database. The demo is a story told relative to the day it is built
+// (six months of history, three ahead), so a demo built on an earlier day is thrown away and
+// built again rather than shifted: findings, signed notes and their readings are append-only
+// even here, and a rebuild through the store's write paths keeps every rule true. A database
+// that holds a clinic other than the demo is refused. With rebuild false (the large demo,
+// which takes minutes to build) an existing demo is kept whatever its day.
+func openDemo(ctx context.Context, c *config, now time.Time, rebuild bool) (*store.Store, error) {
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(demoZone)
+	if err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	built, err := st.DemoBuiltOn(ctx)
+	if err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	unmarked := false // a demo from before the day was recorded: it cannot be kept
+	if built == "" {
+		if _, err := st.UserByEmail(ctx, demoStaff[0].email); err == nil {
+			unmarked = true
+		} else if has, err := st.HasOwner(ctx); err != nil || has {
+			return nil, errors.Join(err, st.Close(), fmt.Errorf("demo: %s holds a clinic that is not the demo; give another --db", c.DB))
+		}
+	}
+	stale := unmarked || built != "" && built != clinic.DateOf(now, loc).String()
+	if !stale || !rebuild && !unmarked {
+		return st, nil
+	}
+	if err := st.Close(); err != nil {
+		return nil, err
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(c.DB + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("demo: rebuilding: %w", err)
+		}
+	}
+	return openStore(ctx, c)
+}
+
+// seedDemo fills a fresh database with the demo clinic as it stands at `now`. A database that
+// already holds today's demo is left as it is.
+func seedDemo(ctx context.Context, st *store.Store, baseURL string, now time.Time) error {
+	if built, err := st.DemoBuiltOn(ctx); err != nil || built != "" {
+		return err
+	}
+	if err := st.SkipSync(ctx); err != nil {
+		return err
+	}
+	real := st.Now
+	defer func() { st.Now = real }()
+	st.Now = func() time.Time { return now.AddDate(0, -7, 0) }
 	set := clinic.DefaultSettings()
-	set.Name, set.TimeZone = "Allium Remedial & Tui Na", "Australia/Sydney"
+	set.Name, set.TimeZone = "Allium Remedial & Tui Na", demoZone
 	set.Address, set.Phone, set.Email = "12 Wattle Lane, Newtown NSW 2042", "02 9555 0142", "hello@demo.allium.test"
 	if err := st.SaveSettings(ctx, store.System, set); err != nil {
 		return err
 	}
-	for _, p := range demoStaff {
+	loc, err := set.Location()
+	if err != nil {
+		return err
+	}
+	for _, p := range append(demoStaff[:len(demoStaff):len(demoStaff)], demoClients...) {
 		if err := ensureUser(ctx, st, p); err != nil {
 			return err
 		}
 	}
-	for _, p := range demoClients {
-		if err := ensureUser(ctx, st, p); err != nil {
-			return err
-		}
+	services, err := seedCalendar(ctx, st, loc)
+	if err != nil {
+		return err
 	}
-	return seedCalendar(ctx, st)
+	if err := seedHistory(ctx, st, baseURL, loc, services, now); err != nil {
+		return err
+	}
+	st.Now = func() time.Time { return now }
+	return st.MarkDemoBuilt(ctx, store.System, clinic.DateOf(now, loc).String())
 }
 
+// ensureUser adds a demo person. Staff and Alex Chen get the demo password; the other clients
+// sign in as clients mostly do, with a link by email (it lands in the demo's mailbox), which
+// also spares the build forty slow password hashes.
 func ensureUser(ctx context.Context, st *store.Store, p demoPerson) error {
-	_, err := st.CreateUser(ctx, store.System, store.NewUser{Role: p.role, Email: p.email, Name: p.name, Password: demoPassword})
+	pw := demoPassword
+	if p.role == clinic.RoleClient && p.email != demoClients[0].email {
+		pw = ""
+	}
+	_, err := st.CreateUser(ctx, store.System, store.NewUser{Role: p.role, Email: p.email, Name: p.name, Password: pw})
 	if errors.Is(err, store.ErrConflict) {
 		return nil
 	}
