@@ -174,7 +174,19 @@
     window.print();
   });
 
+  /* The site menu is always open on a wide screen. Browsers that show a closed <details>'s
+     content through CSS need nothing; others get it opened here. */
+  function initMenu() {
+    var menu = document.querySelector('details.site-menu');
+    if (!menu || !window.matchMedia || (window.CSS && CSS.supports && CSS.supports('selector(::details-content)'))) return;
+    var wide = window.matchMedia('(min-width: 40.01em)');
+    var follow = function () { menu.open = wide.matches; };
+    follow();
+    if (wide.addEventListener) wide.addEventListener('change', follow);
+  }
+
   function init() {
+    initMenu();
     all('.bodymap[data-input-name]').forEach(initBodyMap);
     // Keep any text the server rendered until a muscle is actually chosen.
     all('select[data-muscle-referral]').forEach(function (s) { showReferral(s, true); });
