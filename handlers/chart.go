@@ -58,7 +58,7 @@ func (a *App) ClientChart(c echo.Context) error {
 	p := views.ChartPage{Page: a.page(c, ch.Client.Name), Chart: ch, Age: ch.Client.Age(ch.Today),
 		Cautions: chartCautions(ch.Client, ch.Flags), Classes: clinic.ComplaintClasses(),
 		Kinds: clinic.FindingVocabulary().Kinds, Targets: clinic.ReferralTargets(),
-		NeedConsent: ch.Client.ConsentTreatment.IsZero(), SessionRows: views.ChartSessionRows(a.Loc(), ch.Sessions)}
+		NeedConsent: ch.Client.ConsentTreatment.IsZero(), SessionRows: views.ChartSessionRows(a.Dates(), ch.Sessions)}
 	for _, f := range ch.Flags {
 		if !f.Cleared {
 			p.OpenFlags = append(p.OpenFlags, f)

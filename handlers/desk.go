@@ -111,7 +111,7 @@ func (a *App) DeskHome(c echo.Context) error {
 	if len(cols) > 0 {
 		data.Board = buildDeskBoard(cols, lo, hi, f.books, col, loc).html(loc)
 	}
-	data.Heading, data.Date = from.Format("Monday 2 January 2006"), day.String()
+	data.Heading, data.Date = a.Dates().Day(day), day.String()
 	data.Prev, data.Next = day.AddDays(-1).String(), day.AddDays(1).String()
 	data.CancelledTable = deskCancelledTable(f.books, loc)
 	return a.render(c, "desk_day", data)

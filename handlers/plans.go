@@ -256,7 +256,7 @@ func (a *App) PlanShow(c echo.Context) error {
 	}
 	p := views.PlanPage{Page: a.page(c, "Plan · "+pp.Client.Name), Client: pp.Client, Card: card, LayerNames: layerNames,
 		Decisions: map[clinic.ReassessDecision]string{}, Courses: pp.Courses, Referrals: pp.Referrals,
-		SessionRows: views.PlanSessionRows(a.Loc(), pl.Sessions)}
+		SessionRows: views.PlanSessionRows(a.Dates(), pl.Sessions)}
 	for _, d := range decisionWords {
 		p.Decisions[d.Code] = d.Label
 	}

@@ -15,7 +15,7 @@ import (
 // message, the clinic's details and the navigation for the role.
 func (a *App) page(c echo.Context, title string) views.Page {
 	set := a.Settings()
-	p := views.Page{Title: title, Loc: a.Loc(), Errors: map[string]string{},
+	p := views.Page{Title: title, Loc: a.Loc(), Today: clinic.DateOf(a.Now(), a.Loc()), Errors: map[string]string{},
 		Clinic: views.Clinic{Name: set.Name, Address: set.Address, Phone: set.Phone, Email: set.Email}}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	if u := currentUser(c); u != nil {

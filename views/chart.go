@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"allium/clinic"
 	"allium/store"
@@ -428,13 +427,11 @@ func (b *markup) readings(c clinic.ProgressChart) {
 // with whom, the status and the note's link. A client of years has hundreds of sessions, and
 // through the template each row was about ten reflective calls and escapers (1 ms for 70 rows);
 // here every text is escaped with html/template's own table.
-func ChartSessionRows(loc *time.Location, sessions []clinic.ChartSession) template.HTML {
+func ChartSessionRows(dates clinic.Dates, sessions []clinic.ChartSession) template.HTML {
 	var b markup
 	b.Grow(400 * len(sessions))
-	var when [40]byte
 	for _, s := range sessions {
-		b.w(`<tr><td data-label="When">`)
-		b.Write(s.Start.In(loc).AppendFormat(when[:0], "Mon 2 Jan 2006, 15:04"))
+		b.w(`<tr><td data-label="When">`, htmlText.Replace(dates.When(s.Start)))
 		b.w(`</td><td data-label="Service">`, htmlText.Replace(s.ServiceName))
 		if s.CourseSize > 1 {
 			b.w(` · `, strconv.Itoa(s.CourseIndex), ` of `, strconv.Itoa(s.CourseSize))
@@ -448,13 +445,11 @@ func ChartSessionRows(loc *time.Location, sessions []clinic.ChartSession) templa
 
 // PlanSessionRows writes the rows of a plan's sessions table: number, when, what and with
 // whom, status and the note's link, as ChartSessionRows does for the chart.
-func PlanSessionRows(loc *time.Location, sessions []clinic.PlanSession) template.HTML {
+func PlanSessionRows(dates clinic.Dates, sessions []clinic.PlanSession) template.HTML {
 	var b markup
 	b.Grow(400 * len(sessions))
-	var when [40]byte
 	for _, s := range sessions {
-		b.w(`<tr><td class="num" data-label="#">`, strconv.Itoa(s.Number), `</td><td data-label="When">`)
-		b.Write(s.Start.In(loc).AppendFormat(when[:0], "Mon 2 Jan 2006, 15:04"))
+		b.w(`<tr><td class="num" data-label="#">`, strconv.Itoa(s.Number), `</td><td data-label="When">`, htmlText.Replace(dates.When(s.Start)))
 		status := htmlText.Replace(s.Status)
 		b.w(`</td><td data-label="Service">`, htmlText.Replace(s.ServiceName), ` · `, htmlText.Replace(s.TherapistName),
 			`</td><td data-label="Status"><span class="badge status-`, status, `">`, status, `</span></td><td data-label="Note">`)

@@ -152,7 +152,7 @@ func (h *demoClinic) assess(ctx context.Context, client store.Actor, answers cli
 }
 
 // scores are the goals' readings a share of the way from baseline to target.
-func scores(goals []store.PlanGoal, share float64) map[int64]float64 {
+func scores(goals []clinic.PlanGoal, share float64) map[int64]float64 {
 	out := map[int64]float64{}
 	for _, g := range goals {
 		out[g.ID] = math.Round(g.Baseline + (g.Target-g.Baseline)*share)
@@ -162,7 +162,7 @@ func scores(goals []store.PlanGoal, share float64) map[int64]float64 {
 
 // note signs the note of a session, with readings of each goal.
 func (h *demoClinic) note(ctx context.Context, th store.Actor, a store.Appointment, p demoProfile, planID, findingsID int64,
-	goals []store.PlanGoal, share float64) error {
+	goals []clinic.PlanGoal, share float64) error {
 	pain := int(math.Round(6 - 4*share))
 	said := p.said[0]
 	change := "better"
@@ -173,10 +173,10 @@ func (h *demoClinic) note(ctx context.Context, th store.Actor, a store.Appointme
 		change = ""
 	}
 	tr := p.treatment
-	n := store.SessionNote{PlanID: planID, FindingsID: findingsID, Subjective: said, PainToday: &pain, Change: change,
+	n := clinic.SessionNote{PlanID: planID, FindingsID: findingsID, Subjective: said, PainToday: &pain, Change: change,
 		Objective: "Tone and tenderness as charted; range a little freer than last time.",
 		Response:  "Tissue softened; client reported easier movement at the end.", NextFocus: p.focus,
-		HomeCare: "Heat and the stretches shown, twice a day.", Treatments: []store.NoteTreatment{tr},
+		HomeCare: "Heat and the stretches shown, twice a day.", Treatments: []clinic.NoteTreatment{tr},
 		Scores: scores(goals, share)}
 	_, err := h.st.SignNote(ctx, th, a.ID, n)
 	return err
@@ -203,7 +203,7 @@ func (h *demoClinic) tell(ctx context.Context, s demoStory) error {
 		return err
 	}
 	p := s.profile
-	fid, err := h.st.RecordFindings(ctx, th, store.Findings{ClientID: client.ClientID, AppointmentID: initial[0].ID,
+	fid, err := h.st.RecordFindings(ctx, th, clinic.Findings{ClientID: client.ClientID, AppointmentID: initial[0].ID,
 		Kind: "initial", Complaint: p.complaint, Aggravating: "Sustained positions; the end of the day.",
 		Easing: "Heat, moving around.", Impression: p.impress, ConfirmedClass: p.class, Regions: p.regions,
 		Channels: p.channels, Palpation: p.palpation})
@@ -248,7 +248,7 @@ func (h *demoClinic) tell(ctx context.Context, s demoStory) error {
 
 // plan drafts a plan from the profile whose review falls on the last planned session.
 func (h *demoClinic) plan(ctx context.Context, th store.Actor, clientID, fid, previous int64, p demoProfile, start clinic.Date,
-	sessions int) (int64, []store.PlanGoal, error) {
+	sessions int) (int64, []clinic.PlanGoal, error) {
 	d := clinic.NewTreatmentPlanDraft(h.clock(start, 12, 0))
 	d.Layers, d.Goals, d.PlannedSessions = p.layers, p.goals, sessions
 	d.ReassessmentDate = h.clock(start.AddDays(7*(sessions-1)), 12, 0)
@@ -264,7 +264,7 @@ func (h *demoClinic) plan(ctx context.Context, th store.Actor, clientID, fid, pr
 // course plays the booked sessions of a course that have come. The readings move from share
 // `from` towards `to` of the way to each goal. It returns the last session attended, and done
 // when the story ends here (sessions still ahead, a hold or a client who stopped coming).
-func (h *demoClinic) course(ctx context.Context, s demoStory, th, client store.Actor, planID, fid int64, goals []store.PlanGoal,
+func (h *demoClinic) course(ctx context.Context, s demoStory, th, client store.Actor, planID, fid int64, goals []clinic.PlanGoal,
 	course []store.Appointment, from, to float64) (store.Appointment, bool, error) {
 	var last store.Appointment
 	for i, a := range course {
@@ -306,7 +306,7 @@ func (h *demoClinic) stop(ctx context.Context, s demoStory, th, client store.Act
 }
 
 // review records the reassessment at the last session and plays what it decided.
-func (h *demoClinic) review(ctx context.Context, s demoStory, th, client store.Actor, planID, fid int64, goals []store.PlanGoal,
+func (h *demoClinic) review(ctx context.Context, s demoStory, th, client store.Actor, planID, fid int64, goals []clinic.PlanGoal,
 	last store.Appointment) error {
 	h.at(last.End.Add(15 * time.Minute))
 	decision := map[demoEnd]clinic.ReassessDecision{endGoalMet: clinic.DecisionGoalMet, endMaintenance: clinic.DecisionMaintenance,
@@ -365,7 +365,7 @@ func (h *demoClinic) review(ctx context.Context, s demoStory, th, client store.A
 		_, _, err = h.course(ctx, demoStory{profile: p, end: endRunning}, th, client, id, fid, goals, more, 0.2, 0.8)
 		return err
 	case endRefer:
-		rid, err := h.st.CreateReferral(ctx, th, store.Referral{ClientID: client.ClientID, PlanID: planID, ReassessmentID: res.ID,
+		rid, err := h.st.CreateReferral(ctx, th, clinic.Referral{ClientID: client.ClientID, PlanID: planID, ReassessmentID: res.ID,
 			Target: "physiotherapist", Urgency: "routine",
 			Reason: "structural_or_load_deficit",
 			Letter: "Dear colleague,\n\nThank you for seeing this client. Massage has eased the ache, but weakness in shoulder abduction persists after a course of treatment. We would value your assessment and a strengthening programme.\n\nKind regards"}, false)
@@ -405,7 +405,7 @@ func (h *demoClinic) visits(ctx context.Context, client store.Actor, th store.Ac
 			return err
 		}
 		pain := 2
-		n := store.SessionNote{Subjective: "Here for a " + h.services[key].Name + "; general tightness.", PainToday: &pain,
+		n := clinic.SessionNote{Subjective: "Here for a " + h.services[key].Name + "; general tightness.", PainToday: &pain,
 			Response: "Relaxed well.", NextFocus: "As needed."}
 		if _, err := h.st.SignNote(ctx, th, a[0].ID, n); err != nil {
 			return fmt.Errorf("visit note: %w", err)

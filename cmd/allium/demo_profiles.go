@@ -1,9 +1,6 @@
 package main
 
-import (
-	"allium/clinic"
-	"allium/store"
-)
+import "allium/clinic"
 
 // demoProfile is one kind of complaint in the demo: what the client answers in the online
 // assessment, what the therapist finds, and the plan and goals they agree.
@@ -14,13 +11,13 @@ type demoProfile struct {
 	class     string
 	regions   []string
 	channels  []string
-	palpation []store.PalpationFinding
+	palpation []clinic.PalpationFinding
 	layers    []clinic.PlanLayer
 	goals     []clinic.Goal
 	// said is what the client says at a session, early and late in the course.
 	said      [2]string
 	focus     string
-	treatment store.NoteTreatment
+	treatment clinic.NoteTreatment
 }
 
 // demoAnswers is a complete, unremarkable set of answers that a profile changes where it differs.
@@ -50,8 +47,8 @@ func demoAnswers(over clinic.AssessmentAnswers) clinic.AssessmentAnswers {
 
 func grade(n int) *int { return &n }
 
-func trp(region string, side clinic.BodySide, muscle string, tender int) store.PalpationFinding {
-	return store.PalpationFinding{Region: region, Side: side, Muscle: muscle, Type: "trigger_point", Tenderness: grade(tender),
+func trp(region string, side clinic.BodySide, muscle string, tender int) clinic.PalpationFinding {
+	return clinic.PalpationFinding{Region: region, Side: side, Muscle: muscle, Type: "trigger_point", Tenderness: grade(tender),
 		Tone: "hypertonic", Texture: "ropy", TrPStatus: "active",
 		Signs: clinic.TriggerPointSigns{SpotTenderness: true, TautBand: true, RecognisedPain: true}}
 }
@@ -77,7 +74,7 @@ var (
 		complaint: "Right-sided neck pain for two weeks, worse by late afternoon at the desk; can't turn to reverse the car.",
 		impress:   "Active trigger points in right upper trapezius and levator scapulae reproducing the neck pain.",
 		class:     "mechanical", regions: []string{"neck", "shoulder_r"}, channels: []string{"GB", "SI"},
-		palpation: []store.PalpationFinding{trp("upper_trap", clinic.SideRight, "trap_upper", 3), trp("neck_angle", clinic.SideRight, "levator_scap", 2)},
+		palpation: []clinic.PalpationFinding{trp("upper_trap", clinic.SideRight, "trap_upper", 3), trp("neck_angle", clinic.SideRight, "levator_scap", 2)},
 		layers:    []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint},
 		goals: []clinic.Goal{
 			{Description: "Sit through a working day without neck pain", Measure: clinic.MeasurePain, Baseline: 7, Target: 2},
@@ -85,7 +82,7 @@ var (
 		},
 		said:      [2]string{"Neck stiff after long days at the desk.", "Only a twinge late in the day now; reversing is easy."},
 		focus:     "Upper trapezius and levator scapulae; check the new monitor height.",
-		treatment: store.NoteTreatment{Technique: "trp_pressure_release", Region: "upper_trap", Side: clinic.SideRight, Muscle: "trap_upper", Minutes: grade(15), Pressure: "moderate"},
+		treatment: clinic.NoteTreatment{Technique: "trp_pressure_release", Region: "upper_trap", Side: clinic.SideRight, Muscle: "trap_upper", Minutes: grade(15), Pressure: "moderate"},
 	}
 	profileTension = demoProfile{
 		answers: demoAnswers(clinic.AssessmentAnswers{
@@ -99,7 +96,7 @@ var (
 		complaint: "Tension across both shoulders and the jaw for months, weekly headaches, worse in busy school terms.",
 		impress:   "Widespread hypertonicity with tender points along the Gallbladder channel; sleep poor.",
 		class:     "systemic", regions: []string{"shoulder_l", "shoulder_r", "jaw_r", "head"}, channels: []string{"GB", "LR"},
-		palpation: []store.PalpationFinding{trp("upper_trap", clinic.SideLeft, "trap_upper", 2), trp("occiput", clinic.SideRight, "suboccipitals", 2)},
+		palpation: []clinic.PalpationFinding{trp("upper_trap", clinic.SideLeft, "trap_upper", 2), trp("occiput", clinic.SideRight, "suboccipitals", 2)},
 		layers:    []clinic.PlanLayer{clinic.PlanLayerTuiNa, clinic.PlanLayerRelaxation},
 		goals: []clinic.Goal{
 			{Description: "Fewer tension headaches", Measure: clinic.MeasurePain, Baseline: 6, Target: 2},
@@ -107,7 +104,7 @@ var (
 		},
 		said:      [2]string{"Headaches most days this week; marking season.", "One mild headache since last time; sleeping better."},
 		focus:     "GB20, GB21 and the jaw; breathing before sleep.",
-		treatment: store.NoteTreatment{Technique: "tuina_gun", Region: "upper_trap", Side: clinic.SideLeft, Minutes: grade(20), Pressure: "light"},
+		treatment: clinic.NoteTreatment{Technique: "tuina_gun", Region: "upper_trap", Side: clinic.SideLeft, Minutes: grade(20), Pressure: "light"},
 	}
 	profileRunner = demoProfile{
 		answers: demoAnswers(clinic.AssessmentAnswers{
@@ -120,7 +117,7 @@ var (
 		complaint: "Both calves tight and sore since the first hill session of the block; half marathon in three weeks.",
 		impress:   "Diffuse tone in both gastrocnemius and soleus after a jump in load; no focal signs.",
 		class:     "recovery", regions: []string{"calf_l", "calf_r"},
-		palpation: []store.PalpationFinding{trp("calf", clinic.SideLeft, "gastroc", 2), trp("calf", clinic.SideLeft, "soleus", 1)},
+		palpation: []clinic.PalpationFinding{trp("calf", clinic.SideLeft, "gastroc", 2), trp("calf", clinic.SideLeft, "soleus", 1)},
 		layers:    []clinic.PlanLayer{clinic.PlanLayerSportsRecovery},
 		goals: []clinic.Goal{
 			{Description: "Calves settle within a day of hard sessions", Measure: clinic.MeasurePain, Baseline: 5, Target: 1},
@@ -128,7 +125,7 @@ var (
 		},
 		said:      [2]string{"Hill repeats on Tuesday, calves tight since.", "Long run felt easy; calves fine the next day."},
 		focus:     "Gastrocnemius and soleus; ease back the hill volume.",
-		treatment: store.NoteTreatment{Technique: "effleurage", Region: "calf", Side: clinic.SideLeft, Muscle: "gastroc", Minutes: grade(20), Pressure: "firm"},
+		treatment: clinic.NoteTreatment{Technique: "effleurage", Region: "calf", Side: clinic.SideLeft, Muscle: "gastroc", Minutes: grade(20), Pressure: "firm"},
 	}
 	profileMixed = demoProfile{
 		answers: demoAnswers(clinic.AssessmentAnswers{
@@ -139,14 +136,14 @@ var (
 		complaint: "Left shoulder sore at the front after a new overhead programme; sharp at the top of a press.",
 		impress:   "Trigger point in left infraspinatus referring to the front of the shoulder; training load up sharply.",
 		class:     "mixed", regions: []string{"shoulder_l"},
-		palpation: []store.PalpationFinding{trp("scapular", clinic.SideLeft, "infraspinatus", 3)},
+		palpation: []clinic.PalpationFinding{trp("scapular", clinic.SideLeft, "infraspinatus", 3)},
 		layers:    []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint, clinic.PlanLayerSportsRecovery},
 		goals: []clinic.Goal{
 			{Description: "Press overhead without pain", Measure: clinic.MeasurePSFS, Activity: "Overhead press", Baseline: 4, Target: 8},
 		},
 		said:      [2]string{"Shoulder caught twice in training.", "Pressed a full set without the catch."},
 		focus:     "Infraspinatus; keep the load steady for two weeks.",
-		treatment: store.NoteTreatment{Technique: "trp_pressure_release", Region: "scapular", Side: clinic.SideLeft, Muscle: "infraspinatus", Minutes: grade(15), Pressure: "moderate"},
+		treatment: clinic.NoteTreatment{Technique: "trp_pressure_release", Region: "scapular", Side: clinic.SideLeft, Muscle: "infraspinatus", Minutes: grade(15), Pressure: "moderate"},
 	}
 	profileLowBack = demoProfile{
 		answers: demoAnswers(clinic.AssessmentAnswers{
@@ -155,14 +152,14 @@ var (
 		complaint: "Low back ache on and off for two months, no clear pattern; stiff after gardening.",
 		impress:   "The assessment could not name a class; on palpation an active trigger point in the right quadratus lumborum reproduces the ache.",
 		class:     "mechanical", regions: []string{"low_back"},
-		palpation: []store.PalpationFinding{trp("low_back", clinic.SideRight, "ql", 2)},
+		palpation: []clinic.PalpationFinding{trp("low_back", clinic.SideRight, "ql", 2)},
 		layers:    []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint, clinic.PlanLayerRelaxation},
 		goals: []clinic.Goal{
 			{Description: "Garden for an hour without back ache", Measure: clinic.MeasurePSFS, Activity: "Gardening", Baseline: 5, Target: 8},
 		},
 		said:      [2]string{"Back stiff after a weekend in the garden.", "Weeded the whole bed on Sunday, only a little stiff."},
 		focus:     "Quadratus lumborum and glutes; hip hinge practice.",
-		treatment: store.NoteTreatment{Technique: "myofascial_release", Region: "low_back", Side: clinic.SideRight, Muscle: "ql", Minutes: grade(15), Pressure: "moderate"},
+		treatment: clinic.NoteTreatment{Technique: "myofascial_release", Region: "low_back", Side: clinic.SideRight, Muscle: "ql", Minutes: grade(15), Pressure: "moderate"},
 	}
 	profileShoulderWeak = demoProfile{
 		answers: demoAnswers(clinic.AssessmentAnswers{
@@ -174,14 +171,14 @@ var (
 		complaint: "Left shoulder ache for four months with weakness lifting overhead.",
 		impress:   "Painful arc and weakness in abduction; massage eases the ache but the weakness needs rehab.",
 		class:     "mechanical", regions: []string{"shoulder_l"},
-		palpation: []store.PalpationFinding{trp("suprascapular", clinic.SideLeft, "supraspinatus", 3)},
+		palpation: []clinic.PalpationFinding{trp("suprascapular", clinic.SideLeft, "supraspinatus", 3)},
 		layers:    []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint, clinic.PlanLayerRehabReferral},
 		goals: []clinic.Goal{
 			{Description: "Lift my child overhead", Measure: clinic.MeasurePSFS, Activity: "Lifting my child overhead", Baseline: 3, Target: 8},
 		},
 		said:      [2]string{"Ache easier after last time; still weak lifting.", "Ache gone, but the arm still gives way overhead."},
 		focus:     "Supraspinatus; referral for strength work.",
-		treatment: store.NoteTreatment{Technique: "trp_pressure_release", Region: "suprascapular", Side: clinic.SideLeft, Muscle: "supraspinatus", Minutes: grade(15), Pressure: "moderate"},
+		treatment: clinic.NoteTreatment{Technique: "trp_pressure_release", Region: "suprascapular", Side: clinic.SideLeft, Muscle: "supraspinatus", Minutes: grade(15), Pressure: "moderate"},
 	}
 	// answersUrgent stop at the safety gate: a calf that may hold a clot.
 	answersUrgent = demoAnswers(clinic.AssessmentAnswers{"safety_leg_clot": {"yes"}, "where_regions": {"calf_r"}, "where_main": {"calf_r"}})
