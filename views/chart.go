@@ -18,6 +18,21 @@ type ChartValues url.Values
 // Get returns the first value of a field, or "".
 func (v ChartValues) Get(name string) string { return url.Values(v).Get(name) }
 
+// Used reports whether any field whose name starts with prefix holds something: a folded
+// section of a long form opens when it is in use (a form sent back with its values).
+func (v ChartValues) Used(prefix string) bool {
+	for k, vs := range v {
+		if strings.HasPrefix(k, prefix) {
+			for _, x := range vs {
+				if strings.TrimSpace(x) != "" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // Has reports whether a field (a checkbox group) holds value.
 func (v ChartValues) Has(name, value string) bool {
 	for _, x := range v[name] {

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strings"
 	"time"
 
 	"allium/clinic"
@@ -30,6 +31,17 @@ func (p Page) dates() clinic.Dates      { return clinic.Dates{Loc: p.Loc, Today:
 func (p Page) When(t time.Time) string  { return p.dates().When(t) }
 func (p Page) Day(d clinic.Date) string { return p.dates().Day(d) }
 func (p Page) DayOf(t time.Time) string { return p.dates().DayOf(t) }
+
+// ErrorsUnder reports whether a field whose name starts with prefix has a message, so the
+// folded section holding it opens.
+func (p Page) ErrorsUnder(prefix string) bool {
+	for k := range p.Errors {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}
 
 // DayText and Born write a YYYY-MM-DD string kept as text; anything else is shown as it is.
 func (p Page) DayText(iso string) string {

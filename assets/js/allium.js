@@ -185,8 +185,15 @@
     if (wide.addEventListener) wide.addEventListener('change', follow);
   }
 
+  /* Long forms: the server sends every section open, so the page works without this file,
+     and marks the ones not in use with data-fold; they fold here and open when tapped. */
+  function foldUnused() {
+    all('details[data-fold]').forEach(function (d) { d.open = false; });
+  }
+
   function init() {
     initMenu();
+    foldUnused();
     all('.bodymap[data-input-name]').forEach(initBodyMap);
     // Keep any text the server rendered until a muscle is actually chosen.
     all('select[data-muscle-referral]').forEach(function (s) { showReferral(s, true); });
