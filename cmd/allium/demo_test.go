@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"allium"
 	"allium/clinic"
 	"allium/store"
 )
@@ -177,4 +178,24 @@ func (b *demoBrowser) get(path string) string {
 		b.t.Errorf("GET %s: %d", path, r.StatusCode)
 	}
 	return string(body)
+}
+
+// The demo rebuilds its own database, so it refuses one that holds a real clinic.
+func TestDemoRefusesAClinicThatIsNotTheDemo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "clinic.db")
+	if _, err := runCmd(t, env{"ALLIUM_DB": db}, "a long enough password\n", "user", "add", "--role", "owner",
+		"--email", "owner@clinic.example", "--name", "Real Owner"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCmd(t, env{"ALLIUM_DB": db}, "", "demo"); err == nil || !strings.Contains(err.Error(), "not the demo") {
+		t.Fatalf("demo on a real clinic: %v; want a refusal", err)
+	}
+	st, err := store.Open(context.Background(), db, allium.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Authenticate(context.Background(), "owner@clinic.example", "a long enough password"); err != nil {
+		t.Errorf("the clinic's owner after the refusal: %v", err)
+	}
 }
