@@ -9,7 +9,8 @@ BIN     := bin/allium
 build:
 	$(GO) build -o $(BIN) ./cmd/allium
 
-# run fills (once) and serves the demo clinic; the sign-ins are printed first.
+# run builds the demo clinic (once a day: a demo from an earlier day is rebuilt for today, in a few
+# seconds) and serves it; the sign-ins are printed first.
 run: build
 	$(BIN) demo --db $(DB) --addr $(ADDR)
 	$(BIN) serve --db $(DB) --addr $(ADDR)
