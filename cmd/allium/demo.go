@@ -161,7 +161,7 @@ func ensureUser(ctx context.Context, st *store.Store, p demoPerson) error {
 	return err
 }
 
-// demoClients are about forty people with a believable spread of complaints.
+// demoClients are about sixty people with a believable spread of complaints.
 var demoClients = []demoPerson{
 	{clinic.RoleClient, "alex.chen@example.com", "Alex Chen"},
 	{clinic.RoleClient, "bree.thompson@example.com", "Bree Thompson"},
@@ -203,4 +203,24 @@ var demoClients = []demoPerson{
 	{clinic.RoleClient, "lena.fischer@example.com", "Lena Fischer"},
 	{clinic.RoleClient, "marcus.lee@example.com", "Marcus Lee"},
 	{clinic.RoleClient, "nina.costa@example.com", "Nina Costa"},
+	{clinic.RoleClient, "oscar.nilsson@example.com", "Oscar Nilsson"},
+	{clinic.RoleClient, "priya.menon@example.com", "Priya Menon"},
+	{clinic.RoleClient, "rhys.morgan@example.com", "Rhys Morgan"},
+	{clinic.RoleClient, "sofia.alvarez@example.com", "Sofia Alvarez"},
+	{clinic.RoleClient, "tane.walker@example.com", "Tāne Walker"},
+	{clinic.RoleClient, "ursula.becker@example.com", "Ursula Becker"},
+	{clinic.RoleClient, "vikram.shah@example.com", "Vikram Shah"},
+	{clinic.RoleClient, "wen.li@example.com", "Wen Li"},
+	{clinic.RoleClient, "ximena.ortiz@example.com", "Ximena Ortiz"},
+	{clinic.RoleClient, "yara.haddad@example.com", "Yara Haddad"},
+	{clinic.RoleClient, "zac.obrien@example.com", "Zac O'Brien"},
+	{clinic.RoleClient, "amira.saleh@example.com", "Amira Saleh"},
+	{clinic.RoleClient, "ben.fletcher@example.com", "Ben Fletcher"},
+	{clinic.RoleClient, "chloe.dubois@example.com", "Chloé Dubois"},
+	{clinic.RoleClient, "dev.kapoor@example.com", "Dev Kapoor"},
+	{clinic.RoleClient, "emma.jansen@example.com", "Emma Jansen"},
+	{clinic.RoleClient, "finn.gallagher@example.com", "Finn Gallagher"},
+	{clinic.RoleClient, "grace.oyelaran@example.com", "Grace Oyelaran"},
+	{clinic.RoleClient, "hiro.tanaka@example.com", "Hiro Tanaka"},
+	{clinic.RoleClient, "ines.moreau@example.com", "Inès Moreau"},
 }

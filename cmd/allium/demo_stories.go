@@ -118,7 +118,7 @@ func seedHistory(ctx context.Context, st *store.Store, baseURL string, loc *time
 			continue
 		}
 		key := oneOff[i%len(oneOff)]
-		if err := h.visits(ctx, h.clients[i], h.therapists[i%3], key, -180+i*2, 21+i%4*7); err != nil {
+		if err := h.visits(ctx, h.clients[i], h.therapists[i%3], key, -182+i%14, 5+i%3*5); err != nil {
 			return fmt.Errorf("demo visits of %s: %w", demoClients[i].name, err)
 		}
 	}

@@ -99,8 +99,9 @@ func checkDemoPages(t *testing.T, base string, st *store.Store, loc *time.Locati
 		{email: "priya@demo.allium.test", anyOf: prefixEach("/therapist?date=", nextDay(7)), any: `/chart">`},
 		{email: "tom@demo.allium.test", anyOf: prefixEach("/therapist?date=", nextDay(7)), any: `/chart">`},
 		{email: "desk@demo.allium.test", pages: map[string]string{
-			"/desk/recall":  "Maya Patel",
-			"/desk/clients": "Alex Chen",
+			"/desk/recall":         "Maya Patel",
+			"/desk/clients":        "Nina Costa",
+			"/desk/clients?q=Chen": "Alex Chen",
 		}, anyOf: prefixEach("/desk?date=", nextDay(7)), any: "Alex Chen"},
 		{email: "owner@demo.allium.test", pages: map[string]string{
 			"/admin/mail":        `href="/admin/mail/`,
