@@ -4,12 +4,13 @@ DB      ?= allium-demo.db
 ADDR    ?= 127.0.0.1:8080
 BIN     := bin/allium
 
-.PHONY: run test build demo bench fmt clean tools schema
+.PHONY: run test build demo bench fmt clean tools schema screenshots
 
 build:
 	$(GO) build -o $(BIN) ./cmd/allium
 
-# run fills (once) and serves the demo clinic; the sign-ins are printed first.
+# run builds the demo clinic (once a day: a demo from an earlier day is rebuilt for today, in a few
+# seconds) and serves it; the sign-ins are printed first.
 run: build
 	$(BIN) demo --db $(DB) --addr $(ADDR)
 	$(BIN) serve --db $(DB) --addr $(ADDR)
@@ -47,6 +48,10 @@ test: tools
 # clinic (built once into bench/), written to docs/performance.md. BENCH_DURATION=3s for a quick look.
 bench: build
 	GO=$(GO) BIN=$(BIN) scripts/bench.sh
+
+# screenshots: the README's pictures of each role's main page, from a fresh demo (needs Chromium).
+screenshots: build
+	GO=$(GO) BIN=$(BIN) scripts/screenshots.sh
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

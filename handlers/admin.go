@@ -183,6 +183,7 @@ func (a *App) MailShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set("Content-Security-Policy", mailPreviewPolicy)
 	return a.render(c, "admin_mail_show", views.MailMessagePage{Page: a.page(c, m.Subject), Message: m})
 }
 

@@ -145,6 +145,14 @@ func TestInviteStaffThroughTheMailbox(t *testing.T) {
 	}
 	r = owner.get("/admin/mail/" + link[1])
 	r.wantStatus(http.StatusOK)
+	// The HTML part is shown as the client sees it, in a frame that runs no script, beside the text.
+	frame := regexp.MustCompile(`<iframe class="mail-html" sandbox=""[^>]* srcdoc="([^"]*)"`).FindStringSubmatch(r.Body)
+	if frame == nil || !strings.Contains(frame[1], "&lt;html") || strings.Contains(frame[1], "<") {
+		t.Errorf("the message's HTML part is not in a sandboxed frame, escaped: %.300s", r.Body)
+	}
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "allow-scripts") {
+		t.Errorf("mail page policy %q", csp)
+	}
 	m := regexp.MustCompile(regexp.QuoteMeta(ta.URL) + `(/invite/[A-Za-z0-9_-]+)`).FindStringSubmatch(r.Body)
 	if m == nil {
 		t.Fatalf("the invitation has no link to %s/invite/...: %s", ta.URL, r.text())

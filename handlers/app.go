@@ -142,6 +142,12 @@ func (a *App) Settings() clinic.Settings { return *a.settings.Load() }
 // Loc is the clinic's time zone.
 func (a *App) Loc() *time.Location { return a.loc.Load() }
 
+// Dates writes dates and times for people, in the clinic's zone, as every page does.
+func (a *App) Dates() clinic.Dates {
+	loc := a.Loc()
+	return clinic.Dates{Loc: loc, Today: clinic.DateOf(a.Now(), loc)}
+}
+
 func (a *App) reloadSettings(ctx context.Context) error {
 	set, err := a.Store.Settings(ctx)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -119,7 +120,47 @@ func (b *browser) page() {
 	if !b.seen[key] {
 		b.seen[key] = true
 		b.audit(key)
+		b.checkLayout(key)
 	}
+}
+
+// layoutCheck lists what is wrong with the page as a person on this screen would see it: the
+// page wider than the window (it scrolls sideways), other than one current navigation item
+// on a page that belongs to a section (none or one elsewhere), or an ISO date in the text.
+const layoutCheck = `(() => {
+  const problems = [];
+  const doc = document.documentElement;
+  if (doc.scrollWidth > window.innerWidth) {
+    const wide = [...document.querySelectorAll("body *")]
+      .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(-3)
+      .map(e => e.tagName.toLowerCase() + (typeof e.className === "string" && e.className ? "." + e.className.trim().replace(/\s+/g, ".") : ""));
+    problems.push("the page is " + doc.scrollWidth + " px wide in a " + window.innerWidth + " px window (" + wide.join(", ") + ")");
+  }
+  const links = [...document.querySelectorAll(".site-nav a")];
+  const current = links.filter(a => a.getAttribute("aria-current") === "page").length;
+  const path = location.pathname;
+  const belongs = links.some(a => { const h = a.getAttribute("href"); return path === h || path.startsWith(h + "/"); });
+  if (belongs ? current !== 1 : current > 1) problems.push(current + " navigation items are current");
+  const iso = document.body.innerText.match(/\b\d{4}-\d{2}-\d{2}\b/);
+  if (iso) problems.push("an ISO date in the text: " + iso[0]);
+  return problems.join("; ");
+})()`
+
+// checkLayout looks at the page on a small phone and on a desktop, then goes back to the
+// journey's phone size.
+func (b *browser) checkLayout(path string) {
+	b.t.Helper()
+	for _, w := range []int64{360, 1280} {
+		b.do("resize to "+strconv.FormatInt(w, 10), chromedp.EmulateViewport(w, 800))
+		out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](layoutCheck))
+		if err != nil {
+			b.fail("check the layout of %s: %v", path, err)
+		}
+		if out != "" {
+			b.fail("%s at %d px: %s", path, w, out)
+		}
+	}
+	b.do("resize back", chromedp.EmulateViewport(412, 915))
 }
 
 // audit runs axe-core on the page and fails on serious or critical violations.

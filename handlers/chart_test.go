@@ -716,3 +716,37 @@ func TestFormsStartFromTheClientsAnswers(t *testing.T) {
 		}
 	}
 }
+
+// The findings form is long: the optional sections and the palpation rows after the first
+// start folded (with JS; without it everything is simply open), and a section the therapist
+// used stays open when the form comes back.
+func TestFindingsFormFoldsWhatIsNotInUse(t *testing.T) {
+	w := newChartWorld(t)
+	w.book(t, 1)
+	sam := w.as(t, w.p.Therapist)
+	findings := fmt.Sprintf("/clients/%d/findings", w.clientID)
+	open := func(body, summary string) bool {
+		i := strings.Index(body, "<summary>"+summary+"</summary>")
+		if i < 0 {
+			t.Fatalf("no section %q in the form", summary)
+		}
+		// Every section is open in the HTML (the form works without JS); allium.js folds the
+		// ones marked data-fold.
+		return strings.HasSuffix(body[:i], " open>")
+	}
+	r := sam.get(findings + "/new")
+	for summary, want := range map[string]bool{"Posture": false, "Range of motion": false, "Special tests": false,
+		"Tui Na": false, "Finding 1": true, "Finding 2": false} {
+		if got := open(r.Body, summary); got != want {
+			t.Errorf("new form: %s open %v; want %v", summary, got, want)
+		}
+	}
+	r = sam.postForm(findings, findings+"/new", url.Values{"kind": {"initial"}, "posture.1.observation": {"forward_head"},
+		"palp.1.region": {"calf"}, "palp.1.side": {"left"}, "palp.1.type": {"tenderness"}, "palp.1.tenderness": {"9"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	for summary, want := range map[string]bool{"Posture": true, "Range of motion": false, "Finding 2": true, "Finding 3": false} {
+		if got := open(r.Body, summary); got != want {
+			t.Errorf("form sent back: %s open %v; want %v", summary, got, want)
+		}
+	}
+}

@@ -108,7 +108,7 @@ func (a *App) DeskHome(c echo.Context) error {
 		return err
 	}
 	data.DeskBoard = views.DeskBoard{Columns: cols, Bookings: f.books, ColumnOf: col, Shifts: shifts}
-	data.Heading, data.Date = from.Format("Monday 2 January 2006"), day.String()
+	data.Heading, data.Date = a.Dates().Day(day), day.String()
 	data.Prev, data.Next = day.AddDays(-1).String(), day.AddDays(1).String()
 	return a.render(c, "desk_day", data)
 }

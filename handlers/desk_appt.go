@@ -41,7 +41,7 @@ func (a *App) deskApptPage(c echo.Context, status int, ap store.Appointment, f *
 	if err != nil {
 		return err
 	}
-	p := a.page(c, ap.ClientName+", "+ap.Start.In(a.Loc()).Format("Mon 2 Jan 15:04"))
+	p := a.page(c, ap.ClientName+", "+a.Dates().When(ap.Start))
 	can := func(ev clinic.ApptEvent) bool { return clinic.ApptAllows(a.apptChange(ap, ev, by.Role)) }
 	data := views.DeskAppointment{Page: p, Nav: deskNav(c), Appt: views.DeskAppt{Appointment: ap}, Mail: mail,
 		LateIfNow: clinic.ClassifyCancel(a.Now(), ap.Start, a.Settings().CancelWindow) != clinic.CancelInTime,

@@ -53,7 +53,7 @@ func (a *App) deskHoursPage(c echo.Context, status int, id int64, f *form) error
 			why = "During time off"
 		}
 		data.Conflicts = append(data.Conflicts, views.DeskConflict{Appt: deskApptHref(sc.AppointmentID), Client: sc.ClientName,
-			When: sc.Start.In(loc).Format("Mon 2 Jan 2006, 15:04"), Why: why})
+			When: a.Dates().When(sc.Start), Why: why})
 	}
 	if f != nil {
 		data.Page.Errors, data.Form = f.Errors, f.Values

@@ -70,7 +70,7 @@ func (a *App) DeskMove(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.flash(c, deskApptHref(ap.ID), "Moved to "+moved.Start.In(a.Loc()).Format("Monday 2 January at 15:04")+".")
+	return a.flash(c, deskApptHref(ap.ID), "Moved to "+a.Dates().When(moved.Start)+".")
 }
 
 // deskMovePage renders the free times from date, with a message beside a field if any.
@@ -110,12 +110,12 @@ func (a *App) deskFreeDays(ctx context.Context, ap store.Appointment, date clini
 		if s.Start.Equal(ap.Start) {
 			continue
 		}
-		label := s.Start.In(loc).Format("Monday 2 January")
+		label := a.Dates().DayOf(s.Start)
 		if len(days) == 0 || days[len(days)-1].Label != label {
 			days = append(days, views.DeskSlotDay{Label: label})
 		}
 		d := &days[len(days)-1]
-		d.Slots = append(d.Slots, views.DeskSlot{Value: s.Start.UTC().Format(time.RFC3339), Time: s.Start.In(loc).Format("15:04")})
+		d.Slots = append(d.Slots, views.DeskSlot{Value: s.Start.UTC().Format(time.RFC3339), Time: a.Dates().Clock(s.Start)})
 	}
 	return days, nil
 }

@@ -28,7 +28,7 @@ func (a *App) DeskRecall(c echo.Context) error {
 		q := url.Values{"client": {strconv.FormatInt(rc.ClientID, 10)}, "service": {strconv.FormatInt(rc.ServiceID, 10)},
 			"therapist": {strconv.FormatInt(rc.TherapistID, 10)}, "sessions": {strconv.Itoa(max(rc.Sessions-rc.Done, 1))}}
 		data.Courses = append(data.Courses, views.DeskRecallCourse{RecallCourse: rc,
-			Last: rc.LastAt.In(loc).Format("Mon 2 Jan 2006"), DaysSince: clinic.DateOf(rc.LastAt, loc).DaysUntil(today),
+			Last: a.Dates().DayOf(rc.LastAt), DaysSince: clinic.DateOf(rc.LastAt, loc).DaysUntil(today),
 			BookHref: "/book?" + q.Encode()})
 	}
 	return a.render(c, "desk_recall", data)

@@ -64,7 +64,7 @@ func (a *App) calendarPage(c echo.Context, feedURL string) error {
 	}
 	form := map[string]string{"FeedURL": feedURL}
 	if !since.IsZero() {
-		form["Since"] = since.In(a.Loc()).Format("Mon 2 Jan 2006, 15:04")
+		form["Since"] = a.Dates().When(since)
 	}
 	if dayList {
 		form["DayList"] = "on"

@@ -103,7 +103,7 @@ func (a *App) MyCancel(c echo.Context) error {
 	if c.Param("token") == "" {
 		to = "/my"
 	}
-	return a.flash(c, to, "Your appointment on "+ap.Start.In(a.Loc()).Format("Mon 2 Jan at 15:04")+" is cancelled. We have emailed you a note of it.")
+	return a.flash(c, to, "Your appointment on "+a.Dates().When(ap.Start)+" is cancelled. We have emailed you a note of it.")
 }
 
 // MyMoveForm lists free times with the same therapist for a week.
@@ -194,7 +194,7 @@ func (a *App) MyMove(c echo.Context) error {
 			return err
 		}
 	}
-	return a.flash(c, to, "Moved to "+moved.Start.In(a.Loc()).Format("Mon 2 Jan at 15:04")+". We have emailed you the new time.")
+	return a.flash(c, to, "Moved to "+a.Dates().When(moved.Start)+". We have emailed you the new time.")
 }
 
 func (a *App) moveInvalid(c echo.Context, ap store.Appointment, base string, status int, msg string) error {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,7 +15,7 @@ import (
 // message, the clinic's details and the navigation for the role.
 func (a *App) page(c echo.Context, title string) views.Page {
 	set := a.Settings()
-	p := views.Page{Title: title, Loc: a.Loc(), Errors: map[string]string{},
+	p := views.Page{Title: title, Loc: a.Loc(), Today: clinic.DateOf(a.Now(), a.Loc()), Errors: map[string]string{},
 		Clinic: views.Clinic{Name: set.Name, Address: set.Address, Phone: set.Phone, Email: set.Email}}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	if u := currentUser(c); u != nil {
@@ -49,8 +50,16 @@ func navFor(role clinic.Role, path string) []views.NavLink {
 		links = []views.NavLink{{Href: "/assessment", Label: "Free assessment"}, {Href: "/book", Label: "Book"},
 			{Href: "/signin", Label: "Sign in"}}
 	}
-	for i := range links {
-		links[i].Current = path == links[i].Href || (len(path) > len(links[i].Href) && path[:len(links[i].Href)+1] == links[i].Href+"/")
+	// Exactly one item is current: the one whose address is the longest prefix of the path,
+	// so /admin/mail marks Mail, not Clinic as well.
+	best := -1
+	for i, l := range links {
+		if (path == l.Href || strings.HasPrefix(path, l.Href+"/")) && (best < 0 || len(l.Href) > len(links[best].Href)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		links[best].Current = true
 	}
 	return links
 }

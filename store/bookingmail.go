@@ -51,7 +51,7 @@ func newMailContext(set clinic.Settings, loc *time.Location, goal, review string
 	mc := mailContext{loc: loc, rs: clinic.DefaultReminderSettings(loc), goal: goal}
 	mc.rs.Leads = set.ReminderLeads
 	if d, err := clinic.ParseDate(review); err == nil {
-		mc.review = time.Date(d.Y, d.M, d.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan")
+		mc.review = clinic.Dates{Loc: loc, Today: d}.Day(d)
 	}
 	return mc
 }
@@ -70,12 +70,13 @@ func (mc mailContext) mail(version int, clientName string, lines []SessionLine) 
 	return ApptMail{Version: version, ClientName: clientName, Sessions: lines, Goal: mc.goal, Review: mc.review}
 }
 
-// whenLayout names the zone: a client reading on holiday in another zone, or on the morning
-// after a clock change, sees which clock the time is on.
-const whenLayout = "Mon 2 Jan 2006, 15:04 MST"
+// mailWhen writes an instant for email as clinic.Dates does: with its zone, so a client
+// reading on holiday in another zone, or on the morning after a clock change, sees which clock
+// the time is on.
+func mailWhen(t time.Time, loc *time.Location) string { return clinic.Dates{Loc: loc}.WhenZoned(t) }
 
 func (s *Store) sessionLine(a Appointment, loc *time.Location) SessionLine {
-	return SessionLine{ApptID: a.ID, Index: a.CourseIndex, Size: a.CourseSize, When: a.Start.In(loc).Format(whenLayout),
+	return SessionLine{ApptID: a.ID, Index: a.CourseIndex, Size: a.CourseSize, When: mailWhen(a.Start, loc),
 		Therapist: a.TherapistName, Service: a.ServiceName, Room: a.RoomName,
 		ManagePath: "/m/" + manageToken(s.manageKey, a.ID, a.Version)}
 }
@@ -146,13 +147,13 @@ func reminderEmails(mc mailContext, a Appointment, line SessionLine, now time.Ti
 func leadWords(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
-		return fmt.Sprintf("in %d days", d/(24*time.Hour))
+		return "in " + clinic.Count(int(d/(24*time.Hour)), "day", "days")
 	case d == 24*time.Hour:
 		return "tomorrow"
 	case d%time.Hour == 0:
-		return fmt.Sprintf("in %d hours", d/time.Hour)
+		return "in " + clinic.Count(int(d/time.Hour), "hour", "hours")
 	}
-	return fmt.Sprintf("in %d minutes", d/time.Minute)
+	return "in " + clinic.Count(int(d/time.Minute), "minute", "minutes")
 }
 
 // queueApptMail queues a notice about one appointment (cancelled, moved). was, when not nil,
@@ -306,7 +307,7 @@ func (s *Store) offerWaitlist(ctx context.Context, tx *sql.Tx, freed Appointment
 	rows.Close()
 	for _, o := range offers {
 		r := clinic.WaitlistOffer(o.id, freed.Start, now)
-		p := map[string]any{"ClientName": o.name, "When": freed.Start.In(loc).Format(whenLayout), "Therapist": freed.TherapistName,
+		p := map[string]any{"ClientName": o.name, "When": mailWhen(freed.Start, loc), "Therapist": freed.TherapistName,
 			"Service": freed.ServiceName, "BookPath": fmt.Sprintf("/book/times?service=%d&therapist=%d&date=%s", freed.ServiceID, freed.TherapistID, day)}
 		if err := enqueue(ctx, tx, now, Email{Kind: string(r.Kind), To: o.email, RefType: "waitlist", RefID: o.id,
 			DedupeKey: r.Key, Payload: p, SendAfter: r.SendAt, ExpiresAt: freed.Start}); err != nil {
@@ -365,7 +366,7 @@ func closeOffer(ctx context.Context, tx *sql.Tx, loc *time.Location, booked Appo
 	if o.client == booked.ClientID {
 		status = "booked"
 	} else if o.email != "" {
-		p := map[string]any{"ClientName": o.name, "When": booked.Start.In(loc).Format(whenLayout), "Service": booked.ServiceName}
+		p := map[string]any{"ClientName": o.name, "When": mailWhen(booked.Start, loc), "Service": booked.ServiceName}
 		if err := enqueue(ctx, tx, now, Email{Kind: "waitlist_gone", To: o.email, RefType: "waitlist", RefID: o.id,
 			DedupeKey: fmt.Sprintf("waitlist_gone:entry:%d:slot:%d", o.id, unix(booked.Start)), Payload: p}); err != nil {
 			return err

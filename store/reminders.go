@@ -178,7 +178,7 @@ func (s *Store) nudgeEmail(c courseCandidate, r clinic.Reminder, loc *time.Locat
 	p := NudgeMail{ClientID: c.clientID, CourseID: c.facts.CourseID, TherapistID: c.facts.TherapistID,
 		ClientName: c.client, TherapistName: c.therapist, Service: c.service,
 		SessionsDone: c.facts.SessionsDone, Sessions: c.facts.PlannedSessions,
-		LastSession: c.facts.LastSessionEnd.In(loc).Format(whenLayout), LastEnd: unix(c.facts.LastSessionEnd),
+		LastSession: mailWhen(c.facts.LastSessionEnd, loc), LastEnd: unix(c.facts.LastSessionEnd),
 		BookPath: fmt.Sprintf("/book/times?service=%d&therapist=%d&sessions=1&date=%s", c.serviceID, c.facts.TherapistID, target)}
 	to := c.clientEmail
 	if r.To == clinic.RecipientTherapist {
@@ -248,9 +248,9 @@ func (s *Store) dayList(ctx context.Context, therapistID int64, name string, day
 	if err != nil {
 		return DayListMail{}, err
 	}
-	p := DayListMail{TherapistName: name, Day: from.Format("Mon 2 Jan 2006"), From: unix(from), To: unix(to)}
+	p := DayListMail{TherapistName: name, Day: clinic.Dates{Loc: loc, Today: day}.Day(day), From: unix(from), To: unix(to)}
 	for _, a := range appts {
-		p.Lines = append(p.Lines, DayLine{Time: a.Start.In(loc).Format("15:04"), Client: firstName(a.ClientName),
+		p.Lines = append(p.Lines, DayLine{Time: clinic.Dates{Loc: loc}.Clock(a.Start), Client: firstName(a.ClientName),
 			Service: a.ServiceName, Room: a.RoomName, Index: a.CourseIndex, Size: a.CourseSize})
 	}
 	return p, nil

@@ -71,10 +71,10 @@ func (s *Store) reviewNudges(ctx context.Context, _ clinic.Settings, rs clinic.R
 				continue // the scan comes round again; queue it when it is due
 			}
 			m := ReviewMail{ClientID: p.client, ClientName: p.name, Therapist: p.therapistName, Goal: p.goal,
-				Due: dueStart.Format("Mon 2 Jan"), DueDay: due.String(), BookPath: "/book",
+				Due: clinic.Dates{Today: due}.Day(due), DueDay: due.String(), BookPath: "/book",
 				ChartPath: fmt.Sprintf("/clients/%d/chart", p.client)}
 			if !session.IsZero() {
-				m.Booked = session.In(rs.Zone).Format(whenLayout)
+				m.Booked = mailWhen(session, rs.Zone)
 			}
 			to := p.email
 			if r.To == clinic.RecipientTherapist {

@@ -22,7 +22,7 @@ func TestChartSessionRows(t *testing.T) {
 	}{
 		{"signed note, course, clinic's zone", clinic.ChartSession{ID: 7, Start: start, ServiceName: "Remedial", CourseIndex: 2,
 			CourseSize: 4, TherapistName: "Sam", Status: "completed", NoteID: 9, NoteStatus: "signed"},
-			[]string{`<td data-label="When">Thu 5 Mar 2026, 10:30</td>`, `Remedial · 2 of 4`, `<a href="/notes/9">Signed note</a>`,
+			[]string{`<td data-label="When">Thu 5 Mar, 10:30</td>`, `Remedial · 2 of 4`, `<a href="/notes/9">Signed note</a>`,
 				`<span class="badge status-completed">completed</span>`}, nil},
 		{"draft note, single session", clinic.ChartSession{ID: 7, Start: start, ServiceName: "Tui Na", CourseSize: 1,
 			Status: "completed", NoteID: 9, NoteStatus: "draft"},
@@ -36,7 +36,7 @@ func TestChartSessionRows(t *testing.T) {
 			[]string{`&lt;script&gt;alert(1)&lt;/script&gt;`, `&#34;Sam&#34; &amp; &lt;b&gt;co&lt;/b&gt;`}, []string{"<script>", "<b>"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := string(ChartSessionRows(sydney, []clinic.ChartSession{tc.s}))
+			got := string(ChartSessionRows(clinic.Dates{Loc: sydney, Today: clinic.Date{Y: 2026, M: 3, D: 1}}, []clinic.ChartSession{tc.s}))
 			for _, w := range tc.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("got %s\nwant it to contain %s", got, w)
@@ -60,7 +60,7 @@ func TestPlanSessionRows(t *testing.T) {
 	}{
 		{"signed", clinic.PlanSession{Number: 3, AppointmentID: 7, Start: start, Status: "completed", ServiceName: "Remedial",
 			TherapistName: "Sam", NoteID: 9, NoteStatus: "signed"},
-			[]string{`<td class="num" data-label="#">3</td>`, `<td data-label="When">Wed 4 Mar 2026, 23:30</td>`,
+			[]string{`<td class="num" data-label="#">3</td>`, `<td data-label="When">Wed 4 Mar, 23:30</td>`,
 				`Remedial · Sam`, `<a href="/notes/9">Signed note</a>`}},
 		{"draft", clinic.PlanSession{Number: 1, AppointmentID: 7, Start: start, Status: "completed", NoteID: 9, NoteStatus: "draft"},
 			[]string{`<a href="/appointments/7/note">Draft note</a>`}},
@@ -70,7 +70,7 @@ func TestPlanSessionRows(t *testing.T) {
 			[]string{`&lt;i&gt;x&lt;/i&gt; · A &amp; B`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := string(PlanSessionRows(time.UTC, []clinic.PlanSession{tc.s}))
+			got := string(PlanSessionRows(clinic.Dates{Loc: time.UTC, Today: clinic.Date{Y: 2026, M: 3, D: 1}}, []clinic.PlanSession{tc.s}))
 			for _, w := range tc.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("got %s\nwant it to contain %s", got, w)

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strings"
 	"time"
 
 	"allium/backups"
@@ -17,11 +18,46 @@ type Page struct {
 	FlashKind string // "", "error" or "warn"
 	Clinic    Clinic
 	Loc       *time.Location
+	Today     clinic.Date // the clinic's today: a date in another year is written with its year
 	Nav       []NavLink
 	Errors    map[string]string // field name -> message shown beside it
 	Wide      bool              // reception's screens use the full width
 	Assets    func(string) string
 }
+
+// The one way pages write dates and times (clinic.Dates): {{.Page.When .Start}} is
+// "Mon 7 Dec, 10:30", {{.Page.Day .Date}} "Mon 7 Dec", {{.Page.DayOf .Start}} the day of an
+// instant, {{.Page.Clock .End}} "11:30". ISO dates belong in form values and links only.
+func (p Page) dates() clinic.Dates      { return clinic.Dates{Loc: p.Loc, Today: p.Today} }
+func (p Page) When(t time.Time) string  { return p.dates().When(t) }
+func (p Page) Day(d clinic.Date) string { return p.dates().Day(d) }
+func (p Page) DayOf(t time.Time) string { return p.dates().DayOf(t) }
+
+// ErrorsUnder reports whether a field whose name starts with prefix has a message, so the
+// folded section holding it opens.
+func (p Page) ErrorsUnder(prefix string) bool {
+	for k := range p.Errors {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// DayText and Born write a YYYY-MM-DD string kept as text; anything else is shown as it is.
+func (p Page) DayText(iso string) string {
+	if d, err := clinic.ParseDate(iso); err == nil {
+		return p.dates().Day(d)
+	}
+	return iso
+}
+func (p Page) Born(iso string) string {
+	if d, err := clinic.ParseDate(iso); err == nil {
+		return p.dates().Born(d)
+	}
+	return iso
+}
+func (p Page) Clock(t time.Time) string { return p.dates().Clock(t) }
 
 // User is the signed-in person as the layout shows them.
 type User struct {

@@ -93,13 +93,13 @@ func writerParts(charts *BodyCharts) []writerPart {
 			return deskDay(s, status(s), start).Cancelled()
 		}},
 		{"chart timeline", atom.Tbody, func(s string) template.HTML {
-			return ChartSessionRows(time.UTC, []clinic.ChartSession{
+			return ChartSessionRows(clinic.Dates{Loc: time.UTC}, []clinic.ChartSession{
 				{ID: 1, Start: start, ServiceName: s, TherapistName: s, Status: clinic.ApptStatus(status(s)), CourseIndex: 1, CourseSize: 2},
 				{ID: 2, Start: start, ServiceName: s, TherapistName: s, Status: "completed", NoteID: 3, NoteStatus: status(s)},
 			})
 		}},
 		{"plan sessions", atom.Tbody, func(s string) template.HTML {
-			return PlanSessionRows(time.UTC, []clinic.PlanSession{
+			return PlanSessionRows(clinic.Dates{Loc: time.UTC}, []clinic.PlanSession{
 				{Number: 1, AppointmentID: 1, Start: start, ServiceName: s, TherapistName: s, Status: clinic.ApptStatus(status(s)), NoteID: 2, NoteStatus: status(s)},
 			})
 		}},

@@ -174,7 +174,26 @@
     window.print();
   });
 
+  /* The site menu is always open on a wide screen. Browsers that show a closed <details>'s
+     content through CSS need nothing; others get it opened here. */
+  function initMenu() {
+    var menu = document.querySelector('details.site-menu');
+    if (!menu || !window.matchMedia || (window.CSS && CSS.supports && CSS.supports('selector(::details-content)'))) return;
+    var wide = window.matchMedia('(min-width: 40.01em)');
+    var follow = function () { menu.open = wide.matches; };
+    follow();
+    if (wide.addEventListener) wide.addEventListener('change', follow);
+  }
+
+  /* Long forms: the server sends every section open, so the page works without this file,
+     and marks the ones not in use with data-fold; they fold here and open when tapped. */
+  function foldUnused() {
+    all('details[data-fold]').forEach(function (d) { d.open = false; });
+  }
+
   function init() {
+    initMenu();
+    foldUnused();
     all('.bodymap[data-input-name]').forEach(initBodyMap);
     // Keep any text the server rendered until a muscle is actually chosen.
     all('select[data-muscle-referral]').forEach(function (s) { showReferral(s, true); });

@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"text/tabwriter"
+	"time"
 
 	"allium/clinic"
 	"allium/store"
@@ -43,12 +46,12 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	defer lk.Release()
-	st, err := openStore(ctx, c)
+	st, err := openDemo(ctx, c, time.Now(), size == "small")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := seedDemo(ctx, st, size); err != nil {
+	if err := seedDemo(ctx, st, c.BaseURL, time.Now()); err != nil {
 		return err
 	}
 	if size == "large" {
@@ -65,36 +68,105 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	return tw.Flush()
 }
 
-// seedDemo fills the database once: running it again finds everything in place and adds nothing.
-func seedDemo(ctx context.Context, st *store.Store, size string) error {
+// demoZone is the demo clinic's time zone; its days decide when the demo is stale.
+const demoZone = "Australia/Sydney"
+
+// openDemo opens the demo database. The demo is a story told relative to the day it is built
+// (six months of history, three ahead), so a demo built on an earlier day is thrown away and
+// built again rather than shifted: findings, signed notes and their readings are append-only
+// even here, and a rebuild through the store's write paths keeps every rule true. A database
+// that holds a clinic other than the demo is refused. With rebuild false (the large demo,
+// which takes minutes to build) an existing demo is kept whatever its day.
+func openDemo(ctx context.Context, c *config, now time.Time, rebuild bool) (*store.Store, error) {
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(demoZone)
+	if err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	built, err := st.DemoBuiltOn(ctx)
+	if err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	unmarked := false // a demo from before the day was recorded: it cannot be kept
+	if built == "" {
+		if _, err := st.UserByEmail(ctx, demoStaff[0].email); err == nil {
+			unmarked = true
+		} else if has, err := st.HasOwner(ctx); err != nil || has {
+			return nil, errors.Join(err, st.Close(), fmt.Errorf("demo: %s holds a clinic that is not the demo; give another --db", c.DB))
+		}
+	}
+	stale := unmarked || built != "" && built != clinic.DateOf(now, loc).String()
+	if !stale || !rebuild && !unmarked {
+		return st, nil
+	}
+	if err := st.Close(); err != nil {
+		return nil, err
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(c.DB + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("demo: rebuilding: %w", err)
+		}
+	}
+	return openStore(ctx, c)
+}
+
+// seedDemo fills a fresh database with the demo clinic as it stands at `now`. A database that
+// already holds today's demo is left as it is.
+func seedDemo(ctx context.Context, st *store.Store, baseURL string, now time.Time) error {
+	if built, err := st.DemoBuiltOn(ctx); err != nil || built != "" {
+		return err
+	}
+	if err := st.SkipSync(ctx); err != nil {
+		return err
+	}
+	real := st.Now
+	defer func() { st.Now = real }()
+	st.Now = func() time.Time { return now.AddDate(0, -7, 0) }
 	set := clinic.DefaultSettings()
-	set.Name, set.TimeZone = "Allium Remedial & Tui Na", "Australia/Sydney"
+	set.Name, set.TimeZone = "Allium Remedial & Tui Na", demoZone
 	set.Address, set.Phone, set.Email = "12 Wattle Lane, Newtown NSW 2042", "02 9555 0142", "hello@demo.allium.test"
 	if err := st.SaveSettings(ctx, store.System, set); err != nil {
 		return err
 	}
-	for _, p := range demoStaff {
+	loc, err := set.Location()
+	if err != nil {
+		return err
+	}
+	for _, p := range append(demoStaff[:len(demoStaff):len(demoStaff)], demoClients...) {
 		if err := ensureUser(ctx, st, p); err != nil {
 			return err
 		}
 	}
-	for _, p := range demoClients {
-		if err := ensureUser(ctx, st, p); err != nil {
-			return err
-		}
+	services, err := seedCalendar(ctx, st, loc)
+	if err != nil {
+		return err
 	}
-	return seedCalendar(ctx, st)
+	if err := seedHistory(ctx, st, baseURL, loc, services, now); err != nil {
+		return err
+	}
+	st.Now = func() time.Time { return now }
+	return st.MarkDemoBuilt(ctx, store.System, clinic.DateOf(now, loc).String())
 }
 
+// ensureUser adds a demo person. Staff and Alex Chen get the demo password; the other clients
+// sign in as clients mostly do, with a link by email (it lands in the demo's mailbox), which
+// also spares the build forty slow password hashes.
 func ensureUser(ctx context.Context, st *store.Store, p demoPerson) error {
-	_, err := st.CreateUser(ctx, store.System, store.NewUser{Role: p.role, Email: p.email, Name: p.name, Password: demoPassword})
+	pw := demoPassword
+	if p.role == clinic.RoleClient && p.email != demoClients[0].email {
+		pw = ""
+	}
+	_, err := st.CreateUser(ctx, store.System, store.NewUser{Role: p.role, Email: p.email, Name: p.name, Password: pw})
 	if errors.Is(err, store.ErrConflict) {
 		return nil
 	}
 	return err
 }
 
-// demoClients are about forty people with a believable spread of complaints.
+// demoClients are about sixty people with a believable spread of complaints.
 var demoClients = []demoPerson{
 	{clinic.RoleClient, "alex.chen@example.com", "Alex Chen"},
 	{clinic.RoleClient, "bree.thompson@example.com", "Bree Thompson"},
@@ -136,4 +208,24 @@ var demoClients = []demoPerson{
 	{clinic.RoleClient, "lena.fischer@example.com", "Lena Fischer"},
 	{clinic.RoleClient, "marcus.lee@example.com", "Marcus Lee"},
 	{clinic.RoleClient, "nina.costa@example.com", "Nina Costa"},
+	{clinic.RoleClient, "oscar.nilsson@example.com", "Oscar Nilsson"},
+	{clinic.RoleClient, "priya.menon@example.com", "Priya Menon"},
+	{clinic.RoleClient, "rhys.morgan@example.com", "Rhys Morgan"},
+	{clinic.RoleClient, "sofia.alvarez@example.com", "Sofia Alvarez"},
+	{clinic.RoleClient, "tane.walker@example.com", "Tāne Walker"},
+	{clinic.RoleClient, "ursula.becker@example.com", "Ursula Becker"},
+	{clinic.RoleClient, "vikram.shah@example.com", "Vikram Shah"},
+	{clinic.RoleClient, "wen.li@example.com", "Wen Li"},
+	{clinic.RoleClient, "ximena.ortiz@example.com", "Ximena Ortiz"},
+	{clinic.RoleClient, "yara.haddad@example.com", "Yara Haddad"},
+	{clinic.RoleClient, "zac.obrien@example.com", "Zac O'Brien"},
+	{clinic.RoleClient, "amira.saleh@example.com", "Amira Saleh"},
+	{clinic.RoleClient, "ben.fletcher@example.com", "Ben Fletcher"},
+	{clinic.RoleClient, "chloe.dubois@example.com", "Chloé Dubois"},
+	{clinic.RoleClient, "dev.kapoor@example.com", "Dev Kapoor"},
+	{clinic.RoleClient, "emma.jansen@example.com", "Emma Jansen"},
+	{clinic.RoleClient, "finn.gallagher@example.com", "Finn Gallagher"},
+	{clinic.RoleClient, "grace.oyelaran@example.com", "Grace Oyelaran"},
+	{clinic.RoleClient, "hiro.tanaka@example.com", "Hiro Tanaka"},
+	{clinic.RoleClient, "ines.moreau@example.com", "Inès Moreau"},
 }

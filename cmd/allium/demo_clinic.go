@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"allium/clinic"
@@ -48,111 +46,35 @@ func demoHours() map[string]clinic.WeeklyHours {
 	return map[string]clinic.WeeklyHours{"sam@demo.allium.test": sam, "priya@demo.allium.test": priya, "tom@demo.allium.test": tom}
 }
 
-// seedCalendar sets up rooms, services, hours and a believable past and future of bookings.
-// Bookings are made once: a database that already has appointments keeps them.
-func seedCalendar(ctx context.Context, st *store.Store) error {
+// seedCalendar sets up rooms, services and hours, and returns the services by key.
+func seedCalendar(ctx context.Context, st *store.Store, loc *time.Location) (map[string]store.Service, error) {
 	for _, r := range []string{"Wattle room", "Banksia room", "Tui Na room"} {
 		if _, err := st.EnsureRoom(ctx, store.System, r); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	services := map[string]store.Service{}
 	var ids []int64
 	for i, sv := range demoServices {
 		id, err := st.UpsertService(ctx, store.System, sv, i)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		sv.ID = id
+		services[sv.Key] = sv
 		ids = append(ids, id)
 	}
-	set, err := st.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	loc, err := set.Location()
-	if err != nil {
-		return err
-	}
-	var therapists []int64
 	for email, h := range demoHours() {
 		u, err := st.UserByEmail(ctx, email)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := st.SetHours(ctx, store.System, u.ID, h, loc); err != nil {
-			return err
+			return nil, err
 		}
 		if err := st.SetTherapistServices(ctx, store.System, u.ID, ids); err != nil {
-			return err
-		}
-		therapists = append(therapists, u.ID)
-	}
-	if n, err := st.CountAppointments(ctx); err != nil || n > 0 {
-		return err
-	}
-	return seedBookings(ctx, st, loc, therapists, ids)
-}
-
-// seedBookings books courses for the demo clients from eight weeks ago to four weeks ahead,
-// through the same BookCourse as everyone else, with the store's clock set to the day before
-// each course so the rules accept it; sessions already past are marked completed.
-func seedBookings(ctx context.Context, st *store.Store, loc *time.Location, therapists, services []int64) error {
-	real := st.Now
-	defer func() { st.Now = real }()
-	now := real()
-	rng := rand.New(rand.NewPCG(42, 2026))
-	for i, p := range demoClients {
-		u, err := st.UserByEmail(ctx, p.email)
-		if err != nil {
-			return err
-		}
-		clientID, err := st.ClientIDForUser(ctx, u.ID)
-		if err != nil {
-			return err
-		}
-		day := clinic.DateOf(now, loc).AddDays(-56 + i*2 + rng.IntN(3))
-		tid := therapists[i%len(therapists)]
-		svc := services[1]
-		sessions := 3 + rng.IntN(2)
-		if i%5 == 4 {
-			svc, sessions = services[4+rng.IntN(6)], 1
-		}
-		st.Now = func() time.Time { return time.Date(day.Y, day.M, day.D, 0, 0, 0, 0, loc).Add(-24 * time.Hour) }
-		if err := bookDemoCourse(ctx, st, loc, clientID, tid, svc, day, sessions); err != nil {
-			return fmt.Errorf("demo booking for %s: %w", p.name, err)
+			return nil, err
 		}
 	}
-	st.Now = real
-	return st.CompletePast(ctx, store.System, now)
-}
-
-// bookDemoCourse finds the first day from `day` with a free morning time and books the course there.
-func bookDemoCourse(ctx context.Context, st *store.Store, loc *time.Location, clientID, tid, svc int64, day clinic.Date, sessions int) error {
-	sv, err := st.ServiceByID(ctx, svc)
-	if err != nil {
-		return err
-	}
-	for try := 0; try < 14; try++ {
-		d := day.AddDays(try)
-		from := time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, loc)
-		span := clinic.CourseRange(d, sessions, clinic.DefaultSpacing())
-		q, err := st.SlotQuery(ctx, sv.Service, []int64{tid}, from, time.Date(span.To.Y, span.To.M, span.To.D+1, 0, 0, 0, 0, loc))
-		if err != nil {
-			return err
-		}
-		q.MinNotice = clinic.NoNotice
-		free := clinic.FreeTimes(q)
-		if len(free) == 0 || clinic.DateOf(free[0].Start, loc) != d {
-			continue
-		}
-		var starts []time.Time
-		for _, pr := range clinic.ProposeCourse(q, free[len(free)/3], sessions, clinic.DefaultSpacing()) {
-			if pr.Found {
-				starts = append(starts, pr.Slot.Start)
-			}
-		}
-		_, err = st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: clientID, ServiceID: svc, TherapistID: tid,
-			Starts: starts, Consent: true, Reminders: true})
-		return err
-	}
-	return nil
+	return services, nil
 }
