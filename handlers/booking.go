@@ -103,12 +103,20 @@ func bookingFor(c echo.Context, ch bookingChoice) int64 {
 	return ch.ClientID
 }
 
-// bookingBlocked answers for a visitor whose assessment said to see a doctor before massage:
+// bookingBlocked answers while the clinic is not yet set up for online booking, and for a
+// visitor whose assessment said to see a doctor before massage:
 // online booking is closed to them, and the page says what to do instead. Staff booking on a
 // client's behalf are not affected.
 func (a *App) bookingBlocked(c echo.Context) (bool, error) {
 	if u := currentUser(c); u != nil && u.Role.Staff() {
 		return false, nil
+	}
+	// Until something can be booked, say so with the phone rather than show empty lists.
+	if open, err := a.bookingOpen(c); err != nil || !open {
+		if err != nil {
+			return false, err
+		}
+		return true, a.render(c, "book_not_open", views.NotOpen{Page: a.page(c, "Online booking is not open yet")})
 	}
 	blocked, err := a.assessmentBlocksBooking(c)
 	if err != nil || !blocked {

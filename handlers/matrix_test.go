@@ -60,6 +60,18 @@ var matrix = map[string]string{
 	"POST /admin/outbox/:id/resend":      "snnnnoo",
 	"GET /admin/audit":                   "snnnnno",
 	"GET /admin/assessments":             "snnnnno",
+	"GET /admin/services":                "snnnnno",
+	"POST /admin/services":               "snnnnno",
+	"GET /admin/services/:id":            "snnnnno",
+	"POST /admin/services/:id":           "snnnnno",
+	"POST /admin/services/:id/active":    "snnnnno",
+	"POST /admin/services/:id/delete":    "snnnnno",
+	"GET /admin/rooms":                   "snnnnno",
+	"POST /admin/rooms":                  "snnnnno",
+	"POST /admin/rooms/:id":              "snnnnno",
+	"POST /admin/rooms/:id/active":       "snnnnno",
+	"GET /admin/therapists/:id":          "snnnnno",
+	"POST /admin/therapists/:id":         "snnnnno",
 	"GET /assessment":                    "ooooooo",
 	"POST /assessment/start":             "ooooooo",
 	"GET /assessment/d/:token/result":    "ooooooo",
@@ -134,6 +146,7 @@ var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "
 // matrixWorld is the data the paths point at.
 type matrixWorld struct {
 	appt, client, ther, spare, mailID, outboxID, timeOff int64
+	service, room                                        int64
 	plan, findings, note, referral                       int64
 	manage, draft, feed, unsubscribe                     string
 }
@@ -157,6 +170,9 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	id("/desk/therapists/", w.ther)
 	id("/desk/timeoff/", w.timeOff)
 	id("/admin/staff/", w.spare)
+	id("/admin/services/", w.service) // booked: a delete is refused
+	id("/admin/rooms/", w.room)       // booked: retiring is refused
+	id("/admin/therapists/", w.ther)
 	id("/admin/mail/", w.mailID)
 	id("/admin/outbox/", w.outboxID)
 	tok := func(prefix, v string) {
@@ -186,7 +202,7 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 	clientB := ta.mustUser(t, clinic.RoleClient, "bea@example.com", "Bea Client", testPassword)
 	ther2 := ta.mustUser(t, clinic.RoleTherapist, "tom@clinic.test", "Tom Other", testPassword)
 	spare := ta.mustUser(t, clinic.RoleReception, "spare@clinic.test", "Spare Desk", testPassword)
-	w := &matrixWorld{client: ta.clientID(t, bc.Client), ther: bc.Therapist.ID, spare: spare.ID}
+	w := &matrixWorld{client: ta.clientID(t, bc.Client), ther: bc.Therapist.ID, spare: spare.ID, service: bc.Course, room: bc.Room}
 	w.appt = ta.book(t, w.client, bc.Course, bc.Therapist.ID, bc.local(2026, 3, 12, 10, 0)).Appointments[0].ID
 	cc := newChartClinic(t, ta.Store, ta.Clock.Now, bc.Therapist.ID, bc.Client.ID)
 	plan := cc.activePlan(t)

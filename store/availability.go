@@ -120,7 +120,7 @@ var busyTriggers = append(calendarTriggers(), []string{
 
 // calendarTables hold the rest of what a search reads; any change to them replaces the
 // calendarMeta. Of users, only a therapist leaving or coming back matters.
-var calendarTables = []string{"settings", "rooms", "therapist_hours", "therapist_services", "time_off"}
+var calendarTables = []string{"settings", "rooms", "therapist_hours", "therapist_services", "time_off", "closures", "date_hours"}
 
 func calendarTriggers() []string {
 	var out []string

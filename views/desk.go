@@ -192,6 +192,7 @@ type DeskHours struct {
 // DeskTherapists lists therapists with links to their week and hours.
 type DeskTherapists struct {
 	Page       Page
+	Setup      SetupSteps
 	Nav        []DeskNavLink
 	Therapists []store.User
 	Today      string
