@@ -1,0 +1,103 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"allium/clinic"
+)
+
+// TestSetupFromAnEmptyDatabase walks the guided setup over HTTP: until a service, a room and
+// a therapist with hours who offers it exist, online booking says "not open yet" with the
+// phone, and the owner's home lists what is missing; afterwards the list is empty.
+func TestSetupFromAnEmptyDatabase(t *testing.T) {
+	ta := newTestApp(t)
+	owner := ta.client(t)
+	owner.postForm("/setup", "/setup", url.Values{"clinic": {"Wattle Lane"}, "name": {"Olive Owner"},
+		"email": {"olive@wattle.example"}, "password": {testPassword}}).wantRedirect("/admin/settings?setup=1")
+	home := owner.get("/admin").text()
+	for _, want := range []string{"Online booking is not open yet", "No service yet", "The clinic has no phone number yet"} {
+		if !strings.Contains(home, want) {
+			t.Errorf("the checklist lacks %q", want)
+		}
+	}
+
+	set := validSettings(ta.App.Settings())
+	set.Set("phone", "02 9000 1234")
+	set.Set("setup", "1")
+	owner.postForm("/admin/settings", "/admin/settings?setup=1", set).wantRedirect("/admin/services?setup=1")
+	visitor := ta.client(t)
+	if r := visitor.get("/book"); !strings.Contains(r.text(), "not open yet") || !strings.Contains(r.text(), "02 9000 1234") {
+		t.Errorf("booking before setup: %d %s", r.StatusCode, r.text())
+	}
+
+	// Bad input: each message beside its field, and nothing saved.
+	bad := url.Values{"name": {"Remedial 60"}, "duration": {"62"}, "buffer": {"90"}, "price": {"-5"}, "kind": {"follow_up"},
+		"sort": {"0"}, "needs_room": {"1"}, "setup": {"1"}}
+	r := owner.postForm("/admin/services", "/admin/services?setup=1", bad)
+	r.wantStatus(http.StatusUnprocessableEntity)
+	for field, want := range map[string]string{"duration": "multiple of 5 minutes", "price": "cannot be negative"} {
+		if !strings.Contains(r.fieldError(field), want) {
+			t.Errorf("%s: message %q, want %q", field, r.fieldError(field), want)
+		}
+	}
+	if all, _ := ta.Store.AllServices(context.Background(), ownerActor); len(all) != 0 {
+		t.Fatalf("an invalid service was saved: %+v", all)
+	}
+	good := url.Values{"name": {"Remedial 60"}, "duration": {"60"}, "buffer": {"15"}, "price": {"95.50"}, "kind": {"follow_up"},
+		"sort": {"0"}, "needs_room": {"1"}, "setup": {"1"}}
+	owner.postForm("/admin/services", "/admin/services?setup=1", good).wantRedirect("/admin/services?setup=1")
+	if page := owner.get("/admin/services?setup=1").text(); !strings.Contains(page, "$95.50") || !strings.Contains(page, "Next: Rooms") {
+		t.Errorf("services step: %s", page)
+	}
+	owner.postForm("/admin/rooms", "/admin/rooms?setup=1", url.Values{"name": {"Wattle room"}, "setup": {"1"}}).wantRedirect("/admin/rooms?setup=1")
+	owner.postForm("/admin/staff/invite", "/admin/staff?setup=1", url.Values{"name": {"Sam Okafor"}, "email": {"sam@wattle.example"},
+		"role": {"therapist"}, "setup": {"1"}}).wantRedirect("/admin/staff?setup=1")
+	if home := owner.get("/admin").text(); !strings.Contains(home, "No therapist offers Remedial 60") || !strings.Contains(home, "Sam Okafor has no hours") {
+		t.Errorf("the checklist after inviting Sam: %s", home)
+	}
+
+	ctx := context.Background()
+	therapists, _ := ta.Store.Therapists(ctx)
+	services, _ := ta.Store.Services(ctx)
+	sam := strconv.FormatInt(therapists[0].ID, 10)
+	owner.postForm("/admin/therapists/"+sam, "/admin/therapists/"+sam, url.Values{"display_name": {"Sam"}, "bio": {"Sports and remedial."},
+		"service": {strconv.FormatInt(services[0].ID, 10)}}).wantRedirect("/admin/staff")
+	hours := url.Values{}
+	for _, d := range []string{"monday", "tuesday", "wednesday", "thursday", "friday"} {
+		hours.Set(d, "09:00-17:00")
+	}
+	owner.postForm("/desk/therapists/"+sam+"/hours", "/desk/therapists/"+sam+"/hours", hours).wantRedirect("/desk/therapists/" + sam + "/hours")
+	if home := owner.get("/admin").text(); !strings.Contains(home, "Online booking is open.") {
+		t.Errorf("the checklist is not empty: %s", home)
+	}
+	if r := visitor.get("/book"); strings.Contains(r.text(), "not open yet") || !strings.Contains(r.text(), "Remedial 60") {
+		t.Errorf("booking after setup: %s", r.text())
+	}
+}
+
+// A service form with a buffer longer than the session, and one retired: no longer offered.
+func TestServiceRetiredIsNotOffered(t *testing.T) {
+	ta, bc := newBookingApp(t)
+	owner := ta.client(t)
+	owner.signIn(bc.Owner.Email, testPassword)
+	id := strconv.FormatInt(bc.Other, 10)
+	r := owner.postForm("/admin/services/"+id, "/admin/services/"+id, url.Values{"name": {"Short"}, "duration": {"30"},
+		"buffer": {"45"}, "price": {"50"}, "kind": {"follow_up"}, "sort": {"1"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.fieldError("buffer"), "longer than the session") {
+		t.Errorf("buffer message: %q", r.fieldError("buffer"))
+	}
+	owner.postForm("/admin/services/"+id+"/active", "/admin/services/"+id, url.Values{"active": {"0"}}).wantRedirect("/admin/services")
+	if _, err := ta.Store.ServiceByID(context.Background(), bc.Other); err == nil {
+		t.Error("a retired service is still offered")
+	}
+	sv, _ := ta.Store.ServiceForOwner(context.Background(), ownerActor, bc.Other)
+	if sv.Name == "Short" || sv.Kind != clinic.KindFollowUp && sv.Kind != clinic.KindCourse {
+		t.Errorf("the refused edit was saved: %+v", sv)
+	}
+}
