@@ -1,6 +1,9 @@
 package clinic
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Covers reports whether [start, end) lies inside one of the shifts of its local day. It is
 // how changed hours find the bookings that no longer fit.
@@ -21,4 +24,27 @@ func (h WeeklyHours) Covers(loc *time.Location, start, end time.Time) bool {
 		}
 	}
 	return false
+}
+
+// UnionHours joins several weekly hours into the stretches when at least one of them is at
+// work: the clinic's opening hours are its therapists' hours put together.
+func UnionHours(all ...WeeklyHours) WeeklyHours {
+	var out WeeklyHours
+	for wd := range out {
+		var day []Shift
+		for _, h := range all {
+			day = append(day, h[wd]...)
+		}
+		day = slices.Clone(sortedShifts(day))
+		var merged []Shift
+		for _, sh := range day {
+			if n := len(merged); n > 0 && sh.Start <= merged[n-1].End {
+				merged[n-1].End = max(merged[n-1].End, sh.End)
+				continue
+			}
+			merged = append(merged, sh)
+		}
+		out[wd] = merged
+	}
+	return out
 }

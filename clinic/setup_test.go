@@ -82,3 +82,17 @@ func TestBookingBlockers(t *testing.T) {
 		t.Errorf("ready clinic: %v", got)
 	}
 }
+
+func TestUnionHoursAreTheClinicsOpeningHours(t *testing.T) {
+	var sam, kim WeeklyHours
+	sam[time.Monday] = []Shift{{Clock(9, 0), Clock(13, 0)}, {Clock(14, 0), Clock(17, 0)}}
+	kim[time.Monday] = []Shift{{Clock(12, 0), Clock(15, 0)}}
+	kim[time.Saturday] = []Shift{{Clock(8, 0), Clock(12, 0)}}
+	got := UnionHours(sam, kim)
+	if want := []Shift{{Clock(9, 0), Clock(17, 0)}}; !reflect.DeepEqual(got[time.Monday], want) {
+		t.Errorf("Monday = %v, want %v", got[time.Monday], want)
+	}
+	if len(got[time.Sunday]) != 0 || len(got[time.Saturday]) != 1 {
+		t.Errorf("Sunday %v, Saturday %v", got[time.Sunday], got[time.Saturday])
+	}
+}

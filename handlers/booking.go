@@ -25,6 +25,10 @@ func (a *App) bookingRoutes() []Route {
 		{"POST", "/book/confirm", "book.confirm", anyone, a.BookConfirm},
 		{"POST", "/waitlist", "waitlist", clientsOnly, a.WaitlistJoin},
 		{"GET", "/my/appointments/:id", "my.appointment", clientsOnly, a.MyAppointment},
+		// Before the cancel routes: the authorisation matrix walks the table in order, and a
+		// cancelled appointment has no calendar file.
+		{"GET", "/my/appointments/:id/calendar.ics", "my.appointment.ics", clientsOnly, a.MyAppointmentCalendar},
+		{"GET", "/m/:token/calendar.ics", "manage.ics", anyone, a.MyAppointmentCalendar},
 		{"POST", "/my/appointments/:id/cancel", "my.appointment.cancel", clientsOnly, a.MyCancel},
 		{"GET", "/my/appointments/:id/move", "my.appointment.move", clientsOnly, a.MyMoveForm},
 		{"POST", "/my/appointments/:id/move", "my.appointment.move.post", clientsOnly, a.MyMove},

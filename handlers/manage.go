@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"allium/clinic"
+	"allium/mail"
 	"allium/store"
 	"allium/views"
 )
@@ -58,7 +59,7 @@ func (a *App) managed(c echo.Context) (store.Appointment, store.Actor, string, b
 
 // MyAppointment shows one appointment with what the client may do about it.
 func (a *App) MyAppointment(c echo.Context) error {
-	ap, _, base, stale, err := a.managed(c)
+	ap, by, base, stale, err := a.managed(c)
 	if err != nil {
 		return err
 	}
@@ -66,8 +67,29 @@ func (a *App) MyAppointment(c echo.Context) error {
 	if ap.Status == "cancelled" {
 		title = "This appointment was cancelled"
 	}
-	return a.render(c, "my_appointment", views.AppointmentPage{Page: a.page(c, title), Appt: ap, Base: base, Stale: stale,
-		CanChange: !stale && ap.Status == "booked" && clinic.CanClientChange(a.Now(), ap.Start, a.Settings().CancelWindow)})
+	data := views.AppointmentPage{Page: a.page(c, title), Appt: ap, Base: base, Stale: stale,
+		CanChange: !stale && ap.Status == "booked" && clinic.CanClientChange(a.Now(), ap.Start, a.Settings().CancelWindow)}
+	if ap.CourseID != 0 && !stale {
+		if data.Course, err = a.Store.CourseAppointments(c.Request().Context(), by, ap.ClientID, ap.CourseID); err != nil {
+			return err
+		}
+	}
+	return a.render(c, "my_appointment", data)
+}
+
+// MyAppointmentCalendar is the appointment as a calendar file, to add it to the client's own
+// calendar. A cancelled appointment or an old link has none.
+func (a *App) MyAppointmentCalendar(c echo.Context) error {
+	ap, _, base, stale, err := a.managed(c)
+	if err != nil {
+		return err
+	}
+	if stale || ap.Status == "cancelled" {
+		return echo.ErrNotFound
+	}
+	body := mail.ClientCalendar(a.calendarClinic(), mail.MethodPublish, ap, base, a.Now())
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="appointment.ics"`)
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(body))
 }
 
 // MyCancel cancels the client's appointment, outside the cancellation window only.

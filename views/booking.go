@@ -76,7 +76,8 @@ type AppointmentPage struct {
 	Appt      store.Appointment
 	Base      string // "/my/appointments/42" or "/m/TOKEN"
 	CanChange bool
-	Stale     bool // a manage link for a moved or cancelled appointment
+	Stale     bool                // a manage link for a moved or cancelled appointment
+	Course    []store.Appointment // every session of its course, this one included; nil for a single visit
 }
 
 // MovePage lists free times to move an appointment to.

@@ -135,6 +135,7 @@ func funcs(asset func(string) string) template.FuncMap {
 		"field":   func(errs map[string]string, name string) string { return errs[name] },
 		"add":     func(a, b int) int { return a + b },
 		"price":   clinic.FormatPrice,
+		"mul":     func(a, b int) int { return a * b },
 		"minutes": func(d time.Duration) int { return int(d / time.Minute) },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
