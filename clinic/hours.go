@@ -2,6 +2,7 @@ package clinic
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -47,4 +48,35 @@ func UnionHours(all ...WeeklyHours) WeeklyHours {
 		out[wd] = merged
 	}
 	return out
+}
+
+// FormatShifts writes a day's shifts as "09:00-12:30, 13:30-18:00"; ParseShifts reads it back.
+func FormatShifts(shifts []Shift) string {
+	parts := make([]string, len(shifts))
+	for i, sh := range shifts {
+		parts[i] = sh.Start.String() + "-" + sh.End.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ParseShifts reads what FormatShifts writes; empty is no shifts.
+func ParseShifts(s string) ([]Shift, error) {
+	var out []Shift
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		from, to, _ := strings.Cut(part, "-")
+		a, err := ParseClock(strings.TrimSpace(from))
+		if err != nil {
+			return nil, err
+		}
+		b, err := ParseClock(strings.TrimSpace(to))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Shift{a, b})
+	}
+	return out, nil
 }

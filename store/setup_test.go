@@ -113,3 +113,86 @@ func TestARoomWithBookingsCannotBeRetired(t *testing.T) {
 		t.Errorf("rooms in use: %+v", left)
 	}
 }
+
+// A closure lists the bookings that day and leaves them booked; the free-time search offers
+// nothing that day, before and after the search's copy of the calendar is warm, and a
+// booking that day is refused. Taking the closure away opens the day again.
+func TestClosureListsConflictsAndClosesTheDay(t *testing.T) {
+	st, th, svc, cid, start := bookingFixture(t)
+	ctx := context.Background()
+	loc := start.Location()
+	if _, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
+		Starts: []time.Time{start}, Consent: true}); err != nil {
+		t.Fatal(err)
+	}
+	sv, _ := st.ServiceByID(ctx, svc)
+	day := clinic.DateOf(start, loc)
+	free := func() map[clinic.Date]int {
+		q, err := st.SlotQuery(ctx, sv.Service, []int64{th}, start.AddDate(0, 0, -1).Truncate(24*time.Hour), start.AddDate(0, 0, 2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[clinic.Date]int{}
+		for _, s := range clinic.FreeTimes(q) {
+			out[clinic.DateOf(s.Start, loc)]++
+		}
+		return out
+	}
+	if free()[day] == 0 {
+		t.Fatal("the fixture's day has no free times to begin with")
+	}
+	conflicts, err := st.AddClosure(ctx, store.System, store.Closure{Date: day, Reason: "Christmas"}, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conflicts) != 1 || !conflicts[0].Start.Equal(start) {
+		t.Errorf("conflicts = %+v, want the 10:00 booking", conflicts)
+	}
+	if got := free(); got[day] != 0 || got[day.AddDays(1)] == 0 {
+		t.Errorf("free times per day with the closure: %v", got)
+	}
+	appts, _ := st.DaySchedule(ctx, store.System, start.Add(-time.Hour), start.Add(time.Hour))
+	if len(appts) != 1 || appts[0].Status != "booked" {
+		t.Errorf("the booking that day was touched: %+v", appts)
+	}
+	_, err = st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
+		Starts: []time.Time{start.Add(3 * time.Hour)}, Consent: true})
+	if !errors.Is(err, clinic.ErrClinicClosed) {
+		t.Errorf("booking on a closed day: %v", err)
+	}
+	if err := st.DeleteClosure(ctx, store.System, day); err != nil {
+		t.Fatal(err)
+	}
+	if free()[day] == 0 {
+		t.Error("the day stays closed after the closure is taken away")
+	}
+}
+
+// One-off hours for a date replace the weekly hours that day and list the bookings outside them.
+func TestDateHoursListTheBookingsOutsideThem(t *testing.T) {
+	st, th, svc, cid, start := bookingFixture(t)
+	ctx := context.Background()
+	loc := start.Location()
+	if _, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
+		Starts: []time.Time{start}, Consent: true}); err != nil {
+		t.Fatal(err)
+	}
+	day := clinic.DateOf(start, loc)
+	conflicts, err := st.SetDateHours(ctx, store.System, store.DateHours{TherapistID: th, Date: day,
+		Shifts: []clinic.Shift{{Start: clinic.Clock(13, 0), End: clinic.Clock(20, 0)}}}, loc)
+	if err != nil || len(conflicts) != 1 {
+		t.Fatalf("conflicts = %+v, %v; want the 10:00 booking", conflicts, err)
+	}
+	sv, _ := st.ServiceByID(ctx, svc)
+	q, err := st.SlotQuery(ctx, sv.Service, []int64{th}, start.Add(-10*time.Hour), start.Add(14*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range clinic.FreeTimes(q) {
+		got = append(got, s.Start.In(loc).Format("15:04"))
+	}
+	if len(got) == 0 || got[0] != "13:00" || got[len(got)-1] != "18:45" {
+		t.Errorf("free times on the day of one-off hours: %v", got)
+	}
+}
