@@ -248,3 +248,11 @@ const (
 	MsgLongerOverlaps = "Saved. Bookings already made keep their length; the new length applies to new bookings. " +
 		"At the new length these bookings would run into the next one:"
 )
+
+// Messages about closures and one-off hours.
+const (
+	MsgDateInPast    = "Please choose today or a later date: the past cannot be changed."
+	MsgDateFormat    = "Please give the date like 2026-12-25."
+	MsgClosedBooked  = "The clinic is closed that day. These bookings stay booked until someone moves or cancels them:"
+	MsgHoursDayShort = "These bookings that day no longer fit the hours; they stay booked until someone moves or cancels them:"
+)

@@ -101,3 +101,37 @@ func TestServiceRetiredIsNotOffered(t *testing.T) {
 		t.Errorf("the refused edit was saved: %+v", sv)
 	}
 }
+
+// A closure in the past is refused beside its field; one on a booked day lists the booking,
+// which stays booked and shows on the therapist's hours page until someone moves it.
+func TestClosureListsTheBookingsItCloses(t *testing.T) {
+	ta, bc := newBookingApp(t)
+	owner := ta.client(t)
+	owner.signIn(bc.Owner.Email, testPassword)
+	cid := ta.clientID(t, bc.Client)
+	ta.book(t, cid, bc.Course, bc.Therapist.ID, bc.local(2026, 3, 16, 10, 0))
+
+	for value, want := range map[string]string{"2020-01-01": clinic.MsgDateInPast, "2026-02-30": clinic.MsgDateFormat} {
+		r := owner.postForm("/admin/closures", "/admin/closures", url.Values{"date": {value}})
+		r.wantStatus(http.StatusUnprocessableEntity)
+		if r.fieldError("date") != want {
+			t.Errorf("closure on %s: %q, want %q", value, r.fieldError("date"), want)
+		}
+	}
+	r := owner.postForm("/admin/closures", "/admin/closures", url.Values{"date": {"2026-03-16"}, "reason": {"Staff training"}})
+	r.wantStatus(http.StatusOK)
+	if !strings.Contains(r.text(), bc.Client.Name) || !strings.Contains(r.text(), "stay booked") {
+		t.Errorf("the closure does not list the booking: %s", r.text())
+	}
+	hours := owner.get("/desk/therapists/" + strconv.FormatInt(bc.Therapist.ID, 10) + "/hours").text()
+	if !strings.Contains(hours, "The clinic is closed that day") {
+		t.Errorf("the hours page does not list the booking on the closed day: %s", hours)
+	}
+	// One-off hours: away on the 17th.
+	sam := strconv.FormatInt(bc.Therapist.ID, 10)
+	owner.postForm("/desk/therapists/"+sam+"/datehours", "/desk/therapists/"+sam+"/hours",
+		url.Values{"on_date": {"2026-03-17"}, "on_hours": {""}}).wantRedirect("/desk/therapists/" + sam + "/hours")
+	if page := owner.get("/desk/therapists/" + sam + "/hours").text(); !strings.Contains(page, "Tue 17 Mar 2026") || !strings.Contains(page, "Away") {
+		t.Errorf("the one-off day is not listed: %s", page)
+	}
+}

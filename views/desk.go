@@ -185,6 +185,7 @@ type DeskHours struct {
 	Therapist store.User
 	Days      []DeskHoursDay
 	TimeOff   []DeskTimeOff
+	DateHours []DeskDateHours
 	Conflicts []DeskConflict
 	Form      map[string]string
 }
@@ -211,4 +212,11 @@ type DeskRecall struct {
 	Page    Page
 	Nav     []DeskNavLink
 	Courses []DeskRecallCourse
+}
+
+// DeskDateHours is one date with its own hours.
+type DeskDateHours struct {
+	Date  string // 2026-12-24, for the form
+	Label string // Thu 24 Dec 2026
+	Hours string // "09:00-13:00" or "Away"
 }

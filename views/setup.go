@@ -66,6 +66,14 @@ type DayHours struct {
 	Hours string // "9:00–17:00" or "Closed"
 }
 
+// ClosuresPage lists the dates the clinic is closed; Conflicts are the bookings on one just added.
+type ClosuresPage struct {
+	Page      Page
+	Closures  []store.Closure
+	Conflicts []store.BookingRef
+	Form      map[string]string
+}
+
 // NotOpen is the booking page while the clinic is still being set up.
 type NotOpen struct {
 	Page Page
