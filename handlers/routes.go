@@ -75,6 +75,7 @@ func (a *App) Routes() []Route {
 	}
 	routes = append(routes, a.setupRoutes()...)
 	routes = append(routes, a.closureRoutes()...)
+	routes = append(routes, a.importRoutes()...)
 	routes = append(routes, a.bookingRoutes()...)
 	routes = append(routes, a.deskRoutes()...)
 	routes = append(routes, a.assessmentRoutes()...)

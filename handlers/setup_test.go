@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -134,4 +136,87 @@ func TestClosureListsTheBookingsItCloses(t *testing.T) {
 	if page := owner.get("/desk/therapists/" + sam + "/hours").text(); !strings.Contains(page, "Tue 17 Mar 2026") || !strings.Contains(page, "Away") {
 		t.Errorf("the one-off day is not listed: %s", page)
 	}
+}
+
+// The owner previews an export, sees new, duplicate and error rows, imports, and reads the
+// report; files that cannot be imported are refused with a message beside the file field.
+func TestImportClientsPreviewAndReport(t *testing.T) {
+	ta, bc := newBookingApp(t)
+	owner := ta.client(t)
+	owner.signIn(bc.Owner.Email, testPassword)
+	csv := "First Name,Last Name,Email,Mobile,DOB\n" +
+		"Riley,Park,riley@example.com,0400 000 001,31/05/1980\n" +
+		"Alex,Client," + bc.Client.Email + ",,\n" +
+		"Bad,Email,not-an-email,,\n"
+	upload := func(path, content string) *resp {
+		return owner.postMultipart(path, "/admin/import", "file", "clients.csv", content)
+	}
+	r := upload("/admin/import/preview", csv)
+	r.wantStatus(http.StatusOK)
+	for _, want := range []string{"1 new clients", "1 already here", "1 with errors", "Already a client here (same email).",
+		"The email address not-an-email is not valid."} {
+		if !strings.Contains(r.text(), want) {
+			t.Errorf("the preview lacks %q", want)
+		}
+	}
+	if n := len(mustClients(t, ta)); n != 1 {
+		t.Fatalf("the preview saved clients: %d", n)
+	}
+	run := owner.postForm("/admin/import", "/admin/import", url.Values{"data": {csv}, "mapped": {"1"},
+		"map_first_name": {"0"}, "map_last_name": {"1"}, "map_email": {"2"}, "map_phone": {"3"}, "map_birth_date": {"4"},
+		"map_name": {"-1"}, "map_notes": {"-1"}})
+	run.wantStatus(http.StatusOK)
+	if !strings.Contains(run.text(), "1 clients created") || !strings.Contains(run.text(), "2 rows skipped") {
+		t.Errorf("report: %s", run.text())
+	}
+	if n := len(mustClients(t, ta)); n != 2 {
+		t.Errorf("%d clients after the import, want 2", n)
+	}
+
+	for name, c := range map[string]struct{ content, want string }{
+		"Latin-1":        {"Name\nJos\xe9\n", "not UTF-8"},
+		"no name column": {"Email\na@example.com\n", "No column holds the clients' names"},
+	} {
+		r := upload("/admin/import/preview", c.content)
+		r.wantStatus(http.StatusUnprocessableEntity)
+		if !strings.Contains(r.fieldError("file"), c.want) {
+			t.Errorf("%s: %q", name, r.fieldError("file"))
+		}
+	}
+	big := owner.postMultipart("/admin/import/preview", "/admin/import", "file", "big.csv", "Name\n"+strings.Repeat("Riley Park\n", 6<<20/11))
+	if big.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(big.text(), "Client files of up to 5 MB") {
+		t.Errorf("a 6 MB file: %d %s", big.StatusCode, big.text())
+	}
+}
+
+func mustClients(t *testing.T, ta *testApp) []string {
+	t.Helper()
+	keys, err := ta.Store.ClientImportKeys(context.Background(), ownerActor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for k := range keys {
+		if strings.HasPrefix(k, "e:") {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// postMultipart uploads one file as the form on formPath would, CSRF token included.
+func (tc *testClient) postMultipart(path, formPath, field, filename, content string) *resp {
+	tc.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("csrf", tc.csrf(formPath))
+	fw, err := w.CreateFormFile(field, filename)
+	if err != nil {
+		tc.t.Fatal(err)
+	}
+	_, _ = fw.Write([]byte(content))
+	_ = w.Close()
+	req := tc.newRequest(http.MethodPost, path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return tc.do(req)
 }

@@ -78,3 +78,20 @@ type ClosuresPage struct {
 type NotOpen struct {
 	Page Page
 }
+
+// ImportPage is the client import: the upload form, the preview of a file, or the report.
+type ImportPage struct {
+	Page                    Page
+	File                    clinic.ImportFile
+	Data                    string // the file's text, carried from the preview to the import
+	Fields                  []ImportField
+	Preview                 bool
+	New, Duplicates, Errors int
+	Report                  *store.ImportReport
+}
+
+// ImportField is one client field and the column (-1: none) that fills it.
+type ImportField struct {
+	Name, Label string
+	Column      int
+}
