@@ -57,6 +57,9 @@ func (a *App) readChoice(c echo.Context, services []store.Service, errs map[stri
 		if strconv.FormatInt(s.ID, 10) == sv || s.Key == sv {
 			ch.Service = s
 			ch.Sessions = s.CourseSessions
+			if s.Kind.Course() && s.SpacingDays >= ch.Spacing.Min && s.SpacingDays <= ch.Spacing.Max {
+				ch.Spacing.Target = s.SpacingDays // the service's course default
+			}
 		}
 	}
 	if ch.Service.ID == 0 {
