@@ -118,20 +118,21 @@ func (a *App) bookingBlocked(c echo.Context) (bool, error) {
 	if u := currentUser(c); u != nil && u.Role.Staff() {
 		return false, nil
 	}
-	// Until something can be booked, say so with the phone rather than show empty lists.
-	if open, err := a.bookingOpen(c); err != nil || !open {
-		if err != nil {
-			return false, err
-		}
-		return true, a.render(c, "book_not_open", views.NotOpen{Page: a.page(c, "Online booking is not open yet")})
-	}
 	blocked, err := a.assessmentBlocksBooking(c)
-	if err != nil || !blocked {
+	if err != nil {
 		return false, err
 	}
-	return true, a.renderStatus(c, http.StatusForbidden, "error", views.ErrorPage{Page: a.page(c, "Please call us"),
-		Heading: "Please call us to book", Message: "Your assessment answers suggest seeing a doctor before massage. " +
-			"Please do that first, then call the clinic on " + a.Settings().Phone + " and we will book you in."})
+	if blocked {
+		return true, a.renderStatus(c, http.StatusForbidden, "error", views.ErrorPage{Page: a.page(c, "Please call us"),
+			Heading: "Please call us to book", Message: "Your assessment answers suggest seeing a doctor before massage. " +
+				"Please do that first, then call the clinic on " + a.Settings().Phone + " and we will book you in."})
+	}
+	// Until something can be booked, say so with the phone rather than show empty lists.
+	open, err := a.bookingOpen(c)
+	if err != nil || open {
+		return false, err
+	}
+	return true, a.render(c, "book_not_open", views.NotOpen{Page: a.page(c, "Online booking is not open yet")})
 }
 
 func contains(ids []int64, id int64) bool {
