@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"allium/clinic"
 )
@@ -219,4 +220,49 @@ func (tc *testClient) postMultipart(path, formPath, field, filename, content str
 	req := tc.newRequest(http.MethodPost, path, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	return tc.do(req)
+}
+
+// A column the export names its own way is chosen on the preview.
+func TestImportColumnChosenByHand(t *testing.T) {
+	ta, bc := newBookingApp(t)
+	owner := ta.client(t)
+	owner.signIn(bc.Owner.Email, testPassword)
+	data := "Kunde,E-Mail\nJo Weber,jo@example.com\n"
+	r := owner.postMultipart("/admin/import/preview", "/admin/import", "file", "kunden.csv", data)
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.text(), "Preview with these columns") {
+		t.Fatal("no column choice offered for a file without a name column")
+	}
+	r = owner.postForm("/admin/import/preview", "/admin/import", url.Values{"data": {data}, "mapped": {"1"}, "map_name": {"0"},
+		"map_email": {"1"}})
+	r.wantStatus(http.StatusOK)
+	if !strings.Contains(r.text(), "1 new clients") || !strings.Contains(r.text(), "Jo Weber") {
+		t.Errorf("preview with the chosen column: %s", r.text())
+	}
+}
+
+// The rooms page will not retire a room with bookings to come, and names them; a longer
+// service lists the bookings it would make overlap, which keep their length.
+func TestRoomRetireAndLongerServiceListBookings(t *testing.T) {
+	ta, bc := newBookingApp(t)
+	owner := ta.client(t)
+	owner.signIn(bc.Owner.Email, testPassword)
+	cid := ta.clientID(t, bc.Client)
+	first := bc.local(2026, 3, 16, 10, 0)
+	ta.book(t, cid, bc.Course, bc.Therapist.ID, first, first.Add(75*time.Minute))
+	room := strconv.FormatInt(bc.Room, 10)
+	r := owner.postForm("/admin/rooms/"+room+"/active", "/admin/rooms", url.Values{"active": {"0"}})
+	r.wantStatus(http.StatusConflict)
+	if !strings.Contains(r.text(), clinic.MsgRoomInUse) || !strings.Contains(r.text(), bc.Client.Name+", Mon 16 Mar 2026, 10:00") {
+		t.Errorf("retiring a booked room: %s", r.text())
+	}
+	id := strconv.FormatInt(bc.Course, 10)
+	r = owner.postForm("/admin/services/"+id, "/admin/services/"+id, url.Values{"name": {"Remedial 90"}, "duration": {"90"},
+		"buffer": {"15"}, "price": {"120"}, "kind": {"course"}, "course_sessions": {"4"}, "spacing_days": {"7"}, "sort": {"0"},
+		"needs_room": {"1"}})
+	r.wantStatus(http.StatusOK)
+	if !strings.Contains(r.text(), "keep their length") || !strings.Contains(r.text(), "Mon 16 Mar 2026, 10:00") ||
+		strings.Contains(r.text(), "Mon 16 Mar 2026, 11:15") {
+		t.Errorf("lengthening the service: %s", r.text())
+	}
 }
