@@ -78,8 +78,7 @@ func (a *App) blockers(c echo.Context) ([]clinic.Blocker, error) {
 
 // bookingOpen reports whether clients can book anything online yet.
 func (a *App) bookingOpen(c echo.Context) (bool, error) {
-	facts, err := a.Store.Readiness(c.Request().Context())
-	return err == nil && clinic.BookingOpen(facts), err
+	return a.Store.BookingOpen(c.Request().Context())
 }
 
 func (a *App) ServicesList(c echo.Context) error {

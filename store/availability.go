@@ -120,7 +120,8 @@ var busyTriggers = append(calendarTriggers(), []string{
 
 // calendarTables hold the rest of what a search reads; any change to them replaces the
 // calendarMeta. Of users, only a therapist leaving or coming back matters.
-var calendarTables = []string{"settings", "rooms", "therapist_hours", "therapist_services", "time_off", "closures", "date_hours"}
+var calendarTables = []string{"settings", "rooms", "therapist_hours", "therapist_services", "time_off", "closures", "date_hours",
+	"services"}
 
 func calendarTriggers() []string {
 	var out []string
@@ -527,6 +528,8 @@ type calendarMeta struct {
 	// closed and dateHours are the closures and one-off hours from the day before since on.
 	closed    []clinic.Date
 	dateHours map[int64]map[clinic.Date][]clinic.Shift
+	// open is clinic.BookingOpen over what the copy holds, asked by every booking page.
+	open bool
 }
 
 // calendar returns the cached calendarMeta, or reads it through db and keeps it when that is
@@ -623,6 +626,9 @@ func loadCalendar(ctx context.Context, s *Store, db rowsQuerier) (*calendarMeta,
 		if err != nil {
 			return nil, err
 		}
+	}
+	if cal.open, err = bookingOpenFrom(ctx, db, cal); err != nil {
+		return nil, err
 	}
 	if cal.closed, cal.dateHours, err = closedAndDateHours(ctx, db, nil, clinic.DateOf(unixTime(cal.since), cal.loc).AddDays(-1),
 		clinic.Date{Y: 9999, M: 12, D: 31}); err != nil {
@@ -722,4 +728,33 @@ func (s *Store) WarmCalendar(ctx context.Context) error {
 	_, err = s.SlotQuery(ctx, clinic.Service{Duration: 15 * time.Minute, NeedsRoom: true}, ids, from,
 		from.Add(set.Horizon))
 	return err
+}
+
+// bookingOpenFrom decides clinic.BookingOpen from the calendar copy's rooms, hours (active
+// therapists only) and services offered, and the active services.
+func bookingOpenFrom(ctx context.Context, db rowsQuerier, cal *calendarMeta) (bool, error) {
+	f := clinic.ReadinessFacts{Rooms: len(cal.rooms)}
+	err := scanInto(ctx, db, func(r *sql.Rows) error {
+		var sf clinic.ServiceFact
+		err := r.Scan(&sf.ID, &sf.NeedsRoom)
+		f.Services = append(f.Services, sf)
+		return err
+	}, `SELECT id, needs_room FROM services WHERE active = 1`)
+	for id := range cal.hours {
+		f.Therapists = append(f.Therapists, clinic.TherapistFact{ID: id, Offers: cal.offers[id], HasHours: true})
+	}
+	return clinic.BookingOpen(f), err
+}
+
+// BookingOpen reports whether clients can book anything online yet (clinic.BookingOpen),
+// from the free-time search's copy of the calendar: every booking page asks.
+func (s *Store) BookingOpen(ctx context.Context) (bool, error) {
+	c := &busyRead{b: s.busy, gen: s.busy.generation()}
+	db := &lazyRead{db: s.r}
+	defer db.close()
+	cal, err := c.calendar(ctx, s, db)
+	if err != nil {
+		return false, translate(err)
+	}
+	return cal.open, nil
 }

@@ -27,8 +27,14 @@ func TestABookedServiceIsRetiredNotDeleted(t *testing.T) {
 	if err := st.DeleteService(ctx, store.System, svc); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("deleting a booked service: %v, want a conflict", err)
 	}
+	if open, err := st.BookingOpen(ctx); err != nil || !open {
+		t.Fatalf("booking open with a bookable service: %v, %v", open, err)
+	}
 	if err := st.SetServiceActive(ctx, store.System, svc, false); err != nil {
 		t.Fatal(err)
+	}
+	if open, _ := st.BookingOpen(ctx); open {
+		t.Error("booking still open with its only service retired")
 	}
 	if _, err := st.ServiceByID(ctx, svc); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a retired service is still offered: %v", err)
