@@ -832,7 +832,7 @@ BEGIN
   HAVING NEW.room_id IS NOT NULL;
 END;
 
--- 0012: what a clinic sets up for itself. A service's kind (a first visit with assessment, a
+-- 0014: what a clinic sets up for itself. A service's kind (a first visit with assessment, a
 -- follow-up, a course session, maintenance) and, for course kinds, the spacing a course starts
 -- with; therapists' public profiles and health-fund provider numbers; dates the whole clinic is
 -- closed; and one-off hours of a therapist for a date, which replace the weekly hours that day.
