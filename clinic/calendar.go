@@ -224,7 +224,10 @@ func (s Service) Blocks(start time.Time) Interval {
 type TherapistCalendar struct {
 	TherapistID int64
 	Hours       WeeklyHours
-	TimeOff     []Interval
+	// DateHours are one-off hours for a date, replacing the weekly hours
+	// that day; a date with no shifts is a day away.
+	DateHours map[Date][]Shift
+	TimeOff   []Interval
 	// Busy holds existing appointments, each already extended by its own
 	// buffer (Service.Blocks). When rescheduling, leave out the appointment
 	// being moved.

@@ -1,10 +1,9 @@
 package clinic
 
-import "time"
-
-// DefaultCancelWindow is how long before a start a client may still cancel
-// or move an appointment online, at no charge.
-const DefaultCancelWindow = 24 * time.Hour
+import (
+	"fmt"
+	"time"
+)
 
 // CancelTiming classifies a cancellation by when it happens.
 type CancelTiming int
@@ -34,12 +33,10 @@ func (c CancelTiming) String() string {
 
 // ClassifyCancel says how a cancellation at now of an appointment at start
 // counts. The window is real elapsed time, so on a DST weekend "24 hours
-// before" is still 24 hours; zero means DefaultCancelWindow and a negative
-// window means none. Exactly window before the start is still in time.
+// before" is still 24 hours. The window is the clinic's setting as saved:
+// zero (or less) means none, so any change before the start is in time.
+// Exactly window before the start is still in time.
 func ClassifyCancel(now, start time.Time, window time.Duration) CancelTiming {
-	if window == 0 {
-		window = DefaultCancelWindow
-	}
 	switch {
 	case !now.Before(start):
 		return CancelAfterStart
@@ -53,4 +50,34 @@ func ClassifyCancel(now, start time.Time, window time.Duration) CancelTiming {
 // inside the window they must call the clinic.
 func CanClientChange(now, start time.Time, window time.Duration) bool {
 	return ClassifyCancel(now, start, window) == CancelInTime
+}
+
+// ChangePolicy is the sentence every page and email uses to tell a client
+// how long before a session they may change or cancel it online. It is
+// derived from the same window ClassifyCancel applies, so what a client
+// reads is what the clinic enforces.
+func ChangePolicy(window time.Duration) string {
+	if window <= 0 {
+		return "You can change or cancel online any time before a session starts."
+	}
+	return "You can change or cancel online up to " + HumanDuration(window) +
+		" before a session; after that, please call us."
+}
+
+// HumanDuration writes a whole number of days, hours or minutes as a person
+// says it: "24 hours", "2 days", "90 minutes".
+func HumanDuration(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
+		return plural(int64(d/(24*time.Hour)), "day")
+	case d >= time.Hour && d%time.Hour == 0:
+		return plural(int64(d/time.Hour), "hour")
+	}
+	return plural(int64(d/time.Minute), "minute")
 }

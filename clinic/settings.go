@@ -2,6 +2,7 @@ package clinic
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -13,6 +14,11 @@ type Settings struct {
 	Email   string
 	// TimeZone is an IANA zone name; working hours and "the day before" are computed in it.
 	TimeZone string
+	// BusinessNumber is the clinic's registration (an ABN in Australia), printed on receipts.
+	BusinessNumber string
+	// CancelTerms is the clinic's cancellation policy in its own words (a late fee, say),
+	// shown after the window sentence that ChangePolicy derives from CancelWindow.
+	CancelTerms string
 
 	CancelWindow     time.Duration // clients change bookings online up to this long before
 	MinNotice        time.Duration // the earliest a client can book ahead of now
@@ -65,3 +71,22 @@ const (
 	MinorAgeUntil         = 18
 	MinorKeptUntilAge     = 25
 )
+
+// TimeZones are the zones the settings offer, the clinic's region first. A clinic elsewhere
+// is one line away; a typed zone name invites typos that move every booking by hours.
+var TimeZones = []string{
+	"Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane", "Australia/Adelaide",
+	"Australia/Darwin", "Australia/Hobart", "Australia/Perth", "Australia/Lord_Howe",
+	"Pacific/Auckland", "Asia/Singapore", "Asia/Hong_Kong", "Asia/Tokyo", "Europe/London",
+	"Europe/Dublin", "Europe/Berlin", "America/New_York", "America/Chicago", "America/Denver",
+	"America/Los_Angeles", "America/Toronto", "America/Vancouver", "UTC",
+}
+
+// TimeZoneChoices is TimeZones with the clinic's current zone added when it is not among
+// them, so saving other settings never forces a change of zone.
+func TimeZoneChoices(current string) []string {
+	if current == "" || slices.Contains(TimeZones, current) {
+		return TimeZones
+	}
+	return append([]string{current}, TimeZones...)
+}

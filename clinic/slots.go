@@ -26,6 +26,7 @@ var (
 	ErrSlotInPast        = errors.New("that time has already passed")
 	ErrSlotTooSoon       = errors.New("that time is too soon to book online")
 	ErrSlotBeyondHorizon = errors.New("bookings are not open that far ahead yet")
+	ErrClinicClosed      = errors.New("the clinic is closed that day")
 	ErrSlotOutsideHours  = errors.New("that time does not fit in the therapist's working hours")
 	ErrSlotOffGrid       = errors.New("appointments start on the booking grid only")
 	ErrTimeOff           = errors.New("the therapist is away at that time")
@@ -58,6 +59,9 @@ type SlotQuery struct {
 	// Grid is the spacing of starts in wall-clock time, counted from each
 	// shift's start; zero means DefaultGrid.
 	Grid time.Duration
+	// Closed are the dates the whole clinic is closed (public holidays, say):
+	// no therapist is offered on them, whatever their hours.
+	Closed []Date
 	// ClientBusy are the appointments, start to end, of the person the
 	// booking is for: nobody is in two sessions at once. Empty for a visitor
 	// not yet known. The therapist's buffer after a session is not the
@@ -92,11 +96,18 @@ type rules struct {
 	rooms     []roomSweep // nil unless the service needs a room
 	client    []span      // q.ClientBusy, sorted and joined
 	days      []zoneDay   // from..to, filled by FreeTimes
+	closed    map[Date]bool
 }
 
 func newRules(q SlotQuery) (rules, bool) {
 	r := rules{loc: orUTC(q.Location), serviceID: q.Service.ID, needsRoom: q.Service.NeedsRoom,
 		client: unionSpans(q.ClientBusy)}
+	if len(q.Closed) > 0 {
+		r.closed = make(map[Date]bool, len(q.Closed))
+		for _, d := range q.Closed {
+			r.closed[d] = true
+		}
+	}
 	if r.needsRoom {
 		r.rooms = make([]roomSweep, len(q.Rooms))
 		for i, rc := range q.Rooms {
@@ -239,7 +250,16 @@ func (r *rules) therapistSlots(t TherapistCalendar, out []Slot, starts []int64) 
 	r.rewindRooms()
 	cur, seen, cc := 0, int64(math.MinInt64), 0
 	for _, day := range r.days {
-		for _, sh := range week[day.wd] {
+		shifts, ok := t.DateHours[day.date]
+		if !ok {
+			shifts = week[day.wd]
+		} else {
+			shifts = sortedShifts(shifts)
+		}
+		if r.closed[day.date] {
+			shifts = nil
+		}
+		for _, sh := range shifts {
 			starts = r.shiftStarts(day, sh, starts[:0])
 			for _, u := range starts {
 				if u <= seen {
@@ -279,6 +299,7 @@ func (r *rules) therapistSlots(t TherapistCalendar, out []Slot, starts []int64) 
 // for all therapists. On all but the two DST days a date keeps one offset
 // from midnight to midnight, and wall time maps to instants by subtraction.
 type zoneDay struct {
+	date    Date
 	wd      time.Weekday
 	l0      int64 // local midnight, wall-clock seconds
 	off     int64
@@ -295,7 +316,7 @@ func zoneDays(loc *time.Location, from, to Date) []zoneDay {
 		// Strict at the end: a zone period ending on the stroke of
 		// midnight may be a fall-back that repeats the day's last hour.
 		uniform := start.Unix() <= l0-int64(off) && (end.IsZero() || end.Unix() > l0+86400-int64(off))
-		out = append(out, zoneDay{d.Weekday(), l0, int64(off), uniform})
+		out = append(out, zoneDay{d, d.Weekday(), l0, int64(off), uniform})
 	}
 	return out
 }
@@ -416,7 +437,7 @@ func SlotAt(q SlotQuery, start time.Time, therapistID int64) (Slot, error) {
 	if err := r.checkWhen(start); err != nil {
 		return Slot{}, err
 	}
-	if err := r.checkHours(t.Hours, start); err != nil {
+	if err := r.checkHours(t, start); err != nil {
 		return Slot{}, err
 	}
 	u := start.Unix()
@@ -460,7 +481,7 @@ func SlotAtAny(q SlotQuery, start time.Time) (Slot, error) {
 func checkStage(err error) int {
 	return slices.Index([]error{
 		ErrUnknownTherapist, ErrServiceNotOffered, ErrSlotInPast, ErrSlotTooSoon,
-		ErrSlotBeyondHorizon, ErrSlotOutsideHours, ErrSlotOffGrid, ErrTimeOff,
+		ErrSlotBeyondHorizon, ErrClinicClosed, ErrSlotOutsideHours, ErrSlotOffGrid, ErrTimeOff,
 		ErrSlotTaken, ErrNoRoom, ErrClientBusy,
 	}, err)
 }
@@ -477,13 +498,21 @@ func (r *rules) checkWhen(start time.Time) error {
 	return nil
 }
 
-// checkHours finds the shift holding start and checks the grid and that
-// the booking and its buffer end inside that shift.
-func (r *rules) checkHours(h WeeklyHours, start time.Time) error {
+// checkHours finds the shift holding start, on the day's own hours when it
+// has them, and checks the grid and that the booking and its buffer end
+// inside that shift. A day the clinic is closed has no shifts.
+func (r *rules) checkHours(t TherapistCalendar, start time.Time) error {
 	u := start.Unix()
 	d := DateOf(start, r.loc)
+	if r.closed[d] {
+		return ErrClinicClosed
+	}
+	shifts, ok := t.DateHours[d]
+	if !ok {
+		shifts = t.Hours[d.Weekday()]
+	}
 	err := ErrSlotOutsideHours
-	for _, sh := range h[d.Weekday()] {
+	for _, sh := range shifts {
 		base := d.localSeconds() + int64(sh.Start)*60
 		end := resolveWall(r.loc, d.localSeconds()+int64(sh.End)*60)
 		if u < resolveWall(r.loc, base) || u >= end {

@@ -24,7 +24,12 @@ func (a *App) AdminHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := views.AdminHome{Page: a.page(c, "Clinic"), MailProblems: problems, Staff: staffList, Settings: a.Settings()}
+	blockers, err := a.blockers(c)
+	if err != nil {
+		return err
+	}
+	page := views.AdminHome{Page: a.page(c, "Clinic"), Blockers: blockers, MailProblems: problems, Staff: staffList,
+		Settings: a.Settings()}
 	if a.Copies != nil {
 		page.Copies = a.Copies(a.Now())
 	}
@@ -32,7 +37,8 @@ func (a *App) AdminHome(c echo.Context) error {
 }
 
 func (a *App) SettingsForm(c echo.Context) error {
-	return a.render(c, "admin_settings", views.SettingsPage{Page: a.page(c, "Settings"), Form: settingsValues(a.Settings())})
+	return a.render(c, "admin_settings", views.SettingsPage{Page: a.page(c, "Settings"), Form: settingsValues(a.Settings()),
+		TimeZones: clinic.TimeZoneChoices(a.Settings().TimeZone), Setup: setupSteps(c, "/admin/settings")})
 }
 
 func settingsValues(s clinic.Settings) map[string]string {
@@ -42,7 +48,7 @@ func settingsValues(s clinic.Settings) map[string]string {
 		leads[i] = h(d)
 	}
 	return map[string]string{"name": s.Name, "address": s.Address, "phone": s.Phone, "email": s.Email,
-		"time_zone": s.TimeZone, "cancel_window": h(s.CancelWindow), "min_notice": h(s.MinNotice),
+		"time_zone": s.TimeZone, "business_number": s.BusinessNumber, "cancel_terms": s.CancelTerms, "cancel_window": h(s.CancelWindow), "min_notice": h(s.MinNotice),
 		"horizon": strconv.Itoa(int(s.Horizon / (24 * time.Hour))), "reminder_leads": strings.Join(leads, " "),
 		"staff_idle": strconv.Itoa(int(s.StaffIdle / time.Minute)), "staff_absolute": h(s.StaffAbsolute),
 		"client_idle": strconv.Itoa(int(s.ClientIdle / (24 * time.Hour))), "retention_years": strconv.Itoa(s.RetentionYears),
@@ -60,10 +66,9 @@ func (a *App) SaveSettings(c echo.Context) error {
 	if s.Email != "" {
 		f.Email("email")
 	}
-	s.TimeZone = f.Text("time_zone", "Time zone", 64, true)
-	if _, err := time.LoadLocation(s.TimeZone); s.TimeZone != "" && (err != nil || s.TimeZone == "Local") {
-		f.fail("time_zone", "Please enter a time zone name such as Australia/Sydney.")
-	}
+	s.TimeZone = f.OneOf("time_zone", "Time zone", clinic.TimeZoneChoices(a.Settings().TimeZone)...)
+	s.BusinessNumber = f.Text("business_number", "Business number", 40, false)
+	s.CancelTerms = f.Multiline("cancel_terms", "Cancellation policy", 1000, false)
 	s.CancelWindow = time.Duration(f.Int("cancel_window", "Cancellation window", 0, 168)) * time.Hour
 	s.MinNotice = time.Duration(f.Int("min_notice", "Minimum notice", 0, 168)) * time.Hour
 	s.Horizon = time.Duration(f.Int("horizon", "Booking horizon", 1, 365)) * 24 * time.Hour
@@ -76,7 +81,8 @@ func (a *App) SaveSettings(c echo.Context) error {
 	if !f.Valid() {
 		p := a.page(c, "Settings")
 		p.Errors = f.Errors
-		return a.invalid(c, "admin_settings", views.SettingsPage{Page: p, Form: f.Values})
+		return a.invalid(c, "admin_settings", views.SettingsPage{Page: p, Form: f.Values,
+			TimeZones: clinic.TimeZoneChoices(a.Settings().TimeZone), Setup: setupSteps(c, "/admin/settings")})
 	}
 	ctx := c.Request().Context()
 	if err := a.Store.SaveSettings(ctx, actor(c), s); err != nil {
@@ -84,6 +90,9 @@ func (a *App) SaveSettings(c echo.Context) error {
 	}
 	if err := a.reloadSettings(ctx); err != nil {
 		return err
+	}
+	if next := setupSteps(c, "/admin/settings").Next; inSetup(c) {
+		return a.flash(c, next.Href, "Clinic details saved. Next: the services you offer.")
 	}
 	return a.flash(c, "/admin/settings", "Settings saved.")
 }
@@ -112,7 +121,7 @@ func (a *App) staffPage(c echo.Context, data views.StaffPage) error {
 	if err != nil {
 		return err
 	}
-	data.Staff = list
+	data.Staff, data.Setup = list, setupSteps(c, "/admin/staff")
 	if len(data.Page.Errors) > 0 {
 		return a.invalid(c, "admin_staff", data)
 	}
@@ -132,7 +141,7 @@ func (a *App) StaffInvite(c echo.Context) error {
 		} else if err != nil {
 			return err
 		} else {
-			return a.flash(c, "/admin/staff", "Invitation sent to "+email+".")
+			return a.flash(c, backTo(c, "/admin/staff"), "Invitation sent to "+email+".")
 		}
 	}
 	p := a.page(c, "Staff")

@@ -70,8 +70,8 @@ func TestSettingsValidation(t *testing.T) {
 	for _, tc2 := range []struct {
 		name, field, value, want string
 	}{
-		{"unknown time zone", "time_zone", "Australia/Atlantis", "Please enter a time zone name such as Australia/Sydney."},
-		{"Local is not a zone", "time_zone", "Local", "Please enter a time zone name such as Australia/Sydney."},
+		{"unknown time zone", "time_zone", "Australia/Atlantis", "Please choose time zone from the list."},
+		{"Local is not a zone", "time_zone", "Local", "Please choose time zone from the list."},
 		{"10 KB name", "name", strings.Repeat("Wattle ", 1500), "Clinic name is too long: at most 100 characters."},
 		{"invalid UTF-8", "name", "Clinic \xff\xfe name", "Clinic name contains characters we cannot read. Please retype it."},
 		{"control character", "name", "Clinic\x07 name", "Clinic name contains invisible control characters. Please retype it."},

@@ -230,7 +230,8 @@ func (a *App) Setup(c echo.Context) error {
 	if err := a.signIn(c, u); err != nil {
 		return err
 	}
-	return a.flash(c, "/admin", "Welcome to Allium. Next: your clinic's details, then invite your team.")
+	return a.flash(c, "/admin/settings?setup=1", "Welcome to Allium. A few short steps open your clinic for booking: "+
+		"each one can be skipped now and changed later in the settings.")
 }
 
 func orNotFound(err error) error {

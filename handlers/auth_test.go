@@ -235,7 +235,7 @@ func TestRouteGuards(t *testing.T) {
 		browsers[u.Role] = tc
 	}
 	anon := ta.client(t)
-	fill := strings.NewReplacer(":id", "1", ":token", "x")
+	fill := strings.NewReplacer(":id", "1", ":token", "x", ":date", "2026-04-03")
 	for _, route := range ta.App.Routes() {
 		if route.Allow == nil {
 			continue
@@ -413,7 +413,7 @@ func TestSetupOnlyWhileThereIsNoOwner(t *testing.T) {
 	}
 
 	tc.postForm("/setup", "/setup", url.Values{"clinic": {"Wattle Lane Remedial"}, "name": {"Mei Lin"},
-		"email": {"mei@clinic.test"}, "password": {testPassword}}).wantRedirect("/admin")
+		"email": {"mei@clinic.test"}, "password": {testPassword}}).wantRedirect("/admin/settings?setup=1")
 	r = tc.get("/admin")
 	r.wantStatus(http.StatusOK)
 	if !strings.Contains(r.text(), "Wattle Lane Remedial") || !strings.Contains(r.text(), "Mei Lin") {

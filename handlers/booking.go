@@ -25,6 +25,10 @@ func (a *App) bookingRoutes() []Route {
 		{"POST", "/book/confirm", "book.confirm", anyone, a.BookConfirm},
 		{"POST", "/waitlist", "waitlist", clientsOnly, a.WaitlistJoin},
 		{"GET", "/my/appointments/:id", "my.appointment", clientsOnly, a.MyAppointment},
+		// Before the cancel routes: the authorisation matrix walks the table in order, and a
+		// cancelled appointment has no calendar file.
+		{"GET", "/my/appointments/:id/calendar.ics", "my.appointment.ics", clientsOnly, a.MyAppointmentCalendar},
+		{"GET", "/m/:token/calendar.ics", "manage.ics", anyone, a.MyAppointmentCalendar},
 		{"POST", "/my/appointments/:id/cancel", "my.appointment.cancel", clientsOnly, a.MyCancel},
 		{"GET", "/my/appointments/:id/move", "my.appointment.move", clientsOnly, a.MyMoveForm},
 		{"POST", "/my/appointments/:id/move", "my.appointment.move.post", clientsOnly, a.MyMove},
@@ -53,6 +57,9 @@ func (a *App) readChoice(c echo.Context, services []store.Service, errs map[stri
 		if strconv.FormatInt(s.ID, 10) == sv || s.Key == sv {
 			ch.Service = s
 			ch.Sessions = s.CourseSessions
+			if s.Kind.Course() && s.SpacingDays >= ch.Spacing.Min && s.SpacingDays <= ch.Spacing.Max {
+				ch.Spacing.Target = s.SpacingDays // the service's course default
+			}
 		}
 	}
 	if ch.Service.ID == 0 {
@@ -103,7 +110,8 @@ func bookingFor(c echo.Context, ch bookingChoice) int64 {
 	return ch.ClientID
 }
 
-// bookingBlocked answers for a visitor whose assessment said to see a doctor before massage:
+// bookingBlocked answers while the clinic is not yet set up for online booking, and for a
+// visitor whose assessment said to see a doctor before massage:
 // online booking is closed to them, and the page says what to do instead. Staff booking on a
 // client's behalf are not affected.
 func (a *App) bookingBlocked(c echo.Context) (bool, error) {
@@ -111,12 +119,20 @@ func (a *App) bookingBlocked(c echo.Context) (bool, error) {
 		return false, nil
 	}
 	blocked, err := a.assessmentBlocksBooking(c)
-	if err != nil || !blocked {
+	if err != nil {
 		return false, err
 	}
-	return true, a.renderStatus(c, http.StatusForbidden, "error", views.ErrorPage{Page: a.page(c, "Please call us"),
-		Heading: "Please call us to book", Message: "Your assessment answers suggest seeing a doctor before massage. " +
-			"Please do that first, then call the clinic on " + a.Settings().Phone + " and we will book you in."})
+	if blocked {
+		return true, a.renderStatus(c, http.StatusForbidden, "error", views.ErrorPage{Page: a.page(c, "Please call us"),
+			Heading: "Please call us to book", Message: "Your assessment answers suggest seeing a doctor before massage. " +
+				"Please do that first, then call the clinic on " + a.Settings().Phone + " and we will book you in."})
+	}
+	// Until something can be booked, say so with the phone rather than show empty lists.
+	open, err := a.bookingOpen(c)
+	if err != nil || open {
+		return false, err
+	}
+	return true, a.render(c, "book_not_open", views.NotOpen{Page: a.page(c, "Online booking is not open yet")})
 }
 
 func contains(ids []int64, id int64) bool {

@@ -198,6 +198,13 @@ func (b *browser) wantText(want string) {
 	}
 }
 
+// signOut opens the site menu, where the sign-out button lives, and signs out.
+func (b *browser) signOut() {
+	b.t.Helper()
+	b.eval(`document.querySelector("details.site-menu").open = true`)
+	b.submit("form.signout button")
+}
+
 // submit clicks a button and waits for the next page.
 func (b *browser) submit(sel string) {
 	b.t.Helper()

@@ -366,6 +366,6 @@ func (a *App) DeskTherapists(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.render(c, "desk_therapists", views.DeskTherapists{Page: a.page(c, "Therapists"), Nav: deskNav(c),
+	return a.render(c, "desk_therapists", views.DeskTherapists{Page: a.page(c, "Therapists"), Nav: deskNav(c), Setup: setupSteps(c, "/desk/therapists"),
 		Therapists: therapists, Today: a.deskToday().String()})
 }

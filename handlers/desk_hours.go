@@ -47,9 +47,24 @@ func (a *App) deskHoursPage(c echo.Context, status int, id int64, f *form) error
 	for _, off := range ts.TimeOff {
 		data.TimeOff = append(data.TimeOff, views.DeskTimeOff{ID: off.ID, When: deskSpan(off.Start, off.End, loc), Reason: off.Reason})
 	}
+	dates, err := a.Store.DateHoursOf(ctx, by, id, clinic.DateOf(now, loc))
+	if err != nil {
+		return err
+	}
+	for _, dh := range dates {
+		row := views.DeskDateHours{Date: dh.Date.String(), Label: time.Date(dh.Date.Y, dh.Date.M, dh.Date.D, 12, 0, 0, 0, time.UTC).Format("Mon 2 Jan 2006"),
+			Hours: deskShiftsValue(dh.Shifts)}
+		if row.Hours == "" {
+			row.Hours = "Away"
+		}
+		data.DateHours = append(data.DateHours, row)
+	}
 	for _, sc := range conflicts {
 		why := "Outside the working hours"
-		if sc.Away {
+		switch {
+		case sc.Closed:
+			why = "The clinic is closed that day"
+		case sc.Away:
 			why = "During time off"
 		}
 		data.Conflicts = append(data.Conflicts, views.DeskConflict{Appt: deskApptHref(sc.AppointmentID), Client: sc.ClientName,

@@ -2,10 +2,12 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"allium/clinic"
 	"allium/store"
 	"allium/views"
 )
@@ -56,6 +58,11 @@ func errorText(status int, he *echo.HTTPError) (string, string) {
 	case http.StatusConflict:
 		return "That changed meanwhile", "Someone else changed this at the same moment, so nothing was saved. Reload the page and try again."
 	case http.StatusRequestEntityTooLarge:
+		if he != nil && he.Message == "import" {
+			return "That file is too large", fmt.Sprintf("Client files of up to %d MB can be imported, about %d clients. "+
+				"Export only the columns of the clients' details, or split the file, and try again.",
+				clinic.MaxImportFileSize>>20, clinic.MaxImportRows)
+		}
 		return "Too much to send", "That was more than we can accept in one go. Please shorten it and try again."
 	case http.StatusTooManyRequests:
 		return "Please wait a moment", "There were too many attempts. Please wait a few minutes and try again."

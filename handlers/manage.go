@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"allium/clinic"
+	"allium/mail"
 	"allium/store"
 	"allium/views"
 )
@@ -58,7 +59,7 @@ func (a *App) managed(c echo.Context) (store.Appointment, store.Actor, string, b
 
 // MyAppointment shows one appointment with what the client may do about it.
 func (a *App) MyAppointment(c echo.Context) error {
-	ap, _, base, stale, err := a.managed(c)
+	ap, by, base, stale, err := a.managed(c)
 	if err != nil {
 		return err
 	}
@@ -67,8 +68,29 @@ func (a *App) MyAppointment(c echo.Context) error {
 		title = "This appointment was cancelled"
 	}
 	_, refused := clinic.NextApptStatus(a.apptChange(ap, clinic.ApptMove, clinic.RoleClient))
-	return a.render(c, "my_appointment", views.AppointmentPage{Page: a.page(c, title), Appt: ap, Base: base, Stale: stale,
-		CanChange: !stale && refused == nil, TooLate: !stale && errors.Is(refused, clinic.ErrApptTooLate)})
+	data := views.AppointmentPage{Page: a.page(c, title), Appt: ap, Base: base, Stale: stale,
+		CanChange: !stale && refused == nil, TooLate: !stale && errors.Is(refused, clinic.ErrApptTooLate)}
+	if ap.CourseID != 0 && !stale {
+		if data.Course, err = a.Store.CourseAppointments(c.Request().Context(), by, ap.ClientID, ap.CourseID); err != nil {
+			return err
+		}
+	}
+	return a.render(c, "my_appointment", data)
+}
+
+// MyAppointmentCalendar is the appointment as a calendar file, to add it to the client's own
+// calendar. A cancelled appointment or an old link has none.
+func (a *App) MyAppointmentCalendar(c echo.Context) error {
+	ap, _, base, stale, err := a.managed(c)
+	if err != nil {
+		return err
+	}
+	if stale || ap.Status == clinic.ApptCancelled {
+		return echo.ErrNotFound
+	}
+	body := mail.ClientCalendar(a.calendarClinic(), mail.MethodPublish, ap, base, a.Now())
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="appointment.ics"`)
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(body))
 }
 
 // apptChange is what clinic's appointment rules need to decide whether role may make ev

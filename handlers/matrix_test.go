@@ -27,116 +27,138 @@ import (
 // s = sent to sign in, n = the same 404 page as a page that does not exist. A route with no
 // line here fails the test, so a new route cannot ship without deciding who may use it.
 var matrix = map[string]string{
-	"GET /":                              "ooooooo",
-	"GET /healthz":                       "ooooooo",
-	"GET /signin":                        "ooooooo",
-	"POST /signin":                       "ooooooo",
-	"POST /signout":                      "ooooooo",
-	"GET /forgot":                        "ooooooo",
-	"POST /forgot":                       "ooooooo",
-	"GET /reset/:token":                  "nnnnnnn",
-	"POST /reset/:token":                 "nnnnnnn",
-	"GET /signin/link":                   "ooooooo",
-	"POST /signin/link":                  "ooooooo",
-	"GET /signin/link/:token":            "nnnnnnn",
-	"POST /signin/link/:token":           "nnnnnnn",
-	"GET /setup":                         "nnnnnnn",
-	"POST /setup":                        "nnnnnnn",
-	"GET /invite/:token":                 "nnnnnnn",
-	"POST /invite/:token":                "nnnnnnn",
-	"GET /account":                       "soooooo",
-	"POST /account/password":             "soooooo",
-	"POST /account/signout-everywhere":   "soooooo",
-	"GET /my":                            "soonnnn",
-	"GET /therapist":                     "snnoono",
-	"GET /admin":                         "snnnnno",
-	"GET /admin/settings":                "snnnnno",
-	"POST /admin/settings":               "snnnnno",
-	"GET /admin/staff":                   "snnnnno",
-	"POST /admin/staff/invite":           "snnnnno",
-	"POST /admin/staff/:id/active":       "snnnnno",
-	"GET /admin/mail":                    "snnnnno",
-	"GET /admin/mail/:id":                "snnnnno",
-	"POST /admin/outbox/:id/resend":      "snnnnoo",
-	"GET /admin/audit":                   "snnnnno",
-	"GET /admin/assessments":             "snnnnno",
-	"GET /assessment":                    "ooooooo",
-	"POST /assessment/start":             "ooooooo",
-	"GET /assessment/d/:token/result":    "ooooooo",
-	"GET /assessment/d/:token/:step":     "ooooooo",
-	"POST /assessment/d/:token/:step":    "ooooooo",
-	"GET /book":                          "ooooooo",
-	"GET /book/times":                    "ooooooo",
-	"GET /book/course":                   "ooooooo",
-	"POST /book/confirm":                 "ooooooo",
-	"POST /waitlist":                     "soonnnn",
-	"GET /my/appointments/:id":           "sonnnnn",
-	"POST /my/appointments/:id/cancel":   "sonnnnn",
-	"GET /my/appointments/:id/move":      "sonnnnn",
-	"POST /my/appointments/:id/move":     "sonnnnn",
-	"GET /m/:token":                      "ooooooo",
-	"POST /m/:token/cancel":              "ooooooo",
-	"GET /m/:token/move":                 "ooooooo",
-	"POST /m/:token/move":                "ooooooo",
-	"GET /desk":                          "snnnnoo",
-	"GET /desk/week":                     "snnnnoo",
-	"GET /desk/appointments/:id":         "snnnnoo",
-	"POST /desk/appointments/:id/status": "snnnnoo",
-	"POST /desk/appointments/:id/cancel": "snnnnoo",
-	"GET /desk/appointments/:id/move":    "snnnnoo",
-	"POST /desk/appointments/:id/move":   "snnnnoo",
-	"GET /desk/clients":                  "snnnnoo",
-	"POST /desk/clients":                 "snnnnoo",
-	"GET /desk/clients/:id":              "snnnnoo",
-	"POST /desk/clients/:id":             "snnnnoo",
-	"POST /desk/clients/:id/merge":       "snnnnoo",
-	"GET /desk/therapists":               "snnnnoo",
-	"GET /desk/therapists/:id/hours":     "snnonoo",
-	"POST /desk/therapists/:id/hours":    "snnonoo",
-	"POST /desk/therapists/:id/timeoff":  "snnonoo",
-	"POST /desk/timeoff/:id/delete":      "snnonoo",
-	"GET /desk/recall":                   "snnnnoo",
-	"GET /ical/:token":                   "ooooooo",
-	"GET /account/calendar":              "snnoono",
-	"POST /account/ical":                 "snnoono",
-	"POST /account/ical/revoke":          "snnoono",
-	"POST /account/daylist":              "snnoono",
-	"GET /unsubscribe/:token":            "ooooooo",
-	"GET /clients/:id/chart":             "snnonno",
-	"POST /clients/:id/class":            "snnonno",
-	"POST /clients/:id/flags":            "snnonno",
-	"POST /clients/:id/consent":          "snnonno",
-	"GET /clients/:id/findings/new":      "snnonno",
-	"POST /clients/:id/findings":         "snnonno",
-	"GET /findings/:id":                  "snnonno",
-	"GET /clients/:id/plans/new":         "snnonno",
-	"POST /clients/:id/plans":            "snnonno",
-	"GET /plans/:id":                     "snnonno",
-	"POST /plans/:id/event":              "snnonno",
-	"POST /plans/:id/course":             "snnonno",
-	"GET /plans/:id/reassess":            "snnonno",
-	"POST /plans/:id/reassess":           "snnonno",
-	"GET /appointments/:id/note":         "snnonno",
-	"POST /appointments/:id/note":        "snnonnn",
-	"POST /appointments/:id/note/sign":   "snnonnn",
-	"GET /notes/:id":                     "snnonno",
-	"POST /notes/:id/addenda":            "snnonno",
-	"GET /clients/:id/referrals/new":     "snnonno",
-	"POST /clients/:id/referrals":        "snnonno",
-	"GET /referrals/:id":                 "snnonno",
-	"POST /referrals/:id/sent":           "snnonno",
-	"GET /my/plan":                       "soonnnn",
-	"POST /unsubscribe/:token":           "ooooooo",
-	"GET /reports/attendance":            "snnoono",
-	"GET /reports/outcomes":              "snnoono",
-	"GET /reports/utilisation":           "snnoono",
-	"GET /reports/clients":               "snnoono",
-	"GET /my/record":                     "soonnnn",
-	"GET /my/record.json":                "soonnnn",
-	"GET /desk/clients/:id/record":       "snnnnoo",
-	"GET /desk/clients/:id/record.json":  "snnnnoo",
-	"GET /admin/retention":               "snnnnno",
-	"POST /admin/retention/:id":          "snnnnno",
+	"GET /":                               "ooooooo",
+	"GET /healthz":                        "ooooooo",
+	"GET /signin":                         "ooooooo",
+	"POST /signin":                        "ooooooo",
+	"POST /signout":                       "ooooooo",
+	"GET /forgot":                         "ooooooo",
+	"POST /forgot":                        "ooooooo",
+	"GET /reset/:token":                   "nnnnnnn",
+	"POST /reset/:token":                  "nnnnnnn",
+	"GET /signin/link":                    "ooooooo",
+	"POST /signin/link":                   "ooooooo",
+	"GET /signin/link/:token":             "nnnnnnn",
+	"POST /signin/link/:token":            "nnnnnnn",
+	"GET /setup":                          "nnnnnnn",
+	"POST /setup":                         "nnnnnnn",
+	"GET /invite/:token":                  "nnnnnnn",
+	"POST /invite/:token":                 "nnnnnnn",
+	"GET /account":                        "soooooo",
+	"POST /account/password":              "soooooo",
+	"POST /account/signout-everywhere":    "soooooo",
+	"GET /my":                             "soonnnn",
+	"GET /therapist":                      "snnoono",
+	"GET /admin":                          "snnnnno",
+	"GET /admin/settings":                 "snnnnno",
+	"POST /admin/settings":                "snnnnno",
+	"GET /admin/staff":                    "snnnnno",
+	"POST /admin/staff/invite":            "snnnnno",
+	"POST /admin/staff/:id/active":        "snnnnno",
+	"GET /admin/mail":                     "snnnnno",
+	"GET /admin/mail/:id":                 "snnnnno",
+	"POST /admin/outbox/:id/resend":       "snnnnoo",
+	"GET /admin/audit":                    "snnnnno",
+	"GET /admin/assessments":              "snnnnno",
+	"GET /admin/services":                 "snnnnno",
+	"GET /admin/import":                   "snnnnno",
+	"POST /admin/import/preview":          "snnnnno",
+	"POST /admin/import":                  "snnnnno",
+	"GET /admin/closures":                 "snnnnno",
+	"POST /admin/closures":                "snnnnno",
+	"POST /admin/closures/:date/delete":   "snnnnno",
+	"POST /desk/therapists/:id/datehours": "snnonoo",
+	"POST /desk/therapists/:id/datehours/:date/delete": "snnonoo",
+	"POST /admin/services":                             "snnnnno",
+	"GET /admin/services/:id":                          "snnnnno",
+	"POST /admin/services/:id":                         "snnnnno",
+	"POST /admin/services/:id/active":                  "snnnnno",
+	"POST /admin/services/:id/delete":                  "snnnnno",
+	"GET /admin/rooms":                                 "snnnnno",
+	"POST /admin/rooms":                                "snnnnno",
+	"POST /admin/rooms/:id":                            "snnnnno",
+	"POST /admin/rooms/:id/active":                     "snnnnno",
+	"GET /admin/therapists/:id":                        "snnnnno",
+	"POST /admin/therapists/:id":                       "snnnnno",
+	"GET /assessment":                                  "ooooooo",
+	"POST /assessment/start":                           "ooooooo",
+	"GET /assessment/d/:token/result":                  "ooooooo",
+	"GET /assessment/d/:token/:step":                   "ooooooo",
+	"POST /assessment/d/:token/:step":                  "ooooooo",
+	"GET /book":                                        "ooooooo",
+	"GET /book/times":                                  "ooooooo",
+	"GET /book/course":                                 "ooooooo",
+	"POST /book/confirm":                               "ooooooo",
+	"POST /waitlist":                                   "soonnnn",
+	"GET /my/appointments/:id":                         "sonnnnn",
+	"POST /my/appointments/:id/cancel":                 "sonnnnn",
+	"GET /my/appointments/:id/move":                    "sonnnnn",
+	"POST /my/appointments/:id/move":                   "sonnnnn",
+	"GET /m/:token":                                    "ooooooo",
+	"GET /my/appointments/:id/calendar.ics":            "sonnnnn",
+	"GET /m/:token/calendar.ics":                       "ooooooo",
+	"POST /m/:token/cancel":                            "ooooooo",
+	"GET /m/:token/move":                               "ooooooo",
+	"POST /m/:token/move":                              "ooooooo",
+	"GET /desk":                                        "snnnnoo",
+	"GET /desk/week":                                   "snnnnoo",
+	"GET /desk/appointments/:id":                       "snnnnoo",
+	"POST /desk/appointments/:id/status":               "snnnnoo",
+	"POST /desk/appointments/:id/cancel":               "snnnnoo",
+	"GET /desk/appointments/:id/move":                  "snnnnoo",
+	"POST /desk/appointments/:id/move":                 "snnnnoo",
+	"GET /desk/clients":                                "snnnnoo",
+	"POST /desk/clients":                               "snnnnoo",
+	"GET /desk/clients/:id":                            "snnnnoo",
+	"POST /desk/clients/:id":                           "snnnnoo",
+	"POST /desk/clients/:id/merge":                     "snnnnoo",
+	"GET /desk/therapists":                             "snnnnoo",
+	"GET /desk/therapists/:id/hours":                   "snnonoo",
+	"POST /desk/therapists/:id/hours":                  "snnonoo",
+	"POST /desk/therapists/:id/timeoff":                "snnonoo",
+	"POST /desk/timeoff/:id/delete":                    "snnonoo",
+	"GET /desk/recall":                                 "snnnnoo",
+	"GET /ical/:token":                                 "ooooooo",
+	"GET /account/calendar":                            "snnoono",
+	"POST /account/ical":                               "snnoono",
+	"POST /account/ical/revoke":                        "snnoono",
+	"POST /account/daylist":                            "snnoono",
+	"GET /unsubscribe/:token":                          "ooooooo",
+	"GET /clients/:id/chart":                           "snnonno",
+	"POST /clients/:id/class":                          "snnonno",
+	"POST /clients/:id/flags":                          "snnonno",
+	"POST /clients/:id/consent":                        "snnonno",
+	"GET /clients/:id/findings/new":                    "snnonno",
+	"POST /clients/:id/findings":                       "snnonno",
+	"GET /findings/:id":                                "snnonno",
+	"GET /clients/:id/plans/new":                       "snnonno",
+	"POST /clients/:id/plans":                          "snnonno",
+	"GET /plans/:id":                                   "snnonno",
+	"POST /plans/:id/event":                            "snnonno",
+	"POST /plans/:id/course":                           "snnonno",
+	"GET /plans/:id/reassess":                          "snnonno",
+	"POST /plans/:id/reassess":                         "snnonno",
+	"GET /appointments/:id/note":                       "snnonno",
+	"POST /appointments/:id/note":                      "snnonnn",
+	"POST /appointments/:id/note/sign":                 "snnonnn",
+	"GET /notes/:id":                                   "snnonno",
+	"POST /notes/:id/addenda":                          "snnonno",
+	"GET /clients/:id/referrals/new":                   "snnonno",
+	"POST /clients/:id/referrals":                      "snnonno",
+	"GET /referrals/:id":                               "snnonno",
+	"POST /referrals/:id/sent":                         "snnonno",
+	"GET /my/plan":                                     "soonnnn",
+	"POST /unsubscribe/:token":                         "ooooooo",
+	"GET /reports/attendance":                          "snnoono",
+	"GET /reports/outcomes":                            "snnoono",
+	"GET /reports/utilisation":                         "snnoono",
+	"GET /reports/clients":                             "snnoono",
+	"GET /my/record":                                   "soonnnn",
+	"GET /my/record.json":                              "soonnnn",
+	"GET /desk/clients/:id/record":                     "snnnnoo",
+	"GET /desk/clients/:id/record.json":                "snnnnoo",
+	"GET /admin/retention":                             "snnnnno",
+	"POST /admin/retention/:id":                        "snnnnno",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}
@@ -144,6 +166,7 @@ var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "
 // matrixWorld is the data the paths point at.
 type matrixWorld struct {
 	appt, client, ther, spare, mailID, outboxID, timeOff int64
+	service, room                                        int64
 	plan, findings, note, referral                       int64
 	manage, draft, feed, unsubscribe                     string
 }
@@ -168,6 +191,9 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	id("/desk/timeoff/", w.timeOff)
 	id("/admin/staff/", w.spare)
 	id("/admin/retention/", w.client)
+	id("/admin/services/", w.service) // booked: a delete is refused
+	id("/admin/rooms/", w.room)       // booked: retiring is refused
+	id("/admin/therapists/", w.ther)
 	id("/admin/mail/", w.mailID)
 	id("/admin/outbox/", w.outboxID)
 	tok := func(prefix, v string) {
@@ -179,7 +205,7 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	tok("/assessment/d/", w.draft)
 	tok("/ical/", w.feed+".ics")
 	tok("/unsubscribe/", w.unsubscribe)
-	path = strings.NewReplacer(":token", "not-a-real-token", ":step", "1").Replace(path)
+	path = strings.NewReplacer(":token", "not-a-real-token", ":step", "1", ":date", matrixDate.String()).Replace(path)
 	if strings.Contains(path, ":") {
 		t.Fatalf("%s: the matrix test does not know what to put in this path; teach matrixWorld.fill", path)
 	}
@@ -197,7 +223,7 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 	clientB := ta.mustUser(t, clinic.RoleClient, "bea@example.com", "Bea Client", testPassword)
 	ther2 := ta.mustUser(t, clinic.RoleTherapist, "tom@clinic.test", "Tom Other", testPassword)
 	spare := ta.mustUser(t, clinic.RoleReception, "spare@clinic.test", "Spare Desk", testPassword)
-	w := &matrixWorld{client: ta.clientID(t, bc.Client), ther: bc.Therapist.ID, spare: spare.ID}
+	w := &matrixWorld{client: ta.clientID(t, bc.Client), ther: bc.Therapist.ID, spare: spare.ID, service: bc.Course, room: bc.Room}
 	w.appt = ta.book(t, w.client, bc.Course, bc.Therapist.ID, bc.local(2026, 3, 12, 10, 0)).Appointments[0].ID
 	cc := newChartClinic(t, ta.Store, ta.Clock.Now, bc.Therapist.ID, bc.Client.ID)
 	plan := cc.activePlan(t)
@@ -262,6 +288,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 			if strings.HasPrefix(route.Path, "/desk/timeoff/") {
 				w.timeOff = freshTimeOff(t, ta, bc)
 			}
+			if strings.HasPrefix(route.Path, "/admin/closures/") || strings.Contains(route.Path, "/datehours/") {
+				freshDates(t, ta, bc)
+			}
 			if strings.HasPrefix(route.Path, "/admin/outbox/") {
 				if err := ta.Store.MarkFailed(ctx, w.outboxID, "550 mailbox unavailable"); err != nil {
 					t.Fatal(err)
@@ -291,6 +320,21 @@ func TestAuthorisationMatrix(t *testing.T) {
 		if !seen[key] {
 			t.Errorf("matrix line %q names no route", key)
 		}
+	}
+}
+
+// matrixDate is the date of the closure and of Sam's one-off hours the delete routes name.
+var matrixDate = clinic.Date{Y: 2026, M: 4, D: 3}
+
+// freshDates closes the clinic on matrixDate and gives Sam hours of their own that day.
+func freshDates(t *testing.T, ta *testApp, bc bookingClinic) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := ta.Store.AddClosure(ctx, store.System, store.Closure{Date: matrixDate}, bc.Loc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ta.Store.SetDateHours(ctx, store.System, store.DateHours{TherapistID: bc.Therapist.ID, Date: matrixDate}, bc.Loc); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -39,7 +39,8 @@ func (a *App) middleware(e *echo.Echo) {
 			return err
 		}}))
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit("1M"))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isImport}))
+	e.Use(importLimit)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup: "form:csrf,header:X-CSRF-Token", ContextKey: ctxCSRF, CookieName: "allium_csrf",
 		CookiePath: "/", CookieHTTPOnly: true, CookieSecure: a.secure, CookieSameSite: http.SameSiteLaxMode,
@@ -203,5 +204,25 @@ func (a *App) guard(roles []clinic.Role) echo.MiddlewareFunc {
 			}
 			return echo.ErrNotFound
 		}
+	}
+}
+
+// isImport: the client import takes a whole export file, larger than any form.
+func isImport(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/admin/import") }
+
+// importLimit refuses an import larger than clinic.MaxImportFileSize from its Content-Length,
+// before a byte of it is read, and stops reading one that grows past it on the way.
+func importLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !isImport(c) {
+			return next(c)
+		}
+		req := c.Request()
+		const slack = 64 << 10 // the rest of the form around the file
+		if req.ContentLength > clinic.MaxImportFileSize+slack {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "import")
+		}
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, clinic.MaxImportFileSize+slack)
+		return next(c)
 	}
 }

@@ -16,7 +16,7 @@ import (
 func (a *App) page(c echo.Context, title string) views.Page {
 	set := a.Settings()
 	p := views.Page{Title: title, Loc: a.Loc(), Today: clinic.DateOf(a.Now(), a.Loc()), Errors: map[string]string{},
-		Clinic: views.Clinic{Name: set.Name, Address: set.Address, Phone: set.Phone, Email: set.Email}}
+		Clinic: views.ClinicOf(set)}
 	p.CSRF, _ = c.Get(ctxCSRF).(string)
 	if u := currentUser(c); u != nil {
 		p.User = &views.User{ID: u.ID, Name: u.Name, Role: string(u.Role)}

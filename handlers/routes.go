@@ -73,6 +73,9 @@ func (a *App) Routes() []Route {
 		{"GET", "/admin/audit", "admin.audit", ownerOnly, a.AuditList},
 		{"GET", "/admin/assessments", "admin.assessments", ownerOnly, a.AssessmentsOverview},
 	}
+	routes = append(routes, a.setupRoutes()...)
+	routes = append(routes, a.closureRoutes()...)
+	routes = append(routes, a.importRoutes()...)
 	routes = append(routes, a.bookingRoutes()...)
 	routes = append(routes, a.deskRoutes()...)
 	routes = append(routes, a.assessmentRoutes()...)

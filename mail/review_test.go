@@ -2,8 +2,10 @@ package mail_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"allium/mail"
 	"allium/store"
@@ -63,6 +65,44 @@ func TestCourseEmailsReadTheGoalAndReview(t *testing.T) {
 				if !strings.Contains(part, want) {
 					t.Errorf("%s lacks %q:\n%s", kind, want, part)
 				}
+			}
+		}
+	}
+}
+
+// The confirmation states the clinic's own window, including none at all, and its own terms.
+func TestConfirmationStatesTheClinicsPolicy(t *testing.T) {
+	f := newFixture(t, func(st *store.Store) mail.Transport { return mail.Mailbox{Store: st} })
+	ctx := context.Background()
+	p := store.ApptMail{Version: 1, ClientName: "Alex Chen", Sessions: []store.SessionLine{{Index: 1, Size: 1,
+		When: "Tue 5 Jan 2027, 10:00 AEDT", Therapist: "Sam Okafor", Service: "Remedial", ManagePath: "/m/x"}}}
+	for i, c := range []struct {
+		window    time.Duration
+		terms     string
+		want, not string
+	}{
+		{48 * time.Hour, "A late cancellation costs half the fee.", "up to 2 days before a session", "24 hours"},
+		{0, "", "any time before a session starts", "24 hours"},
+	} {
+		set, err := f.st.Settings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.CancelWindow, set.CancelTerms = c.window, c.terms
+		if err := f.st.SaveSettings(ctx, store.System, set); err != nil {
+			t.Fatal(err)
+		}
+		key := fmt.Sprintf("policy-%d", i)
+		if err := f.st.Enqueue(ctx, store.Email{Kind: "confirmation", To: "alex@example.com", DedupeKey: key, Payload: p}); err != nil {
+			t.Fatal(err)
+		}
+		m, err := f.worker.Build(ctx, f.row(t, key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, body := range []string{string(m.Text), string(m.HTML)} {
+			if !strings.Contains(body, c.want) || !strings.Contains(body, c.terms) || strings.Contains(body, c.not) {
+				t.Errorf("window %v: want %q and %q, not %q in:\n%s", c.window, c.want, c.terms, c.not, body)
 			}
 		}
 	}

@@ -204,7 +204,7 @@ func (w *Worker) Build(ctx context.Context, r store.OutboxRow) (*email.Email, er
 	if err != nil {
 		return nil, err
 	}
-	d := Data{Clinic: views.Clinic{Name: set.Name, Address: set.Address, Phone: set.Phone, Email: set.Email},
+	d := Data{Clinic: views.ClinicOf(set),
 		BaseURL: w.BaseURL, To: r.To}
 	if err := json.Unmarshal(r.Payload, &d.P); err != nil {
 		return nil, fmt.Errorf("payload of %s: %w", r.Kind, err)

@@ -101,6 +101,15 @@ func (s *Store) ClientAppointments(ctx context.Context, by Actor, clientID int64
 	return queryAppts(ctx, s.r, `a.client_id = ? AND a.starts_at >= ? ORDER BY a.starts_at`, clientID, unix(from))
 }
 
+// CourseAppointments lists the sessions of one of a client's courses, soonest first. A client
+// may list only their own.
+func (s *Store) CourseAppointments(ctx context.Context, by Actor, clientID, courseID int64) ([]Appointment, error) {
+	if !by.Staff() && by.ClientID != clientID {
+		return nil, ErrNotFound
+	}
+	return queryAppts(ctx, s.r, `a.client_id = ? AND a.course_id = ? ORDER BY a.starts_at`, clientID, courseID)
+}
+
 // dayWhere selects the bookings starting in [from, to), of the given therapists or of all.
 func dayWhere(from, to time.Time, therapistIDs []int64) (string, []any) {
 	where := `a.starts_at >= ? AND a.starts_at < ?`

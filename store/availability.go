@@ -120,7 +120,8 @@ var busyTriggers = append(calendarTriggers(), []string{
 
 // calendarTables hold the rest of what a search reads; any change to them replaces the
 // calendarMeta. Of users, only a therapist leaving or coming back matters.
-var calendarTables = []string{"settings", "rooms", "therapist_hours", "therapist_services", "time_off"}
+var calendarTables = []string{"settings", "rooms", "therapist_hours", "therapist_services", "time_off", "closures", "date_hours",
+	"services"}
 
 func calendarTriggers() []string {
 	var out []string
@@ -135,7 +136,7 @@ func calendarTriggers() []string {
 }
 
 // connect sets up a new writer connection: the function the triggers call, the hooks and,
-// when the schema is there (it is not before the first migration), the triggers.
+// when the schema is there (it is not before the migrations), the triggers.
 func (b *busyCache) connect(c *sqlite3.SQLiteConn) error {
 	if err := c.RegisterFunc("allium_busy_changed", b.touched, false); err != nil {
 		return err
@@ -150,14 +151,18 @@ func (b *busyCache) connect(c *sqlite3.SQLiteConn) error {
 	if _, err := c.Exec(`PRAGMA temp_store = MEMORY`, nil); err != nil {
 		return err
 	}
-	rows, err := c.Query(`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'appointments'`, nil)
+	// Every table the triggers watch must be there: a database a migration has yet to bring up
+	// to date gets them from install, after the migrations.
+	watched := append([]string{"appointments"}, calendarTables...)
+	rows, err := c.Query(`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('`+
+		strings.Join(watched, "', '")+`')`, nil)
 	if err != nil {
 		return err
 	}
 	v := make([]driver.Value, 1)
 	err = rows.Next(v)
 	rows.Close()
-	if err != nil || v[0] != int64(1) {
+	if err != nil || v[0] != int64(len(watched)) {
 		return err
 	}
 	for _, t := range busyTriggers {
@@ -520,6 +525,11 @@ type calendarMeta struct {
 	hours   map[int64]*clinic.WeeklyHours
 	offers  map[int64][]int64
 	timeOff map[int64][]clinic.Interval
+	// closed and dateHours are the closures and one-off hours from the day before since on.
+	closed    []clinic.Date
+	dateHours map[int64]map[clinic.Date][]clinic.Shift
+	// open is clinic.BookingOpen over what the copy holds, asked by every booking page.
+	open bool
 }
 
 // calendar returns the cached calendarMeta, or reads it through db and keeps it when that is
@@ -617,7 +627,40 @@ func loadCalendar(ctx context.Context, s *Store, db rowsQuerier) (*calendarMeta,
 			return nil, err
 		}
 	}
+	if cal.open, err = bookingOpenFrom(ctx, db, cal); err != nil {
+		return nil, err
+	}
+	if cal.closed, cal.dateHours, err = closedAndDateHours(ctx, db, nil, clinic.DateOf(unixTime(cal.since), cal.loc).AddDays(-1),
+		clinic.Date{Y: 9999, M: 12, D: 31}); err != nil {
+		return nil, err
+	}
 	return cal, nil
+}
+
+// closedAndDateHours reads the closures and the one-off hours (of the therapists; of all when
+// ids is nil) between two dates.
+func closedAndDateHours(ctx context.Context, db rowsQuerier, ids []int64, from, to clinic.Date) ([]clinic.Date, map[int64]map[clinic.Date][]clinic.Shift, error) {
+	cs, err := closuresIn(ctx, db, from.String(), to.String())
+	if err != nil {
+		return nil, nil, err
+	}
+	closed := make([]clinic.Date, len(cs))
+	for i, c := range cs {
+		closed[i] = c.Date
+	}
+	if ids == nil {
+		err = scanInto(ctx, db, func(r *sql.Rows) error {
+			var id int64
+			err := r.Scan(&id)
+			ids = append(ids, id)
+			return err
+		}, `SELECT DISTINCT therapist_id FROM date_hours WHERE date >= ?`, from.String())
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	dh, err := dateHoursIn(ctx, db, ids, from.String(), to.String())
+	return closed, dh, err
 }
 
 // therapists is therapistCalendars without the bookings, from the cache: the hours are shared
@@ -635,6 +678,7 @@ func (cal *calendarMeta) therapists(serviceID int64, ids []int64, from, to int64
 		if slices.Contains(cal.offers[id], serviceID) {
 			t.Offers = []int64{serviceID}
 		}
+		t.DateHours = cal.dateHours[id] // shared: the search only reads it
 		for _, iv := range cal.timeOff[id] {
 			if iv.End.Unix() > from && iv.Start.Unix() < to {
 				t.TimeOff = append(t.TimeOff, iv)
@@ -684,4 +728,33 @@ func (s *Store) WarmCalendar(ctx context.Context) error {
 	_, err = s.SlotQuery(ctx, clinic.Service{Duration: 15 * time.Minute, NeedsRoom: true}, ids, from,
 		from.Add(set.Horizon))
 	return err
+}
+
+// bookingOpenFrom decides clinic.BookingOpen from the calendar copy's rooms, hours (active
+// therapists only) and services offered, and the active services.
+func bookingOpenFrom(ctx context.Context, db rowsQuerier, cal *calendarMeta) (bool, error) {
+	f := clinic.ReadinessFacts{Rooms: len(cal.rooms)}
+	err := scanInto(ctx, db, func(r *sql.Rows) error {
+		var sf clinic.ServiceFact
+		err := r.Scan(&sf.ID, &sf.NeedsRoom)
+		f.Services = append(f.Services, sf)
+		return err
+	}, `SELECT id, needs_room FROM services WHERE active = 1`)
+	for id := range cal.hours {
+		f.Therapists = append(f.Therapists, clinic.TherapistFact{ID: id, Offers: cal.offers[id], HasHours: true})
+	}
+	return clinic.BookingOpen(f), err
+}
+
+// BookingOpen reports whether clients can book anything online yet (clinic.BookingOpen),
+// from the free-time search's copy of the calendar: every booking page asks.
+func (s *Store) BookingOpen(ctx context.Context) (bool, error) {
+	c := &busyRead{b: s.busy, gen: s.busy.generation()}
+	db := &lazyRead{db: s.r}
+	defer db.close()
+	cal, err := c.calendar(ctx, s, db)
+	if err != nil {
+		return false, translate(err)
+	}
+	return cal.open, nil
 }

@@ -656,12 +656,15 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 	if err := c.s.w.QueryRow(`SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
 		t.Fatal(err)
 	}
-	// Back to the schema before 0011, bookings kept (and so before 0012 and 0013 too). 0013
+	// Back to the schema before 0011, bookings kept (and without what later migrations add). 0013
 	// replaces five append-only triggers; dropping them lets the column they read go.
-	for _, q := range []string{`DROP TABLE retention_reviews`, `DROP TRIGGER findings_no_update`,
+	for _, q := range []string{`ALTER TABLE services DROP COLUMN kind`, `ALTER TABLE services DROP COLUMN course_spacing_days`,
+		`DROP TABLE therapist_profiles`, `DROP TABLE closures`, `DROP TABLE date_hours`,
+		`DROP TABLE retention_reviews`, `DROP TRIGGER findings_no_update`,
 		`DROP TRIGGER session_notes_signed_no_update`, `DROP TRIGGER note_treatments_signed_no_update`,
 		`DROP TRIGGER note_addenda_no_update`, `DROP TRIGGER reassessments_no_update`,
-		`ALTER TABLE clients DROP COLUMN deidentified_at`, `ALTER TABLE outbox DROP COLUMN request_id`, `DROP TRIGGER busy_days_insert`, `DROP TRIGGER busy_days_delete`,
+		`ALTER TABLE clients DROP COLUMN deidentified_at`, `ALTER TABLE outbox DROP COLUMN request_id`,
+		`DROP TRIGGER busy_days_insert`, `DROP TRIGGER busy_days_delete`,
 		`DROP TRIGGER busy_days_update`, `DROP TABLE busy_days`, `PRAGMA user_version = 10`} {
 		if _, err := c.s.w.Exec(q); err != nil {
 			t.Fatal(err)

@@ -551,6 +551,7 @@ type calendar struct {
 	rooms         []clinic.RoomCalendar
 	roomNames     map[int64]string
 	offers        []waitOffer // waitlist offers of the sessions' times, closed once they are booked
+	closed        []clinic.Date
 }
 
 // sessionCalendar reads, inside the booking's transaction, only what clinic.SlotAt needs to
@@ -602,8 +603,19 @@ func sessionCalendar(ctx context.Context, tx *sql.Tx, sv clinic.Service, therapi
 		return nil
 	}, with+therapistAtSQL,
 		append(wargs, therapistID, therapistID, unix(from), unix(to), therapistID, therapistID)...)
-	if err != nil || !sv.NeedsRoom {
+	if err != nil {
 		return cal, err
+	}
+	// Closures and one-off hours of the sessions' dates; a day either side of their UTC dates
+	// holds their dates in any zone.
+	var dh map[int64]map[clinic.Date][]clinic.Shift
+	if cal.closed, dh, err = closedAndDateHours(ctx, tx, []int64{therapistID}, clinic.DateOf(from, time.UTC).AddDays(-1),
+		clinic.DateOf(to, time.UTC).AddDays(1)); err != nil {
+		return cal, err
+	}
+	t.DateHours = dh[therapistID]
+	if !sv.NeedsRoom {
+		return cal, nil
 	}
 	return cal, cal.readRooms(ctx, tx, with, wargs)
 }
@@ -673,7 +685,8 @@ func (cal *calendar) readRooms(ctx context.Context, tx *sql.Tx, with string, war
 // it for the same times.
 func (cal calendar) query(set clinic.Settings, loc *time.Location, sv clinic.Service, now time.Time) clinic.SlotQuery {
 	q := clinic.SlotQuery{Location: loc, Now: now, Service: sv, MinNotice: set.MinNotice,
-		HorizonDays: int(set.Horizon / (24 * time.Hour)), Therapists: []clinic.TherapistCalendar{cal.therapist}, Rooms: cal.rooms}
+		HorizonDays: int(set.Horizon / (24 * time.Hour)), Therapists: []clinic.TherapistCalendar{cal.therapist}, Rooms: cal.rooms,
+		Closed: cal.closed}
 	if q.MinNotice == 0 {
 		q.MinNotice = clinic.NoNotice
 	}

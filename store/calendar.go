@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -17,8 +18,35 @@ type Service struct {
 	Description    string
 	PriceCents     int
 	CourseSessions int // suggested number of sessions when booked as a course; 1 for single visits
+	SpacingDays    int // the days between a course's sessions it starts with
+	Kind           clinic.ServiceKind
+	Sort           int
 	Active         bool
 	Therapists     []int64
+}
+
+// serviceColumns are what scanService reads, from services s.
+const serviceColumns = `s.id, s.key, s.name, s.description, s.duration_min, s.buffer_min,
+	s.needs_room, s.price_cents, s.course_sessions, s.course_spacing_days, s.kind, s.sort, s.active,
+	coalesce((SELECT group_concat(therapist_id) FROM therapist_services ts WHERE ts.service_id = s.id), '')`
+
+func scanService(r interface{ Scan(...any) error }) (Service, error) {
+	var sv Service
+	var dur, buf int
+	var ts string
+	if err := r.Scan(&sv.ID, &sv.Key, &sv.Name, &sv.Description, &dur, &buf, &sv.NeedsRoom, &sv.PriceCents,
+		&sv.CourseSessions, &sv.SpacingDays, &sv.Kind, &sv.Sort, &sv.Active, &ts); err != nil {
+		return sv, err
+	}
+	sv.Duration, sv.BufferAfter = time.Duration(dur)*time.Minute, time.Duration(buf)*time.Minute
+	for _, f := range strings.Split(ts, ",") {
+		// strconv, not fmt.Sscan: at twenty therapists a service, Sscan was most of the cost
+		// of listing services, which every booking page does.
+		if id, err := strconv.ParseInt(f, 10, 64); err == nil {
+			sv.Therapists = append(sv.Therapists, id)
+		}
+	}
+	return sv, nil
 }
 
 // Room is a treatment room.
@@ -29,34 +57,20 @@ type Room struct {
 
 // Services lists active services in display order, each with the therapists who offer it.
 func (s *Store) Services(ctx context.Context) ([]Service, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT s.id, s.key, s.name, s.description, s.duration_min, s.buffer_min,
-		s.needs_room, s.price_cents, s.course_sessions, s.active,
-		coalesce((SELECT group_concat(therapist_id) FROM therapist_services ts WHERE ts.service_id = s.id), '')
-		FROM services s WHERE s.active = 1 ORDER BY s.sort, s.name`)
+	return s.queryServices(ctx, `WHERE s.active = 1 ORDER BY s.sort, s.name`)
+}
+
+func (s *Store) queryServices(ctx context.Context, where string, args ...any) ([]Service, error) {
+	var out []Service
+	err := scanInto(ctx, s.r, func(r *sql.Rows) error {
+		sv, err := scanService(r)
+		out = append(out, sv)
+		return err
+	}, `SELECT `+serviceColumns+` FROM services s `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("services: %w", err)
 	}
-	defer rows.Close()
-	var out []Service
-	for rows.Next() {
-		var sv Service
-		var dur, buf int
-		var ts string
-		if err := rows.Scan(&sv.ID, &sv.Key, &sv.Name, &sv.Description, &dur, &buf, &sv.NeedsRoom, &sv.PriceCents,
-			&sv.CourseSessions, &sv.Active, &ts); err != nil {
-			return nil, err
-		}
-		sv.Duration, sv.BufferAfter = time.Duration(dur)*time.Minute, time.Duration(buf)*time.Minute
-		for _, f := range strings.Split(ts, ",") {
-			// strconv, not fmt.Sscan: at twenty therapists a service, Sscan was most of the cost
-			// of listing services, which every booking page does.
-			if id, err := strconv.ParseInt(f, 10, 64); err == nil {
-				sv.Therapists = append(sv.Therapists, id)
-			}
-		}
-		out = append(out, sv)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ServiceByID returns an active service. Returns ErrNotFound for an unknown or retired one.
@@ -78,15 +92,22 @@ func (s *Store) UpsertService(ctx context.Context, by Actor, sv Service, sort in
 	if by.Role != clinic.RoleOwner && by.Role != System.Role {
 		return 0, ErrForbidden
 	}
+	if sv.Kind == "" {
+		sv.Kind = clinic.KindFollowUp
+		if sv.CourseSessions > 1 {
+			sv.Kind = clinic.KindCourse
+		}
+	}
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO services (key, name, description, duration_min, buffer_min, needs_room,
-			price_cents, course_sessions, sort) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			price_cents, course_sessions, sort, kind, course_spacing_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET name = excluded.name, description = excluded.description,
 			duration_min = excluded.duration_min, buffer_min = excluded.buffer_min, needs_room = excluded.needs_room,
-			price_cents = excluded.price_cents, course_sessions = excluded.course_sessions, sort = excluded.sort
+			price_cents = excluded.price_cents, course_sessions = excluded.course_sessions, sort = excluded.sort,
+			kind = excluded.kind, course_spacing_days = excluded.course_spacing_days
 			RETURNING id`, sv.Key, sv.Name, sv.Description, int(sv.Duration/time.Minute), int(sv.BufferAfter/time.Minute),
-			sv.NeedsRoom, sv.PriceCents, max(sv.CourseSessions, 1), sort).Scan(&id)
+			sv.NeedsRoom, sv.PriceCents, max(sv.CourseSessions, 1), sort, sv.Kind, cmp.Or(sv.SpacingDays, clinic.DefaultSpacing().Target)).Scan(&id)
 	})
 	return id, err
 }

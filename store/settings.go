@@ -37,6 +37,10 @@ func applySetting(set *clinic.Settings, k, v string) {
 		set.Email = v
 	case "time_zone":
 		set.TimeZone = v
+	case "business_number":
+		set.BusinessNumber = v
+	case "cancel_terms":
+		set.CancelTerms = v
 	case "cancel_window_min":
 		set.CancelWindow = minutes(v)
 	case "min_notice_min":
@@ -73,7 +77,8 @@ func settingRows(set clinic.Settings) map[string]string {
 	}
 	return map[string]string{
 		"name": set.Name, "address": set.Address, "phone": set.Phone, "email": set.Email,
-		"time_zone": set.TimeZone, "cancel_window_min": m(set.CancelWindow), "min_notice_min": m(set.MinNotice),
+		"time_zone": set.TimeZone, "business_number": set.BusinessNumber, "cancel_terms": set.CancelTerms,
+		"cancel_window_min": m(set.CancelWindow), "min_notice_min": m(set.MinNotice),
 		"horizon_min": m(set.Horizon), "reminder_leads_min": strings.Join(leads, " "),
 		"staff_idle_min": m(set.StaffIdle), "staff_absolute_min": m(set.StaffAbsolute),
 		"client_idle_min": m(set.ClientIdle), "maintenance_after_min": m(set.MaintenanceAfter),

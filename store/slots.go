@@ -208,8 +208,20 @@ func (s *Store) slotQueryFrom(ctx context.Context, db rowsQuerier, sv clinic.Ser
 	}
 	if cal != nil {
 		q.Therapists = cal.therapists(sv.ID, therapistIDs, unix(from), unix(to))
-	} else if q.Therapists, err = therapistCalendars(ctx, db, sv.ID, therapistIDs, unix(from), unix(to), ranges, c == nil); err != nil {
-		return q, err
+		q.Closed = cal.closed
+	} else {
+		if q.Therapists, err = therapistCalendars(ctx, db, sv.ID, therapistIDs, unix(from), unix(to), ranges, c == nil); err != nil {
+			return q, err
+		}
+		// A day either side: a booking check's windows may start the evening before.
+		closed, dh, err := closedAndDateHours(ctx, db, therapistIDs, clinic.DateOf(from, loc).AddDays(-1), clinic.DateOf(to, loc).AddDays(1))
+		if err != nil {
+			return q, err
+		}
+		q.Closed = closed
+		for i := range q.Therapists {
+			q.Therapists[i].DateHours = dh[q.Therapists[i].TherapistID]
+		}
 	}
 	if c != nil {
 		busy, err := c.spans(ctx, db, false, therapistIDs, ranges[0][0], ranges[0][1])

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"allium/clinic"
@@ -171,10 +172,11 @@ func (s *Store) DeleteTimeOff(ctx context.Context, by Actor, id int64) (int64, e
 }
 
 // ScheduleConflict is a booking that no longer fits its therapist's calendar: outside the
-// weekly hours, or (Away) inside time off.
+// hours (the weekly ones, or the one-off hours of its date), inside time off (Away), or on a
+// day the clinic is closed (Closed).
 type ScheduleConflict struct {
 	HoursConflict
-	Away bool
+	Away, Closed bool
 }
 
 // ScheduleConflicts lists a therapist's booked appointments starting in [from, to) that fall
@@ -194,6 +196,10 @@ func (s *Store) ScheduleConflicts(ctx context.Context, by Actor, therapistID int
 		if err != nil {
 			return err
 		}
+		closed, dh, err := closedAndDateHours(ctx, tx, []int64{therapistID}, clinic.DateOf(from, loc), clinic.DateOf(to, loc))
+		if err != nil {
+			return err
+		}
 		return scanInto(ctx, tx, func(r *sql.Rows) error {
 			var sc ScheduleConflict
 			var st, bu int64
@@ -202,7 +208,13 @@ func (s *Store) ScheduleConflicts(ctx context.Context, by Actor, therapistID int
 			}
 			sc.Start = unixTime(st)
 			sc.Away = overlapsTimeOff(off, sc.Start, unixTime(bu))
-			if sc.Away || !h.Covers(loc, sc.Start, unixTime(bu)) {
+			day := clinic.DateOf(sc.Start, loc)
+			sc.Closed = slices.Contains(closed, day)
+			hours := h
+			if shifts, ok := dh[therapistID][day]; ok {
+				hours[day.Weekday()] = shifts
+			}
+			if sc.Away || sc.Closed || !hours.Covers(loc, sc.Start, unixTime(bu)) {
 				out = append(out, sc)
 			}
 			return nil

@@ -74,10 +74,11 @@ type ClientHome struct {
 type AppointmentPage struct {
 	Page      Page
 	Appt      store.Appointment
-	Base      string // "/my/appointments/42" or "/m/TOKEN"
-	CanChange bool   // the client may move or cancel it online
-	TooLate   bool   // it is booked, but inside the cancellation window: the client must call
-	Stale     bool   // a manage link for a moved or cancelled appointment
+	Base      string              // "/my/appointments/42" or "/m/TOKEN"
+	CanChange bool                // the client may move or cancel it online
+	TooLate   bool                // it is booked, but inside the cancellation window: the client must call
+	Stale     bool                // a manage link for a moved or cancelled appointment
+	Course    []store.Appointment // every session of its course, this one included; nil for a single visit
 }
 
 // MovePage lists free times to move an appointment to.

@@ -2,6 +2,7 @@ package views
 
 import (
 	"strings"
+	"net/url"
 	"time"
 
 	"allium/backups"
@@ -68,10 +69,30 @@ type User struct {
 
 // Clinic is the clinic's public face.
 type Clinic struct {
-	Name    string
-	Address string
-	Phone   string
-	Email   string
+	Name           string
+	Address        string
+	Phone          string
+	Email          string
+	BusinessNumber string
+	// Policy is the change-and-cancel sentence derived from the window the clinic enforces;
+	// Terms is the owner's own wording after it (a late fee, say).
+	Policy string
+	Terms  string
+}
+
+// ClinicOf is the one place the public face is made from the settings, for pages and emails
+// alike, so they cannot say different things.
+func ClinicOf(set clinic.Settings) Clinic {
+	return Clinic{Name: set.Name, Address: set.Address, Phone: set.Phone, Email: set.Email,
+		BusinessNumber: set.BusinessNumber, Policy: clinic.ChangePolicy(set.CancelWindow), Terms: set.CancelTerms}
+}
+
+// MapURL links the clinic's address to a map search; empty without an address.
+func (c Clinic) MapURL() string {
+	if c.Address == "" {
+		return ""
+	}
+	return "https://www.openstreetmap.org/search?query=" + url.QueryEscape(c.Address)
 }
 
 // NavLink is one entry of the site navigation.
@@ -99,6 +120,7 @@ type ErrorPage struct {
 // AdminHome is the owner's overview.
 type AdminHome struct {
 	Page         Page
+	Blockers     []clinic.Blocker // what keeps online booking closed; empty when it is open
 	MailProblems []store.OutboxRow
 	Staff        []store.User
 	Settings     clinic.Settings
@@ -107,13 +129,16 @@ type AdminHome struct {
 
 // SettingsPage is the clinic settings form.
 type SettingsPage struct {
-	Page Page
-	Form map[string]string
+	Page      Page
+	Form      map[string]string
+	TimeZones []string
+	Setup     SetupSteps // set while the owner walks through the first setup
 }
 
 // StaffPage lists staff with the invite form.
 type StaffPage struct {
 	Page  Page
+	Setup SetupSteps
 	Staff []store.User
 	Form  map[string]string
 }

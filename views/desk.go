@@ -181,6 +181,7 @@ type DeskHours struct {
 	Therapist store.User
 	Days      []DeskHoursDay
 	TimeOff   []DeskTimeOff
+	DateHours []DeskDateHours
 	Conflicts []DeskConflict
 	Form      map[string]string
 }
@@ -188,6 +189,7 @@ type DeskHours struct {
 // DeskTherapists lists therapists with links to their week and hours.
 type DeskTherapists struct {
 	Page       Page
+	Setup      SetupSteps
 	Nav        []DeskNavLink
 	Therapists []store.User
 	Today      string
@@ -206,4 +208,11 @@ type DeskRecall struct {
 	Page    Page
 	Nav     []DeskNavLink
 	Courses []DeskRecallCourse
+}
+
+// DeskDateHours is one date with its own hours.
+type DeskDateHours struct {
+	Date  string // 2026-12-24, for the form
+	Label string // Thu 24 Dec 2026
+	Hours string // "09:00-13:00" or "Away"
 }

@@ -15,6 +15,8 @@ import (
 	"sync"
 	texttemplate "text/template"
 	"time"
+
+	"allium/clinic"
 )
 
 //go:embed layout.html partials pages email
@@ -130,8 +132,11 @@ func funcs(asset func(string) string) template.FuncMap {
 			}
 			return t.In(loc).Format(layout)
 		},
-		"field": func(errs map[string]string, name string) string { return errs[name] },
-		"add":   func(a, b int) int { return a + b },
+		"field":   func(errs map[string]string, name string) string { return errs[name] },
+		"add":     func(a, b int) int { return a + b },
+		"price":   clinic.FormatPrice,
+		"mul":     func(a, b int) int { return a * b },
+		"minutes": func(d time.Duration) int { return int(d / time.Minute) },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

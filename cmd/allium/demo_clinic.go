@@ -10,14 +10,14 @@ import (
 
 // demoServices is the catalogue of the modality list: relaxation to remedial courses and Tui Na.
 var demoServices = []store.Service{
-	{Service: clinic.Service{Key: "remedial_initial_75", Name: "Remedial massage: first assessment and treatment", Duration: 75 * time.Minute, BufferAfter: 15 * time.Minute, NeedsRoom: true}, Description: "We watch how you move, find where you hold tension, set a goal and start treatment.", PriceCents: 14500, CourseSessions: 1},
+	{Service: clinic.Service{Key: "remedial_initial_75", Name: "Remedial massage: first assessment and treatment", Duration: 75 * time.Minute, BufferAfter: 15 * time.Minute, NeedsRoom: true}, Description: "We watch how you move, find where you hold tension, set a goal and start treatment.", PriceCents: 14500, CourseSessions: 1, Kind: clinic.KindFirstVisit},
 	{Service: clinic.Service{Key: "remedial_followup_60", Name: "Remedial massage: course session", Duration: 60 * time.Minute, BufferAfter: 15 * time.Minute, NeedsRoom: true}, Description: "Sessions close together towards your goal.", PriceCents: 12000, CourseSessions: 4},
 	{Service: clinic.Service{Key: "reassessment_30", Name: "Reassessment", Duration: 30 * time.Minute, BufferAfter: 10 * time.Minute, NeedsRoom: true}, Description: "We measure progress against your goal and decide what comes next.", PriceCents: 6000, CourseSessions: 1},
 	{Service: clinic.Service{Key: "tuina_60", Name: "Tui Na", Duration: 60 * time.Minute, BufferAfter: 15 * time.Minute, NeedsRoom: true}, Description: "Chinese therapeutic massage along channels and points.", PriceCents: 12000, CourseSessions: 4},
 	{Service: clinic.Service{Key: "deep_tissue_60", Name: "Deep tissue massage", Duration: 60 * time.Minute, BufferAfter: 15 * time.Minute, NeedsRoom: true}, PriceCents: 11500, CourseSessions: 1},
 	{Service: clinic.Service{Key: "sports_pre_30", Name: "Sports massage: pre-event", Duration: 30 * time.Minute, BufferAfter: 10 * time.Minute, NeedsRoom: true}, PriceCents: 6500, CourseSessions: 1},
 	{Service: clinic.Service{Key: "sports_post_45", Name: "Sports massage: post-event recovery", Duration: 45 * time.Minute, BufferAfter: 15 * time.Minute, NeedsRoom: true}, PriceCents: 9000, CourseSessions: 1},
-	{Service: clinic.Service{Key: "sports_maintenance_60", Name: "Sports massage: maintenance", Duration: 60 * time.Minute, BufferAfter: 15 * time.Minute, NeedsRoom: true}, PriceCents: 11500, CourseSessions: 3},
+	{Service: clinic.Service{Key: "sports_maintenance_60", Name: "Sports massage: maintenance", Duration: 60 * time.Minute, BufferAfter: 15 * time.Minute, NeedsRoom: true}, PriceCents: 11500, CourseSessions: 3, Kind: clinic.KindMaintenance},
 	{Service: clinic.Service{Key: "swedish_60", Name: "Swedish massage", Duration: 60 * time.Minute, BufferAfter: 15 * time.Minute, NeedsRoom: true}, PriceCents: 10500, CourseSessions: 1},
 	{Service: clinic.Service{Key: "relaxation_60", Name: "Relaxation massage", Duration: 60 * time.Minute, BufferAfter: 15 * time.Minute, NeedsRoom: true}, PriceCents: 10000, CourseSessions: 1},
 }
