@@ -1,8 +1,8 @@
 package views
 
 import (
-	"strings"
 	"net/url"
+	"strings"
 	"time"
 
 	"allium/backups"
