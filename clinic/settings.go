@@ -22,6 +22,9 @@ type Settings struct {
 	StaffAbsolute    time.Duration
 	ClientIdle       time.Duration
 	MaintenanceAfter time.Duration
+	// BookingHold is how long a visitor's chosen times are kept for them while they confirm
+	// their email by the link sent to it.
+	BookingHold time.Duration
 }
 
 // DefaultSettings are what a new clinic starts with.
@@ -37,6 +40,7 @@ func DefaultSettings() Settings {
 		StaffAbsolute:    12 * time.Hour,
 		ClientIdle:       14 * 24 * time.Hour,
 		MaintenanceAfter: 28 * 24 * time.Hour,
+		BookingHold:      15 * time.Minute,
 	}
 }
 

@@ -5,6 +5,8 @@ package handlers
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net"
@@ -46,6 +48,9 @@ type App struct {
 	settings   atomic.Pointer[clinic.Settings]
 	loc        atomic.Pointer[time.Location]
 	secure     bool
+	csrfKey    []byte // derives the CSRF tokens (csrf.go)
+	// pages are the paths of the GET routes: the only places sign-in may return to.
+	pages []string
 }
 
 // New builds the Echo server with every route and middleware.
@@ -68,6 +73,9 @@ func New(ctx context.Context, cfg Config) (*echo.Echo, *App, error) {
 	}
 	a.sessions = newSessionStore(cfg.Store, cfg.SessionKey, a.secure)
 	a.flashCodec = newFlashCodec(cfg.SessionKey)
+	mac := hmac.New(sha256.New, cfg.SessionKey)
+	mac.Write([]byte("allium csrf"))
+	a.csrfKey = mac.Sum(nil)
 	a.sessions.idle = a.idleFor
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -155,6 +155,10 @@ func newDeskWriter(size int) *deskWriter {
 
 func (w *deskWriter) raw(s string)  { w.b.WriteString(s) }
 func (w *deskWriter) text(s string) { w.b.WriteString(html.EscapeString(s)) }
+
+// name writes a person's or a thing's name isolated from the text around it, so a
+// right-to-left name (or a planted override character) cannot reorder the rest of the line.
+func (w *deskWriter) name(s string) { w.raw("<bdi>"); w.text(s); w.raw("</bdi>") }
 func (w *deskWriter) num(n int64)   { w.b.Write(strconv.AppendInt(w.scratch[:0], n, 10)) }
 
 // when writes t in a layout of digits and fixed words only, which need no escaping.
@@ -213,10 +217,10 @@ func (w *deskWriter) column(c deskColumn, blocks []deskBlock, loc *time.Location
 		w.raw(`<a href="`)
 		w.text(c.href)
 		w.raw(`">`)
-		w.text(c.name)
+		w.name(c.name)
 		w.raw(`</a>`)
 	} else {
-		w.text(c.name)
+		w.name(c.name)
 	}
 	w.raw(`</h2>`)
 	if c.note != "" {
@@ -267,12 +271,12 @@ func (w *deskWriter) booking(b *store.DayBooking, loc *time.Location) {
 	w.raw(`–`)
 	w.when(b.End.In(loc), "15:04")
 	w.raw("</time>\n<span class=\"appt-client\">")
-	w.text(b.ClientName)
+	w.name(b.ClientName)
 	w.raw("</span>\n<span class=\"appt-service\">")
-	w.text(b.ServiceName)
+	w.name(b.ServiceName)
 	if b.RoomName != "" {
 		w.raw(` · `)
-		w.text(b.RoomName)
+		w.name(b.RoomName)
 	}
 	w.raw("</span>\n")
 	if b.CourseSize > 1 {
@@ -321,11 +325,11 @@ func deskCancelledTable(books []store.DayBooking, loc *time.Location) template.H
 		w.raw(`<tr><td data-label="Client"><a href="/desk/appointments/`)
 		w.num(b.ID)
 		w.raw(`">`)
-		w.text(b.ClientName)
+		w.name(b.ClientName)
 		w.raw("</a></td>\n" + `<td data-label="Was">`)
 		w.when(b.Start.In(loc), "Mon 2 Jan 15:04")
 		w.raw(`</td><td data-label="With">`)
-		w.text(b.TherapistName)
+		w.name(b.TherapistName)
 		w.raw("</td>\n" + `<td data-label="Status"><span class="badge status-`)
 		w.text(b.Status)
 		w.raw(`">`)

@@ -27,7 +27,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		status = http.StatusConflict
 	}
 	if status >= 500 {
-		a.Log.Error("request failed", "err", err, "path", c.Request().URL.Path, "request_id", requestID(c))
+		a.Log.Error("request failed", "err", err, "path", loggedPath(c), "request_id", requestID(c))
 	}
 	heading, msg := errorText(status, he)
 	data := views.ErrorPage{Page: a.page(c, heading), Heading: heading, Message: msg}

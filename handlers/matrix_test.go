@@ -2,11 +2,13 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"allium/clinic"
 	"allium/store"
@@ -27,106 +29,110 @@ import (
 // s = sent to sign in, n = the same 404 page as a page that does not exist. A route with no
 // line here fails the test, so a new route cannot ship without deciding who may use it.
 var matrix = map[string]string{
-	"GET /":                              "ooooooo",
-	"GET /healthz":                       "ooooooo",
-	"GET /signin":                        "ooooooo",
-	"POST /signin":                       "ooooooo",
-	"POST /signout":                      "ooooooo",
-	"GET /forgot":                        "ooooooo",
-	"POST /forgot":                       "ooooooo",
-	"GET /reset/:token":                  "nnnnnnn",
-	"POST /reset/:token":                 "nnnnnnn",
-	"GET /signin/link":                   "ooooooo",
-	"POST /signin/link":                  "ooooooo",
-	"GET /signin/link/:token":            "nnnnnnn",
-	"POST /signin/link/:token":           "nnnnnnn",
-	"GET /setup":                         "nnnnnnn",
-	"POST /setup":                        "nnnnnnn",
-	"GET /invite/:token":                 "nnnnnnn",
-	"POST /invite/:token":                "nnnnnnn",
-	"GET /account":                       "soooooo",
-	"POST /account/password":             "soooooo",
-	"POST /account/signout-everywhere":   "soooooo",
-	"GET /my":                            "soonnnn",
-	"GET /therapist":                     "snnoono",
-	"GET /admin":                         "snnnnno",
-	"GET /admin/settings":                "snnnnno",
-	"POST /admin/settings":               "snnnnno",
-	"GET /admin/staff":                   "snnnnno",
-	"POST /admin/staff/invite":           "snnnnno",
-	"POST /admin/staff/:id/active":       "snnnnno",
-	"GET /admin/mail":                    "snnnnno",
-	"GET /admin/mail/:id":                "snnnnno",
-	"POST /admin/outbox/:id/resend":      "snnnnoo",
-	"GET /admin/audit":                   "snnnnno",
-	"GET /admin/assessments":             "snnnnno",
-	"GET /assessment":                    "ooooooo",
-	"POST /assessment/start":             "ooooooo",
-	"GET /assessment/d/:token/result":    "ooooooo",
-	"GET /assessment/d/:token/:step":     "ooooooo",
-	"POST /assessment/d/:token/:step":    "ooooooo",
-	"GET /book":                          "ooooooo",
-	"GET /book/times":                    "ooooooo",
-	"GET /book/course":                   "ooooooo",
-	"POST /book/confirm":                 "ooooooo",
-	"POST /waitlist":                     "soonnnn",
-	"GET /my/appointments/:id":           "sonnnnn",
-	"POST /my/appointments/:id/cancel":   "sonnnnn",
-	"GET /my/appointments/:id/move":      "sonnnnn",
-	"POST /my/appointments/:id/move":     "sonnnnn",
-	"GET /m/:token":                      "ooooooo",
-	"POST /m/:token/cancel":              "ooooooo",
-	"GET /m/:token/move":                 "ooooooo",
-	"POST /m/:token/move":                "ooooooo",
-	"GET /desk":                          "snnnnoo",
-	"GET /desk/week":                     "snnnnoo",
-	"GET /desk/appointments/:id":         "snnnnoo",
-	"POST /desk/appointments/:id/status": "snnnnoo",
-	"POST /desk/appointments/:id/cancel": "snnnnoo",
-	"GET /desk/appointments/:id/move":    "snnnnoo",
-	"POST /desk/appointments/:id/move":   "snnnnoo",
-	"GET /desk/clients":                  "snnnnoo",
-	"POST /desk/clients":                 "snnnnoo",
-	"GET /desk/clients/:id":              "snnnnoo",
-	"POST /desk/clients/:id":             "snnnnoo",
-	"POST /desk/clients/:id/merge":       "snnnnoo",
-	"GET /desk/therapists":               "snnnnoo",
-	"GET /desk/therapists/:id/hours":     "snnonoo",
-	"POST /desk/therapists/:id/hours":    "snnonoo",
-	"POST /desk/therapists/:id/timeoff":  "snnonoo",
-	"POST /desk/timeoff/:id/delete":      "snnonoo",
-	"GET /desk/recall":                   "snnnnoo",
-	"GET /ical/:token":                   "ooooooo",
-	"GET /account/calendar":              "snnoono",
-	"POST /account/ical":                 "snnoono",
-	"POST /account/ical/revoke":          "snnoono",
-	"POST /account/daylist":              "snnoono",
-	"GET /unsubscribe/:token":            "ooooooo",
-	"GET /clients/:id/chart":             "snnonno",
-	"POST /clients/:id/class":            "snnonno",
-	"POST /clients/:id/flags":            "snnonno",
-	"POST /clients/:id/consent":          "snnonno",
-	"GET /clients/:id/findings/new":      "snnonno",
-	"POST /clients/:id/findings":         "snnonno",
-	"GET /findings/:id":                  "snnonno",
-	"GET /clients/:id/plans/new":         "snnonno",
-	"POST /clients/:id/plans":            "snnonno",
-	"GET /plans/:id":                     "snnonno",
-	"POST /plans/:id/event":              "snnonno",
-	"POST /plans/:id/course":             "snnonno",
-	"GET /plans/:id/reassess":            "snnonno",
-	"POST /plans/:id/reassess":           "snnonno",
-	"GET /appointments/:id/note":         "snnonno",
-	"POST /appointments/:id/note":        "snnonnn",
-	"POST /appointments/:id/note/sign":   "snnonnn",
-	"GET /notes/:id":                     "snnonno",
-	"POST /notes/:id/addenda":            "snnonno",
-	"GET /clients/:id/referrals/new":     "snnonno",
-	"POST /clients/:id/referrals":        "snnonno",
-	"GET /referrals/:id":                 "snnonno",
-	"POST /referrals/:id/sent":           "snnonno",
-	"GET /my/plan":                       "soonnnn",
-	"POST /unsubscribe/:token":           "ooooooo",
+	"GET /":                                 "ooooooo",
+	"GET /healthz":                          "ooooooo",
+	"GET /signin":                           "ooooooo",
+	"POST /signin":                          "ooooooo",
+	"POST /signout":                         "ooooooo",
+	"GET /forgot":                           "ooooooo",
+	"POST /forgot":                          "ooooooo",
+	"GET /reset/:token":                     "nnnnnnn",
+	"POST /reset/:token":                    "nnnnnnn",
+	"GET /signin/link":                      "ooooooo",
+	"POST /signin/link":                     "ooooooo",
+	"GET /signin/link/:token":               "nnnnnnn",
+	"POST /signin/link/:token":              "nnnnnnn",
+	"GET /setup":                            "nnnnnnn",
+	"POST /setup":                           "nnnnnnn",
+	"GET /invite/:token":                    "nnnnnnn",
+	"POST /invite/:token":                   "nnnnnnn",
+	"GET /account":                          "soooooo",
+	"POST /account/password":                "soooooo",
+	"POST /account/signout-everywhere":      "soooooo",
+	"GET /my":                               "soonnnn",
+	"GET /therapist":                        "snnoono",
+	"GET /admin":                            "snnnnno",
+	"GET /admin/settings":                   "snnnnno",
+	"POST /admin/settings":                  "snnnnno",
+	"GET /admin/staff":                      "snnnnno",
+	"POST /admin/staff/invite":              "snnnnno",
+	"POST /admin/staff/:id/active":          "snnnnno",
+	"GET /admin/mail":                       "snnnnno",
+	"GET /admin/mail/:id":                   "snnnnno",
+	"POST /admin/outbox/:id/resend":         "snnnnoo",
+	"GET /admin/audit":                      "snnnnno",
+	"GET /admin/assessments":                "snnnnno",
+	"GET /assessment":                       "ooooooo",
+	"POST /assessment/start":                "ooooooo",
+	"GET /assessment/d/:token/result":       "ooooooo",
+	"GET /assessment/d/:token/:step":        "ooooooo",
+	"POST /assessment/d/:token/:step":       "ooooooo",
+	"GET /book":                             "ooooooo",
+	"GET /book/times":                       "ooooooo",
+	"GET /book/course":                      "ooooooo",
+	"GET /book/sent":                        "ooooooo",
+	"GET /book/hold/:token":                 "ooooooo",
+	"POST /book/hold/:token":                "ooooooo",
+	"POST /book/confirm":                    "ooooooo",
+	"POST /waitlist":                        "soonnnn",
+	"GET /my/appointments/:id":              "sonnnnn",
+	"POST /my/appointments/:id/cancel":      "sonnnnn",
+	"GET /my/appointments/:id/move":         "sonnnnn",
+	"POST /my/appointments/:id/move":        "sonnnnn",
+	"GET /m/:token":                         "ooooooo",
+	"POST /m/:token/cancel":                 "ooooooo",
+	"GET /m/:token/move":                    "ooooooo",
+	"POST /m/:token/move":                   "ooooooo",
+	"GET /desk":                             "snnnnoo",
+	"GET /desk/week":                        "snnnnoo",
+	"GET /desk/appointments/:id":            "snnnnoo",
+	"POST /desk/appointments/:id/status":    "snnnnoo",
+	"POST /desk/appointments/:id/cancel":    "snnnnoo",
+	"GET /desk/appointments/:id/move":       "snnnnoo",
+	"POST /desk/appointments/:id/move":      "snnnnoo",
+	"GET /desk/clients":                     "snnnnoo",
+	"POST /desk/clients":                    "snnnnoo",
+	"GET /desk/clients/:id":                 "snnnnoo",
+	"POST /desk/clients/:id":                "snnnnoo",
+	"POST /desk/clients/:id/merge":          "snnnnoo",
+	"GET /desk/therapists":                  "snnnnoo",
+	"GET /desk/therapists/:id/hours":        "snnonoo",
+	"POST /desk/therapists/:id/hours":       "snnonoo",
+	"POST /desk/therapists/:id/timeoff":     "snnonoo",
+	"POST /desk/timeoff/:id/delete":         "snnonoo",
+	"GET /desk/recall":                      "snnnnoo",
+	"GET /ical/:token":                      "ooooooo",
+	"GET /account/calendar":                 "snnoono",
+	"POST /account/ical":                    "snnoono",
+	"POST /account/ical/revoke":             "snnoono",
+	"POST /account/daylist":                 "snnoono",
+	"GET /unsubscribe/:token":               "ooooooo",
+	"GET /clients/:id/chart":                "snnonno",
+	"POST /clients/:id/class":               "snnonno",
+	"POST /clients/:id/flags":               "snnonno",
+	"POST /clients/:id/consent":             "snnonno",
+	"POST /clients/:id/booking-block/clear": "snnonno",
+	"GET /clients/:id/findings/new":         "snnonno",
+	"POST /clients/:id/findings":            "snnonno",
+	"GET /findings/:id":                     "snnonno",
+	"GET /clients/:id/plans/new":            "snnonno",
+	"POST /clients/:id/plans":               "snnonno",
+	"GET /plans/:id":                        "snnonno",
+	"POST /plans/:id/event":                 "snnonno",
+	"POST /plans/:id/course":                "snnonno",
+	"GET /plans/:id/reassess":               "snnonno",
+	"POST /plans/:id/reassess":              "snnonno",
+	"GET /appointments/:id/note":            "snnonno",
+	"POST /appointments/:id/note":           "snnonnn",
+	"POST /appointments/:id/note/sign":      "snnonnn",
+	"GET /notes/:id":                        "snnonno",
+	"POST /notes/:id/addenda":               "snnonno",
+	"GET /clients/:id/referrals/new":        "snnonno",
+	"POST /clients/:id/referrals":           "snnonno",
+	"GET /referrals/:id":                    "snnonno",
+	"POST /referrals/:id/sent":              "snnonno",
+	"GET /my/plan":                          "soonnnn",
+	"POST /unsubscribe/:token":              "ooooooo",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}
@@ -135,7 +141,25 @@ var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "
 type matrixWorld struct {
 	appt, client, ther, spare, mailID, outboxID, timeOff int64
 	plan, findings, note, referral                       int64
-	manage, draft, feed, unsubscribe                     string
+	manage, draft, feed, unsubscribe, hold               string
+	holds                                                int   // made by freshHold, so each takes its own time
+	service                                              int64 // the service Sam offers
+}
+
+// freshHold holds a visitor's booking of a time not held or booked before, and returns the
+// token of its link.
+func (w *matrixWorld) freshHold(t *testing.T, ta *testApp, bc bookingClinic) string {
+	t.Helper()
+	w.holds++
+	holds := w.holds
+	start := bc.local(2026, 3, 19, 9, 0).AddDate(0, 0, holds/7).Add(time.Duration(holds%7) * time.Hour)
+	err := ta.Store.HoldBooking(context.Background(), "192.0.2.50", store.HoldRequest{TTL: 15 * time.Minute,
+		BookingRequest: store.BookingRequest{ServiceID: w.service, TherapistID: bc.Therapist.ID, Starts: []time.Time{start}, Consent: true},
+		Visitor:        store.Visitor{Name: "Holly Holder", Email: fmt.Sprintf("holder%d@example.com", holds), Phone: "0400 555 000"}})
+	if err != nil {
+		t.Fatalf("hold %s: %v", start, err)
+	}
+	return ta.lastToken(t, "booking_hold", fmt.Sprintf("holder%d@example.com", holds))
 }
 
 func (w matrixWorld) fill(t *testing.T, path string) string {
@@ -168,6 +192,7 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	tok("/assessment/d/", w.draft)
 	tok("/ical/", w.feed+".ics")
 	tok("/unsubscribe/", w.unsubscribe)
+	tok("/book/hold/", w.hold)
 	path = strings.NewReplacer(":token", "not-a-real-token", ":step", "1").Replace(path)
 	if strings.Contains(path, ":") {
 		t.Fatalf("%s: the matrix test does not know what to put in this path; teach matrixWorld.fill", path)
@@ -190,6 +215,7 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 	w.appt = ta.book(t, w.client, bc.Course, bc.Therapist.ID, bc.local(2026, 3, 12, 10, 0)).Appointments[0].ID
 	cc := newChartClinic(t, ta.Store, ta.Clock.Now, bc.Therapist.ID, bc.Client.ID)
 	plan := cc.activePlan(t)
+	w.service = cc.service
 	w.plan = plan.ID
 	w.note = cc.signNote(t, cc.book(t, 1)[0], plan, 4)
 	var err error
@@ -211,6 +237,7 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 		t.Fatal(err)
 	}
 	w.unsubscribe = strings.TrimPrefix(ta.Store.UnsubscribePath(w.client), "/unsubscribe/")
+	w.hold = w.freshHold(t, ta, bc)
 	ta.drainMail(t)
 	box, _ := ta.Store.Mailbox(ctx, ownerActor, "", 1)
 	rows, _ := ta.Store.Outbox(ctx, ownerActor, store.OutboxFilter{Limit: 1})
@@ -251,6 +278,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 			if strings.HasPrefix(route.Path, "/desk/timeoff/") {
 				w.timeOff = freshTimeOff(t, ta, bc)
 			}
+			if strings.HasPrefix(route.Path, "/book/hold/") {
+				w.hold = w.freshHold(t, ta, bc)
+			}
 			if strings.HasPrefix(route.Path, "/admin/outbox/") {
 				if err := ta.Store.MarkFailed(ctx, w.outboxID, "550 mailbox unavailable"); err != nil {
 					t.Fatal(err)
@@ -265,7 +295,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			if got[i] == 'n' && !strings.Contains(r.text(), "Page not found") && !strings.Contains(r.text(), "no longer works") {
 				t.Errorf("%s as %s: a 404 without the calm not-found page", key, p)
 			}
-			if strings.HasSuffix(route.Path, "signout") || strings.HasSuffix(route.Path, "signout-everywhere") || (key == "POST /admin/staff/:id/active") {
+			if strings.HasSuffix(route.Path, "signout") || key == "POST /book/hold/:token" || strings.HasSuffix(route.Path, "signout-everywhere") || (key == "POST /admin/staff/:id/active") {
 				signIn(p) // that route ended the session, as it should
 			}
 		}

@@ -89,6 +89,9 @@ func (a *App) register(e *echo.Echo) {
 			mw = append(mw, a.guard(r.Allow))
 		}
 		e.Add(r.Method, r.Path, r.handle, mw...).Name = r.Name
+		if r.Method == http.MethodGet {
+			a.pages = append(a.pages, r.Path)
+		}
 	}
 }
 

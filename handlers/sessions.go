@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
 
 	"allium/store"
 )
@@ -123,6 +124,17 @@ const (
 	keySignedIn   = "signed_in_at"
 	keyRole       = "role"
 	keyAssessment = "assessment" // a visitor's assessment token, linked at sign-in
+	keySafety     = "safety"     // an assessment that called for a doctor first; never replaced by a later one
 	keySeen       = "_seen"
 	keyCreated    = "_created"
 )
+
+// sessionString is a string value of the request's session, "" if none.
+func sessionString(c echo.Context, key string) string {
+	s := session(c)
+	if s == nil {
+		return ""
+	}
+	v, _ := s.Values[key].(string)
+	return v
+}

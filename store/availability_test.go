@@ -658,7 +658,9 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 	}
 	// Back to the schema before 0011, bookings kept.
 	for _, q := range []string{`DROP TRIGGER busy_days_insert`, `DROP TRIGGER busy_days_delete`,
-		`DROP TRIGGER busy_days_update`, `DROP TABLE busy_days`, `PRAGMA user_version = 10`} {
+		`DROP TRIGGER busy_days_update`, `DROP TABLE busy_days`, `PRAGMA user_version = 10`,
+		// and what later migrations add, so they apply again after 0011
+		`DROP TABLE hold_sessions`, `DROP TABLE booking_holds`, `DROP TABLE rate_events`, `DROP TABLE safety_blocks`} {
 		if _, err := c.s.w.Exec(q); err != nil {
 			t.Fatal(err)
 		}

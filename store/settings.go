@@ -56,6 +56,8 @@ func applySetting(set *clinic.Settings, k, v string) {
 		set.ClientIdle = minutes(v)
 	case "maintenance_after_min":
 		set.MaintenanceAfter = minutes(v)
+	case "booking_hold_min":
+		set.BookingHold = minutes(v)
 	}
 }
 
@@ -71,6 +73,7 @@ func settingRows(set clinic.Settings) map[string]string {
 		"horizon_min": m(set.Horizon), "reminder_leads_min": strings.Join(leads, " "),
 		"staff_idle_min": m(set.StaffIdle), "staff_absolute_min": m(set.StaffAbsolute),
 		"client_idle_min": m(set.ClientIdle), "maintenance_after_min": m(set.MaintenanceAfter),
+		"booking_hold_min": m(set.BookingHold),
 	}
 }
 

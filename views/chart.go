@@ -84,7 +84,9 @@ type ChartPage struct {
 	Targets     []clinic.ChartTerm
 	Suggested   string // the assessment's class code, preselected when none is confirmed
 	NeedConsent bool
-	SessionRows template.HTML // the timeline's table rows, from ChartSessionRows
+	// BookingBlocked: online booking is closed for the client by a safety answer.
+	BookingBlocked bool
+	SessionRows    template.HTML // the timeline's table rows, from ChartSessionRows
 }
 
 // FindingsView is a findings record with its body chart drawn and its codes in words.
@@ -435,12 +437,12 @@ func ChartSessionRows(loc *time.Location, sessions []clinic.ChartSession) templa
 	for _, s := range sessions {
 		b.w(`<tr><td data-label="When">`)
 		b.Write(s.Start.In(loc).AppendFormat(when[:0], "Mon 2 Jan 2006, 15:04"))
-		b.w(`</td><td data-label="Service">`, htmlText.Replace(s.ServiceName))
+		b.w(`</td><td data-label="Service">`, "<bdi>", htmlText.Replace(s.ServiceName), "</bdi>")
 		if s.CourseSize > 1 {
 			b.w(` · `, strconv.Itoa(s.CourseIndex), ` of `, strconv.Itoa(s.CourseSize))
 		}
 		status := htmlText.Replace(s.Status)
-		b.w(`</td><td data-label="Therapist">`, htmlText.Replace(s.TherapistName), `</td><td data-label="Status"><span class="badge status-`,
+		b.w(`</td><td data-label="Therapist">`, "<bdi>", htmlText.Replace(s.TherapistName), "</bdi>", `</td><td data-label="Status"><span class="badge status-`,
 			status, `">`, status, `</span></td><td data-label="Note">`, sessionNoteLink(s), `</td></tr>`)
 	}
 	return template.HTML(b.String()) //nolint:gosec // every text went through htmlText; links are built of ids
@@ -456,7 +458,7 @@ func PlanSessionRows(loc *time.Location, sessions []clinic.PlanSession) template
 		b.w(`<tr><td class="num" data-label="#">`, strconv.Itoa(s.Number), `</td><td data-label="When">`)
 		b.Write(s.Start.In(loc).AppendFormat(when[:0], "Mon 2 Jan 2006, 15:04"))
 		status := htmlText.Replace(s.Status)
-		b.w(`</td><td data-label="Service">`, htmlText.Replace(s.ServiceName), ` · `, htmlText.Replace(s.TherapistName),
+		b.w(`</td><td data-label="Service">`, "<bdi>", htmlText.Replace(s.ServiceName), "</bdi>", ` · `, "<bdi>", htmlText.Replace(s.TherapistName), "</bdi>",
 			`</td><td data-label="Status"><span class="badge status-`, status, `">`, status, `</span></td><td data-label="Note">`)
 		switch {
 		case s.NoteStatus == "signed":
