@@ -25,6 +25,8 @@ type Settings struct {
 	// BookingHold is how long a visitor's chosen times are kept for them while they confirm
 	// their email by the link sent to it.
 	BookingHold time.Duration
+	// StaffTwoFactor requires every staff member to sign in with a one-time code too.
+	StaffTwoFactor bool
 }
 
 // DefaultSettings are what a new clinic starts with.

@@ -92,6 +92,9 @@ func (a *App) SignIn(c echo.Context) error {
 	if err := a.Store.ClearSignInFailures(ctx, email, c.RealIP()); err != nil {
 		return err
 	}
+	if u.Role.Staff() && u.TwoFactor {
+		return a.awaitSecondFactor(c, u, next)
+	}
 	if err := a.signIn(c, u); err != nil {
 		return err
 	}

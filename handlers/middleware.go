@@ -131,6 +131,14 @@ func (a *App) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := a.touch(c, sess); err != nil {
 			return err
 		}
+		if a.needsEnrolment(c) {
+			if c.Request().Method == http.MethodGet {
+				return c.Redirect(http.StatusSeeOther, "/account/2fa")
+			}
+			if c.Path() != "/account/2fa" {
+				return echo.NewHTTPError(http.StatusForbidden)
+			}
+		}
 		return next(c)
 	}
 }

@@ -73,6 +73,7 @@ func (a *App) Routes() []Route {
 		{"GET", "/admin/audit", "admin.audit", ownerOnly, a.AuditList},
 		{"GET", "/admin/assessments", "admin.assessments", ownerOnly, a.AssessmentsOverview},
 	}
+	routes = append(routes, a.twoFactorRoutes()...)
 	routes = append(routes, a.bookingRoutes()...)
 	routes = append(routes, a.deskRoutes()...)
 	routes = append(routes, a.assessmentRoutes()...)

@@ -660,7 +660,8 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 	for _, q := range []string{`DROP TRIGGER busy_days_insert`, `DROP TRIGGER busy_days_delete`,
 		`DROP TRIGGER busy_days_update`, `DROP TABLE busy_days`, `PRAGMA user_version = 10`,
 		// and what later migrations add, so they apply again after 0011
-		`DROP TABLE hold_sessions`, `DROP TABLE booking_holds`, `DROP TABLE rate_events`, `DROP TABLE safety_blocks`} {
+		`DROP TABLE hold_sessions`, `DROP TABLE booking_holds`, `DROP TABLE rate_events`, `DROP TABLE safety_blocks`,
+		`DROP TABLE recovery_codes`, `ALTER TABLE users DROP COLUMN totp_secret`, `ALTER TABLE users DROP COLUMN totp_step`} {
 		if _, err := c.s.w.Exec(q); err != nil {
 			t.Fatal(err)
 		}

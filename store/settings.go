@@ -58,6 +58,8 @@ func applySetting(set *clinic.Settings, k, v string) {
 		set.MaintenanceAfter = minutes(v)
 	case "booking_hold_min":
 		set.BookingHold = minutes(v)
+	case "staff_two_factor":
+		set.StaffTwoFactor = v == "1"
 	}
 }
 
@@ -73,7 +75,7 @@ func settingRows(set clinic.Settings) map[string]string {
 		"horizon_min": m(set.Horizon), "reminder_leads_min": strings.Join(leads, " "),
 		"staff_idle_min": m(set.StaffIdle), "staff_absolute_min": m(set.StaffAbsolute),
 		"client_idle_min": m(set.ClientIdle), "maintenance_after_min": m(set.MaintenanceAfter),
-		"booking_hold_min": m(set.BookingHold),
+		"booking_hold_min": m(set.BookingHold), "staff_two_factor": map[bool]string{true: "1", false: "0"}[set.StaffTwoFactor],
 	}
 }
 

@@ -34,15 +34,16 @@ type User struct {
 	Phone     string
 	Active    bool
 	HasPass   bool
+	TwoFactor bool // signs in with a one-time code after the password
 	CreatedAt time.Time
 }
 
-const userColumns = `id, role, email, name, phone, active, password_hash <> '', created_at`
+const userColumns = `id, role, email, name, phone, active, password_hash <> '', totp_secret <> '', created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var created int64
-	err := row.Scan(&u.ID, &u.Role, &u.Email, &u.Name, &u.Phone, &u.Active, &u.HasPass, &created)
+	err := row.Scan(&u.ID, &u.Role, &u.Email, &u.Name, &u.Phone, &u.Active, &u.HasPass, &u.TwoFactor, &created)
 	u.CreatedAt = unixTime(created)
 	return u, err
 }

@@ -58,3 +58,15 @@ CREATE TABLE safety_blocks (
 ) STRICT;
 CREATE INDEX safety_blocks_email ON safety_blocks(email) WHERE cleared_at IS NULL;
 CREATE INDEX safety_blocks_phone ON safety_blocks(phone) WHERE cleared_at IS NULL;
+
+-- Staff two-factor sign-in: the TOTP secret of a staff member who set it up, the last time
+-- step a code was accepted for (a code works once), and ten single-use recovery codes, kept
+-- as hashes.
+ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE recovery_codes (
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  hash    BLOB NOT NULL,
+  used_at INTEGER,
+  PRIMARY KEY (user_id, hash)
+) STRICT;
