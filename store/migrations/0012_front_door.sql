@@ -49,7 +49,7 @@ CREATE INDEX rate_events_key ON rate_events(kind, scope, key, at);
 -- phone (digits only) of the person, whichever browser they use, until a clinician clears it.
 CREATE TABLE safety_blocks (
   id            INTEGER PRIMARY KEY,
-  assessment_id INTEGER NOT NULL REFERENCES assessments(id),
+  assessment_id INTEGER REFERENCES assessments(id) ON DELETE SET NULL,
   email         TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
   phone         TEXT NOT NULL DEFAULT '',
   created_at    INTEGER NOT NULL,
