@@ -37,9 +37,9 @@ func (s *Store) StartSignInLink(ctx context.Context, ip, email string, limits ..
 	return s.mailToken(ctx, ip, email, TokenSignIn, "signin_link", SignInTTL, clinic.RoleClient, limits)
 }
 
-// mailToken does the same database work whether or not the email has an account: the limits'
-// write commits either way, and the token's rows join that one transaction. A known email's
-// answer is not measurably slower than an unknown one's.
+// mailToken does much the same database work whether or not the email has an account: one
+// write transaction with the limits' counts and an audit row either way (the owner sees requests
+// for unknown emails too), and for an account the token and its email join it.
 func (s *Store) mailToken(ctx context.Context, ip, email, purpose, kind string, ttl time.Duration, only clinic.Role, limits []Limit) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if err := spend(ctx, tx, s.now(), limits); err != nil {
@@ -50,7 +50,7 @@ func (s *Store) mailToken(ctx context.Context, ip, email, purpose, kind string, 
 		var role clinic.Role
 		err := tx.QueryRowContext(ctx, `SELECT id, name, role FROM users WHERE email = ? AND active = 1`, email).Scan(&id, &name, &role)
 		if errors.Is(err, sql.ErrNoRows) || (only != "" && role != only) {
-			return nil
+			return audit(ctx, tx, Actor{Role: "visitor", IP: ip}, unix(s.now()), "request_"+purpose, "email", 0, 0, "no account")
 		}
 		if err != nil {
 			return err
