@@ -168,7 +168,14 @@ func TestSignInFromTheCoursePageReturnsToTheSameChoices(t *testing.T) {
 	if !strings.Contains(after.text(), "Book 4 sessions") || strings.Contains(after.Body, `name="email"`) {
 		t.Errorf("after signing in, the page is not the signed-in client's course page: %s", after.text())
 	}
+	// The navigation's sign-in link on the times page returns there too.
+	times := fmt.Sprintf("/book/times?service=%d&date=2026-03-16", bc.Course)
+	if page := ta.client(t).get(times); !strings.Contains(page.Body, `href="`+strings.ReplaceAll(signInPath(times), "&", "&amp;")+`"`) {
+		t.Errorf("the times page's sign-in link does not return to it")
+	}
 }
+
+func signInPath(next string) string { return "/signin?next=" + url.QueryEscape(next) }
 
 // Finding 3: a booking with a known email and one with an unknown email get the same answer:
 // status, body and headers (but the date and the request's id).

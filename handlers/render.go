@@ -25,6 +25,14 @@ func (a *App) page(c echo.Context, title string) views.Page {
 		p.Wide = u.Role == clinic.RoleReception || u.Role == clinic.RoleOwner
 	} else {
 		p.Nav = navFor("", c.Request().URL.Path)
+		// From a booking page, signing in comes back to the same choices.
+		if req := c.Request(); req.Method == http.MethodGet && strings.HasPrefix(req.URL.Path, "/book") {
+			for i := range p.Nav {
+				if next := a.safeNext(req.URL.RequestURI()); p.Nav[i].Href == "/signin" && next != "" {
+					p.Nav[i].Href = signInHref(next)
+				}
+			}
+		}
 	}
 	p.Flash, p.FlashKind = a.takeFlash(c)
 	return p
