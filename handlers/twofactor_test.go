@@ -150,3 +150,28 @@ func TestStaffTwoFactorSignIn(t *testing.T) {
 	again.postForm("/signin", "/signin", url.Values{"email": {p.Therapist.Email}, "password": {testPassword}}).wantRedirect("/")
 	again.get("/therapist").wantRedirect("/account/2fa") // required, so set it up again
 }
+
+// TestSecondFactorFormRefusesHostileInput sends the sweep's hostile values as the code: each is
+// refused beside the field, never a server error, never echoed as markup.
+func TestSecondFactorFormRefusesHostileInput(t *testing.T) {
+	ta := newTestApp(t)
+	p := ta.seedPeople(t)
+	sam := ta.client(t)
+	sam.signIn(p.Therapist.Email, testPassword)
+	secret := secretRe.FindStringSubmatch(sam.get("/account/2fa").Body)[1]
+	sam.postForm("/account/2fa", "/account/2fa", url.Values{"code": {totpFromSecret(t, secret, ta.Clock.Now())}}).wantStatus(http.StatusOK)
+	for i, bad := range hostileValues {
+		if i%4 == 0 {
+			ta.Clock.Advance(16 * time.Minute) // past the waits the wrong codes earn
+		}
+		b := ta.client(t)
+		b.postForm("/signin", "/signin", url.Values{"email": {p.Therapist.Email}, "password": {testPassword}}).wantRedirect("/signin/code")
+		r := b.postForm("/signin/code", "/signin/code", url.Values{"code": {bad}, "next": {bad}})
+		if r.StatusCode >= 500 || (r.StatusCode != http.StatusUnprocessableEntity && r.StatusCode != http.StatusTooManyRequests) {
+			t.Errorf("code %.30q: %d; want 422", bad, r.StatusCode)
+		}
+		if strings.Contains(r.Body, "<script>window.__pwned") || strings.Contains(r.Body, "<img src=x onerror") {
+			t.Errorf("code %.30q echoed as markup", bad)
+		}
+	}
+}
