@@ -123,6 +123,19 @@ func TestAHoldKeepsItsTimesUntilItExpires(t *testing.T) {
 	}
 }
 
+// A visitor whose email did not come books again: the new hold replaces the old, whose link
+// stops working.
+func TestBookingAgainReplacesTheEmailsHold(t *testing.T) {
+	ta, bc := newBookingApp(t)
+	at := bc.local(2026, 3, 17, 11, 0)
+	tc := ta.client(t)
+	visitorBooks(tc, bc, at, "Riley Park", "riley@example.com", "0400 111 222", "").wantRedirect("/book/sent")
+	old := "/book/hold/" + ta.lastToken(t, "booking_hold", "riley@example.com")
+	visitorBooks(tc, bc, at, "Riley Park", "riley@example.com", "0400 111 222", "").wantRedirect("/book/sent")
+	tc.get(old).wantStatus(http.StatusNotFound)
+	tc.followHold(ta, "riley@example.com").wantRedirect("/my")
+}
+
 // The hold's length is the owner's setting.
 func TestTheHoldFollowsTheSetting(t *testing.T) {
 	ta, bc := newBookingApp(t)

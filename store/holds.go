@@ -66,6 +66,16 @@ func (s *Store) HoldBooking(ctx context.Context, ip string, req HoldRequest) err
 		if blocked, err := safetyBlocked(ctx, tx, req.Visitor.Email, req.Visitor.Phone); err != nil || blocked {
 			return cmpErr(err, ErrBookingBlocked)
 		}
+		// Booking again (the email did not come, or the times changed) replaces the email's
+		// earlier hold: its times are free for this one and its link stops working.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM hold_sessions WHERE hold_id IN
+			(SELECT id FROM booking_holds WHERE email = ? AND used_at IS NULL AND expires_at > ?)`, req.Visitor.Email, unix(now)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE booking_holds SET expires_at = ? WHERE email = ? AND used_at IS NULL AND expires_at > ?`,
+			unix(now), req.Visitor.Email, unix(now)); err != nil {
+			return err
+		}
 		p, err := s.place(ctx, tx, by, req.BookingRequest, 0)
 		if err != nil {
 			return err
