@@ -1,4 +1,4 @@
--- 0012: the front door. A visitor's booking holds its times until they prove their email by an
+-- 0013: the front door. A visitor's booking holds its times until they prove their email by an
 -- emailed link; forms that send mail or start work are limited per address and per email; a
 -- safety block belongs to the person's email and phone; staff may sign in with a second factor.
 
