@@ -34,6 +34,11 @@ type Settings struct {
 	// RetentionYears is how long a client's records are kept after their last
 	// contact with the clinic (longer for a client seen as a minor; see Retention).
 	RetentionYears int
+	// BookingHold is how long a visitor's chosen times are kept for them while they confirm
+	// their email by the link sent to it.
+	BookingHold time.Duration
+	// StaffTwoFactor requires every staff member to sign in with a one-time code too.
+	StaffTwoFactor bool
 }
 
 // DefaultSettings are what a new clinic starts with.
@@ -50,6 +55,7 @@ func DefaultSettings() Settings {
 		ClientIdle:       14 * 24 * time.Hour,
 		MaintenanceAfter: 28 * 24 * time.Hour,
 		RetentionYears:   DefaultRetentionYears,
+		BookingHold:      15 * time.Minute,
 	}
 }
 

@@ -52,7 +52,8 @@ func settingsValues(s clinic.Settings) map[string]string {
 		"horizon": strconv.Itoa(int(s.Horizon / (24 * time.Hour))), "reminder_leads": strings.Join(leads, " "),
 		"staff_idle": strconv.Itoa(int(s.StaffIdle / time.Minute)), "staff_absolute": h(s.StaffAbsolute),
 		"client_idle": strconv.Itoa(int(s.ClientIdle / (24 * time.Hour))), "retention_years": strconv.Itoa(s.RetentionYears),
-		"release_notes": map[bool]string{true: "1"}[s.ReleaseNotes]}
+		"release_notes": map[bool]string{true: "1"}[s.ReleaseNotes], "booking_hold": strconv.Itoa(int(s.BookingHold / time.Minute)),
+		"staff_two_factor": map[bool]string{true: "1"}[s.StaffTwoFactor]}
 }
 
 // SaveSettings validates every field, then saves them all or none.
@@ -73,6 +74,14 @@ func (a *App) SaveSettings(c echo.Context) error {
 	s.MinNotice = time.Duration(f.Int("min_notice", "Minimum notice", 0, 168)) * time.Hour
 	s.Horizon = time.Duration(f.Int("horizon", "Booking horizon", 1, 365)) * 24 * time.Hour
 	s.ReminderLeads = f.hourList("reminder_leads", "Reminder times", 1, 336)
+	s.StaffTwoFactor = f.Bool("staff_two_factor")
+	if s.StaffTwoFactor && !currentUser(c).TwoFactor {
+		// Requiring it first would send the owner to set it up in the middle of saving.
+		f.fail("staff_two_factor", "Please set up two-step sign-in for yourself first (under Account), then require it of everyone.")
+	}
+	if c.FormValue("booking_hold") != "" { // a form from before the setting existed keeps it
+		s.BookingHold = time.Duration(f.Int("booking_hold", "Time held while a visitor confirms", 5, 120)) * time.Minute
+	}
 	s.StaffIdle = time.Duration(f.Int("staff_idle", "Staff idle timeout", 5, 720)) * time.Minute
 	s.StaffAbsolute = time.Duration(f.Int("staff_absolute", "Staff session limit", 1, 24)) * time.Hour
 	s.ClientIdle = time.Duration(f.Int("client_idle", "Client idle timeout", 1, 90)) * 24 * time.Hour
@@ -205,7 +214,7 @@ func (a *App) OutboxResend(c echo.Context) error {
 	if err := a.Store.Resend(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
-	back := safeNext(c.FormValue("back"))
+	back := a.safeNext(c.FormValue("back"))
 	if back == "" {
 		back = "/"
 	}

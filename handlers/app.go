@@ -4,8 +4,9 @@
 package handlers
 
 import (
-	"allium/backups"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"allium/assets"
+	"allium/backups"
 	"allium/clinic"
 	"allium/internal/requestid"
 	"allium/store"
@@ -52,7 +54,10 @@ type App struct {
 	loc        atomic.Pointer[time.Location]
 	secure     bool
 	// bodies are the body chart drawings, read once with their areas' centres.
-	bodies *views.BodyCharts
+	bodies  *views.BodyCharts
+	csrfKey []byte // derives the CSRF tokens (csrf.go)
+	// pages are the paths of the GET routes: the only places sign-in may return to.
+	pages []string
 }
 
 // New builds the Echo server with every route and middleware.
@@ -79,6 +84,9 @@ func New(ctx context.Context, cfg Config) (*echo.Echo, *App, error) {
 	}
 	a.sessions = newSessionStore(cfg.Store, cfg.SessionKey, a.secure)
 	a.flashCodec = newFlashCodec(cfg.SessionKey)
+	mac := hmac.New(sha256.New, cfg.SessionKey)
+	mac.Write([]byte("allium csrf"))
+	a.csrfKey = mac.Sum(nil)
 	a.sessions.idle = a.idleFor
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

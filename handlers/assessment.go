@@ -38,6 +38,9 @@ func (a *App) AssessmentIntro(c echo.Context) error {
 
 // AssessmentStart makes a draft and opens its first step.
 func (a *App) AssessmentStart(c echo.Context) error {
+	if err := a.Store.Spend(c.Request().Context(), requestLimits("assessment", c.RealIP(), "")...); err != nil {
+		return a.limited(c, err)
+	}
 	tok, _, err := a.Store.CreateAssessmentDraft(c.Request().Context())
 	if err != nil {
 		return err
@@ -121,7 +124,11 @@ func (a *App) AssessmentStepSave(c echo.Context) error {
 		merged[k] = v
 	}
 	if step == len(q.Steps)-1 || (step == 0 && assessmentStopsAtSafety(merged)) {
-		if err := a.Store.SubmitAssessment(ctx, tok, clinic.ScoreAssessment(q, merged), a.Now()); err != nil {
+		r := clinic.ScoreAssessment(q, merged)
+		if err := a.Store.SubmitAssessment(ctx, tok, r, a.Now()); err != nil {
+			return err
+		}
+		if err := a.keepSafety(c, d, r); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusSeeOther, assessmentPath(tok, "result"))
@@ -300,6 +307,24 @@ func (a *App) linkAssessment(c echo.Context, d store.Assessment) error {
 	return err
 }
 
+// keepSafety records a result that calls for a doctor first as soon as it is scored, not when
+// its page is shown: on the signed-in client's record, or in the visitor's session, where no
+// later assessment replaces it, until they give an email and phone to book with.
+func (a *App) keepSafety(c echo.Context, d store.Assessment, r clinic.AssessmentResult) error {
+	if !r.Safety.BookingBlocked {
+		return nil
+	}
+	if err := a.linkAssessment(c, d); err != nil {
+		return err
+	}
+	s := session(c)
+	if s == nil || sessionString(c, keySafety) != "" {
+		return nil
+	}
+	s.Values[keySafety] = c.Param("token")
+	return s.Save(c.Request(), c.Response())
+}
+
 // rememberAssessment keeps a visitor's assessment in their session, so it joins their record
 // when they sign in or book, and so a result that calls for a doctor first keeps them from
 // booking online in this browser.
@@ -333,21 +358,14 @@ func (a *App) pendingAssessment(c echo.Context, tok string, u store.User) error 
 	return err
 }
 
-// assessmentBlocksBooking reports whether this browser's assessment said to see a doctor first.
+// assessmentBlocksBooking reports whether an assessment taken in this browser said to see a
+// doctor first, and no clinician has cleared it since.
 func (a *App) assessmentBlocksBooking(c echo.Context) (bool, error) {
-	s := session(c)
-	if s == nil {
-		return false, nil
-	}
-	tok, _ := s.Values[keyAssessment].(string)
+	tok := sessionString(c, keySafety)
 	if tok == "" {
 		return false, nil
 	}
-	d, err := a.Store.AssessmentDraft(c.Request().Context(), tok)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	return err == nil && d.Result != nil && d.Result.Safety.BookingBlocked, err
+	return a.Store.AssessmentBlocks(c.Request().Context(), tok)
 }
 
 // assessmentClassName names the class in plain words for the heading.

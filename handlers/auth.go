@@ -2,7 +2,10 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,8 +23,12 @@ func (a *App) signIn(c echo.Context, u store.User) error {
 	}
 	s.ID, s.IsNew = "", true
 	pending, _ := s.Values[keyAssessment].(string)
+	safety, _ := s.Values[keySafety].(string)
 	for k := range s.Values {
 		delete(s.Values, k)
+	}
+	if safety != "" {
+		s.Values[keySafety] = safety
 	}
 	s.Values[keyUser] = u.ID
 	s.Values[keyRole] = string(u.Role)
@@ -40,7 +47,7 @@ func (a *App) SignInForm(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/setup")
 	}
 	return a.render(c, "signin", views.Simple{Page: a.page(c, "Sign in"),
-		Form: map[string]string{"next": safeNext(c.QueryParam("next"))}})
+		Form: map[string]string{"next": a.safeNext(c.QueryParam("next"))}})
 }
 
 // SignIn checks the throttle before the password, and answers a wrong password, an unknown
@@ -50,7 +57,7 @@ func (a *App) SignIn(c echo.Context) error {
 	email := f.Email("email")
 	password := f.raw("password", "Password", 200, false)
 	f.Values["password"] = ""
-	next := safeNext(c.FormValue("next"))
+	next := a.safeNext(c.FormValue("next"))
 	f.Values["next"] = next
 	if password == "" {
 		f.fail("password", "Please enter your password.")
@@ -61,12 +68,14 @@ func (a *App) SignIn(c echo.Context) error {
 		return a.invalid(c, "signin", views.Simple{Page: p, Form: f.Values})
 	}
 	ctx := c.Request().Context()
-	blocked, err := a.Store.SignInBlocked(ctx, a.Throttle, email, c.RealIP())
+	wait, err := a.Store.SignInWait(ctx, a.Throttle, email, c.RealIP())
 	if err != nil {
 		return err
 	}
-	if blocked {
-		p.Flash, p.FlashKind = "Too many attempts to sign in. Please wait 15 minutes, or reset your password.", "error"
+	if wait > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		p.Flash, p.FlashKind = "Too many attempts to sign in from here. Please wait "+waitWords(wait)+
+			", or reset your password, or ask for a sign-in link by email.", "error"
 		return a.renderStatus(c, http.StatusTooManyRequests, "signin", views.Simple{Page: p, Form: f.Values})
 	}
 	u, err := a.Store.Authenticate(ctx, email, password)
@@ -80,8 +89,11 @@ func (a *App) SignIn(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := a.Store.ClearSignInFailures(ctx, email); err != nil {
+	if err := a.Store.ClearSignInFailures(ctx, email, c.RealIP()); err != nil {
 		return err
+	}
+	if u.Role.Staff() && u.TwoFactor {
+		return a.awaitSecondFactor(c, u, next)
 	}
 	if err := a.signIn(c, u); err != nil {
 		return err
@@ -113,8 +125,9 @@ func (a *App) Forgot(c echo.Context) error {
 	if !f.Valid() {
 		return a.formInvalid(c, "forgot", "Reset your password", f)
 	}
-	if err := a.Store.StartPasswordReset(c.Request().Context(), c.RealIP(), email); err != nil {
-		return err
+	err := a.Store.StartPasswordReset(c.Request().Context(), c.RealIP(), email, requestLimits("forgot", c.RealIP(), email)...)
+	if err != nil {
+		return a.limited(c, err)
 	}
 	return a.flash(c, "/signin", "If "+email+" has an account, a link to reset its password is on its way. It works for one hour.")
 }
@@ -140,7 +153,7 @@ func (a *App) Reset(c echo.Context) error {
 		return a.tokenGone(c, err)
 	}
 	// Resetting is the way out of a sign-in block that the 429 page offers.
-	if err := a.Store.ClearSignInFailures(c.Request().Context(), u.Email); err != nil {
+	if err := a.Store.ClearSignInFailures(c.Request().Context(), u.Email, ""); err != nil {
 		return err
 	}
 	return a.flash(c, "/signin", "Your password is changed. Please sign in with it.")
@@ -165,8 +178,9 @@ func (a *App) SignInLinkRequest(c echo.Context) error {
 	if !f.Valid() {
 		return a.formInvalid(c, "signin_link", "Email me a sign-in link", f)
 	}
-	if err := a.Store.StartSignInLink(c.Request().Context(), c.RealIP(), email); err != nil {
-		return err
+	err := a.Store.StartSignInLink(c.Request().Context(), c.RealIP(), email, requestLimits("signin_link", c.RealIP(), email)...)
+	if err != nil {
+		return a.limited(c, err)
 	}
 	return a.flash(c, "/signin", "If "+email+" has a client account, a sign-in link is on its way. It works once, for 15 minutes.")
 }
@@ -310,4 +324,42 @@ func (a *App) formInvalid(c echo.Context, name, title string, f *form) error {
 	p := a.page(c, title)
 	p.Errors = f.Errors
 	return a.invalid(c, name, views.Simple{Page: p, Form: f.Values})
+}
+
+// requestLimits are the limits of a form that sends mail or starts work: per address, and per
+// target email where there is one. They keep a stranger from filling someone's inbox or the
+// clinic's outbox; a person asking twice or three times is never stopped.
+func requestLimits(kind, addr, email string) []store.Limit {
+	perAddress, perEmail, window := 10, 3, 15*time.Minute
+	if kind == "assessment" {
+		perAddress, window = 30, time.Hour
+	}
+	out := []store.Limit{{Kind: kind, Scope: "address", Key: addr, Max: perAddress, Window: window}}
+	if email != "" {
+		out = append(out, store.Limit{Kind: kind, Scope: "email", Key: email, Max: perEmail, Window: window})
+	}
+	return out
+}
+
+// limited answers a request over its limits with 429 and a calm page; other errors pass on.
+func (a *App) limited(c echo.Context, err error) error {
+	if !errors.Is(err, store.ErrLimited) {
+		return err
+	}
+	c.Response().Header().Set("Retry-After", "900")
+	msg := "We have had this request several times in a short while, so we have paused it for now. Please try again in 15 minutes."
+	if ph := a.Settings().Phone; ph != "" {
+		msg += " If it cannot wait, please call us on " + ph + "."
+	}
+	return a.renderStatus(c, http.StatusTooManyRequests, "error", views.ErrorPage{Page: a.page(c, "Please try again soon"),
+		Heading: "Please try again in a little while", Message: msg})
+}
+
+// waitWords says a wait in words: "a minute", "4 minutes".
+func waitWords(d time.Duration) string {
+	m := int((d + time.Minute - time.Second) / time.Minute)
+	if m <= 1 {
+		return "a minute"
+	}
+	return fmt.Sprintf("%d minutes", m)
 }

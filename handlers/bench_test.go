@@ -139,6 +139,12 @@ func (bc *benchClinic) as(b *testing.B, role clinic.Role) string {
 		b.Fatalf("sign in as %s: %d; want 303", email, rec.Code)
 	}
 	bc.cookies[role] = cookiesOf(rec, jar)
+	// Forms after sign-in carry the signed-in session's token, not the sign-in page's.
+	rec = bc.serve(http.MethodGet, "/account", bc.cookies[role], nil)
+	if m = csrfInput.FindStringSubmatch(rec.Body.String()); m == nil {
+		b.Fatalf("GET /account as %s: %d, no CSRF field", email, rec.Code)
+	}
+	bc.csrf[role] = html.UnescapeString(m[1])
 	return bc.cookies[role]
 }
 

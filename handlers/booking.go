@@ -23,6 +23,9 @@ func (a *App) bookingRoutes() []Route {
 		{"GET", "/book/times", "book.times", anyone, a.BookTimes},
 		{"GET", "/book/course", "book.course", anyone, a.BookCourse},
 		{"POST", "/book/confirm", "book.confirm", anyone, a.BookConfirm},
+		{"GET", "/book/sent", "book.sent", anyone, a.BookSent},
+		{"GET", "/book/hold/:token", "book.hold", anyone, a.HoldForm},
+		{"POST", "/book/hold/:token", "book.hold.post", anyone, a.HoldComplete},
 		{"POST", "/waitlist", "waitlist", clientsOnly, a.WaitlistJoin},
 		{"GET", "/my/appointments/:id", "my.appointment", clientsOnly, a.MyAppointment},
 		// Before the cancel routes: the authorisation matrix walks the table in order, and a

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -70,7 +71,8 @@ func (a *App) courseProposal(c echo.Context, p views.Page, ch bookingChoice, tid
 		q.MinNotice = clinic.NoNotice
 	}
 	data := views.BookCourse{Page: p, Service: ch.Service, TherapistID: tid, Spacing: ch.Spacing.Target, ClientID: ch.ClientID,
-		NeedsAccount: currentUser(c) == nil}
+		NeedsAccount: currentUser(c) == nil,
+		SignInHref:   signInHref(courseURL(ch.Service.ID, tid, ch.Sessions, ch.Spacing.Target, first))}
 	firstSlot, firstErr := clinic.SlotAt(q, first, tid)
 	if firstErr != nil {
 		data.Page.Errors["start_1"] = firstTimeMessage(firstErr)
@@ -120,19 +122,34 @@ func alternatives(free []clinic.Slot, pr clinic.Proposal, loc *time.Location) []
 	return out
 }
 
-// BookConfirm books every chosen session in one transaction. A visitor's account is made in
-// the same transaction. If a time was taken meanwhile, nothing is booked and the page says
+// BookConfirm books every chosen session in one transaction. A visitor's sessions are held
+// instead, and a link emailed to them completes the booking: whoever typed an email has not
+// shown it is theirs. Every visitor gets the same answer, so it tells nobody whether an email
+// has an account. If a time was taken meanwhile, nothing is booked or held and the page says
 // which session and offers the nearest alternatives.
 func (a *App) BookConfirm(c echo.Context) error {
+	f := newForm(c)
+	req, visitor := a.parseBookingRequest(c, f)
+	if err := a.blockVisitor(c, visitor); err != nil {
+		return err
+	}
 	if blocked, err := a.bookingBlocked(c); blocked || err != nil {
 		return err
 	}
-	f := newForm(c)
-	req := a.parseBookingRequest(c, f)
 	if f.Valid() {
 		// The booking checks the service itself, so the list of services is read only to
 		// answer a refusal, not on every booking.
-		booked, err := a.Store.BookCourse(c.Request().Context(), actor(c), req)
+		ctx := c.Request().Context()
+		if visitor != nil {
+			err := a.Store.HoldBooking(ctx, c.RealIP(), store.HoldRequest{BookingRequest: req, Visitor: *visitor,
+				TTL: a.Settings().BookingHold, Assessment: sessionString(c, keyAssessment),
+				Limits: requestLimits("book", c.RealIP(), visitor.Email)})
+			if err == nil {
+				return c.Redirect(http.StatusSeeOther, "/book/sent")
+			}
+			return a.bookingRefused(c, f, req, err)
+		}
+		booked, err := a.Store.BookCourse(ctx, actor(c), req)
 		if err == nil {
 			return a.afterBooking(c, booked)
 		}
@@ -145,9 +162,21 @@ func (a *App) BookConfirm(c echo.Context) error {
 	return a.bookingInvalid(c, sv, req, f)
 }
 
+// blockVisitor keeps a safety block this browser carries against the email and phone the
+// visitor typed, so it follows the person rather than the browser.
+func (a *App) blockVisitor(c echo.Context, v *store.Visitor) error {
+	tok := sessionString(c, keySafety)
+	if v == nil || tok == "" || (v.Email == "" && v.Phone == "") {
+		return nil
+	}
+	_, err := a.Store.BlockVisitor(c.Request().Context(), tok, v.Email, v.Phone)
+	return err
+}
+
 // parseBookingRequest reads the confirmation form: the service, the sessions' times, consent,
-// and who the booking is for. Problems are left on f beside their fields.
-func (a *App) parseBookingRequest(c echo.Context, f *form) store.BookingRequest {
+// and who the booking is for (a visitor's details, or the client staff chose). Problems are
+// left on f beside their fields.
+func (a *App) parseBookingRequest(c echo.Context, f *form) (store.BookingRequest, *store.Visitor) {
 	req := store.BookingRequest{ServiceID: f.ID("service", "Service"), Spacing: clinic.DefaultSpacing(),
 		Consent: f.Bool("consent"), Reminders: f.Bool("reminders")}
 	if n, err := strconv.Atoi(c.FormValue("spacing")); err == nil && n >= clinic.MinSpacingDays && n <= clinic.MaxSpacingDays {
@@ -180,20 +209,24 @@ func (a *App) parseBookingRequest(c echo.Context, f *form) store.BookingRequest 
 	u := currentUser(c)
 	switch {
 	case u == nil:
-		req.NewClient = &store.NewUser{Name: f.Text("name", "Your name", 100, true), Email: f.Email("email"),
+		v := &store.Visitor{Name: f.Text("name", "Your name", 100, true), Email: f.Email("email"),
 			Phone: f.Text("phone", "Phone", 40, true)}
 		if pw := c.FormValue("password"); pw != "" {
-			req.NewClient.Password = f.NewPassword("password")
+			v.Password = f.NewPassword("password")
 		}
+		return req, v
 	case u.Role.Staff():
 		req.ClientID = f.ID("client", "Client")
 	}
-	return req
+	return req, nil
 }
 
 // bookingRefused answers a booking the store turned down: the taken session with its nearest
 // alternatives, or the form again with the reason beside its field.
 func (a *App) bookingRefused(c echo.Context, f *form, req store.BookingRequest, err error) error {
+	if errors.Is(err, store.ErrLimited) {
+		return a.limited(c, err)
+	}
 	sv, lerr := a.offeredService(c, f, req.ServiceID)
 	if lerr != nil {
 		return lerr
@@ -214,17 +247,57 @@ func (a *App) bookingRefused(c echo.Context, f *form, req store.BookingRequest, 
 		return a.sessionTaken(c, sv, req, se)
 	}
 	switch {
-	case errors.Is(err, store.ErrConflict) && req.NewClient != nil:
-		f.fail("email", "This email already has an account. Please sign in first, then book.")
 	case errors.Is(err, store.ErrBookingBlocked):
-		return a.renderStatus(c, http.StatusForbidden, "error", views.ErrorPage{Page: a.page(c, "Please call us"),
-			Heading: "Please call us to book", Message: "Your answers suggest seeing a doctor before massage. Please call the clinic on " + a.Settings().Phone + " and we will help."})
+		return a.callToBook(c)
 	case errors.Is(err, store.ErrNotFound):
 		f.fail("client", "Please choose a client from the list.")
 	default:
 		return err
 	}
 	return a.bookingInvalid(c, sv, req, f)
+}
+
+// callToBook is the answer to a person whose assessment said to see a doctor before massage.
+func (a *App) callToBook(c echo.Context) error {
+	return a.renderStatus(c, http.StatusForbidden, "error", views.ErrorPage{Page: a.page(c, "Please call us"),
+		Heading: "Please call us to book", Message: "Your answers suggest seeing a doctor before massage. Please call the clinic on " + a.Settings().Phone + " and we will help."})
+}
+
+// BookSent is where every visitor lands after confirming: the same page whoever they are.
+func (a *App) BookSent(c echo.Context) error {
+	return a.render(c, "book_sent", views.Simple{Page: a.page(c, "Check your email")})
+}
+
+// HoldForm shows a button rather than booking on GET, so a mail scanner that follows links
+// cannot use up the link.
+func (a *App) HoldForm(c echo.Context) error {
+	noStore(c)
+	if err := a.Store.CheckHold(c.Request().Context(), c.Param("token")); err != nil {
+		return a.tokenGone(c, err)
+	}
+	return a.render(c, "book_hold", views.Simple{Page: a.page(c, "Confirm your booking")})
+}
+
+// HoldComplete books a held booking for the person whose email the link was sent to, in
+// whichever browser opened it, and signs them in.
+func (a *App) HoldComplete(c echo.Context) error {
+	noStore(c)
+	booked, err := a.Store.CompleteHold(c.Request().Context(), c.RealIP(), c.Param("token"))
+	var se *store.SessionError
+	switch {
+	case err == nil:
+		return a.afterBooking(c, booked)
+	case errors.Is(err, store.ErrBookingBlocked):
+		return a.callToBook(c)
+	case errors.Is(err, store.ErrStaffEmail):
+		return a.renderStatus(c, http.StatusConflict, "error", views.ErrorPage{Page: a.page(c, "Please sign in"),
+			Heading: "Please sign in to book", Message: "This email belongs to a staff account. Please sign in and book from the desk."})
+	case errors.As(err, &se):
+		return a.renderStatus(c, http.StatusConflict, "error", views.ErrorPage{Page: a.page(c, "Please choose again"),
+			Heading: "Nothing was booked", Message: fmt.Sprintf("Session %d (%s) cannot be booked any more: %v. Please choose your times again.",
+				se.Session, se.Start.In(a.Loc()).Format("Mon 2 Jan, 15:04"), se.Err)})
+	}
+	return a.tokenGone(c, err)
 }
 
 // offeredService finds the chosen service among those offered, or marks the choice invalid.
@@ -248,6 +321,9 @@ func (a *App) bookingInvalid(c echo.Context, sv store.Service, req store.Booking
 	p.Errors = f.Errors
 	data := views.BookCourse{Page: p, Service: sv, TherapistID: req.TherapistID, Spacing: req.Spacing.Target,
 		ClientID: req.ClientID, NeedsAccount: currentUser(c) == nil, Form: f.Values}
+	if len(req.Starts) > 0 {
+		data.SignInHref = signInHref(courseURL(sv.ID, req.TherapistID, len(req.Starts), req.Spacing.Target, req.Starts[0]))
+	}
 	for i, st := range req.Starts {
 		data.Sessions = append(data.Sessions, views.CourseSession{Index: i + 1, Found: true,
 			Value: slotValue(clinic.Slot{TherapistID: req.TherapistID, Start: st}), When: st.In(a.Loc()).Format("Mon 2 Jan, 15:04")})
@@ -326,3 +402,12 @@ func (a *App) WaitlistJoin(c echo.Context) error {
 	}
 	return a.flash(c, "/my", "You are on the waitlist. We will email you if an earlier time comes free.")
 }
+
+// courseURL is the course page of these choices, to come back to after signing in.
+func courseURL(service, therapist int64, sessions, spacing int, first time.Time) string {
+	return fmt.Sprintf("/book/course?service=%d&therapist=%d&sessions=%d&spacing=%d&slot=%s", service, therapist,
+		sessions, spacing, url.QueryEscape(slotValue(clinic.Slot{TherapistID: therapist, Start: first})))
+}
+
+// signInHref is the sign-in page that returns to next.
+func signInHref(next string) string { return "/signin?next=" + url.QueryEscape(next) }

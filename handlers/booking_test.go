@@ -217,7 +217,13 @@ func TestVisitorBooksACourseEndToEnd(t *testing.T) {
 		form.Set(k, v)
 	}
 	r = tc.postForm("/book/confirm", coursePath, form)
-	r.wantRedirect("/my")
+	r.wantRedirect("/book/sent")
+	if got := ta.countAppointments(t); got != 0 {
+		t.Fatalf("appointments before the emailed link is followed = %d; want none, only held", got)
+	}
+	// The link works in any browser: here, the phone's mail app opens it.
+	tc = ta.client(t)
+	tc.followHold(ta, "riley.park@example.com").wantRedirect("/my")
 
 	u, err := ta.Store.UserByEmail(context.Background(), "riley.park@example.com")
 	if err != nil || u.Role != clinic.RoleClient {
@@ -261,6 +267,14 @@ func TestVisitorBooksACourseEndToEnd(t *testing.T) {
 			t.Errorf("appointment %d has %d reminders; want %d", id, n, want)
 		}
 	}
+}
+
+// followHold opens the newest booking link emailed to an address and presses its button.
+func (tc *testClient) followHold(ta *testApp, email string) *resp {
+	tc.t.Helper()
+	path := "/book/hold/" + ta.lastToken(tc.t, "booking_hold", email)
+	tc.get(path).wantStatus(http.StatusOK)
+	return tc.postForm(path, path, url.Values{})
 }
 
 func containsString(list []string, s string) bool {

@@ -20,6 +20,7 @@ func (a *App) chartRoutes() []Route {
 		{"POST", "/clients/:id/class", "chart.class", clinicians, a.ConfirmClass},
 		{"POST", "/clients/:id/flags", "chart.flags", clinicians, a.ClearFlag},
 		{"POST", "/clients/:id/consent", "chart.consent", clinicians, a.RecordConsent},
+		{"POST", "/clients/:id/booking-block/clear", "chart.booking_block.clear", clinicians, a.ClearBookingBlock},
 		{"GET", "/clients/:id/findings/new", "findings.new", clinicians, a.FindingsForm},
 		{"POST", "/clients/:id/findings", "findings.create", clinicians, a.FindingsCreate},
 		{"GET", "/findings/:id", "findings.show", clinicians, a.FindingsShow},
@@ -58,6 +59,9 @@ func (a *App) ClientChart(c echo.Context) error {
 		Cautions: chartCautions(ch.Client, ch.Flags), Classes: clinic.ComplaintClasses(),
 		Kinds: clinic.FindingVocabulary().Kinds, Targets: clinic.ReferralTargets(),
 		NeedConsent: ch.Client.ConsentTreatment.IsZero()}
+	if p.BookingBlocked, err = a.Store.SafetyBlocked(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
 	for _, f := range ch.Flags {
 		if !f.Cleared {
 			p.OpenFlags = append(p.OpenFlags, f)
@@ -197,6 +201,19 @@ func (a *App) ClearFlag(c echo.Context) error {
 		return err
 	}
 	return a.flash(c, chartPath(id)+"#flags", "Flag cleared.")
+}
+
+// ClearBookingBlock reopens online booking for a client whose assessment closed it, once a
+// clinician has spoken with them. The store checks the clinician treats the client and audits it.
+func (a *App) ClearBookingBlock(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.Store.ClearSafetyBlock(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return a.flash(c, chartPath(id), "Online booking is open again for this client.")
 }
 
 // RecordConsent notes consent to treatment given in the clinic.

@@ -38,7 +38,7 @@ func TestDeskBoardEscapesClientText(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		`<span class="appt-client">&lt;img src=x onerror=&#34;alert(1)&#34;&gt;Eve&#39;s &amp; co</span>`,
+		`<span class="appt-client"><bdi>&lt;img src=x onerror=&#34;alert(1)&#34;&gt;Eve&#39;s &amp; co</bdi></span>`,
 		`title="Caution: &#34;&gt;&lt;script&gt;alert(2)&lt;/script&gt; blood thinners"`,
 		`<span class="caution">Caution: &#34;&gt;&lt;script&gt;alert(2)&lt;/script&gt; blood thinners</span>`,
 		`<td data-label="Reason">&lt;b&gt;ill&lt;/b&gt;</td>`,

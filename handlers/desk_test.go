@@ -74,6 +74,7 @@ func deskID(id int64) string { return strconv.FormatInt(id, 10) }
 // deskText is the page's text without tags, with spaces collapsed, as a person reads it.
 func deskText(body string) string {
 	body = regexp.MustCompile(`(?s)<head>.*?</head>`).ReplaceAllString(body, "")
+	body = regexp.MustCompile(`</?bdi>`).ReplaceAllString(body, "")
 	body = regexp.MustCompile(`<[^>]+>`).ReplaceAllString(body, " ")
 	return strings.Join(strings.Fields(html.UnescapeString(body)), " ")
 }
@@ -94,7 +95,7 @@ func deskCellColumns(t *testing.T, body string) (heads []string, cells map[strin
 			t.Fatalf("column %d has no head: %.200s", col, part)
 		}
 		heads = append(heads, deskText(head[1]))
-		for _, name := range regexp.MustCompile(`class="appt-client">([^<]*)<`).FindAllStringSubmatch(part, -1) {
+		for _, name := range regexp.MustCompile(`class="appt-client"><bdi>([^<]*)<`).FindAllStringSubmatch(part, -1) {
 			cells[html.UnescapeString(name[1])] = col
 		}
 	}

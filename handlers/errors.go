@@ -29,7 +29,7 @@ func (a *App) handleError(err error, c echo.Context) {
 		status = http.StatusConflict
 	}
 	if status >= 500 {
-		a.Log.ErrorContext(c.Request().Context(), "request failed", "err", err, "path", c.Request().URL.Path)
+		a.Log.ErrorContext(c.Request().Context(), "request failed", "err", err, "path", loggedPath(c))
 	}
 	heading, msg := errorText(status, he)
 	data := views.ErrorPage{Page: a.page(c, heading), Heading: heading, Message: msg}

@@ -58,6 +58,12 @@ func hasControl(s string, multiline bool) bool {
 		if unicode.IsControl(r) {
 			return true
 		}
+		// Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) can
+		// make a name read backwards on every page it is shown in; no name or one-line value
+		// needs them typed in. Free text (a note) keeps them and is shown isolated.
+		if !multiline && ((r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)) {
+			return true
+		}
 	}
 	return false
 }

@@ -309,7 +309,8 @@ func (r *resp) wantSignIn() {
 
 // text is the body with tags removed, entities decoded and whitespace collapsed: what a person reads.
 func (r *resp) text() string {
-	s := regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(r.Body, " ")
+	s := regexp.MustCompile(`</?bdi>`).ReplaceAllString(r.Body, "") // inline: no space where it was
+	s = regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(s, " ")
 	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
 }
 

@@ -132,11 +132,28 @@ func TestJourneyClientAssessmentBookingAndReschedule(t *testing.T) {
 	b.fill("#f-phone", "0400 111 222")
 	b.do("consent", chromedpClick("#f-consent"))
 	b.submit("main form button.primary")
-	b.wantText("sessions are booked")
+	b.wantText("Check your email to confirm")
 
+	// The emailed link completes the booking.
 	j.deliver(t)
 	ctx := context.Background()
 	box, err := j.st.Mailbox(ctx, store.Actor{Role: clinic.RoleOwner}, "robin.tran@example.com", 10)
+	if err != nil || len(box) != 1 {
+		t.Fatalf("mailbox for the client: %d messages, %v; want the link to confirm", len(box), err)
+	}
+	link := regexp.MustCompile(`/book/hold/[A-Za-z0-9_-]+`).FindString(box[0].Text)
+	if link == "" {
+		t.Fatalf("the email has no link to confirm:\n%s", box[0].Text)
+	}
+	b.open(link)
+	b.submit("main form button.primary")
+	b.wantText("sessions are booked")
+
+	j.deliver(t)
+	box, err = j.st.Mailbox(ctx, store.Actor{Role: clinic.RoleOwner}, "robin.tran@example.com", 10)
+	if err == nil && len(box) == 2 {
+		box = box[:1] // newest first: the confirmation
+	}
 	if err != nil || len(box) != 1 {
 		rows, _ := j.st.Outbox(ctx, store.System, store.OutboxFilter{})
 		for _, r := range rows {

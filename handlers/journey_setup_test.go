@@ -144,6 +144,13 @@ func TestJourneyClinicOpensFromAnEmptyDatabase(t *testing.T) {
 	b.fill("#f-phone", "0400 111 222")
 	b.do("consent", chromedpClick("#f-consent"))
 	b.submit("main form button.primary")
+	b.wantText("Check your email to confirm")
+	hold := regexp.MustCompile(`/book/hold/[A-Za-z0-9_-]+`).FindString(j.mailTo(t, "robin.tran@example.com").Text)
+	if hold == "" {
+		t.Fatal("no link to confirm the booking in Robin's mail")
+	}
+	b.open(hold)
+	b.submit("main form button.primary")
 	b.wantText("booked")
 	if conf := j.mailTo(t, "robin.tran@example.com"); !strings.Contains(conf.Text, "up to 24 hours before") ||
 		!strings.Contains(conf.Text, "A late cancellation costs half the fee.") {

@@ -2,11 +2,13 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"allium/clinic"
 	"allium/store"
@@ -159,6 +161,17 @@ var matrix = map[string]string{
 	"GET /desk/clients/:id/record.json":                "snnnnoo",
 	"GET /admin/retention":                             "snnnnno",
 	"POST /admin/retention/:id":                        "snnnnno",
+	"GET /signin/code":                                 "ooooooo",
+	"POST /signin/code":                                "ooooooo",
+	"GET /account/2fa":                                 "snnoooo",
+	"GET /account/2fa/qr.png":                          "snnoooo",
+	"POST /account/2fa":                                "snnoooo",
+	"POST /account/2fa/codes":                          "snnoooo",
+	"POST /admin/staff/:id/2fa/reset":                  "snnnnno",
+	"GET /book/sent":                                   "ooooooo",
+	"GET /book/hold/:token":                            "ooooooo",
+	"POST /book/hold/:token":                           "ooooooo",
+	"POST /clients/:id/booking-block/clear":            "snnonno",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}
@@ -168,7 +181,24 @@ type matrixWorld struct {
 	appt, client, ther, spare, mailID, outboxID, timeOff int64
 	service, room                                        int64
 	plan, findings, note, referral                       int64
-	manage, draft, feed, unsubscribe                     string
+	manage, draft, feed, unsubscribe, hold               string
+	holds                                                int // made by freshHold, so each takes its own time
+}
+
+// freshHold holds a visitor's booking of a time not held or booked before, and returns the
+// token of its link.
+func (w *matrixWorld) freshHold(t *testing.T, ta *testApp, bc bookingClinic) string {
+	t.Helper()
+	w.holds++
+	holds := w.holds
+	start := bc.local(2026, 3, 19, 9, 0).AddDate(0, 0, holds/7).Add(time.Duration(holds%7) * time.Hour)
+	err := ta.Store.HoldBooking(context.Background(), "192.0.2.50", store.HoldRequest{TTL: 15 * time.Minute,
+		BookingRequest: store.BookingRequest{ServiceID: w.service, TherapistID: bc.Therapist.ID, Starts: []time.Time{start}, Consent: true},
+		Visitor:        store.Visitor{Name: "Holly Holder", Email: fmt.Sprintf("holder%d@example.com", holds), Phone: "0400 555 000"}})
+	if err != nil {
+		t.Fatalf("hold %s: %v", start, err)
+	}
+	return ta.lastToken(t, "booking_hold", fmt.Sprintf("holder%d@example.com", holds))
 }
 
 func (w matrixWorld) fill(t *testing.T, path string) string {
@@ -205,6 +235,7 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	tok("/assessment/d/", w.draft)
 	tok("/ical/", w.feed+".ics")
 	tok("/unsubscribe/", w.unsubscribe)
+	tok("/book/hold/", w.hold)
 	path = strings.NewReplacer(":token", "not-a-real-token", ":step", "1", ":date", matrixDate.String()).Replace(path)
 	if strings.Contains(path, ":") {
 		t.Fatalf("%s: the matrix test does not know what to put in this path; teach matrixWorld.fill", path)
@@ -227,6 +258,7 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 	w.appt = ta.book(t, w.client, bc.Course, bc.Therapist.ID, bc.local(2026, 3, 12, 10, 0)).Appointments[0].ID
 	cc := newChartClinic(t, ta.Store, ta.Clock.Now, bc.Therapist.ID, bc.Client.ID)
 	plan := cc.activePlan(t)
+	w.service = cc.service
 	w.plan = plan.ID
 	w.note = cc.signNote(t, cc.book(t, 1)[0], plan, 4)
 	var err error
@@ -248,6 +280,12 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 		t.Fatal(err)
 	}
 	w.unsubscribe = strings.TrimPrefix(ta.Store.UnsubscribePath(w.client), "/unsubscribe/")
+	w.hold = w.freshHold(t, ta, bc)
+	// The spare desk signs in with a second factor, so the staff page offers its reset.
+	spareActor := store.Actor{UserID: spare.ID, Role: spare.Role}
+	if _, err := ta.Store.EnableTwoFactor(ctx, spareActor, "JBSWY3DPEHPK3PXP", totpFromSecret(t, "JBSWY3DPEHPK3PXP", ta.Clock.Now())); err != nil {
+		t.Fatal(err)
+	}
 	ta.drainMail(t)
 	box, _ := ta.Store.Mailbox(ctx, ownerActor, "", 1)
 	rows, _ := ta.Store.Outbox(ctx, ownerActor, store.OutboxFilter{Limit: 1})
@@ -291,6 +329,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 			if strings.HasPrefix(route.Path, "/admin/closures/") || strings.Contains(route.Path, "/datehours/") {
 				freshDates(t, ta, bc)
 			}
+			if strings.HasPrefix(route.Path, "/book/hold/") {
+				w.hold = w.freshHold(t, ta, bc)
+			}
 			if strings.HasPrefix(route.Path, "/admin/outbox/") {
 				if err := ta.Store.MarkFailed(ctx, w.outboxID, "550 mailbox unavailable"); err != nil {
 					t.Fatal(err)
@@ -305,7 +346,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			if got[i] == 'n' && !strings.Contains(r.text(), "Page not found") && !strings.Contains(r.text(), "no longer works") {
 				t.Errorf("%s as %s: a 404 without the calm not-found page", key, p)
 			}
-			if strings.HasSuffix(route.Path, "signout") || strings.HasSuffix(route.Path, "signout-everywhere") || (key == "POST /admin/staff/:id/active") {
+			if strings.HasSuffix(route.Path, "signout") || key == "POST /book/hold/:token" || strings.HasSuffix(route.Path, "signout-everywhere") || (key == "POST /admin/staff/:id/active") {
 				signIn(p) // that route ended the session, as it should
 			}
 		}

@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -38,21 +41,11 @@ func (a *App) middleware(e *echo.Echo) {
 			a.Log.ErrorContext(c.Request().Context(), "panic", "err", err, "stack", string(stack))
 			return err
 		}}))
-	e.Use(securityHeaders)
+	e.Use(a.securityHeaders)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isImport}))
 	e.Use(importLimit)
-	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup: "form:csrf,header:X-CSRF-Token", ContextKey: ctxCSRF, CookieName: "allium_csrf",
-		CookiePath: "/", CookieHTTPOnly: true, CookieSecure: a.secure, CookieSameSite: http.SameSiteLaxMode,
-		ErrorHandler: func(err error, c echo.Context) error {
-			return echo.NewHTTPError(http.StatusForbidden, "csrf")
-		},
-		// One-click unsubscribe (RFC 8058) is a POST from a mail program: no cookie, no token.
-		Skipper: func(c echo.Context) bool {
-			return strings.HasPrefix(c.Path(), "/assets/") || c.Path() == "/unsubscribe/:token"
-		},
-	}))
 	e.Use(a.loadUser)
+	e.Use(a.csrf)
 }
 
 func requestID(c echo.Context) string { return c.Response().Header().Get(echo.HeaderXRequestID) }
@@ -70,7 +63,7 @@ func (a *App) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			level = slog.LevelError
 		}
 		// The path only: query strings can carry tokens and search terms with a person's name.
-		a.Log.Log(req.Context(), level, "request", "method", req.Method, "path", req.URL.Path,
+		a.Log.Log(req.Context(), level, "request", "method", req.Method, "path", loggedPath(c),
 			"status", c.Response().Status, "ms", time.Since(start).Milliseconds())
 		return nil
 	}
@@ -85,10 +78,31 @@ const contentPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; 
 // style attributes. Scripts stay off, in the page and (by the sandbox) in the frame.
 const mailPreviewPolicy = contentPolicy + "; style-src-attr 'unsafe-inline'"
 
-// securityHeaders sets a strict policy: no inline script, no framing, no sniffing.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// loggedPath is the request's path as logs keep it: a secret link's token (a reset, sign-in,
+// invite, manage, calendar, unsubscribe, assessment or booking link) is replaced by the first
+// bytes of its SHA-256, enough to follow one link through the log, useless to open it.
+func loggedPath(c echo.Context) string {
+	p := c.Request().URL.Path
+	if tok := c.Param("token"); tok != "" {
+		sum := sha256.Sum256([]byte(tok))
+		p = strings.Replace(p, url.PathEscape(tok), "~"+hex.EncodeToString(sum[:4]), 1)
+		p = strings.Replace(p, tok, "~"+hex.EncodeToString(sum[:4]), 1)
+	}
+	return p
+}
+
+// securityHeaders sets a strict policy: no inline script, no framing, no sniffing. Over https
+// the browser is told to use nothing else for a year; pages reached by a secret link are never
+// stored by any cache.
+func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
+		if a.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		if strings.Contains(c.Path(), ":token") {
+			h.Set("Cache-Control", "no-store")
+		}
 		h.Set("Content-Security-Policy", contentPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
@@ -132,6 +146,14 @@ func (a *App) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Response().Header().Set("Cache-Control", "no-store")
 		if err := a.touch(c, sess); err != nil {
 			return err
+		}
+		if a.needsEnrolment(c) {
+			if c.Request().Method == http.MethodGet {
+				return c.Redirect(http.StatusSeeOther, "/account/2fa")
+			}
+			if c.Path() != "/account/2fa" {
+				return echo.NewHTTPError(http.StatusForbidden)
+			}
 		}
 		return next(c)
 	}
@@ -225,4 +247,10 @@ func importLimit(next echo.HandlerFunc) echo.HandlerFunc {
 		req.Body = http.MaxBytesReader(c.Response(), req.Body, clinic.MaxImportFileSize+slack)
 		return next(c)
 	}
+}
+
+// noStore keeps a page out of every cache: pages reached by a secret link, whose copy in a
+// shared or back-button cache would show a person's details to the next user of the device.
+func noStore(c echo.Context) {
+	c.Response().Header().Set("Cache-Control", "no-store")
 }

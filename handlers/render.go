@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,6 +25,14 @@ func (a *App) page(c echo.Context, title string) views.Page {
 		p.Wide = u.Role == clinic.RoleReception || u.Role == clinic.RoleOwner
 	} else {
 		p.Nav = navFor("", c.Request().URL.Path)
+		// From a booking page, signing in comes back to the same choices.
+		if req := c.Request(); req.Method == http.MethodGet && strings.HasPrefix(req.URL.Path, "/book") {
+			for i := range p.Nav {
+				if next := a.safeNext(req.URL.RequestURI()); p.Nav[i].Href == "/signin" && next != "" {
+					p.Nav[i].Href = signInHref(next)
+				}
+			}
+		}
 	}
 	p.Flash, p.FlashKind = a.takeFlash(c)
 	return p
@@ -113,10 +122,50 @@ func (a *App) flashKind(c echo.Context, to, msg, kind string) error {
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
-// safeNext accepts only a local path to return to after sign-in, never another site.
-func safeNext(next string) string {
-	if len(next) < 1 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+// safeNext accepts only a local path to return to after sign-in, never another site: a path
+// of a page of ours (a GET route), with no whitespace, control or invisible formatting
+// characters and no backslash anywhere. Browsers drop tabs and newlines from a Location and
+// read a backslash as a slash, so "/\t/evil.com" is "//evil.com" to them: another host.
+func (a *App) safeNext(next string) string {
+	if next == "" || next[0] != '/' {
+		return ""
+	}
+	for _, r := range next {
+		if r <= ' ' || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.In(r, unicode.Cc, unicode.Cf) {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || u.Fragment != "" ||
+		strings.HasPrefix(u.Path, "//") || strings.HasPrefix(u.EscapedPath(), "//") || !a.isPage(u.Path) {
 		return ""
 	}
 	return next
+}
+
+// isPage reports whether a path is one of the route table's GET routes.
+func (a *App) isPage(p string) bool {
+	segs := strings.Split(p, "/")
+	for _, pattern := range a.pages {
+		if matchRoute(strings.Split(pattern, "/"), segs) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchRoute(pattern, segs []string) bool {
+	if len(pattern) != len(segs) {
+		return false
+	}
+	for i, ps := range pattern {
+		if strings.HasPrefix(ps, ":") {
+			if segs[i] == "" {
+				return false
+			}
+		} else if ps != segs[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -76,6 +76,7 @@ func (a *App) Routes() []Route {
 	routes = append(routes, a.setupRoutes()...)
 	routes = append(routes, a.closureRoutes()...)
 	routes = append(routes, a.importRoutes()...)
+	routes = append(routes, a.twoFactorRoutes()...)
 	routes = append(routes, a.bookingRoutes()...)
 	routes = append(routes, a.deskRoutes()...)
 	routes = append(routes, a.assessmentRoutes()...)
@@ -93,6 +94,9 @@ func (a *App) register(e *echo.Echo) {
 			mw = append(mw, a.guard(r.Allow))
 		}
 		e.Add(r.Method, r.Path, r.handle, mw...).Name = r.Name
+		if r.Method == http.MethodGet {
+			a.pages = append(a.pages, r.Path)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
 
 	"allium/store"
 )
@@ -119,10 +120,24 @@ func (s *sessionStore) write(ctx context.Context, w http.ResponseWriter, sess *s
 
 // Session value keys.
 const (
-	keyUser       = "uid"
-	keySignedIn   = "signed_in_at"
-	keyRole       = "role"
-	keyAssessment = "assessment" // a visitor's assessment token, linked at sign-in
-	keySeen       = "_seen"
-	keyCreated    = "_created"
+	keyUser        = "uid"
+	keySignedIn    = "signed_in_at"
+	keyRole        = "role"
+	keyAssessment  = "assessment"  // a visitor's assessment token, linked at sign-in
+	keySafety      = "safety"      // an assessment that called for a doctor first; never replaced by a later one
+	keyPendingUser = "pending_uid" // gave the right password, has not yet given their code
+	keyPendingAt   = "pending_at"
+	keyTOTPSetup   = "totp_setup" // the otpauth URL of a second factor being set up
+	keySeen        = "_seen"
+	keyCreated     = "_created"
 )
+
+// sessionString is a string value of the request's session, "" if none.
+func sessionString(c echo.Context, key string) string {
+	s := session(c)
+	if s == nil {
+		return ""
+	}
+	v, _ := s.Values[key].(string)
+	return v
+}

@@ -213,30 +213,44 @@ func (s *Store) LinkAssessment(ctx context.Context, by Actor, token string) erro
 		return ErrForbidden
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		a, err := s.assessmentByToken(ctx, tx, token)
-		if err != nil {
-			return err
-		}
-		if a.ClientID == by.ClientID {
-			return nil
-		}
-		if a.ClientID != 0 {
-			return ErrNotFound
-		}
-		now := unix(s.now())
-		if _, err := tx.ExecContext(ctx, `UPDATE assessments SET client_id = ?, expires_at = NULL, updated_at = ? WHERE id = ?`,
-			by.ClientID, now, a.ID); err != nil {
-			return fmt.Errorf("link assessment: %w", err)
+		return linkAssessmentHash(ctx, tx, by, hashID(token), unix(s.now()))
+	})
+}
+
+// linkAssessmentHash is LinkAssessment inside the caller's transaction, by the token's hash.
+func linkAssessmentHash(ctx context.Context, tx *sql.Tx, by Actor, hash []byte, now int64) error {
+	var id int64
+	var client sql.NullInt64
+	var result string
+	err := tx.QueryRowContext(ctx, `SELECT id, client_id, result FROM assessments WHERE token_hash = ?
+		AND (expires_at IS NULL OR expires_at > ?)`, hash, now).Scan(&id, &client, &result)
+	if err != nil {
+		return fmt.Errorf("link assessment: %w", translate(err))
+	}
+	if client.Int64 == by.ClientID {
+		return nil
+	}
+	if client.Valid {
+		return ErrNotFound
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE assessments SET client_id = ?, expires_at = NULL, updated_at = ? WHERE id = ?`,
+		by.ClientID, now, id); err != nil {
+		return fmt.Errorf("link assessment: %w", err)
+	}
+	if result != "" {
+		var r clinic.AssessmentResult
+		if err := json.Unmarshal([]byte(result), &r); err != nil {
+			return fmt.Errorf("assessment %d result: %w", id, err)
 		}
 		// A result that calls for a doctor first closes online booking for the person, not just
-		// for this browser: reception reopens it once the clinic has spoken with them.
-		if a.Result != nil && a.Result.Safety.BookingBlocked {
-			if _, err := tx.ExecContext(ctx, `UPDATE clients SET booking_blocked = 1, updated_at = ? WHERE id = ?`, now, by.ClientID); err != nil {
+		// for this browser: a clinician reopens it on the chart once the clinic has spoken with them.
+		if r.Safety.BookingBlocked {
+			if err := blockClient(ctx, tx, id, by.ClientID, now); err != nil {
 				return err
 			}
 		}
-		return audit(ctx, tx, by, now, "link", "assessment", a.ID, by.ClientID, "")
-	})
+	}
+	return audit(ctx, tx, by, now, "link", "assessment", id, by.ClientID, "")
 }
 
 // AssessmentAgreement tallies computed against confirmed classes, for validating the scoring

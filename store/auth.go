@@ -26,24 +26,31 @@ type TokenMail struct {
 
 // StartPasswordReset queues a reset link for an active account with a password. For an unknown
 // or inactive email it does nothing and returns nil, so the caller answers the same either way.
-func (s *Store) StartPasswordReset(ctx context.Context, ip, email string) error {
-	return s.mailToken(ctx, ip, email, TokenReset, "password_reset", ResetTTL, "")
+// The limits are spent first, for known and unknown emails alike (ErrLimited when over one).
+func (s *Store) StartPasswordReset(ctx context.Context, ip, email string, limits ...Limit) error {
+	return s.mailToken(ctx, ip, email, TokenReset, "password_reset", ResetTTL, "", limits)
 }
 
 // StartSignInLink queues a one-time sign-in link for a client account; like StartPasswordReset
 // it is silent about emails it does not know.
-func (s *Store) StartSignInLink(ctx context.Context, ip, email string) error {
-	return s.mailToken(ctx, ip, email, TokenSignIn, "signin_link", SignInTTL, clinic.RoleClient)
+func (s *Store) StartSignInLink(ctx context.Context, ip, email string, limits ...Limit) error {
+	return s.mailToken(ctx, ip, email, TokenSignIn, "signin_link", SignInTTL, clinic.RoleClient, limits)
 }
 
-func (s *Store) mailToken(ctx context.Context, ip, email, purpose, kind string, ttl time.Duration, only clinic.Role) error {
+// mailToken does much the same database work whether or not the email has an account: one
+// write transaction with the limits' counts and an audit row either way (the owner sees requests
+// for unknown emails too), and for an account the token and its email join it.
+func (s *Store) mailToken(ctx context.Context, ip, email, purpose, kind string, ttl time.Duration, only clinic.Role, limits []Limit) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := spend(ctx, tx, s.now(), limits); err != nil {
+			return err
+		}
 		var id int64
 		var name string
 		var role clinic.Role
 		err := tx.QueryRowContext(ctx, `SELECT id, name, role FROM users WHERE email = ? AND active = 1`, email).Scan(&id, &name, &role)
 		if errors.Is(err, sql.ErrNoRows) || (only != "" && role != only) {
-			return nil
+			return audit(ctx, tx, Actor{Role: "visitor", IP: ip}, unix(s.now()), "request_"+purpose, "email", 0, 0, "no account")
 		}
 		if err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -298,56 +299,77 @@ func TestSessions(t *testing.T) {
 	}
 }
 
-func TestThrottle(t *testing.T) {
+// TestThrottleCannotLockTheOwnerOut: a guesser's failures make their own address wait, with
+// waits that grow, while the account's owner from another address is never held up.
+func TestThrottleCannotLockTheOwnerOut(t *testing.T) {
 	ctx := context.Background()
 	s, clock := newTestStore(t)
 	th := Throttle{Window: 15 * time.Minute, PerAccount: 5, PerAddress: 8}
-	blocked := func(email, addr string) bool {
+	wait := func(email, addr string) time.Duration {
 		t.Helper()
-		b, err := s.SignInBlocked(ctx, th, email, addr)
+		d, err := s.SignInWait(ctx, th, email, addr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return b
+		return d
 	}
+	fail := func(email, addr string) {
+		t.Helper()
+		if err := s.RecordSignInFailure(ctx, email, addr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const guesser, owner = "192.0.2.1", "198.51.100.7"
 	for i := range 5 {
-		if blocked("sam@example.com", "192.0.2.1") {
-			t.Fatalf("blocked after %d failures; want 5 allowed", i)
+		if d := wait("sam@example.com", guesser); d != 0 {
+			t.Fatalf("wait after %d failures = %v; want 5 free", i, d)
 		}
 		email := "sam@example.com"
 		if i%2 == 1 {
 			email = "SAM@example.com" // the same account, however it is typed
 		}
-		if err := s.RecordSignInFailure(ctx, email, "192.0.2.1"); err != nil {
-			t.Fatal(err)
+		fail(email, guesser)
+	}
+	if d := wait("Sam@Example.com", guesser); d != time.Minute {
+		t.Errorf("guesser's wait after 5 failures = %v; want 1m", d)
+	}
+	if d := wait("sam@example.com", owner); d != 0 {
+		t.Errorf("owner's wait from a clean address = %v; want none", d)
+	}
+	// Each further failure doubles the wait (up to the window; failures older than it drop out).
+	for _, want := range []time.Duration{2 * time.Minute, 4 * time.Minute, 8 * time.Minute} {
+		clock.Advance(wait("sam@example.com", guesser))
+		fail("sam@example.com", guesser)
+		if d := wait("sam@example.com", guesser); d != want {
+			t.Errorf("wait after another failure = %v; want %v", d, want)
 		}
 	}
-	if !blocked("Sam@Example.com", "198.51.100.7") {
-		t.Error("not blocked after 5 failures for the account from another address")
+	if d := wait("sam@example.com", owner); d != 0 {
+		t.Errorf("owner's wait from a clean address after 8 failures elsewhere = %v; want none", d)
 	}
-	if blocked("mei@example.com", "192.0.2.1") {
-		t.Error("another account from the same address is blocked after 5 failures; want the address limit (8) to apply")
-	}
-	for range 3 {
-		if err := s.RecordSignInFailure(ctx, "someone@example.com", "192.0.2.1"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if !blocked("mei@example.com", "192.0.2.1") {
-		t.Error("not blocked after 8 failures from one address")
-	}
-
-	clock.Advance(15 * time.Minute)
-	if blocked("sam@example.com", "192.0.2.1") {
-		t.Error("still blocked after the window passed")
-	}
-
-	clock.Advance(-10 * time.Minute) // back inside the window
-	if err := s.ClearSignInFailures(ctx, "SAM@example.com"); err != nil {
+	// The owner signing in does not wipe the guesser's count.
+	if err := s.ClearSignInFailures(ctx, "sam@example.com", owner); err != nil {
 		t.Fatal(err)
 	}
-	if blocked("sam@example.com", "198.51.100.7") {
-		t.Error("account still blocked after ClearSignInFailures")
+	if d := wait("sam@example.com", guesser); d == 0 {
+		t.Error("the owner's sign-in lifted the guesser's wait")
+	}
+	// Many accounts from one address: the address waits too.
+	for i := range 8 {
+		fail(fmt.Sprintf("guess%d@example.com", i), "203.0.113.9")
+	}
+	if d := wait("mei@example.com", "203.0.113.9"); d == 0 {
+		t.Error("no wait after 8 failures from one address")
+	}
+	// A password reset clears the account from every address.
+	for range 5 {
+		fail("sam@example.com", "203.0.113.50")
+	}
+	if err := s.ClearSignInFailures(ctx, "SAM@example.com", ""); err != nil {
+		t.Fatal(err)
+	}
+	if d := wait("sam@example.com", "203.0.113.50"); d != 0 {
+		t.Errorf("wait after a reset = %v; want none", d)
 	}
 }
 

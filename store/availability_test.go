@@ -665,7 +665,10 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 		`DROP TRIGGER note_addenda_no_update`, `DROP TRIGGER reassessments_no_update`,
 		`ALTER TABLE clients DROP COLUMN deidentified_at`, `ALTER TABLE outbox DROP COLUMN request_id`,
 		`DROP TRIGGER busy_days_insert`, `DROP TRIGGER busy_days_delete`,
-		`DROP TRIGGER busy_days_update`, `DROP TABLE busy_days`, `PRAGMA user_version = 10`} {
+		`DROP TRIGGER busy_days_update`, `DROP TABLE busy_days`,
+		`DROP TABLE hold_sessions`, `DROP TABLE booking_holds`, `DROP TABLE rate_events`, `DROP TABLE safety_blocks`,
+		`DROP TABLE recovery_codes`, `ALTER TABLE users DROP COLUMN totp_secret`, `ALTER TABLE users DROP COLUMN totp_step`,
+		`PRAGMA user_version = 10`} {
 		if _, err := c.s.w.Exec(q); err != nil {
 			t.Fatal(err)
 		}

@@ -15,8 +15,7 @@ import (
 
 // BookingRequest is one booking change: a single session or a whole course.
 type BookingRequest struct {
-	ClientID    int64    // for staff booking on a client's behalf; a client books for themself
-	NewClient   *NewUser // a visitor's account, made in the same transaction as the booking
+	ClientID    int64 // for staff booking on a client's behalf; a client books for themself
 	ServiceID   int64
 	TherapistID int64
 	Starts      []time.Time // one per session, in order
@@ -44,7 +43,7 @@ var ErrBookingBlocked = errors.New("online booking is closed for this client")
 // Booked is what a successful booking made.
 type Booked struct {
 	ClientID     int64
-	User         *User // the account made for a visitor, if any
+	User         *User // the account a completed hold made or signed in, if any
 	CourseID     int64
 	Appointments []Appointment
 }
@@ -64,71 +63,104 @@ func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (B
 	}
 	var out Booked
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		out = Booked{}
-		bk, err := s.bookingClient(ctx, tx, by, req)
-		if err != nil {
-			return err
-		}
-		out.ClientID, out.User = bk.id, bk.user
-		sv, err := serviceIn(ctx, tx, req.ServiceID)
-		if err != nil {
-			return err
-		}
-		set, loc, err := s.settingsZone(ctx, tx)
-		if err != nil {
-			return err
-		}
-		cal, err := sessionCalendar(ctx, tx, sv, req.TherapistID, sessionWindows(sv, req.Starts))
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		q := cal.query(set, loc, sv, now)
-		if by.Staff() {
-			q.MinNotice = clinic.NoNotice
-		}
-		first, last := slices.MinFunc(req.Starts, time.Time.Compare), slices.MaxFunc(req.Starts, time.Time.Compare)
-		if q.ClientBusy, err = clientBusy(ctx, tx, bk.id, 0, first, last.Add(sv.Duration)); err != nil {
-			return err
-		}
-		slots := make([]clinic.Slot, len(req.Starts))
-		for i, start := range req.Starts {
-			slot, err := clinic.SlotAt(q, start, req.TherapistID)
-			if err != nil {
-				return &SessionError{Session: i + 1, Start: start, Err: err}
-			}
-			slots[i] = slot
-			holdSlot(&q, sv, slot) // later sessions of this booking must not land on this one
-		}
-		if len(slots) > 1 {
-			sp := req.Spacing
-			if sp == (clinic.Spacing{}) {
-				sp = clinic.DefaultSpacing()
-			}
-			if err := tx.QueryRowContext(ctx, `INSERT INTO courses (client_id, therapist_id, service_id, sessions, spacing_days,
-				spacing_min, spacing_max, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, bk.id, req.TherapistID,
-				sv.ID, len(slots), sp.Target, sp.Min, sp.Max, unix(now)).Scan(&out.CourseID); err != nil {
-				return err
-			}
-		}
-		via := "online"
-		if by.Staff() {
-			via = "reception"
-		}
-		if out.Appointments, err = insertAppointments(ctx, tx, by, bk, sv, cal, slots, out.CourseID, via, now); err != nil {
-			return err
-		}
-		mc := newMailContext(set, loc, bk.goal, bk.review)
-		if err := s.queueBookingMail(ctx, tx, mc, out.Appointments, bk.reminders, now); err != nil {
-			return err
-		}
-		if err := closeWaitlistOffers(ctx, tx, loc, out.Appointments, cal.offers, now); err != nil {
-			return err
-		}
-		return audit(ctx, tx, by, unix(now), "book", "appointment", out.Appointments[0].ID, bk.id,
-			fmt.Sprintf("%d sessions", len(slots)))
+		var err error
+		out, err = s.bookIn(ctx, tx, by, req)
+		return err
 	})
 	return out, err
+}
+
+// placed is a request's sessions checked against the calendar inside a transaction: where each
+// one goes, and what the writes after the check need.
+type placed struct {
+	sv    clinic.Service
+	set   clinic.Settings
+	loc   *time.Location
+	cal   calendar
+	slots []clinic.Slot
+	now   time.Time
+}
+
+// place runs the free-time rules on every session of a request, against the rows as they are
+// and the times other people's unconfirmed bookings hold. clientID's own sessions count as busy
+// (0: a visitor not yet known). Booking and holding share it, so a hold keeps only times a
+// booking could have taken.
+func (s *Store) place(ctx context.Context, tx *sql.Tx, by Actor, req BookingRequest, clientID int64) (placed, error) {
+	var p placed
+	var err error
+	if p.sv, err = serviceIn(ctx, tx, req.ServiceID); err != nil {
+		return p, err
+	}
+	if p.set, p.loc, err = s.settingsZone(ctx, tx); err != nil {
+		return p, err
+	}
+	if p.cal, err = sessionCalendar(ctx, tx, p.sv, req.TherapistID, sessionWindows(p.sv, req.Starts)); err != nil {
+		return p, err
+	}
+	p.now = s.now()
+	q := p.cal.query(p.set, p.loc, p.sv, p.now)
+	if by.Staff() {
+		q.MinNotice = clinic.NoNotice
+	}
+	first, last := slices.MinFunc(req.Starts, time.Time.Compare), slices.MaxFunc(req.Starts, time.Time.Compare)
+	if err := addHolds(ctx, tx, unix(p.now), &q, first, last.Add(p.sv.Duration)); err != nil {
+		return p, err
+	}
+	if q.ClientBusy, err = clientBusy(ctx, tx, clientID, 0, first, last.Add(p.sv.Duration)); err != nil {
+		return p, err
+	}
+	p.slots = make([]clinic.Slot, len(req.Starts))
+	for i, start := range req.Starts {
+		slot, err := clinic.SlotAt(q, start, req.TherapistID)
+		if err != nil {
+			return p, &SessionError{Session: i + 1, Start: start, Err: err}
+		}
+		p.slots[i] = slot
+		holdSlot(&q, p.sv, slot) // later sessions of this booking must not land on this one
+	}
+	return p, nil
+}
+
+// bookIn is BookCourse inside the caller's transaction.
+func (s *Store) bookIn(ctx context.Context, tx *sql.Tx, by Actor, req BookingRequest) (Booked, error) {
+	var out Booked
+	bk, err := s.bookingClient(ctx, tx, by, req)
+	if err != nil {
+		return out, err
+	}
+	out.ClientID = bk.id
+	p, err := s.place(ctx, tx, by, req, bk.id)
+	if err != nil {
+		return out, err
+	}
+	now, slots := p.now, p.slots
+	if len(slots) > 1 {
+		sp := req.Spacing
+		if sp == (clinic.Spacing{}) {
+			sp = clinic.DefaultSpacing()
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO courses (client_id, therapist_id, service_id, sessions, spacing_days,
+			spacing_min, spacing_max, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, bk.id, req.TherapistID,
+			p.sv.ID, len(slots), sp.Target, sp.Min, sp.Max, unix(now)).Scan(&out.CourseID); err != nil {
+			return out, err
+		}
+	}
+	via := "online"
+	if by.Staff() {
+		via = "reception"
+	}
+	if out.Appointments, err = insertAppointments(ctx, tx, by, bk, p.sv, p.cal, slots, out.CourseID, via, now); err != nil {
+		return out, err
+	}
+	mc := newMailContext(p.set, p.loc, bk.goal, bk.review)
+	if err := s.queueBookingMail(ctx, tx, mc, out.Appointments, bk.reminders, now); err != nil {
+		return out, err
+	}
+	if err := closeWaitlistOffers(ctx, tx, p.loc, out.Appointments, p.cal.offers, now); err != nil {
+		return out, err
+	}
+	return out, audit(ctx, tx, by, unix(now), "book", "appointment", out.Appointments[0].ID, bk.id,
+		fmt.Sprintf("%d sessions", len(slots)))
 }
 
 // AlreadyBooked reports whether the client a refused request is for already holds every one
@@ -248,14 +280,13 @@ func repeatRow(row string, n int) string {
 // booker is the client a booking is for, with what the booking's rows and emails name.
 type booker struct {
 	id                           int64
-	user                         *User // the account made for a visitor, if any
 	name, email, phone, cautions string
 	reminders                    bool   // consented to reminder email
 	goal, review                 string // of the plan they are treated under, for the emails
 }
 
-// bookingClient decides whose booking this is: a client's own, a client chosen by staff, or a
-// visitor's new account made here so the account and the booking land together. Consent is
+// bookingClient decides whose booking this is: a client's own or a client chosen by staff. A
+// visitor's booking is held until they prove their email (holds.go), then booked as theirs. Consent is
 // recorded by the same statement that reads the client: a refused booking rolls it back.
 func (s *Store) bookingClient(ctx context.Context, tx *sql.Tx, by Actor, req BookingRequest) (booker, error) {
 	var bk booker
@@ -264,17 +295,6 @@ func (s *Store) bookingClient(ctx context.Context, tx *sql.Tx, by Actor, req Boo
 		bk.id = req.ClientID
 	case by.Role == clinic.RoleClient && by.ClientID != 0:
 		bk.id = by.ClientID
-	case req.NewClient != nil:
-		nu := *req.NewClient
-		nu.Role = clinic.RoleClient
-		u, err := s.createUser(ctx, tx, by, nu)
-		if err != nil {
-			return bk, err
-		}
-		bk.user = &u
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM clients WHERE user_id = ?`, u.ID).Scan(&bk.id); err != nil {
-			return bk, err
-		}
 	default:
 		return bk, ErrForbidden
 	}
@@ -291,6 +311,12 @@ func (s *Store) bookingClient(ctx context.Context, tx *sql.Tx, by Actor, req Boo
 	var blocked bool
 	if err := row.Scan(&blocked, &bk.reminders, &bk.name, &bk.email, &bk.phone, &bk.cautions, &bk.goal, &bk.review); err != nil {
 		return bk, fmt.Errorf("booking client: %w", translate(err))
+	}
+	if !blocked && !by.Staff() {
+		var err error
+		if blocked, err = safetyBlocked(ctx, tx, bk.email, bk.phone); err != nil {
+			return bk, err
+		}
 	}
 	if blocked && !by.Staff() {
 		return bk, ErrBookingBlocked
@@ -379,6 +405,9 @@ func (s *Store) Reschedule(ctx context.Context, by Actor, id int64, start time.T
 			return err
 		}
 		movingOf(a).leave(&q)
+		if err := addHolds(ctx, tx, unix(s.now()), &q, start, start.Add(sv.Duration)); err != nil {
+			return err
+		}
 		if q.ClientBusy, err = clientBusy(ctx, tx, a.ClientID, a.ID, start, start.Add(sv.Duration)); err != nil {
 			return err
 		}

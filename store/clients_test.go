@@ -90,7 +90,11 @@ func TestAddClientRefusesAnEmailOnFileAndLinksAnAccountLater(t *testing.T) {
 	if n := countRows(t, s, "clients", ""); n != 1 {
 		t.Errorf("%d client records; want 1", n)
 	}
-	u := mustCreateUser(t, s, clinic.RoleClient, "kim@example.com", "")
+	// Kim followed a link emailed to her address, so the account is hers to join.
+	u, err := s.CreateUser(ctx, System, NewUser{Role: clinic.RoleClient, Email: "kim@example.com", Name: "Kim Park", EmailProven: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if id, _ := s.ClientIDForUser(ctx, u.ID); id != kim.ID {
 		t.Errorf("Kim's new account is linked to client %d; want the record reception made (%d)", id, kim.ID)
 	}
@@ -157,5 +161,18 @@ func TestRecallListsStalledCoursesOnly(t *testing.T) {
 	}
 	if _, err := s.RecallList(ctx, Actor{Role: clinic.RoleClient, ClientID: 1}, time.Time{}, 10); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a client reading the recall list: %v; want ErrNotFound", err)
+	}
+}
+
+// TestAnAccountWithAnUnprovenEmailGetsARecordOfItsOwn: typing a client's email proves nothing,
+// so an account made without the emailed link never sees the record reception made.
+func TestAnAccountWithAnUnprovenEmailGetsARecordOfItsOwn(t *testing.T) {
+	s, _ := newTestStore(t)
+	ctx := context.Background()
+	kim := clientsAdd(t, s, ClientDetails{Name: "Kim Park", Email: "kim@example.com", Phone: "0400 000 001", Cautions: "Pregnant, 20 weeks"})
+	u := mustCreateUser(t, s, clinic.RoleClient, "kim@example.com", "")
+	id, err := s.ClientIDForUser(ctx, u.ID)
+	if err != nil || id == 0 || id == kim.ID {
+		t.Errorf("an account with an unproven email is linked to client %d (%v); want a new record, not %d", id, err, kim.ID)
 	}
 }

@@ -153,7 +153,7 @@ func (s *Store) ClaimDue(ctx context.Context, limit int, lease time.Duration) ([
 // link drop their payload once sent, so the database keeps only the token's hash.
 func (s *Store) MarkSent(ctx context.Context, id int64) error {
 	return s.setOutbox(ctx, id, `status = 'sent', sent_at = ?, lease_until = 0, last_error = '',
-		payload = CASE WHEN kind IN ('password_reset', 'signin_link', 'staff_invite') THEN '{}' ELSE payload END`, unix(s.now()))
+		payload = CASE WHEN kind IN ('password_reset', 'signin_link', 'staff_invite', 'booking_hold') THEN '{}' ELSE payload END`, unix(s.now()))
 }
 
 // MarkRetry puts a message back in the queue after a temporary failure.
@@ -189,7 +189,7 @@ func (s *Store) Resend(ctx context.Context, by Actor, id int64) error {
 		now := unix(s.now())
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'queued', send_after = ?, expires_at = 0, last_error = ''
 			WHERE id = ? AND status IN ('failed', 'expired', 'sent')
-			AND NOT (status = 'sent' AND kind IN ('password_reset', 'signin_link', 'staff_invite'))`, now, id)
+			AND NOT (status = 'sent' AND kind IN ('password_reset', 'signin_link', 'staff_invite', 'booking_hold'))`, now, id)
 		if err != nil {
 			return err
 		}

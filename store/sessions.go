@@ -73,8 +73,9 @@ func (s *Store) DeleteUserSessions(ctx context.Context, by Actor, userID int64) 
 	})
 }
 
-// PruneExpired deletes expired sessions, old sign-in failures and expired anonymous assessments;
-// the server calls it hourly.
+// PruneExpired deletes expired sessions, old sign-in failures and request counts, booking holds
+// a day after they were used or expired (they hold a visitor's details), and expired anonymous
+// assessments; the server calls it hourly.
 func (s *Store) PruneExpired(ctx context.Context) error {
 	now := unix(s.now())
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -84,6 +85,8 @@ func (s *Store) PruneExpired(ctx context.Context) error {
 		// link has expired (AssessmentDraftTTL) nothing can open it, so it goes. One attached to a
 		// client has no expiry and stays with their record.
 		_, err3 := tx.ExecContext(ctx, `DELETE FROM assessments WHERE client_id IS NULL AND expires_at <= ?`, now)
-		return errors.Join(err1, err2, err3)
+		_, err4 := tx.ExecContext(ctx, `DELETE FROM booking_holds WHERE expires_at < ?`, now-24*3600)
+		_, err5 := tx.ExecContext(ctx, `DELETE FROM rate_events WHERE at < ?`, now-24*3600)
+		return errors.Join(err1, err2, err3, err4, err5)
 	})
 }

@@ -66,6 +66,10 @@ func applySetting(set *clinic.Settings, k, v string) {
 		}
 	case "release_notes":
 		set.ReleaseNotes = v == "1"
+	case "booking_hold_min":
+		set.BookingHold = minutes(v)
+	case "staff_two_factor":
+		set.StaffTwoFactor = v == "1"
 	}
 }
 
@@ -82,8 +86,9 @@ func settingRows(set clinic.Settings) map[string]string {
 		"horizon_min": m(set.Horizon), "reminder_leads_min": strings.Join(leads, " "),
 		"staff_idle_min": m(set.StaffIdle), "staff_absolute_min": m(set.StaffAbsolute),
 		"client_idle_min": m(set.ClientIdle), "maintenance_after_min": m(set.MaintenanceAfter),
-		"retention_years": strconv.Itoa(set.RetentionYears),
-		"release_notes":   map[bool]string{true: "1", false: "0"}[set.ReleaseNotes],
+		"retention_years":  strconv.Itoa(set.RetentionYears),
+		"release_notes":    map[bool]string{true: "1", false: "0"}[set.ReleaseNotes],
+		"booking_hold_min": m(set.BookingHold), "staff_two_factor": map[bool]string{true: "1", false: "0"}[set.StaffTwoFactor],
 	}
 }
 

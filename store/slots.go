@@ -117,6 +117,9 @@ func (s *Store) searchQuery(ctx context.Context, sv clinic.Service, therapistIDs
 	db := &lazyRead{db: s.r}
 	defer db.close()
 	q, err := s.slotQueryFrom(ctx, db, sv, therapistIDs, []window{{from, to}}, c)
+	if err == nil {
+		err = s.searchHolds(ctx, db, &q, from, to)
+	}
 	return q, translate(err)
 }
 

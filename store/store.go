@@ -35,6 +35,9 @@ type Store struct {
 	busy *busyCache
 	// zones holds each time zone loaded (name -> *time.Location); see settingsZone.
 	zones sync.Map
+	// holdsUntil is the latest expiry of a booking hold (unix seconds): past it, no hold can keep
+	// a time and the free-time search need not look for any (holds.go).
+	holdsUntil atomic.Int64
 	// ckpt copies the WAL into the database file after commits, off the writer (checkpoint.go).
 	ckpt *checkpointer
 	// lastCommit is when this process last committed a write (unix nanoseconds), so the owner's
@@ -112,6 +115,12 @@ func OpenWith(ctx context.Context, path, schema string, opt Options) (*Store, er
 		s.Close()
 		return nil, err
 	}
+	var holds int64
+	if err := r.QueryRowContext(ctx, `SELECT coalesce(max(expires_at), 0) FROM booking_holds WHERE used_at IS NULL`).Scan(&holds); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("read booking holds: %w", err)
+	}
+	s.holdsUntil.Store(holds)
 	return s, nil
 }
 

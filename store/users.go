@@ -34,15 +34,16 @@ type User struct {
 	Phone     string
 	Active    bool
 	HasPass   bool
+	TwoFactor bool // signs in with a one-time code after the password
 	CreatedAt time.Time
 }
 
-const userColumns = `id, role, email, name, phone, active, password_hash <> '', created_at`
+const userColumns = `id, role, email, name, phone, active, password_hash <> '', totp_secret <> '', created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var created int64
-	err := row.Scan(&u.ID, &u.Role, &u.Email, &u.Name, &u.Phone, &u.Active, &u.HasPass, &created)
+	err := row.Scan(&u.ID, &u.Role, &u.Email, &u.Name, &u.Phone, &u.Active, &u.HasPass, &u.TwoFactor, &created)
 	u.CreatedAt = unixTime(created)
 	return u, err
 }
@@ -55,10 +56,15 @@ type NewUser struct {
 	Name     string
 	Phone    string
 	Password string
+	// EmailProven says the person showed they read mail at Email (they followed a link sent
+	// there). Only then is a client account joined to a client record reception made for that
+	// email: otherwise anyone who typed a client's email would see their bookings and plan.
+	EmailProven  bool
+	passwordHash string // already hashed (a hold keeps only the hash); used when Password is empty
 }
 
 // CreateUser adds a person. Returns ErrConflict if the email is taken. A client user gets a
-// client record too, or is linked to the unlinked client record with the same email.
+// client record too, or, with EmailProven, is linked to the unlinked record with that email.
 func (s *Store) CreateUser(ctx context.Context, by Actor, nu NewUser) (User, error) {
 	var u User
 	err := s.write(ctx, func(tx *sql.Tx) error {
@@ -73,7 +79,7 @@ func (s *Store) createUser(ctx context.Context, tx *sql.Tx, by Actor, nu NewUser
 	if !nu.Role.Valid() {
 		return User{}, fmt.Errorf("create user: invalid role %q", nu.Role)
 	}
-	hash := ""
+	hash := nu.passwordHash
 	if nu.Password != "" {
 		var err error
 		if hash, err = HashPassword(nu.Password); err != nil {
@@ -100,18 +106,20 @@ func (s *Store) createUser(ctx context.Context, tx *sql.Tx, by Actor, nu NewUser
 }
 
 // linkClient attaches a new client account to the client record reception made for the same
-// email, or makes one.
+// email when the email is proven, or makes a record of its own.
 func linkClient(ctx context.Context, tx *sql.Tx, userID int64, nu NewUser, now int64) error {
-	res, err := tx.ExecContext(ctx, `UPDATE clients SET user_id = ?, updated_at = ?
-		WHERE id = (SELECT id FROM clients WHERE email = ? AND user_id IS NULL AND merged_into IS NULL ORDER BY id LIMIT 1)`,
-		userID, now, nu.Email)
-	if err != nil {
-		return fmt.Errorf("link client: %w", err)
+	if nu.EmailProven {
+		res, err := tx.ExecContext(ctx, `UPDATE clients SET user_id = ?, updated_at = ?
+			WHERE id = (SELECT id FROM clients WHERE email = ? AND user_id IS NULL AND merged_into IS NULL ORDER BY id LIMIT 1)`,
+			userID, now, nu.Email)
+		if err != nil {
+			return fmt.Errorf("link client: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
 	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		return nil
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO clients (user_id, name, email, phone, created_at, updated_at)
+	_, err := tx.ExecContext(ctx, `INSERT INTO clients (user_id, name, email, phone, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, userID, nu.Name, nu.Email, nu.Phone, now, now)
 	if err != nil {
 		return fmt.Errorf("create client record: %w", err)

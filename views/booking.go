@@ -59,6 +59,7 @@ type BookCourse struct {
 	ClientID     int64
 	Sessions     []CourseSession
 	NeedsAccount bool
+	SignInHref   string // the sign-in page, returning to these choices
 	Form         map[string]string
 }
 

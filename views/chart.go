@@ -97,6 +97,8 @@ type ChartPage struct {
 	Targets     []clinic.ChartTerm
 	Suggested   string // the assessment's class code, preselected when none is confirmed
 	NeedConsent bool
+	// BookingBlocked: online booking is closed for the client by a safety answer.
+	BookingBlocked bool
 }
 
 // FindingsView is a findings record with its body chart drawn and its codes in words.
@@ -497,7 +499,7 @@ func ChartSessionRows(dates clinic.Dates, sessions []clinic.ChartSession) templa
 		w.m(`<tr><td data-label="When">`)
 		w.text(dates.When(s.Start))
 		w.m(`</td><td data-label="Service">`)
-		w.text(s.ServiceName)
+		w.bdi(s.ServiceName)
 		if s.CourseSize > 1 {
 			w.m(` · `)
 			w.int(int64(s.CourseIndex))
@@ -505,7 +507,7 @@ func ChartSessionRows(dates clinic.Dates, sessions []clinic.ChartSession) templa
 			w.int(int64(s.CourseSize))
 		}
 		w.m(`</td><td data-label="Therapist">`)
-		w.text(s.TherapistName)
+		w.bdi(s.TherapistName)
 		w.sessionStatus(string(s.Status))
 		switch {
 		case s.NoteStatus == "signed":
@@ -532,9 +534,9 @@ func PlanSessionRows(dates clinic.Dates, sessions []clinic.PlanSession) template
 		w.m(`</td><td data-label="When">`)
 		w.text(dates.When(s.Start))
 		w.m(`</td><td data-label="Service">`)
-		w.text(s.ServiceName)
+		w.bdi(s.ServiceName)
 		w.m(` · `)
-		w.text(s.TherapistName)
+		w.bdi(s.TherapistName)
 		w.sessionStatus(string(s.Status))
 		switch {
 		case s.NoteStatus == "signed":
@@ -547,6 +549,14 @@ func PlanSessionRows(dates clinic.Dates, sessions []clinic.PlanSession) template
 		w.m(`</td></tr>`)
 	}
 	return w.html()
+}
+
+// bdi writes a name isolated from the text around it, so a name in a right-to-left script
+// cannot reorder what follows it.
+func (w *htmlWriter) bdi(s string) {
+	w.m(`<bdi>`)
+	w.text(s)
+	w.m(`</bdi>`)
 }
 
 // sessionStatus ends the previous cell and writes the status cell, and opens the note's.

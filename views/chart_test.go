@@ -22,7 +22,7 @@ func TestChartSessionRows(t *testing.T) {
 	}{
 		{"signed note, course, clinic's zone", clinic.ChartSession{ID: 7, Start: start, ServiceName: "Remedial", CourseIndex: 2,
 			CourseSize: 4, TherapistName: "Sam", Status: "completed", NoteID: 9, NoteStatus: "signed"},
-			[]string{`<td data-label="When">Thu 5 Mar, 10:30</td>`, `Remedial · 2 of 4`, `<a href="/notes/9">Signed note</a>`,
+			[]string{`<td data-label="When">Thu 5 Mar, 10:30</td>`, `<bdi>Remedial</bdi> · 2 of 4`, `<a href="/notes/9">Signed note</a>`,
 				`<span class="badge status-completed">completed</span>`}, nil},
 		{"draft note, single session", clinic.ChartSession{ID: 7, Start: start, ServiceName: "Tui Na", CourseSize: 1,
 			Status: "completed", NoteID: 9, NoteStatus: "draft"},
@@ -61,13 +61,13 @@ func TestPlanSessionRows(t *testing.T) {
 		{"signed", clinic.PlanSession{Number: 3, AppointmentID: 7, Start: start, Status: "completed", ServiceName: "Remedial",
 			TherapistName: "Sam", NoteID: 9, NoteStatus: "signed"},
 			[]string{`<td class="num" data-label="#">3</td>`, `<td data-label="When">Wed 4 Mar, 23:30</td>`,
-				`Remedial · Sam`, `<a href="/notes/9">Signed note</a>`}},
+				`<bdi>Remedial</bdi> · <bdi>Sam</bdi>`, `<a href="/notes/9">Signed note</a>`}},
 		{"draft", clinic.PlanSession{Number: 1, AppointmentID: 7, Start: start, Status: "completed", NoteID: 9, NoteStatus: "draft"},
 			[]string{`<a href="/appointments/7/note">Draft note</a>`}},
 		{"none", clinic.PlanSession{Number: 1, AppointmentID: 7, Start: start, Status: "booked"},
 			[]string{`<a href="/appointments/7/note">Write note</a>`, `<span class="badge status-booked">booked</span>`}},
 		{"escaped", clinic.PlanSession{Number: 1, AppointmentID: 7, Start: start, ServiceName: "<i>x</i>", TherapistName: "A & B"},
-			[]string{`&lt;i&gt;x&lt;/i&gt; · A &amp; B`}},
+			[]string{`<bdi>&lt;i&gt;x&lt;/i&gt;</bdi> · <bdi>A &amp; B</bdi>`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := string(PlanSessionRows(clinic.Dates{Loc: time.UTC, Today: clinic.Date{Y: 2026, M: 3, D: 1}}, []clinic.PlanSession{tc.s}))

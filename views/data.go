@@ -170,3 +170,14 @@ type AssessmentsOverview struct {
 	Total     int
 	Agreed    int
 }
+
+// TwoFactorPage is a staff member's two-step sign-in: setting it up (Secret, shown as a QR code
+// and as text), or on, with the recovery codes just made (shown once) or how many are left.
+type TwoFactorPage struct {
+	Page      Page
+	On        bool
+	Required  bool
+	Secret    string
+	Codes     []string
+	CodesLeft int
+}

@@ -172,10 +172,10 @@ func (w *htmlWriter) deskColumn(c DeskColumn, blocks []deskBlock, loc *time.Loca
 		w.m(`<a href="`)
 		w.href(c.Link)
 		w.m(`">`)
-		w.text(c.Name)
+		w.bdi(c.Name)
 		w.m(`</a>`)
 	} else {
-		w.text(c.Name)
+		w.bdi(c.Name)
 	}
 	w.m(`</h2>`)
 	if c.Note != "" {
@@ -226,12 +226,12 @@ func (w *htmlWriter) deskBooking(b *store.DayBooking, loc *time.Location) {
 	w.m(`–`)
 	w.when(b.End.In(loc), "15:04")
 	w.m("</time>\n<span class=\"appt-client\">")
-	w.text(b.ClientName)
+	w.bdi(b.ClientName)
 	w.m("</span>\n<span class=\"appt-service\">")
-	w.text(b.ServiceName)
+	w.bdi(b.ServiceName)
 	if b.RoomName != "" {
 		w.m(` · `)
-		w.text(b.RoomName)
+		w.bdi(b.RoomName)
 	}
 	w.m("</span>\n")
 	if b.CourseSize > 1 {
@@ -281,11 +281,11 @@ func (d DeskDay) Cancelled() template.HTML {
 		w.m(`<tr><td data-label="Client"><a href="`)
 		w.href(DeskApptHref(b.ID))
 		w.m(`">`)
-		w.text(b.ClientName)
+		w.bdi(b.ClientName)
 		w.m("</a></td>\n" + `<td data-label="Was">`)
 		w.when(b.Start.In(loc), "Mon 2 Jan 15:04")
 		w.m(`</td><td data-label="With">`)
-		w.text(b.TherapistName)
+		w.bdi(b.TherapistName)
 		w.m("</td>\n" + `<td data-label="Status"><span class="badge status-`)
 		w.class(string(b.Status))
 		w.m(`">`)

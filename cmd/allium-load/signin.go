@@ -39,6 +39,10 @@ func signIn(base, email, password string) (identity, error) {
 	if resp.StatusCode != http.StatusSeeOther {
 		return identity{}, fmt.Errorf("sign in as %s: status %d; want 303", email, resp.StatusCode)
 	}
+	// Forms after sign-in carry the signed-in session's token, not the sign-in page's.
+	if token, err = scrapeCSRF(hc, base+"/account"); err != nil {
+		return identity{}, err
+	}
 	u, _ := url.Parse(base)
 	var parts []string
 	for _, c := range jar.Cookies(u) {
