@@ -79,6 +79,13 @@ func (s *Store) AddClosure(ctx context.Context, by Actor, c Closure, loc *time.L
 
 // bookingsBetween lists the active bookings matching cond that overlap [from, to).
 func bookingsBetween(ctx context.Context, db querier, cond string, from, to time.Time, args ...any) ([]BookingRef, error) {
+	return bookingRefs(ctx, db, `SELECT a.id, c.name, a.starts_at FROM appointments a JOIN clients c ON c.id = a.client_id
+		WHERE `+cond+` AND a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`) AND a.starts_at > ? AND a.starts_at < ? AND a.busy_until > ?
+		ORDER BY a.starts_at`, append(args, unix(from)-43200, unix(to), unix(from))...)
+}
+
+// bookingRefs runs a query whose rows are an appointment's id, its client's name and its start.
+func bookingRefs(ctx context.Context, db querier, query string, args ...any) ([]BookingRef, error) {
 	var out []BookingRef
 	err := scanInto(ctx, db, func(r *sql.Rows) error {
 		var b BookingRef
@@ -87,9 +94,7 @@ func bookingsBetween(ctx context.Context, db querier, cond string, from, to time
 		b.Start = unixTime(st)
 		out = append(out, b)
 		return err
-	}, `SELECT a.id, c.name, a.starts_at FROM appointments a JOIN clients c ON c.id = a.client_id
-		WHERE `+cond+` AND a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`) AND a.starts_at > ? AND a.starts_at < ? AND a.busy_until > ?
-		ORDER BY a.starts_at`, append(args, unix(from)-43200, unix(to), unix(from))...)
+	}, query, args...)
 	return out, err
 }
 

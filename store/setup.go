@@ -157,37 +157,19 @@ func (s *Store) SaveService(ctx context.Context, by Actor, id int64, sp clinic.S
 // lengthOverlaps lists the service's upcoming bookings that, taking block seconds (the session
 // and its time after), would run into another booking of their therapist or their room.
 func lengthOverlaps(ctx context.Context, tx *sql.Tx, serviceID, now, block int64) ([]BookingRef, error) {
-	var out []BookingRef
-	err := scanInto(ctx, tx, func(r *sql.Rows) error {
-		var b BookingRef
-		var st int64
-		err := r.Scan(&b.AppointmentID, &b.ClientName, &st)
-		b.Start = unixTime(st)
-		out = append(out, b)
-		return err
-	}, `SELECT a.id, c.name, a.starts_at FROM appointments a JOIN clients c ON c.id = a.client_id
+	return bookingRefs(ctx, tx, `SELECT a.id, c.name, a.starts_at FROM appointments a JOIN clients c ON c.id = a.client_id
 		WHERE a.service_id = ? AND a.status = `+sqlBooked+` AND a.starts_at >= ?
 		AND EXISTS (SELECT 1 FROM appointments b WHERE b.id <> a.id AND b.status <> `+sqlCancelled+`
 			AND (b.therapist_id = a.therapist_id OR (a.room_id IS NOT NULL AND b.room_id = a.room_id))
 			AND b.starts_at > a.starts_at - 43200 AND b.starts_at < a.starts_at + ? AND b.busy_until > a.starts_at)
 		ORDER BY a.starts_at`, serviceID, now, block)
-	return out, err
 }
 
 // upcomingOf lists the upcoming active bookings matching cond (on appointments a).
 func upcomingOf(ctx context.Context, db querier, now int64, cond string, args ...any) ([]BookingRef, error) {
-	var out []BookingRef
-	err := scanInto(ctx, db, func(r *sql.Rows) error {
-		var b BookingRef
-		var st int64
-		err := r.Scan(&b.AppointmentID, &b.ClientName, &st)
-		b.Start = unixTime(st)
-		out = append(out, b)
-		return err
-	}, `SELECT a.id, c.name, a.starts_at FROM appointments a JOIN clients c ON c.id = a.client_id
+	return bookingRefs(ctx, db, `SELECT a.id, c.name, a.starts_at FROM appointments a JOIN clients c ON c.id = a.client_id
 		WHERE `+cond+` AND a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`) AND a.busy_until > ? ORDER BY a.starts_at`,
 		append(args, now)...)
-	return out, err
 }
 
 // DeleteService removes a service nobody ever booked. One with bookings, past or to come, is
