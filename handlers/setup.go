@@ -303,17 +303,23 @@ func (a *App) RoomSetActive(c echo.Context) error {
 	return a.flash(c, "/admin/rooms", map[bool]string{true: "Room in use again.", false: "Room retired."}[active])
 }
 
-func (a *App) TherapistProfileForm(c echo.Context) error {
+// therapistProfile loads the profile named in the path and the services a therapist may offer.
+func (a *App) therapistProfile(c echo.Context) (store.TherapistProfile, []store.Service, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		return err
+		return store.TherapistProfile{}, nil, err
 	}
 	ctx := c.Request().Context()
 	p, err := a.Store.TherapistProfileOf(ctx, actor(c), id)
 	if err != nil {
-		return err
+		return store.TherapistProfile{}, nil, err
 	}
 	services, err := a.Store.AllServices(ctx, actor(c))
+	return p, services, err
+}
+
+func (a *App) TherapistProfileForm(c echo.Context) error {
+	p, services, err := a.therapistProfile(c)
 	if err != nil {
 		return err
 	}
@@ -328,16 +334,7 @@ func (a *App) TherapistProfileForm(c echo.Context) error {
 
 // TherapistProfileSave saves the profile and the services offered together.
 func (a *App) TherapistProfileSave(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	p, err := a.Store.TherapistProfileOf(ctx, actor(c), id)
-	if err != nil {
-		return err
-	}
-	services, err := a.Store.AllServices(ctx, actor(c))
+	p, services, err := a.therapistProfile(c)
 	if err != nil {
 		return err
 	}
@@ -361,7 +358,7 @@ func (a *App) TherapistProfileSave(c echo.Context) error {
 		return a.invalid(c, "admin_therapist", views.TherapistProfilePage{Page: pg, Profile: p, Services: services,
 			Form: f.Values, Offers: offers})
 	}
-	if err := a.Store.SaveTherapistProfile(ctx, actor(c), p); err != nil {
+	if err := a.Store.SaveTherapistProfile(c.Request().Context(), actor(c), p); err != nil {
 		return err
 	}
 	return a.flash(c, "/admin/staff", p.Shown()+"'s profile saved.")
