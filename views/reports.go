@@ -92,16 +92,9 @@ func AttendanceTables(r clinic.AttendanceReport) []ReportTable {
 		return ReportRow{Small: a.Lost.Small(), Cells: []string{a.Label, strconv.Itoa(a.Sessions),
 			strconv.Itoa(a.NoShows.Count), strconv.Itoa(a.LateCancels.Count), strconv.Itoa(a.Lost.Count), a.Lost.Percent()}}
 	}
-	t := ReportTable{Title: "By therapist", Columns: first("Therapist", cols)}
-	for _, a := range r.ByTherapist {
-		t.Rows = append(t.Rows, row(a))
-	}
-	w := ReportTable{Title: "By weekday", Columns: first("Weekday", cols)}
-	for _, a := range r.ByWeekday {
-		w.Rows = append(w.Rows, row(a))
-	}
-	all := ReportTable{Title: "Whole period", Columns: first("Period", cols), Rows: []ReportRow{row(r.Total)}}
-	return []ReportTable{all, t, w}
+	return []ReportTable{tableOf("Whole period", first("Period", cols), []clinic.AttendanceRow{r.Total}, row),
+		tableOf("By therapist", first("Therapist", cols), r.ByTherapist, row),
+		tableOf("By weekday", first("Weekday", cols), r.ByWeekday, row)}
 }
 
 // AttendanceChart draws the share of sessions lost, by therapist.
@@ -130,15 +123,9 @@ func OutcomeTables(r clinic.OutcomeReport) []ReportTable {
 			strconv.Itoa(o.FunctionPlans), change(o.FunctionPlans, o.FunctionChange),
 			strconv.Itoa(o.Meaningful.Count), o.Meaningful.Percent()}}
 	}
-	c := ReportTable{Title: "By assessment class", Columns: first("Class", cols)}
-	for _, o := range r.ByClass {
-		c.Rows = append(c.Rows, row(o))
-	}
-	m := ReportTable{Title: "By modality", Columns: first("Modality", cols)}
-	for _, o := range r.ByModality {
-		m.Rows = append(m.Rows, row(o))
-	}
-	return []ReportTable{{Title: "Whole period", Columns: first("Period", cols), Rows: []ReportRow{row(r.Total)}}, c, m}
+	return []ReportTable{tableOf("Whole period", first("Period", cols), []clinic.OutcomeRow{r.Total}, row),
+		tableOf("By assessment class", first("Class", cols), r.ByClass, row),
+		tableOf("By modality", first("Modality", cols), r.ByModality, row)}
 }
 
 // OutcomeChart draws the share of plans with a meaningful change, by class.
@@ -187,6 +174,15 @@ func sameColumns(a, b []string) bool {
 }
 
 // first returns the columns with the first one named.
+// tableOf makes one section of a report, a row for each of rows.
+func tableOf[T any](title string, cols []string, rows []T, row func(T) ReportRow) ReportTable {
+	t := ReportTable{Title: title, Columns: cols}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, row(r))
+	}
+	return t
+}
+
 func first(name string, cols []string) []string {
 	return append([]string{name}, cols[1:]...)
 }
@@ -215,17 +211,10 @@ func UtilisationTables(r clinic.UtilisationReport) []ReportTable {
 	row := func(u clinic.UtilRow) ReportRow {
 		return ReportRow{Cells: []string{u.Label, clinic.Hours(u.Booked.Count), clinic.Hours(u.Booked.Of), u.Booked.Percent()}}
 	}
-	t := ReportTable{Title: "By therapist", Columns: first("Therapist", cols)}
-	for _, u := range r.ByTherapist {
-		t.Rows = append(t.Rows, row(u))
-	}
-	out := []ReportTable{{Title: "Whole period", Columns: first("Period", cols), Rows: []ReportRow{row(r.Total)}}, t}
+	out := []ReportTable{tableOf("Whole period", first("Period", cols), []clinic.UtilRow{r.Total}, row),
+		tableOf("By therapist", first("Therapist", cols), r.ByTherapist, row)}
 	if len(r.ByRoom) > 0 {
-		rt := ReportTable{Title: "By room", Columns: first("Room", cols)}
-		for _, u := range r.ByRoom {
-			rt.Rows = append(rt.Rows, row(u))
-		}
-		out = append(out, rt)
+		out = append(out, tableOf("By room", first("Room", cols), r.ByRoom, row))
 	}
 	return out
 }
