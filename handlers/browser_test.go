@@ -220,7 +220,12 @@ func (b *browser) submit(sel string) {
 			break
 		}
 		if time.Now().After(deadline) {
-			b.fail("click %s: still on the same page after 20 s", sel)
+			what, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => { const el = document.querySelector(`+jsString(sel)+`);
+				if (!el) return "no such element"; const r = el.getBoundingClientRect();
+				const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+				return JSON.stringify({rect: r, scrollY: window.scrollY, height: window.innerHeight,
+					topmost: top ? top.outerHTML.slice(0, 160) : null}); })()`))
+			b.fail("click %s: still on the same page after 20 s (%s)", sel, what)
 		}
 	}
 	b.page()
