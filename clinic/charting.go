@@ -129,41 +129,6 @@ func RegionByCode(code string) (BodyRegion, bool) {
 	return BodyRegion{}, false
 }
 
-// RegionIDs are the SVG shape ids to highlight for a region on a side:
-// one for a side, both for bilateral, the bare code for a midline region.
-func RegionIDs(code string, side BodySide) []string {
-	r, ok := RegionByCode(code)
-	switch {
-	case !ok:
-		return nil
-	case !r.Paired:
-		return []string{code}
-	case side == SideLeft:
-		return []string{code + "_L"}
-	case side == SideRight:
-		return []string{code + "_R"}
-	}
-	return []string{code + "_L", code + "_R"}
-}
-
-// ParseRegionID reads an SVG shape id back into a region code and side.
-func ParseRegionID(id string) (string, BodySide, bool) {
-	code, suffix, side := id, "", SideMidline
-	if i := strings.LastIndex(id, "_"); i > 0 {
-		switch id[i+1:] {
-		case "L":
-			code, suffix, side = id[:i], "L", SideLeft
-		case "R":
-			code, suffix, side = id[:i], "R", SideRight
-		}
-	}
-	r, ok := RegionByCode(code)
-	if !ok || r.Paired != (suffix != "") {
-		return "", "", false
-	}
-	return code, side, true
-}
-
 // Muscle is a muscle as charted: where its trigger points usually sit and
 // where they refer, as region codes applied on the muscle's own side.
 // Essential zones almost always appear; spillover zones sometimes do.

@@ -173,41 +173,6 @@ func TestBodyRegions(t *testing.T) {
 	}
 }
 
-func TestRegionIDs(t *testing.T) {
-	tests := []struct {
-		code string
-		side BodySide
-		want []string
-	}{
-		{"scapular", SideRight, []string{"scapular_R"}},
-		{"scapular", SideLeft, []string{"scapular_L"}},
-		{"scapular", SideBilateral, []string{"scapular_L", "scapular_R"}},
-		{"sacrum", SideMidline, []string{"sacrum"}},
-		{"sacrum", SideLeft, []string{"sacrum"}},
-		{"tail", SideLeft, nil},
-	}
-	for _, tt := range tests {
-		got := RegionIDs(tt.code, tt.side)
-		if !slices.Equal(got, tt.want) {
-			t.Errorf("RegionIDs(%q, %s) = %v, want %v", tt.code, tt.side, got, tt.want)
-		}
-		for _, id := range got {
-			code, side, ok := ParseRegionID(id)
-			if !ok || code != tt.code || (len(got) == 1 && tt.side != SideMidline && RegionIDs(code, side)[0] != id) {
-				t.Errorf("ParseRegionID(%q) = %q, %s, %v", id, code, side, ok)
-			}
-		}
-	}
-	for _, bad := range []string{"scapular", "sacrum_L", "shoulder_X", "nose_R", ""} {
-		if code, side, ok := ParseRegionID(bad); ok {
-			t.Errorf("ParseRegionID(%q) = %q, %s; want not ok", bad, code, side)
-		}
-	}
-	if code, side, ok := ParseRegionID("scapula_medial_border_L"); !ok || code != "scapula_medial_border" || side != SideLeft {
-		t.Errorf("got %q, %s, %v", code, side, ok)
-	}
-}
-
 func TestSuggestedTrPStatus(t *testing.T) {
 	tests := []struct {
 		signs TriggerPointSigns
