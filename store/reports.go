@@ -201,8 +201,9 @@ func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Ti
 // ever; the assessments submitted and whether a booking followed within
 // clinic.ConversionDays (the owner's report only: an assessment belongs to no
 // caseload yet); and the courses whose last session fell in the period, with
-// the sessions attended and whether the client booked again within the
-// course's longest spacing. A client's first session and a course's last one
+// the kind of service, the sessions attended and whether the client booked
+// again within the longest spacing: the plan's where the course belongs to a
+// treatment plan, else the course's own. A client's first session and a course's last one
 // and attendance are read from client_first_visit and course_ends, which the
 // schema keeps from the bookings (migration 0050): working them out from the
 // bookings each time cost most of a year's report.
@@ -253,15 +254,16 @@ func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) 
 	var courses []clinic.CourseFact
 	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
 		var c clinic.CourseFact
-		if err := r.Scan(&c.Kind, &c.Sessions, &c.Attended, &c.Rebooked); err != nil {
+		if err := r.Scan(&c.ClientID, &c.Kind, &c.Sessions, &c.Attended, &c.Rebooked); err != nil {
 			return err
 		}
 		courses = append(courses, c)
 		return nil
-	}, `SELECT sv.name, c.sessions, e.attended, EXISTS (
+	}, `SELECT c.client_id, sv.kind, c.sessions, e.attended, EXISTS (
 				SELECT 1 FROM appointments b WHERE b.client_id = c.client_id AND b.status <> `+sqlCancelled+`
-				AND b.starts_at > e.last_at AND b.starts_at <= e.last_at + c.spacing_max * 86400)
+				AND b.starts_at > e.last_at AND b.starts_at <= e.last_at + coalesce(p.max_days, c.spacing_max) * 86400)
 		FROM course_ends e JOIN courses c ON c.id = e.course_id JOIN services sv ON sv.id = c.service_id
+		LEFT JOIN treatment_plans p ON p.id = c.plan_id
 		WHERE e.last_at >= ? AND e.last_at < ? AND (? = 0 OR c.therapist_id = ?)`, unix(from), unix(held), tid, tid)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("course completion: %w", err)

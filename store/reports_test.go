@@ -96,3 +96,48 @@ func TestReportSummariesFollowEveryChange(t *testing.T) {
 }
 
 func clientKey(id int64) string { return "client " + strconv.FormatInt(id, 10) }
+
+// TestRebookingCountsWithinThePlansSpacing: two clients each finish a course on 9 December and
+// book again nine days later. Sam's course, outside any plan, allows the default 10 days
+// between sessions, so Sam booked again in time; Alex's course is part of a plan that allows
+// at most 7, so Alex did not.
+func TestRebookingCountsWithinThePlansSpacing(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	day := func(d, h int) time.Time { return time.Date(2026, 12, d, h, 0, 0, 0, c.loc) }
+	c.book(t, c.alex, c.a, day(1, 10)) // Alex's first visit, before the plan
+	d := clinic.NewTreatmentPlanDraft(c.s.now())
+	d.Layers = []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint}
+	d.Goals = []clinic.Goal{{Description: "Sleep through the night", Measure: clinic.MeasurePain, Baseline: 6, Target: 2}}
+	d.TargetDays, d.MaxDays = 5, 7
+	therapist := Actor{UserID: c.a, Role: clinic.RoleTherapist}
+	plan, err := c.s.CreatePlan(ctx, therapist, NewPlan{ClientID: c.alex, Draft: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.s.ApplyPlanEvent(ctx, therapist, plan, clinic.PlanEventStart, ""); err != nil {
+		t.Fatal(err)
+	}
+	alexCourse := c.book(t, c.alex, c.a, day(2, 10), day(9, 10))
+	samCourse := c.book(t, c.sam, c.b, day(2, 13), day(9, 13))
+	c.book(t, c.alex, c.a, day(18, 10))
+	c.book(t, c.sam, c.b, day(18, 13))
+	var joined int64
+	if err := c.s.r.QueryRow(`SELECT coalesce(plan_id, 0) FROM courses WHERE id = ?`, alexCourse.CourseID).Scan(&joined); err != nil || joined != plan {
+		t.Fatalf("Alex's course is in plan %d (%v); want %d", joined, err, plan)
+	}
+	c.s.Now = func() time.Time { return day(31, 9) }
+	p := clinic.ReportPeriod{From: clinic.Date{Y: 2026, M: time.December, D: 1}, To: clinic.Date{Y: 2026, M: time.December, D: 15}}
+	from, to := p.Bounds(c.loc)
+	_, _, courses, err := c.s.ClientsFacts(ctx, Actor{Role: clinic.RoleOwner}, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebooked := map[int64]bool{}
+	for _, f := range courses {
+		rebooked[f.ClientID] = f.Rebooked
+	}
+	if want := map[int64]bool{c.alex: false, c.sam: true}; !maps.Equal(rebooked, want) || len(courses) != 2 {
+		t.Errorf("rebooked by client = %v from %d courses (Sam's is %d); want %v from 2", rebooked, len(courses), samCourse.CourseID, want)
+	}
+}
