@@ -672,6 +672,7 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 		`DROP TRIGGER report_summaries_insert`, `DROP TRIGGER report_summaries_delete`,
 		`DROP TRIGGER report_summaries_update_client`, `DROP TRIGGER report_summaries_update_course`,
 		`DROP TABLE client_first_visit`, `DROP TABLE course_ends`,
+		`DROP INDEX reassessments_created`, `DROP INDEX assessments_submitted`,
 		`PRAGMA user_version = 10`} {
 		if _, err := c.s.w.Exec(q); err != nil {
 			t.Fatal(err)

@@ -141,3 +141,56 @@ func TestRebookingCountsWithinThePlansSpacing(t *testing.T) {
 		t.Errorf("rebooked by client = %v from %d courses (Sam's is %d); want %v from 2", rebooked, len(courses), samCourse.CourseID, want)
 	}
 }
+
+// TestBulkPlansGiveTheReportsTheirData: the large demo's plans. With every course planned, a
+// course that is over gets an assessment, a plan it belongs to and a reassessment the outcome
+// report counts; a course still running gets a running plan and no reassessment; and each
+// plan brings the assessments that led nowhere.
+func TestBulkPlansGiveTheReportsTheirData(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	now := c.s.now()
+	course := func(b *BulkLoad, client, therapist int64, first time.Time, status clinic.ApptStatus) {
+		t.Helper()
+		booked := first.AddDate(0, 0, -5)
+		id, err := b.AddCourse(client, therapist, c.sv.ID, 4, booked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 4 {
+			st := first.AddDate(0, 0, 7*i)
+			if err := b.AddAppointment(BulkAppointment{ClientID: client, TherapistID: therapist, ServiceID: c.sv.ID,
+				CourseID: id, CourseIndex: i + 1, Start: st, End: st.Add(time.Hour), BusyUntil: st.Add(75 * time.Minute),
+				Status: status, CreatedAt: booked}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	err := c.s.Bulk(ctx, System, func(b *BulkLoad) error {
+		course(b, c.alex, c.a, now.AddDate(0, -2, 0), clinic.ApptCompleted)
+		course(b, c.sam, c.b, now.AddDate(0, 0, 7), clinic.ApptBooked)
+		return b.AddPlans(PlanHistory{Loc: c.loc, Now: now, Share: 1, Unplanned: 2, Seed: 1,
+			Layers: map[int64]clinic.PlanLayer{c.sv.ID: clinic.PlanLayerTuiNa}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plans, running, assessments, linked int
+	if err := c.s.r.QueryRow(`SELECT (SELECT count(*) FROM treatment_plans),
+		(SELECT count(*) FROM treatment_plans WHERE status = 'active' AND client_id = ?),
+		(SELECT count(*) FROM assessments WHERE status = 'submitted'),
+		(SELECT count(*) FROM courses WHERE plan_id IS NOT NULL)`, c.sam).Scan(&plans, &running, &assessments, &linked); err != nil {
+		t.Fatal(err)
+	}
+	if plans != 2 || running != 1 || assessments != 6 || linked != 2 {
+		t.Errorf("%d plans (%d running for Sam), %d assessments, %d courses in a plan; want 2 (1), 6, 2", plans, running, assessments, linked)
+	}
+	facts, err := c.s.OutcomeFacts(ctx, Actor{Role: clinic.RoleOwner}, now.AddDate(-1, 0, 0), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := clinic.Outcomes(clinic.ReportPeriod{}, facts)
+	if r.Total.Plans != 1 || r.Total.PainPlans != 1 || len(r.ByModality) != 1 || r.ByModality[0].Label != "Tui na" {
+		t.Errorf("outcomes = %+v; want Alex's one plan, with a pain goal, under Tui na", r)
+	}
+}

@@ -85,3 +85,9 @@ BEGIN
   SELECT course_id, max(starts_at), sum(status IN ('checked_in', 'completed')) FROM appointments
   WHERE course_id = NEW.course_id AND NEW.course_id IS NOT OLD.course_id AND status <> 'cancelled' GROUP BY course_id;
 END;
+
+-- The outcome report reads the period's reassessments and the clients report the period's
+-- submitted assessments; with tens of thousands of each, a scan of the table costs more than
+-- the month's budget.
+CREATE INDEX reassessments_created ON reassessments(created_at);
+CREATE INDEX assessments_submitted ON assessments(updated_at) WHERE status = 'submitted';
