@@ -612,7 +612,7 @@ func courseRows(courses []CourseFact) (completion, rebooking []CountRow) {
 
 // kindsIn lists the kinds present in m in the order the owner's form offers
 // them, any kind it does not know after them.
-func kindsIn[V any](m map[ServiceKind]V) []ServiceKind {
+func kindsIn(m map[ServiceKind]*Share) []ServiceKind {
 	var out []ServiceKind
 	for _, k := range ServiceKinds {
 		if _, ok := m[k]; ok {

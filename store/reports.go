@@ -203,10 +203,10 @@ func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Ti
 // caseload yet); and the courses whose last session fell in the period, with
 // the kind of service, the sessions attended and whether the client booked
 // again within the longest spacing: the plan's where the course belongs to a
-// treatment plan, else the course's own. A client's first session and a course's last one
-// and attendance are read from client_first_visit and course_ends, which the
-// schema keeps from the bookings (migration 0050): working them out from the
-// bookings each time cost most of a year's report.
+// treatment plan, else the course's own. A client's first session, and a
+// course's last one and attendance, are read from client_first_visit and
+// course_ends, which the schema keeps from the bookings (migration 0050):
+// working them out from the bookings each time cost most of a year's report.
 func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) ([]clinic.ClientVisitFact, []clinic.ConversionFact, []clinic.CourseFact, error) {
 	tid, err := reportScope(by)
 	if err != nil {
