@@ -509,10 +509,13 @@ const ConversionDays = 30
 
 // CourseFact is one course whose last session fell in the period.
 type CourseFact struct {
-	Kind     string // the service booked
-	Sessions int    // sessions the course was booked for
-	Attended int    // sessions the client came to
-	Rebooked bool   // the client booked again within the course's longest spacing
+	ClientID int64
+	Kind     ServiceKind // the kind of the service booked
+	Sessions int         // sessions the course was booked for
+	Attended int         // sessions the client came to
+	// Rebooked: the client booked again within the longest spacing after the course's last
+	// session: the plan's where the course belongs to one, else the course's own.
+	Rebooked bool
 }
 
 // CountRow is a labelled share: a group and how many of it did the thing.
@@ -524,10 +527,11 @@ type CountRow struct {
 // ClientsReport is new and returning clients, assessment conversion, course
 // completion and rebooking for a period.
 type ClientsReport struct {
-	Period                ReportPeriod
-	Seen, New, Returning  int
-	Conversion            []CountRow // by class, then a total line
-	Completion, Rebooking []CountRow // by course kind, then a total line
+	Period               ReportPeriod
+	Seen, New, Returning int
+	Conversion           []CountRow // by class, then a total line
+	Completion           []CountRow // courses, by the kind of service booked, then a total line
+	Rebooking            []CountRow // clients, by the kind of service of their courses, then a total line
 }
 
 // Clients sums the facts. A client is new when their first session at the
@@ -562,13 +566,21 @@ func Clients(p ReportPeriod, visits []ClientVisitFact, conv []ConversionFact, co
 		}
 	}
 	r.Conversion = countRows(byClass, "All assessments", convAll)
-	done, again := map[string]*Share{}, map[string]*Share{}
-	var doneAll, againAll Share
+	r.Completion, r.Rebooking = courseRows(courses)
+	return r
+}
+
+// courseRows sums completion per course and rebooking per client: a client with
+// two courses that ended in the period is one client who did or did not come
+// back, and counts as rebooked when they booked again after either.
+func courseRows(courses []CourseFact) (completion, rebooking []CountRow) {
+	done := map[ServiceKind]*Share{}
+	again := map[ServiceKind]map[int64]bool{}
+	var doneAll Share
+	againAll := map[int64]bool{}
 	for _, c := range courses {
-		for _, m := range []map[string]*Share{done, again} {
-			if m[c.Kind] == nil {
-				m[c.Kind] = &Share{}
-			}
+		if done[c.Kind] == nil {
+			done[c.Kind], again[c.Kind] = &Share{}, map[int64]bool{}
 		}
 		for _, x := range []*Share{done[c.Kind], &doneAll} {
 			x.Of++
@@ -576,16 +588,45 @@ func Clients(p ReportPeriod, visits []ClientVisitFact, conv []ConversionFact, co
 				x.Count++
 			}
 		}
-		for _, x := range []*Share{again[c.Kind], &againAll} {
-			x.Of++
-			if c.Rebooked {
-				x.Count++
-			}
+		for _, m := range []map[int64]bool{again[c.Kind], againAll} {
+			m[c.ClientID] = m[c.ClientID] || c.Rebooked
 		}
 	}
-	r.Completion = countRows(done, "All courses", doneAll)
-	r.Rebooking = countRows(again, "All courses", againAll)
-	return r
+	clients := func(m map[int64]bool) Share {
+		s := Share{Of: len(m)}
+		for _, yes := range m {
+			if yes {
+				s.Count++
+			}
+		}
+		return s
+	}
+	for _, k := range kindsIn(done) {
+		completion = append(completion, CountRow{Label: k.Label(), Share: *done[k]})
+		rebooking = append(rebooking, CountRow{Label: k.Label(), Share: clients(again[k])})
+	}
+	completion = append(completion, CountRow{Label: "All courses", Share: doneAll})
+	rebooking = append(rebooking, CountRow{Label: "All clients", Share: clients(againAll)})
+	return completion, rebooking
+}
+
+// kindsIn lists the kinds present in m in the order the owner's form offers
+// them, any kind it does not know after them.
+func kindsIn(m map[ServiceKind]*Share) []ServiceKind {
+	var out []ServiceKind
+	for _, k := range ServiceKinds {
+		if _, ok := m[k]; ok {
+			out = append(out, k)
+		}
+	}
+	var rest []ServiceKind
+	for k := range m {
+		if !slices.Contains(ServiceKinds, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
 }
 
 func countRows(m map[string]*Share, totalLabel string, total Share) []CountRow {

@@ -153,10 +153,13 @@ func TestClientsByHand(t *testing.T) {
 	from, _ := p.Bounds(time.UTC)
 	visits := []ClientVisitFact{{1, from.AddDate(0, 0, 3)}, {2, from.AddDate(-1, 0, 0)}, {3, from}}
 	conv := []ConversionFact{{"neck", true}, {"neck", false}, {"", true}}
+	// Client 1 finished one course and came back, then left a second unfinished and did not;
+	// client 2 finished a course without coming back, and a maintenance visit then booked again.
 	courses := []CourseFact{
-		{Kind: "Remedial 60", Sessions: 4, Attended: 4, Rebooked: true},
-		{Kind: "Remedial 60", Sessions: 4, Attended: 3},
-		{Kind: "Tui na", Sessions: 3, Attended: 3},
+		{ClientID: 1, Kind: KindCourse, Sessions: 4, Attended: 4, Rebooked: true},
+		{ClientID: 1, Kind: KindCourse, Sessions: 4, Attended: 3},
+		{ClientID: 2, Kind: KindCourse, Sessions: 3, Attended: 3},
+		{ClientID: 2, Kind: KindMaintenance, Sessions: 1, Attended: 1, Rebooked: true},
 	}
 	r := Clients(p, visits, conv, courses, time.UTC)
 	if r.Seen != 3 || r.New != 2 || r.Returning != 1 {
@@ -166,8 +169,11 @@ func TestClientsByHand(t *testing.T) {
 	if !slices.Equal(r.Conversion, wantConv) {
 		t.Errorf("conversion = %+v", r.Conversion)
 	}
-	wantDone := []CountRow{{"Remedial 60", Share{1, 2}}, {"Tui na", Share{1, 1}}, {"All courses", Share{2, 3}}}
-	wantAgain := []CountRow{{"Remedial 60", Share{1, 2}}, {"Tui na", Share{0, 1}}, {"All courses", Share{1, 3}}}
+	// Completion counts courses: 2 of the 3 course-session courses, the maintenance one, 3 of 4.
+	// Rebooking counts clients, once each: of the course clients only client 1 came back (after
+	// the first course); client 2 came back after the maintenance visit, so both did overall.
+	wantDone := []CountRow{{"Course session", Share{2, 3}}, {"Maintenance", Share{1, 1}}, {"All courses", Share{3, 4}}}
+	wantAgain := []CountRow{{"Course session", Share{1, 2}}, {"Maintenance", Share{1, 1}}, {"All clients", Share{2, 2}}}
 	if !slices.Equal(r.Completion, wantDone) || !slices.Equal(r.Rebooking, wantAgain) {
 		t.Errorf("completion = %+v, rebooking = %+v", r.Completion, r.Rebooking)
 	}

@@ -60,7 +60,7 @@ func (a *App) ClientsReport(c echo.Context) error {
 		r := clinic.Clients(p, visits, conv, courses, a.Loc())
 		return views.ClientsTables(r), views.ClientsChart(r), err
 	}, "Clients seen in the period, how many assessments led to a booking, and how the courses that ended in it went.",
-		"A course ended in the period when its last session did. It was completed when the client came to every session (checked in), and rebooked when they booked again within the course's longest spacing.")
+		"A course ended in the period when its last session did. It was completed when the client came to every session (checked in). A client rebooked when they booked again within the longest spacing after a course of theirs that ended: the plan's where the course was part of a treatment plan, else the course's own.")
 }
 
 // OutcomeReport answers "did the courses work?": change in pain and function

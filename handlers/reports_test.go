@@ -55,10 +55,12 @@ func TestReportsShowTheClinicsFigures(t *testing.T) {
 		}
 		r = u.get("/reports/clients")
 		r.wantStatus(http.StatusOK)
-		// Alex is new (the first session was in the period); the course of three ended with
-		// the no-show, with no session checked in and nothing booked after it.
+		// Alex is new (the first session was in the period); the course of three (a service of
+		// the course kind) ended with the no-show, with no session checked in, and Alex, its one
+		// client, booked nothing after it.
 		for _, want := range []string{"New (first session in the period) 1 Returning 0",
-			"Every session attended Share Remedial 60 * 1 0 0%", "Booked again within the spacing Share Remedial 60 * 1 0 0%"} {
+			"Every session attended Share Course session * 1 0 0% All courses * 1 0 0%",
+			"Booked again within the spacing Share Course session * 1 0 0% All clients * 1 0 0%"} {
 			if !strings.Contains(r.text(), want) {
 				t.Errorf("%s: clients report lacks %q:\n%s", who.Name, want, r.text())
 			}

@@ -639,7 +639,8 @@ func busyDaysFromBookings(t *testing.T, s *Store) map[busyKey][]busySpan {
 }
 
 // TestBusyDaysAreBuiltForAnExistingClinic opens a clinic whose bookings were made before
-// busy_days existed: migration 0011 writes the digest of every day from the bookings.
+// busy_days existed: migration 0011 writes the digest of every day from the bookings (and
+// 0050 the clients report's summaries).
 func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 	c := newCacheClinic(t)
 	c.book(t, c.alex, c.a, c.tenAM, c.nextMonday)
@@ -668,6 +669,10 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 		`DROP TRIGGER busy_days_update`, `DROP TABLE busy_days`,
 		`DROP TABLE hold_sessions`, `DROP TABLE booking_holds`, `DROP TABLE rate_events`, `DROP TABLE safety_blocks`,
 		`DROP TABLE recovery_codes`, `ALTER TABLE users DROP COLUMN totp_secret`, `ALTER TABLE users DROP COLUMN totp_step`,
+		`DROP TRIGGER report_summaries_insert`, `DROP TRIGGER report_summaries_delete`,
+		`DROP TRIGGER report_summaries_update_client`, `DROP TRIGGER report_summaries_update_course`,
+		`DROP TABLE client_first_visit`, `DROP TABLE course_ends`,
+		`DROP INDEX reassessments_created`, `DROP INDEX assessments_submitted`,
 		`PRAGMA user_version = 10`} {
 		if _, err := c.s.w.Exec(q); err != nil {
 			t.Fatal(err)
@@ -677,6 +682,10 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 	s := openTestStore(t, path, allium.Schema)
 	if got := busyDaysDigest(t, s); !maps.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("busy_days after the migration = %v; want %v", got, want)
+	}
+	// Migration 0050 builds the clients report's summaries the same way.
+	if got, want := reportSummaries(t, s, false), reportSummaries(t, s, true); len(got) == 0 || !maps.Equal(got, want) {
+		t.Errorf("report summaries after the migration = %v; want %v", got, want)
 	}
 }
 

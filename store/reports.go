@@ -201,8 +201,12 @@ func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Ti
 // ever; the assessments submitted and whether a booking followed within
 // clinic.ConversionDays (the owner's report only: an assessment belongs to no
 // caseload yet); and the courses whose last session fell in the period, with
-// the sessions attended and whether the client booked again within the
-// course's longest spacing.
+// the kind of service, the sessions attended and whether the client booked
+// again within the longest spacing: the plan's where the course belongs to a
+// treatment plan, else the course's own. A client's first session, and a
+// course's last one and attendance, are read from client_first_visit and
+// course_ends, which the schema keeps from the bookings (migration 0050):
+// working them out from the bookings each time cost most of a year's report.
 func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) ([]clinic.ClientVisitFact, []clinic.ConversionFact, []clinic.CourseFact, error) {
 	tid, err := reportScope(by)
 	if err != nil {
@@ -222,17 +226,18 @@ func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) 
 		v.FirstEver = unixTime(first)
 		visits = append(visits, v)
 		return nil
-	}, `SELECT a.client_id, (SELECT min(b.starts_at) FROM appointments b
-			WHERE b.client_id = a.client_id AND b.status NOT IN (`+sqlCancelled+`, `+sqlNoShow+`))
-		FROM appointments a
-		WHERE a.starts_at >= ? AND a.starts_at < ? AND a.status NOT IN (`+sqlCancelled+`, `+sqlNoShow+`)
-			AND (? = 0 OR a.therapist_id = ?)
-		GROUP BY a.client_id`, unix(from), unix(held), tid, tid)
+	}, `SELECT d.client_id, f.first_at FROM (SELECT DISTINCT client_id FROM appointments
+			WHERE starts_at >= ? AND starts_at < ? AND status NOT IN (`+sqlCancelled+`, `+sqlNoShow+`)
+				AND (? = 0 OR therapist_id = ?)) d
+		JOIN client_first_visit f ON f.client_id = d.client_id`, unix(from), unix(held), tid, tid)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("clients seen: %w", err)
 	}
 	var conv []clinic.ConversionFact
 	if tid == 0 {
+		// No booking starts before it is made (the slot rules start at now, staff's too), so
+		// one made after the assessment starts after it: a bound the client index can use
+		// instead of reading every booking the client ever made.
 		err = scanInto(ctx, s.r, func(r *sql.Rows) error {
 			var c clinic.ConversionFact
 			if err := r.Scan(&c.Class, &c.Booked); err != nil {
@@ -241,7 +246,7 @@ func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) 
 			conv = append(conv, c)
 			return nil
 		}, `SELECT coalesce(asm.confirmed_class, asm.primary_class), asm.client_id IS NOT NULL AND EXISTS (
-				SELECT 1 FROM appointments b WHERE b.client_id = asm.client_id
+				SELECT 1 FROM appointments b WHERE b.client_id = asm.client_id AND b.starts_at >= asm.updated_at
 				AND b.created_at >= asm.updated_at AND b.created_at < asm.updated_at + ?)
 			FROM assessments asm WHERE asm.status = 'submitted' AND asm.updated_at >= ? AND asm.updated_at < ?`,
 			clinic.ConversionDays*86400, unix(from), unix(to))
@@ -252,23 +257,17 @@ func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) 
 	var courses []clinic.CourseFact
 	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
 		var c clinic.CourseFact
-		if err := r.Scan(&c.Kind, &c.Sessions, &c.Attended, &c.Rebooked); err != nil {
+		if err := r.Scan(&c.ClientID, &c.Kind, &c.Sessions, &c.Attended, &c.Rebooked); err != nil {
 			return err
 		}
 		courses = append(courses, c)
 		return nil
-	}, `WITH ends AS (
-			SELECT a.course_id, max(a.starts_at) AS last_at,
-				sum(a.status IN (`+sqlCheckedIn+`, `+sqlCompleted+`)) AS came
-			FROM appointments a
-			WHERE a.status <> `+sqlCancelled+` AND a.course_id IN (
-				SELECT course_id FROM appointments WHERE starts_at >= ? AND starts_at < ? AND course_id IS NOT NULL)
-			GROUP BY a.course_id HAVING last_at >= ? AND last_at < ?)
-		SELECT sv.name, c.sessions, e.came, EXISTS (
+	}, `SELECT c.client_id, sv.kind, c.sessions, e.attended, EXISTS (
 				SELECT 1 FROM appointments b WHERE b.client_id = c.client_id AND b.status <> `+sqlCancelled+`
-				AND b.starts_at > e.last_at AND b.starts_at <= e.last_at + c.spacing_max * 86400)
-		FROM ends e JOIN courses c ON c.id = e.course_id JOIN services sv ON sv.id = c.service_id
-		WHERE ? = 0 OR c.therapist_id = ?`, unix(from), unix(held), unix(from), unix(held), tid, tid)
+				AND b.starts_at > e.last_at AND b.starts_at <= e.last_at + coalesce(p.max_days, c.spacing_max) * 86400)
+		FROM course_ends e JOIN courses c ON c.id = e.course_id JOIN services sv ON sv.id = c.service_id
+		LEFT JOIN treatment_plans p ON p.id = c.plan_id
+		WHERE e.last_at >= ? AND e.last_at < ? AND (? = 0 OR c.therapist_id = ?)`, unix(from), unix(held), tid, tid)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("course completion: %w", err)
 	}

@@ -254,8 +254,8 @@ func ClientsTables(r clinic.ClientsReport) []ReportTable {
 		out = append(out, shares("Assessment to booking, by class", "Assessments", "Booked within 30 days", r.Conversion))
 	}
 	return append(out,
-		shares("Course completion, by course", "Courses ended", "Every session attended", r.Completion),
-		shares("Rebooking, by course", "Courses ended", "Booked again within the spacing", r.Rebooking))
+		shares("Course completion, by kind of service", "Courses ended", "Every session attended", r.Completion),
+		shares("Rebooking, by kind of service", "Clients", "Booked again within the spacing", r.Rebooking))
 }
 
 // ClientsChart draws course completion by course kind.
@@ -265,7 +265,7 @@ func ClientsChart(r clinic.ClientsReport) BarChart {
 	for _, c := range r.Completion[:len(r.Completion)-1] {
 		labels, shares = append(labels, c.Label), append(shares, c.Share)
 	}
-	return NewBarChart("Courses with every session attended, by course", labels, shares)
+	return NewBarChart("Courses with every session attended, by kind of service", labels, shares)
 }
 
 // ClientRecordPage is a client's whole record as a readable document.

@@ -42,6 +42,20 @@ var largeHomeServices = []store.Service{
 	{Service: clinic.Service{Key: "workplace_chair_30", Name: "Workplace chair massage", Duration: 30 * time.Minute, BufferAfter: 10 * time.Minute}, PriceCents: 6000, CourseSessions: 1},
 }
 
+// largePlanLayers are the services whose courses a plan may stand behind, with the modality
+// the plan uses; largePlanShare of those courses followed an online assessment and a plan, and
+// for every plan largeUnplanned more assessments led to none. The remedial and Tui Na courses
+// are what the clinic's assessments are for; the rest of its trade is single visits.
+var largePlanLayers = map[string]clinic.PlanLayer{
+	"remedial_followup_60": clinic.PlanLayerRemedialTriggerPoint, "home_60": clinic.PlanLayerRemedialTriggerPoint,
+	"tuina_60": clinic.PlanLayerTuiNa, "sports_maintenance_60": clinic.PlanLayerSportsRecovery,
+}
+
+const (
+	largePlanShare = 0.4
+	largeUnplanned = 0.3
+)
+
 // largeMix is how often each service is booked, in percent.
 var largeMix = map[string]int{
 	"remedial_initial_75": 6, "remedial_followup_60": 20, "reassessment_30": 18, "tuina_60": 12, "deep_tissue_60": 3,
@@ -96,6 +110,17 @@ func seedLarge(ctx context.Context, st *store.Store, stdout io.Writer) error {
 	}
 	today := clinic.DateOf(h.Now, h.Loc)
 	h.From, h.To = clinic.DateOf(h.Now.AddDate(-largeYears, 0, 0), h.Loc), today.AddDays(largeAheadDays)
+	plans := store.PlanHistory{Loc: h.Loc, Now: h.Now, Share: largePlanShare, Unplanned: largeUnplanned, Seed: h.Seed,
+		Layers: map[int64]clinic.PlanLayer{}}
+	services, err := st.Services(ctx)
+	if err != nil {
+		return err
+	}
+	for _, sv := range services {
+		if l, ok := largePlanLayers[sv.Key]; ok {
+			plans.Layers[sv.ID] = l
+		}
+	}
 	var clients, courses, appts int
 	err = st.Bulk(ctx, store.System, func(b *store.BulkLoad) error {
 		defer func() { clients, courses, appts = b.Clients, b.Courses, b.Appts }()
@@ -108,7 +133,10 @@ func seedLarge(ctx context.Context, st *store.Store, stdout io.Writer) error {
 			}
 			h.Clients = append(h.Clients, id)
 		}
-		return b.AddHistory(h)
+		if err := b.AddHistory(h); err != nil {
+			return err
+		}
+		return b.AddPlans(plans)
 	})
 	if err != nil {
 		return fmt.Errorf("large demo: %w", err)

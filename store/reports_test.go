@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"maps"
+	"strconv"
+	"testing"
+	"time"
+
+	"allium/clinic"
+)
+
+// reportSummaries reads client_first_visit and course_ends as "client 3: 1764550800" lines.
+func reportSummaries(t *testing.T, s *Store, fromBookings bool) map[string]int64 {
+	t.Helper()
+	firsts := `SELECT 'client ' || client_id, first_at FROM client_first_visit`
+	ends := `SELECT 'course ' || course_id || ' ends', last_at FROM course_ends
+		UNION ALL SELECT 'course ' || course_id || ' attended', attended FROM course_ends`
+	if fromBookings { // the definitions, worked out from every booking as the migration does
+		firsts = `SELECT 'client ' || client_id, min(starts_at) FROM appointments
+			WHERE status NOT IN ('cancelled', 'no_show') GROUP BY client_id`
+		ends = `SELECT 'course ' || course_id || ' ends', max(starts_at) FROM appointments
+			WHERE course_id IS NOT NULL AND status <> 'cancelled' GROUP BY course_id
+			UNION ALL SELECT 'course ' || course_id || ' attended', sum(status IN ('checked_in', 'completed')) FROM appointments
+			WHERE course_id IS NOT NULL AND status <> 'cancelled' GROUP BY course_id`
+	}
+	out := map[string]int64{}
+	for _, q := range []string{firsts, ends} {
+		rows, err := s.r.Query(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var k string
+			var v int64
+			if err := rows.Scan(&k, &v); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = v
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// TestReportSummariesFollowEveryChange: the first visits and course ends the clients report
+// reads stay what the bookings say through booking, moving, cancelling, a no-show, a
+// completed session and a merge of two client records.
+func TestReportSummariesFollowEveryChange(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	check := func(step string) {
+		t.Helper()
+		if got, want := reportSummaries(t, c.s, false), reportSummaries(t, c.s, true); !maps.Equal(got, want) {
+			t.Errorf("after %s: summaries %v; the bookings give %v", step, got, want)
+		}
+	}
+	course := c.book(t, c.alex, c.a, c.tenAM, c.nextMonday)
+	single := c.book(t, c.sam, c.b, c.afternoon)
+	check("booking")
+	first, second := course.Appointments[0], course.Appointments[1]
+	if _, err := c.s.Reschedule(ctx, System, second.ID, c.nextMonday.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	check("moving the course's last session")
+	if _, err := c.s.Cancel(ctx, System, first.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	check("cancelling the first session")
+	if got := reportSummaries(t, c.s, false); got[clientKey(c.alex)] != unix(c.nextMonday.Add(2*time.Hour)) {
+		t.Errorf("Alex's first visit after the first was cancelled = %d; want the moved second session", got[clientKey(c.alex)])
+	}
+	c.s.Now = func() time.Time { return c.nextMonday.Add(5 * time.Hour) } // after every session
+	if _, err := c.s.SetStatus(ctx, System, second.ID, clinic.ApptCompleted); err != nil {
+		t.Fatal(err)
+	}
+	check("completing a session")
+	if _, err := c.s.SetStatus(ctx, System, single.Appointments[0].ID, clinic.ApptNoShow); err != nil {
+		t.Fatal(err)
+	}
+	check("a no-show")
+	if got := reportSummaries(t, c.s, false); len(got) != 3 { // Alex, and the course's end and attended
+		t.Errorf("summaries after Sam's only session was missed = %v; want Sam gone", got)
+	}
+	later := c.book(t, c.sam, c.b, c.nextMonday.Add(4*24*time.Hour))
+	if err := c.s.MergeClients(ctx, Actor{Role: clinic.RoleOwner}, c.alex, c.sam); err != nil {
+		t.Fatal(err)
+	}
+	check("merging Sam's record into Alex's")
+	if _, err := c.s.w.Exec(`DELETE FROM appointments WHERE id = ?`, later.Appointments[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	check("deleting a booking")
+}
+
+func clientKey(id int64) string { return "client " + strconv.FormatInt(id, 10) }
+
+// TestRebookingCountsWithinThePlansSpacing: two clients each finish a course on 9 December and
+// book again nine days later. Sam's course, outside any plan, allows the default 10 days
+// between sessions, so Sam booked again in time; Alex's course is part of a plan that allows
+// at most 7, so Alex did not.
+func TestRebookingCountsWithinThePlansSpacing(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	day := func(d, h int) time.Time { return time.Date(2026, 12, d, h, 0, 0, 0, c.loc) }
+	c.book(t, c.alex, c.a, day(1, 10)) // Alex's first visit, before the plan
+	d := clinic.NewTreatmentPlanDraft(c.s.now())
+	d.Layers = []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint}
+	d.Goals = []clinic.Goal{{Description: "Sleep through the night", Measure: clinic.MeasurePain, Baseline: 6, Target: 2}}
+	d.TargetDays, d.MaxDays = 5, 7
+	therapist := Actor{UserID: c.a, Role: clinic.RoleTherapist}
+	plan, err := c.s.CreatePlan(ctx, therapist, NewPlan{ClientID: c.alex, Draft: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.s.ApplyPlanEvent(ctx, therapist, plan, clinic.PlanEventStart, ""); err != nil {
+		t.Fatal(err)
+	}
+	alexCourse := c.book(t, c.alex, c.a, day(2, 10), day(9, 10))
+	samCourse := c.book(t, c.sam, c.b, day(2, 13), day(9, 13))
+	c.book(t, c.alex, c.a, day(18, 10))
+	c.book(t, c.sam, c.b, day(18, 13))
+	var joined int64
+	if err := c.s.r.QueryRow(`SELECT coalesce(plan_id, 0) FROM courses WHERE id = ?`, alexCourse.CourseID).Scan(&joined); err != nil || joined != plan {
+		t.Fatalf("Alex's course is in plan %d (%v); want %d", joined, err, plan)
+	}
+	c.s.Now = func() time.Time { return day(31, 9) }
+	p := clinic.ReportPeriod{From: clinic.Date{Y: 2026, M: time.December, D: 1}, To: clinic.Date{Y: 2026, M: time.December, D: 15}}
+	from, to := p.Bounds(c.loc)
+	_, _, courses, err := c.s.ClientsFacts(ctx, Actor{Role: clinic.RoleOwner}, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rebooked := map[int64]bool{}
+	for _, f := range courses {
+		rebooked[f.ClientID] = f.Rebooked
+	}
+	if want := map[int64]bool{c.alex: false, c.sam: true}; !maps.Equal(rebooked, want) || len(courses) != 2 {
+		t.Errorf("rebooked by client = %v from %d courses (Sam's is %d); want %v from 2", rebooked, len(courses), samCourse.CourseID, want)
+	}
+}
+
+// TestBulkPlansGiveTheReportsTheirData: the large demo's plans. With every course planned, a
+// course that is over gets an assessment, a plan it belongs to and a reassessment the outcome
+// report counts; a course still running gets a running plan and no reassessment; and each
+// plan brings the assessments that led nowhere.
+func TestBulkPlansGiveTheReportsTheirData(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	now := c.s.now()
+	course := func(b *BulkLoad, client, therapist int64, first time.Time, status clinic.ApptStatus) {
+		t.Helper()
+		booked := first.AddDate(0, 0, -5)
+		id, err := b.AddCourse(client, therapist, c.sv.ID, 4, booked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 4 {
+			st := first.AddDate(0, 0, 7*i)
+			if err := b.AddAppointment(BulkAppointment{ClientID: client, TherapistID: therapist, ServiceID: c.sv.ID,
+				CourseID: id, CourseIndex: i + 1, Start: st, End: st.Add(time.Hour), BusyUntil: st.Add(75 * time.Minute),
+				Status: status, CreatedAt: booked}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	err := c.s.Bulk(ctx, System, func(b *BulkLoad) error {
+		course(b, c.alex, c.a, now.AddDate(0, -2, 0), clinic.ApptCompleted)
+		course(b, c.sam, c.b, now.AddDate(0, 0, 7), clinic.ApptBooked)
+		return b.AddPlans(PlanHistory{Loc: c.loc, Now: now, Share: 1, Unplanned: 2, Seed: 1,
+			Layers: map[int64]clinic.PlanLayer{c.sv.ID: clinic.PlanLayerTuiNa}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plans, running, assessments, linked int
+	if err := c.s.r.QueryRow(`SELECT (SELECT count(*) FROM treatment_plans),
+		(SELECT count(*) FROM treatment_plans WHERE status = 'active' AND client_id = ?),
+		(SELECT count(*) FROM assessments WHERE status = 'submitted'),
+		(SELECT count(*) FROM courses WHERE plan_id IS NOT NULL)`, c.sam).Scan(&plans, &running, &assessments, &linked); err != nil {
+		t.Fatal(err)
+	}
+	if plans != 2 || running != 1 || assessments != 6 || linked != 2 {
+		t.Errorf("%d plans (%d running for Sam), %d assessments, %d courses in a plan; want 2 (1), 6, 2", plans, running, assessments, linked)
+	}
+	facts, err := c.s.OutcomeFacts(ctx, Actor{Role: clinic.RoleOwner}, now.AddDate(-1, 0, 0), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := clinic.Outcomes(clinic.ReportPeriod{}, facts)
+	if r.Total.Plans != 1 || r.Total.PainPlans != 1 || len(r.ByModality) != 1 || r.ByModality[0].Label != "Tui na" {
+		t.Errorf("outcomes = %+v; want Alex's one plan, with a pain goal, under Tui na", r)
+	}
+}
