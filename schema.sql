@@ -1005,7 +1005,7 @@ CREATE TABLE recovery_codes (
   PRIMARY KEY (user_id, hash)
 ) STRICT;
 
--- 0050: what the clients report would otherwise work out from every booking each time it is
+-- 0016: what the clients report would otherwise work out from every booking each time it is
 -- asked, kept by the schema as busy_days is. On the large demo clinic a year's report looked up
 -- the first session of each of 37,000 clients seen and regrouped the sessions of 9,000 courses:
 -- 300 ms a year against a budget of 100 (docs/performance.md, "Reports"). The appointments table

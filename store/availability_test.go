@@ -640,7 +640,7 @@ func busyDaysFromBookings(t *testing.T, s *Store) map[busyKey][]busySpan {
 
 // TestBusyDaysAreBuiltForAnExistingClinic opens a clinic whose bookings were made before
 // busy_days existed: migration 0011 writes the digest of every day from the bookings (and
-// 0050 the clients report's summaries).
+// 0016 the clients report's summaries).
 func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 	c := newCacheClinic(t)
 	c.book(t, c.alex, c.a, c.tenAM, c.nextMonday)
@@ -683,7 +683,7 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 	if got := busyDaysDigest(t, s); !maps.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("busy_days after the migration = %v; want %v", got, want)
 	}
-	// Migration 0050 builds the clients report's summaries the same way.
+	// Migration 0016 builds the clients report's summaries the same way.
 	if got, want := reportSummaries(t, s, false), reportSummaries(t, s, true); len(got) == 0 || !maps.Equal(got, want) {
 		t.Errorf("report summaries after the migration = %v; want %v", got, want)
 	}

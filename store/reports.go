@@ -205,7 +205,7 @@ func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Ti
 // again within the longest spacing: the plan's where the course belongs to a
 // treatment plan, else the course's own. A client's first session, and a
 // course's last one and attendance, are read from client_first_visit and
-// course_ends, which the schema keeps from the bookings (migration 0050):
+// course_ends, which the schema keeps from the bookings (migration 0016):
 // working them out from the bookings each time cost most of a year's report.
 func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) ([]clinic.ClientVisitFact, []clinic.ConversionFact, []clinic.CourseFact, error) {
 	tid, err := reportScope(by)
