@@ -1,0 +1,61 @@
+package clinic
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestParseMoney(t *testing.T) {
+	for in, want := range map[string]Money{"120": 12000, "120.5": 12050, "120.50": 12050, "$1,200.00": 120000, " 0.05 ": 5, ".5": 50, "0": 0} {
+		if got, err := ParseMoney(in); err != nil || got != want {
+			t.Errorf("ParseMoney(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for in, want := range map[string]error{"-5": ErrMoneyNegative, "-0.01": ErrMoneyNegative, "abc": ErrMoneyFormat, "": ErrMoneyFormat,
+		"10.005": ErrMoneyFormat, "1e3": ErrMoneyFormat, "12.": ErrMoneyFormat, "NaN": ErrMoneyFormat, "5 0": ErrMoneyFormat,
+		"1000000.01": ErrMoneyTooLarge, "99999999999999999999": ErrMoneyTooLarge} {
+		if _, err := ParseMoney(in); !errors.Is(err, want) {
+			t.Errorf("ParseMoney(%q): %v; want %v", in, err, want)
+		}
+	}
+}
+
+func TestMoneyPrinted(t *testing.T) {
+	for m, want := range map[Money]string{0: "$0.00", 5: "$0.05", 12050: "$120.50", 123456789: "$1,234,567.89", -500: "-$5.00"} {
+		if got := m.In("AUD"); got != want {
+			t.Errorf("%d.In(AUD) = %q; want %q", m, got, want)
+		}
+	}
+	if got := Money(1999).In("GBP"); got != "£19.99" {
+		t.Errorf("GBP: %q", got)
+	}
+}
+
+// GST inside a GST-inclusive total is one eleventh, to the nearest cent, halves up.
+func TestGSTIncluded(t *testing.T) {
+	for total, want := range map[Money]Money{11000: 1000, 12000: 1091, 10000: 909, 5: 0, 6: 1, 16: 1, 17: 2, 0: 0} {
+		if got := GSTIncluded(total); got != want {
+			t.Errorf("GSTIncluded(%d) = %d; want %d", total, got, want)
+		}
+	}
+}
+
+func TestPaymentRules(t *testing.T) {
+	var over *ErrOverpayment
+	if err := CheckPayment(8000, 7000, false, "AUD"); !errors.As(err, &over) ||
+		err.Error() != "$80.00 is more than the $70.00 owed. Tick the box to keep the $10.00 over as the client's credit." {
+		t.Errorf("overpayment: %v", err)
+	}
+	if err := CheckPayment(8000, 7000, true, "AUD"); err != nil {
+		t.Errorf("confirmed overpayment: %v", err)
+	}
+	if err := CheckPayment(0, 7000, false, "AUD"); err != ErrPayZero {
+		t.Errorf("zero payment: %v", err)
+	}
+	if err := CheckRefund(5001, 5000, "AUD"); err == nil {
+		t.Error("a refund over what was paid passed")
+	}
+	if err := CheckRefund(5000, 5000, "AUD"); err != nil {
+		t.Errorf("a full refund: %v", err)
+	}
+}

@@ -1,0 +1,218 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"allium/clinic"
+	"allium/internal/testclinic"
+	"allium/store"
+)
+
+// moneyClinic is the standard clinic with a priced service, a business number and a
+// therapist's provider number; it returns the store, the clinic and the database's path.
+func moneyClinic(t *testing.T) (*store.Store, *testclinic.Clinic, string) {
+	t.Helper()
+	path := testclinic.FreshDB(t)
+	st := testclinic.Open(t, path)
+	st.Now = func() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }
+	sp := testclinic.Standard()
+	sp.Service.PriceCents = 12000
+	c := sp.Build(t, st)
+	ctx := context.Background()
+	set, err := st.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.BusinessNumber, set.GSTRegistered = "51 824 753 556", true
+	if err := st.SaveSettings(ctx, store.System, set); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetProviderNumber(ctx, store.System, c.Therapist.ID, "AAMT-12345"); err != nil {
+		t.Fatal(err)
+	}
+	return st, c, path
+}
+
+var deskActor = store.Actor{Role: clinic.RoleReception}
+
+func TestCompletionIssuesAnInvoiceThatNeverChanges(t *testing.T) {
+	st, c, path := moneyClinic(t)
+	ctx := context.Background()
+	ap := c.Book(t, c.At(2026, 12, 1, 10, 0)).Appointments[0]
+	if ap.Price != 12000 {
+		t.Fatalf("price on the booking %d; want the service's 12000", ap.Price)
+	}
+	// A later change of the list price leaves the booking's price alone.
+	sv := testclinic.RemedialService()
+	sv.PriceCents = 15000
+	testclinic.MustService(t, st, sv)
+	if got, _ := st.AppointmentByID(ctx, deskActor, ap.ID); got.Price != 12000 {
+		t.Errorf("price after the list price changed: %d; want 12000", got.Price)
+	}
+	if _, err := st.SetPrice(ctx, deskActor, ap.ID, 10000, ""); err == nil {
+		t.Error("a price change without a reason was accepted")
+	}
+	if _, err := st.SetPrice(ctx, store.Actor{Role: clinic.RoleTherapist}, ap.ID, 10000, "x"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a therapist changing the price: %v; want not found", err)
+	}
+	if _, err := st.SetPrice(ctx, deskActor, ap.ID, 10000, "pensioner rate"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetStatus(ctx, deskActor, ap.ID, clinic.ApptCompleted); err != nil {
+		t.Fatal(err)
+	}
+	acc, err := st.AppointmentAccount(ctx, deskActor, ap.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iv, ok := acc.Invoice()
+	if !ok {
+		t.Fatal("no invoice after completion")
+	}
+	if iv.Number != 1 || iv.Amount != 10000 || iv.GST != 909 || iv.Title() != "Tax invoice" ||
+		iv.BusinessNumber != "51 824 753 556" || iv.ProviderNumber != "AAMT-12345" || iv.Item != "Remedial 60, 60 min" {
+		t.Errorf("invoice %+v", iv)
+	}
+	if acc.Owed() != 10000 {
+		t.Errorf("owed %d; want 10000", acc.Owed())
+	}
+	if _, err := st.SetPrice(ctx, deskActor, ap.ID, 9000, "late"); !errors.Is(err, store.ErrInvoiced) {
+		t.Errorf("repricing an invoiced session: %v; want ErrInvoiced", err)
+	}
+
+	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{`UPDATE invoices SET amount_cents = 1 WHERE id = ?`, `DELETE FROM invoices WHERE id = ?`} {
+		if _, err := db.Exec(q, iv.ID); err == nil || !strings.Contains(err.Error(), "issued invoice cannot be") {
+			t.Errorf("%s: %v; want the trigger's refusal", q, err)
+		}
+	}
+
+	cn, err := st.CreditNote(ctx, deskActor, iv.ID, 2000, "charged the wrong rate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cn.Number != 2 || cn.CreditsNumber != 1 || cn.Title() != "Credit note" {
+		t.Errorf("credit note %+v", cn)
+	}
+	if _, err := st.CreditNote(ctx, deskActor, iv.ID, 8001, "again"); err == nil {
+		t.Error("credited more than the invoice")
+	}
+	acc, _ = st.AppointmentAccount(ctx, deskActor, ap.ID)
+	if acc.Owed() != 8000 {
+		t.Errorf("owed after the credit note %d; want 8000", acc.Owed())
+	}
+}
+
+func TestPaymentsRefundsAndBalance(t *testing.T) {
+	st, c, _ := moneyClinic(t)
+	ctx := context.Background()
+	ap := c.Book(t, c.At(2026, 12, 1, 10, 0)).Appointments[0]
+	if _, err := st.SetStatus(ctx, deskActor, ap.ID, clinic.ApptCompleted); err != nil {
+		t.Fatal(err)
+	}
+	pay := func(amount clinic.Money, key string, confirm bool) (store.Payment, bool, error) {
+		return st.RecordPayment(ctx, deskActor, store.PaymentRequest{AppointmentID: ap.ID, Method: clinic.PayCard,
+			Amount: amount, Key: key, CreditConfirmed: confirm})
+	}
+	first, _, err := pay(5000, "k1", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, dup, err := pay(5000, "k1", false); err != nil || !dup || again.ID != first.ID {
+		t.Errorf("the same form twice: %v dup=%v id %d; want the first payment back", err, dup, again.ID)
+	}
+	var over *clinic.ErrOverpayment
+	if _, _, err := pay(8000, "k2", false); !errors.As(err, &over) {
+		t.Errorf("paying 80 of 70 owed: %v; want a question about credit", err)
+	}
+	if _, _, err := pay(8000, "k2", true); err != nil {
+		t.Errorf("a confirmed overpayment: %v", err)
+	}
+	if b, _ := st.ClientBalance(ctx, deskActor, c.ClientID); b != -1000 {
+		t.Errorf("balance %d; want -1000 (credit)", b)
+	}
+	if _, err := st.Refund(ctx, deskActor, first.ID, 5001, "r1", ""); err == nil {
+		t.Error("refunded more than was paid")
+	}
+	if _, err := st.Refund(ctx, deskActor, first.ID, 3000, "r1", "overcharged"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Refund(ctx, deskActor, first.ID, 2001, "r2", ""); err == nil {
+		t.Error("refunded more than was left of the payment")
+	}
+	if b, _ := st.ClientBalance(ctx, deskActor, c.ClientID); b != 2000 {
+		t.Errorf("balance after the refund %d; want 2000 owed", b)
+	}
+	owed, err := st.Owed(ctx, deskActor)
+	if err != nil || len(owed) != 1 || owed[0].Owed != 2000 || owed[0].ClientName != "Alex Chen" {
+		t.Errorf("owed list %+v (%v)", owed, err)
+	}
+	client := store.Actor{Role: clinic.RoleClient, ClientID: c.ClientID + 99}
+	if _, err := st.PaymentByID(ctx, client, first.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("another client reading the payment: %v; want not found", err)
+	}
+}
+
+// The day's takings are the payments less refunds taken that day, by method and therapist;
+// a credit note changes what is owed, not what was taken.
+func TestTakingsAreTheDaysPayments(t *testing.T) {
+	st, c, _ := moneyClinic(t)
+	ctx := context.Background()
+	b := c.Book(t, c.At(2026, 12, 1, 10, 0), c.At(2026, 12, 8, 10, 0))
+	var want clinic.Money
+	byMethod := map[clinic.PayMethod]clinic.Money{}
+	for i, ap := range b.Appointments {
+		if _, err := st.SetStatus(ctx, deskActor, ap.ID, clinic.ApptCompleted); err != nil {
+			t.Fatal(err)
+		}
+		m := []clinic.PayMethod{clinic.PayCash, clinic.PayCard}[i]
+		p, _, err := st.RecordPayment(ctx, deskActor, store.PaymentRequest{AppointmentID: ap.ID, Method: m, Amount: 12000, Key: "p" + string(m)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want += 12000
+		byMethod[m] += 12000
+		if i == 1 {
+			acc, _ := st.AppointmentAccount(ctx, deskActor, ap.ID)
+			iv, _ := acc.Invoice()
+			if _, err := st.CreditNote(ctx, deskActor, iv.ID, 2000, "discount missed"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Refund(ctx, deskActor, p.ID, 2000, "r", "discount missed"); err != nil {
+				t.Fatal(err)
+			}
+			want -= 2000
+			byMethod[m] -= 2000
+		}
+	}
+	now := st.Now()
+	lines, err := st.Takings(ctx, deskActor, now.Add(-time.Hour), now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total clinic.Money
+	got := map[clinic.PayMethod]clinic.Money{}
+	for _, l := range lines {
+		total += l.Amount
+		got[l.Method] += l.Amount
+		if l.TherapistName != "Sam Okafor" {
+			t.Errorf("takings line of %q; want Sam Okafor", l.TherapistName)
+		}
+	}
+	if total != want || got[clinic.PayCash] != byMethod[clinic.PayCash] || got[clinic.PayCard] != byMethod[clinic.PayCard] {
+		t.Errorf("takings %v total %d; want %v total %d", got, total, byMethod, want)
+	}
+	rev, err := st.Revenue(ctx, store.System, c.At(2026, 12, 1, 0, 0), c.At(2027, 1, 1, 0, 0))
+	if err != nil || len(rev) != 1 || rev[0].Amount != 22000 || rev[0].Sessions != 2 {
+		t.Errorf("revenue %+v (%v); want 2 sessions, 220.00 after the credit note", rev, err)
+	}
+}
