@@ -101,24 +101,24 @@ const (
 // Invoice is an issued invoice or credit note, as printed. Every field is copied when it is
 // issued and never changes.
 type Invoice struct {
-	ID, Number                 int64
-	Kind                       InvoiceKind
-	CreditsID, CreditsNumber   int64 // a credit note: the invoice it corrects
-	AppointmentID              int64
-	ClientID, TherapistID      int64
-	ClientName, TherapistName  string
-	ProviderNumber             string
-	ClinicName, ClinicAddress  string
-	ClinicPhone                string
-	BusinessNumber             string
-	GSTRegistered              bool
-	Currency                   Currency
-	Item                       string
-	DurationMin                int
-	ServiceID                  int64
-	ServedAt, IssuedAt         time.Time
-	Amount, GST                Money
-	Reason                     string
+	ID, Number                int64
+	Kind                      InvoiceKind
+	CreditsID, CreditsNumber  int64 // a credit note: the invoice it corrects
+	AppointmentID             int64
+	ClientID, TherapistID     int64
+	ClientName, TherapistName string
+	ProviderNumber            string
+	ClinicName, ClinicAddress string
+	ClinicPhone               string
+	BusinessNumber            string
+	GSTRegistered             bool
+	Currency                  Currency
+	Item                      string
+	DurationMin               int
+	ServiceID                 int64
+	ServedAt, IssuedAt        time.Time
+	Amount, GST               Money
+	Reason                    string
 }
 
 // Title is the document's heading: only a GST-registered clinic issues a "Tax invoice".
