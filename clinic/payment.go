@@ -144,3 +144,17 @@ func InvoiceNumber(n int64) string {
 	}
 	return "INV-" + s
 }
+
+// Receipt is what a health fund asks to see for a payment: the invoice of the session
+// (clinic, business number, therapist and provider number, client, date of service, item,
+// fee) and what was paid.
+type Receipt struct {
+	Invoice    Invoice
+	PaymentID  int64
+	Method     PayMethod
+	Paid       Money     // this payment
+	PaidAt     time.Time // when it was taken
+	PaidToDate Money     // every payment for the session, less refunds, up to and with this one
+	Duplicate  bool      // a copy issued again, marked so on the document
+	IssuedAt   time.Time // when this copy was made
+}

@@ -573,6 +573,14 @@ func (s *Store) queueReceipt(ctx context.Context, tx *sql.Tx, a Appointment, p P
 	if optOut || a.ClientEmail == "" {
 		return nil
 	}
+	// A receipt names the invoice of a session given; one paid ahead has none to send yet.
+	var invoiced int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invoices WHERE appointment_id = ? AND kind = 'invoice'`, a.ID).Scan(&invoiced); err != nil {
+		return err
+	}
+	if invoiced == 0 {
+		return nil
+	}
 	set, err := s.settingsIn(ctx, tx)
 	if err != nil {
 		return err
@@ -694,4 +702,41 @@ func (s *Store) SetReceiptsOptOut(ctx context.Context, by Actor, clientID int64,
 		_, err := tx.ExecContext(ctx, `UPDATE clients SET receipts_opt_out = ?, updated_at = ? WHERE id = ?`, optOut, unix(s.now()), clientID)
 		return err
 	})
+}
+
+// ErrNotInvoiced: a receipt is for a session given, and names its invoice; a payment taken
+// before the session is completed has none yet.
+var ErrNotInvoiced = errors.New("The session is not completed yet, so there is no receipt for it.")
+
+// Receipt reads what the receipt of a payment prints: the desk any, a client their own.
+// Every receipt after the first email is a duplicate copy, as funds ask.
+func (s *Store) Receipt(ctx context.Context, by Actor, paymentID int64, duplicate bool) (clinic.Receipt, error) {
+	var r clinic.Receipt
+	scope, args := scopeMoney(by, "p.client_id")
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		list, err := queryPayments(ctx, tx, `p.id = ? AND p.refund_of IS NULL AND `+scope, append([]any{paymentID}, args...)...)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return ErrNotFound
+		}
+		p := list[0]
+		ivs, err := queryInvoices(ctx, tx, `i.appointment_id = ? AND i.kind = 'invoice'`, p.AppointmentID)
+		if err != nil {
+			return err
+		}
+		if len(ivs) == 0 {
+			return ErrNotInvoiced
+		}
+		var upTo clinic.Money
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE appointment_id = ? AND id <= ?`,
+			p.AppointmentID, p.ID).Scan(&upTo); err != nil {
+			return err
+		}
+		r = clinic.Receipt{Invoice: ivs[0], PaymentID: p.ID, Method: p.Method, Paid: p.Amount, PaidAt: p.TakenAt,
+			PaidToDate: upTo, Duplicate: duplicate, IssuedAt: s.now()}
+		return nil
+	})
+	return r, err
 }

@@ -97,6 +97,7 @@ type DeskAppointment struct {
 	LateIfNow bool // cancelling now would count as a late cancellation
 	Can       DeskActions
 	Form      map[string]string
+	Money     *DeskMoney // nil where the page shows no money (not yet read)
 }
 
 // DeskActions are the changes clinic's appointment rules let the person at the desk make to
