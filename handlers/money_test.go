@@ -16,6 +16,7 @@ import (
 
 	"allium/clinic"
 	"allium/internal/testclinic"
+	"allium/mail"
 	"allium/store"
 )
 
@@ -176,6 +177,19 @@ func TestDeskPaymentsAndReceipt(t *testing.T) {
 	rows, err := d.Store.Outbox(ctx, ownerActor, store.OutboxFilter{RefType: "payment", RefID: pid})
 	if err != nil || len(rows) != 1 || rows[0].Kind != "receipt" {
 		t.Errorf("receipt mail %+v (%v); want one", rows, err)
+	}
+	// The email carries the PDF, drawn at send time from the stored payment and invoice.
+	w := &mail.Worker{Store: d.Store, Views: d.Views, From: "clinic@clinic.test", BaseURL: d.URL, Now: d.Clock.Now}
+	m, err := w.Build(ctx, rows[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Attachments) != 1 || m.Attachments[0].ContentType != "application/pdf" ||
+		!strings.HasPrefix(m.Attachments[0].Filename, "receipt-INV-000001-") {
+		t.Fatalf("receipt email attachments: %+v", m.Attachments)
+	}
+	if text := pdfText(t, string(m.Attachments[0].Content)); !strings.Contains(text, "AAMT-4321") || strings.Contains(text, "Duplicate") {
+		t.Errorf("the emailed receipt (the original, not a duplicate):\n%s", text)
 	}
 
 	// Takings: 50 card + 80 cash - 10 card refund.

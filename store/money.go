@@ -591,7 +591,7 @@ func (s *Store) queueReceipt(ctx context.Context, tx *sql.Tx, a Appointment, p P
 	}
 	payload := ReceiptMail{PaymentID: p.ID, ClientName: a.ClientName, Amount: p.Amount.In(set.Currency),
 		Item: a.ServiceName, When: a.Start.In(loc).Format("Monday 2 January 2006"),
-		Path: fmt.Sprintf("/my/receipts/%d.pdf", p.ID)}
+		Path: fmt.Sprintf("/my/receipts/%d", p.ID)}
 	return enqueue(ctx, tx, now, Email{Kind: "receipt", To: a.ClientEmail, RefType: "payment", RefID: p.ID,
 		DedupeKey: fmt.Sprintf("receipt:%d", p.ID), Payload: payload})
 }
