@@ -156,6 +156,9 @@ func TestDeskPaymentsAndReceipt(t *testing.T) {
 
 	// The receipt, from the client's own page.
 	me := d.as(t, d.Client)
+	if r := me.get("/my"); !strings.Contains(r.Body, `href="/my/receipts/`+deskID(pid)+`"`) {
+		t.Errorf("/my lists no receipt for the payment: %s", r.text())
+	}
 	r = me.get("/my/receipts/" + deskID(pid))
 	r.wantStatus(http.StatusOK)
 	if ct := r.Header.Get("Content-Type"); ct != "application/pdf" {

@@ -740,3 +740,37 @@ func (s *Store) Receipt(ctx context.Context, by Actor, paymentID int64, duplicat
 	})
 	return r, err
 }
+
+// ReceiptLine is one receipt a client can download: a payment of an invoiced session.
+type ReceiptLine struct {
+	PaymentID int64
+	Item      string
+	ServedAt  time.Time
+	Amount    clinic.Money
+	Invoice   string
+}
+
+// ClientReceipts lists a client's receipts, newest session first. A client lists only their own.
+func (s *Store) ClientReceipts(ctx context.Context, by Actor, clientID int64) ([]ReceiptLine, error) {
+	if !deskOnly(by) && (by.Role != clinic.RoleClient || by.ClientID != clientID) {
+		return nil, ErrNotFound
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.id, i.item, i.served_at, p.amount_cents, i.number
+		FROM payments p JOIN invoices i ON i.appointment_id = p.appointment_id AND i.kind = 'invoice'
+		WHERE p.client_id = ? AND p.refund_of IS NULL ORDER BY i.served_at DESC, p.id DESC`, clientID)
+	if err != nil {
+		return nil, fmt.Errorf("receipts: %w", err)
+	}
+	defer rows.Close()
+	var out []ReceiptLine
+	for rows.Next() {
+		var l ReceiptLine
+		var at, n int64
+		if err := rows.Scan(&l.PaymentID, &l.Item, &at, &l.Amount, &n); err != nil {
+			return nil, err
+		}
+		l.ServedAt, l.Invoice = unixTime(at), clinic.InvoiceNumber(n)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

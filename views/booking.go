@@ -1,6 +1,9 @@
 package views
 
-import "allium/store"
+import (
+	"allium/clinic"
+	"allium/store"
+)
 
 // BookStart is the first booking step: service and therapist.
 type BookStart struct {
@@ -69,6 +72,8 @@ type ClientHome struct {
 	Upcoming []store.Appointment
 	Past     []store.Appointment
 	Services []store.Service
+	Receipts []store.ReceiptLine
+	Currency clinic.Currency
 }
 
 // AppointmentPage shows one appointment to its client, signed in or through a manage link.
