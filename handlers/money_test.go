@@ -114,6 +114,9 @@ func TestDeskPaymentsAndReceipt(t *testing.T) {
 	desk := d.as(t, d.Reception)
 	page := "/desk/appointments/" + deskID(ap.ID)
 	desk.postForm(page+"/status", page, url.Values{"status": {"completed"}}).wantRedirect(page)
+	if r := desk.get("/desk?date=2026-03-11"); !strings.Contains(r.Body, `href="`+page+`#money"`) {
+		t.Errorf("the day board has no one-tap payment link for the completed session")
+	}
 	r := desk.get(page)
 	if !strings.Contains(r.text(), "Tax invoice INV-000001") || !strings.Contains(r.text(), "$120.00") {
 		t.Errorf("the page after completion does not show the invoice: %s", r.text())
