@@ -59,6 +59,9 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 			return err
 		}
 	}
+	if err := st.DemoMoney(ctx, store.System); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "Demo clinic ready in %s. Sign in at %s/signin with password %q:\n", c.DB, c.BaseURL, demoPassword)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	for _, p := range demoStaff {
@@ -128,6 +131,7 @@ func seedDemo(ctx context.Context, st *store.Store, baseURL string, now time.Tim
 	set := clinic.DefaultSettings()
 	set.Name, set.TimeZone = "Allium Remedial & Tui Na", demoZone
 	set.Address, set.Phone, set.Email = "12 Wattle Lane, Newtown NSW 2042", "02 9555 0142", "hello@demo.allium.test"
+	set.BusinessNumber = "53 004 085 616" // the format of an ABN; the demo's is made up
 	if err := st.SaveSettings(ctx, store.System, set); err != nil {
 		return err
 	}
@@ -135,9 +139,18 @@ func seedDemo(ctx context.Context, st *store.Store, baseURL string, now time.Tim
 	if err != nil {
 		return err
 	}
-	for _, p := range append(demoStaff[:len(demoStaff):len(demoStaff)], demoClients...) {
+	for i, p := range append(demoStaff[:len(demoStaff):len(demoStaff)], demoClients...) {
 		if err := ensureUser(ctx, st, p); err != nil {
 			return err
+		}
+		if p.role == clinic.RoleTherapist {
+			u, err := st.UserByEmail(ctx, p.email)
+			if err != nil {
+				return err
+			}
+			if err := st.SetProviderNumber(ctx, store.System, u.ID, fmt.Sprintf("RMT%05d", 40211+i*37)); err != nil {
+				return err
+			}
 		}
 	}
 	services, err := seedCalendar(ctx, st, loc)
