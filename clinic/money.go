@@ -134,3 +134,72 @@ func GSTIncluded(total Money) Money {
 	}
 	return (2*total + 11) / 22
 }
+
+// Fee is a charge the owner sets for a late cancellation or a no-show: a fixed amount, or a
+// percentage of the session's price. Zero in both means no fee.
+type Fee struct {
+	Amount  Money
+	Percent int // 0-100
+}
+
+// IsZero reports whether the fee charges nothing.
+func (f Fee) IsZero() bool { return f.Amount == 0 && f.Percent == 0 }
+
+// Of is the fee for a session of this price: a percentage is rounded to the cent, halves up.
+func (f Fee) Of(price Money) Money {
+	if f.Percent > 0 {
+		return (price*Money(f.Percent) + 50) / 100
+	}
+	return f.Amount
+}
+
+// String is the fee as the settings store and show it: "50%" or "30.00"; "" for none.
+func (f Fee) String() string {
+	switch {
+	case f.Percent > 0:
+		return strconv.Itoa(f.Percent) + "%"
+	case f.Amount > 0:
+		return f.Amount.Plain()
+	}
+	return ""
+}
+
+// ErrFeeFormat explains what a fee setting takes.
+var ErrFeeFormat = errors.New("Enter an amount like 30 or 30.00, or a percentage of the price like 50%; leave it empty for no fee.")
+
+// ParseFee reads a fee setting: "" (none), "30", "30.00" or "50%".
+func ParseFee(s string) (Fee, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Fee{}, nil
+	}
+	if p, ok := strings.CutSuffix(s, "%"); ok {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 0 || n > 100 {
+			return Fee{}, ErrFeeFormat
+		}
+		return Fee{Percent: n}, nil
+	}
+	m, err := ParseMoney(s)
+	if err != nil {
+		return Fee{}, ErrFeeFormat
+	}
+	return Fee{Amount: m}, nil
+}
+
+// FeeKind is why a fee is charged.
+type FeeKind string
+
+// Fee kinds: the two the clinic's policy prices.
+const (
+	FeeLateCancel FeeKind = "late_cancel"
+	FeeNoShow     FeeKind = "no_show"
+)
+
+// Item is the fee as an invoice line names it.
+func (k FeeKind) Item() string {
+	if k == FeeNoShow {
+		return "No-show fee"
+	}
+	return "Late cancellation fee"
+}

@@ -59,3 +59,28 @@ func TestPaymentRules(t *testing.T) {
 		t.Errorf("a full refund: %v", err)
 	}
 }
+
+func TestFees(t *testing.T) {
+	for in, want := range map[string]Fee{"": {}, "30": {Amount: 3000}, "30.50": {Amount: 3050}, "50%": {Percent: 50}, " 100 % ": {Percent: 100}} {
+		if got, err := ParseFee(in); err != nil || got != want {
+			t.Errorf("ParseFee(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"-5", "150%", "half", "12.345"} {
+		if _, err := ParseFee(in); err != ErrFeeFormat {
+			t.Errorf("ParseFee(%q): %v; want ErrFeeFormat", in, err)
+		}
+	}
+	if got := (Fee{Percent: 50}).Of(12050); got != 6025 {
+		t.Errorf("50%% of 120.50 = %d", got)
+	}
+	if got := (Fee{Percent: 33}).Of(1000); got != 330 {
+		t.Errorf("33%% of 10.00 = %d", got)
+	}
+	if got := (Fee{Amount: 3000}).Of(12000); got != 3000 {
+		t.Errorf("fixed fee %d", got)
+	}
+	if (Fee{Percent: 50}).String() != "50%" || (Fee{Amount: 3000}).String() != "30.00" || (Fee{}).String() != "" {
+		t.Error("fee strings")
+	}
+}

@@ -24,6 +24,10 @@ type Settings struct {
 	// GSTRegistered says the clinic charges GST: its invoices are then "Tax invoice" and show
 	// the GST included. A clinic under the registration threshold issues plain invoices.
 	GSTRegistered bool
+	// LateCancelFee and NoShowFee are what reception charges, with one action, for a late
+	// cancellation or a no-show; it may waive one with a reason.
+	LateCancelFee Fee
+	NoShowFee     Fee
 
 	CancelWindow     time.Duration // clients change bookings online up to this long before
 	MinNotice        time.Duration // the earliest a client can book ahead of now

@@ -173,6 +173,7 @@ var matrix = map[string]string{
 	"POST /book/hold/:token":                           "ooooooo",
 	"POST /clients/:id/booking-block/clear":            "snnonno",
 	"POST /desk/appointments/:id/price":                "snnnnoo",
+	"POST /desk/appointments/:id/fee":                  "snnnnoo",
 	"POST /desk/appointments/:id/pay":                  "snnnnoo",
 	"POST /desk/payments/:id/refund":                   "snnnnoo",
 	"GET /desk/payments/:id/receipt":                   "snnnnoo",

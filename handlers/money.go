@@ -21,6 +21,7 @@ func (a *App) moneyRoutes() []Route {
 	return []Route{
 		{"POST", "/desk/appointments/:id/price", "desk.appt.price", desk, a.DeskSetPrice},
 		{"POST", "/desk/appointments/:id/pay", "desk.appt.pay", desk, a.DeskPay},
+		{"POST", "/desk/appointments/:id/fee", "desk.appt.fee", desk, a.DeskFee},
 		{"POST", "/desk/payments/:id/refund", "desk.payment.refund", desk, a.DeskRefund},
 		{"GET", "/desk/payments/:id/receipt", "desk.payment.receipt", desk, a.DeskReceipt},
 		{"POST", "/desk/invoices/:id/credit", "desk.invoice.credit", desk, a.DeskCreditNote},
@@ -115,6 +116,34 @@ func (a *App) DeskPay(c echo.Context) error {
 		msg = "That payment was already recorded: " + msg
 	}
 	return a.flash(c, deskApptHref(ap.ID)+"#money", msg)
+}
+
+// DeskFee charges the policy's fee for a no-show or a late cancellation, or waives it with
+// a reason (on the audit log).
+func (a *App) DeskFee(c echo.Context) error {
+	ap, err := a.deskAppt(c)
+	if err != nil {
+		return err
+	}
+	f := newForm(c)
+	action := f.OneOf("action", "Charge or waive", "charge", "waive")
+	reason := f.Text("fee_reason", "The reason", 300, action == "waive")
+	if !f.Valid() {
+		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
+	}
+	iv, err := a.Store.ChargeFee(c.Request().Context(), actor(c), ap.ID, action == "waive", reason)
+	var fe *store.FieldError
+	if errors.As(err, &fe) {
+		f.Errors[fe.Field] = fe.Err.Error()
+		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
+	}
+	if err != nil {
+		return err
+	}
+	if action == "waive" {
+		return a.flash(c, deskApptHref(ap.ID)+"#money", "The fee is waived; the reason is on the record.")
+	}
+	return a.flash(c, deskApptHref(ap.ID)+"#money", iv.Item+" of "+iv.Amount.In(iv.Currency)+" invoiced as "+iv.NumberText()+".")
 }
 
 // DeskRefund pays back part or all of a payment.

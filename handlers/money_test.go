@@ -224,3 +224,55 @@ func pdfText(t *testing.T, pdf string) string {
 	}
 	return strings.Join(strings.Fields(string(out)), " ")
 }
+
+// The owner's fees: reception charges a no-show's with one action, and waives a late
+// cancellation's only with a reason, which goes on the audit log.
+func TestDeskFeesByPolicy(t *testing.T) {
+	t.Parallel()
+	d := moneyDesk(t)
+	ctx := context.Background()
+	set, _ := d.Store.Settings(ctx)
+	set.NoShowFee, set.LateCancelFee = clinic.Fee{Percent: 50}, clinic.Fee{Amount: 3000}
+	if err := d.Store.SaveSettings(ctx, store.System, set); err != nil {
+		t.Fatal(err)
+	}
+	missed := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0))[0]
+	late := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 14, 0))[0]
+	desk := d.as(t, d.Reception)
+	page := "/desk/appointments/" + deskID(missed.ID)
+	desk.postForm(page+"/status", page, url.Values{"status": {"no_show"}}).wantRedirect(page)
+	if r := desk.get(page); !strings.Contains(r.text(), "No-show fee") || !strings.Contains(r.text(), "Charge $60.00") {
+		t.Errorf("the no-show's page offers no fee: %s", r.text())
+	}
+	desk.postForm(page+"/fee", page, url.Values{"action": {"charge"}}).wantRedirect(page + "#money")
+	acc, _ := d.Store.AppointmentAccount(ctx, ownerActor, missed.ID)
+	if iv, ok := acc.Invoice(); !ok || iv.Amount != 6000 || !strings.HasPrefix(iv.Item, "No-show fee") || acc.Owed() != 6000 {
+		t.Errorf("after charging the fee: %+v owed %d", acc.Invoices, acc.Owed())
+	}
+	desk.postForm(page+"/fee", page, url.Values{"action": {"charge"}}).wantStatus(http.StatusUnprocessableEntity)
+
+	lpage := "/desk/appointments/" + deskID(late.ID)
+	desk.postForm(lpage+"/cancel", lpage, url.Values{"reason": {"car broke down"}}).wantRedirect(lpage)
+	r := desk.postForm(lpage+"/fee", lpage, url.Values{"action": {"waive"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if r.fieldError("fee_reason") == "" {
+		t.Errorf("waiving without a reason: no message beside the reason")
+	}
+	desk.postForm(lpage+"/fee", lpage, url.Values{"action": {"waive"}, "fee_reason": {"first time, genuine"}}).wantRedirect(lpage + "#money")
+	if r := desk.get(lpage); strings.Contains(r.text(), "Waive the fee") {
+		t.Errorf("a waived fee is offered again")
+	}
+	entries, err := d.Store.AuditLog(ctx, ownerActor, store.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range entries {
+		if e.Action == "waive_fee" && strings.Contains(e.Detail, "first time, genuine") && strings.Contains(e.Detail, "30.00") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the waiver is not on the audit log")
+	}
+}

@@ -300,6 +300,9 @@ type ApptAccount struct {
 	Due      clinic.Money     // the invoice less credit notes, or the price before it is invoiced
 	Paid     clinic.Money     // payments less refunds
 	Currency clinic.Currency
+	// Fee is the policy's fee for a no-show or a late cancellation not yet invoiced (zero: none).
+	Fee     clinic.Money
+	FeeKind clinic.FeeKind
 }
 
 // Owed is what is left to pay; negative when the client paid more (their credit).
@@ -360,6 +363,16 @@ func appointmentAccount(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Se
 		}
 	} else if a.Status.TakesPlace() {
 		acc.Due = a.Price
+	} else if kind, fee, ok := FeeFor(set, a); ok {
+		// A fee waived is on the audit log (with its reason); it is not offered again.
+		var waived int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE record_type = 'appointment' AND record_id = ?
+			AND action = 'waive_fee'`, id).Scan(&waived); err != nil {
+			return acc, err
+		}
+		if waived == 0 {
+			acc.Fee, acc.FeeKind = fee, kind
+		}
 	}
 	for _, p := range acc.Payments {
 		acc.Paid += p.Amount
@@ -637,7 +650,7 @@ type RevenueLine struct {
 	TherapistName string
 	ServiceID     int64
 	ServiceName   string
-	Sessions      int // invoices (credit notes do not undo a session)
+	Sessions      int // sessions invoiced (credit notes do not undo a session; fees are not sessions)
 	Amount        clinic.Money
 	GST           clinic.Money
 }
@@ -651,7 +664,7 @@ func (s *Store) Revenue(ctx context.Context, by Actor, from, to time.Time) ([]Re
 	rows, err := s.r.QueryContext(ctx, `SELECT r.therapist_id, coalesce(t.name, ''), r.service_id, coalesce(sv.name, ''),
 		r.sessions, r.amount, r.gst FROM (
 			SELECT coalesce(therapist_id, 0) AS therapist_id, coalesce(service_id, 0) AS service_id,
-				sum(kind = 'invoice') AS sessions,
+				sum(kind = 'invoice' AND duration_min > 0) AS sessions,
 				sum(CASE kind WHEN 'invoice' THEN amount_cents ELSE -amount_cents END) AS amount,
 				sum(CASE kind WHEN 'invoice' THEN gst_cents ELSE -gst_cents END) AS gst
 			FROM invoices WHERE served_at >= ? AND served_at < ? GROUP BY 1, 2) r
@@ -773,4 +786,73 @@ func (s *Store) ClientReceipts(ctx context.Context, by Actor, clientID int64) ([
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// FeeFor is the fee the clinic's policy sets for an appointment as it stands, and why: a
+// no-show or a late cancellation not yet invoiced. ok is false when none applies.
+func FeeFor(set clinic.Settings, a Appointment) (kind clinic.FeeKind, amount clinic.Money, ok bool) {
+	switch {
+	case a.Status == clinic.ApptNoShow:
+		kind, amount = clinic.FeeNoShow, set.NoShowFee.Of(a.Price)
+	case a.Status == clinic.ApptCancelled && a.LateCancel:
+		kind, amount = clinic.FeeLateCancel, set.LateCancelFee.Of(a.Price)
+	default:
+		return "", 0, false
+	}
+	return kind, amount, amount > 0
+}
+
+// ChargeFee invoices the policy's fee for a no-show or a late cancellation, or, with waive,
+// records on the audit log that reception waived it and why. Either is done once: a fee
+// invoiced stands (a credit note corrects it).
+func (s *Store) ChargeFee(ctx context.Context, by Actor, id int64, waive bool, reason string) (clinic.Invoice, error) {
+	if !deskOnly(by) {
+		return clinic.Invoice{}, ErrNotFound
+	}
+	reason = strings.TrimSpace(reason)
+	if waive && reason == "" {
+		return clinic.Invoice{}, &FieldError{"fee_reason", errors.New("Say why the fee is waived; it goes on the record.")}
+	}
+	var iv clinic.Invoice
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		list, err := queryAppts(ctx, tx, `a.id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 {
+			return ErrNotFound
+		}
+		a := list[0]
+		set, err := s.settingsIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		kind, amount, ok := FeeFor(set, a)
+		if !ok {
+			return &FieldError{"fee", errors.New("The clinic's policy sets no fee for this appointment.")}
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invoices WHERE appointment_id = ? AND kind = 'invoice'`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &FieldError{"fee", errors.New("The fee is invoiced already.")}
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE record_type = 'appointment' AND record_id = ?
+			AND action = 'waive_fee'`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &FieldError{"fee", errors.New("The fee was waived.")}
+		}
+		now := s.now()
+		if waive {
+			return audit(ctx, tx, by, unix(now), "waive_fee", "appointment", id, a.ClientID, string(kind)+" "+amount.Plain()+": "+reason)
+		}
+		iv = clinic.Invoice{Kind: clinic.KindInvoice, AppointmentID: a.ID, ClientID: a.ClientID, TherapistID: a.TherapistID,
+			ClientName: a.ClientName, TherapistName: a.TherapistName, ServiceID: a.ServiceID, ServedAt: a.Start,
+			Amount: amount, IssuedAt: now, Item: kind.Item() + ": " + a.ServiceName, Reason: reason}
+		return insertInvoice(ctx, tx, by, set, &iv)
+	})
+	return iv, err
 }

@@ -45,6 +45,10 @@ func applySetting(set *clinic.Settings, k, v string) {
 		set.Currency = clinic.Currency(v)
 	case "gst_registered":
 		set.GSTRegistered = v == "1"
+	case "late_cancel_fee":
+		set.LateCancelFee, _ = clinic.ParseFee(v)
+	case "no_show_fee":
+		set.NoShowFee, _ = clinic.ParseFee(v)
 	case "cancel_window_min":
 		set.CancelWindow = minutes(v)
 	case "min_notice_min":
@@ -87,6 +91,7 @@ func settingRows(set clinic.Settings) map[string]string {
 		"name": set.Name, "address": set.Address, "phone": set.Phone, "email": set.Email,
 		"time_zone": set.TimeZone, "business_number": set.BusinessNumber, "cancel_terms": set.CancelTerms,
 		"currency": string(set.Currency), "gst_registered": boolSetting(set.GSTRegistered),
+		"late_cancel_fee": set.LateCancelFee.String(), "no_show_fee": set.NoShowFee.String(),
 		"cancel_window_min": m(set.CancelWindow), "min_notice_min": m(set.MinNotice),
 		"horizon_min": m(set.Horizon), "reminder_leads_min": strings.Join(leads, " "),
 		"staff_idle_min": m(set.StaffIdle), "staff_absolute_min": m(set.StaffAbsolute),
