@@ -1005,6 +1005,97 @@ CREATE TABLE recovery_codes (
   PRIMARY KEY (user_id, hash)
 ) STRICT;
 
+-- 0015: money. Every amount is INTEGER cents in the clinic's one currency (setting 'currency').
+-- An appointment carries its own price, copied from the service when booked; reception may
+-- change it (audited) until it is invoiced.
+ALTER TABLE appointments ADD COLUMN price_cents INTEGER NOT NULL DEFAULT 0 CHECK (price_cents >= 0);
+-- The therapist's provider number with the health funds, printed on their receipts.
+ALTER TABLE users ADD COLUMN provider_number TEXT NOT NULL DEFAULT '';
+-- A client may ask not to be emailed receipts; they stay downloadable.
+ALTER TABLE clients ADD COLUMN receipts_opt_out INTEGER NOT NULL DEFAULT 0 CHECK (receipts_opt_out IN (0, 1));
+
+-- Invoices and credit notes: one numbered sequence for both, no gaps, no repeats (the number
+-- is taken as max + 1 in the write transaction that issues the document, and UNIQUE makes a
+-- repeat impossible even for a bug). A document copies everything it prints when issued, so
+-- later changes to names, settings or prices never change an issued one, and the triggers
+-- below refuse any change or deletion: a mistake is corrected by a credit note.
+CREATE TABLE invoices (
+  id              INTEGER PRIMARY KEY,
+  number          INTEGER NOT NULL UNIQUE CHECK (number > 0),
+  kind            TEXT NOT NULL CHECK (kind IN ('invoice', 'credit_note')),
+  credits_id      INTEGER REFERENCES invoices(id),
+  appointment_id  INTEGER REFERENCES appointments(id),
+  client_id       INTEGER NOT NULL REFERENCES clients(id),
+  therapist_id    INTEGER REFERENCES users(id),
+  client_name     TEXT NOT NULL,
+  therapist_name  TEXT NOT NULL DEFAULT '',
+  provider_number TEXT NOT NULL DEFAULT '',
+  clinic_name     TEXT NOT NULL,
+  clinic_address  TEXT NOT NULL DEFAULT '',
+  clinic_phone    TEXT NOT NULL DEFAULT '',
+  business_number TEXT NOT NULL DEFAULT '',
+  gst_registered  INTEGER NOT NULL CHECK (gst_registered IN (0, 1)),
+  currency        TEXT NOT NULL,
+  item            TEXT NOT NULL,
+  duration_min    INTEGER NOT NULL DEFAULT 0,
+  service_id      INTEGER REFERENCES services(id),
+  served_at       INTEGER NOT NULL,
+  amount_cents    INTEGER NOT NULL CHECK (amount_cents > 0),
+  gst_cents       INTEGER NOT NULL DEFAULT 0 CHECK (gst_cents >= 0),
+  reason          TEXT NOT NULL DEFAULT '',
+  issued_by       INTEGER,
+  issued_at       INTEGER NOT NULL,
+  CHECK ((kind = 'invoice') = (credits_id IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX invoices_appointment ON invoices(appointment_id) WHERE kind = 'invoice';
+CREATE INDEX invoices_client ON invoices(client_id);
+CREATE INDEX invoices_credits ON invoices(credits_id) WHERE credits_id IS NOT NULL;
+CREATE INDEX invoices_served ON invoices(served_at, therapist_id, service_id, kind, amount_cents, gst_cents);
+
+CREATE TRIGGER invoices_no_update BEFORE UPDATE ON invoices
+BEGIN
+  SELECT RAISE(ABORT, 'an issued invoice cannot be changed; issue a credit note');
+END;
+
+CREATE TRIGGER invoices_no_delete BEFORE DELETE ON invoices
+BEGIN
+  SELECT RAISE(ABORT, 'an issued invoice cannot be deleted; issue a credit note');
+END;
+
+-- Payments: money received (positive) or paid back (negative, a refund naming the payment it
+-- returns). Like invoices they are never changed; a wrong one is refunded. idem_key is the
+-- one-time key of the form that recorded it, so a double submit records one payment.
+-- reference is the card terminal's or a future gateway's reference for the payment.
+CREATE TABLE payments (
+  id             INTEGER PRIMARY KEY,
+  client_id      INTEGER NOT NULL REFERENCES clients(id),
+  appointment_id INTEGER REFERENCES appointments(id),
+  therapist_id   INTEGER REFERENCES users(id),
+  method         TEXT NOT NULL CHECK (method IN ('cash', 'card', 'transfer', 'course_credit')),
+  amount_cents   INTEGER NOT NULL CHECK (amount_cents <> 0),
+  refund_of      INTEGER REFERENCES payments(id),
+  reference      TEXT NOT NULL DEFAULT '',
+  note           TEXT NOT NULL DEFAULT '',
+  idem_key       TEXT NOT NULL UNIQUE,
+  taken_by       INTEGER,
+  taken_at       INTEGER NOT NULL,
+  CHECK ((amount_cents < 0) = (refund_of IS NOT NULL))
+) STRICT;
+CREATE INDEX payments_taken ON payments(taken_at, method, therapist_id, amount_cents);
+CREATE INDEX payments_client ON payments(client_id);
+CREATE INDEX payments_appointment ON payments(appointment_id) WHERE appointment_id IS NOT NULL;
+CREATE INDEX payments_refund ON payments(refund_of) WHERE refund_of IS NOT NULL;
+
+CREATE TRIGGER payments_no_update BEFORE UPDATE ON payments
+BEGIN
+  SELECT RAISE(ABORT, 'a payment cannot be changed; refund it');
+END;
+
+CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments
+BEGIN
+  SELECT RAISE(ABORT, 'a payment cannot be deleted; refund it');
+END;
+
 -- 0016: what the clients report would otherwise work out from every booking each time it is
 -- asked, kept by the schema as busy_days is. On the large demo clinic a year's report looked up
 -- the first session of each of 37,000 clients seen and regrouped the sessions of 9,000 courses:
@@ -1098,95 +1189,4 @@ END;
 -- the month's budget.
 CREATE INDEX reassessments_created ON reassessments(created_at);
 CREATE INDEX assessments_submitted ON assessments(updated_at) WHERE status = 'submitted';
-
--- 0040: money. Every amount is INTEGER cents in the clinic's one currency (setting 'currency').
--- An appointment carries its own price, copied from the service when booked; reception may
--- change it (audited) until it is invoiced.
-ALTER TABLE appointments ADD COLUMN price_cents INTEGER NOT NULL DEFAULT 0 CHECK (price_cents >= 0);
--- The therapist's provider number with the health funds, printed on their receipts.
-ALTER TABLE users ADD COLUMN provider_number TEXT NOT NULL DEFAULT '';
--- A client may ask not to be emailed receipts; they stay downloadable.
-ALTER TABLE clients ADD COLUMN receipts_opt_out INTEGER NOT NULL DEFAULT 0 CHECK (receipts_opt_out IN (0, 1));
-
--- Invoices and credit notes: one numbered sequence for both, no gaps, no repeats (the number
--- is taken as max + 1 in the write transaction that issues the document, and UNIQUE makes a
--- repeat impossible even for a bug). A document copies everything it prints when issued, so
--- later changes to names, settings or prices never change an issued one, and the triggers
--- below refuse any change or deletion: a mistake is corrected by a credit note.
-CREATE TABLE invoices (
-  id              INTEGER PRIMARY KEY,
-  number          INTEGER NOT NULL UNIQUE CHECK (number > 0),
-  kind            TEXT NOT NULL CHECK (kind IN ('invoice', 'credit_note')),
-  credits_id      INTEGER REFERENCES invoices(id),
-  appointment_id  INTEGER REFERENCES appointments(id),
-  client_id       INTEGER NOT NULL REFERENCES clients(id),
-  therapist_id    INTEGER REFERENCES users(id),
-  client_name     TEXT NOT NULL,
-  therapist_name  TEXT NOT NULL DEFAULT '',
-  provider_number TEXT NOT NULL DEFAULT '',
-  clinic_name     TEXT NOT NULL,
-  clinic_address  TEXT NOT NULL DEFAULT '',
-  clinic_phone    TEXT NOT NULL DEFAULT '',
-  business_number TEXT NOT NULL DEFAULT '',
-  gst_registered  INTEGER NOT NULL CHECK (gst_registered IN (0, 1)),
-  currency        TEXT NOT NULL,
-  item            TEXT NOT NULL,
-  duration_min    INTEGER NOT NULL DEFAULT 0,
-  service_id      INTEGER REFERENCES services(id),
-  served_at       INTEGER NOT NULL,
-  amount_cents    INTEGER NOT NULL CHECK (amount_cents > 0),
-  gst_cents       INTEGER NOT NULL DEFAULT 0 CHECK (gst_cents >= 0),
-  reason          TEXT NOT NULL DEFAULT '',
-  issued_by       INTEGER,
-  issued_at       INTEGER NOT NULL,
-  CHECK ((kind = 'invoice') = (credits_id IS NULL))
-) STRICT;
-CREATE UNIQUE INDEX invoices_appointment ON invoices(appointment_id) WHERE kind = 'invoice';
-CREATE INDEX invoices_client ON invoices(client_id);
-CREATE INDEX invoices_credits ON invoices(credits_id) WHERE credits_id IS NOT NULL;
-CREATE INDEX invoices_served ON invoices(served_at, therapist_id, service_id, kind, amount_cents, gst_cents);
-
-CREATE TRIGGER invoices_no_update BEFORE UPDATE ON invoices
-BEGIN
-  SELECT RAISE(ABORT, 'an issued invoice cannot be changed; issue a credit note');
-END;
-
-CREATE TRIGGER invoices_no_delete BEFORE DELETE ON invoices
-BEGIN
-  SELECT RAISE(ABORT, 'an issued invoice cannot be deleted; issue a credit note');
-END;
-
--- Payments: money received (positive) or paid back (negative, a refund naming the payment it
--- returns). Like invoices they are never changed; a wrong one is refunded. idem_key is the
--- one-time key of the form that recorded it, so a double submit records one payment.
--- reference is the card terminal's or a future gateway's reference for the payment.
-CREATE TABLE payments (
-  id             INTEGER PRIMARY KEY,
-  client_id      INTEGER NOT NULL REFERENCES clients(id),
-  appointment_id INTEGER REFERENCES appointments(id),
-  therapist_id   INTEGER REFERENCES users(id),
-  method         TEXT NOT NULL CHECK (method IN ('cash', 'card', 'transfer', 'course_credit')),
-  amount_cents   INTEGER NOT NULL CHECK (amount_cents <> 0),
-  refund_of      INTEGER REFERENCES payments(id),
-  reference      TEXT NOT NULL DEFAULT '',
-  note           TEXT NOT NULL DEFAULT '',
-  idem_key       TEXT NOT NULL UNIQUE,
-  taken_by       INTEGER,
-  taken_at       INTEGER NOT NULL,
-  CHECK ((amount_cents < 0) = (refund_of IS NOT NULL))
-) STRICT;
-CREATE INDEX payments_taken ON payments(taken_at, method, therapist_id, amount_cents);
-CREATE INDEX payments_client ON payments(client_id);
-CREATE INDEX payments_appointment ON payments(appointment_id) WHERE appointment_id IS NOT NULL;
-CREATE INDEX payments_refund ON payments(refund_of) WHERE refund_of IS NOT NULL;
-
-CREATE TRIGGER payments_no_update BEFORE UPDATE ON payments
-BEGIN
-  SELECT RAISE(ABORT, 'a payment cannot be changed; refund it');
-END;
-
-CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments
-BEGIN
-  SELECT RAISE(ABORT, 'a payment cannot be deleted; refund it');
-END;
 
