@@ -356,3 +356,13 @@ func (f *form) money(name, label string) clinic.Money {
 	}
 	return m
 }
+
+// fee is a fee setting: an amount, a percentage of the price, or empty for none.
+func (f *form) fee(name, label string) clinic.Fee {
+	v := f.Text(name, label, 20, false)
+	fee, err := clinic.ParseFee(v)
+	if err != nil {
+		f.fail(name, err.Error())
+	}
+	return fee
+}
