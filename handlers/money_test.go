@@ -37,7 +37,12 @@ func moneyDesk(t *testing.T) *deskClinic {
 	if err := d.Store.SaveSettings(ctx, store.System, set); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Store.SetProviderNumber(ctx, store.System, d.ana.ID, "AAMT-4321"); err != nil {
+	prof, err := d.Store.TherapistProfileOf(ctx, store.System, d.ana.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof.ProviderNumbers = "AAMT-4321"
+	if err := d.Store.SaveTherapistProfile(ctx, store.System, prof); err != nil {
 		t.Fatal(err)
 	}
 	return d

@@ -81,9 +81,12 @@ func issueInvoice(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Settings
 		ClientName: a.ClientName, TherapistName: a.TherapistName, ServiceID: a.ServiceID, ServedAt: a.Start,
 		DurationMin: int(a.End.Sub(a.Start) / time.Minute), Amount: a.Price, IssuedAt: now}
 	iv.Item = fmt.Sprintf("%s, %d min", a.ServiceName, iv.DurationMin)
-	if err := tx.QueryRowContext(ctx, `SELECT provider_number FROM users WHERE id = ?`, a.TherapistID).Scan(&iv.ProviderNumber); err != nil {
-		return iv, fmt.Errorf("invoice: therapist: %w", err)
+	var numbers string
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT provider_numbers FROM therapist_profiles WHERE therapist_id = ?), '')`,
+		a.TherapistID).Scan(&numbers); err != nil {
+		return iv, fmt.Errorf("invoice: provider numbers: %w", err)
 	}
+	iv.ProviderNumber = providerNumbers(numbers)
 	return iv, insertInvoice(ctx, tx, by, set, &iv)
 }
 
@@ -685,24 +688,16 @@ func (s *Store) Revenue(ctx context.Context, by Actor, from, to time.Time) ([]Re
 	return out, rows.Err()
 }
 
-// SetProviderNumber records a therapist's provider number with the health funds, printed on
-// the receipts of their sessions from then on. The owner only.
-func (s *Store) SetProviderNumber(ctx context.Context, by Actor, therapistID int64, number string) error {
-	if by.Role != clinic.RoleOwner && by.Role != System.Role {
-		return ErrForbidden
+// providerNumbers is a therapist's provider numbers (one a line in their profile) as one line
+// of an invoice.
+func providerNumbers(lines string) string {
+	var out []string
+	for _, l := range strings.Split(lines, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
 	}
-	number = strings.TrimSpace(number)
-	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET provider_number = ?, updated_at = ? WHERE id = ? AND role IN ('therapist', 'owner')`,
-			number, unix(s.now()), therapistID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		return audit(ctx, tx, by, unix(s.now()), "update", "provider_number", therapistID, 0, number)
-	})
+	return strings.Join(out, "; ")
 }
 
 // SetReceiptsOptOut records whether a client is emailed their receipts. A client sets their

@@ -29,7 +29,9 @@ func (s *Store) DemoMoney(ctx context.Context, by Actor) error {
 			therapist_name, provider_number, clinic_name, clinic_address, clinic_phone, business_number, gst_registered, currency,
 			item, duration_min, service_id, served_at, amount_cents, gst_cents, issued_at)
 			SELECT (SELECT coalesce(max(number), 0) FROM invoices) + row_number() OVER (ORDER BY a.ends_at, a.id), 'invoice',
-				a.id, a.client_id, a.therapist_id, c.name, t.name, t.provider_number, ?, ?, ?, ?, ?, ?,
+				a.id, a.client_id, a.therapist_id, c.name, t.name,
+				replace(coalesce((SELECT provider_numbers FROM therapist_profiles p WHERE p.therapist_id = a.therapist_id), ''), char(10), '; '),
+				?, ?, ?, ?, ?, ?,
 				sv.name || ', ' || ((a.ends_at - a.starts_at) / 60) || ' min', (a.ends_at - a.starts_at) / 60, a.service_id,
 				a.starts_at, a.price_cents, CASE WHEN ? THEN (2 * a.price_cents + 11) / 22 ELSE 0 END, a.ends_at
 			FROM appointments a JOIN clients c ON c.id = a.client_id JOIN users t ON t.id = a.therapist_id

@@ -32,7 +32,12 @@ func moneyClinic(t *testing.T) (*store.Store, *testclinic.Clinic, string) {
 	if err := st.SaveSettings(ctx, store.System, set); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetProviderNumber(ctx, store.System, c.Therapist.ID, "AAMT-12345"); err != nil {
+	prof, err := st.TherapistProfileOf(ctx, store.System, c.Therapist.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof.ProviderNumbers = "AAMT-12345\nBupa 998877"
+	if err := st.SaveTherapistProfile(ctx, store.System, prof); err != nil {
 		t.Fatal(err)
 	}
 	return st, c, path
@@ -75,7 +80,7 @@ func TestCompletionIssuesAnInvoiceThatNeverChanges(t *testing.T) {
 		t.Fatal("no invoice after completion")
 	}
 	if iv.Number != 1 || iv.Amount != 10000 || iv.GST != 909 || iv.Title() != "Tax invoice" ||
-		iv.BusinessNumber != "51 824 753 556" || iv.ProviderNumber != "AAMT-12345" || iv.Item != "Remedial 60, 60 min" {
+		iv.BusinessNumber != "51 824 753 556" || iv.ProviderNumber != "AAMT-12345; Bupa 998877" || iv.Item != "Remedial 60, 60 min" {
 		t.Errorf("invoice %+v", iv)
 	}
 	if acc.Owed() != 10000 {

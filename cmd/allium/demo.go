@@ -139,22 +139,16 @@ func seedDemo(ctx context.Context, st *store.Store, baseURL string, now time.Tim
 	if err != nil {
 		return err
 	}
-	for i, p := range append(demoStaff[:len(demoStaff):len(demoStaff)], demoClients...) {
+	for _, p := range append(demoStaff[:len(demoStaff):len(demoStaff)], demoClients...) {
 		if err := ensureUser(ctx, st, p); err != nil {
 			return err
-		}
-		if p.role == clinic.RoleTherapist {
-			u, err := st.UserByEmail(ctx, p.email)
-			if err != nil {
-				return err
-			}
-			if err := st.SetProviderNumber(ctx, store.System, u.ID, fmt.Sprintf("RMT%05d", 40211+i*37)); err != nil {
-				return err
-			}
 		}
 	}
 	services, err := seedCalendar(ctx, st, loc)
 	if err != nil {
+		return err
+	}
+	if err := seedProviderNumbers(ctx, st); err != nil {
 		return err
 	}
 	if err := seedHistory(ctx, st, baseURL, loc, services, now); err != nil {
@@ -162,6 +156,29 @@ func seedDemo(ctx context.Context, st *store.Store, baseURL string, now time.Tim
 	}
 	st.Now = func() time.Time { return now }
 	return st.MarkDemoBuilt(ctx, store.System, clinic.DateOf(now, loc).String())
+}
+
+// seedProviderNumbers gives each demo therapist a made-up health-fund provider number, which
+// their receipts print.
+func seedProviderNumbers(ctx context.Context, st *store.Store) error {
+	for i, p := range demoStaff {
+		if p.role != clinic.RoleTherapist {
+			continue
+		}
+		u, err := st.UserByEmail(ctx, p.email)
+		if err != nil {
+			return err
+		}
+		prof, err := st.TherapistProfileOf(ctx, store.System, u.ID)
+		if err != nil {
+			return err
+		}
+		prof.ProviderNumbers = fmt.Sprintf("HICAPS %07dA", 4021100+i*37)
+		if err := st.SaveTherapistProfile(ctx, store.System, prof); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ensureUser adds a demo person. Staff and Alex Chen get the demo password; the other clients

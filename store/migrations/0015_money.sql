@@ -2,8 +2,6 @@
 -- An appointment carries its own price, copied from the service when booked; reception may
 -- change it (audited) until it is invoiced.
 ALTER TABLE appointments ADD COLUMN price_cents INTEGER NOT NULL DEFAULT 0 CHECK (price_cents >= 0);
--- The therapist's provider number with the health funds, printed on their receipts.
-ALTER TABLE users ADD COLUMN provider_number TEXT NOT NULL DEFAULT '';
 -- A client may ask not to be emailed receipts; they stay downloadable.
 ALTER TABLE clients ADD COLUMN receipts_opt_out INTEGER NOT NULL DEFAULT 0 CHECK (receipts_opt_out IN (0, 1));
 
@@ -22,7 +20,7 @@ CREATE TABLE invoices (
   therapist_id    INTEGER REFERENCES users(id),
   client_name     TEXT NOT NULL,
   therapist_name  TEXT NOT NULL DEFAULT '',
-  provider_number TEXT NOT NULL DEFAULT '',
+  provider_number TEXT NOT NULL DEFAULT '', -- the therapist's health-fund provider numbers, "; " between
   clinic_name     TEXT NOT NULL,
   clinic_address  TEXT NOT NULL DEFAULT '',
   clinic_phone    TEXT NOT NULL DEFAULT '',
