@@ -37,6 +37,9 @@ func (a *App) ClientHome(c echo.Context) error {
 		return err
 	}
 	data.Currency = a.Settings().Currency
+	if data.ReceiptsOptOut, err = a.Store.ReceiptsOptedOut(ctx, by, by.ClientID); err != nil {
+		return err
+	}
 	return a.render(c, "client_home", data)
 }
 

@@ -181,6 +181,7 @@ var matrix = map[string]string{
 	"GET /desk/takings":                                "snnnnoo",
 	"GET /desk/owed":                                   "snnnnoo",
 	"GET /admin/revenue":                               "snnnnno",
+	"POST /my/receipts/email":                          "soonnnn",
 	"GET /my/receipts/:id":                             "sonnnnn",
 }
 

@@ -29,6 +29,7 @@ func (a *App) moneyRoutes() []Route {
 		{"GET", "/desk/owed", "desk.owed", desk, a.DeskOwed},
 		{"GET", "/admin/revenue", "admin.revenue", ownerOnly, a.AdminRevenue},
 		{"GET", "/my/receipts/:id", "client.receipt", clientsOnly, a.ClientReceipt},
+		{"POST", "/my/receipts/email", "client.receipts.email", clientsOnly, a.ClientReceiptEmail},
 	}
 }
 
@@ -242,6 +243,20 @@ func (a *App) DeskReceipt(c echo.Context) error { return a.sendReceipt(c) }
 
 // ClientReceipt is a client's own receipt; another client's is a 404.
 func (a *App) ClientReceipt(c echo.Context) error { return a.sendReceipt(c) }
+
+// ClientReceiptEmail turns the emailing of receipts on or off for the signed-in client; the
+// receipts stay on their page either way.
+func (a *App) ClientReceiptEmail(c echo.Context) error {
+	by := actor(c)
+	optOut := c.FormValue("email") != "1"
+	if err := a.Store.SetReceiptsOptOut(c.Request().Context(), by, by.ClientID, optOut); err != nil {
+		return err
+	}
+	if optOut {
+		return a.flash(c, "/my", "Receipts will no longer be emailed; they stay here to download.")
+	}
+	return a.flash(c, "/my", "Receipts will be emailed after each payment.")
+}
 
 // dayParam reads ?date= (default today) as the day's bounds in the clinic's zone; a date that
 // does not exist is a 422 beside the field.

@@ -180,6 +180,19 @@ func TestDeskPaymentsAndReceipt(t *testing.T) {
 		}
 	}
 	desk.get("/desk/payments/" + deskID(pid) + "/receipt").wantStatus(http.StatusOK)
+	// The client stops receipt emails: the next payment queues none, and the receipt stays on /my.
+	me.postForm("/my/receipts/email", "/my", url.Values{"email": {"0"}}).wantRedirect("/my")
+	second := d.book(t, d.clientID, d.ana, d.at(2026, 3, 12, 10, 0))[0]
+	page2 := "/desk/appointments/" + deskID(second.ID)
+	desk.postForm(page2+"/status", page2, url.Values{"status": {"completed"}}).wantRedirect(page2)
+	desk.postForm(page2+"/pay", page2, url.Values{"amount": {"120"}, "method": {"cash"}, "key": {"after-opt-out"}}).wantRedirect(page2 + "#money")
+	acc2, _ := d.Store.AppointmentAccount(ctx, ownerActor, second.ID)
+	if rows, _ := d.Store.Outbox(ctx, ownerActor, store.OutboxFilter{RefType: "payment", RefID: acc2.Payments[0].ID}); len(rows) != 0 {
+		t.Errorf("a receipt was emailed after the client opted out")
+	}
+	if !strings.Contains(me.get("/my").Body, `href="/my/receipts/`+deskID(acc2.Payments[0].ID)+`"`) {
+		t.Errorf("the receipt is not on /my after opting out of emails")
+	}
 	// Another client cannot read it.
 	other := d.mustUser(t, clinic.RoleClient, "bea@example.com", "Bea Other", testPassword)
 	d.as(t, other).get("/my/receipts/" + deskID(pid)).wantStatus(http.StatusNotFound)
@@ -206,11 +219,11 @@ func TestDeskPaymentsAndReceipt(t *testing.T) {
 	// Takings: 50 card + 80 cash - 10 card refund.
 	r = desk.get("/desk/takings?date=2026-" + d.Clock.Now().In(d.loc).Format("01-02"))
 	r.wantStatus(http.StatusOK)
-	if !strings.Contains(r.text(), "Total $120.00") {
+	if !strings.Contains(r.text(), "Total $240.00") {
 		t.Errorf("takings: %s", r.text())
 	}
 	r = desk.get("/desk/takings?date=" + d.Clock.Now().In(d.loc).Format("2006-01-02") + "&format=csv")
-	if !strings.Contains(r.Body, "Card,Ana Alvarez,2,40.00") || !strings.Contains(r.Body, "Cash,Ana Alvarez,1,80.00") {
+	if !strings.Contains(r.Body, "Card,Ana Alvarez,2,40.00") || !strings.Contains(r.Body, "Cash,Ana Alvarez,2,200.00") {
 		t.Errorf("takings CSV:\n%s", r.Body)
 	}
 	desk.get("/desk/takings?date=2026-02-30").wantStatus(http.StatusUnprocessableEntity)

@@ -707,8 +707,10 @@ func (s *Store) SetReceiptsOptOut(ctx context.Context, by Actor, clientID int64,
 		return ErrNotFound
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE clients SET receipts_opt_out = ?, updated_at = ? WHERE id = ?`, optOut, unix(s.now()), clientID)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE clients SET receipts_opt_out = ?, updated_at = ? WHERE id = ?`, optOut, unix(s.now()), clientID); err != nil {
+			return err
+		}
+		return audit(ctx, tx, by, unix(s.now()), "update", "receipts_opt_out", clientID, clientID, boolSetting(optOut))
 	})
 }
 
@@ -850,4 +852,14 @@ func (s *Store) ChargeFee(ctx context.Context, by Actor, id int64, waive bool, r
 		return insertInvoice(ctx, tx, by, set, &iv)
 	})
 	return iv, err
+}
+
+// ReceiptsOptedOut reports whether a client asked not to be emailed receipts.
+func (s *Store) ReceiptsOptedOut(ctx context.Context, by Actor, clientID int64) (bool, error) {
+	if !deskOnly(by) && (by.Role != clinic.RoleClient || by.ClientID != clientID) {
+		return false, ErrNotFound
+	}
+	var out bool
+	err := s.r.QueryRowContext(ctx, `SELECT receipts_opt_out FROM clients WHERE id = ?`, clientID).Scan(&out)
+	return out, translate(err)
 }

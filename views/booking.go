@@ -68,12 +68,13 @@ type BookCourse struct {
 
 // ClientHome is a client's bookings.
 type ClientHome struct {
-	Page     Page
-	Upcoming []store.Appointment
-	Past     []store.Appointment
-	Services []store.Service
-	Receipts []store.ReceiptLine
-	Currency clinic.Currency
+	Page           Page
+	Upcoming       []store.Appointment
+	Past           []store.Appointment
+	Services       []store.Service
+	Receipts       []store.ReceiptLine
+	Currency       clinic.Currency
+	ReceiptsOptOut bool
 }
 
 // AppointmentPage shows one appointment to its client, signed in or through a manage link.
