@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"crypto/rand"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -337,24 +336,13 @@ func (a *App) AdminRevenue(c echo.Context) error {
 	return a.render(c, "admin_revenue", views.NewAdminRevenue(p, month.Format("2006-01"), a.Settings().Currency, lines))
 }
 
-// sendCSV answers rows as a CSV download. A cell that a spreadsheet would read as a formula
-// (a name starting with "=") is prefixed with a quote, so opening the file runs nothing.
+// sendCSV answers rows as a CSV download.
 func sendCSV(c echo.Context, name string, rows [][]string) error {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	for _, r := range rows {
-		for i, v := range r {
-			_, isNumber := strconv.ParseFloat(v, 64)
-			if v != "" && (v[0] == '=' || v[0] == '+' || v[0] == '@' || (v[0] == '-' && isNumber != nil)) {
-				r[i] = "'" + v
-			}
-		}
-		if err := w.Write(r); err != nil {
-			return err
-		}
+	if err := views.WriteCSV(&buf, rows); err != nil {
+		return err
 	}
-	w.Flush()
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 

@@ -294,3 +294,34 @@ func TestDeskFeesByPolicy(t *testing.T) {
 		t.Errorf("the waiver is not on the audit log")
 	}
 }
+
+// The owner's month: revenue by therapist and service, invoices less credit notes, on the
+// page and as CSV; a month that does not exist is a 422 beside the field.
+func TestAdminRevenue(t *testing.T) {
+	t.Parallel()
+	d := moneyDesk(t)
+	ctx := context.Background()
+	for _, at := range []time.Time{d.at(2026, 3, 11, 10, 0), d.at(2026, 3, 12, 10, 0)} {
+		ap := d.book(t, d.clientID, d.ana, at)[0]
+		if _, err := d.Store.SetStatus(ctx, store.System, ap.ID, clinic.ApptCompleted); err != nil {
+			t.Fatal(err)
+		}
+	}
+	acc, _ := d.Store.AppointmentAccount(ctx, ownerActor, 1)
+	iv, _ := acc.Invoice()
+	if _, err := d.Store.CreditNote(ctx, store.System, iv.ID, 2000, "loyalty discount"); err != nil {
+		t.Fatal(err)
+	}
+	owner := d.as(t, d.Owner)
+	r := owner.get("/admin/revenue?month=2026-03")
+	r.wantStatus(http.StatusOK)
+	if !strings.Contains(r.text(), "Ana Alvarez Remedial 60 2 $220.00 $20.00") {
+		t.Errorf("revenue page: %s", r.text())
+	}
+	r = owner.get("/admin/revenue?month=2026-03&format=csv")
+	if !strings.Contains(r.Body, "2026-03,Ana Alvarez,Remedial 60,2,220.00,20.00") {
+		t.Errorf("revenue CSV:\n%s", r.Body)
+	}
+	owner.get("/admin/revenue?month=2026-13").wantStatus(http.StatusUnprocessableEntity)
+	d.as(t, d.Reception).get("/admin/revenue").wantStatus(http.StatusNotFound)
+}

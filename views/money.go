@@ -1,6 +1,9 @@
 package views
 
 import (
+	"encoding/csv"
+	"io"
+
 	"allium/clinic"
 	"allium/store"
 )
@@ -97,4 +100,21 @@ func NewAdminRevenue(p Page, month string, cur clinic.Currency, lines []store.Re
 		r.Sessions += l.Sessions
 	}
 	return r
+}
+
+// WriteCSV writes rows (the first the heads) as CSV, every cell made safe for a spreadsheet
+// the way the reports' are (csvCell).
+func WriteCSV(w io.Writer, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	for _, r := range rows {
+		rec := make([]string, len(r))
+		for i, c := range r {
+			rec[i] = csvCell(c)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
