@@ -95,10 +95,16 @@ func TestCompletionIssuesAnInvoiceThatNeverChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, q := range []string{`UPDATE invoices SET amount_cents = 1 WHERE id = ?`, `DELETE FROM invoices WHERE id = ?`} {
+	for _, q := range []string{`UPDATE invoices SET amount_cents = 1 WHERE id = ?`, `DELETE FROM invoices WHERE id = ?`,
+		`UPDATE invoices SET client_name = 'Someone Else' WHERE id = ?`, `UPDATE invoices SET number = 99 WHERE id = ?`} {
 		if _, err := db.Exec(q, iv.ID); err == nil || !strings.Contains(err.Error(), "issued invoice cannot be") {
 			t.Errorf("%s: %v; want the trigger's refusal", q, err)
 		}
+	}
+
+	// The retention policy's de-identification may replace the name, and only with that.
+	if _, err := db.Exec(`UPDATE invoices SET client_name = 'Former client ' || client_id WHERE id = ?`, iv.ID); err != nil {
+		t.Errorf("de-identifying an invoice's name: %v", err)
 	}
 
 	cn, err := st.CreditNote(ctx, deskActor, iv.ID, 2000, "charged the wrong rate")
@@ -219,5 +225,34 @@ func TestTakingsAreTheDaysPayments(t *testing.T) {
 	rev, err := st.Revenue(ctx, store.System, c.At(2026, 12, 1, 0, 0), c.At(2027, 1, 1, 0, 0))
 	if err != nil || len(rev) != 1 || rev[0].Amount != 22000 || rev[0].Sessions != 2 {
 		t.Errorf("revenue %+v (%v); want 2 sessions, 220.00 after the credit note", rev, err)
+	}
+}
+
+// Merging two records of one person re-files their invoices and payments under the record
+// kept, so its balance is the whole; the documents themselves do not change.
+func TestMergeRefilesMoney(t *testing.T) {
+	st, c, _ := moneyClinic(t)
+	ctx := context.Background()
+	twin, err := st.AddClient(ctx, deskActor, store.ClientDetails{Name: "Alex Chen", Phone: "0400 111 222"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dup := twin.ID
+	ap := testclinic.MustBook(t, st, store.BookingRequest{ClientID: dup, ServiceID: c.Service, TherapistID: c.Therapist.ID,
+		Starts: []time.Time{c.At(2026, 12, 1, 10, 0)}, Consent: true}).Appointments[0]
+	if _, err := st.SetStatus(ctx, deskActor, ap.ID, clinic.ApptCompleted); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.RecordPayment(ctx, deskActor, store.PaymentRequest{AppointmentID: ap.ID, Method: clinic.PayCash, Amount: 2000, Key: "m"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MergeClients(ctx, deskActor, c.ClientID, dup); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := st.ClientBalance(ctx, deskActor, c.ClientID); b != 10000 {
+		t.Errorf("balance of the record kept: %d; want 10000 (120.00 invoiced less 20.00 paid)", b)
+	}
+	if b, _ := st.ClientBalance(ctx, deskActor, dup); b != 0 {
+		t.Errorf("balance of the merged record: %d; want 0", b)
 	}
 }

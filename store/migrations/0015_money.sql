@@ -43,7 +43,20 @@ CREATE INDEX invoices_client ON invoices(client_id);
 CREATE INDEX invoices_credits ON invoices(credits_id) WHERE credits_id IS NOT NULL;
 CREATE INDEX invoices_served ON invoices(served_at, therapist_id, service_id, kind, amount_cents, gst_cents);
 
-CREATE TRIGGER invoices_no_update BEFORE UPDATE ON invoices
+-- Every column but client_id and client_name: merging two records of one person re-files the
+-- documents under the record kept (the name printed on them stays as issued), and the
+-- retention policy, years after the tax office's five, replaces the name with the
+-- de-identified record's (the next trigger allows no other name).
+CREATE TRIGGER invoices_no_update
+BEFORE UPDATE OF id, number, kind, credits_id, appointment_id, therapist_id, therapist_name,
+  provider_number, clinic_name, clinic_address, clinic_phone, business_number, gst_registered, currency, item,
+  duration_min, service_id, served_at, amount_cents, gst_cents, reason, issued_by, issued_at ON invoices
+BEGIN
+  SELECT RAISE(ABORT, 'an issued invoice cannot be changed; issue a credit note');
+END;
+
+CREATE TRIGGER invoices_name_deidentified_only BEFORE UPDATE OF client_name ON invoices
+WHEN NEW.client_name <> 'Former client ' || NEW.client_id
 BEGIN
   SELECT RAISE(ABORT, 'an issued invoice cannot be changed; issue a credit note');
 END;
@@ -77,7 +90,9 @@ CREATE INDEX payments_client ON payments(client_id);
 CREATE INDEX payments_appointment ON payments(appointment_id) WHERE appointment_id IS NOT NULL;
 CREATE INDEX payments_refund ON payments(refund_of) WHERE refund_of IS NOT NULL;
 
-CREATE TRIGGER payments_no_update BEFORE UPDATE ON payments
+CREATE TRIGGER payments_no_update
+BEFORE UPDATE OF id, appointment_id, therapist_id, method, amount_cents, refund_of, reference, note, idem_key,
+  taken_by, taken_at ON payments
 BEGIN
   SELECT RAISE(ABORT, 'a payment cannot be changed; refund it');
 END;
