@@ -547,8 +547,14 @@ func (s *Store) SetStatus(ctx context.Context, by Actor, id int64, status clinic
 		if status == clinic.ApptCompleted {
 			// The invoice is issued in the transaction of the completion: both happen or
 			// neither, and its number is taken while this transaction holds the writer.
-			if _, err := issueInvoice(ctx, tx, by, set, a, now); err != nil {
+			iv, err := issueInvoice(ctx, tx, by, set, a, now)
+			if err != nil {
 				return err
+			}
+			if iv.ID != 0 {
+				if err := s.queuePrepaidReceipts(ctx, tx, a, now); err != nil {
+					return err
+				}
 			}
 		}
 		return audit(ctx, tx, by, unix(now), string(status), "appointment", id, a.ClientID, "")

@@ -579,6 +579,21 @@ type ReceiptMail struct {
 	Path       string // the receipt's page under /my, for downloading it again
 }
 
+// queuePrepaidReceipts queues, once the session is invoiced, the receipts of payments taken
+// for it beforehand: a receipt names the invoice of a session given, so none went then.
+func (s *Store) queuePrepaidReceipts(ctx context.Context, tx *sql.Tx, a Appointment, now time.Time) error {
+	paid, err := queryPayments(ctx, tx, `p.appointment_id = ? AND p.refund_of IS NULL`, a.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range paid {
+		if err := s.queueReceipt(ctx, tx, a, p, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // queueReceipt queues the receipt of a payment in the payment's transaction, unless the
 // client has no email or has asked not to be emailed receipts.
 func (s *Store) queueReceipt(ctx context.Context, tx *sql.Tx, a Appointment, p Payment, now time.Time) error {

@@ -256,3 +256,35 @@ func TestMergeRefilesMoney(t *testing.T) {
 		t.Errorf("balance of the merged record: %d; want 0", b)
 	}
 }
+
+// A payment taken before the session is completed gets its receipt email when the session's
+// invoice is issued; none before, as a receipt names the invoice of a session given.
+func TestPrepaymentReceiptWaitsForTheInvoice(t *testing.T) {
+	st, c, _ := moneyClinic(t)
+	ctx := context.Background()
+	ap := c.Book(t, c.At(2026, 12, 1, 10, 0)).Appointments[0]
+	p, _, err := st.RecordPayment(ctx, deskActor, store.PaymentRequest{AppointmentID: ap.ID, Method: clinic.PayCard, Amount: 12000, Key: "pre"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := store.Actor{Role: clinic.RoleOwner}
+	receipts := func() int {
+		rows, err := st.Outbox(ctx, owner, store.OutboxFilter{RefType: "payment", RefID: p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(rows)
+	}
+	if n := receipts(); n != 0 {
+		t.Errorf("%d receipts queued before the session was given; want none", n)
+	}
+	if _, err := st.Receipt(ctx, deskActor, p.ID, true); !errors.Is(err, store.ErrNotInvoiced) {
+		t.Errorf("a receipt before the invoice: %v; want ErrNotInvoiced", err)
+	}
+	if _, err := st.SetStatus(ctx, deskActor, ap.ID, clinic.ApptCompleted); err != nil {
+		t.Fatal(err)
+	}
+	if n := receipts(); n != 1 {
+		t.Errorf("%d receipts queued after completion; want 1", n)
+	}
+}
