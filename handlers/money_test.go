@@ -193,6 +193,10 @@ func TestDeskPaymentsAndReceipt(t *testing.T) {
 	if !strings.Contains(me.get("/my").Body, `href="/my/receipts/`+deskID(acc2.Payments[0].ID)+`"`) {
 		t.Errorf("the receipt is not on /my after opting out of emails")
 	}
+	if r := desk.get("/desk/clients/" + deskID(d.clientID)); !strings.Contains(r.text(), "Money Nothing owed.") ||
+		!strings.Contains(r.Body, `href="/desk/payments/`+deskID(pid)+`/receipt"`) {
+		t.Errorf("the client's desk record does not show the balance and receipts: %s", r.text())
+	}
 	// Another client cannot read it.
 	other := d.mustUser(t, clinic.RoleClient, "bea@example.com", "Bea Other", testPassword)
 	d.as(t, other).get("/my/receipts/" + deskID(pid)).wantStatus(http.StatusNotFound)
