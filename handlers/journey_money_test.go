@@ -38,7 +38,7 @@ func TestJourneyMoneyFromDeskToReceipt(t *testing.T) {
 	b.fill("#f-reference", "T-4471")
 	b.submit("#money form[action$='/pay'] button.primary")
 	b.wantText("$120.00 by Card recorded.")
-	b.wantText("Receipt") // the payment's receipt, for the desk to print
+	b.wantText("Receipt")   // the payment's receipt, for the desk to print
 	b.open("/desk/takings") // the day's takings, audited like every page the journey visits
 	b.wantText("$120.00")
 	b.signOut()
