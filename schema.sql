@@ -1109,6 +1109,48 @@ BEGIN
   SELECT RAISE(ABORT, 'a payment cannot be deleted; refund it');
 END;
 
+-- What each client owes (positive) or holds in credit (negative): invoices less credit notes
+-- less payments, kept by the triggers below in the transaction of every document and payment,
+-- so the owed list and a balance read one row instead of summing a client's whole history
+-- (or, for the list, everyone's). The documents and payments stay the truth; a test compares.
+CREATE TABLE client_balances (
+  client_id  INTEGER PRIMARY KEY REFERENCES clients(id),
+  owed_cents INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX client_balances_owing ON client_balances(owed_cents) WHERE owed_cents > 0;
+
+CREATE TRIGGER invoices_balance AFTER INSERT ON invoices
+BEGIN
+  INSERT INTO client_balances (client_id, owed_cents)
+  VALUES (NEW.client_id, CASE NEW.kind WHEN 'invoice' THEN NEW.amount_cents ELSE -NEW.amount_cents END)
+  ON CONFLICT (client_id) DO UPDATE SET owed_cents = owed_cents + excluded.owed_cents;
+END;
+
+CREATE TRIGGER payments_balance AFTER INSERT ON payments
+BEGIN
+  INSERT INTO client_balances (client_id, owed_cents) VALUES (NEW.client_id, -NEW.amount_cents)
+  ON CONFLICT (client_id) DO UPDATE SET owed_cents = owed_cents + excluded.owed_cents;
+END;
+
+-- A merge re-files documents and payments: the amounts move with them.
+CREATE TRIGGER invoices_balance_refile AFTER UPDATE OF client_id ON invoices
+WHEN OLD.client_id <> NEW.client_id
+BEGIN
+  UPDATE client_balances SET owed_cents = owed_cents
+    - CASE OLD.kind WHEN 'invoice' THEN OLD.amount_cents ELSE -OLD.amount_cents END WHERE client_id = OLD.client_id;
+  INSERT INTO client_balances (client_id, owed_cents)
+  VALUES (NEW.client_id, CASE NEW.kind WHEN 'invoice' THEN NEW.amount_cents ELSE -NEW.amount_cents END)
+  ON CONFLICT (client_id) DO UPDATE SET owed_cents = owed_cents + excluded.owed_cents;
+END;
+
+CREATE TRIGGER payments_balance_refile AFTER UPDATE OF client_id ON payments
+WHEN OLD.client_id <> NEW.client_id
+BEGIN
+  UPDATE client_balances SET owed_cents = owed_cents + OLD.amount_cents WHERE client_id = OLD.client_id;
+  INSERT INTO client_balances (client_id, owed_cents) VALUES (NEW.client_id, -NEW.amount_cents)
+  ON CONFLICT (client_id) DO UPDATE SET owed_cents = owed_cents + excluded.owed_cents;
+END;
+
 -- 0016: what the clients report would otherwise work out from every booking each time it is
 -- asked, kept by the schema as busy_days is. On the large demo clinic a year's report looked up
 -- the first session of each of 37,000 clients seen and regrouped the sessions of 9,000 courses:

@@ -529,16 +529,14 @@ type Owing struct {
 	Owed       clinic.Money
 }
 
-// Owed lists the clients who owe money, the largest debt first. The desk only.
+// Owed lists the clients who owe money, the largest debt first, from the balances the schema
+// keeps (client_balances). The desk only.
 func (s *Store) Owed(ctx context.Context, by Actor) ([]Owing, error) {
 	if !deskOnly(by) {
 		return nil, ErrNotFound
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.name, b.owed FROM (
-		SELECT client_id, sum(amount) AS owed FROM (
-			SELECT client_id, CASE kind WHEN 'invoice' THEN amount_cents ELSE -amount_cents END AS amount FROM invoices
-			UNION ALL SELECT client_id, -amount_cents FROM payments)
-		GROUP BY client_id HAVING sum(amount) > 0) b JOIN clients c ON c.id = b.client_id ORDER BY b.owed DESC, c.name`)
+	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.name, b.owed_cents FROM client_balances b
+		JOIN clients c ON c.id = b.client_id WHERE b.owed_cents > 0 ORDER BY b.owed_cents DESC, c.name`)
 	if err != nil {
 		return nil, fmt.Errorf("owed: %w", err)
 	}
@@ -555,16 +553,13 @@ func (s *Store) Owed(ctx context.Context, by Actor) ([]Owing, error) {
 }
 
 // ClientBalance is what a client owes (positive) or holds as credit (negative): invoices less
-// credit notes less payments.
+// credit notes less payments, as the schema's client_balances keeps it.
 func (s *Store) ClientBalance(ctx context.Context, by Actor, clientID int64) (clinic.Money, error) {
 	if !deskOnly(by) && (by.Role != clinic.RoleClient || by.ClientID != clientID) {
 		return 0, ErrNotFound
 	}
 	var b clinic.Money
-	err := s.r.QueryRowContext(ctx, `SELECT
-		(SELECT coalesce(sum(CASE kind WHEN 'invoice' THEN amount_cents ELSE -amount_cents END), 0) FROM invoices
-			WHERE client_id = ?1)
-		- (SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE client_id = ?1)`, clientID).Scan(&b)
+	err := s.r.QueryRowContext(ctx, `SELECT coalesce((SELECT owed_cents FROM client_balances WHERE client_id = ?), 0)`, clientID).Scan(&b)
 	return b, err
 }
 

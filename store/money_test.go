@@ -124,7 +124,7 @@ func TestCompletionIssuesAnInvoiceThatNeverChanges(t *testing.T) {
 }
 
 func TestPaymentsRefundsAndBalance(t *testing.T) {
-	st, c, _ := moneyClinic(t)
+	st, c, path := moneyClinic(t)
 	ctx := context.Background()
 	ap := c.Book(t, c.At(2026, 12, 1, 10, 0)).Appointments[0]
 	if _, err := st.SetStatus(ctx, deskActor, ap.ID, clinic.ApptCompleted); err != nil {
@@ -167,6 +167,7 @@ func TestPaymentsRefundsAndBalance(t *testing.T) {
 	if err != nil || len(owed) != 1 || owed[0].Owed != 2000 || owed[0].ClientName != "Alex Chen" {
 		t.Errorf("owed list %+v (%v)", owed, err)
 	}
+	checkBalances(t, path)
 	client := store.Actor{Role: clinic.RoleClient, ClientID: c.ClientID + 99}
 	if _, err := st.PaymentByID(ctx, client, first.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another client reading the payment: %v; want not found", err)
@@ -231,7 +232,7 @@ func TestTakingsAreTheDaysPayments(t *testing.T) {
 // Merging two records of one person re-files their invoices and payments under the record
 // kept, so its balance is the whole; the documents themselves do not change.
 func TestMergeRefilesMoney(t *testing.T) {
-	st, c, _ := moneyClinic(t)
+	st, c, path := moneyClinic(t)
 	ctx := context.Background()
 	twin, err := st.AddClient(ctx, deskActor, store.ClientDetails{Name: "Alex Chen", Phone: "0400 111 222"})
 	if err != nil {
@@ -254,6 +255,27 @@ func TestMergeRefilesMoney(t *testing.T) {
 	}
 	if b, _ := st.ClientBalance(ctx, deskActor, dup); b != 0 {
 		t.Errorf("balance of the merged record: %d; want 0", b)
+	}
+	checkBalances(t, path)
+}
+
+// checkBalances compares the balances the triggers keep with the sums of the documents and
+// payments themselves, for every client.
+func checkBalances(t *testing.T, path string) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var bad int
+	if err := db.QueryRow(`SELECT count(*) FROM clients c WHERE coalesce((SELECT owed_cents FROM client_balances b WHERE b.client_id = c.id), 0) <>
+		(SELECT coalesce(sum(CASE kind WHEN 'invoice' THEN amount_cents ELSE -amount_cents END), 0) FROM invoices i WHERE i.client_id = c.id)
+		- (SELECT coalesce(sum(amount_cents), 0) FROM payments p WHERE p.client_id = c.id)`).Scan(&bad); err != nil {
+		t.Fatal(err)
+	}
+	if bad != 0 {
+		t.Errorf("%d clients' kept balance differs from their invoices and payments", bad)
 	}
 }
 
