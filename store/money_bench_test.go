@@ -64,6 +64,13 @@ func BenchmarkMoney(b *testing.B) {
 		b.ReportMetric(float64(complete.Microseconds())/float64(b.N), "complete-µs/op")
 		b.ReportMetric(float64(complete)/float64(checkIn), "complete/checkin")
 	})
+	b.Run("Owed_list", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := st.Owed(ctx, desk); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	owner := Actor{Role: clinic.RoleOwner}
 	month := time.Date(2026, 8, 1, 0, 0, 0, 0, bc.loc)
 	for _, c := range []struct {
