@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Money is an amount in the clinic's currency, in whole cents. Amounts are never floats: a
@@ -202,4 +203,19 @@ func (k FeeKind) Item() string {
 		return "No-show fee"
 	}
 	return "Late cancellation fee"
+}
+
+// Month is a calendar month as yyyymm (202603 is March 2026), the unit revenue is kept in.
+type Month int
+
+// MonthOf is the month of an instant in the clinic's zone.
+func MonthOf(t time.Time, loc *time.Location) Month {
+	l := t.In(loc)
+	return Month(l.Year()*100 + int(l.Month()))
+}
+
+// AddMonths is the month n months later (earlier for negative n).
+func (m Month) AddMonths(n int) Month {
+	i := int(m)/100*12 + int(m)%100 - 1 + n
+	return Month(i/12*100 + i%12 + 1)
 }

@@ -3,6 +3,7 @@ package clinic
 import (
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestParseMoney(t *testing.T) {
@@ -82,5 +83,21 @@ func TestFees(t *testing.T) {
 	}
 	if (Fee{Percent: 50}).String() != "50%" || (Fee{Amount: 3000}).String() != "30.00" || (Fee{}).String() != "" {
 		t.Error("fee strings")
+	}
+}
+
+func TestMonths(t *testing.T) {
+	syd, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 13:30 UTC on 31 March is already 1 April in Sydney.
+	if got := MonthOf(time.Date(2026, 3, 31, 13, 30, 0, 0, time.UTC), syd); got != 202604 {
+		t.Errorf("MonthOf = %d; want 202604", got)
+	}
+	for m, want := range map[[2]int]Month{{202608, -11}: 202509, {202612, 1}: 202701, {202601, -1}: 202512, {202603, 0}: 202603} {
+		if got := Month(m[0]).AddMonths(m[1]); got != want {
+			t.Errorf("%d.AddMonths(%d) = %d; want %d", m[0], m[1], got, want)
+		}
 	}
 }

@@ -321,7 +321,8 @@ func (a *App) AdminRevenue(c echo.Context) error {
 		}
 		month = t
 	}
-	lines, err := a.Store.Revenue(c.Request().Context(), actor(c), month, month.AddDate(0, 1, 0))
+	m := clinic.MonthOf(month, loc)
+	lines, err := a.Store.Revenue(c.Request().Context(), actor(c), m, m)
 	if err != nil {
 		return err
 	}

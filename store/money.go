@@ -102,6 +102,10 @@ func insertInvoice(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Setting
 	if iv.GSTRegistered {
 		iv.GST = clinic.GSTIncluded(iv.Amount)
 	}
+	loc, err := set.Location()
+	if err != nil {
+		return err
+	}
 	var issuedBy, credits, appt, service, therapist any
 	if by.UserID != 0 {
 		issuedBy = by.UserID
@@ -118,14 +122,15 @@ func insertInvoice(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Setting
 	if iv.TherapistID != 0 {
 		therapist = iv.TherapistID
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO invoices (number, kind, credits_id, appointment_id, client_id, therapist_id,
+	err = tx.QueryRowContext(ctx, `INSERT INTO invoices (number, kind, credits_id, appointment_id, client_id, therapist_id,
 		client_name, therapist_name, provider_number, clinic_name, clinic_address, clinic_phone, business_number,
-		gst_registered, currency, item, duration_min, service_id, served_at, amount_cents, gst_cents, reason, issued_by, issued_at)
-		VALUES ((SELECT coalesce(max(number), 0) + 1 FROM invoices), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		gst_registered, currency, item, duration_min, service_id, served_at, served_month, amount_cents, gst_cents, reason,
+		issued_by, issued_at)
+		VALUES ((SELECT coalesce(max(number), 0) + 1 FROM invoices), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id, number`,
 		iv.Kind, credits, appt, iv.ClientID, therapist, iv.ClientName, iv.TherapistName, iv.ProviderNumber, iv.ClinicName,
 		iv.ClinicAddress, iv.ClinicPhone, iv.BusinessNumber, iv.GSTRegistered, iv.Currency, iv.Item, iv.DurationMin, service,
-		unix(iv.ServedAt), iv.Amount, iv.GST, iv.Reason, issuedBy, unix(iv.IssuedAt)).Scan(&iv.ID, &iv.Number)
+		unix(iv.ServedAt), clinic.MonthOf(iv.ServedAt, loc), iv.Amount, iv.GST, iv.Reason, issuedBy, unix(iv.IssuedAt)).Scan(&iv.ID, &iv.Number)
 	if err != nil {
 		return fmt.Errorf("issue %s: %w", iv.Kind, err)
 	}
@@ -673,21 +678,19 @@ type RevenueLine struct {
 	GST           clinic.Money
 }
 
-// Revenue is the revenue of the sessions served between from and to, by therapist and
-// service, for the owner. It reads only the covering index invoices_served.
-func (s *Store) Revenue(ctx context.Context, by Actor, from, to time.Time) ([]RevenueLine, error) {
+// Revenue is the revenue of the sessions served in the months first to last (yyyymm, in the
+// clinic's zone), by therapist and service, for the owner. It reads revenue_months, which the
+// schema keeps with every invoice and credit note.
+func (s *Store) Revenue(ctx context.Context, by Actor, first, last clinic.Month) ([]RevenueLine, error) {
 	if by.Role != clinic.RoleOwner && by.Role != System.Role {
 		return nil, ErrNotFound
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT r.therapist_id, coalesce(t.name, ''), r.service_id, coalesce(sv.name, ''),
 		r.sessions, r.amount, r.gst FROM (
-			SELECT coalesce(therapist_id, 0) AS therapist_id, coalesce(service_id, 0) AS service_id,
-				sum(kind = 'invoice' AND duration_min > 0) AS sessions,
-				sum(CASE kind WHEN 'invoice' THEN amount_cents ELSE -amount_cents END) AS amount,
-				sum(CASE kind WHEN 'invoice' THEN gst_cents ELSE -gst_cents END) AS gst
-			FROM invoices WHERE served_at >= ? AND served_at < ? GROUP BY 1, 2) r
+			SELECT therapist_id, service_id, sum(sessions) AS sessions, sum(amount_cents) AS amount, sum(gst_cents) AS gst
+			FROM revenue_months WHERE month BETWEEN ? AND ? GROUP BY therapist_id, service_id) r
 		LEFT JOIN users t ON t.id = r.therapist_id LEFT JOIN services sv ON sv.id = r.service_id
-		ORDER BY t.name, sv.name`, unix(from), unix(to))
+		ORDER BY t.name, sv.name`, int(first), int(last))
 	if err != nil {
 		return nil, fmt.Errorf("revenue: %w", err)
 	}

@@ -72,14 +72,14 @@ func BenchmarkMoney(b *testing.B) {
 		}
 	})
 	owner := Actor{Role: clinic.RoleOwner}
-	month := time.Date(2026, 8, 1, 0, 0, 0, 0, bc.loc)
+	month := clinic.Month(202608)
 	for _, c := range []struct {
-		name     string
-		from, to time.Time
-	}{{"Revenue/month", month, month.AddDate(0, 1, 0)}, {"Revenue/year", month.AddDate(-1, 1, 0), month.AddDate(0, 1, 0)}} {
+		name        string
+		first, last clinic.Month
+	}{{"Revenue/month", month, month}, {"Revenue/year", month.AddMonths(-11), month}} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				lines, err := st.Revenue(ctx, owner, c.from, c.to)
+				lines, err := st.Revenue(ctx, owner, c.first, c.last)
 				if err != nil || len(lines) == 0 {
 					b.Fatalf("revenue: %d lines, %v", len(lines), err)
 				}

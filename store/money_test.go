@@ -177,7 +177,7 @@ func TestPaymentsRefundsAndBalance(t *testing.T) {
 // The day's takings are the payments less refunds taken that day, by method and therapist;
 // a credit note changes what is owed, not what was taken.
 func TestTakingsAreTheDaysPayments(t *testing.T) {
-	st, c, _ := moneyClinic(t)
+	st, c, path := moneyClinic(t)
 	ctx := context.Background()
 	b := c.Book(t, c.At(2026, 12, 1, 10, 0), c.At(2026, 12, 8, 10, 0))
 	var want clinic.Money
@@ -223,10 +223,11 @@ func TestTakingsAreTheDaysPayments(t *testing.T) {
 	if total != want || got[clinic.PayCash] != byMethod[clinic.PayCash] || got[clinic.PayCard] != byMethod[clinic.PayCard] {
 		t.Errorf("takings %v total %d; want %v total %d", got, total, byMethod, want)
 	}
-	rev, err := st.Revenue(ctx, store.System, c.At(2026, 12, 1, 0, 0), c.At(2027, 1, 1, 0, 0))
+	rev, err := st.Revenue(ctx, store.System, 202612, 202612)
 	if err != nil || len(rev) != 1 || rev[0].Amount != 22000 || rev[0].Sessions != 2 {
 		t.Errorf("revenue %+v (%v); want 2 sessions, 220.00 after the credit note", rev, err)
 	}
+	checkBalances(t, path)
 }
 
 // Merging two records of one person re-files their invoices and payments under the record
@@ -276,6 +277,15 @@ func checkBalances(t *testing.T, path string) {
 	}
 	if bad != 0 {
 		t.Errorf("%d clients' kept balance differs from their invoices and payments", bad)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM (SELECT served_month, coalesce(therapist_id, 0) AS t, coalesce(service_id, 0) AS s,
+			sum(CASE kind WHEN 'invoice' THEN amount_cents ELSE -amount_cents END) AS amount FROM invoices GROUP BY 1, 2, 3) i
+		FULL JOIN revenue_months r ON r.month = i.served_month AND r.therapist_id = i.t AND r.service_id = i.s
+		WHERE r.amount_cents IS NOT i.amount`).Scan(&bad); err != nil {
+		t.Fatal(err)
+	}
+	if bad != 0 {
+		t.Errorf("%d lines of the kept monthly revenue differ from the invoices", bad)
 	}
 }
 
