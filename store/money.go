@@ -167,7 +167,7 @@ func queryInvoices(ctx context.Context, q interface {
 	return out, rows.Err()
 }
 
-// scopeInvoiceClient keeps a client to their own documents; the desk sees all; a therapist
+// scopeMoney keeps a client to their own documents; the desk sees all; a therapist
 // sees none (money is the desk's).
 func scopeMoney(by Actor, column string) (string, []any) {
 	switch {
