@@ -207,7 +207,7 @@ func (w *htmlWriter) deskColumn(c DeskColumn, blocks []deskBlock, loc *time.Loca
 				w.m(`<a class="appt-pay button small" href="`)
 				w.href(DeskPayHref(bk.ID))
 				w.m(`">Pay<span class="visually-hidden"> for `)
-				w.text(bk.ClientName)
+				w.bdi(bk.ClientName)
 				w.m(`</span></a>`)
 			}
 		}
