@@ -1,4 +1,4 @@
--- 0051: money. Every amount is INTEGER cents in the clinic's one currency (setting 'currency').
+-- 0017: money. Every amount is INTEGER cents in the clinic's one currency (setting 'currency').
 -- An appointment carries its own price, copied from the service when booked; reception may
 -- change it (audited) until it is invoiced.
 ALTER TABLE appointments ADD COLUMN price_cents INTEGER NOT NULL DEFAULT 0 CHECK (price_cents >= 0);
