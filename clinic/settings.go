@@ -19,6 +19,15 @@ type Settings struct {
 	// CancelTerms is the clinic's cancellation policy in its own words (a late fee, say),
 	// shown after the window sentence that ChangePolicy derives from CancelWindow.
 	CancelTerms string
+	// Currency is the one currency the clinic charges in; every amount is cents of it.
+	Currency Currency
+	// GSTRegistered says the clinic charges GST: its invoices are then "Tax invoice" and show
+	// the GST included. A clinic under the registration threshold issues plain invoices.
+	GSTRegistered bool
+	// LateCancelFee and NoShowFee are what reception charges, with one action, for a late
+	// cancellation or a no-show; it may waive one with a reason.
+	LateCancelFee Fee
+	NoShowFee     Fee
 
 	CancelWindow     time.Duration // clients change bookings online up to this long before
 	MinNotice        time.Duration // the earliest a client can book ahead of now
@@ -46,6 +55,7 @@ func DefaultSettings() Settings {
 	return Settings{
 		Name:             "Allium Clinic",
 		TimeZone:         "Australia/Sydney",
+		Currency:         DefaultCurrency,
 		CancelWindow:     24 * time.Hour,
 		MinNotice:        12 * time.Hour,
 		Horizon:          90 * 24 * time.Hour,

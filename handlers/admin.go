@@ -53,7 +53,9 @@ func settingsValues(s clinic.Settings) map[string]string {
 		"staff_idle": strconv.Itoa(int(s.StaffIdle / time.Minute)), "staff_absolute": h(s.StaffAbsolute),
 		"client_idle": strconv.Itoa(int(s.ClientIdle / (24 * time.Hour))), "retention_years": strconv.Itoa(s.RetentionYears),
 		"release_notes": map[bool]string{true: "1"}[s.ReleaseNotes], "booking_hold": strconv.Itoa(int(s.BookingHold / time.Minute)),
-		"staff_two_factor": map[bool]string{true: "1"}[s.StaffTwoFactor]}
+		"staff_two_factor": map[bool]string{true: "1"}[s.StaffTwoFactor], "currency": string(s.Currency),
+		"gst_registered": map[bool]string{true: "1"}[s.GSTRegistered], "late_cancel_fee": s.LateCancelFee.String(),
+		"no_show_fee": s.NoShowFee.String()}
 }
 
 // SaveSettings validates every field, then saves them all or none.
@@ -87,6 +89,12 @@ func (a *App) SaveSettings(c echo.Context) error {
 	s.ClientIdle = time.Duration(f.Int("client_idle", "Client idle timeout", 1, 90)) * 24 * time.Hour
 	s.RetentionYears = f.Int("retention_years", "Keep records for", clinic.MinRetentionYears, 100)
 	s.ReleaseNotes = f.Bool("release_notes")
+	if cur := f.OneOf("currency", "Currency", views.SettingsPage{}.Currencies()...); clinic.Currency(cur).Valid() {
+		s.Currency = clinic.Currency(cur)
+	}
+	s.GSTRegistered = f.Bool("gst_registered")
+	s.LateCancelFee = f.fee("late_cancel_fee", "Late cancellation fee")
+	s.NoShowFee = f.fee("no_show_fee", "No-show fee")
 	if !f.Valid() {
 		p := a.page(c, "Settings")
 		p.Errors = f.Errors

@@ -19,7 +19,7 @@ func validSettings(s clinic.Settings) url.Values {
 	return url.Values{"name": {s.Name}, "address": {s.Address}, "phone": {s.Phone}, "email": {s.Email},
 		"time_zone": {s.TimeZone}, "cancel_window": {"24"}, "min_notice": {"12"}, "horizon": {"90"},
 		"reminder_leads": {"48 2"}, "staff_idle": {"120"}, "staff_absolute": {"12"}, "client_idle": {"14"},
-		"retention_years": {"7"}}
+		"retention_years": {"7"}, "currency": {"AUD"}}
 }
 
 func TestSaveSettings(t *testing.T) {
@@ -36,6 +36,10 @@ func TestSaveSettings(t *testing.T) {
 	v.Set("reminder_leads", "24")
 	v.Set("retention_years", "10")
 	v.Set("release_notes", "1")
+	v.Set("currency", "NZD")
+	v.Set("gst_registered", "1")
+	v.Set("late_cancel_fee", "30")
+	v.Set("no_show_fee", "50%")
 	tc.postForm("/admin/settings", "/admin/settings", v).wantRedirect("/admin/settings")
 	r := tc.get("/admin/settings")
 	if !strings.Contains(r.text(), "Settings saved.") {
@@ -50,6 +54,9 @@ func TestSaveSettings(t *testing.T) {
 	}
 	if got.RetentionYears != 10 || !got.ReleaseNotes {
 		t.Errorf("records kept %d years, notes released %v; want 10 and true", got.RetentionYears, got.ReleaseNotes)
+	}
+	if got.Currency != "NZD" || !got.GSTRegistered || got.LateCancelFee != (clinic.Fee{Amount: 3000}) || got.NoShowFee != (clinic.Fee{Percent: 50}) {
+		t.Errorf("money settings: %s gst=%v late %+v no-show %+v", got.Currency, got.GSTRegistered, got.LateCancelFee, got.NoShowFee)
 	}
 	if ta.App.Loc().String() != "Australia/Perth" {
 		t.Errorf("the app's zone = %s; want the new one at once", ta.App.Loc())
@@ -80,6 +87,9 @@ func TestSettingsValidation(t *testing.T) {
 		{"malformed email", "email", "hello at clinic", "Please enter an email address like name@example.com."},
 		{"email with a display name", "email", "Clinic <hello@clinic.test>", "Please enter an email address like name@example.com."},
 		{"number out of range", "staff_absolute", "48", "Staff session limit must be a whole number from 1 to 24."},
+		{"unknown currency", "currency", "XBT", "Please choose currency from the list."},
+		{"negative fee", "late_cancel_fee", "-5", clinic.ErrFeeFormat.Error()},
+		{"fee over 100%", "no_show_fee", "150%", clinic.ErrFeeFormat.Error()},
 		{"reminder list", "reminder_leads", "48 two", "Reminder times: whole hours from 1 to 336, separated by spaces, such as 48 2."},
 	} {
 		t.Run(tc2.name, func(t *testing.T) {

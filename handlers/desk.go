@@ -46,7 +46,7 @@ func deskNav(c echo.Context) []views.DeskNavLink {
 	}
 	path := c.Request().URL.Path
 	links := []views.DeskNavLink{{Href: "/desk", Label: "Day"}, {Href: "/desk/clients", Label: "Clients"},
-		{Href: "/desk/recall", Label: "Recall"}, {Href: "/desk/therapists", Label: "Therapists"}}
+		{Href: "/desk/recall", Label: "Recall"}, {Href: "/desk/therapists", Label: "Therapists"}, {Href: "/desk/takings", Label: "Takings"}}
 	for i, l := range links {
 		links[i].Current = path == l.Href || (l.Href != "/desk" && strings.HasPrefix(path, l.Href+"/")) ||
 			(l.Href == "/desk" && (path == "/desk/week" || strings.HasPrefix(path, "/desk/appointments/")))

@@ -47,6 +47,9 @@ func (a *App) deskApptPage(c echo.Context, status int, ap store.Appointment, f *
 		LateIfNow: clinic.ClassifyCancel(a.Now(), ap.Start, a.Settings().CancelWindow) != clinic.CancelInTime,
 		Can: views.DeskActions{CheckIn: can(clinic.ApptCheckIn), Complete: can(clinic.ApptComplete),
 			NoShow: can(clinic.ApptMarkNoShow), Move: can(clinic.ApptMove), Cancel: can(clinic.ApptCancel)}}
+	if data.Money, err = a.deskMoney(c, ap); err != nil {
+		return err
+	}
 	if f != nil {
 		data.Page.Errors, data.Form = f.Errors, f.Values
 	}

@@ -85,6 +85,13 @@ func (a *App) DeskClient(c echo.Context) error {
 	if data.Duplicates, err = a.Store.LikelyDuplicates(ctx, by, cl); err != nil {
 		return err
 	}
+	if data.Balance, err = a.Store.ClientBalance(ctx, by, id); err != nil {
+		return err
+	}
+	if data.Receipts, err = a.Store.ClientReceipts(ctx, by, id); err != nil {
+		return err
+	}
+	data.Currency = a.Settings().Currency
 	now := a.Now()
 	for _, ap := range views.DeskAppts(all) {
 		switch {

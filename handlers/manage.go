@@ -33,6 +33,13 @@ func (a *App) ClientHome(c echo.Context) error {
 	if data.Services, err = a.Store.Services(ctx); err != nil {
 		return err
 	}
+	if data.Receipts, err = a.Store.ClientReceipts(ctx, by, by.ClientID); err != nil {
+		return err
+	}
+	data.Currency = a.Settings().Currency
+	if data.ReceiptsOptOut, err = a.Store.ReceiptsOptedOut(ctx, by, by.ClientID); err != nil {
+		return err
+	}
 	return a.render(c, "client_home", data)
 }
 

@@ -172,6 +172,17 @@ var matrix = map[string]string{
 	"GET /book/hold/:token":                            "ooooooo",
 	"POST /book/hold/:token":                           "ooooooo",
 	"POST /clients/:id/booking-block/clear":            "snnonno",
+	"POST /desk/appointments/:id/price":                "snnnnoo",
+	"POST /desk/appointments/:id/fee":                  "snnnnoo",
+	"POST /desk/appointments/:id/pay":                  "snnnnoo",
+	"POST /desk/payments/:id/refund":                   "snnnnoo",
+	"GET /desk/payments/:id/receipt":                   "snnnnoo",
+	"POST /desk/invoices/:id/credit":                   "snnnnoo",
+	"GET /desk/takings":                                "snnnnoo",
+	"GET /desk/owed":                                   "snnnnoo",
+	"GET /admin/revenue":                               "snnnnno",
+	"POST /my/receipts/email":                          "soonnnn",
+	"GET /my/receipts/:id":                             "sonnnnn",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}
@@ -181,6 +192,7 @@ type matrixWorld struct {
 	appt, client, ther, spare, mailID, outboxID, timeOff int64
 	service, room                                        int64
 	plan, findings, note, referral                       int64
+	payment, invoice                                     int64
 	manage, draft, feed, unsubscribe, hold               string
 	holds                                                int // made by freshHold, so each takes its own time
 }
@@ -211,6 +223,9 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	id("/my/appointments/", w.appt)
 	id("/desk/appointments/", w.appt)
 	id("/desk/clients/", w.client)
+	id("/desk/payments/", w.payment)
+	id("/my/receipts/", w.payment)
+	id("/desk/invoices/", w.invoice)
 	id("/clients/", w.client)
 	id("/appointments/", w.appt)
 	id("/plans/", w.plan)
@@ -256,12 +271,30 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 	spare := ta.mustUser(t, clinic.RoleReception, "spare@clinic.test", "Spare Desk", testPassword)
 	w := &matrixWorld{client: ta.clientID(t, bc.Client), ther: bc.Therapist.ID, spare: spare.ID, service: bc.Course, room: bc.Room}
 	w.appt = ta.book(t, w.client, bc.Course, bc.Therapist.ID, bc.local(2026, 3, 12, 10, 0)).Appointments[0].ID
+	// A paid, invoiced session behind the money paths.
+	paid := ta.book(t, w.client, bc.Course, bc.Therapist.ID, bc.local(2026, 3, 13, 15, 0)).Appointments[0]
+	if _, err := ta.Store.SetPrice(ctx, store.System, paid.ID, 12000, "list price"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ta.Store.SetStatus(ctx, store.System, paid.ID, clinic.ApptCompleted); err != nil {
+		t.Fatal(err)
+	}
+	pay, _, err := ta.Store.RecordPayment(ctx, store.System, store.PaymentRequest{AppointmentID: paid.ID, Method: clinic.PayCard,
+		Amount: 12000, Key: "matrix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := ta.Store.AppointmentAccount(ctx, store.System, paid.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iv, _ := acc.Invoice()
+	w.payment, w.invoice = pay.ID, iv.ID
 	cc := newChartClinic(t, ta.Store, ta.Clock.Now, bc.Therapist.ID, bc.Client.ID)
 	plan := cc.activePlan(t)
 	w.service = cc.service
 	w.plan = plan.ID
 	w.note = cc.signNote(t, cc.book(t, 1)[0], plan, 4)
-	var err error
 	if w.findings, err = ta.Store.RecordFindings(ctx, cc.sam, clinic.Findings{ClientID: w.client, Kind: "initial", Complaint: "neck"}); err != nil {
 		t.Fatal(err)
 	}

@@ -79,6 +79,7 @@ func (a *App) Routes() []Route {
 	routes = append(routes, a.twoFactorRoutes()...)
 	routes = append(routes, a.bookingRoutes()...)
 	routes = append(routes, a.deskRoutes()...)
+	routes = append(routes, a.moneyRoutes()...)
 	routes = append(routes, a.assessmentRoutes()...)
 	routes = append(routes, a.reminderRoutes()...)
 	routes = append(routes, a.chartRoutes()...)

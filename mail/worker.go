@@ -253,6 +253,13 @@ func (w *Worker) attachments(ctx context.Context, r store.OutboxRow, d Data, set
 		body, _ := a["Body"].(string)
 		out = append(out, attachment{Name: name, Type: ct, Body: body})
 	}
+	if r.Kind == "receipt" {
+		pdf, name, err := w.receipt(ctx, r, set)
+		if err != nil {
+			return nil, err
+		}
+		return append(out, attachment{Name: name, Type: "application/pdf", Body: string(pdf)}), nil
+	}
 	var p struct{ Sessions []store.SessionLine }
 	if err := json.Unmarshal(r.Payload, &p); err != nil {
 		return out, nil // not an appointment email
@@ -307,4 +314,23 @@ func wholeNumbers(v any) any {
 		}
 	}
 	return v
+}
+
+// receipt draws the PDF of a receipt email from the payment and its invoice as stored; both
+// never change, so the PDF sent after a crash or a retry is the one the payment made.
+func (w *Worker) receipt(ctx context.Context, r store.OutboxRow, set clinic.Settings) ([]byte, string, error) {
+	var p store.ReceiptMail
+	if err := json.Unmarshal(r.Payload, &p); err != nil {
+		return nil, "", fmt.Errorf("receipt payload: %w", err)
+	}
+	rc, err := w.Store.Receipt(ctx, store.System, p.PaymentID, false)
+	if err != nil {
+		return nil, "", fmt.Errorf("receipt %d: %w", p.PaymentID, err)
+	}
+	loc, err := set.Location()
+	if err != nil {
+		return nil, "", err
+	}
+	pdf, err := views.ReceiptPDF(rc, loc)
+	return pdf, fmt.Sprintf("receipt-%s-%d.pdf", rc.Invoice.NumberText(), rc.PaymentID), err
 }

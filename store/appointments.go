@@ -26,6 +26,7 @@ type Appointment struct {
 	Version                                                int
 	BookedVia, CancelReason                                string
 	LateCancel                                             bool
+	Price                                                  clinic.Money // copied from the service at booking
 }
 
 // Active reports whether the appointment still holds its time.
@@ -33,7 +34,7 @@ func (a Appointment) Active() bool { return a.Status.HoldsTime() }
 
 const apptColumns = `a.id, a.client_id, a.therapist_id, a.service_id, coalesce(a.room_id, 0), coalesce(a.course_id, 0),
 	a.course_index, coalesce(co.sessions, 1), c.name, c.email, c.phone, c.cautions, t.name, s.name, coalesce(r.name, ''),
-	a.starts_at, a.ends_at, a.busy_until, a.status, a.version, a.booked_via, a.cancel_reason, a.late_cancel`
+	a.starts_at, a.ends_at, a.busy_until, a.status, a.version, a.booked_via, a.cancel_reason, a.late_cancel, a.price_cents`
 
 const apptFrom = ` FROM appointments a JOIN clients c ON c.id = a.client_id JOIN users t ON t.id = a.therapist_id
 	JOIN services s ON s.id = a.service_id LEFT JOIN rooms r ON r.id = a.room_id LEFT JOIN courses co ON co.id = a.course_id`
@@ -43,7 +44,7 @@ func scanAppt(row interface{ Scan(...any) error }) (Appointment, error) {
 	var st, en, bu int64
 	err := row.Scan(&a.ID, &a.ClientID, &a.TherapistID, &a.ServiceID, &a.RoomID, &a.CourseID, &a.CourseIndex, &a.CourseSize,
 		&a.ClientName, &a.ClientEmail, &a.ClientPhone, &a.Cautions, &a.TherapistName, &a.ServiceName, &a.RoomName,
-		&st, &en, &bu, &a.Status, &a.Version, &a.BookedVia, &a.CancelReason, &a.LateCancel)
+		&st, &en, &bu, &a.Status, &a.Version, &a.BookedVia, &a.CancelReason, &a.LateCancel, &a.Price)
 	a.Start, a.End, a.BusyUntil = unixTime(st), unixTime(en), unixTime(bu)
 	return a, err
 }

@@ -659,7 +659,9 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 	}
 	// Back to the schema before 0011, bookings kept (and without what later migrations add). 0013
 	// replaces five append-only triggers; dropping them lets the column they read go.
-	for _, q := range []string{`ALTER TABLE services DROP COLUMN kind`, `ALTER TABLE services DROP COLUMN course_spacing_days`,
+	for _, q := range []string{`DROP TABLE revenue_months`, `DROP TABLE client_balances`, `DROP TABLE payments`,
+		`DROP TABLE invoices`, `ALTER TABLE appointments DROP COLUMN price_cents`, `ALTER TABLE clients DROP COLUMN receipts_opt_out`,
+		`ALTER TABLE services DROP COLUMN kind`, `ALTER TABLE services DROP COLUMN course_spacing_days`,
 		`DROP TABLE therapist_profiles`, `DROP TABLE closures`, `DROP TABLE date_hours`,
 		`DROP TABLE retention_reviews`, `DROP TRIGGER findings_no_update`,
 		`DROP TRIGGER session_notes_signed_no_update`, `DROP TRIGGER note_treatments_signed_no_update`,

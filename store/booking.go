@@ -230,8 +230,14 @@ func insertAppointments(ctx context.Context, tx *sql.Tx, by Actor, bk booker, sv
 	if by.UserID != 0 {
 		creator = by.UserID
 	}
+	// The price is the service's at booking: a later change of the list price does not
+	// reprice sessions already booked.
+	var price clinic.Money
+	if err := tx.QueryRowContext(ctx, `SELECT price_cents FROM services WHERE id = ?`, sv.ID).Scan(&price); err != nil {
+		return nil, fmt.Errorf("service price: %w", err)
+	}
 	out := make([]Appointment, len(slots))
-	args := make([]any, 0, len(slots)*13)
+	args := make([]any, 0, len(slots)*14)
 	for i, sl := range slots {
 		var room any
 		if sl.RoomID != 0 {
@@ -239,19 +245,19 @@ func insertAppointments(ctx context.Context, tx *sql.Tx, by Actor, bk booker, sv
 		}
 		busy := sv.Blocks(sl.Start).End
 		args = append(args, bk.id, sl.TherapistID, sv.ID, room, course, i+1, unix(sl.Start), unix(sl.End), unix(busy),
-			via, creator, unix(now), unix(now))
+			via, creator, unix(now), unix(now), price)
 		out[i] = Appointment{ClientID: bk.id, TherapistID: sl.TherapistID, ServiceID: sv.ID, RoomID: sl.RoomID,
 			CourseID: courseID, CourseIndex: i + 1, CourseSize: 1, ClientName: bk.name, ClientEmail: bk.email,
 			ClientPhone: bk.phone, Cautions: bk.cautions, TherapistName: cal.therapistName, ServiceName: sv.Name,
 			RoomName: cal.roomNames[sl.RoomID], Start: unixTime(unix(sl.Start)), End: unixTime(unix(sl.End)),
-			BusyUntil: unixTime(unix(busy)), Status: clinic.ApptBooked, Version: 1, BookedVia: via}
+			BusyUntil: unixTime(unix(busy)), Status: clinic.ApptBooked, Version: 1, BookedVia: via, Price: price}
 		if courseID != 0 {
 			out[i].CourseSize = len(slots)
 		}
 	}
 	rows, err := tx.QueryContext(ctx, `INSERT INTO appointments (client_id, therapist_id, service_id, room_id, course_id,
-		course_index, starts_at, ends_at, busy_until, booked_via, created_by, created_at, updated_at)
-		VALUES `+repeatRow("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(slots))+` RETURNING course_index, id, version`, args...)
+		course_index, starts_at, ends_at, busy_until, booked_via, created_by, created_at, updated_at, price_cents)
+		VALUES `+repeatRow("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(slots))+` RETURNING course_index, id, version`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("insert appointments: %w", translate(err))
 	}
@@ -538,6 +544,19 @@ func (s *Store) SetStatus(ctx context.Context, by Actor, id int64, status clinic
 			return err
 		}
 		a.Status = status
+		if status == clinic.ApptCompleted {
+			// The invoice is issued in the transaction of the completion: both happen or
+			// neither, and its number is taken while this transaction holds the writer.
+			iv, err := issueInvoice(ctx, tx, by, set, a, now)
+			if err != nil {
+				return err
+			}
+			if iv.ID != 0 {
+				if err := s.queuePrepaidReceipts(ctx, tx, a, now); err != nil {
+					return err
+				}
+			}
+		}
 		return audit(ctx, tx, by, unix(now), string(status), "appointment", id, a.ClientID, "")
 	})
 	return a, err

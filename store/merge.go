@@ -12,7 +12,7 @@ import (
 // clientTables are the tables whose rows belong to a client; a merge re-files them all. The
 // audit log is not among them: it records what happened to which record at the time.
 var clientTables = []string{"courses", "appointments", "waitlist", "assessments", "findings", "treatment_plans",
-	"session_notes", "reassessments", "outcome_readings", "referrals", "flag_clearances"}
+	"session_notes", "reassessments", "outcome_readings", "referrals", "flag_clearances", "invoices", "payments"}
 
 // ErrBothAccounts refuses a merge of two records that each have a sign-in account: one person
 // cannot keep two, and which to keep is theirs to say, so the clinic asks them first.

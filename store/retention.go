@@ -167,6 +167,8 @@ func (s *Store) Deidentify(ctx context.Context, by Actor, clientID int64) error 
 			{`UPDATE clients SET name = 'Former client ' || id, email = '', phone = '', birth_date = '', cautions = '',
 				notes = '', user_id = NULL, deidentified_at = ?, updated_at = ? WHERE id = ?`, []any{at, at, clientID}},
 			{`UPDATE appointments SET cancel_reason = '' WHERE client_id = ? AND cancel_reason <> ''`, []any{clientID}},
+			// Invoices keep their amounts for the accounts; only the name they print goes.
+			{`UPDATE invoices SET client_name = 'Former client ' || client_id WHERE client_id = ?`, []any{clientID}},
 			{`UPDATE assessments SET answers = '{}' WHERE client_id = ?`, []any{clientID}},
 			{`UPDATE findings SET complaint = '', aggravating = '', easing = '', impression = '' WHERE client_id = ?`, []any{clientID}},
 			{`UPDATE treatment_plans SET home_care = '' WHERE client_id = ?`, []any{clientID}},

@@ -41,6 +41,14 @@ func applySetting(set *clinic.Settings, k, v string) {
 		set.BusinessNumber = v
 	case "cancel_terms":
 		set.CancelTerms = v
+	case "currency":
+		set.Currency = clinic.Currency(v)
+	case "gst_registered":
+		set.GSTRegistered = v == "1"
+	case "late_cancel_fee":
+		set.LateCancelFee, _ = clinic.ParseFee(v)
+	case "no_show_fee":
+		set.NoShowFee, _ = clinic.ParseFee(v)
 	case "cancel_window_min":
 		set.CancelWindow = minutes(v)
 	case "min_notice_min":
@@ -82,6 +90,8 @@ func settingRows(set clinic.Settings) map[string]string {
 	return map[string]string{
 		"name": set.Name, "address": set.Address, "phone": set.Phone, "email": set.Email,
 		"time_zone": set.TimeZone, "business_number": set.BusinessNumber, "cancel_terms": set.CancelTerms,
+		"currency": string(set.Currency), "gst_registered": boolSetting(set.GSTRegistered),
+		"late_cancel_fee": set.LateCancelFee.String(), "no_show_fee": set.NoShowFee.String(),
 		"cancel_window_min": m(set.CancelWindow), "min_notice_min": m(set.MinNotice),
 		"horizon_min": m(set.Horizon), "reminder_leads_min": strings.Join(leads, " "),
 		"staff_idle_min": m(set.StaffIdle), "staff_absolute_min": m(set.StaffAbsolute),
@@ -90,6 +100,13 @@ func settingRows(set clinic.Settings) map[string]string {
 		"release_notes":    map[bool]string{true: "1", false: "0"}[set.ReleaseNotes],
 		"booking_hold_min": m(set.BookingHold), "staff_two_factor": map[bool]string{true: "1", false: "0"}[set.StaffTwoFactor],
 	}
+}
+
+func boolSetting(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
 }
 
 // SaveSettings replaces the clinic's settings. Only the owner may.

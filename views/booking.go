@@ -1,6 +1,9 @@
 package views
 
-import "allium/store"
+import (
+	"allium/clinic"
+	"allium/store"
+)
 
 // BookStart is the first booking step: service and therapist.
 type BookStart struct {
@@ -65,10 +68,13 @@ type BookCourse struct {
 
 // ClientHome is a client's bookings.
 type ClientHome struct {
-	Page     Page
-	Upcoming []store.Appointment
-	Past     []store.Appointment
-	Services []store.Service
+	Page           Page
+	Upcoming       []store.Appointment
+	Past           []store.Appointment
+	Services       []store.Service
+	Receipts       []store.ReceiptLine
+	Currency       clinic.Currency
+	ReceiptsOptOut bool
 }
 
 // AppointmentPage shows one appointment to its client, signed in or through a manage link.

@@ -135,6 +135,15 @@ type SettingsPage struct {
 	Setup     SetupSteps // set while the owner walks through the first setup
 }
 
+// Currencies are the currencies the settings offer.
+func (SettingsPage) Currencies() []string {
+	out := make([]string, len(clinic.Currencies))
+	for i, c := range clinic.Currencies {
+		out[i] = string(c)
+	}
+	return out
+}
+
 // StaffPage lists staff with the invite form.
 type StaffPage struct {
 	Page  Page

@@ -97,6 +97,7 @@ type DeskAppointment struct {
 	LateIfNow bool // cancelling now would count as a late cancellation
 	Can       DeskActions
 	Form      map[string]string
+	Money     *DeskMoney // nil where the page shows no money (not yet read)
 }
 
 // DeskActions are the changes clinic's appointment rules let the person at the desk make to
@@ -150,7 +151,14 @@ type DeskClient struct {
 	NoShows     int
 	Duplicates  []clinic.Client   // other records that look like the same person
 	Form        map[string]string // the details form, as typed when it was refused
+	Balance     clinic.Money      // owed (positive) or credit (negative)
+	Receipts    []store.ReceiptLine
+	Currency    clinic.Currency
 }
+
+// Owes is what the client owes, never below zero; Credit what they hold over.
+func (d DeskClient) Owes() clinic.Money   { return max(d.Balance, 0) }
+func (d DeskClient) Credit() clinic.Money { return max(-d.Balance, 0) }
 
 // DeskHoursDay is one weekday's line of the hours form.
 type DeskHoursDay struct {

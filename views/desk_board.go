@@ -202,6 +202,14 @@ func (w *htmlWriter) deskColumn(c DeskColumn, blocks []deskBlock, loc *time.Loca
 		w.m(`">`)
 		for _, bk := range bl.books {
 			w.deskBooking(bk, loc)
+			if bk.Status == clinic.ApptCheckedIn || bk.Status == clinic.ApptCompleted {
+				// One tap to take the payment; beside the booking's link, as links do not nest.
+				w.m(`<a class="appt-pay button small" href="`)
+				w.href(DeskPayHref(bk.ID))
+				w.m(`">Pay<span class="visually-hidden"> for `)
+				w.bdi(bk.ClientName)
+				w.m(`</span></a>`)
+			}
 		}
 		w.m("</li>\n")
 	}

@@ -126,6 +126,9 @@ func pathID(prefix string, id int64, suffix string) Href {
 // DeskApptHref is an appointment's page for reception.
 func DeskApptHref(id int64) Href { return pathID("/desk/appointments/", id, "") }
 
+// DeskPayHref is the money part of an appointment's desk page, where a payment is taken.
+func DeskPayHref(id int64) Href { return pathID("/desk/appointments/", id, "#money") }
+
 // DeskDayHref is reception's day.
 func DeskDayHref(d clinic.Date) Href { return Href{"/desk?date=" + d.String()} }
 

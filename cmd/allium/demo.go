@@ -59,6 +59,9 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 			return err
 		}
 	}
+	if err := st.DemoMoney(ctx, store.System); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "Demo clinic ready in %s. Sign in at %s/signin with password %q:\n", c.DB, c.BaseURL, demoPassword)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	for _, p := range demoStaff {
@@ -128,6 +131,7 @@ func seedDemo(ctx context.Context, st *store.Store, baseURL string, now time.Tim
 	set := clinic.DefaultSettings()
 	set.Name, set.TimeZone = "Allium Remedial & Tui Na", demoZone
 	set.Address, set.Phone, set.Email = "12 Wattle Lane, Newtown NSW 2042", "02 9555 0142", "hello@demo.allium.test"
+	set.BusinessNumber = "53 004 085 616" // the format of an ABN; the demo's is made up
 	if err := st.SaveSettings(ctx, store.System, set); err != nil {
 		return err
 	}
@@ -144,11 +148,37 @@ func seedDemo(ctx context.Context, st *store.Store, baseURL string, now time.Tim
 	if err != nil {
 		return err
 	}
+	if err := seedProviderNumbers(ctx, st); err != nil {
+		return err
+	}
 	if err := seedHistory(ctx, st, baseURL, loc, services, now); err != nil {
 		return err
 	}
 	st.Now = func() time.Time { return now }
 	return st.MarkDemoBuilt(ctx, store.System, clinic.DateOf(now, loc).String())
+}
+
+// seedProviderNumbers gives each demo therapist a made-up health-fund provider number, which
+// their receipts print.
+func seedProviderNumbers(ctx context.Context, st *store.Store) error {
+	for i, p := range demoStaff {
+		if p.role != clinic.RoleTherapist {
+			continue
+		}
+		u, err := st.UserByEmail(ctx, p.email)
+		if err != nil {
+			return err
+		}
+		prof, err := st.TherapistProfileOf(ctx, store.System, u.ID)
+		if err != nil {
+			return err
+		}
+		prof.ProviderNumbers = fmt.Sprintf("HICAPS %07dA", 4021100+i*37)
+		if err := st.SaveTherapistProfile(ctx, store.System, prof); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ensureUser adds a demo person. Staff and Alex Chen get the demo password; the other clients

@@ -137,13 +137,19 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 
 func countUsers(t *testing.T, path string) int {
 	t.Helper()
+	return countRows(t, path, "users")
+}
+
+// countRows counts a table's rows, read-only.
+func countRows(t *testing.T, path, table string) int {
+	t.Helper()
 	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM users`).Scan(&n); err != nil {
+	if err := db.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -164,11 +170,18 @@ func TestDemoTwiceAddsNothingTwice(t *testing.T) {
 	if want := len(demoStaff) + len(demoClients); first != want {
 		t.Errorf("users after demo = %d; want %d", first, want)
 	}
+	invoices, payments := countRows(t, db, "invoices"), countRows(t, db, "payments")
+	if invoices == 0 || payments == 0 || payments >= invoices {
+		t.Errorf("the demo's past: %d invoices, %d payments; want most sessions invoiced and paid, a few owing", invoices, payments)
+	}
 	if _, err := runCmd(t, env{"ALLIUM_DB": db}, "", "demo"); err != nil {
 		t.Fatalf("second demo: %v", err)
 	}
 	if again := countUsers(t, db); again != first {
 		t.Errorf("users after a second demo = %d; want still %d", again, first)
+	}
+	if countRows(t, db, "invoices") != invoices || countRows(t, db, "payments") != payments {
+		t.Errorf("a second demo added invoices or payments")
 	}
 
 	st, err := store.Open(context.Background(), db, allium.Schema)

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"allium/clinic"
+)
+
+// BenchmarkMoney measures, on the large clinic with its history priced, invoiced and paid
+// (DemoMoney): completing an appointment, which issues its invoice in the same transaction,
+// against a plain status change (a check-in) of the same appointment just before, timed in
+// turn so both see the same machine; and the owner's revenue report for a month and a year.
+//
+//	go test -run '^$' -bench Money -benchmem ./store
+func BenchmarkMoney(b *testing.B) {
+	bc := buildBenchClinic(b)
+	ctx := context.Background()
+	st := bc.st
+	if _, err := st.w.ExecContext(ctx, `UPDATE services SET price_cents = 9000 + 500 * (id % 7)`); err != nil {
+		b.Fatal(err)
+	}
+	began := time.Now()
+	if err := st.DemoMoney(ctx, System); err != nil {
+		b.Fatal(err)
+	}
+	var invoices, payments int
+	st.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM invoices), (SELECT count(*) FROM payments)`).Scan(&invoices, &payments)
+	b.Logf("large clinic's money: %d invoices, %d payments, made in %s", invoices, payments, time.Since(began).Round(time.Second))
+	desk := Actor{Role: clinic.RoleReception}
+
+	b.Run("Complete_with_invoice_vs_check_in", func(b *testing.B) {
+		rows, err := st.r.QueryContext(ctx, `SELECT id FROM appointments WHERE status = `+sqlBooked+` AND starts_at >= ?
+			ORDER BY starts_at LIMIT 20000`, unix(benchNow))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if b.N > len(ids) {
+			b.Skipf("%d booked appointments for %d iterations", len(ids), b.N)
+		}
+		var checkIn, complete time.Duration
+		b.ResetTimer()
+		for i := range b.N {
+			t0 := time.Now()
+			if _, err := st.SetStatus(ctx, desk, ids[i], clinic.ApptCheckedIn); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if _, err := st.SetStatus(ctx, desk, ids[i], clinic.ApptCompleted); err != nil {
+				b.Fatal(err)
+			}
+			checkIn += t1.Sub(t0)
+			complete += time.Since(t1)
+		}
+		b.ReportMetric(float64(checkIn.Microseconds())/float64(b.N), "checkin-µs/op")
+		b.ReportMetric(float64(complete.Microseconds())/float64(b.N), "complete-µs/op")
+		b.ReportMetric(float64(complete)/float64(checkIn), "complete/checkin")
+	})
+	b.Run("Owed_list", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := st.Owed(ctx, desk); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	owner := Actor{Role: clinic.RoleOwner}
+	month := clinic.Month(202608)
+	for _, c := range []struct {
+		name        string
+		first, last clinic.Month
+	}{{"Revenue/month", month, month}, {"Revenue/year", month.AddMonths(-11), month}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				lines, err := st.Revenue(ctx, owner, c.first, c.last)
+				if err != nil || len(lines) == 0 {
+					b.Fatalf("revenue: %d lines, %v", len(lines), err)
+				}
+			}
+		})
+	}
+}
