@@ -68,6 +68,13 @@ const (
 	ApptMarkNoShow ApptEvent = "no_show"
 	ApptCancel     ApptEvent = "cancel"
 	ApptMove       ApptEvent = "move" // to another time; the status stays booked
+	// ApptUndo takes back the desk's last record (check-in, completed, no-show) on the day it
+	// was made: a mistap at the desk is corrected, not lived with.
+	ApptUndo ApptEvent = "undo"
+	// The note's events leave the status as it is; they say when a session's note may be
+	// written and signed.
+	ApptDraftNote ApptEvent = "draft_note"
+	ApptSignNote  ApptEvent = "sign_note"
 )
 
 // apptEventDone is an event as "it cannot be ..." and "<client> is ..." finish it.
@@ -77,6 +84,9 @@ var apptEventDone = map[ApptEvent]string{
 	ApptMarkNoShow: "marked as a no-show",
 	ApptCancel:     "cancelled",
 	ApptMove:       "moved",
+	ApptUndo:       "undone",
+	ApptDraftNote:  "given a note",
+	ApptSignNote:   "given a signed note",
 }
 
 // Done is the event in the passive: "checked in", "marked as a no-show".
@@ -91,7 +101,7 @@ func (e ApptEvent) Done() string {
 // checked in, completed or no-show. It reports false for any other status.
 func ApptRecordEvent(to ApptStatus) (ApptEvent, bool) {
 	for _, t := range apptMachine {
-		if t.to == to && t.event != ApptMove && t.event != ApptCancel {
+		if t.to == to && slices.Contains(ApptRecordStatuses(), to) {
 			return t.event, true
 		}
 	}
@@ -112,6 +122,21 @@ type ApptChange struct {
 	Start        time.Time     // when the appointment starts
 	Now          time.Time     // when the change is asked for
 	CancelWindow time.Duration // the clinic's: inside it a client must call to cancel or move
+	CheckInLead  time.Duration // the clinic's: how long before the start check-in opens, on the day
+	Zone         *time.Location
+	// StatusAt is when the status was last recorded (zero when never since booking); an undo
+	// is possible on that day only. CheckedIn says the client was checked in before it, so
+	// undoing a completion returns to checked in.
+	StatusAt  time.Time
+	CheckedIn bool
+}
+
+// zone is the clinic's zone, for "on the day"; UTC when not given.
+func (c ApptChange) zone() *time.Location { return orUTC(c.Zone) }
+
+// sameDay reports whether a and b fall on one calendar day in the clinic's zone.
+func (c ApptChange) sameDay(a, b time.Time) bool {
+	return DateOf(a, c.zone()) == DateOf(b, c.zone())
 }
 
 // ErrApptNotYours says the person asking may not make this change at all: the desk's
@@ -135,6 +160,16 @@ func (e *ErrApptStatus) Error() string {
 	return "This appointment is " + strings.ToLower(e.From.Label()) + ", so it cannot be " + e.Event.Done() + "."
 }
 
+// ErrApptTiming says the change is not possible at this moment: too early (check-in before it
+// opens, a completion or a signature before the start) or too late (an undo on a later day).
+// Its message is the sentence the person reads beside the button.
+type ErrApptTiming struct {
+	Event ApptEvent
+	Msg   string
+}
+
+func (e *ErrApptTiming) Error() string { return e.Msg }
+
 // ErrApptTooLate says a client asked inside the cancellation window: the clinic takes the
 // change by phone, where the policy can be explained.
 var ErrApptTooLate = errors.New("It is too close to the appointment to change it online.")
@@ -142,19 +177,99 @@ var ErrApptTooLate = errors.New("It is too close to the appointment to change it
 type apptTransition struct {
 	event ApptEvent
 	from  []ApptStatus
-	to    ApptStatus
+	to    ApptStatus // "" leaves the status as it is; an undo works it out (undoneStatus)
 	// who reports whether role may make the change; when, given the facts, whether it may
 	// happen now. nil allows anyone or any time.
 	who  func(Role) bool
 	when func(ApptChange) error
 }
 
+// noteStatuses are the statuses of a session that has a note: one that takes place.
+var noteStatuses = []ApptStatus{ApptBooked, ApptCheckedIn, ApptCompleted}
+
 var apptMachine = []apptTransition{
-	{ApptCheckIn, []ApptStatus{ApptBooked}, ApptCheckedIn, staffOnly, nil},
-	{ApptComplete, []ApptStatus{ApptBooked, ApptCheckedIn}, ApptCompleted, staffOnly, nil},
-	{ApptMarkNoShow, []ApptStatus{ApptBooked}, ApptNoShow, staffOnly, nil},
+	{ApptCheckIn, []ApptStatus{ApptBooked}, ApptCheckedIn, staffOnly, checkInOpen},
+	{ApptComplete, []ApptStatus{ApptBooked, ApptCheckedIn}, ApptCompleted, staffOnly, afterStart},
+	{ApptMarkNoShow, []ApptStatus{ApptBooked}, ApptNoShow, staffOnly, afterStart},
 	{ApptCancel, []ApptStatus{ApptBooked}, ApptCancelled, staffOrClient, clientOutsideWindow},
 	{ApptMove, []ApptStatus{ApptBooked}, ApptBooked, staffOrClient, clientOutsideWindow},
+	// A cancellation is not undone: its time may be booked by someone else at once, and the
+	// client was told. Booking again is the way back.
+	{ApptUndo, []ApptStatus{ApptCheckedIn, ApptCompleted, ApptNoShow}, "", staffOnly, undoSameDay},
+	{ApptDraftNote, noteStatuses, "", staffOnly, noteDay},
+	{ApptSignNote, noteStatuses, "", staffOnly, signAfterStart},
+}
+
+// CheckInOpens is when check-in opens for a session starting at start: lead before it, but
+// not before the start of its day, so a client is never checked in the day before.
+func CheckInOpens(start time.Time, lead time.Duration, loc *time.Location) time.Time {
+	opens := start.Add(-lead)
+	d := DateOf(start, loc)
+	if midnight := time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, orUTC(loc)); opens.Before(midnight) {
+		return midnight
+	}
+	return opens
+}
+
+// checkInOpen: check-in opens a set time before the start on the session's day and closes at
+// the end of that day; a session on an earlier day is marked completed or a no-show instead.
+func checkInOpen(c ApptChange) error {
+	opens := CheckInOpens(c.Start, c.CheckInLead, c.zone())
+	switch {
+	case c.Now.Before(opens):
+		return &ErrApptTiming{c.Event, "Check-in opens at " + opens.In(c.zone()).Format("15:04 on Mon 2 Jan") + "."}
+	case !c.sameDay(c.Now, c.Start):
+		return &ErrApptTiming{c.Event, "This appointment was on an earlier day, so it cannot be checked in; mark it completed or a no-show."}
+	}
+	return nil
+}
+
+// afterStart: whether a session took place, or was missed, is known only once it has started.
+func afterStart(c ApptChange) error {
+	if c.Now.Before(c.Start) {
+		return &ErrApptTiming{c.Event, "This appointment has not started yet, so it cannot be " + c.Event.Done() + "."}
+	}
+	return nil
+}
+
+// undoSameDay: the desk's record can be taken back on the day it was made; after that it is
+// the record, and the audit log keeps both.
+func undoSameDay(c ApptChange) error {
+	if c.StatusAt.IsZero() || !c.sameDay(c.Now, c.StatusAt) {
+		return &ErrApptTiming{c.Event, "Only a change made today can be undone."}
+	}
+	return nil
+}
+
+// noteDay: a therapist writes a note from the day of the session, so they may prepare it before
+// the client arrives; not days ahead, when the session may still move.
+func noteDay(c ApptChange) error {
+	if DateOf(c.Now, c.zone()).Before(DateOf(c.Start, c.zone())) {
+		return &ErrApptTiming{c.Event, "A note can be written from the day of the session, " +
+			c.Start.In(c.zone()).Format("Mon 2 Jan") + "."}
+	}
+	return nil
+}
+
+// signAfterStart: a note records a session that happened; it is signed once it has started.
+func signAfterStart(c ApptChange) error {
+	if err := noteDay(c); err != nil {
+		return err
+	}
+	if c.Now.Before(c.Start) {
+		return &ErrApptTiming{c.Event, "This session starts at " + c.Start.In(c.zone()).Format("15:04") +
+			", so its note cannot be signed yet. Save it as a draft and sign it once the session has started."}
+	}
+	return nil
+}
+
+// undoneStatus is the status an undo returns to: checked in for a completion that followed a
+// check-in, else booked.
+func undoneStatus(c ApptChange) ApptStatus {
+	if c.Status == ApptCompleted && c.CheckedIn {
+		return ApptCheckedIn
+	}
+	return ApptBooked
 }
 
 func staffOnly(r Role) bool     { return r.Staff() }
@@ -172,8 +287,8 @@ func clientOutsideWindow(c ApptChange) error {
 // NextApptStatus is the one rule for changing an appointment: whether c.Event may happen,
 // asked by c.By at c.Now, and the status it leaves. It checks who asks first, so a person
 // without the right learns nothing of the appointment; then the status; then the time. It
-// refuses with *ErrApptNotYours, *ErrApptStatus or ErrApptTooLate, each a sentence a person
-// reads.
+// refuses with *ErrApptNotYours, *ErrApptStatus, *ErrApptTiming or ErrApptTooLate, each a
+// sentence a person reads. The note's events answer the status unchanged.
 func NextApptStatus(c ApptChange) (ApptStatus, error) {
 	i := slices.IndexFunc(apptMachine, func(t apptTransition) bool { return t.event == c.Event })
 	if i < 0 {
@@ -190,6 +305,12 @@ func NextApptStatus(c ApptChange) (ApptStatus, error) {
 		if err := t.when(c); err != nil {
 			return c.Status, err
 		}
+	}
+	switch {
+	case t.event == ApptUndo:
+		return undoneStatus(c), nil
+	case t.to == "":
+		return c.Status, nil
 	}
 	return t.to, nil
 }

@@ -47,7 +47,7 @@ func TestNextApptStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := NextApptStatus(ApptChange{Event: tt.ev, By: tt.by, Status: tt.status, Start: start, Now: tt.now, CancelWindow: window})
+			got, err := NextApptStatus(ApptChange{Event: tt.ev, By: tt.by, Status: tt.status, Start: start, Now: tt.now, CancelWindow: window, CheckInLead: time.Hour})
 			var status *ErrApptStatus
 			var notYours *ErrApptNotYours
 			kind := ""

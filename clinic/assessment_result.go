@@ -157,6 +157,29 @@ type AssessmentCourse struct {
 	Note              string `json:"note,omitempty"`
 }
 
+// CourseBooking is what "Book this course" books for a result's course: the first visit's
+// service (the longer visit with assessment) when it differs, then the course's service for the
+// other sessions, at the course's spacing. A course of one session (an undifferentiated result)
+// books that assessment visit only: its plan is made from what it shows.
+type CourseBooking struct {
+	FirstService string // "" when every session is Service
+	Service      string
+	Sessions     int
+	SpacingDays  int // 0 for a single visit
+}
+
+// Booking is the booking that starts this course.
+func (c AssessmentCourse) Booking() CourseBooking {
+	if c.Sessions <= 1 || c.SpacingDays == 0 {
+		return CourseBooking{Service: c.FirstVisitService, Sessions: 1}
+	}
+	b := CourseBooking{Service: c.Service, Sessions: c.Sessions, SpacingDays: c.SpacingDays}
+	if c.FirstVisitService != c.Service {
+		b.FirstService = c.FirstVisitService
+	}
+	return b
+}
+
 // AssessmentCaution is a caution passed to the therapist. It is not a
 // diagnosis; Action uses the clinic's safety vocabulary (modify,
 // local_avoid, clearance_required).

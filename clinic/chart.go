@@ -1,6 +1,8 @@
 package clinic
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -40,7 +42,7 @@ type Chart struct {
 	Flags      []ChartFlag
 	Findings   []Findings      // newest first
 	Plans      []TreatmentPlan // newest first, with goals, readings and sessions (a plan's own page reads the rest)
-	Sessions   []ChartSession  // newest first
+	Sessions   []ChartSession  // today's, then upcoming, then past (OrderTimeline)
 	Referrals  []Referral      // newest first, without their letters (a referral's own page reads it whole)
 	Today      Date            // in the clinic's zone, for the due dates
 	Location   *time.Location  // the clinic's zone
@@ -71,6 +73,45 @@ type ChartSession struct {
 	PlanID        int64 // the plan of the session's course, or else of its note; 0 for none
 	NoteID        int64
 	NoteStatus    string // "", "draft" or "signed"
+	NoteOpen      bool   // its note may be written now (NoteOpen); the chart offers "Write note" only then
+}
+
+// NoteOpen reports whether the note of a session may be written at now: the appointment
+// lifecycle's rule for drafting one, asked as the session's therapist.
+func NoteOpen(status ApptStatus, start, now time.Time, loc *time.Location) bool {
+	return ApptAllows(ApptChange{Event: ApptDraftNote, By: RoleTherapist, Status: status, Start: start, Now: now, Zone: loc})
+}
+
+// OrderTimeline puts the chart's sessions in the order a clinician reads them at now: today's
+// first, by time; then the upcoming ones, soonest first; then the past, newest first. The
+// first row is then the session in hand, not the furthest one booked. It marks each session
+// whose note may be written now.
+func (c *Chart) OrderTimeline(now time.Time) {
+	loc := orUTC(c.Location)
+	today := DateOf(now, loc)
+	part := func(s ChartSession) int { // 0 today, 1 upcoming, 2 past
+		switch d := DateOf(s.Start, loc); {
+		case d == today:
+			return 0
+		case d.After(today):
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(c.Sessions, func(a, b ChartSession) int {
+		pa, pb := part(a), part(b)
+		if pa != pb {
+			return cmp.Compare(pa, pb)
+		}
+		if pa == 2 {
+			return b.Start.Compare(a.Start)
+		}
+		return a.Start.Compare(b.Start)
+	})
+	for i := range c.Sessions {
+		s := &c.Sessions[i]
+		s.NoteOpen = NoteOpen(s.Status, s.Start, now, loc)
+	}
 }
 
 // ChartAssessment is the client's latest submitted self-assessment, as the therapist reads it.

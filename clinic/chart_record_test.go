@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The checks of the clinical forms: each wrong field gets its own message, keyed as the form
@@ -151,5 +152,30 @@ func TestBodyAreas(t *testing.T) {
 		if got, _ := bodyAreaSide(code); got != want {
 			t.Errorf("side of %s: %q; want %q", code, got, want)
 		}
+	}
+}
+
+// A referral letter's first draft is the chart: the latest findings, the plan's sessions and
+// each goal from its start to now, the reason; parts the chart lacks are left for the therapist.
+func TestReferralLetterFromTheChart(t *testing.T) {
+	at := time.Date(2027, 3, 2, 10, 0, 0, 0, time.UTC)
+	plan := TreatmentPlan{PlannedSessions: 4, SessionsDone: 3, StartDate: Date{2027, time.March, 2},
+		Goals: []PlanGoal{{Goal: Goal{Description: "Reverse the car", Measure: MeasurePain, Baseline: 6, Target: 2},
+			Readings: []OutcomeReading{{Value: 5}, {Value: 7}}}}}
+	d := ReferralDraft{Client: ChartClient{Name: "Alex Chen", BirthDate: "1990-05-01"}, Therapist: "Sam", Clinic: "Allium",
+		Findings: &Findings{Complaint: "Right neck ache", Easing: "Heat", Regions: []string{"neck"}, CreatedAt: at},
+		Plan:     &plan, Reason: "no_response_to_course"}
+	got := d.Letter()
+	for _, want := range []string{"I am writing about Alex Chen (born 1990-05-01)", "What I found (2 March 2027):",
+		"- Complaint: Right neck ache", "- Eased by: Heat", "- Areas: neck", "- 3 of 4 planned sessions since 2027-03-02.",
+		"- Reverse the car (", "started at 6, now 7, aiming for 2.",
+		"Why I am referring:\n- No meaningful change after a course of treatment.", "Kind regards,\nSam\nAllium"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the letter lacks %q:\n%s", want, got)
+		}
+	}
+	bare := ReferralDraft{Client: ChartClient{Name: "Kim"}, Therapist: "Sam"}.Letter()
+	if strings.Contains(bare, "Complaint") || !strings.Contains(bare, "What I found:") || strings.Contains(bare, "planned sessions") {
+		t.Errorf("a letter without findings or plan:\n%s", bare)
 	}
 }

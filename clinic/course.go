@@ -6,9 +6,9 @@ import (
 	"time"
 )
 
-// Bounds on course spacing, in days. Three days lets post-treatment
-// soreness settle; beyond ten the course loses its effect and a gap alert
-// is due.
+// Bounds on a remedial course's spacing, in days. Three days lets
+// post-treatment soreness settle; beyond ten the course loses its effect and
+// a gap alert is due. Other kinds of course have their own (CourseKind).
 const (
 	MinSpacingDays = 3
 	MaxSpacingDays = 10
@@ -17,20 +17,132 @@ const (
 // ErrBadSpacing marks a spacing outside the allowed bounds.
 var ErrBadSpacing = errors.New("invalid session spacing")
 
+// CourseKind is what a course is for; each kind bounds how far apart its
+// sessions may be.
+type CourseKind string
+
+// Course kinds, narrowest first.
+const (
+	// CourseRemedial treats a problem: 3 to 10 days apart, weekly by default.
+	CourseRemedial CourseKind = "remedial"
+	// CourseRecovery follows a training block: up to 14 days apart.
+	CourseRecovery CourseKind = "sports_recovery"
+	// CourseMaintenance keeps a result: every 2 to 6 weeks.
+	CourseMaintenance CourseKind = "maintenance"
+)
+
+type courseBounds struct{ min, target, max int }
+
+var courseKindBounds = map[CourseKind]courseBounds{
+	CourseRemedial:    {MinSpacingDays, 7, MaxSpacingDays},
+	CourseRecovery:    {MinSpacingDays, 14, 14},
+	CourseMaintenance: {14, 28, 42},
+}
+
+// CourseKinds lists the kinds, narrowest first.
+func CourseKinds() []CourseKind {
+	return []CourseKind{CourseRemedial, CourseRecovery, CourseMaintenance}
+}
+
+// Spacing is the kind's spacing at its usual target.
+func (k CourseKind) Spacing() Spacing {
+	b, ok := courseKindBounds[k]
+	if !ok {
+		return DefaultSpacing()
+	}
+	return Spacing{Target: b.target, Min: b.min, Max: b.max}
+}
+
+// CourseSpacing is the spacing of a course whose sessions aim to be target
+// days apart: the bounds of the narrowest kind that allows target (7 days is
+// a remedial course, 14 sports recovery, 28 maintenance). ok is false for a
+// target no kind allows.
+func CourseSpacing(target int) (Spacing, bool) {
+	for _, k := range CourseKinds() {
+		b := courseKindBounds[k]
+		if target >= b.min && target <= b.max {
+			return Spacing{Target: target, Min: b.min, Max: b.max}, true
+		}
+	}
+	return Spacing{}, false
+}
+
+// MinCourseDays and MaxCourseDays are the bounds of every kind together.
+const (
+	MinCourseDays = MinSpacingDays
+	MaxCourseDays = 42
+)
+
 // Spacing is the gap between sessions of a course, in calendar days.
 type Spacing struct {
 	Target, Min, Max int
 }
 
 // DefaultSpacing is weekly sessions, allowed to move between 3 and 10 days
-// after the previous one.
-func DefaultSpacing() Spacing { return Spacing{Target: 7, Min: 3, Max: 10} }
+// after the previous one: a remedial course.
+func DefaultSpacing() Spacing { return CourseRemedial.Spacing() }
 
-// Validate requires MinSpacingDays <= Min <= Target <= Max <= MaxSpacingDays.
+// Validate requires Min <= Target <= Max inside the bounds of one course
+// kind: a plan's own spacing may be narrower than its kind's, never wider.
 func (s Spacing) Validate() error {
-	if s.Min < MinSpacingDays || s.Max > MaxSpacingDays || s.Min > s.Target || s.Target > s.Max {
-		return fmt.Errorf("spacing %d days (%d-%d): want %d <= min <= target <= max <= %d: %w",
-			s.Target, s.Min, s.Max, MinSpacingDays, MaxSpacingDays, ErrBadSpacing)
+	if s.Min <= s.Target && s.Target <= s.Max {
+		for _, k := range CourseKinds() {
+			if b := courseKindBounds[k]; s.Min >= b.min && s.Max <= b.max {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("spacing %d days (%d-%d): want min <= target <= max inside one course kind's bounds: %w",
+		s.Target, s.Min, s.Max, ErrBadSpacing)
+}
+
+// ErrCourseSpacing says a session of a course is too soon or too late after
+// the one before it. Its message is the sentence the person booking reads.
+type ErrCourseSpacing struct {
+	Session int // 1-based, the session that does not fit
+	After   int // the session before it that stands
+	Gap     int // days after that one
+	Spacing Spacing
+}
+
+func (e *ErrCourseSpacing) Error() string {
+	gap := fmt.Sprintf("%d days", e.Gap)
+	switch {
+	case e.Gap == 1:
+		gap = "1 day"
+	case e.Gap == 0:
+		gap = "on the same day as"
+	case e.Gap < 0:
+		gap = "before"
+	}
+	if e.Gap > 0 {
+		gap += " after"
+	}
+	return fmt.Sprintf("Session %d would be %s session %d; this course's sessions are %d to %d days apart.",
+		e.Session, gap, e.After, e.Spacing.Min, e.Spacing.Max)
+}
+
+// CheckCourseSpacing is the rule every course booking and every move of a
+// course's session keeps: each session is Min to Max calendar days (in the
+// clinic's zone) after the one before it. starts are the sessions in course
+// order; a zero time is a session that no longer takes place (cancelled or
+// missed) and is skipped, the next one counting from the last that stands.
+func CheckCourseSpacing(starts []time.Time, s Spacing, loc *time.Location) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	prev, prevSession := Date{}, 0
+	for i, st := range starts {
+		if st.IsZero() {
+			continue
+		}
+		day := DateOf(st, loc)
+		if prevSession > 0 {
+			if gap := prev.DaysUntil(day); gap < s.Min || gap > s.Max {
+				return &ErrCourseSpacing{Session: i + 1, After: prevSession, Gap: gap, Spacing: s}
+			}
+		}
+		prev, prevSession = day, i+1
 	}
 	return nil
 }

@@ -135,7 +135,10 @@ func TestSpacingValidate(t *testing.T) {
 		{Spacing{Target: 3, Min: 3, Max: 3}, true},
 		{Spacing{Target: 4, Min: 3, Max: 5}, true},
 		{Spacing{Target: 7, Min: 2, Max: 10}, false},
-		{Spacing{Target: 7, Min: 3, Max: 11}, false},
+		{Spacing{Target: 7, Min: 3, Max: 11}, true}, // inside sports recovery's 3 to 14
+		{Spacing{Target: 7, Min: 3, Max: 15}, false},
+		{Spacing{Target: 28, Min: 14, Max: 42}, true},
+		{Spacing{Target: 28, Min: 10, Max: 42}, false}, // no kind spans both
 		{Spacing{Target: 2, Min: 3, Max: 10}, false},
 		{Spacing{Target: 10, Min: 3, Max: 9}, false},
 		{Spacing{}, false},
@@ -184,5 +187,101 @@ func TestSessionWindow(t *testing.T) {
 		if ok != tt.wantOK || (ok && got != tt.want) {
 			t.Errorf("%s: SessionWindow = %s, %v; want %s, %v", tt.name, got, ok, tt.want, tt.wantOK)
 		}
+	}
+}
+
+// The spacing of a course is the narrowest kind that allows its target.
+func TestCourseSpacingByKind(t *testing.T) {
+	for target, want := range map[int]Spacing{3: {3, 3, 10}, 7: {7, 3, 10}, 10: {10, 3, 10}, 14: {14, 3, 14},
+		21: {21, 14, 42}, 28: {28, 14, 42}, 42: {42, 14, 42}} {
+		if got, ok := CourseSpacing(target); !ok || got != want {
+			t.Errorf("CourseSpacing(%d) = %+v, %v; want %+v", target, got, ok, want)
+		}
+	}
+	for _, target := range []int{0, 1, 2, 43, 90} {
+		if got, ok := CourseSpacing(target); ok {
+			t.Errorf("CourseSpacing(%d) = %+v; want none", target, got)
+		}
+	}
+	if got := CourseMaintenance.Spacing(); got != (Spacing{28, 14, 42}) {
+		t.Errorf("maintenance: %+v", got)
+	}
+}
+
+// Every course booking and move keeps each session Min to Max days after the one before it
+// that stands, counted in the clinic's days.
+func TestCheckCourseSpacing(t *testing.T) {
+	syd, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(d, h int) time.Time { return time.Date(2027, 3, d, h, 0, 0, 0, syd) }
+	remedial, recovery, maintenance := CourseRemedial.Spacing(), CourseRecovery.Spacing(), CourseMaintenance.Spacing()
+	tests := []struct {
+		name    string
+		starts  []time.Time
+		spacing Spacing
+		want    string
+	}{
+		{"weekly", []time.Time{day(1, 10), day(8, 10), day(15, 10)}, remedial, ""},
+		{"three days, late then early in the day", []time.Time{day(1, 20), day(4, 7)}, remedial, ""},
+		{"one day apart", []time.Time{day(1, 10), day(2, 10)}, remedial,
+			"Session 2 would be 1 day after session 1; this course's sessions are 3 to 10 days apart."},
+		{"eleven days apart", []time.Time{day(1, 10), day(8, 10), day(19, 10)}, remedial,
+			"Session 3 would be 11 days after session 2; this course's sessions are 3 to 10 days apart."},
+		{"the same day", []time.Time{day(1, 10), day(1, 15)}, remedial,
+			"Session 2 would be on the same day as session 1; this course's sessions are 3 to 10 days apart."},
+		{"out of order", []time.Time{day(8, 10), day(1, 10)}, remedial,
+			"Session 2 would be before session 1; this course's sessions are 3 to 10 days apart."},
+		{"a cancelled session is skipped", []time.Time{day(1, 10), {}, day(8, 10)}, remedial, ""},
+		{"counted from the last that stands", []time.Time{day(1, 10), {}, day(12, 10)}, remedial,
+			"Session 3 would be 11 days after session 1; this course's sessions are 3 to 10 days apart."},
+		{"sports recovery, a fortnight", []time.Time{day(1, 10), day(15, 10), day(29, 10)}, recovery, ""},
+		{"maintenance, monthly", []time.Time{day(1, 10), day(29, 10)}, maintenance, ""},
+		{"maintenance, a week", []time.Time{day(1, 10), day(8, 10)}, maintenance,
+			"Session 2 would be 7 days after session 1; this course's sessions are 14 to 42 days apart."},
+		{"a plan's own, narrower", []time.Time{day(1, 10), day(4, 10)}, Spacing{Target: 7, Min: 5, Max: 9},
+			"Session 2 would be 3 days after session 1; this course's sessions are 5 to 9 days apart."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckCourseSpacing(tt.starts, tt.spacing, syd)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.want {
+				t.Errorf("got %q; want %q", got, tt.want)
+			}
+		})
+	}
+	if err := CheckCourseSpacing([]time.Time{day(1, 10)}, Spacing{Target: 14, Min: 3, Max: 21}, syd); !errors.Is(err, ErrBadSpacing) {
+		t.Errorf("a spacing no kind allows: %v", err)
+	}
+}
+
+// Every result class's course can be booked as the result page promises: its first visit (the
+// longer one with assessment) then the course's sessions at a spacing some kind of course
+// allows; the undifferentiated result books its assessment visit alone.
+func TestEveryResultCourseBooks(t *testing.T) {
+	for _, p := range AssessmentScoringV1().Plans {
+		c, b := p.Course, p.Course.Booking()
+		t.Run(fmt.Sprint(p.Classes), func(t *testing.T) {
+			if slices.Contains(p.Classes, ComplaintUndifferentiated) {
+				if b != (CourseBooking{Service: "remedial_initial_75", Sessions: 1}) {
+					t.Errorf("undifferentiated books %+v; want the assessment visit only", b)
+				}
+				return
+			}
+			if b.Sessions != c.Sessions || b.Service != c.Service || b.SpacingDays != c.SpacingDays {
+				t.Errorf("books %+v; want the course %+v", b, c)
+			}
+			if want := c.FirstVisitService; (want == c.Service && b.FirstService != "") || (want != c.Service && b.FirstService != want) {
+				t.Errorf("first visit %q; want %q", b.FirstService, want)
+			}
+			if _, ok := CourseSpacing(b.SpacingDays); !ok {
+				t.Errorf("spacing %d days: no kind of course allows it", b.SpacingDays)
+			}
+		})
 	}
 }

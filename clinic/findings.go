@@ -63,6 +63,19 @@ type Findings struct {
 	Palpation      []PalpationFinding
 	Points         []PointFinding
 	CreatedAt      time.Time
+	// SupersedesID is the record this one corrects (0: none). Records are append-only: a
+	// correction is a new record, and the old one is shown struck through.
+	SupersedesID int64
+	// CorrectedBy is the record that corrects this one, with who wrote it and when; nil while
+	// it stands.
+	CorrectedBy *FindingsCorrection
+}
+
+// FindingsCorrection names the record that superseded a findings record.
+type FindingsCorrection struct {
+	ID            int64
+	TherapistName string
+	At            time.Time
 }
 
 // PostureFinding is one postural observation.

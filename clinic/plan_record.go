@@ -99,6 +99,7 @@ type PlanSession struct {
 	ServiceName   string
 	NoteID        int64  // 0 in the client's view
 	NoteStatus    string // "" in the client's view
+	NoteOpen      bool   // its note may be written now (NoteOpen); false in the client's view
 }
 
 // PlanEventRecord is one step of the plan's history.

@@ -1,6 +1,8 @@
 package clinic
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -69,3 +71,71 @@ func (r Referral) Validate() map[string]string {
 	}
 	return errs
 }
+
+// ReferralDraft is what the chart holds for a referral letter: the client, the latest
+// findings, the plan and the reason chosen. Any of the record parts may be missing.
+type ReferralDraft struct {
+	Client    ChartClient
+	Therapist string
+	Clinic    string
+	Findings  *Findings      // the latest findings record, nil when none
+	Plan      *TreatmentPlan // the plan the referral is about (or the newest), nil when none
+	Reason    string         // a ReferralReasons code, "" when not chosen yet
+}
+
+// Letter is a first draft of the referral letter from the chart, for the therapist to edit:
+// what was found, the plan's goals with where they started and stand now, and the reason.
+func (d ReferralDraft) Letter() string {
+	born := ""
+	if d.Client.BirthDate != "" {
+		born = " (born " + d.Client.BirthDate + ")"
+	}
+	lines := []string{"Dear colleague,", "",
+		"I am writing about " + d.Client.Name + born + ", whom I have been treating with massage therapy.", ""}
+	if f := d.Findings; f != nil {
+		lines = append(lines, "What I found ("+f.CreatedAt.Format("2 January 2006")+"):")
+		add := func(label, v string) {
+			if strings.TrimSpace(v) != "" {
+				lines = append(lines, "- "+label+": "+strings.TrimSpace(v))
+			}
+		}
+		add("Complaint", f.Complaint)
+		add("Worse with", f.Aggravating)
+		add("Eased by", f.Easing)
+		var areas []string
+		for _, code := range f.Regions {
+			for _, a := range BodyChartAreas() {
+				if a.Code == code {
+					areas = append(areas, strings.ToLower(a.Label))
+				}
+			}
+		}
+		add("Areas", strings.Join(areas, ", "))
+		add("Impression", f.Impression)
+	} else {
+		lines = append(lines, "What I found:")
+	}
+	lines = append(lines, "", "What we did and how they responded:")
+	if p := d.Plan; p != nil {
+		lines = append(lines, fmt.Sprintf("- %d of %d planned sessions since %s.", p.SessionsDone, p.TotalSessions(), p.StartDate))
+		for _, g := range p.Goals {
+			now := "no reading yet"
+			if len(g.Readings) > 0 {
+				now = "now " + fmtScore(g.Latest())
+			}
+			lines = append(lines, fmt.Sprintf("- %s (%s): started at %s, %s, aiming for %s.", g.Description,
+				strings.ToLower(g.Measure.Label()), fmtScore(g.Baseline), now, fmtScore(g.Target)))
+		}
+	}
+	lines = append(lines, "", "Why I am referring:")
+	for _, r := range referralReasons {
+		if r.Code == d.Reason && d.Reason != "other" {
+			lines = append(lines, "- "+r.Label+".")
+		}
+	}
+	return strings.Join(append(lines, "",
+		"I would be grateful for your assessment. Please let me know if you need anything further.", "",
+		"Kind regards,", d.Therapist, d.Clinic), "\n")
+}
+
+func fmtScore(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

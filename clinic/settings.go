@@ -48,6 +48,7 @@ type Settings struct {
 	BookingHold time.Duration
 	// StaffTwoFactor requires every staff member to sign in with a one-time code too.
 	StaffTwoFactor bool
+	CheckInLead    time.Duration // how long before the start, on the day, the desk can check a client in
 }
 
 // DefaultSettings are what a new clinic starts with.
@@ -66,6 +67,7 @@ func DefaultSettings() Settings {
 		MaintenanceAfter: 28 * 24 * time.Hour,
 		RetentionYears:   DefaultRetentionYears,
 		BookingHold:      15 * time.Minute,
+		CheckInLead:      time.Hour,
 	}
 }
 

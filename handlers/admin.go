@@ -55,7 +55,7 @@ func settingsValues(s clinic.Settings) map[string]string {
 		"release_notes": map[bool]string{true: "1"}[s.ReleaseNotes], "booking_hold": strconv.Itoa(int(s.BookingHold / time.Minute)),
 		"staff_two_factor": map[bool]string{true: "1"}[s.StaffTwoFactor], "currency": string(s.Currency),
 		"gst_registered": map[bool]string{true: "1"}[s.GSTRegistered], "late_cancel_fee": s.LateCancelFee.String(),
-		"no_show_fee": s.NoShowFee.String()}
+		"no_show_fee": s.NoShowFee.String(), "check_in_lead": strconv.Itoa(int(s.CheckInLead / time.Minute))}
 }
 
 // SaveSettings validates every field, then saves them all or none.

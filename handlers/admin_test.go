@@ -19,7 +19,7 @@ func validSettings(s clinic.Settings) url.Values {
 	return url.Values{"name": {s.Name}, "address": {s.Address}, "phone": {s.Phone}, "email": {s.Email},
 		"time_zone": {s.TimeZone}, "cancel_window": {"24"}, "min_notice": {"12"}, "horizon": {"90"},
 		"reminder_leads": {"48 2"}, "staff_idle": {"120"}, "staff_absolute": {"12"}, "client_idle": {"14"},
-		"retention_years": {"7"}, "currency": {"AUD"}}
+		"retention_years": {"7"}, "currency": {"AUD"}, "check_in_lead": {"60"}}
 }
 
 func TestSaveSettings(t *testing.T) {

@@ -286,10 +286,22 @@ func (a *App) AssessmentResult(c echo.Context) error {
 	p := views.AssessmentResultPage{Page: a.page(c, "Your assessment"), Result: r,
 		SafetyOnly: !r.Safety.ClassShownToClient, ClassName: assessmentClassName(r), Reasons: r.TopReasons(3)}
 	if !r.Safety.BookingBlocked && r.Course != nil {
-		p.BookHref = fmt.Sprintf("/book/times?service=%s&sessions=%d&spacing=%d",
-			url.QueryEscape(r.Course.Service), r.Course.Sessions, r.Course.SpacingDays)
+		p.BookHref = courseBookHref(r.Course.Booking())
 	}
 	return a.render(c, "assessment_result", p)
+}
+
+// courseBookHref is the booking page that starts a result's course: the first visit's times,
+// carrying the course on to the next step.
+func courseBookHref(b clinic.CourseBooking) string {
+	q := url.Values{"service": {b.Service}, "sessions": {strconv.Itoa(b.Sessions)}}
+	if b.SpacingDays > 0 {
+		q.Set("spacing", strconv.Itoa(b.SpacingDays))
+	}
+	if b.FirstService != "" {
+		q.Set("first", b.FirstService)
+	}
+	return "/book/times?" + q.Encode()
 }
 
 // linkAssessment files the assessment under a signed-in client who opens it, so their

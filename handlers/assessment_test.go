@@ -181,7 +181,9 @@ func TestAssessmentWalkThroughToMechanicalResult(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("result: %d, want 200", code)
 	}
-	for _, want := range []string{"Mostly mechanical", `href="/book/times?service=`, "Book this course"} {
+	// The course starts with the 75-minute first visit, then weekly follow-ups.
+	for _, want := range []string{"Mostly mechanical", `href="/book/times?first=remedial_initial_75&amp;service=remedial_followup_60&amp;sessions=4&amp;spacing=7"`,
+		"Book this course"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("result page lacks %q", want)
 		}

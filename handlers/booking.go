@@ -45,8 +45,10 @@ func (a *App) bookingRoutes() []Route {
 // bookingChoice is what the booking pages carry from step to step, in the query string.
 type bookingChoice struct {
 	Service   store.Service
-	Therapist int64 // 0: first available
-	ClientID  int64 // staff booking for a client
+	First     store.Service // the first visit's service when a course starts with a longer one; zero otherwise
+	Therapist int64         // 0: first available
+	ClientID  int64         // staff booking for a client
+	PlanID    int64         // staff booking a plan's course: the course is linked to it
 	Sessions  int
 	Spacing   clinic.Spacing
 	Date      clinic.Date
@@ -68,6 +70,19 @@ func (a *App) readChoice(c echo.Context, services []store.Service, errs map[stri
 	if ch.Service.ID == 0 {
 		errs["service"] = "Please choose a service from the list."
 	}
+	if v := c.QueryParam("first"); v != "" {
+		for _, s := range services {
+			if strconv.FormatInt(s.ID, 10) == v || s.Key == v {
+				ch.First = s
+			}
+		}
+		switch {
+		case ch.First.ID == 0:
+			errs["service"] = "Please choose a service from the list."
+		case ch.First.ID == ch.Service.ID:
+			ch.First = store.Service{}
+		}
+	}
 	if v := c.QueryParam("therapist"); v != "" && v != "0" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || !contains(ch.Service.Therapists, id) {
@@ -84,10 +99,11 @@ func (a *App) readChoice(c echo.Context, services []store.Service, errs map[stri
 	}
 	if v := c.QueryParam("spacing"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < clinic.MinSpacingDays || n > clinic.MaxSpacingDays {
-			errs["spacing"] = fmt.Sprintf("Sessions can be %d to %d days apart.", clinic.MinSpacingDays, clinic.MaxSpacingDays)
+		sp, ok := clinic.CourseSpacing(n)
+		if err != nil || !ok {
+			errs["spacing"] = fmt.Sprintf("Sessions can be %d to %d days apart.", clinic.MinCourseDays, clinic.MaxCourseDays)
 		} else {
-			ch.Spacing.Target = n
+			ch.Spacing = sp
 		}
 	}
 	if v := c.QueryParam("date"); v != "" {
@@ -100,6 +116,7 @@ func (a *App) readChoice(c echo.Context, services []store.Service, errs map[stri
 	}
 	if u := currentUser(c); u != nil && u.Role.Staff() {
 		ch.ClientID, _ = strconv.ParseInt(c.QueryParam("client"), 10, 64)
+		ch.PlanID, _ = strconv.ParseInt(c.QueryParam("plan"), 10, 64)
 	}
 	return ch
 }
@@ -172,8 +189,12 @@ func (a *App) catalogue(c echo.Context) ([]store.Service, []store.User, error) {
 }
 
 func bookStartData(p views.Page, services []store.Service, therapists []store.User, ch bookingChoice) views.BookStart {
-	return views.BookStart{Page: p, Services: services, Therapists: therapists, Service: ch.Service.ID,
-		Therapist: ch.Therapist, Sessions: ch.Sessions, Date: ch.Date.String(), ClientID: ch.ClientID}
+	b := views.BookStart{Page: p, Services: services, Therapists: therapists, Service: ch.Service.ID,
+		Therapist: ch.Therapist, Date: ch.Date.String(), ClientID: ch.ClientID, PlanID: ch.PlanID}
+	if ch.PlanID != 0 { // the plan's course: its number of sessions and spacing go on to the next page
+		b.Sessions, b.Spacing = ch.Sessions, ch.Spacing.Target
+	}
+	return b
 }
 
 // BookTimes lists a week of free first-session times.
@@ -192,12 +213,22 @@ func (a *App) BookTimes(c echo.Context) error {
 		return a.invalid(c, "book_start", bookStartData(p, services, therapists, ch))
 	}
 	ids := ch.Service.Therapists
+	firstService := ch.Service
+	if ch.First.ID != 0 {
+		// The first visit is the longer one; the same therapist carries on with the course.
+		firstService, ids = ch.First, nil
+		for _, id := range ch.Service.Therapists {
+			if contains(ch.First.Therapists, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
 	if ch.Therapist != 0 {
 		ids = []int64{ch.Therapist}
 	}
 	from := localMidnight(ch.Date, a.Loc())
 	to := localMidnight(ch.Date.AddDays(7), a.Loc())
-	q, err := a.Store.SlotQueryFor(ctx, bookingFor(c, ch), ch.Service.Service, ids, from, to)
+	q, err := a.Store.SlotQueryFor(ctx, bookingFor(c, ch), firstService.Service, ids, from, to)
 	if err != nil {
 		return err
 	}
@@ -208,8 +239,8 @@ func (a *App) BookTimes(c echo.Context) error {
 	if ch.Therapist == 0 {
 		slots = clinic.DistinctStarts(slots)
 	}
-	data := views.BookTimes{Page: p, Service: ch.Service, TherapistID: ch.Therapist, Sessions: ch.Sessions,
-		Spacing: ch.Spacing.Target, ClientID: ch.ClientID, Days: groupByDay(slots, a.Loc(), namesOf(therapists)),
+	data := views.BookTimes{Page: p, Service: ch.Service, First: ch.First, TherapistID: ch.Therapist, Sessions: ch.Sessions,
+		Spacing: ch.Spacing.Target, ClientID: ch.ClientID, PlanID: ch.PlanID, Days: groupByDay(slots, a.Loc(), namesOf(therapists)),
 		Prev: ch.Date.AddDays(-7).String(), Next: ch.Date.AddDays(7).String(), Date: ch.Date.String()}
 	return a.render(c, "book_times", data)
 }
@@ -287,6 +318,15 @@ func groupByDay(slots []clinic.Slot, loc *time.Location, names map[int64]string)
 }
 
 // errorsAs is errors.As for a *store.SessionError.
+// sessionRefusal is why a move to a time was refused, as the person moving it reads it.
+func sessionRefusal(se *store.SessionError) string {
+	var spacing *clinic.ErrCourseSpacing
+	if errors.As(se.Err, &spacing) {
+		return spacing.Error() + " Please choose another time."
+	}
+	return "That time cannot be booked: " + se.Err.Error() + ". Please choose another."
+}
+
 func sessionError(err error) (*store.SessionError, bool) {
 	var se *store.SessionError
 	ok := errors.As(err, &se)

@@ -67,18 +67,31 @@ func (a *App) courseProposal(c echo.Context, p views.Page, ch bookingChoice, tid
 	if err != nil {
 		return views.BookCourse{}, err
 	}
+	staff := false
 	if u := currentUser(c); u != nil && u.Role.Staff() {
-		q.MinNotice = clinic.NoNotice
+		q.MinNotice, staff = clinic.NoNotice, true
 	}
-	data := views.BookCourse{Page: p, Service: ch.Service, TherapistID: tid, Spacing: ch.Spacing.Target, ClientID: ch.ClientID,
-		NeedsAccount: currentUser(c) == nil,
-		SignInHref:   signInHref(courseURL(ch.Service.ID, tid, ch.Sessions, ch.Spacing.Target, first))}
-	firstSlot, firstErr := clinic.SlotAt(q, first, tid)
+	// The first session is asked of its own service: the longer first visit when the course
+	// starts with one. The course's later sessions are laid out with the course's service.
+	q1 := q
+	if ch.First.ID != 0 {
+		if q1, err = a.Store.SlotQueryFor(ctx, bookingFor(c, ch), ch.First.Service, []int64{tid}, localMidnight(span.From, loc),
+			localMidnight(span.To.AddDays(1), loc)); err != nil {
+			return views.BookCourse{}, err
+		}
+		if staff {
+			q1.MinNotice = clinic.NoNotice
+		}
+	}
+	data := views.BookCourse{Page: p, Service: ch.Service, First: ch.First, TherapistID: tid, Spacing: ch.Spacing.Target,
+		ClientID: ch.ClientID, PlanID: ch.PlanID, NeedsAccount: currentUser(c) == nil,
+		SignInHref: signInHref(courseURL(ch.Service.ID, tid, ch.Sessions, ch.Spacing.Target, first))}
+	firstSlot, firstErr := clinic.SlotAt(q1, first, tid)
 	if firstErr != nil {
 		data.Page.Errors["start_1"] = firstTimeMessage(firstErr)
 		firstSlot = clinic.Slot{Start: first, TherapistID: tid}
 	}
-	free := clinic.FreeTimes(q)
+	free, free1 := clinic.FreeTimes(q), clinic.FreeTimes(q1)
 	for _, pr := range clinic.ProposeCourse(q, firstSlot, ch.Sessions, ch.Spacing) {
 		if pr.Session == 1 && firstErr != nil {
 			// The later sessions keep to the chosen day, so the first may move only as far as
@@ -90,8 +103,11 @@ func (a *App) courseProposal(c echo.Context, p views.Page, ch bookingChoice, tid
 		if pr.Found {
 			s.Value, s.When = slotValue(pr.Slot), pr.Slot.Start.In(loc).Format("Mon 2 Jan, 15:04")
 		}
-		if pr.Session > 1 || !pr.Found {
+		switch {
+		case pr.Session > 1:
 			s.Options = alternatives(free, pr, loc)
+		case !pr.Found:
+			s.Options = alternatives(free1, pr, loc)
 		}
 		data.Sessions = append(data.Sessions, s)
 	}
@@ -179,8 +195,13 @@ func (a *App) blockVisitor(c echo.Context, v *store.Visitor) error {
 func (a *App) parseBookingRequest(c echo.Context, f *form) (store.BookingRequest, *store.Visitor) {
 	req := store.BookingRequest{ServiceID: f.ID("service", "Service"), Spacing: clinic.DefaultSpacing(),
 		Consent: f.Bool("consent"), Reminders: f.Bool("reminders")}
-	if n, err := strconv.Atoi(c.FormValue("spacing")); err == nil && n >= clinic.MinSpacingDays && n <= clinic.MaxSpacingDays {
-		req.Spacing.Target = n
+	if c.FormValue("first") != "" {
+		req.FirstServiceID = f.ID("first", "First visit")
+	}
+	if n, err := strconv.Atoi(c.FormValue("spacing")); err == nil {
+		if sp, ok := clinic.CourseSpacing(n); ok {
+			req.Spacing = sp
+		}
 	}
 	for i := 1; i <= clinic.MaxPlannedSessions; i++ {
 		name := "start_" + strconv.Itoa(i)
@@ -217,6 +238,7 @@ func (a *App) parseBookingRequest(c echo.Context, f *form) (store.BookingRequest
 		return req, v
 	case u.Role.Staff():
 		req.ClientID = f.ID("client", "Client")
+		req.PlanID, _ = strconv.ParseInt(c.FormValue("plan"), 10, 64)
 	}
 	return req, nil
 }
@@ -319,8 +341,8 @@ func (a *App) offeredService(c echo.Context, f *form, id int64) (store.Service, 
 func (a *App) bookingInvalid(c echo.Context, sv store.Service, req store.BookingRequest, f *form) error {
 	p := a.page(c, "Your course")
 	p.Errors = f.Errors
-	data := views.BookCourse{Page: p, Service: sv, TherapistID: req.TherapistID, Spacing: req.Spacing.Target,
-		ClientID: req.ClientID, NeedsAccount: currentUser(c) == nil, Form: f.Values}
+	data := views.BookCourse{Page: p, Service: sv, First: a.firstService(c, req), TherapistID: req.TherapistID,
+		Spacing: req.Spacing.Target, ClientID: req.ClientID, PlanID: req.PlanID, NeedsAccount: currentUser(c) == nil, Form: f.Values}
 	if len(req.Starts) > 0 {
 		data.SignInHref = signInHref(courseURL(sv.ID, req.TherapistID, len(req.Starts), req.Spacing.Target, req.Starts[0]))
 	}
@@ -337,13 +359,18 @@ func (a *App) sessionTaken(c echo.Context, sv store.Service, req store.BookingRe
 	status := http.StatusUnprocessableEntity
 	msg := fmt.Sprintf("Session %d (%s) cannot be booked: %v. Nothing was booked; please choose another time for it.",
 		se.Session, se.Start.In(a.Loc()).Format("Mon 2 Jan, 15:04"), se.Err)
+	var spacing *clinic.ErrCourseSpacing
+	if errors.As(se.Err, &spacing) {
+		msg = spacing.Error() + " Nothing was booked; please choose another time for it."
+	}
 	if errors.Is(se.Err, clinic.ErrSlotTaken) || errors.Is(se.Err, clinic.ErrNoRoom) {
 		status = http.StatusConflict
 		msg = fmt.Sprintf("Sorry, session %d (%s) was just taken by someone else. Nothing was booked; please choose another time for it.",
 			se.Session, se.Start.In(a.Loc()).Format("Mon 2 Jan, 15:04"))
 	}
 	p := a.page(c, "Your course")
-	ch := bookingChoice{Service: sv, Sessions: len(req.Starts), Spacing: req.Spacing, ClientID: req.ClientID}
+	ch := bookingChoice{Service: sv, First: a.firstService(c, req), Sessions: len(req.Starts), Spacing: req.Spacing,
+		ClientID: req.ClientID, PlanID: req.PlanID}
 	data, err := a.courseProposal(c, p, ch, req.TherapistID, req.Starts[0])
 	if err != nil {
 		return err
@@ -357,6 +384,24 @@ func (a *App) sessionTaken(c echo.Context, sv store.Service, req store.BookingRe
 	data.Page.Errors["start_"+strconv.Itoa(se.Session)] = msg
 	data.Page.Flash, data.Page.FlashKind = msg, "error"
 	return a.renderStatus(c, status, "book_course", data)
+}
+
+// firstService is the first visit's service a refused request named, to show it again; zero
+// when it named none or one not offered.
+func (a *App) firstService(c echo.Context, req store.BookingRequest) store.Service {
+	if req.FirstServiceID == 0 || req.FirstServiceID == req.ServiceID {
+		return store.Service{}
+	}
+	services, err := a.Store.Services(c.Request().Context())
+	if err != nil {
+		return store.Service{}
+	}
+	for _, s := range services {
+		if s.ID == req.FirstServiceID {
+			return s
+		}
+	}
+	return store.Service{}
 }
 
 // alreadyBooked answers a form sent again after its first copy booked every session.

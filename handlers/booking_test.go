@@ -626,7 +626,7 @@ func TestBookingPagesRejectBadQueries(t *testing.T) {
 		{fmt.Sprintf("/book/times?service=%d&therapist=%d", bc.Other, tid), "Please choose a therapist who offers this service"},
 		{fmt.Sprintf("/book/times?service=%d&therapist=abc", bc.Course), "Please choose a therapist who offers this service"},
 		{fmt.Sprintf("/book/times?service=%d&sessions=40", bc.Course), "Choose from 1 to 6 sessions."},
-		{fmt.Sprintf("/book/times?service=%d&spacing=30", bc.Course), "Sessions can be 3 to 10 days apart."},
+		{fmt.Sprintf("/book/times?service=%d&spacing=60", bc.Course), "Sessions can be 3 to 42 days apart."},
 		{fmt.Sprintf("/book/course?service=%d&therapist=%d&slot=garbage", bc.Course, tid), "Please choose a time for the first session."},
 	}
 	for _, tt := range tests {
@@ -854,4 +854,113 @@ func TestAFormSentTwiceSaysTheSessionsAreAlreadyBooked(t *testing.T) {
 	ta.mustUser(t, clinic.RoleClient, "bree@example.com", "Bree Thompson", testPassword)
 	bree.signIn("bree@example.com", testPassword)
 	bree.postForm("/book/confirm", "/my", form).wantStatus(http.StatusConflict)
+}
+
+// TestCourseSpacingIsCheckedOnConfirm: the pages propose sessions at the course's spacing, but
+// the server decides. A confirmation whose sessions are a day apart is refused with a 422 that
+// names the session and the spacing, and nothing is booked; a fortnightly sports course books.
+func TestCourseSpacingIsCheckedOnConfirm(t *testing.T) {
+	t.Parallel()
+	ta, bc := newBookingApp(t)
+	tc := ta.client(t)
+	tc.signIn(bc.Client.Email, testPassword)
+	course := strconv.FormatInt(bc.Course, 10)
+	th := bc.Therapist.ID
+	r := tc.postForm("/book/confirm", "/my", url.Values{"service": {course}, "consent": {"1"}, "spacing": {"7"},
+		"start_1": {slotValue(th, bc.local(2026, 3, 16, 10, 0))}, "start_2": {slotValue(th, bc.local(2026, 3, 17, 10, 0))}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if want := "Session 2 would be 1 day after session 1; this course's sessions are 3 to 10 days apart."; r.fieldError("start_2") == "" ||
+		!strings.Contains(r.fieldError("start_2"), want) {
+		t.Errorf("sessions a day apart: %q beside session 2; want %q", r.fieldError("start_2"), want)
+	}
+	if n := ta.countAppointments(t); n != 0 {
+		t.Fatalf("a refused course booked %d appointments", n)
+	}
+	r = tc.postForm("/book/confirm", "/my", url.Values{"service": {course}, "consent": {"1"}, "spacing": {"14"},
+		"start_1": {slotValue(th, bc.local(2026, 3, 16, 10, 0))}, "start_2": {slotValue(th, bc.local(2026, 3, 30, 10, 0))}})
+	r.wantRedirect("/my")
+	if n := ta.countAppointments(t); n != 2 {
+		t.Errorf("a fortnightly course booked %d appointments; want 2", n)
+	}
+}
+
+// TestBookThisCourseForEveryResult follows "Book this course" for every result class, as the
+// result page builds it: the times page offers the first visit, the course page lays out the
+// rest, and the confirmation books the first visit with assessment (when the course has one)
+// then the course's sessions at its spacing, fortnightly for a recovery result. An
+// undifferentiated result books its assessment visit alone.
+func TestBookThisCourseForEveryResult(t *testing.T) {
+	t.Parallel()
+	ta, bc := newBookingApp(t)
+	ids := map[string]int64{}
+	for _, s := range []struct {
+		key           string
+		min, sessions int
+	}{{"remedial_initial_75", 75, 1}, {"remedial_followup_60", 60, 4}, {"tuina_60", 60, 4}, {"sports_maintenance_60", 60, 3}} {
+		ids[s.key] = ta.mustService(t, s.key, s.min, 15, s.sessions)
+	}
+	tid := bc.Therapist.ID
+	ta.mustTherapistCalendar(t, tid, testkit.EveryDay(9, 17), ids["remedial_initial_75"], ids["remedial_followup_60"],
+		ids["tuina_60"], ids["sports_maintenance_60"])
+	ctx := context.Background()
+	for i, p := range clinic.AssessmentScoringV1().Plans {
+		b := p.Course.Booking()
+		email := fmt.Sprintf("client%d@example.com", i)
+		u := ta.mustUser(t, clinic.RoleClient, email, fmt.Sprintf("Client %d", i), testPassword)
+		tc := ta.client(t)
+		tc.signIn(email, testPassword)
+		q := url.Values{"service": {b.Service}, "sessions": {strconv.Itoa(b.Sessions)}, "therapist": {strconv.FormatInt(tid, 10)},
+			"date": {"2026-03-16"}}
+		if b.SpacingDays > 0 {
+			q.Set("spacing", strconv.Itoa(b.SpacingDays))
+		}
+		if b.FirstService != "" {
+			q.Set("first", b.FirstService)
+		}
+		r := tc.get("/book/times?" + q.Encode())
+		r.wantStatus(http.StatusOK)
+		slots := offeredSlots(r.Body)
+		if len(slots) == 0 {
+			t.Fatalf("%v: no times offered:\n%s", p.Classes, r.text())
+		}
+		q.Set("slot", slots[0])
+		if b.FirstService != "" {
+			q.Set("first", strconv.FormatInt(ids[b.FirstService], 10))
+		}
+		q.Set("service", strconv.FormatInt(ids[b.Service], 10))
+		coursePath := "/book/course?" + q.Encode()
+		r = tc.get(coursePath)
+		r.wantStatus(http.StatusOK)
+		form := url.Values{"service": {q.Get("service")}, "spacing": {q.Get("spacing")}, "consent": {"1"}}
+		if b.FirstService != "" {
+			form.Set("first", q.Get("first"))
+		}
+		for k, v := range proposedStarts(r.Body) {
+			form.Set(k, v)
+		}
+		r = tc.postForm("/book/confirm", coursePath, form)
+		r.wantRedirect("/my")
+
+		appts, err := ta.Store.ClientAppointments(ctx, ownerActor, ta.clientID(t, u), time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(appts) != b.Sessions {
+			t.Fatalf("%v: booked %d sessions; want %d", p.Classes, len(appts), b.Sessions)
+		}
+		for k, a := range appts {
+			want := ids[b.Service]
+			if k == 0 && b.FirstService != "" {
+				want = ids[b.FirstService]
+			}
+			if a.ServiceID != want {
+				t.Errorf("%v: session %d is %s; want service %d", p.Classes, k+1, a.ServiceName, want)
+			}
+			if k > 0 {
+				if gap := clinic.DateOf(appts[k-1].Start, bc.Loc).DaysUntil(clinic.DateOf(a.Start, bc.Loc)); gap != b.SpacingDays {
+					t.Errorf("%v: session %d is %d days after the one before; want %d", p.Classes, k+1, gap, b.SpacingDays)
+				}
+			}
+		}
+	}
 }

@@ -49,6 +49,20 @@ func (a *App) FindingsForm(c echo.Context) error {
 	if v := c.QueryParam("appointment"); v != "" {
 		fv["appointment"] = []string{v}
 	}
+	if v := c.QueryParam("corrects"); v != "" {
+		// A correction starts from the record it corrects: its visit, words, areas and class.
+		for _, old := range ch.Findings {
+			if strconv.FormatInt(old.ID, 10) == v && old.CorrectedBy == nil {
+				fv = views.ChartValues{"corrects": {v}, "kind": {old.Kind}, "appointment": {idField(old.AppointmentID)},
+					"complaint": {old.Complaint}, "aggravating": {old.Aggravating}, "easing": {old.Easing},
+					"impression": {old.Impression}, "confirmed_class": {old.ConfirmedClass}, "regions": old.Regions,
+					"channels": old.Channels}
+			}
+		}
+		if fv.Get("corrects") == "" {
+			return echo.NewHTTPError(http.StatusNotFound)
+		}
+	}
 	return a.renderFindingsForm(c, http.StatusOK, ch.Client, ch.Sessions, fv, nil)
 }
 
@@ -181,11 +195,16 @@ func (a *App) FindingsCreate(c echo.Context) error {
 		return a.renderFindingsForm(c, http.StatusUnprocessableEntity, ch.Client, ch.Sessions, views.ChartValues(params), errs)
 	}
 	fid, err := a.Store.RecordFindings(ctx, actor(c), fd)
-	if errors.Is(err, store.ErrInvalidRecord) {
+	switch {
+	case errors.Is(err, store.ErrInvalidRecord):
 		return echo.NewHTTPError(http.StatusUnprocessableEntity)
-	}
-	if err != nil {
+	case errors.Is(err, store.ErrConflict) && fd.SupersedesID != 0:
+		return a.flashKind(c, "/findings/"+strconv.FormatInt(fd.SupersedesID, 10),
+			"This record was corrected already; correct the newer record instead.", "error")
+	case err != nil:
 		return err
+	case fd.SupersedesID != 0:
+		return a.flash(c, "/findings/"+strconv.FormatInt(fid, 10), "Correction recorded. The earlier record is kept, marked as corrected.")
 	}
 	return a.flash(c, "/findings/"+strconv.FormatInt(fid, 10), "Findings recorded.")
 }
@@ -240,6 +259,7 @@ func parseFindings(c echo.Context, clientID int64) (clinic.Findings, map[string]
 	fd.Easing = f.Multiline("easing", "What eases it", clinic.FindingNoteMax, false)
 	fd.Impression = f.Multiline("impression", "Working impression", clinic.FindingTextMax, false)
 	fd.ConfirmedClass = f.Text("confirmed_class", "Class", 30, false)
+	fd.SupersedesID = chartID(f, "corrects", "The record corrected")
 	rows := rowMap{}
 	parsePosture(f, &fd, rows)
 	parseROM(f, &fd, rows)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,40 +12,39 @@ import (
 	"allium/views"
 )
 
-// ReferralForm is a new referral, prefilled with a letter the therapist edits.
+// ReferralForm is a new referral, prefilled from the chart with a letter the therapist edits:
+// the latest findings, the plan's goals and readings, and the reason chosen.
 func (a *App) ReferralForm(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	cl, _, err := a.chartHeader(c, id)
+	ch, err := a.Store.ClientChart(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
 	fv := views.ChartValues{"urgency": {"routine"}, "target": {"gp"}, "reason": {c.QueryParam("reason")},
 		"plan": {c.QueryParam("plan")}, "reassessment": {c.QueryParam("reassessment")}}
-	fv["letter"] = []string{referralLetter(cl, currentUser(c).Name, a.Settings().Name)}
-	return a.render(c, "chart_referral_form", a.referralFormPage(c, cl, fv))
+	d := clinic.ReferralDraft{Client: ch.Client, Therapist: currentUser(c).Name, Clinic: a.Settings().Name,
+		Reason: c.QueryParam("reason")}
+	if len(ch.Findings) > 0 {
+		d.Findings = &ch.Findings[0]
+	}
+	planID, _ := strconv.ParseInt(c.QueryParam("plan"), 10, 64)
+	for i, p := range ch.Plans { // the plan named, else the newest one that was under way
+		if p.ID == planID || (planID == 0 && d.Plan == nil && p.Status != clinic.PlanDraft && p.Status != clinic.PlanCancelled &&
+			p.Status != clinic.PlanEnteredInError) {
+			d.Plan = &ch.Plans[i]
+		}
+	}
+	fv["letter"] = []string{d.Letter()}
+	return a.render(c, "chart_referral_form", a.referralFormPage(c, ch.Client, fv))
 }
 
 func (a *App) referralFormPage(c echo.Context, cl clinic.ChartClient, fv views.ChartValues) views.ReferralFormPage {
 	pid, _ := strconv.ParseInt(fv.Get("plan"), 10, 64)
 	return views.ReferralFormPage{Page: a.page(c, "Referral · "+cl.Name), Client: cl, Form: fv, Targets: clinic.ReferralTargets(),
 		Reasons: clinic.ReferralReasons(), Urgencies: clinic.ReferralUrgencies(), PlanID: pid}
-}
-
-// referralLetter is a plain starting point: who, and room for what was found and why.
-func referralLetter(cl clinic.ChartClient, therapist, clinicName string) string {
-	born := ""
-	if cl.BirthDate != "" {
-		born = " (born " + cl.BirthDate + ")"
-	}
-	return strings.Join([]string{"Dear colleague,", "",
-		"I am writing about " + cl.Name + born + ", whom I have been treating with massage therapy.", "",
-		"What I found:", "", "What we did and how they responded:", "",
-		"Why I am referring:", "",
-		"I would be grateful for your assessment. Please let me know if you need anything further.", "",
-		"Kind regards,", therapist, clinicName}, "\n")
 }
 
 // ReferralCreate stores the referral and ends the plan when asked to.

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,6 +37,7 @@ type chartWorld struct {
 // chartClinic is the clinic's calendar and Alex, usable from tests and benchmarks alike.
 type chartClinic struct {
 	st        *store.Store
+	clock     *testkit.Clock // the store's (and the app's); a note is signed once its session has begun
 	now       func() time.Time
 	clientID  int64
 	therapist int64
@@ -55,14 +57,14 @@ func newChartWorld(t *testing.T) *chartWorld {
 	t.Helper()
 	ta := newTestApp(t)
 	w := &chartWorld{ta: ta, p: ta.seedPeople(t)}
-	w.chartClinic = newChartClinic(t, ta.Store, ta.Clock.Now, w.p.Therapist.ID, w.p.Client.ID)
+	w.chartClinic = newChartClinic(t, ta.Store, ta.Clock, w.p.Therapist.ID, w.p.Client.ID)
 	return w
 }
 
-func newChartClinic(tb testing.TB, st *store.Store, now func() time.Time, therapist, clientUser int64) chartClinic {
+func newChartClinic(tb testing.TB, st *store.Store, clock *testkit.Clock, therapist, clientUser int64) chartClinic {
 	tb.Helper()
 	ctx := context.Background()
-	c := chartClinic{st: st, now: now, therapist: therapist, sam: store.Actor{UserID: therapist, Role: clinic.RoleTherapist},
+	c := chartClinic{st: st, clock: clock, now: clock.Now, therapist: therapist, sam: store.Actor{UserID: therapist, Role: clinic.RoleTherapist},
 		loc: testkit.Sydney()}
 	var err error
 	if c.clientID, err = st.ClientIDForUser(ctx, clientUser); err != nil {
@@ -74,8 +76,8 @@ func newChartClinic(tb testing.TB, st *store.Store, now func() time.Time, therap
 	return c
 }
 
-// book books n sessions with Sam from the day after tomorrow, up to twelve a day, in courses of
-// up to five, and returns their ids in time order.
+// book books n sessions with Sam from the day after tomorrow, up to twelve a day, each a visit of
+// its own (a course's sessions are days apart), and returns their ids in time order.
 func (c chartClinic) book(tb testing.TB, n int) []int64 {
 	tb.Helper()
 	day := clinic.DateOf(c.now(), c.loc).AddDays(2)
@@ -85,17 +87,13 @@ func (c chartClinic) book(tb testing.TB, n int) []int64 {
 		starts = append(starts, time.Date(d.Y, d.M, d.D, 8+i%12, 0, 0, 0, c.loc))
 	}
 	var ids []int64
-	for len(starts) > 0 {
-		k := min(5, len(starts))
+	for _, st := range starts {
 		b, err := c.st.BookCourse(context.Background(), store.System, store.BookingRequest{ClientID: c.clientID,
-			ServiceID: c.service, TherapistID: c.therapist, Starts: starts[:k], Consent: true})
+			ServiceID: c.service, TherapistID: c.therapist, Starts: []time.Time{st}, Consent: true})
 		if err != nil {
-			tb.Fatalf("book %d sessions: %v", k, err)
+			tb.Fatalf("book %s: %v", st, err)
 		}
-		for _, a := range b.Appointments {
-			ids = append(ids, a.ID)
-		}
-		starts = starts[k:]
+		ids = append(ids, b.Appointments[0].ID)
 	}
 	return ids
 }
@@ -137,12 +135,26 @@ func (c chartClinic) signNote(tb testing.TB, appt int64, plan clinic.TreatmentPl
 	for _, g := range plan.Goals {
 		scores[g.ID] = score
 	}
+	c.sessionOver(tb, appt)
 	id, err := c.st.SignNote(context.Background(), c.sam, appt, clinic.SessionNote{PlanID: plan.ID,
 		Subjective: "Reports less pain", Scores: scores})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return id
+}
+
+// sessionOver moves the clock to the end of an appointment, if it is not there yet: its note
+// can then be signed.
+func (c chartClinic) sessionOver(tb testing.TB, appt int64) {
+	tb.Helper()
+	a, err := c.st.AppointmentByID(context.Background(), store.System, appt)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if c.now().Before(a.End) {
+		c.clock.Set(a.End)
+	}
 }
 
 var chartLocationID = regexp.MustCompile(`/(\d+)(?:[/?#]|$)`)
@@ -221,6 +233,8 @@ func TestTherapistChartsACourseInTheBrowser(t *testing.T) {
 			goal: {strconv.Itoa(5 - i)}, "tx.0.technique": {"trp_pressure_release"}, "tx.0.muscle": {"trap_upper"},
 			"tx.0.side": {"right"}, "tx.0.minutes": {"10"}, "tx.0.pressure": {"firm"}, "tx.1.technique": {"tuina_dian"},
 			"tx.1.point": {"GB21"}}
+		w.sessionOver(t, appt)
+		sam = w.as(t, w.p.Therapist) // days have passed since the last sign-in
 		autosave := sam.newRequest(http.MethodPost, form, strings.NewReader(chartCSRF(sam, form, vals).Encode()))
 		autosave.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		autosave.Header.Set("X-Autosave", "1")
@@ -251,6 +265,14 @@ func TestTherapistChartsACourseInTheBrowser(t *testing.T) {
 	}
 	if n := strings.Count(r.Body, "<circle cx="); n != 4 {
 		t.Errorf("progress chart has %d dots; want 4 (three sessions and the reassessment)", n)
+	}
+	// A completed plan offers no course to book; with maintenance it proposes that visit.
+	if p, err := w.ta.Store.PlanByID(context.Background(), w.sam, planID); err == nil && !p.MaintenanceDue.IsZero() {
+		if want := "date=" + p.MaintenanceDue.String(); !strings.Contains(r.Body, "Book the maintenance visit") || !strings.Contains(r.Body, want) {
+			t.Errorf("the plan does not propose the maintenance visit on %s", p.MaintenanceDue)
+		}
+	} else if strings.Contains(r.Body, "Book the course") {
+		t.Errorf("a completed plan offers to book its course")
 	}
 }
 
@@ -424,6 +446,7 @@ func TestHostileNoteTextIsKeptAndShownEscaped(t *testing.T) {
 	appt := w.book(t, 1)[0]
 	plan := w.activePlan(t)
 	hostile := "<script>alert('x')</script> \u202Eevil\u202C " + strings.Repeat("long text ", 1024)
+	w.sessionOver(t, appt)
 	sam := w.as(t, w.p.Therapist)
 	form := fmt.Sprintf("/appointments/%d/note", appt)
 	r := sam.postForm(form+"/sign", form, url.Values{"plan": {strconv.FormatInt(plan.ID, 10)}, "subjective": {hostile},
@@ -457,6 +480,7 @@ func TestInvalidCodesAndGradesGet422(t *testing.T) {
 	w := newChartWorld(t)
 	appt := w.book(t, 1)[0]
 	w.activePlan(t)
+	w.sessionOver(t, appt)
 	sam := w.as(t, w.p.Therapist)
 	findings := fmt.Sprintf("/clients/%d/findings", w.clientID)
 	note := fmt.Sprintf("/appointments/%d/note", appt)
@@ -501,7 +525,9 @@ func TestPlanGuardsShowWhyOverHTTP(t *testing.T) {
 	w.book(t, 1)
 	ctx := context.Background()
 	w.assessed(t, nil, clinic.AssessmentResult{Primary: clinic.ComplaintMechanical, Safety: clinic.AssessmentSafety{
-		Outcome: clinic.SafetyReferBeforeTreatment, Headline: "See your doctor before massage"}})
+		Outcome: clinic.SafetyReferBeforeTreatment, Headline: "See your doctor before massage", BookingBlocked: true,
+		Triggers: []clinic.AssessmentSafetyTrigger{{Item: "night_pain", Outcome: clinic.SafetyReferBeforeTreatment,
+			Reason: "Pain that wakes you at night and does not ease with rest"}}}})
 	d := clinic.NewTreatmentPlanDraft(w.ta.Clock.Now())
 	d.Layers = []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint}
 	d.Goals = []clinic.Goal{{Description: "Sleep through", Measure: clinic.MeasurePain, Baseline: 5, Target: 2}}
@@ -512,6 +538,11 @@ func TestPlanGuardsShowWhyOverHTTP(t *testing.T) {
 	sam := w.as(t, w.p.Therapist)
 	if r := sam.get(w.chartPath()); !strings.Contains(r.text(), "Cautions See your doctor before massage") {
 		t.Errorf("the open flag is not in the chart's caution banner: %s", r.text())
+	}
+	// The chart says why online booking is closed: the outcome and the answers behind it.
+	if text := sam.get(w.chartPath()).text(); !strings.Contains(text, "Online booking is closed") ||
+		!strings.Contains(text, "Because of these answers: Pain that wakes you at night and does not ease with rest") {
+		t.Errorf("the chart does not say why online booking is closed: %s", text)
 	}
 	for _, tc := range []struct {
 		event, want string
@@ -572,7 +603,8 @@ func BenchmarkChart200Sessions(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	now := func() time.Time { return testEpoch }
+	clock := testkit.NewClock(testEpoch)
+	now := clock.Now
 	st.Now = now
 	as, vs := testclinic.MustViews(b)
 	srv := httptest.NewUnstartedServer(nil)
@@ -595,7 +627,7 @@ func BenchmarkChart200Sessions(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c := newChartClinic(b, st, now, sam.ID, alex.ID)
+	c := newChartClinic(b, st, clock, sam.ID, alex.ID)
 	appts := c.book(b, 200)
 	plan := c.activePlan(b)
 	for _, a := range appts[:20] {
@@ -646,6 +678,10 @@ func TestReferAtReassessmentLeadsToALetter(t *testing.T) {
 	t.Parallel()
 	w := newChartWorld(t)
 	w.book(t, 1)
+	if _, err := w.ta.Store.RecordFindings(context.Background(), w.sam, clinic.Findings{ClientID: w.clientID, Kind: "initial",
+		Complaint: "Right neck ache when reversing the car", Regions: []string{"neck"}}); err != nil {
+		t.Fatal(err)
+	}
 	plan := w.activePlan(t)
 	sam := w.as(t, w.p.Therapist)
 	reassess := chartPlanPath(plan.ID) + "/reassess"
@@ -659,6 +695,13 @@ func TestReferAtReassessmentLeadsToALetter(t *testing.T) {
 	r = sam.get(form)
 	if !strings.Contains(r.Body, `<option value="no_response_to_course" selected>`) || !strings.Contains(r.Body, "I am writing about Alex Chen") {
 		t.Errorf("referral form is not prefilled: %s", r.text())
+	}
+	// The letter starts from the chart: the findings, the goal from start to now, the reason.
+	for _, want := range []string{"- Complaint: Right neck ache when reversing the car", "started at 6, now 8, aiming for 2.",
+		"Why I am referring:\n- No meaningful change after a course of treatment."} {
+		if !strings.Contains(html.UnescapeString(r.Body), want) {
+			t.Errorf("the letter lacks %q:\n%s", want, r.Body)
+		}
 	}
 	r = sam.postForm(fmt.Sprintf("/clients/%d/referrals", w.clientID), form, url.Values{"plan": {strconv.FormatInt(plan.ID, 10)},
 		"target": {"physiotherapist"}, "reason": {"no_response_to_course"}, "urgency": {"soon_2_weeks"},
@@ -748,5 +791,186 @@ func TestFindingsFormFoldsWhatIsNotInUse(t *testing.T) {
 		if got := open(r.Body, summary); got != want {
 			t.Errorf("form sent back: %s open %v; want %v", summary, got, want)
 		}
+	}
+}
+
+// TestNotesFollowTheSessionsTime: a note cannot be written days ahead (the chart offers no
+// link, the form sends the therapist back with the reason, a forged post is refused) nor
+// signed before its session starts (422, the reason beside the button, nothing saved); a
+// draft before the start is fine, and the signature once it has started. The chart reads
+// today's sessions first, then the coming ones, then the past.
+func TestNotesFollowTheSessionsTime(t *testing.T) {
+	t.Parallel()
+	w := newChartWorld(t)
+	appts := w.book(t, 2) // Thu 12 Mar, 08:00 and 09:00; it is Tue 10 Mar, evening
+	plan := w.activePlan(t)
+	sam := w.as(t, w.p.Therapist)
+	form := fmt.Sprintf("/appointments/%d/note", appts[0])
+	vals := url.Values{"plan": {strconv.FormatInt(plan.ID, 10)}, "subjective": {"Neck easier"}}
+	ahead := "A note can be written from the day of the session, Thu 12 Mar."
+
+	if r := sam.get(w.chartPath()); strings.Contains(r.Body, `href="`+form+`"`) || strings.Contains(r.Body, "Write note") {
+		t.Errorf("the chart offers a note for a session two days ahead:\n%s", r.Body)
+	}
+	sam.get(form).wantRedirect(w.chartPath())
+	if r := sam.get(w.chartPath()); !strings.Contains(r.text(), ahead) {
+		t.Errorf("the chart does not say why the note cannot be written: %s", r.text())
+	}
+	r := sam.postForm(form+"/sign", w.chartPath(), vals)
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.text(), ahead) {
+		t.Errorf("signing days ahead: %s", r.text())
+	}
+
+	w.ta.Clock.Set(time.Date(2026, 3, 12, 7, 30, 0, 0, w.loc))
+	sam = w.as(t, w.p.Therapist)
+	sam.get(form).wantStatus(http.StatusOK)
+	r = sam.postForm(form+"/sign", form, vals)
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if got, want := r.fieldError("sign"), "This session starts at 08:00, so its note cannot be signed yet. Save it as a draft and sign it once the session has started."; got != want {
+		t.Errorf("signing before the start: %q beside the button; want %q", got, want)
+	}
+	if !strings.Contains(r.Body, "Neck easier") {
+		t.Errorf("the refused form lost what was typed")
+	}
+	if n, err := w.ta.Store.NoteForAppointment(context.Background(), w.sam, appts[0]); err != nil || n.ID != 0 {
+		t.Fatalf("a refused signature saved note %d (%v)", n.ID, err)
+	}
+	sam.postForm(form, form, vals).wantRedirect(form)
+	w.ta.Clock.Set(time.Date(2026, 3, 12, 8, 0, 0, 0, w.loc))
+	r = sam.postForm(form+"/sign", form, vals)
+	r.wantStatus(http.StatusSeeOther)
+	if !strings.HasPrefix(r.Header.Get("Location"), "/notes/") {
+		t.Fatalf("signing at the start goes to %q; want the signed note", r.Header.Get("Location"))
+	}
+
+	// The next day: one session later today, one next week; yesterday's two are past.
+	w.ta.Clock.Set(time.Date(2026, 3, 13, 12, 0, 0, 0, w.loc))
+	for _, at := range []time.Time{time.Date(2026, 3, 13, 15, 0, 0, 0, w.loc), time.Date(2026, 3, 20, 10, 0, 0, 0, w.loc)} {
+		if _, err := w.ta.Store.BookCourse(context.Background(), store.System, store.BookingRequest{ClientID: w.clientID,
+			ServiceID: w.service, TherapistID: w.therapist, Starts: []time.Time{at}, Consent: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sam = w.as(t, w.p.Therapist)
+	rows := regexp.MustCompile(`<td data-label="When">([^<]+)</td>.*?<td data-label="Note">(.*?)</td>`).
+		FindAllStringSubmatch(sam.get(w.chartPath()).Body, -1)
+	var got []string
+	for _, m := range rows {
+		note := regexp.MustCompile(`<[^>]+>`).ReplaceAllString(m[2], "")
+		got = append(got, m[1]+" "+note)
+	}
+	want := []string{"Fri 13 Mar, 15:00 Write note", "Fri 20 Mar, 10:00 –",
+		"Thu 12 Mar, 09:00 Write note", "Thu 12 Mar, 08:00 Signed note"}
+	if !slices.Equal(got, want) {
+		t.Errorf("the chart's sessions:\n%q\nwant\n%q", got, want)
+	}
+	// The therapist's day offers the note on today's list and yesterday's, not next week's.
+	for day, want := range map[string]int{"2026-03-13": 1, "2026-03-12": 2, "2026-03-20": 0} {
+		if n := strings.Count(sam.get("/therapist?date="+day).Body, `/note">Write note</a>`); n != want {
+			t.Errorf("the therapist's day %s offers %d notes; want %d", day, n, want)
+		}
+	}
+}
+
+// TestBookingThePlansCourseLinksIt: "Book the course" on a plan carries the plan through the
+// booking pages; the course booked is linked to the plan (its sessions are the plan's) at the
+// plan's spacing, without linking it by hand.
+func TestBookingThePlansCourseLinksIt(t *testing.T) {
+	t.Parallel()
+	w := newChartWorld(t)
+	w.book(t, 1) // Sam has seen Alex
+	plan := w.activePlan(t)
+	sam := w.as(t, w.p.Therapist)
+	m := regexp.MustCompile(`href="(/book\?[^"]+)">Book the course</a>`).FindStringSubmatch(sam.get(chartPlanPath(plan.ID)).Body)
+	if m == nil {
+		t.Fatal("the plan page does not offer to book its course")
+	}
+	start, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := start.Query()
+	if q.Get("plan") != strconv.FormatInt(plan.ID, 10) || q.Get("sessions") != "4" || q.Get("spacing") != "7" {
+		t.Fatalf("book the course goes to %s; want the plan, its 4 sessions and 7 days", start)
+	}
+	if r := sam.get(start.String()); !strings.Contains(r.Body, `name="plan" value="`+q.Get("plan")+`"`) {
+		t.Fatalf("the booking page drops the plan:\n%s", r.Body)
+	}
+	q.Set("service", strconv.FormatInt(w.service, 10))
+	q.Set("date", clinic.DateOf(w.ta.Clock.Now(), w.loc).AddDays(7).String())
+	slots := offeredSlots(sam.get("/book/times?" + q.Encode()).Body)
+	if len(slots) == 0 {
+		t.Fatal("no times offered")
+	}
+	q.Set("slot", slots[0])
+	coursePath := "/book/course?" + q.Encode()
+	r := sam.get(coursePath)
+	r.wantStatus(http.StatusOK)
+	form := url.Values{"service": {q.Get("service")}, "spacing": {"7"}, "client": {q.Get("client")}, "plan": {q.Get("plan")},
+		"consent": {"1"}}
+	for k, v := range proposedStarts(r.Body) {
+		form.Set(k, v)
+	}
+	r = sam.postForm("/book/confirm", coursePath, form)
+	r.wantStatus(http.StatusSeeOther)
+	p, err := w.ta.Store.PlanByID(context.Background(), w.sam, plan.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Sessions) != 4 {
+		t.Errorf("the plan has %d sessions after booking its course; want 4, linked", len(p.Sessions))
+	}
+	if r := sam.get(chartPlanPath(plan.ID)); strings.Contains(r.Body, "Book the course") {
+		t.Errorf("the plan still offers to book its course once every session is booked")
+	}
+}
+
+// TestAFindingIsCorrectedByANewRecord: findings are append-only; "Correct this record" opens
+// the form prefilled from it, and saving makes a new record that supersedes it. The old one
+// stays, shown struck through with who corrected it and when; it cannot be corrected twice.
+func TestAFindingIsCorrectedByANewRecord(t *testing.T) {
+	t.Parallel()
+	w := newChartWorld(t)
+	w.book(t, 1)
+	ctx := context.Background()
+	old, err := w.ta.Store.RecordFindings(ctx, w.sam, clinic.Findings{ClientID: w.clientID, Kind: "initial",
+		Complaint: "Left neck ache", Regions: []string{"neck"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sam := w.as(t, w.p.Therapist)
+	oldPath := fmt.Sprintf("/findings/%d", old)
+	form := fmt.Sprintf("/clients/%d/findings/new?corrects=%d", w.clientID, old)
+	if r := sam.get(oldPath); !strings.Contains(r.Body, `href="`+html.EscapeString(form)+`"`) {
+		t.Fatalf("the record does not offer a correction:\n%s", r.Body)
+	}
+	r := sam.get(form)
+	r.wantStatus(http.StatusOK)
+	if !strings.Contains(r.Body, `name="corrects" value="`+strconv.FormatInt(old, 10)+`"`) || !strings.Contains(r.Body, "Left neck ache") {
+		t.Fatalf("the correction form does not start from the record:\n%s", r.text())
+	}
+	vals := url.Values{"corrects": {strconv.FormatInt(old, 10)}, "kind": {"initial"}, "complaint": {"Right neck ache"},
+		"regions": {"neck"}}
+	r = sam.postForm(fmt.Sprintf("/clients/%d/findings", w.clientID), form, vals)
+	r.wantStatus(http.StatusSeeOther)
+	fixed := r.Header.Get("Location")
+	if r := sam.get(fixed); !strings.Contains(r.text(), "Right neck ache") || !strings.Contains(r.text(), "corrects an earlier one") {
+		t.Errorf("the correction: %s", r.text())
+	}
+	if r := sam.get(oldPath); !strings.Contains(r.text(), "Left neck ache") || !strings.Contains(r.text(), "This record was corrected by Sam Okafor") ||
+		strings.Contains(r.text(), "Correct this record") {
+		t.Errorf("the corrected record: %s", r.text())
+	}
+	if r := sam.get(w.chartPath()); !strings.Contains(r.Body, "<s><a href=\""+oldPath+"\">") {
+		t.Errorf("the chart does not strike the corrected record through:\n%s", r.Body)
+	}
+	r = sam.postForm(fmt.Sprintf("/clients/%d/findings", w.clientID), fixed, vals)
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != oldPath {
+		t.Errorf("a second correction of the same record: %d to %q; want back to it with the reason", r.StatusCode, r.Header.Get("Location"))
+	}
+	ch, err := w.ta.Store.ClientChart(ctx, w.sam, w.clientID)
+	if err != nil || len(ch.Findings) != 2 {
+		t.Fatalf("findings after the corrections: %d (%v); want the record and its one correction", len(ch.Findings), err)
 	}
 }

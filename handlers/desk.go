@@ -21,6 +21,7 @@ func (a *App) deskRoutes() []Route {
 		{"GET", "/desk/week", "desk.week", desk, a.DeskWeek},
 		{"GET", "/desk/appointments/:id", "desk.appt", desk, a.DeskAppointment},
 		{"POST", "/desk/appointments/:id/status", "desk.appt.status", desk, a.DeskSetStatus},
+		{"POST", "/desk/appointments/:id/undo", "desk.appt.undo", desk, a.DeskUndo},
 		{"POST", "/desk/appointments/:id/cancel", "desk.appt.cancel", desk, a.DeskCancel},
 		{"GET", "/desk/appointments/:id/move", "desk.appt.move", desk, a.DeskMoveForm},
 		{"POST", "/desk/appointments/:id/move", "desk.appt.move.post", desk, a.DeskMove},
@@ -35,6 +36,8 @@ func (a *App) deskRoutes() []Route {
 		{"POST", "/desk/therapists/:id/timeoff", "desk.timeoff.post", staff, a.DeskAddTimeOff},
 		{"POST", "/desk/timeoff/:id/delete", "desk.timeoff.delete", staff, a.DeskDeleteTimeOff},
 		{"GET", "/desk/recall", "desk.recall", desk, a.DeskRecall},
+		{"POST", "/desk/recall/mark", "desk.recall.mark", desk, a.DeskRecallMark},
+		{"POST", "/desk/recall/remind", "desk.recall.remind", desk, a.DeskRecallRemind},
 	}
 }
 

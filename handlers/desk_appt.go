@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -49,6 +50,15 @@ func (a *App) deskApptPage(c echo.Context, status int, ap store.Appointment, f *
 			NoShow: can(clinic.ApptMarkNoShow), Move: can(clinic.ApptMove), Cancel: can(clinic.ApptCancel)}}
 	if data.Money, err = a.deskMoney(c, ap); err != nil {
 		return err
+	}
+	if undo, err := clinic.NextApptStatus(a.apptChange(ap, clinic.ApptUndo, by.Role)); err == nil {
+		data.Can.Undo, data.Can.UndoTo = true, undo
+	}
+	// Before check-in opens nothing can be recorded; the desk is told when it can.
+	var timing *clinic.ErrApptTiming
+	if _, err := clinic.NextApptStatus(a.apptChange(ap, clinic.ApptCheckIn, by.Role)); errors.As(err, &timing) &&
+		!data.Can.Complete && !data.Can.NoShow {
+		data.Can.NotYet = timing.Error()
 	}
 	if f != nil {
 		data.Page.Errors, data.Form = f.Errors, f.Values
@@ -97,11 +107,38 @@ func (a *App) DeskSetStatus(c echo.Context) error {
 	if refused, ok := apptRefusal(err); ok {
 		return a.deskConflict(c, ap.ID, f, "status", refused)
 	}
+	var timing *clinic.ErrApptTiming
+	if errors.As(err, &timing) {
+		f.Errors["status"] = timing.Error()
+		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
+	}
 	if err != nil {
 		return err
 	}
 	ev, _ := clinic.ApptRecordEvent(status)
-	return a.flash(c, deskApptHref(ap.ID), done.ClientName+" is "+ev.Done()+".")
+	return a.flash(c, deskApptHref(ap.ID), done.ClientName+" is "+ev.Done()+". Made a mistake? Undo it today on this page.")
+}
+
+// DeskUndo takes back today's check-in, completion or no-show; the audit log keeps both.
+func (a *App) DeskUndo(c echo.Context) error {
+	ap, err := a.deskAppt(c)
+	if err != nil {
+		return err
+	}
+	f := newForm(c)
+	done, err := a.Store.UndoStatus(c.Request().Context(), actor(c), ap.ID)
+	if refused, ok := apptRefusal(err); ok {
+		return a.deskConflict(c, ap.ID, f, "status", refused)
+	}
+	var timing *clinic.ErrApptTiming
+	if errors.As(err, &timing) {
+		f.Errors["status"] = timing.Error()
+		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
+	}
+	if err != nil {
+		return err
+	}
+	return a.flash(c, deskApptHref(ap.ID), "Undone: "+done.ClientName+" is "+strings.ToLower(done.Status.Label())+" again.")
 }
 
 // apptRefusal is clinic's sentence when the store refused a change because the appointment's

@@ -62,7 +62,7 @@ func (a *App) DeskMove(c echo.Context) error {
 		if errors.Is(se.Err, clinic.ErrSlotTaken) || errors.Is(se.Err, clinic.ErrNoRoom) || errors.Is(se.Err, clinic.ErrTimeOff) {
 			status = http.StatusConflict
 		}
-		return a.deskMovePage(c, status, ap, date, "start", "That time cannot be booked: "+se.Err.Error()+". Please choose another.")
+		return a.deskMovePage(c, status, ap, date, "start", sessionRefusal(se))
 	}
 	if errors.Is(err, store.ErrConflict) {
 		return a.deskMovePage(c, http.StatusConflict, ap, date, "start", "This appointment changed meanwhile and can no longer be moved. Open it again to see why.")

@@ -160,6 +160,10 @@ func TestDeskDayRejectsImpossibleDates(t *testing.T) {
 	}
 }
 
+// TestDeskStatusChanges follows a session's day at the desk: nothing can be recorded the day
+// before (the page says when check-in opens, and a forged post is refused beside the buttons);
+// check-in opens an hour before; completed waits for the start; each record can be undone that
+// day, and the audit log keeps the record and its undoing; the next day it stands.
 func TestDeskStatusChanges(t *testing.T) {
 	t.Parallel()
 	d := newDeskClinic(t)
@@ -168,12 +172,60 @@ func TestDeskStatusChanges(t *testing.T) {
 	desk := d.as(t, d.Reception)
 	page := "/desk/appointments/" + deskID(first.ID)
 
+	// The evening before: no buttons, and the time check-in opens.
+	if r := desk.get(page); !strings.Contains(r.text(), "Check-in opens at 09:00 on Wed 11 Mar.") ||
+		strings.Contains(r.Body, `value="checked_in"`) || strings.Contains(r.Body, `value="completed"`) {
+		t.Errorf("the day before, the page reads: %s", r.text())
+	}
+	for status, want := range map[string]string{"checked_in": "Check-in opens at 09:00 on Wed 11 Mar.",
+		"completed": "This appointment has not started yet, so it cannot be marked completed.",
+		"no_show":   "This appointment has not started yet, so it cannot be marked as a no-show."} {
+		r := desk.postForm(page+"/status", page, url.Values{"status": {status}})
+		r.wantStatus(http.StatusUnprocessableEntity)
+		if got := r.fieldError("status"); got != want {
+			t.Errorf("%s the day before: %q beside the buttons; want %q", status, got, want)
+		}
+	}
+
+	d.Clock.Set(d.at(2026, 3, 11, 9, 20))
+	desk = d.as(t, d.Reception)
 	desk.postForm(page+"/status", page, url.Values{"status": {"checked_in"}}).wantRedirect(page)
-	if r := desk.get(page); !strings.Contains(r.text(), "Alex Chen is checked in.") || !strings.Contains(r.text(), "Checked in") {
+	if r := desk.get(page); !strings.Contains(r.text(), "Alex Chen is checked in.") || !strings.Contains(r.text(), "Checked in") ||
+		!strings.Contains(r.text(), "Undo: back to Booked") {
 		t.Errorf("after check-in the page reads: %s", r.text())
 	}
+	r := desk.postForm(page+"/status", page, url.Values{"status": {"completed"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if got := r.fieldError("status"); got != "This appointment has not started yet, so it cannot be marked completed." {
+		t.Errorf("completed before the start: %q", got)
+	}
+	d.Clock.Set(d.at(2026, 3, 11, 11, 0))
 	desk.postForm(page+"/status", page, url.Values{"status": {"completed"}}).wantRedirect(page)
+	desk.postForm(page+"/undo", page, nil).wantRedirect(page)
+	if r := desk.get(page); !strings.Contains(r.text(), "Undone: Alex Chen is checked in again.") ||
+		!strings.Contains(r.text(), "Undo: back to Booked") {
+		t.Errorf("after undoing the completion the page reads: %s", r.text())
+	}
+	desk.postForm(page+"/status", page, url.Values{"status": {"completed"}}).wantRedirect(page)
+	log, err := d.Store.AuditLog(context.Background(), ownerActor, store.AuditFilter{RecordType: "appointment", RecordID: first.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions []string
+	for _, e := range log {
+		actions = append(actions, e.Action+" "+e.Detail)
+	}
+	if want := "completed |undo completed -> checked_in|completed |checked_in "; !strings.HasPrefix(strings.Join(actions, "|"), want) {
+		t.Errorf("audit log of the appointment, newest first: %q; want it to start %q", strings.Join(actions, "|"), want)
+	}
 
+	d.Clock.Set(d.at(2026, 3, 12, 10, 10))
+	desk = d.as(t, d.Reception)
+	r = desk.postForm(page+"/undo", page, nil)
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if got := r.fieldError("status"); got != "Only a change made today can be undone." {
+		t.Errorf("undo the next day: %q", got)
+	}
 	other := "/desk/appointments/" + deskID(second.ID)
 	desk.postForm(other+"/status", other, url.Values{"status": {"no_show"}}).wantRedirect(other)
 	for id, want := range map[int64]string{first.ID: "completed", second.ID: "no_show"} {
@@ -183,7 +235,7 @@ func TestDeskStatusChanges(t *testing.T) {
 		}
 	}
 
-	r := desk.postForm(other+"/status", other, url.Values{"status": {"checked_in"}})
+	r = desk.postForm(other+"/status", other, url.Values{"status": {"checked_in"}})
 	r.wantStatus(http.StatusConflict)
 	if !strings.Contains(r.text(), "This appointment is no-show, so it cannot be checked in.") {
 		t.Errorf("checking in a no-show: %s", r.text())
@@ -330,10 +382,13 @@ func TestDeskClients(t *testing.T) {
 func TestDeskClientRecordShowsAttendance(t *testing.T) {
 	t.Parallel()
 	d := newDeskClinic(t)
-	appts := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0), d.at(2026, 3, 12, 10, 0), d.at(2026, 3, 19, 10, 0))
-	desk := d.as(t, d.Reception)
+	appts := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0), d.at(2026, 3, 16, 10, 0), d.at(2026, 3, 23, 10, 0))
 	page := func(ap store.Appointment) string { return "/desk/appointments/" + deskID(ap.ID) }
+	d.Clock.Set(d.at(2026, 3, 11, 9, 45))
+	desk := d.as(t, d.Reception)
 	desk.postForm(page(appts[0])+"/status", page(appts[0]), url.Values{"status": {"checked_in"}}).wantRedirect(page(appts[0]))
+	d.Clock.Set(d.at(2026, 3, 16, 10, 30))
+	desk = d.as(t, d.Reception)
 	desk.postForm(page(appts[1])+"/status", page(appts[1]), url.Values{"status": {"no_show"}}).wantRedirect(page(appts[1]))
 	desk.postForm(page(appts[2])+"/cancel", page(appts[2]), url.Values{"reason": {"Moving away"}}).wantRedirect(page(appts[2]))
 
@@ -341,8 +396,8 @@ func TestDeskClientRecordShowsAttendance(t *testing.T) {
 	for _, want := range []string{
 		"0 late cancellations, 1 no-show.",
 		"Wed 11 Mar, 10:00 Remedial 60 (1 of 3) Ana Alvarez Checked in",
-		"Thu 12 Mar, 10:00 Remedial 60 (2 of 3) Ana Alvarez No-show",
-		"Thu 19 Mar, 10:00 Remedial 60 (3 of 3) Ana Alvarez Cancelled Moving away",
+		"Mon 16 Mar, 10:00 Remedial 60 (2 of 3) Ana Alvarez No-show",
+		"Mon 23 Mar, 10:00 Remedial 60 (3 of 3) Ana Alvarez Cancelled Moving away",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the client's record does not read %q:\n%s", want, text)
@@ -469,6 +524,23 @@ func TestDeskRecallLinksToBookingTheRest(t *testing.T) {
 	want := `href="/book?client=` + deskID(d.clientID) + `&amp;service=` + deskID(d.service) + `&amp;sessions=2&amp;therapist=` + deskID(d.ana.ID) + `"`
 	if !strings.Contains(r.Body, want) {
 		t.Errorf("no booking link %s in the recall list", want)
+	}
+
+	// Reception calls and snoozes the entry; the list remembers, and brings it back after two weeks.
+	desk = d.as(t, d.Reception)
+	mark := url.Values{"reason": {"stalled"}, "ref": {deskID(appts[0].CourseID)}, "mark": {"snoozed"}}
+	desk.postForm("/desk/recall/mark", "/desk/recall", mark).wantRedirect("/desk/recall")
+	if text := desk.get("/desk/recall").text(); !strings.Contains(text, "Snoozed for 14 days.") || strings.Contains(text, "Alex Chen") {
+		t.Errorf("after snoozing: %s", text)
+	}
+	mark.Set("mark", "forgotten")
+	desk.postForm("/desk/recall/mark", "/desk/recall", mark).wantRedirect("/desk/recall")
+	if text := desk.get("/desk/recall").text(); strings.Contains(text, "Alex Chen") {
+		t.Errorf("a forged mark changed the entry: %s", text)
+	}
+	d.Clock.Advance(14 * 24 * time.Hour)
+	if text := d.as(t, d.Reception).get("/desk/recall").text(); !strings.Contains(text, "Alex Chen") || !strings.Contains(text, "snoozed") {
+		t.Errorf("after the snooze: %s", text)
 	}
 }
 

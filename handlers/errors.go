@@ -20,9 +20,13 @@ func (a *App) handleError(err error, c echo.Context) {
 	}
 	status := http.StatusInternalServerError
 	var he *echo.HTTPError
+	var timing *clinic.ErrApptTiming
 	switch {
 	case errors.As(err, &he):
 		status = he.Code
+	case errors.As(err, &timing):
+		// Too early or too late for the appointment's rules: the sentence says when it can be.
+		status = http.StatusUnprocessableEntity
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrForbidden):
 		status = http.StatusNotFound
 	case errors.Is(err, store.ErrConflict):
@@ -32,6 +36,9 @@ func (a *App) handleError(err error, c echo.Context) {
 		a.Log.ErrorContext(c.Request().Context(), "request failed", "err", err, "path", loggedPath(c))
 	}
 	heading, msg := errorText(status, he)
+	if timing != nil {
+		heading, msg = "Not at this time", timing.Error()
+	}
 	data := views.ErrorPage{Page: a.page(c, heading), Heading: heading, Message: msg}
 	if status >= 500 {
 		data.RequestID = requestID(c)

@@ -103,8 +103,7 @@ func (a *App) MyAppointmentCalendar(c echo.Context) error {
 // apptChange is what clinic's appointment rules need to decide whether role may make ev
 // happen to ap now.
 func (a *App) apptChange(ap store.Appointment, ev clinic.ApptEvent, role clinic.Role) clinic.ApptChange {
-	return clinic.ApptChange{Event: ev, By: role, Status: ap.Status, Start: ap.Start, Now: a.Now(),
-		CancelWindow: a.Settings().CancelWindow}
+	return ap.Change(ev, role, a.Now(), a.Settings(), a.Loc())
 }
 
 // MyCancel cancels the client's appointment, outside the cancellation window only.
@@ -209,7 +208,7 @@ func (a *App) MyMove(c echo.Context) error {
 		if errors.Is(se.Err, clinic.ErrSlotTaken) || errors.Is(se.Err, clinic.ErrNoRoom) {
 			status = http.StatusConflict
 		}
-		return a.moveInvalid(c, ap, base, status, "That time cannot be booked: "+se.Err.Error()+". Please choose another.")
+		return a.moveInvalid(c, ap, base, status, sessionRefusal(se))
 	}
 	if errors.Is(err, store.ErrTooLate) {
 		return a.flashKind(c, base, "It is too close to your appointment to move it online. Please call us on "+a.Settings().Phone+".", "error")
@@ -258,6 +257,10 @@ func (a *App) TherapistHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	rows := make([]views.TherapistAppt, len(list))
+	for i, ap := range list {
+		rows[i] = views.TherapistAppt{Appointment: ap, NoteOpen: ap.TherapistID == u.ID && clinic.NoteOpen(ap.Status, ap.Start, a.Now(), loc)}
+	}
 	return a.render(c, "therapist_home", views.TherapistDay{Page: a.page(c, "My day"), Date: day.String(),
-		Prev: day.AddDays(-1).String(), Next: day.AddDays(1).String(), Appointments: list})
+		Prev: day.AddDays(-1).String(), Next: day.AddDays(1).String(), Appointments: rows})
 }

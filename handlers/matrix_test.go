@@ -106,6 +106,7 @@ var matrix = map[string]string{
 	"GET /desk/week":                                   "snnnnoo",
 	"GET /desk/appointments/:id":                       "snnnnoo",
 	"POST /desk/appointments/:id/status":               "snnnnoo",
+	"POST /desk/appointments/:id/undo":                 "snnnnoo",
 	"POST /desk/appointments/:id/cancel":               "snnnnoo",
 	"GET /desk/appointments/:id/move":                  "snnnnoo",
 	"POST /desk/appointments/:id/move":                 "snnnnoo",
@@ -120,6 +121,8 @@ var matrix = map[string]string{
 	"POST /desk/therapists/:id/timeoff":                "snnonoo",
 	"POST /desk/timeoff/:id/delete":                    "snnonoo",
 	"GET /desk/recall":                                 "snnnnoo",
+	"POST /desk/recall/mark":                           "snnnnoo",
+	"POST /desk/recall/remind":                         "snnnnoo",
 	"GET /ical/:token":                                 "ooooooo",
 	"GET /account/calendar":                            "snnoono",
 	"POST /account/ical":                               "snnoono",
@@ -276,9 +279,12 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 	if _, err := ta.Store.SetPrice(ctx, store.System, paid.ID, 12000, "list price"); err != nil {
 		t.Fatal(err)
 	}
+	now := ta.Clock.Now()
+	ta.Clock.Set(paid.End) // a session is marked completed once it has begun
 	if _, err := ta.Store.SetStatus(ctx, store.System, paid.ID, clinic.ApptCompleted); err != nil {
 		t.Fatal(err)
 	}
+	ta.Clock.Set(now)
 	pay, _, err := ta.Store.RecordPayment(ctx, store.System, store.PaymentRequest{AppointmentID: paid.ID, Method: clinic.PayCard,
 		Amount: 12000, Key: "matrix"})
 	if err != nil {
@@ -290,7 +296,7 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 	}
 	iv, _ := acc.Invoice()
 	w.payment, w.invoice = pay.ID, iv.ID
-	cc := newChartClinic(t, ta.Store, ta.Clock.Now, bc.Therapist.ID, bc.Client.ID)
+	cc := newChartClinic(t, ta.Store, ta.Clock, bc.Therapist.ID, bc.Client.ID)
 	plan := cc.activePlan(t)
 	w.service = cc.service
 	w.plan = plan.ID

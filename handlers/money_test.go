@@ -66,6 +66,7 @@ func TestConcurrentCompletionsNumberInvoicesWithoutGaps(t *testing.T) {
 		}
 		day = day.AddDate(0, 0, 1)
 	}
+	d.Clock.Set(appts[len(appts)-1].End) // sessions are completed once they have begun
 	desk := d.as(t, d.Reception)
 	token := desk.csrf("/desk/appointments/" + deskID(appts[0].ID))
 	var wg sync.WaitGroup
@@ -116,6 +117,7 @@ func TestDeskPaymentsAndReceipt(t *testing.T) {
 	d := moneyDesk(t)
 	ctx := context.Background()
 	ap := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0))[0]
+	d.Clock.Set(d.at(2026, 3, 11, 11, 0)) // the session is over
 	desk := d.as(t, d.Reception)
 	page := "/desk/appointments/" + deskID(ap.ID)
 	desk.postForm(page+"/status", page, url.Values{"status": {"completed"}}).wantRedirect(page)
@@ -182,7 +184,8 @@ func TestDeskPaymentsAndReceipt(t *testing.T) {
 	desk.get("/desk/payments/" + deskID(pid) + "/receipt").wantStatus(http.StatusOK)
 	// The client stops receipt emails: the next payment queues none, and the receipt stays on /my.
 	me.postForm("/my/receipts/email", "/my", url.Values{"email": {"0"}}).wantRedirect("/my")
-	second := d.book(t, d.clientID, d.ana, d.at(2026, 3, 12, 10, 0))[0]
+	second := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 12, 0))[0]
+	d.Clock.Set(d.at(2026, 3, 11, 12, 30)) // the same day's second session has begun
 	page2 := "/desk/appointments/" + deskID(second.ID)
 	desk.postForm(page2+"/status", page2, url.Values{"status": {"completed"}}).wantRedirect(page2)
 	desk.postForm(page2+"/pay", page2, url.Values{"amount": {"120"}, "method": {"cash"}, "key": {"after-opt-out"}}).wantRedirect(page2 + "#money")
@@ -260,6 +263,7 @@ func TestDeskFeesByPolicy(t *testing.T) {
 	}
 	missed := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0))[0]
 	late := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 14, 0))[0]
+	d.Clock.Set(d.at(2026, 3, 11, 10, 30)) // the 10:00 was missed; the 14:00 is inside the window
 	desk := d.as(t, d.Reception)
 	page := "/desk/appointments/" + deskID(missed.ID)
 	desk.postForm(page+"/status", page, url.Values{"status": {"no_show"}}).wantRedirect(page)
@@ -307,6 +311,7 @@ func TestAdminRevenue(t *testing.T) {
 	ctx := context.Background()
 	for _, at := range []time.Time{d.at(2026, 3, 11, 10, 0), d.at(2026, 3, 12, 10, 0)} {
 		ap := d.book(t, d.clientID, d.ana, at)[0]
+		d.Clock.Set(ap.End) // a session is completed once it has begun
 		if _, err := d.Store.SetStatus(ctx, store.System, ap.ID, clinic.ApptCompleted); err != nil {
 			t.Fatal(err)
 		}

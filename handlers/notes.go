@@ -30,6 +30,9 @@ func (a *App) NoteForm(c echo.Context) error {
 	if n.ID != 0 && !n.Editable {
 		return c.Redirect(http.StatusSeeOther, notePath(n.ID))
 	}
+	if n.NotYet != "" {
+		return a.flashKind(c, chartPath(n.Appointment.ClientID), n.NotYet, "error")
+	}
 	cl, cautions, err := a.chartHeader(c, n.Appointment.ClientID)
 	if err != nil {
 		return err
@@ -117,7 +120,10 @@ func (a *App) saveNote(c echo.Context, sign bool) error {
 		save = a.Store.SignNote
 	}
 	noteID, err := save(ctx, actor(c), id, n)
+	var timing *clinic.ErrApptTiming
 	switch {
+	case errors.As(err, &timing) && !auto:
+		return a.noteInvalid(c, id, map[string]string{"sign": timing.Error()})
 	case errors.Is(err, store.ErrInvalidRecord):
 		return echo.NewHTTPError(http.StatusUnprocessableEntity)
 	case err != nil:

@@ -259,9 +259,17 @@ func (a *App) PlanShow(c echo.Context) error {
 	for _, d := range decisionWords {
 		p.Decisions[d.Code] = d.Label
 	}
-	if pl.Running() || pl.Status == clinic.PlanDraft {
-		q := url.Values{"client": {strconv.FormatInt(pl.ClientID, 10)}, "therapist": {strconv.FormatInt(pl.TherapistID, 10)}}
-		p.BookHref = "/book?" + q.Encode()
+	if left := pl.TotalSessions() - len(pl.Sessions); (pl.Running() || pl.Status == clinic.PlanDraft) && left > 0 {
+		// The plan's course: the sessions not yet booked, at the plan's spacing, linked to it.
+		q := url.Values{"client": {strconv.FormatInt(pl.ClientID, 10)}, "therapist": {strconv.FormatInt(pl.TherapistID, 10)},
+			"plan": {strconv.FormatInt(pl.ID, 10)}, "sessions": {strconv.Itoa(left)}, "spacing": {strconv.Itoa(pl.TargetDays)}}
+		p.BookHref, p.BookLabel = "/book?"+q.Encode(), "Book the course"
+	}
+	if pl.Status == clinic.PlanCompleted && !pl.MaintenanceDue.IsZero() {
+		// The reassessment chose maintenance: the next visit is proposed from its due date.
+		q := url.Values{"client": {strconv.FormatInt(pl.ClientID, 10)}, "therapist": {strconv.FormatInt(pl.TherapistID, 10)},
+			"date": {pl.MaintenanceDue.String()}}
+		p.BookHref, p.BookLabel = "/book?"+q.Encode(), "Book the maintenance visit"
 	}
 	return a.render(c, "plan_show", p)
 }
@@ -435,5 +443,14 @@ func (a *App) afterReassessment(c echo.Context, pl clinic.TreatmentPlan, res sto
 		return a.flash(c, "/clients/"+client+"/plans/new?previous="+strconv.FormatInt(pl.ID, 10),
 			"Reassessment recorded; draft the new plan with a different approach.")
 	}
-	return a.flash(c, planPath(pl.ID), "Reassessment recorded. The plan is now "+strings.ToLower(res.Status.Label())+".")
+	msg := "Reassessment recorded. The plan is now " + strings.ToLower(res.Status.Label()) + "."
+	switch res.Status {
+	case clinic.PlanExtended:
+		msg += " Book the extension course from here."
+	case clinic.PlanCompleted:
+		if res.Outcome.Decision == clinic.DecisionMaintenance {
+			msg += " Book the maintenance visit from here."
+		}
+	}
+	return a.flash(c, planPath(pl.ID), msg)
 }

@@ -20,16 +20,25 @@ func TestReportsShowTheClinicsFigures(t *testing.T) {
 	w := newChartWorld(t)
 	ctx := context.Background()
 	desk := store.Actor{UserID: w.p.Reception.ID, Role: clinic.RoleReception}
-	appts := w.book(t, 3)
+	// A course of three, three days apart, from the day after tomorrow at 08:00.
+	d := clinic.DateOf(w.ta.Clock.Now(), w.loc).AddDays(2)
+	at := func(n int) time.Time { return time.Date(d.Y, d.M, d.D+n, 8, 0, 0, 0, w.loc) }
+	b, err := w.ta.Store.BookCourse(ctx, store.System, store.BookingRequest{ClientID: w.clientID, ServiceID: w.service,
+		TherapistID: w.therapist, Starts: []time.Time{at(0), at(3), at(6)}, Consent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	appts := []int64{b.Appointments[0].ID, b.Appointments[1].ID, b.Appointments[2].ID}
 	plan := w.activePlan(t)
 	if _, err := w.ta.Store.RecordReassessment(ctx, w.sam, plan.ID, store.ReassessmentInput{
 		Current: map[int64]float64{plan.Goals[0].ID: 3}, Decision: clinic.DecisionGoalMet}); err != nil {
 		t.Fatal(err)
 	}
-	w.ta.Clock.Advance(36 * time.Hour) // inside the cancellation window of all three
+	w.ta.Clock.Set(at(3).Add(15 * time.Minute)) // a no-show is known once the session has begun
 	if _, err := w.ta.Store.SetStatus(ctx, desk, appts[1], "no_show"); err != nil {
 		t.Fatal(err)
 	}
+	w.ta.Clock.Set(at(6).Add(-12 * time.Hour)) // inside the last session's cancellation window
 	if a, err := w.ta.Store.Cancel(ctx, desk, appts[2], "unwell"); err != nil || !a.LateCancel {
 		t.Fatalf("late cancel: %v %+v", err, a)
 	}

@@ -27,14 +27,24 @@ type Appointment struct {
 	BookedVia, CancelReason                                string
 	LateCancel                                             bool
 	Price                                                  clinic.Money // copied from the service at booking
+	StatusAt                                               time.Time    // when the desk last recorded the status; zero if never
+	CheckedIn                                              bool         // the client was checked in (and not undone since)
 }
 
 // Active reports whether the appointment still holds its time.
 func (a Appointment) Active() bool { return a.Status.HoldsTime() }
 
+// Change is what clinic's appointment rules need to decide whether role may make ev happen
+// to the appointment at now, under the clinic's settings. Every caller asks through it, so
+// the store and the pages ask with the same facts.
+func (a Appointment) Change(ev clinic.ApptEvent, role clinic.Role, now time.Time, set clinic.Settings, loc *time.Location) clinic.ApptChange {
+	return clinic.ApptChange{Event: ev, By: role, Status: a.Status, Start: a.Start, Now: now,
+		CancelWindow: set.CancelWindow, CheckInLead: set.CheckInLead, Zone: loc, StatusAt: a.StatusAt, CheckedIn: a.CheckedIn}
+}
+
 const apptColumns = `a.id, a.client_id, a.therapist_id, a.service_id, coalesce(a.room_id, 0), coalesce(a.course_id, 0),
 	a.course_index, coalesce(co.sessions, 1), c.name, c.email, c.phone, c.cautions, t.name, s.name, coalesce(r.name, ''),
-	a.starts_at, a.ends_at, a.busy_until, a.status, a.version, a.booked_via, a.cancel_reason, a.late_cancel, a.price_cents`
+	a.starts_at, a.ends_at, a.busy_until, a.status, a.version, a.booked_via, a.cancel_reason, a.late_cancel, a.price_cents, a.status_at, a.checked_in_at IS NOT NULL`
 
 const apptFrom = ` FROM appointments a JOIN clients c ON c.id = a.client_id JOIN users t ON t.id = a.therapist_id
 	JOIN services s ON s.id = a.service_id LEFT JOIN rooms r ON r.id = a.room_id LEFT JOIN courses co ON co.id = a.course_id`
@@ -42,10 +52,11 @@ const apptFrom = ` FROM appointments a JOIN clients c ON c.id = a.client_id JOIN
 func scanAppt(row interface{ Scan(...any) error }) (Appointment, error) {
 	var a Appointment
 	var st, en, bu int64
+	var statusAt sql.NullInt64
 	err := row.Scan(&a.ID, &a.ClientID, &a.TherapistID, &a.ServiceID, &a.RoomID, &a.CourseID, &a.CourseIndex, &a.CourseSize,
 		&a.ClientName, &a.ClientEmail, &a.ClientPhone, &a.Cautions, &a.TherapistName, &a.ServiceName, &a.RoomName,
-		&st, &en, &bu, &a.Status, &a.Version, &a.BookedVia, &a.CancelReason, &a.LateCancel, &a.Price)
-	a.Start, a.End, a.BusyUntil = unixTime(st), unixTime(en), unixTime(bu)
+		&st, &en, &bu, &a.Status, &a.Version, &a.BookedVia, &a.CancelReason, &a.LateCancel, &a.Price, &statusAt, &a.CheckedIn)
+	a.Start, a.End, a.BusyUntil, a.StatusAt = unixTime(st), unixTime(en), unixTime(bu), nullUnix(statusAt)
 	return a, err
 }
 

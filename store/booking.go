@@ -15,13 +15,21 @@ import (
 
 // BookingRequest is one booking change: a single session or a whole course.
 type BookingRequest struct {
-	ClientID    int64 // for staff booking on a client's behalf; a client books for themself
-	ServiceID   int64
-	TherapistID int64
-	Starts      []time.Time // one per session, in order
-	Spacing     clinic.Spacing
-	Consent     bool // consent to treatment, recorded on the client
-	Reminders   bool // consent to reminder email
+	ClientID  int64 // for staff booking on a client's behalf; a client books for themself
+	ServiceID int64
+	// FirstServiceID is the first session's service when it differs from the others': the
+	// longer first visit with assessment that starts a course. 0: every session is ServiceID.
+	FirstServiceID int64
+	TherapistID    int64
+	Starts         []time.Time // one per session, in order
+	// Spacing bounds the days between sessions of a course (clinic.CheckCourseSpacing);
+	// zero is clinic.DefaultSpacing, a remedial course.
+	Spacing clinic.Spacing
+	// PlanID is the treatment plan the course is booked from (staff only): the course takes
+	// the plan's own spacing and is linked to the plan.
+	PlanID    int64
+	Consent   bool // consent to treatment, recorded on the client
+	Reminders bool // consent to reminder email
 }
 
 // SessionError says which session of a booking could not be booked and why; nothing was booked.
@@ -73,7 +81,9 @@ func (s *Store) BookCourse(ctx context.Context, by Actor, req BookingRequest) (B
 // placed is a request's sessions checked against the calendar inside a transaction: where each
 // one goes, and what the writes after the check need.
 type placed struct {
-	sv    clinic.Service
+	sv    clinic.Service   // the course's service
+	svs   []clinic.Service // each session's: the first may be the longer first visit
+	sp    clinic.Spacing   // the course's: the request's, or its plan's
 	set   clinic.Settings
 	loc   *time.Location
 	cal   calendar
@@ -94,8 +104,39 @@ func (s *Store) place(ctx context.Context, tx *sql.Tx, by Actor, req BookingRequ
 	if p.set, p.loc, err = s.settingsZone(ctx, tx); err != nil {
 		return p, err
 	}
-	if p.cal, err = sessionCalendar(ctx, tx, p.sv, req.TherapistID, sessionWindows(p.sv, req.Starts)); err != nil {
+	if p.sp = req.Spacing; p.sp == (clinic.Spacing{}) {
+		p.sp = clinic.DefaultSpacing()
+	}
+	if req.PlanID != 0 {
+		if p.sp, err = bookingPlan(ctx, tx, by, req.PlanID, clientID); err != nil {
+			return p, err
+		}
+	}
+	if len(req.Starts) > 1 {
+		if err := courseSpacing(req.Starts, p.sp, p.loc, req.Starts); err != nil {
+			return p, err
+		}
+	}
+	p.svs = make([]clinic.Service, len(req.Starts))
+	for i := range p.svs {
+		p.svs[i] = p.sv
+	}
+	if req.FirstServiceID != 0 && req.FirstServiceID != p.sv.ID {
+		if p.svs[0], err = serviceIn(ctx, tx, req.FirstServiceID); err != nil {
+			return p, err
+		}
+	}
+	ws := make([]window, len(req.Starts))
+	for i, st := range req.Starts {
+		ws[i] = window{st, p.svs[i].Blocks(st).End}
+	}
+	if p.cal, err = sessionCalendar(ctx, tx, p.sv, req.TherapistID, ws); err != nil {
 		return p, err
+	}
+	if p.svs[0].ID != p.sv.ID {
+		if err := p.cal.alsoFor(ctx, tx, p.svs[0], p.sv, req.TherapistID, ws); err != nil {
+			return p, err
+		}
 	}
 	p.now = s.now()
 	q := p.cal.query(p.set, p.loc, p.sv, p.now)
@@ -111,12 +152,13 @@ func (s *Store) place(ctx context.Context, tx *sql.Tx, by Actor, req BookingRequ
 	}
 	p.slots = make([]clinic.Slot, len(req.Starts))
 	for i, start := range req.Starts {
+		q.Service = p.svs[i]
 		slot, err := clinic.SlotAt(q, start, req.TherapistID)
 		if err != nil {
 			return p, &SessionError{Session: i + 1, Start: start, Err: err}
 		}
 		p.slots[i] = slot
-		holdSlot(&q, p.sv, slot) // later sessions of this booking must not land on this one
+		holdSlot(&q, p.svs[i], slot) // later sessions of this booking must not land on this one
 	}
 	return p, nil
 }
@@ -135,13 +177,14 @@ func (s *Store) bookIn(ctx context.Context, tx *sql.Tx, by Actor, req BookingReq
 	}
 	now, slots := p.now, p.slots
 	if len(slots) > 1 {
-		sp := req.Spacing
-		if sp == (clinic.Spacing{}) {
-			sp = clinic.DefaultSpacing()
+		var plan any
+		if req.PlanID != 0 {
+			plan = req.PlanID
 		}
+		sp := p.sp
 		if err := tx.QueryRowContext(ctx, `INSERT INTO courses (client_id, therapist_id, service_id, sessions, spacing_days,
-			spacing_min, spacing_max, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, bk.id, req.TherapistID,
-			p.sv.ID, len(slots), sp.Target, sp.Min, sp.Max, unix(now)).Scan(&out.CourseID); err != nil {
+			spacing_min, spacing_max, plan_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, bk.id, req.TherapistID,
+			p.sv.ID, len(slots), sp.Target, sp.Min, sp.Max, plan, unix(now)).Scan(&out.CourseID); err != nil {
 			return out, err
 		}
 	}
@@ -149,7 +192,7 @@ func (s *Store) bookIn(ctx context.Context, tx *sql.Tx, by Actor, req BookingReq
 	if by.Staff() {
 		via = "reception"
 	}
-	if out.Appointments, err = insertAppointments(ctx, tx, by, bk, p.sv, p.cal, slots, out.CourseID, via, now); err != nil {
+	if out.Appointments, err = insertAppointments(ctx, tx, by, bk, p.svs, p.cal, slots, out.CourseID, via, now); err != nil {
 		return out, err
 	}
 	mc := newMailContext(p.set, p.loc, bk.goal, bk.review)
@@ -175,13 +218,17 @@ func (s *Store) AlreadyBooked(ctx context.Context, by Actor, req BookingRequest)
 	if client == 0 || len(req.Starts) == 0 {
 		return false, nil
 	}
-	args := []any{client, req.TherapistID, req.ServiceID}
+	first := req.FirstServiceID
+	if first == 0 {
+		first = req.ServiceID
+	}
+	args := []any{client, req.TherapistID, req.ServiceID, first}
 	for _, st := range req.Starts {
 		args = append(args, unix(st))
 	}
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT count(DISTINCT a.starts_at) FROM appointments a WHERE a.client_id = ?
-		AND a.therapist_id = ? AND a.service_id = ? AND `+clientAttends+` AND a.starts_at IN (`+repeatRow("?", len(req.Starts))+`)`,
+		AND a.therapist_id = ? AND a.service_id IN (?, ?) AND `+clientAttends+` AND a.starts_at IN (`+repeatRow("?", len(req.Starts))+`)`,
 		args...).Scan(&n)
 	return n == len(req.Starts), translate(err)
 }
@@ -221,7 +268,7 @@ func insertSorted(list []clinic.Interval, iv clinic.Interval) []clinic.Interval 
 // insertAppointments writes every session in one statement; the overlap trigger still checks
 // each row, the later ones against the earlier. It returns the sessions as a read-back would
 // show them, in time order, built from what was written.
-func insertAppointments(ctx context.Context, tx *sql.Tx, by Actor, bk booker, sv clinic.Service, cal calendar,
+func insertAppointments(ctx context.Context, tx *sql.Tx, by Actor, bk booker, svs []clinic.Service, cal calendar,
 	slots []clinic.Slot, courseID int64, via string, now time.Time) ([]Appointment, error) {
 	var course, creator any
 	if courseID != 0 {
@@ -231,26 +278,34 @@ func insertAppointments(ctx context.Context, tx *sql.Tx, by Actor, bk booker, sv
 		creator = by.UserID
 	}
 	// The price is the service's at booking: a later change of the list price does not
-	// reprice sessions already booked.
-	var price clinic.Money
-	if err := tx.QueryRowContext(ctx, `SELECT price_cents FROM services WHERE id = ?`, sv.ID).Scan(&price); err != nil {
-		return nil, fmt.Errorf("service price: %w", err)
+	// reprice sessions already booked. A course's first visit may be another service.
+	prices := map[int64]clinic.Money{}
+	for _, sv := range svs {
+		if _, ok := prices[sv.ID]; ok {
+			continue
+		}
+		var price clinic.Money
+		if err := tx.QueryRowContext(ctx, `SELECT price_cents FROM services WHERE id = ?`, sv.ID).Scan(&price); err != nil {
+			return nil, fmt.Errorf("service price: %w", err)
+		}
+		prices[sv.ID] = price
 	}
 	out := make([]Appointment, len(slots))
 	args := make([]any, 0, len(slots)*14)
 	for i, sl := range slots {
+		sv := svs[i]
 		var room any
 		if sl.RoomID != 0 {
 			room = sl.RoomID
 		}
 		busy := sv.Blocks(sl.Start).End
 		args = append(args, bk.id, sl.TherapistID, sv.ID, room, course, i+1, unix(sl.Start), unix(sl.End), unix(busy),
-			via, creator, unix(now), unix(now), price)
+			via, creator, unix(now), unix(now), prices[sv.ID])
 		out[i] = Appointment{ClientID: bk.id, TherapistID: sl.TherapistID, ServiceID: sv.ID, RoomID: sl.RoomID,
 			CourseID: courseID, CourseIndex: i + 1, CourseSize: 1, ClientName: bk.name, ClientEmail: bk.email,
 			ClientPhone: bk.phone, Cautions: bk.cautions, TherapistName: cal.therapistName, ServiceName: sv.Name,
 			RoomName: cal.roomNames[sl.RoomID], Start: unixTime(unix(sl.Start)), End: unixTime(unix(sl.End)),
-			BusyUntil: unixTime(unix(busy)), Status: clinic.ApptBooked, Version: 1, BookedVia: via, Price: price}
+			BusyUntil: unixTime(unix(busy)), Status: clinic.ApptBooked, Version: 1, BookedVia: via, Price: prices[sv.ID]}
 		if courseID != 0 {
 			out[i].CourseSize = len(slots)
 		}
@@ -417,6 +472,9 @@ func (s *Store) Reschedule(ctx context.Context, by Actor, id int64, start time.T
 		if q.ClientBusy, err = clientBusy(ctx, tx, a.ClientID, a.ID, start, start.Add(sv.Duration)); err != nil {
 			return err
 		}
+		if err := s.courseMoveSpacing(ctx, tx, set, a, start); err != nil {
+			return err
+		}
 		if by.Staff() {
 			q.MinNotice = clinic.NoNotice
 		}
@@ -472,6 +530,61 @@ func (s *Store) queueMoveNotice(ctx context.Context, tx *sql.Tx, a Appointment, 
 	return s.queueApptMail(ctx, tx, a, r, nil)
 }
 
+// courseSpacing asks clinic's spacing rule of a course's sessions (starts, in course order;
+// zero for a session that no longer takes place) and names the session that breaks it, at the
+// time asked for (asked). A spacing no kind of course allows is a conflict: the pages offer
+// only valid ones.
+func courseSpacing(starts []time.Time, sp clinic.Spacing, loc *time.Location, asked []time.Time) error {
+	err := clinic.CheckCourseSpacing(starts, sp, loc)
+	var bad *clinic.ErrCourseSpacing
+	switch {
+	case errors.As(err, &bad):
+		return &SessionError{Session: bad.Session, Start: asked[bad.Session-1], Err: err}
+	case err != nil:
+		return fmt.Errorf("course spacing: %w: %w", ErrConflict, err)
+	}
+	return nil
+}
+
+// courseMoveSpacing checks that moving a course's session to start keeps the course's own
+// spacing to the sessions before and after it that still take place.
+func (s *Store) courseMoveSpacing(ctx context.Context, tx *sql.Tx, set clinic.Settings, a Appointment, start time.Time) error {
+	if a.CourseID == 0 {
+		return nil
+	}
+	var sp clinic.Spacing
+	if err := tx.QueryRowContext(ctx, `SELECT spacing_days, spacing_min, spacing_max FROM courses WHERE id = ?`,
+		a.CourseID).Scan(&sp.Target, &sp.Min, &sp.Max); err != nil {
+		return fmt.Errorf("course %d: %w", a.CourseID, translate(err))
+	}
+	loc, err := set.Location()
+	if err != nil {
+		return err
+	}
+	var starts, asked []time.Time
+	err = scanInto(ctx, tx, func(r *sql.Rows) error {
+		var id, st int64
+		var status clinic.ApptStatus
+		if err := r.Scan(&id, &st, &status); err != nil {
+			return err
+		}
+		at := unixTime(st)
+		if id == a.ID {
+			at = start
+		}
+		asked = append(asked, at)
+		if !status.TakesPlace() {
+			at = time.Time{}
+		}
+		starts = append(starts, at)
+		return nil
+	}, `SELECT id, starts_at, status FROM appointments WHERE course_id = ? ORDER BY course_index`, a.CourseID)
+	if err != nil {
+		return err
+	}
+	return courseSpacing(starts, sp, loc, asked)
+}
+
 func without(list []clinic.Interval, start time.Time) []clinic.Interval {
 	out := list[:0:0]
 	for _, iv := range list {
@@ -490,7 +603,7 @@ var ErrTooLate = clinic.ErrApptTooLate
 // to it now, returning the appointment and the status ev leaves it in. Clients see only their
 // own; a change they may not make at all is ErrNotFound, so it reveals nothing. A refusal
 // because of the status is an ErrConflict (the appointment moved on) wrapping clinic's
-// sentence; one because of the time is ErrTooLate.
+// sentence; one because of the time is ErrTooLate for a client, or clinic's *ErrApptTiming.
 func (s *Store) change(ctx context.Context, tx *sql.Tx, by Actor, id int64, ev clinic.ApptEvent, set clinic.Settings,
 	now time.Time) (Appointment, clinic.ApptStatus, error) {
 	scope, args := scopeClient(by)
@@ -502,8 +615,11 @@ func (s *Store) change(ctx context.Context, tx *sql.Tx, by Actor, id int64, ev c
 		return Appointment{}, "", ErrNotFound
 	}
 	a := list[0]
-	to, err := clinic.NextApptStatus(clinic.ApptChange{Event: ev, By: apptRole(by), Status: a.Status, Start: a.Start,
-		Now: now, CancelWindow: set.CancelWindow})
+	loc, err := set.Location()
+	if err != nil {
+		return a, "", err
+	}
+	to, err := clinic.NextApptStatus(a.Change(ev, apptRole(by), now, set, loc))
 	var notYours *clinic.ErrApptNotYours
 	var status *clinic.ErrApptStatus
 	switch {
@@ -539,11 +655,11 @@ func (s *Store) SetStatus(ctx context.Context, by Actor, id int64, status clinic
 		if status == clinic.ApptCheckedIn {
 			checkedIn = unix(now)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status = ?, updated_at = ?,
-			checked_in_at = coalesce(?, checked_in_at) WHERE id = ?`, status, unix(now), checkedIn, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status = ?, updated_at = ?, status_at = ?,
+			checked_in_at = coalesce(?, checked_in_at) WHERE id = ?`, status, unix(now), unix(now), checkedIn, id); err != nil {
 			return err
 		}
-		a.Status = status
+		a.Status, a.StatusAt = status, now
 		if status == clinic.ApptCompleted {
 			// The invoice is issued in the transaction of the completion: both happen or
 			// neither, and its number is taken while this transaction holds the writer.
@@ -557,7 +673,58 @@ func (s *Store) SetStatus(ctx context.Context, by Actor, id int64, status clinic
 				}
 			}
 		}
-		return audit(ctx, tx, by, unix(now), string(status), "appointment", id, a.ClientID, "")
+		if err := audit(ctx, tx, by, unix(now), string(status), "appointment", id, a.ClientID, ""); err != nil {
+			return err
+		}
+		if status != clinic.ApptCompleted {
+			return nil
+		}
+		// The course's last session held moves its plan to reassessment at once, not when
+		// someone next opens the chart: reception's recall list and the client's nudges read it.
+		loc, err := set.Location()
+		if err != nil {
+			return err
+		}
+		return s.markDuePlans(ctx, tx, a.ClientID, clinic.DateOf(now, loc))
+	})
+	return a, err
+}
+
+// UndoStatus takes back the desk's last record of an appointment (a check-in, a completion or
+// a no-show) on the day it was made, as clinic's rules allow. The audit log keeps the record
+// and its undoing, so the day's history stays whole. A completion that followed a check-in
+// goes back to checked in; anything else to booked, without its check-in time.
+func (s *Store) UndoStatus(ctx context.Context, by Actor, id int64) (Appointment, error) {
+	var a Appointment
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		set, err := s.settingsIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		var to clinic.ApptStatus
+		if a, to, err = s.change(ctx, tx, by, id, clinic.ApptUndo, set, now); err != nil {
+			return err
+		}
+		// A completion issued its invoice, which is append-only: it is corrected by a credit
+		// note, not by undoing the completion.
+		var invoiced bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM invoices WHERE appointment_id = ? AND kind = 'invoice')`,
+			id).Scan(&invoiced); err != nil {
+			return err
+		}
+		if invoiced && a.Status == clinic.ApptCompleted {
+			return fmt.Errorf("appointment %d is invoiced: %w: %w", id, ErrConflict,
+				&clinic.ErrApptStatus{From: a.Status, Event: clinic.ApptUndo})
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status = ?, updated_at = ?, status_at = ?,
+			checked_in_at = CASE WHEN ? = `+sqlBooked+` THEN NULL ELSE checked_in_at END WHERE id = ?`,
+			to, unix(now), unix(now), to, id); err != nil {
+			return err
+		}
+		from := a.Status
+		a.Status, a.StatusAt, a.CheckedIn = to, now, to == clinic.ApptCheckedIn
+		return audit(ctx, tx, by, unix(now), "undo", "appointment", id, a.ClientID, string(from)+" -> "+string(to))
 	})
 	return a, err
 }
@@ -666,6 +833,46 @@ func sessionCalendar(ctx context.Context, tx *sql.Tx, sv clinic.Service, therapi
 		return cal, nil
 	}
 	return cal, cal.readRooms(ctx, tx, with, wargs)
+}
+
+// bookingPlan is the spacing of the plan a course is booked from, after checking that staff
+// book it, for the plan's own client, while the plan is drafted or under way. Another client's
+// plan, or one that has ended, is a conflict: the booking page offered it for this client.
+func bookingPlan(ctx context.Context, tx *sql.Tx, by Actor, planID, clientID int64) (clinic.Spacing, error) {
+	var sp clinic.Spacing
+	if !by.Staff() {
+		return sp, ErrNotFound
+	}
+	var status clinic.PlanStatus
+	var owner int64
+	err := tx.QueryRowContext(ctx, `SELECT client_id, status, target_days, min_days, max_days FROM treatment_plans WHERE id = ?`,
+		planID).Scan(&owner, &status, &sp.Target, &sp.Min, &sp.Max)
+	if err != nil {
+		return sp, fmt.Errorf("plan %d: %w", planID, translate(err))
+	}
+	if p := (clinic.TreatmentPlan{Status: status}); owner != clientID || !(p.Running() || status == clinic.PlanDraft) {
+		return sp, fmt.Errorf("plan %d is %s for client %d: %w", planID, status, owner, ErrConflict)
+	}
+	return sp, nil
+}
+
+// alsoFor adds a second service to a booking's calendar (the first visit of a course, when its
+// service is not the course's): whether the therapist offers it, and the rooms if it needs one
+// and the course's service did not.
+func (cal *calendar) alsoFor(ctx context.Context, tx *sql.Tx, first, course clinic.Service, therapistID int64, ws []window) error {
+	var offers bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM therapist_services WHERE therapist_id = ? AND service_id = ?)`,
+		therapistID, first.ID).Scan(&offers); err != nil {
+		return fmt.Errorf("booking therapist: %w", err)
+	}
+	if offers {
+		cal.therapist.Offers = append(cal.therapist.Offers, first.ID)
+	}
+	if !first.NeedsRoom || course.NeedsRoom {
+		return nil
+	}
+	with, wargs := windowRows(ws)
+	return cal.readRooms(ctx, tx, with, wargs)
 }
 
 // therapistAtSQL reads, after the windows' table w, a therapist's weekly hours, time off over

@@ -21,10 +21,18 @@ import (
 // room, a client) on 25 November 2026, and a start six days later.
 func bookingFixture(t *testing.T) (*store.Store, int64, int64, int64, time.Time) {
 	t.Helper()
+	st, _, th, svc, cid, start := bookingFixtureClock(t)
+	return st, th, svc, cid, start
+}
+
+// bookingFixtureClock is bookingFixture with its clock, for the tests whose desk records
+// what happened at a session, which is possible only once it has begun.
+func bookingFixtureClock(t *testing.T) (*store.Store, *testkit.Clock, int64, int64, int64, time.Time) {
+	t.Helper()
 	st, clock := testclinic.OpenStore(t)
 	clock.Set(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	c := testclinic.New(t, st)
-	return st, c.Therapist.ID, c.Service, c.ClientID, c.At(2026, 12, 1, 10, 0)
+	return st, clock, c.Therapist.ID, c.Service, c.ClientID, c.At(2026, 12, 1, 10, 0)
 }
 
 func TestConcurrentBookingsOfTheLastTimeGiveExactlyOne(t *testing.T) {
@@ -193,7 +201,7 @@ func TestWaitlistFirstToBookGetsTheTimeAndTheOthersAreTold(t *testing.T) {
 // client's own session with one therapist still keeps them from another session that overlaps
 // it, whether booked, moved into it, or searched for; the time stays open to other clients.
 func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
-	st, th, svc, cid, start := bookingFixture(t)
+	st, clock, th, svc, cid, start := bookingFixtureClock(t)
 	ctx := context.Background()
 	th2 := secondTherapist(t, st, svc, start.Location())
 	book := func(client, therapist int64, at time.Time) (store.Booked, error) {
@@ -261,9 +269,14 @@ func TestAClientIsNeverBookedIntoTwoSessionsAtOnce(t *testing.T) {
 			}
 		}},
 		{"a missed session frees the client", func(t *testing.T) {
+			// The desk marks a no-show once the session has begun; the search is then asked as
+			// before, when 10:00 was still ahead.
+			before := clock.Now()
+			clock.Set(start.Add(15 * time.Minute))
 			if _, err := st.SetStatus(ctx, store.System, first.Appointments[0].ID, "no_show"); err != nil {
 				t.Fatal(err)
 			}
+			clock.Set(before)
 			if !offered(t, cid)["10:00"] {
 				t.Errorf("10:00 with T2 not offered to the client after they missed their 10:00 with T")
 			}
@@ -332,5 +345,63 @@ func TestWaitlistSkipsClientsAlreadyInASessionThen(t *testing.T) {
 	}
 	if offers["busy@example.com"] != 0 || offers["free@example.com"] != 1 {
 		t.Errorf("offers %v; want one to free@example.com and none to the client in a session at 10:30", offers)
+	}
+}
+
+// TestCourseSpacingIsTheServersRule: a course whose sessions break its spacing is refused
+// whoever books it, naming the session, and nothing is booked; a move of a course's session
+// keeps the course's own spacing to its neighbours; a maintenance course books a month apart.
+func TestCourseSpacingIsTheServersRule(t *testing.T) {
+	ctx := context.Background()
+	st, th, svc, cid, start := bookingFixture(t)
+	book := func(spacing clinic.Spacing, starts ...time.Time) (store.Booked, error) {
+		return st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
+			Starts: starts, Spacing: spacing, Consent: true})
+	}
+	day := func(n int) time.Time { return start.AddDate(0, 0, n) }
+	_, err := book(clinic.Spacing{}, day(0), day(1), day(8))
+	var se *store.SessionError
+	var spacing *clinic.ErrCourseSpacing
+	if !errors.As(err, &se) || se.Session != 2 || !errors.As(err, &spacing) ||
+		spacing.Error() != "Session 2 would be 1 day after session 1; this course's sessions are 3 to 10 days apart." {
+		t.Fatalf("sessions a day apart: %v; want session 2 refused for its spacing", err)
+	}
+	if n, err := st.CountAppointments(ctx); err != nil || n != 0 {
+		t.Fatalf("a refused course left %d appointments (%v)", n, err)
+	}
+	if _, err := book(clinic.CourseRemedial.Spacing(), day(0), day(14)); !errors.As(err, &spacing) {
+		t.Errorf("a remedial course a fortnight apart: %v; want refused", err)
+	}
+	if _, err := book(clinic.CourseMaintenance.Spacing(), day(0), day(28)); err != nil {
+		t.Errorf("a maintenance course a month apart: %v", err)
+	}
+
+	b, err := book(clinic.Spacing{}, day(2), day(9), day(13))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := b.Appointments[1].ID
+	for _, tc := range []struct {
+		to   time.Time
+		want string
+	}{
+		{day(3), "Session 2 would be 1 day after session 1; this course's sessions are 3 to 10 days apart."},
+		{day(11), "Session 3 would be 2 days after session 2; this course's sessions are 3 to 10 days apart."},
+		{day(12), "Session 3 would be 1 day after session 2; this course's sessions are 3 to 10 days apart."},
+	} {
+		if _, err := st.Reschedule(ctx, store.System, second, tc.to); !errors.As(err, &spacing) || spacing.Error() != tc.want {
+			t.Errorf("move session 2 to %s: %v; want %q", tc.to.Format(time.DateOnly), err, tc.want)
+		}
+	}
+	if _, err := st.Reschedule(ctx, store.System, second, day(10)); err != nil {
+		t.Errorf("move session 2 by a day, inside the spacing: %v", err)
+	}
+	// With session 2 cancelled, session 3 counts from session 1: 14 days is too far.
+	if _, err := st.Cancel(ctx, store.System, second, "away"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Reschedule(ctx, store.System, b.Appointments[2].ID, day(17)); !errors.As(err, &spacing) ||
+		!strings.Contains(err.Error(), "Session 3 would be 15 days after session 1") {
+		t.Errorf("move session 3 with session 2 cancelled: %v; want counted from session 1", err)
 	}
 }

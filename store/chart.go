@@ -205,6 +205,7 @@ func (s *Store) clientChartMovingDue(ctx context.Context, by Actor, clientID int
 		if err := loadChart(ctx, tx, clientID, &ch); err != nil {
 			return err
 		}
+		ch.OrderTimeline(s.now())
 		return audit(ctx, tx, by, unix(s.now()), "view", "chart", clientID, clientID, "")
 	})
 	return ch, err
@@ -218,7 +219,11 @@ func (s *Store) chartIn(ctx context.Context, tx *sql.Tx, by Actor, clientID int6
 	if ch.Today, ch.Location, err = s.today(ctx, tx); err != nil {
 		return err
 	}
-	return loadChart(ctx, tx, clientID, ch)
+	if err := loadChart(ctx, tx, clientID, ch); err != nil {
+		return err
+	}
+	ch.OrderTimeline(s.now())
+	return nil
 }
 
 func loadChart(ctx context.Context, tx *sql.Tx, clientID int64, ch *clinic.Chart) error {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"allium/clinic"
+	"allium/internal/testkit"
 )
 
 // chartFixture is a clinic with two therapists, reception and two clients. Sam treats Alex;
@@ -387,7 +389,7 @@ func TestPlanBecomesDueByDateOrSessions(t *testing.T) {
 	bySessions := f.activePlan(t)
 	p, _ := f.s.PlanByID(ctx, f.sam, bySessions)
 	for i := range p.PlannedSessions {
-		appt := f.appt(t, f.alexID, f.sam, f.clock.Now().Add(time.Duration(i+1)*time.Hour), "booked")
+		appt := f.appt(t, f.alexID, f.sam, f.clock.Now().Add(-time.Duration(i+1)*time.Hour), "completed") // a note is signed once its session has started
 		if _, err := f.s.SignNote(ctx, f.sam, appt, clinic.SessionNote{PlanID: bySessions, Subjective: "better"}); err != nil {
 			t.Fatal(err)
 		}
@@ -742,5 +744,193 @@ func TestConfirmAssessmentClass(t *testing.T) {
 	}
 	if a := ch.Assessment; a == nil || a.ConfirmedClass != "mechanical" || a.ConfirmedBy != "sam" || a.Result.Primary != clinic.ComplaintSystemic {
 		t.Errorf("assessment %+v; want the scored class kept and mechanical confirmed by sam", a)
+	}
+}
+
+// When the last planned session of a plan's course is completed at the desk, the plan moves to
+// reassessment due at once, with the reason on its history: reception's recall list and the
+// client's nudges read the plan's status, not the chart page.
+func TestCompletingTheLastSessionMakesThePlanDue(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	var appts []int64
+	for i := range 3 {
+		appts = append(appts, f.appt(t, f.alexID, f.sam, f.clock.Now().Add(time.Duration(i*7*24+1)*time.Hour), "booked"))
+	}
+	f.consent(t)
+	d := clinic.NewTreatmentPlanDraft(f.clock.Now())
+	d.Layers, d.Goals, d.PlannedSessions = []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint}, []clinic.Goal{painGoal()}, 3
+	id, err := f.s.CreatePlan(ctx, f.sam, NewPlan{ClientID: f.alexID, Draft: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mustEvent(t, id, clinic.PlanEventStart, clinic.PlanActive)
+	var courseID int64
+	if err := f.s.w.QueryRow(`INSERT INTO courses (client_id, therapist_id, service_id, sessions, spacing_days, spacing_min,
+		spacing_max, plan_id, created_at) VALUES (?, ?, ?, 3, 7, 3, 10, ?, 0) RETURNING id`, f.alexID, f.samUser.ID, f.serviceID,
+		id).Scan(&courseID); err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range appts {
+		if _, err := f.s.w.Exec(`UPDATE appointments SET course_id = ?, course_index = ? WHERE id = ?`, courseID, i+1, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stored := func() clinic.PlanStatus {
+		var st clinic.PlanStatus
+		if err := f.s.w.QueryRow(`SELECT status FROM treatment_plans WHERE id = ?`, id).Scan(&st); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	for i, a := range appts {
+		f.clock.Set(f.clock.Now().Add(time.Duration(i*7*24+2) * time.Hour))
+		if _, err := f.s.SetStatus(ctx, f.desk, a, clinic.ApptCompleted); err != nil {
+			t.Fatal(err)
+		}
+		want := clinic.PlanActive
+		if i == len(appts)-1 {
+			want = clinic.PlanReassessDue
+		}
+		if got := stored(); got != want {
+			t.Fatalf("after session %d is completed, the stored plan is %q; want %q", i+1, got, want)
+		}
+	}
+	p, err := f.s.PlanByID(ctx, f.sam, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := p.Events[len(p.Events)-1]; last.To != clinic.PlanReassessDue || last.Reason != "planned sessions done" {
+		t.Errorf("the plan's last event: %+v; want reassessment due, planned sessions done", last)
+	}
+}
+
+// TestRecallListFollowsThePlans: the recall list names a plan whose reassessment is due, then,
+// once the reassessment chose maintenance, the maintenance visit when it comes; a client
+// discharged and not seen for three months is lapsed. Reception's marks are remembered: a
+// contacted entry stays, marked; a snoozed one comes back after the snooze; a dismissed one
+// does not.
+func TestRecallListFollowsThePlans(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	f.appt(t, f.alexID, f.sam, testEpoch.Add(-24*time.Hour), "completed")
+	f.appt(t, f.beaID, f.sam, testEpoch.Add(-48*time.Hour), "completed")
+	f.consent(t)
+	if _, err := f.s.w.Exec(`UPDATE clients SET consent_treatment_at = 1 WHERE id = ?`, f.beaID); err != nil {
+		t.Fatal(err)
+	}
+	alexPlan := f.activePlan(t)
+	d := clinic.NewTreatmentPlanDraft(f.clock.Now())
+	d.Layers, d.Goals = []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint}, []clinic.Goal{painGoal()}
+	beaPlan, err := f.s.CreatePlan(ctx, f.sam, NewPlan{ClientID: f.beaID, Draft: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mustEvent(t, beaPlan, clinic.PlanEventStart, clinic.PlanActive)
+	f.mustEvent(t, beaPlan, clinic.PlanEventDiscontinue, clinic.PlanDiscontinued)
+	list := func() string {
+		t.Helper()
+		got, err := f.s.RecallList(ctx, f.desk, f.clock.Now().AddDate(0, -6, 0), 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, rc := range got {
+			out = append(out, fmt.Sprintf("%s %s %s", rc.ClientName, rc.Reason, rc.Mark))
+		}
+		return strings.Join(out, "; ")
+	}
+	if got := list(); got != "" {
+		t.Fatalf("with a plan under way and a discharge yesterday: %q; want nothing", got)
+	}
+	f.clock.Advance(28 * 24 * time.Hour) // past the review date; the plan moves when the chart is read
+	f.status(t, alexPlan)
+	if got, want := list(), "Alex Chen reassess_due "; got != want {
+		t.Fatalf("review date passed: %q; want %q", got, want)
+	}
+	mark := func(reason clinic.RecallReason, ref int64, m clinic.RecallMark) {
+		t.Helper()
+		if err := f.s.MarkRecall(ctx, f.desk, reason, ref, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mark(clinic.RecallReassessDue, alexPlan, clinic.RecallContacted)
+	if got, want := list(), "Alex Chen reassess_due contacted"; got != want {
+		t.Errorf("contacted: %q; want %q", got, want)
+	}
+	mark(clinic.RecallReassessDue, alexPlan, clinic.RecallSnoozed)
+	if got := list(); got != "" {
+		t.Errorf("snoozed: %q; want it away", got)
+	}
+	f.clock.Advance(clinic.RecallSnoozeDays * 24 * time.Hour)
+	if got, want := list(), "Alex Chen reassess_due snoozed"; got != want {
+		t.Errorf("after the snooze: %q; want %q", got, want)
+	}
+	if _, err := f.reassess(t, alexPlan, clinic.DecisionMaintenance, 2); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(); got != "" {
+		t.Errorf("maintenance not yet due: %q; want nothing", got)
+	}
+	f.clock.Advance(60 * 24 * time.Hour) // maintenance due; Bea last seen 104 days ago
+	if got, want := list(), "Alex Chen maintenance_due ; Bea Ng lapsed "; got != want {
+		t.Errorf("later: %q; want %q", got, want)
+	}
+	mark(clinic.RecallLapsed, beaPlan, clinic.RecallDismissed)
+	if got, want := list(), "Alex Chen maintenance_due "; got != want {
+		t.Errorf("Bea dismissed: %q; want %q", got, want)
+	}
+	// Reception emails Alex the prompt to book: queued through the outbox, the entry contacted.
+	if to, err := f.s.RemindMaintenance(ctx, f.desk, alexPlan); err != nil || to != "alex@example.com" {
+		t.Fatalf("reminder: to %q, %v", to, err)
+	}
+	rows, err := f.s.Outbox(ctx, f.desk, OutboxFilter{RefType: "plan", RefID: alexPlan})
+	if err != nil || len(rows) != 1 || rows[0].Kind != string(clinic.ReminderMaintenanceDue) || rows[0].To != "alex@example.com" {
+		t.Errorf("the reminder in the outbox: %+v (%v); want one maintenance prompt to Alex", rows, err)
+	}
+	if got, want := list(), "Alex Chen maintenance_due contacted"; got != want {
+		t.Errorf("after the reminder: %q; want %q", got, want)
+	}
+	if _, err := f.s.RemindMaintenance(ctx, f.desk, beaPlan); !errors.Is(err, ErrConflict) {
+		t.Errorf("a maintenance reminder for a discontinued plan: %v; want a conflict", err)
+	}
+	if err := f.s.MarkRecall(ctx, f.alex, clinic.RecallLapsed, beaPlan, clinic.RecallSnoozed); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a client marking the recall list: %v; want not found", err)
+	}
+}
+
+// A course booked from a plan is the plan's: staff only, for the plan's own client, while the
+// plan is drafted or under way; it keeps the plan's spacing and is linked to it.
+func TestACourseBookedFromItsPlanIsLinked(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	f.appt(t, f.alexID, f.sam, testEpoch.Add(-24*time.Hour), "completed")
+	f.consent(t)
+	plan := f.activePlan(t)
+	th := f.samUser.ID
+	mustCalendar(t, f.s, th, testkit.EveryDay(9, 17), mustSydney(t), f.serviceID)
+	day := func(n int) time.Time { return time.Date(2026, 3, 16+n, 10, 0, 0, 0, mustSydney(t)) }
+	req := BookingRequest{ClientID: f.alexID, ServiceID: f.serviceID, TherapistID: th, Starts: []time.Time{day(0), day(7)},
+		PlanID: plan, Consent: true}
+	if _, err := f.s.BookCourse(ctx, f.alex, req); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a client booking with a plan: %v; want not found", err)
+	}
+	other := req
+	other.ClientID = f.beaID
+	if _, err := f.s.BookCourse(ctx, f.desk, other); !errors.Is(err, ErrConflict) {
+		t.Errorf("another client's plan: %v; want a conflict", err)
+	}
+	b, err := f.s.BookCourse(ctx, f.desk, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var linked int64
+	var sp clinic.Spacing
+	if err := f.s.w.QueryRow(`SELECT coalesce(plan_id, 0), spacing_days, spacing_min, spacing_max FROM courses WHERE id = ?`,
+		b.CourseID).Scan(&linked, &sp.Target, &sp.Min, &sp.Max); err != nil {
+		t.Fatal(err)
+	}
+	if linked != plan || sp != (clinic.Spacing{Target: clinic.DefaultTargetDays, Min: clinic.DefaultMinDays, Max: clinic.DefaultMaxDays}) {
+		t.Errorf("the course: plan %d, spacing %+v; want plan %d at the plan's spacing", linked, sp, plan)
 	}
 }

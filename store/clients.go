@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -133,12 +134,10 @@ func (s *Store) AddClient(ctx context.Context, by Actor, d ClientDetails) (clini
 	return c, err
 }
 
-// RecallList lists stalled courses whose last session was after since, longest waiting first.
-// A session counts as done when it was held (booked, checked in or completed in the past);
-// no-shows and cancellations do not. Staff only.
-//
-// Only courses with a session since `since` are looked at, through the start-time index, so
-// the cost follows the recent weeks, not the clinic's whole history.
+// RecallList is reception's recall list: plans whose reassessment is due, stalled courses,
+// maintenance visits due and clients lapsed after discharge, none with anything booked ahead,
+// each with reception's mark; dismissed entries and those snoozed past today are left out.
+// Staff only. Entries come grouped by reason, longest waiting first.
 func (s *Store) RecallList(ctx context.Context, by Actor, since time.Time, limit int) ([]clinic.RecallCourse, error) {
 	if !by.Staff() {
 		return nil, ErrNotFound
@@ -146,10 +145,210 @@ func (s *Store) RecallList(ctx context.Context, by Actor, since time.Time, limit
 	if limit <= 0 || limit > 500 {
 		limit = 200
 	}
-	now := unix(s.now())
+	_, loc, err := s.settingsZone(ctx, s.r)
+	if err != nil {
+		return nil, err
+	}
+	today := clinic.DateOf(s.now(), loc)
+	stalled, err := s.stalledCourses(ctx, since, limit)
+	if err != nil {
+		return nil, err
+	}
+	plans, err := s.recallPlans(ctx, since, today)
+	if err != nil {
+		return nil, err
+	}
+	marks, err := recallMarks(ctx, s.r)
+	if err != nil {
+		return nil, err
+	}
+	var out []clinic.RecallCourse
+	for _, rc := range append(plans, stalled...) {
+		if m, ok := marks[recallKey{rc.Reason, rc.RefID()}]; ok {
+			rc.Mark, rc.MarkedAt, rc.SnoozedUntil = m.Mark, m.MarkedAt, m.SnoozedUntil
+		}
+		if rc.Shown(today) {
+			out = append(out, rc)
+		}
+	}
+	order := map[clinic.RecallReason]int{clinic.RecallReassessDue: 0, clinic.RecallStalled: 1, clinic.RecallMaintenanceDue: 2,
+		clinic.RecallLapsed: 3}
+	slices.SortStableFunc(out, func(a, b clinic.RecallCourse) int { return order[a.Reason] - order[b.Reason] })
+	return out[:min(len(out), limit)], nil
+}
+
+type recallKey struct {
+	reason clinic.RecallReason
+	ref    int64
+}
+
+// recallMarks reads every mark: a table of a few hundred rows at most.
+func recallMarks(ctx context.Context, q rowsQuerier) (map[recallKey]clinic.RecallCourse, error) {
+	out := map[recallKey]clinic.RecallCourse{}
+	err := scanInto(ctx, q, func(r *sql.Rows) error {
+		var k recallKey
+		var m clinic.RecallCourse
+		var until string
+		var at int64
+		if err := r.Scan(&k.reason, &k.ref, &m.Mark, &until, &at); err != nil {
+			return err
+		}
+		m.SnoozedUntil, m.MarkedAt = parseCivilDay(until), unixTime(at)
+		out[k] = m
+		return nil
+	}, `SELECT reason, ref_id, mark, snoozed_until, marked_at FROM recall_marks`)
+	return out, err
+}
+
+// recallPlans are the plans that call for a visit nobody has booked: a reassessment due, a
+// maintenance visit due, or a discharge long enough ago to count as lapsed. Only each client's
+// newest plan counts, and only a client with nothing booked ahead. Only plans that last moved
+// since `since` are looked at, through treatment_plans_recall, so the cost follows the recent
+// months, not the clinic's history of plans.
+func (s *Store) recallPlans(ctx context.Context, since time.Time, today clinic.Date) ([]clinic.RecallCourse, error) {
+	now := s.now()
 	var out []clinic.RecallCourse
 	err := scanInto(ctx, s.r, func(r *sql.Rows) error {
 		var rc clinic.RecallCourse
+		var status clinic.PlanStatus
+		var review, maint string
+		var last sql.NullInt64
+		if err := r.Scan(&rc.PlanID, &rc.ClientID, &rc.ClientName, &rc.ClientPhone, &rc.ClientEmail, &rc.TherapistID,
+			&rc.TherapistName, &status, &review, &maint, &rc.Sessions, &last); err != nil {
+			return err
+		}
+		rc.LastAt = nullUnix(last)
+		switch {
+		case status == clinic.PlanReassessDue:
+			rc.Reason, rc.Due = clinic.RecallReassessDue, parseCivilDay(review)
+		case maint != "":
+			if rc.Due = parseCivilDay(maint); today.Before(rc.Due) {
+				return nil
+			}
+			rc.Reason = clinic.RecallMaintenanceDue
+		case last.Valid && rc.LastAt.After(since) && rc.LastAt.Before(now.AddDate(0, 0, -clinic.LapsedAfterDays)):
+			rc.Reason = clinic.RecallLapsed
+		default:
+			return nil
+		}
+		out = append(out, rc)
+		return nil
+	}, `SELECT p.id, p.client_id, c.name, c.phone, c.email, p.therapist_id, t.name, p.status, p.reassessment_date,
+			p.maintenance_due, p.planned_sessions,
+			(SELECT max(a.starts_at) FROM appointments a WHERE a.client_id = p.client_id AND a.starts_at < ?1
+				AND a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`, `+sqlCompleted+`))
+		FROM treatment_plans p JOIN clients c ON c.id = p.client_id JOIN users t ON t.id = p.therapist_id
+		WHERE p.status IN ('`+string(clinic.PlanReassessDue)+`', '`+string(clinic.PlanCompleted)+`', '`+string(clinic.PlanDiscontinued)+`')
+			AND p.updated_at >= ?2 AND c.merged_into IS NULL
+			AND NOT EXISTS (SELECT 1 FROM treatment_plans n WHERE n.client_id = p.client_id AND n.id > p.id
+				AND n.status NOT IN ('`+string(clinic.PlanCancelled)+`', '`+string(clinic.PlanEnteredInError)+`'))
+			AND NOT EXISTS (SELECT 1 FROM appointments a WHERE a.client_id = p.client_id AND a.starts_at >= ?1
+				AND a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`))
+		ORDER BY p.id`, unix(now), unix(since))
+	return out, err
+}
+
+// MarkRecall records what reception did about an entry of the recall list: contacted, snoozed
+// (for clinic.RecallSnoozeDays) or dismissed. Staff only; an entry that names no course or plan
+// is not found.
+func (s *Store) MarkRecall(ctx context.Context, by Actor, reason clinic.RecallReason, refID int64, mark clinic.RecallMark) error {
+	if !by.Staff() {
+		return ErrNotFound
+	}
+	if !reason.Valid() || !mark.Valid() {
+		return fmt.Errorf("recall mark %q of %q: %w", mark, reason, ErrConflict)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		table := "treatment_plans"
+		if reason == clinic.RecallStalled {
+			table = "courses"
+		}
+		var clientID int64
+		if err := tx.QueryRowContext(ctx, `SELECT client_id FROM `+table+` WHERE id = ?`, refID).Scan(&clientID); err != nil {
+			return fmt.Errorf("recall %s %d: %w", reason, refID, translate(err))
+		}
+		_, loc, err := s.settingsZone(ctx, tx)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		until := ""
+		if mark == clinic.RecallSnoozed {
+			until = clinic.DateOf(now, loc).AddDays(clinic.RecallSnoozeDays).String()
+		}
+		var byID any
+		if by.UserID != 0 {
+			byID = by.UserID
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recall_marks (reason, ref_id, client_id, mark, snoozed_until, marked_by,
+			marked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reason, ref_id) DO UPDATE SET mark = excluded.mark,
+			snoozed_until = excluded.snoozed_until, marked_by = excluded.marked_by, marked_at = excluded.marked_at`,
+			reason, refID, clientID, mark, until, byID, unix(now)); err != nil {
+			return fmt.Errorf("recall mark: %w", err)
+		}
+		return audit(ctx, tx, by, unix(now), "recall_"+string(mark), string(reason), refID, clientID, until)
+	})
+}
+
+// ErrNoEmail says a reminder was asked for a client with no email address on file.
+var ErrNoEmail = errors.New("the client has no email address")
+
+// RemindMaintenance queues, through the outbox, the maintenance prompt the scheduler sends on
+// the due morning, now, for a recall entry reception is working on, and marks the entry
+// contacted. The prompt's own send-time check still applies (no longer wanted once the client
+// books, opts out or the plan moves on). Staff only; the client must have an email address.
+func (s *Store) RemindMaintenance(ctx context.Context, by Actor, planID int64) (string, error) {
+	if !by.Staff() {
+		return "", ErrNotFound
+	}
+	var to string
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var clientID, updated int64
+		var name string
+		var status clinic.PlanStatus
+		if err := tx.QueryRowContext(ctx, `SELECT p.client_id, p.status, p.updated_at, c.name, c.email FROM treatment_plans p
+			JOIN clients c ON c.id = p.client_id WHERE p.id = ?`, planID).Scan(&clientID, &status, &updated, &name, &to); err != nil {
+			return fmt.Errorf("plan %d: %w", planID, translate(err))
+		}
+		if status != clinic.PlanCompleted {
+			return fmt.Errorf("plan %d is %s: %w", planID, status, ErrConflict)
+		}
+		if to == "" {
+			return ErrNoEmail
+		}
+		_, loc, err := s.settingsZone(ctx, tx)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		key := fmt.Sprintf("maintenance_due:plan:%d:recall:%s", planID, clinic.DateOf(now, loc))
+		m := MaintenanceMail{ClientID: clientID, ClientName: name, CompletedAt: updated, BookPath: "/book",
+			Unsubscribe: s.UnsubscribePath(clientID)}
+		if err := enqueue(ctx, tx, now, Email{Kind: string(clinic.ReminderMaintenanceDue), To: to, RefType: "plan",
+			RefID: planID, DedupeKey: key, Payload: m, ExpiresAt: now.Add(nudgeExpiry)}); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recall_marks (reason, ref_id, client_id, mark, marked_by, marked_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (reason, ref_id) DO UPDATE SET mark = excluded.mark, snoozed_until = '',
+			marked_by = excluded.marked_by, marked_at = excluded.marked_at`, clinic.RecallMaintenanceDue, planID, clientID,
+			clinic.RecallContacted, chartNullID(by.UserID), unix(now)); err != nil {
+			return fmt.Errorf("recall mark: %w", err)
+		}
+		return audit(ctx, tx, by, unix(now), "recall_reminder", string(clinic.RecallMaintenanceDue), planID, clientID, key)
+	})
+	return to, err
+}
+
+// stalledCourses are the courses whose last session was after since and further back than the
+// course's longest gap, with nothing booked ahead and sessions remaining, longest waiting first.
+// A session counts as done when it was held (booked, checked in or completed in the past);
+// no-shows and cancellations do not. Only courses with a session since `since` are looked at,
+// through the start-time index, so the cost follows the recent weeks, not the whole history.
+func (s *Store) stalledCourses(ctx context.Context, since time.Time, limit int) ([]clinic.RecallCourse, error) {
+	now := unix(s.now())
+	var out []clinic.RecallCourse
+	err := scanInto(ctx, s.r, func(r *sql.Rows) error {
+		rc := clinic.RecallCourse{Reason: clinic.RecallStalled}
 		var last int64
 		err := r.Scan(&rc.CourseID, &rc.ClientID, &rc.ClientName, &rc.ClientPhone, &rc.ClientEmail, &rc.TherapistID,
 			&rc.TherapistName, &rc.ServiceID, &rc.ServiceName, &rc.Sessions, &rc.SpacingMax, &last, &rc.Done)
@@ -163,7 +362,7 @@ func (s *Store) RecallList(ctx context.Context, by Actor, since time.Time, limit
 				sum(a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`, `+sqlCompleted+`) AND a.starts_at < ?1) AS done,
 				sum(a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`) AND a.starts_at >= ?1) AS ahead
 			FROM appointments a
-			WHERE a.course_id IN (SELECT course_id FROM appointments INDEXED BY appointments_start
+			WHERE a.course_id IN (SELECT course_id FROM appointments INDEXED BY appointments_course_start
 				WHERE starts_at >= ?2 AND starts_at < ?1 AND course_id IS NOT NULL)
 			GROUP BY a.course_id) x
 		JOIN courses co ON co.id = x.course_id

@@ -120,9 +120,11 @@ func TestRecallListsStalledCoursesOnly(t *testing.T) {
 	ctx := context.Background()
 	th, sv, loc := recallFixture(t, s)
 	day := func(n, hour int) time.Time { return time.Date(2026, 3, 11+n, hour, 0, 0, 0, loc) }
+	spacing := clinic.DefaultSpacing()
 	course := func(name string, starts ...time.Time) []Appointment {
 		_, id := mustCreateClient(t, s, name, name+"@example.com")
-		b, err := s.BookCourse(ctx, clientsDesk, BookingRequest{ClientID: id, ServiceID: sv, TherapistID: th, Starts: starts})
+		b, err := s.BookCourse(ctx, clientsDesk, BookingRequest{ClientID: id, ServiceID: sv, TherapistID: th, Starts: starts,
+			Spacing: spacing})
 		if err != nil {
 			t.Fatalf("book %s: %v", name, err)
 		}
@@ -134,14 +136,16 @@ func TestRecallListsStalledCoursesOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	course("recent", day(0, 10), day(9, 10))   // its last session is only 3 days before the check
-	course("ahead", day(0, 11), day(15, 11))   // its next session is still to come
+	course("recent", day(0, 10), day(9, 10)) // its last session is only 4 days before the check
+	spacing = clinic.CourseRecovery.Spacing()
+	course("ahead", day(0, 11), day(14, 11)) // its next session is still to come, a fortnight on
+	spacing = clinic.DefaultSpacing()
 	course("finished", day(0, 12), day(5, 12)) // every session held
-	noShow := course("noshow", day(0, 13), day(1, 13))
+	noShow := course("noshow", day(0, 13), day(3, 13))
 	single := course("single", day(0, 14)) // one visit is not a course
 	_ = single
 
-	clock.Advance(13 * 24 * time.Hour) // 2026-03-23, evening in Sydney
+	clock.Advance(14 * 24 * time.Hour) // 2026-03-24 (day 13), evening in Sydney
 	if _, err := s.SetStatus(ctx, clientsDesk, noShow[1].ID, "no_show"); err != nil {
 		t.Fatal(err)
 	}

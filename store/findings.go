@@ -24,21 +24,49 @@ func (s *Store) RecordFindings(ctx context.Context, by Actor, f clinic.Findings)
 		if err := ownAppointment(ctx, tx, f.ClientID, f.AppointmentID); err != nil {
 			return err
 		}
+		if err := correctable(ctx, tx, f); err != nil {
+			return err
+		}
 		now := unix(s.now())
 		err := tx.QueryRowContext(ctx, `INSERT INTO findings (client_id, therapist_id, appointment_id, kind, complaint,
-			aggravating, easing, impression, confirmed_class, chart_regions, channels, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.ClientID, by.UserID, chartNullID(f.AppointmentID),
+			aggravating, easing, impression, confirmed_class, chart_regions, channels, supersedes_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, f.ClientID, by.UserID, chartNullID(f.AppointmentID),
 			f.Kind, f.Complaint, f.Aggravating, f.Easing, f.Impression, f.ConfirmedClass, joinChartCodes(f.Regions),
-			joinChartCodes(f.Channels), now).Scan(&id)
+			joinChartCodes(f.Channels), chartNullID(f.SupersedesID), now).Scan(&id)
 		if err != nil {
-			return fmt.Errorf("record findings: %w", err)
+			return fmt.Errorf("record findings: %w", translate(err))
 		}
 		if err := insertFindingRows(ctx, tx, id, f); err != nil {
 			return err
 		}
-		return audit(ctx, tx, by, now, "create", "findings", id, f.ClientID, f.Kind)
+		detail := f.Kind
+		if f.SupersedesID != 0 {
+			detail = fmt.Sprintf("%s, corrects %d", f.Kind, f.SupersedesID)
+		}
+		return audit(ctx, tx, by, now, "create", "findings", id, f.ClientID, detail)
 	})
 	return id, err
+}
+
+// correctable checks that the record a correction supersedes is the same client's and not
+// already corrected: another client's is not found, a corrected one is a conflict.
+func correctable(ctx context.Context, tx *sql.Tx, f clinic.Findings) error {
+	if f.SupersedesID == 0 {
+		return nil
+	}
+	var clientID int64
+	var corrected bool
+	err := tx.QueryRowContext(ctx, `SELECT client_id, EXISTS (SELECT 1 FROM findings c WHERE c.supersedes_id = f.id)
+		FROM findings f WHERE f.id = ?`, f.SupersedesID).Scan(&clientID, &corrected)
+	switch {
+	case err != nil:
+		return fmt.Errorf("findings %d: %w", f.SupersedesID, translate(err))
+	case clientID != f.ClientID:
+		return fmt.Errorf("findings %d: %w", f.SupersedesID, ErrNotFound)
+	case corrected:
+		return fmt.Errorf("findings %d is already corrected: %w", f.SupersedesID, ErrConflict)
+	}
+	return nil
 }
 
 // ownAppointment checks that an optional appointment belongs to the client.
@@ -132,8 +160,10 @@ func clientFindings(ctx context.Context, tx *sql.Tx, clientID int64) ([]clinic.F
 // in one query for all of them (rowsWhere selects the same records by finding_id).
 func queryFindings(ctx context.Context, tx *sql.Tx, where, rowsWhere string, arg any) ([]clinic.Findings, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.client_id, f.therapist_id, u.name, coalesce(f.appointment_id, 0), f.kind,
-		f.complaint, f.aggravating, f.easing, f.impression, f.confirmed_class, f.chart_regions, f.channels, f.created_at
-		FROM findings f JOIN users u ON u.id = f.therapist_id WHERE `+where, arg)
+		f.complaint, f.aggravating, f.easing, f.impression, f.confirmed_class, f.chart_regions, f.channels, f.created_at,
+		coalesce(f.supersedes_id, 0), coalesce(c.id, 0), coalesce(cu.name, ''), coalesce(c.created_at, 0)
+		FROM findings f JOIN users u ON u.id = f.therapist_id
+		LEFT JOIN findings c ON c.supersedes_id = f.id LEFT JOIN users cu ON cu.id = c.therapist_id WHERE `+where, arg)
 	if err != nil {
 		return nil, fmt.Errorf("findings: %w", err)
 	}
@@ -141,13 +171,19 @@ func queryFindings(ctx context.Context, tx *sql.Tx, where, rowsWhere string, arg
 	for rows.Next() {
 		var f clinic.Findings
 		var regions, channels string
-		var at int64
+		var at, cAt int64
+		var corr clinic.FindingsCorrection
 		if err := rows.Scan(&f.ID, &f.ClientID, &f.TherapistID, &f.TherapistName, &f.AppointmentID, &f.Kind, &f.Complaint,
-			&f.Aggravating, &f.Easing, &f.Impression, &f.ConfirmedClass, &regions, &channels, &at); err != nil {
+			&f.Aggravating, &f.Easing, &f.Impression, &f.ConfirmedClass, &regions, &channels, &at, &f.SupersedesID,
+			&corr.ID, &corr.TherapistName, &cAt); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		f.Regions, f.Channels, f.CreatedAt = splitChartCodes(regions), splitChartCodes(channels), unixTime(at)
+		if corr.ID != 0 {
+			corr.At = unixTime(cAt)
+			f.CorrectedBy = &corr
+		}
 		out = append(out, f)
 	}
 	rows.Close()

@@ -91,10 +91,15 @@ func (s *Store) HoldBooking(ctx context.Context, ip string, req HoldRequest) err
 		if sp.Target == 0 {
 			sp = clinic.DefaultSpacing()
 		}
+		var firstService any
+		if p.svs[0].ID != p.sv.ID {
+			firstService = p.svs[0].ID
+		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO booking_holds (token_hash, email, name, phone, password_hash, service_id,
-			therapist_id, spacing_days, reminders, assessment_hash, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, hashID(tok), req.Visitor.Email, req.Visitor.Name,
-			req.Visitor.Phone, hash, p.sv.ID, req.TherapistID, sp.Target, req.Reminders, assess, unix(now), expires).Scan(&id)
+			first_service_id, therapist_id, spacing_days, reminders, assessment_hash, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, hashID(tok), req.Visitor.Email, req.Visitor.Name,
+			req.Visitor.Phone, hash, p.sv.ID, firstService, req.TherapistID, sp.Target, req.Reminders, assess, unix(now),
+			expires).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("hold: %w", err)
 		}
@@ -106,7 +111,7 @@ func (s *Store) HoldBooking(ctx context.Context, ip string, req HoldRequest) err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO hold_sessions (hold_id, session, therapist_id, room_id, starts_at,
 				busy_until, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`, id, i+1, sl.TherapistID, room, unix(sl.Start),
-				unix(p.sv.Blocks(sl.Start).End), expires); err != nil {
+				unix(p.svs[i].Blocks(sl.Start).End), expires); err != nil {
 				return fmt.Errorf("hold session %d: %w", i+1, translate(err))
 			}
 			mail.Sessions = append(mail.Sessions, sl.Start.In(p.loc).Format("Mon 2 Jan, 15:04"))
@@ -156,14 +161,16 @@ func (s *Store) CompleteHold(ctx context.Context, ip, tok string) (Booked, error
 		now := unix(s.now())
 		var h struct {
 			id, service, therapist int64
+			firstService           int64
 			spacing                int
 			reminders              bool
 			email, name, phone, pw string
 			assessment             []byte
 		}
 		err := tx.QueryRowContext(ctx, `UPDATE booking_holds SET used_at = ? WHERE token_hash = ? AND used_at IS NULL
-			AND expires_at > ? RETURNING id, service_id, therapist_id, spacing_days, reminders, email, name, phone,
-			password_hash, assessment_hash`, now, hashID(tok), now).Scan(&h.id, &h.service, &h.therapist, &h.spacing,
+			AND expires_at > ? RETURNING id, service_id, coalesce(first_service_id, 0), therapist_id, spacing_days, reminders,
+			email, name, phone, password_hash, assessment_hash`, now, hashID(tok), now).Scan(&h.id, &h.service, &h.firstService,
+			&h.therapist, &h.spacing,
 			&h.reminders, &h.email, &h.name, &h.phone, &h.pw, &h.assessment)
 		if err != nil {
 			return fmt.Errorf("use hold: %w", translate(err))
@@ -187,10 +194,12 @@ func (s *Store) CompleteHold(ctx context.Context, ip, tok string) (Booked, error
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM clients WHERE user_id = ?`, u.ID).Scan(&by.ClientID); err != nil {
 			return fmt.Errorf("client of user %d: %w", u.ID, translate(err))
 		}
-		sp := clinic.DefaultSpacing()
-		sp.Target = h.spacing
-		out, err = s.bookIn(ctx, tx, by, BookingRequest{ServiceID: h.service, TherapistID: h.therapist, Starts: starts,
-			Spacing: sp, Consent: true, Reminders: h.reminders})
+		sp, ok := clinic.CourseSpacing(h.spacing)
+		if !ok {
+			sp = clinic.DefaultSpacing()
+		}
+		out, err = s.bookIn(ctx, tx, by, BookingRequest{ServiceID: h.service, FirstServiceID: h.firstService,
+			TherapistID: h.therapist, Starts: starts, Spacing: sp, Consent: true, Reminders: h.reminders})
 		if err != nil {
 			return err
 		}

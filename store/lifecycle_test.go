@@ -16,7 +16,7 @@ import (
 // sentence reception reads, and too late for a client is ErrTooLate.
 func TestAppointmentChangesFollowClinicsRules(t *testing.T) {
 	ctx := context.Background()
-	st, th, svc, cid, start := bookingFixture(t)
+	st, clock, th, svc, cid, start := bookingFixtureClock(t)
 	client := store.Actor{Role: clinic.RoleClient, ClientID: cid}
 	book := func(t *testing.T, at time.Time) store.Appointment {
 		t.Helper()
@@ -36,6 +36,8 @@ func TestAppointmentChangesFollowClinicsRules(t *testing.T) {
 	})
 	t.Run("a no-show cannot be checked in", func(t *testing.T) {
 		ap := book(t, start.Add(2*time.Hour))
+		defer clock.Set(clock.Now())
+		clock.Set(ap.Start.Add(10 * time.Minute))
 		if _, err := st.SetStatus(ctx, store.System, ap.ID, clinic.ApptNoShow); err != nil {
 			t.Fatal(err)
 		}
@@ -59,4 +61,71 @@ func TestAppointmentChangesFollowClinicsRules(t *testing.T) {
 			t.Errorf("reception's cancel: %q late=%v (%v); want a late cancellation", done.Status, done.LateCancel, err)
 		}
 	})
+}
+
+// The desk's record of a session waits for its time and can be taken back on its day: a
+// check-in two days ahead is refused with when it opens; a completion is undone to checked in,
+// then the check-in to booked; the audit log keeps every record and every undo; the next day
+// nothing is undone.
+func TestTheDesksRecordFollowsTheSessionsDay(t *testing.T) {
+	ctx := context.Background()
+	st, clock, th, svc, cid, start := bookingFixtureClock(t)
+	b, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
+		Starts: []time.Time{start}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := b.Appointments[0].ID
+	desk := store.Actor{Role: clinic.RoleReception}
+	var timing *clinic.ErrApptTiming
+	if _, err := st.SetStatus(ctx, desk, id, clinic.ApptCheckedIn); !errors.As(err, &timing) ||
+		err.Error() != "Check-in opens at 09:00 on Tue 1 Dec." {
+		t.Fatalf("check-in days ahead: %v; want refused with when it opens", err)
+	}
+	if _, err := st.SetStatus(ctx, desk, id, clinic.ApptCompleted); !errors.As(err, &timing) {
+		t.Fatalf("completed days ahead: %v; want refused", err)
+	}
+	clock.Set(start.Add(-20 * time.Minute))
+	if _, err := st.SetStatus(ctx, desk, id, clinic.ApptCheckedIn); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(start.Add(65 * time.Minute))
+	if _, err := st.SetStatus(ctx, desk, id, clinic.ApptCompleted); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []clinic.ApptStatus{clinic.ApptCheckedIn, clinic.ApptBooked} {
+		got, err := st.UndoStatus(ctx, desk, id)
+		if err != nil || got.Status != want {
+			t.Fatalf("undo: %q (%v); want %q", got.Status, err, want)
+		}
+	}
+	ap, err := st.AppointmentByID(ctx, desk, id)
+	if err != nil || ap.Status != clinic.ApptBooked || ap.CheckedIn {
+		t.Fatalf("after both undos: %q checked in %v (%v); want booked without a check-in", ap.Status, ap.CheckedIn, err)
+	}
+	log, err := st.AuditLog(ctx, store.Actor{Role: clinic.RoleOwner}, store.AuditFilter{RecordType: "appointment", RecordID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := len(log) - 1; i >= 0; i-- {
+		if log[i].Action != "create" && log[i].Action != "book" {
+			got = append(got, log[i].Action+" "+log[i].Detail)
+		}
+	}
+	want := "checked_in |completed |undo completed -> checked_in|undo checked_in -> booked"
+	if strings.Join(got, "|") != want {
+		t.Errorf("audit log: %q; want %q", strings.Join(got, "|"), want)
+	}
+
+	if _, err := st.SetStatus(ctx, desk, id, clinic.ApptNoShow); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(start.AddDate(0, 0, 1))
+	if _, err := st.UndoStatus(ctx, desk, id); !errors.As(err, &timing) || err.Error() != "Only a change made today can be undone." {
+		t.Errorf("undo the next day: %v; want refused", err)
+	}
+	if _, err := st.UndoStatus(ctx, store.Actor{Role: clinic.RoleClient, ClientID: cid}, id); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a client's undo: %v; want not found", err)
+	}
 }

@@ -45,6 +45,15 @@ func moneyClinic(t *testing.T) (*store.Store, *testclinic.Clinic, string) {
 
 var deskActor = store.Actor{Role: clinic.RoleReception}
 
+// completeAfterStart marks a session completed at the desk as its end comes (a session is
+// completed only once it has begun), then puts the store's clock back where the test had it.
+func completeAfterStart(st *store.Store, ap store.Appointment) (store.Appointment, error) {
+	was := st.Now
+	defer func() { st.Now = was }()
+	st.Now = func() time.Time { return ap.End }
+	return st.SetStatus(context.Background(), deskActor, ap.ID, clinic.ApptCompleted)
+}
+
 func TestCompletionIssuesAnInvoiceThatNeverChanges(t *testing.T) {
 	st, c, path := moneyClinic(t)
 	ctx := context.Background()
@@ -68,7 +77,7 @@ func TestCompletionIssuesAnInvoiceThatNeverChanges(t *testing.T) {
 	if _, err := st.SetPrice(ctx, deskActor, ap.ID, 10000, "pensioner rate"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SetStatus(ctx, deskActor, ap.ID, clinic.ApptCompleted); err != nil {
+	if _, err := completeAfterStart(st, ap); err != nil {
 		t.Fatal(err)
 	}
 	acc, err := st.AppointmentAccount(ctx, deskActor, ap.ID)
@@ -127,7 +136,7 @@ func TestPaymentsRefundsAndBalance(t *testing.T) {
 	st, c, path := moneyClinic(t)
 	ctx := context.Background()
 	ap := c.Book(t, c.At(2026, 12, 1, 10, 0)).Appointments[0]
-	if _, err := st.SetStatus(ctx, deskActor, ap.ID, clinic.ApptCompleted); err != nil {
+	if _, err := completeAfterStart(st, ap); err != nil {
 		t.Fatal(err)
 	}
 	pay := func(amount clinic.Money, key string, confirm bool) (store.Payment, bool, error) {
@@ -183,7 +192,7 @@ func TestTakingsAreTheDaysPayments(t *testing.T) {
 	var want clinic.Money
 	byMethod := map[clinic.PayMethod]clinic.Money{}
 	for i, ap := range b.Appointments {
-		if _, err := st.SetStatus(ctx, deskActor, ap.ID, clinic.ApptCompleted); err != nil {
+		if _, err := completeAfterStart(st, ap); err != nil {
 			t.Fatal(err)
 		}
 		m := []clinic.PayMethod{clinic.PayCash, clinic.PayCard}[i]
@@ -242,7 +251,7 @@ func TestMergeRefilesMoney(t *testing.T) {
 	dup := twin.ID
 	ap := testclinic.MustBook(t, st, store.BookingRequest{ClientID: dup, ServiceID: c.Service, TherapistID: c.Therapist.ID,
 		Starts: []time.Time{c.At(2026, 12, 1, 10, 0)}, Consent: true}).Appointments[0]
-	if _, err := st.SetStatus(ctx, deskActor, ap.ID, clinic.ApptCompleted); err != nil {
+	if _, err := completeAfterStart(st, ap); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := st.RecordPayment(ctx, deskActor, store.PaymentRequest{AppointmentID: ap.ID, Method: clinic.PayCash, Amount: 2000, Key: "m"}); err != nil {
@@ -313,7 +322,7 @@ func TestPrepaymentReceiptWaitsForTheInvoice(t *testing.T) {
 	if _, err := st.Receipt(ctx, deskActor, p.ID, true); !errors.Is(err, store.ErrNotInvoiced) {
 		t.Errorf("a receipt before the invoice: %v; want ErrNotInvoiced", err)
 	}
-	if _, err := st.SetStatus(ctx, deskActor, ap.ID, clinic.ApptCompleted); err != nil {
+	if _, err := completeAfterStart(st, ap); err != nil {
 		t.Fatal(err)
 	}
 	if n := receipts(); n != 1 {

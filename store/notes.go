@@ -22,6 +22,7 @@ type AppointmentNote struct {
 	clinic.SessionNote
 	Appointment Appointment
 	Editable    bool
+	NotYet      string            // why the note cannot be written yet (a session days ahead); "" otherwise
 	Goals       []clinic.PlanGoal // the plan's goals, for this session's scores
 	Plans       []PlanRef         // the client's plans the session may belong to
 	Findings    []FindingsRef     // the client's findings the note may refer to
@@ -47,7 +48,7 @@ func (s *Store) NoteForAppointment(ctx context.Context, by Actor, apptID int64) 
 	var n AppointmentNote
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
-		n, err = readNote(ctx, tx, by, `n.appointment_id = ?`, apptID, apptID)
+		n, err = s.readNote(ctx, tx, by, `n.appointment_id = ?`, apptID, apptID)
 		if err != nil {
 			return err
 		}
@@ -65,7 +66,7 @@ func (s *Store) NoteByID(ctx context.Context, by Actor, id int64) (AppointmentNo
 			return fmt.Errorf("note %d: %w", id, translate(err))
 		}
 		var err error
-		if n, err = readNote(ctx, tx, by, `n.id = ?`, id, apptID); err != nil {
+		if n, err = s.readNote(ctx, tx, by, `n.id = ?`, id, apptID); err != nil {
 			return err
 		}
 		return audit(ctx, tx, by, unix(s.now()), "view", "note", id, n.Appointment.ClientID, "")
@@ -74,7 +75,7 @@ func (s *Store) NoteByID(ctx context.Context, by Actor, id int64) (AppointmentNo
 }
 
 // readNote loads an appointment's note (or a new one) after checking the reader treats the client.
-func readNote(ctx context.Context, tx *sql.Tx, by Actor, where string, arg any, apptID int64) (AppointmentNote, error) {
+func (s *Store) readNote(ctx context.Context, tx *sql.Tx, by Actor, where string, arg any, apptID int64) (AppointmentNote, error) {
 	appts, err := queryAppts(ctx, tx, `a.id = ?`, apptID)
 	if err != nil {
 		return AppointmentNote{}, err
@@ -96,18 +97,40 @@ func readNote(ctx context.Context, tx *sql.Tx, by Actor, where string, arg any, 
 		return AppointmentNote{}, err
 	}
 	n := AppointmentNote{SessionNote: note, Appointment: appts[0]}
-	n.Editable = !n.Signed() && noteWriter(by, n.Appointment) == nil
+	if !n.Signed() {
+		err := s.noteWriter(ctx, tx, by, n.Appointment, clinic.ApptDraftNote)
+		var timing *clinic.ErrApptTiming
+		if errors.As(err, &timing) {
+			n.NotYet = timing.Error()
+		}
+		n.Editable = err == nil
+	}
 	return n, noteExtras(ctx, tx, &n)
 }
 
-// noteWriter allows only the appointment's own therapist to write its note, and only for a
-// session that took place or is about to (clinic's TakesPlace).
-func noteWriter(by Actor, a Appointment) error {
+// noteWriter allows only the appointment's own therapist to write its note, and then as
+// clinic's appointment rules say for ev (drafting or signing): a session that takes place,
+// written from its day and signed once it has started. A refusal for the time is clinic's
+// *ErrApptTiming, whose sentence the therapist reads.
+func (s *Store) noteWriter(ctx context.Context, tx *sql.Tx, by Actor, a Appointment, ev clinic.ApptEvent) error {
 	if by.UserID == 0 || by.UserID != a.TherapistID {
 		return fmt.Errorf("note of appointment %d: %w", a.ID, ErrForbidden)
 	}
-	if !a.Status.TakesPlace() {
+	set, err := s.settingsIn(ctx, tx)
+	if err != nil {
+		return err
+	}
+	loc, err := set.Location()
+	if err != nil {
+		return err
+	}
+	_, err = clinic.NextApptStatus(a.Change(ev, apptRole(by), s.now(), set, loc))
+	var status *clinic.ErrApptStatus
+	if errors.As(err, &status) {
 		return fmt.Errorf("appointment %d is %s: %w", a.ID, a.Status, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("note of appointment %d: %w", a.ID, err)
 	}
 	return nil
 }
@@ -224,6 +247,7 @@ func (s *Store) SaveNoteDraft(ctx context.Context, by Actor, apptID int64, n cli
 }
 
 // SignNote saves the note's final text and signs it in one step. From then on it is locked.
+// A session that has not started yet answers clinic's *ErrApptTiming, and nothing is saved.
 func (s *Store) SignNote(ctx context.Context, by Actor, apptID int64, n clinic.SessionNote) (int64, error) {
 	return s.saveNote(ctx, by, apptID, n, true)
 }
@@ -234,7 +258,11 @@ func (s *Store) saveNote(ctx context.Context, by Actor, apptID int64, n clinic.S
 	}
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		a, err := s.writableNoteAppointment(ctx, tx, by, apptID)
+		ev := clinic.ApptDraftNote
+		if sign {
+			ev = clinic.ApptSignNote
+		}
+		a, err := s.writableNoteAppointment(ctx, tx, by, apptID, ev)
 		if err != nil {
 			return err
 		}
@@ -256,12 +284,20 @@ func (s *Store) saveNote(ctx context.Context, by Actor, apptID int64, n clinic.S
 				return fmt.Errorf("sign note: %w", err)
 			}
 		}
-		return audit(ctx, tx, by, now, action, "note", id, a.ClientID, detail)
+		if err := audit(ctx, tx, by, now, action, "note", id, a.ClientID, detail); err != nil || !sign {
+			return err
+		}
+		// A signed note counts its session as done for the plan, as a completion does.
+		today, _, err := s.today(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return s.markDuePlans(ctx, tx, a.ClientID, today)
 	})
 	return id, err
 }
 
-func (s *Store) writableNoteAppointment(ctx context.Context, tx *sql.Tx, by Actor, apptID int64) (Appointment, error) {
+func (s *Store) writableNoteAppointment(ctx context.Context, tx *sql.Tx, by Actor, apptID int64, ev clinic.ApptEvent) (Appointment, error) {
 	appts, err := queryAppts(ctx, tx, `a.id = ?`, apptID)
 	if err != nil {
 		return Appointment{}, err
@@ -273,7 +309,7 @@ func (s *Store) writableNoteAppointment(ctx context.Context, tx *sql.Tx, by Acto
 	if err := clinicalWriter(ctx, tx, by, a.ClientID); err != nil {
 		return a, err
 	}
-	if err := noteWriter(by, a); err != nil {
+	if err := s.noteWriter(ctx, tx, by, a, ev); err != nil {
 		return a, err
 	}
 	var status string
@@ -386,7 +422,7 @@ func (s *Store) AddAddendum(ctx context.Context, by Actor, noteID int64, text st
 // appointment, a client they treat, a note not yet signed. Handlers ask before reading the form.
 func (s *Store) MayWriteNote(ctx context.Context, by Actor, apptID int64) error {
 	return s.read(ctx, func(tx *sql.Tx) error {
-		_, err := s.writableNoteAppointment(ctx, tx, by, apptID)
+		_, err := s.writableNoteAppointment(ctx, tx, by, apptID, clinic.ApptDraftNote)
 		return err
 	})
 }

@@ -189,7 +189,8 @@ func (s *Store) planPageIn(ctx context.Context, tx *sql.Tx, by Actor, id int64, 
 	if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
 		return 0, err
 	}
-	if pp.Today, _, err = s.today(ctx, tx); err != nil {
+	var loc *time.Location
+	if pp.Today, loc, err = s.today(ctx, tx); err != nil {
 		return 0, err
 	}
 	if pp.Client, err = chartClient(ctx, tx, clientID); err != nil {
@@ -197,6 +198,10 @@ func (s *Store) planPageIn(ctx context.Context, tx *sql.Tx, by Actor, id int64, 
 	}
 	if err := loadPlanParts(ctx, tx, &p); err != nil {
 		return 0, err
+	}
+	for i := range p.Sessions {
+		ps := &p.Sessions[i]
+		ps.NoteOpen = clinic.NoteOpen(ps.Status, ps.Start, s.now(), loc)
 	}
 	if pp.Plan = p; !page {
 		return clientID, nil

@@ -183,7 +183,8 @@ func TestUnsubscribeKeepsRemindersAndRefusesForgedLinks(t *testing.T) {
 
 func TestDayListGoesAtSixTheEveningBeforeToThoseWhoAsked(t *testing.T) {
 	rc := newReminderClinic(t)
-	rc.book(t, local(2026, 3, 11, 10), local(2026, 3, 11, 14)) // Wednesday
+	rc.book(t, local(2026, 3, 11, 10)) // Wednesday, twice
+	rc.book(t, local(2026, 3, 11, 14))
 	rc.at(local(2026, 3, 10, 18).Add(-time.Minute))
 	if n := rc.scan(t); n != 0 {
 		t.Fatalf("scan queued %d for a therapist who did not ask; want 0", n)

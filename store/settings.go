@@ -78,6 +78,8 @@ func applySetting(set *clinic.Settings, k, v string) {
 		set.BookingHold = minutes(v)
 	case "staff_two_factor":
 		set.StaffTwoFactor = v == "1"
+	case "check_in_lead_min":
+		set.CheckInLead = minutes(v)
 	}
 }
 
@@ -99,6 +101,7 @@ func settingRows(set clinic.Settings) map[string]string {
 		"retention_years":  strconv.Itoa(set.RetentionYears),
 		"release_notes":    map[bool]string{true: "1", false: "0"}[set.ReleaseNotes],
 		"booking_hold_min": m(set.BookingHold), "staff_two_factor": map[bool]string{true: "1", false: "0"}[set.StaffTwoFactor],
+		"check_in_lead_min": m(set.CheckInLead),
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"allium/clinic"
+	"allium/internal/testkit"
 	"allium/store"
 )
 
@@ -35,9 +36,13 @@ func TestAppointmentMailIsWantedWhileTheAppointmentStandsAsItWas(t *testing.T) {
 		}
 		return byKind
 	}
+	var clock *testkit.Clock // the last booked store's
 	book := func(t *testing.T) (*store.Store, store.Appointment, time.Time) {
 		t.Helper()
-		st, th, svc, cid, start := bookingFixture(t)
+		var st *store.Store
+		var th, svc, cid int64
+		var start time.Time
+		st, clock, th, svc, cid, start = bookingFixtureClock(t)
 		b, err := st.BookCourse(ctx, store.System, store.BookingRequest{ClientID: cid, ServiceID: svc, TherapistID: th,
 			Starts: []time.Time{start}, Reminders: true, Consent: true})
 		if err != nil {
@@ -82,6 +87,7 @@ func TestAppointmentMailIsWantedWhileTheAppointmentStandsAsItWas(t *testing.T) {
 	})
 	t.Run("checked in: the reminders stop", func(t *testing.T) {
 		st, ap, _ := book(t)
+		clock.Set(ap.Start.Add(-10 * time.Minute)) // check-in opens on the day, shortly before the start
 		if _, err := st.SetStatus(ctx, store.System, ap.ID, clinic.ApptCheckedIn); err != nil {
 			t.Fatal(err)
 		}

@@ -12,9 +12,11 @@ type BookStart struct {
 	Therapists []store.User
 	Service    int64
 	Therapist  int64
-	Sessions   int
+	Sessions   int // set (with Spacing) only when booking a plan's course
+	Spacing    int
 	Date       string
 	ClientID   int64
+	PlanID     int64
 }
 
 // SlotChoice is one free time offered in a form.
@@ -34,10 +36,12 @@ type SlotDay struct {
 type BookTimes struct {
 	Page        Page
 	Service     store.Service
+	First       store.Service // the first visit's service, when the course starts with a longer one
 	TherapistID int64
 	Sessions    int
 	Spacing     int
 	ClientID    int64
+	PlanID      int64
 	Days        []SlotDay
 	Date        string
 	Prev, Next  string
@@ -57,9 +61,11 @@ type CourseSession struct {
 type BookCourse struct {
 	Page         Page
 	Service      store.Service
+	First        store.Service // the first visit's service, when the course starts with a longer one
 	TherapistID  int64
 	Spacing      int
 	ClientID     int64
+	PlanID       int64
 	Sessions     []CourseSession
 	NeedsAccount bool
 	SignInHref   string // the sign-in page, returning to these choices
@@ -103,5 +109,12 @@ type TherapistDay struct {
 	Page         Page
 	Date         string
 	Prev, Next   string
-	Appointments []store.Appointment
+	Appointments []TherapistAppt
+}
+
+// TherapistAppt is a row of the therapist's day: the appointment, and whether its note may be
+// written now (clinic.NoteOpen: today's and past sessions that take place).
+type TherapistAppt struct {
+	store.Appointment
+	NoteOpen bool
 }

@@ -239,6 +239,7 @@ type PlanPage struct {
 	Card       PlanCard
 	Courses    []clinic.ChartCourse // the client's unlinked courses
 	BookHref   string
+	BookLabel  string // what BookHref books: the course, or the maintenance visit
 	Decisions  map[clinic.ReassessDecision]string
 	LayerNames map[clinic.PlanLayer]string
 	Referrals  []clinic.Referral
@@ -512,12 +513,12 @@ func ChartSessionRows(dates clinic.Dates, sessions []clinic.ChartSession) templa
 		switch {
 		case s.NoteStatus == "signed":
 			w.noteLink(NoteHref(s.NoteID), "Signed note")
-		case !s.Status.TakesPlace():
-			w.m(`<span class="muted">–</span>`)
-		case s.NoteID != 0:
+		case s.NoteID != 0 && s.Status.TakesPlace():
 			w.noteLink(NoteFormHref(s.ID), "Draft note")
-		default:
+		case s.NoteOpen:
 			w.noteLink(NoteFormHref(s.ID), "Write note")
+		default:
+			w.m(`<span class="muted">–</span>`)
 		}
 		w.m(`</td></tr>`)
 	}
@@ -543,8 +544,10 @@ func PlanSessionRows(dates clinic.Dates, sessions []clinic.PlanSession) template
 			w.noteLink(NoteHref(s.NoteID), "Signed note")
 		case s.NoteID != 0:
 			w.noteLink(NoteFormHref(s.AppointmentID), "Draft note")
-		default:
+		case s.NoteOpen:
 			w.noteLink(NoteFormHref(s.AppointmentID), "Write note")
+		default:
+			w.m(`<span class="muted">–</span>`)
 		}
 		w.m(`</td></tr>`)
 	}

@@ -104,6 +104,9 @@ type DeskAppointment struct {
 // the appointment now; the page offers only these.
 type DeskActions struct {
 	CheckIn, Complete, NoShow, Move, Cancel bool
+	Undo                                    bool
+	UndoTo                                  clinic.ApptStatus // the status an undo returns to
+	NotYet                                  string            // why the desk cannot record anything yet, e.g. when check-in opens
 }
 
 // DeskSlot is a free time offered for a move.
@@ -206,8 +209,9 @@ type DeskTherapists struct {
 // DeskRecallCourse is one stalled course with how long it has waited.
 type DeskRecallCourse struct {
 	clinic.RecallCourse
-	Last      string
+	Last      string // the last session held, "" when none
 	DaysSince int
+	Marked    string // the day reception marked it, "" when not
 	BookHref  string
 }
 

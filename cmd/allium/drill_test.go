@@ -255,7 +255,11 @@ func work(t *testing.T, db string) acknowledged {
 			}
 		}
 		if i < 3 {
+			// A note is signed once its session has begun: the clock visits the session's end.
+			booked := now
+			now = b.Appointments[0].End
 			id, err := st.SignNote(ctx, sam, b.Appointments[0].ID, clinic.SessionNote{Subjective: fmt.Sprintf("Session %d: neck easier", i)})
+			now = booked
 			must(err)
 			ack.notes = append(ack.notes, id)
 		}
