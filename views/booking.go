@@ -49,7 +49,9 @@ type StripDay struct {
 // Weekday and Num are the day as the strip writes it: "Mon" over "16".
 func (d StripDay) Weekday() string { return d.time().Format("Mon") }
 func (d StripDay) Num() int        { return d.Date.D }
-func (d StripDay) time() time.Time { return time.Date(d.Date.Y, d.Date.M, d.Date.D, 12, 0, 0, 0, time.UTC) }
+func (d StripDay) time() time.Time {
+	return time.Date(d.Date.Y, d.Date.M, d.Date.D, 12, 0, 0, 0, time.UTC)
+}
 
 // Mark is the day's class on the strip: none free, a few, or plenty.
 func (d StripDay) Mark() string {
@@ -120,11 +122,20 @@ func (b BookTimes) Link(from, day clinic.Date) string {
 
 // DayLink shows another day of the strip; Earlier and Later move the strip by two weeks.
 func (b BookTimes) DayLink(d clinic.Date) string { return b.Link(b.Date, d) }
-func (b BookTimes) Earlier() string            { return b.Link(b.Date.AddDays(-StripDays), clinic.Date{}) }
-func (b BookTimes) Later() string              { return b.Link(b.Date.AddDays(StripDays), clinic.Date{}) }
 
-// CanGoEarlier is false when the strip already starts today or before: nothing earlier is free.
-func (b BookTimes) CanGoEarlier() bool { return b.Page.Today.Before(b.Date) }
+// Earlier goes back no further than today: nothing before it can be booked.
+func (b BookTimes) Earlier() string {
+	from := b.Date.AddDays(-StripDays)
+	if from.Before(b.Page.Today) {
+		from = b.Page.Today
+	}
+	return b.Link(from, clinic.Date{})
+}
+func (b BookTimes) Later() string { return b.Link(b.Date.AddDays(StripDays), clinic.Date{}) }
+
+// CanGoEarlier is false when the strip starts tomorrow or before: a booking needs notice, so
+// nothing earlier is worth a link.
+func (b BookTimes) CanGoEarlier() bool { return b.Page.Today.AddDays(1).Before(b.Date) }
 
 // Last is the strip's last day.
 func (b BookTimes) Last() clinic.Date { return b.Date.AddDays(StripDays - 1) }
