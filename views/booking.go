@@ -26,6 +26,7 @@ type BookStart struct {
 // SlotChoice is one free time offered in a form.
 type SlotChoice struct {
 	Value     string // therapist@instant
+	Day       string // "Mon 23 Mar", where the choices span days
 	Time      string
 	Therapist string
 }
@@ -160,6 +161,31 @@ type CourseSession struct {
 	Options []SlotChoice
 }
 
+// OptionDays are the session's alternatives grouped by day, so each time is a short chip
+// under its day. The suggested time is among them, chosen.
+func (s CourseSession) OptionDays() []SlotDay {
+	var days []SlotDay
+	for _, o := range s.Options {
+		if len(days) == 0 || days[len(days)-1].Label != o.Day {
+			days = append(days, SlotDay{Label: o.Day})
+		}
+		d := &days[len(days)-1]
+		d.Slots = append(d.Slots, o)
+	}
+	return days
+}
+
+// Offers reports whether the suggested time is among the alternatives; when it is not, the
+// page offers it on its own line.
+func (s CourseSession) Offers() bool {
+	for _, o := range s.Options {
+		if o.Value == s.Value {
+			return true
+		}
+	}
+	return false
+}
+
 // BookCourse is the course proposal and confirmation form.
 type BookCourse struct {
 	Page         Page
@@ -172,6 +198,7 @@ type BookCourse struct {
 	Sessions     []CourseSession
 	NeedsAccount bool
 	SignInHref   string // the sign-in page, returning to these choices
+	TimesHref    string // the booking page on the first session's day, to choose it again
 	Form         map[string]string
 }
 
