@@ -174,7 +174,11 @@ func (a *App) BookStart(c echo.Context) error {
 		return err
 	}
 	ch := a.readChoice(c, services, map[string]string{})
-	return a.render(c, "book_start", bookStartData(a.page(c, "Book"), services, therapists, ch))
+	data := bookStartData(a.page(c, "Book"), services, therapists, ch)
+	if ch.ClientID != 0 { // reception, from an empty time on the board
+		data.Day, data.Slot = c.QueryParam("day"), c.QueryParam("slot")
+	}
+	return a.render(c, "book_start", data)
 }
 
 // catalogue is what the booking pages choose from: the services and the therapists.

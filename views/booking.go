@@ -21,6 +21,7 @@ type BookStart struct {
 	Date       string
 	ClientID   int64
 	PlanID     int64
+	Day, Slot  string // a day and a time chosen on the desk's board, passed on to the times page
 }
 
 // SlotChoice is one free time offered in a form.
