@@ -248,7 +248,24 @@ func (a *App) BookTimes(c echo.Context) error {
 	var daySlots []clinic.Slot
 	data.Strip, data.Day, daySlots = dayStrip(clinic.FreeTimes(q), ch.Date, day, loc)
 	data.Groups = dayGroups(daySlots, therapists, a.Dates())
+	data.Chosen = nearestSlot(daySlots, data.Chosen, loc)
 	return a.render(c, "book_times", data)
+}
+
+// nearestSlot is the time to show chosen for a time picked on the desk's board: that time if
+// it is free for the service, else the therapist's next free time that day (the board does
+// not know the service's length or the buffer after the session before). Empty when none.
+func nearestSlot(slots []clinic.Slot, want string, loc *time.Location) string {
+	tid, at, err := parseSlotValue(want, loc)
+	if err != nil {
+		return ""
+	}
+	for _, s := range slots {
+		if s.TherapistID == tid && !s.Start.Before(at) {
+			return slotValue(s)
+		}
+	}
+	return ""
 }
 
 // dayStrip counts each day's free times (distinct starts: one time offered by two therapists

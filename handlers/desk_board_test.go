@@ -185,6 +185,13 @@ func TestDeskBoardBooksFromAnEmptyTime(t *testing.T) {
 	if !strings.Contains(r.Body, `value="`+slot+`" checked`) {
 		t.Errorf("the times page does not open with 14:00 with Ana chosen")
 	}
+	// Ben's empty stretch from 11:00 starts in the 15 minutes kept after his session: the
+	// times page chooses his next free time, 11:15.
+	after := fmt.Sprintf("/book/times?service=%d&client=%d&therapist=%d&date=2026-03-11&day=2026-03-11&slot=%s",
+		d.service, d.clientID, d.ben.ID, url.QueryEscape(slotValue(d.ben.ID, d.at(2026, 3, 11, 11, 0))))
+	if r := desk.get(after); !strings.Contains(r.Body, `value="`+slotValue(d.ben.ID, d.at(2026, 3, 11, 11, 15))+`" checked`) {
+		t.Errorf("the times page does not choose Ben's next free time, 11:15")
+	}
 }
 
 // TestDeskBoardMarksNow: today's board has a line at the current time, in its quarter hour's
