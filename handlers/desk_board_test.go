@@ -163,6 +163,16 @@ func TestDeskBoardBooksFromAnEmptyTime(t *testing.T) {
 		t.Errorf("%d empty stretches; want Ana's 8 hours, Ben's 7 around his session and Sam's 8", n)
 	}
 
+	// A therapist's week offers the same: Ana's Thursday at 09:00, nothing on the weekend.
+	week := desk.get(fmt.Sprintf("/desk/week?therapist=%d&date=2026-03-11", d.ana.ID))
+	week.wantStatus(http.StatusOK)
+	if thu := slotValue(d.ana.ID, d.at(2026, 3, 12, 9, 0)); !strings.Contains(week.Body, "slot="+thu+`"`) {
+		t.Errorf("Ana's week does not offer Thursday 09:00")
+	}
+	if sat := slotValue(d.ana.ID, d.at(2026, 3, 14, 9, 0)); strings.Contains(week.Body, "slot="+sat+`"`) {
+		t.Errorf("Ana's week offers Saturday, when she does not work")
+	}
+
 	r = desk.get(strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(link(d.ana, 14, 0), `href="`), `"`), "&amp;", "&"))
 	r.wantStatus(http.StatusOK)
 	if !strings.Contains(r.text(), "Booking Ana Alvarez at Wed 11 Mar, 14:00") {
