@@ -145,7 +145,7 @@ func TestJourneyClientAssessmentBookingAndReschedule(t *testing.T) {
 	b.wantText("mechanical")
 	b.submit("a.button.primary[href^='/book/times']")
 
-	b.wantText("First session")
+	b.wantText("First visit")
 	b.wantFirstDayOnScreen()
 	b.do("choose the first free time", chromedpClick("main .slots label.slot"))
 	b.submit("main form button.primary")
