@@ -174,7 +174,11 @@ func (a *App) BookStart(c echo.Context) error {
 		return err
 	}
 	ch := a.readChoice(c, services, map[string]string{})
-	return a.render(c, "book_start", bookStartData(a.page(c, "Book"), services, therapists, ch))
+	data := bookStartData(a.page(c, "Book"), services, therapists, ch)
+	if ch.ClientID != 0 { // reception, from an empty time on the board
+		data.Day, data.Slot = c.QueryParam("day"), c.QueryParam("slot")
+	}
+	return a.render(c, "book_start", data)
 }
 
 // catalogue is what the booking pages choose from: the services and the therapists.
@@ -197,7 +201,9 @@ func bookStartData(p views.Page, services []store.Service, therapists []store.Us
 	return b
 }
 
-// BookTimes lists a week of free first-session times.
+// BookTimes is the booking page: a strip of two weeks of days marked with how many times each
+// has free, and the chosen day's times grouped by therapist. ?date= is the strip's first day,
+// ?day= the chosen one (by default the first day with a free time).
 func (a *App) BookTimes(c echo.Context) error {
 	if blocked, err := a.bookingBlocked(c); blocked || err != nil {
 		return err
@@ -226,8 +232,9 @@ func (a *App) BookTimes(c echo.Context) error {
 	if ch.Therapist != 0 {
 		ids = []int64{ch.Therapist}
 	}
-	from := localMidnight(ch.Date, a.Loc())
-	to := localMidnight(ch.Date.AddDays(7), a.Loc())
+	loc := a.Loc()
+	from := localMidnight(ch.Date, loc)
+	to := localMidnight(ch.Date.AddDays(views.StripDays), loc)
 	q, err := a.Store.SlotQueryFor(ctx, bookingFor(c, ch), firstService.Service, ids, from, to)
 	if err != nil {
 		return err
@@ -235,14 +242,81 @@ func (a *App) BookTimes(c echo.Context) error {
 	if u := currentUser(c); u != nil && u.Role.Staff() {
 		q.MinNotice = clinic.NoNotice
 	}
-	slots := clinic.FreeTimes(q)
-	if ch.Therapist == 0 {
-		slots = clinic.DistinctStarts(slots)
-	}
 	data := views.BookTimes{Page: p, Service: ch.Service, First: ch.First, TherapistID: ch.Therapist, Sessions: ch.Sessions,
-		Spacing: ch.Spacing.Target, ClientID: ch.ClientID, PlanID: ch.PlanID, Days: groupByDay(slots, a.Loc(), namesOf(therapists)),
-		Prev: ch.Date.AddDays(-7).String(), Next: ch.Date.AddDays(7).String(), Date: ch.Date.String()}
+		Spacing: ch.Spacing.Target, ClientID: ch.ClientID, PlanID: ch.PlanID, Date: ch.Date, Chosen: c.QueryParam("slot")}
+	day, _ := clinic.ParseDate(c.QueryParam("day"))
+	var daySlots []clinic.Slot
+	data.Strip, data.Day, daySlots = dayStrip(clinic.FreeTimes(q), ch.Date, day, loc)
+	data.Groups = dayGroups(daySlots, therapists, a.Dates())
+	data.Chosen = nearestSlot(daySlots, data.Chosen, loc)
 	return a.render(c, "book_times", data)
+}
+
+// nearestSlot is the time to show chosen for a time picked on the desk's board: that time if
+// it is free for the service, else the therapist's next free time that day (the board does
+// not know the service's length or the buffer after the session before). Empty when none.
+func nearestSlot(slots []clinic.Slot, want string, loc *time.Location) string {
+	tid, at, err := parseSlotValue(want, loc)
+	if err != nil {
+		return ""
+	}
+	for _, s := range slots {
+		if s.TherapistID == tid && !s.Start.Before(at) {
+			return slotValue(s)
+		}
+	}
+	return ""
+}
+
+// dayStrip counts each day's free times (distinct starts: one time offered by two therapists
+// is one choice for the client) and picks the day to show: the one asked for if it is on the
+// strip, else the first with a free time, else the first.
+func dayStrip(slots []clinic.Slot, first, want clinic.Date, loc *time.Location) ([]views.StripDay, clinic.Date, []clinic.Slot) {
+	strip := make([]views.StripDay, views.StripDays)
+	byDay := make([][]clinic.Slot, views.StripDays)
+	for i := range strip {
+		strip[i].Date = first.AddDays(i)
+	}
+	for _, s := range slots {
+		i := first.DaysUntil(clinic.DateOf(s.Start, loc))
+		if i < 0 || i >= views.StripDays {
+			continue
+		}
+		if n := len(byDay[i]); n == 0 || !byDay[i][n-1].Start.Equal(s.Start) {
+			strip[i].Free++
+		}
+		byDay[i] = append(byDay[i], s)
+	}
+	pick := -1
+	if i := first.DaysUntil(want); want != (clinic.Date{}) && i >= 0 && i < views.StripDays {
+		pick = i
+	}
+	for i := 0; pick < 0 && i < views.StripDays; i++ {
+		if strip[i].Free > 0 {
+			pick = i
+		}
+	}
+	pick = max(pick, 0)
+	strip[pick].Current = true
+	return strip, strip[pick].Date, byDay[pick]
+}
+
+// dayGroups are the chosen day's times by therapist, in the order therapists are listed; each
+// group names its therapist once, so a time is a short chip.
+func dayGroups(slots []clinic.Slot, therapists []store.User, dates clinic.Dates) []views.SlotGroup {
+	var groups []views.SlotGroup
+	for _, t := range therapists {
+		g := views.SlotGroup{Therapist: t.Name}
+		for _, s := range slots {
+			if s.TherapistID == t.ID {
+				g.Slots = append(g.Slots, views.SlotChoice{Value: slotValue(s), Time: dates.Clock(s.Start)})
+			}
+		}
+		if len(g.Slots) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	return groups
 }
 
 func localMidnight(d clinic.Date, loc *time.Location) time.Time {

@@ -85,7 +85,9 @@ func (a *App) courseProposal(c echo.Context, p views.Page, ch bookingChoice, tid
 	}
 	data := views.BookCourse{Page: p, Service: ch.Service, First: ch.First, TherapistID: tid, Spacing: ch.Spacing.Target,
 		ClientID: ch.ClientID, PlanID: ch.PlanID, NeedsAccount: currentUser(c) == nil,
-		SignInHref: signInHref(courseURL(ch.Service.ID, tid, ch.Sessions, ch.Spacing.Target, first))}
+		SignInHref: signInHref(courseURL(ch.Service.ID, tid, ch.Sessions, ch.Spacing.Target, first)),
+		TimesHref: views.BookTimes{Service: ch.Service, First: ch.First, TherapistID: tid, Sessions: ch.Sessions,
+			Spacing: ch.Spacing.Target, ClientID: ch.ClientID, PlanID: ch.PlanID}.Link(firstDay, firstDay)}
 	firstSlot, firstErr := clinic.SlotAt(q1, first, tid)
 	if firstErr != nil {
 		data.Page.Errors["start_1"] = firstTimeMessage(firstErr)
@@ -130,7 +132,8 @@ func alternatives(free []clinic.Slot, pr clinic.Proposal, loc *time.Location) []
 		if d.Before(pr.Window.From) || d.After(pr.Window.To) {
 			continue
 		}
-		out = append(out, views.SlotChoice{Value: slotValue(s), Time: s.Start.In(loc).Format("Mon 2 Jan, 15:04")})
+		dates := clinic.Dates{Loc: loc}
+		out = append(out, views.SlotChoice{Value: slotValue(s), Day: dates.DayOf(s.Start), Time: dates.Clock(s.Start)})
 		if len(out) == 16 {
 			break
 		}

@@ -149,10 +149,10 @@ func (ta *testApp) managePath(t *testing.T, to string) string {
 }
 
 var (
-	slotRadio    = regexp.MustCompile(`<input type="radio" name="slot" value="([^"]+)"`)
-	hiddenStart  = regexp.MustCompile(`<input type="hidden" name="start_(\d+)" value="([^"]+)">`)
-	chosenStart  = regexp.MustCompile(`<select id="f-start_(\d+)" name="start_\d+">\s*<option value="([^"]*)" selected>`)
-	selectStarts = regexp.MustCompile(`(?s)<select id="f-start_(\d+)" name="start_\d+">(.*?)</select>`)
+	slotRadio   = regexp.MustCompile(`<input type="radio" name="slot" value="([^"]+)"`)
+	hiddenStart = regexp.MustCompile(`<input type="hidden" name="start_(\d+)" value="([^"]+)">`)
+	chosenStart = regexp.MustCompile(`<input type="radio" name="start_(\d+)" value="([^"]+)" data-when="[^"]*" checked`)
+	startRadio  = regexp.MustCompile(`<input type="radio" name="start_(\d+)" value="`)
 )
 
 // offeredSlots are the times a times or move page offers.
@@ -177,12 +177,13 @@ func proposedStarts(body string) map[string]string {
 
 // optionCount is how many alternative times the course page offers for a session.
 func optionCount(body string, session int) int {
-	for _, m := range selectStarts.FindAllStringSubmatch(body, -1) {
+	n := 0
+	for _, m := range startRadio.FindAllStringSubmatch(body, -1) {
 		if m[1] == strconv.Itoa(session) {
-			return strings.Count(m[2], "<option value=\"") - strings.Count(m[2], `<option value="">`)
+			n++
 		}
 	}
-	return 0
+	return n
 }
 
 func TestVisitorBooksACourseEndToEnd(t *testing.T) {

@@ -110,7 +110,10 @@ func (a *App) DeskHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data.DeskBoard = views.DeskBoard{Columns: cols, Bookings: f.books, ColumnOf: col, Shifts: shifts}
+	data.DeskBoard = views.DeskBoard{Columns: cols, Bookings: f.books, ColumnOf: col, Shifts: shifts, Since: a.Now()}
+	if day == a.deskToday() {
+		data.Now = a.Now()
+	}
 	data.Heading, data.Date = a.Dates().Day(day), day.String()
 	data.Prev, data.Next = day.AddDays(-1).String(), day.AddDays(1).String()
 	return a.render(c, "desk_day", data)
@@ -191,7 +194,8 @@ func deskTherapistColumns(therapists []store.DayTherapist, away []store.TimeOff,
 	var cols []views.DeskColumn
 	add := func(id int64, name string, shifts []clinic.Shift) {
 		index[id] = len(cols)
-		cols = append(cols, views.DeskColumn{Name: name, Link: views.DeskWeekHref(id, day), Note: deskShifts(shifts)})
+		cols = append(cols, views.DeskColumn{Name: name, Link: views.DeskWeekHref(id, day), Note: deskShifts(shifts),
+			Therapist: id, Day: day, Shifts: shifts})
 	}
 	for _, t := range therapists {
 		add(t.ID, t.Name, t.Shifts)
@@ -199,6 +203,7 @@ func deskTherapistColumns(therapists []store.DayTherapist, away []store.TimeOff,
 	for _, off := range away {
 		if j, ok := index[off.TherapistID]; ok {
 			cols[j].Away = append(cols[j].Away, deskAwayText(off, day, loc))
+			cols[j].Off = append(cols[j].Off, off)
 		}
 	}
 	return cols, func(b store.DayBooking) int {
@@ -322,7 +327,7 @@ func (a *App) DeskWeek(c echo.Context) error {
 		return err
 	}
 	cols, shifts := deskWeekColumns(monday, hours, away, t.ID, loc)
-	data.DeskBoard = views.DeskBoard{Columns: cols, Bookings: books, Shifts: shifts, ColumnOf: func(b store.DayBooking) int {
+	data.DeskBoard = views.DeskBoard{Columns: cols, Bookings: books, Shifts: shifts, Since: a.Now(), ColumnOf: func(b store.DayBooking) int {
 		return monday.DaysUntil(clinic.DateOf(b.Start, loc))
 	}}
 	data.Heading = t.Name + ", week of " + from.Format("2 January 2006")
@@ -352,11 +357,12 @@ func deskWeekColumns(monday clinic.Date, hours clinic.WeeklyHours, away []store.
 	for i := range cols {
 		d := monday.AddDays(i)
 		cols[i] = views.DeskColumn{Name: deskMidnight(d, loc).Format("Mon 2 Jan"), Link: views.DeskDayHref(d),
-			Note: deskShifts(hours[d.Weekday()])}
+			Note: deskShifts(hours[d.Weekday()]), Therapist: tid, Day: d, Shifts: hours[d.Weekday()]}
 		shifts = append(shifts, hours[d.Weekday()]...)
 		for _, off := range away {
 			if off.TherapistID == tid && off.Start.Before(deskMidnight(d.AddDays(1), loc)) && off.End.After(deskMidnight(d, loc)) {
 				cols[i].Away = append(cols[i].Away, deskAwayText(off, d, loc))
+				cols[i].Off = append(cols[i].Off, off)
 			}
 		}
 	}

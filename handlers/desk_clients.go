@@ -23,8 +23,33 @@ func (a *App) DeskClients(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	pick, err := a.deskPick(c)
+	if err != nil {
+		return err
+	}
 	return a.render(c, "desk_clients", views.DeskClients{Page: a.page(c, "Clients"), Nav: deskNav(c), Q: q,
-		Searched: q != "", Results: found, Form: map[string]string{}})
+		Searched: q != "", Results: found, Form: map[string]string{}, Pick: pick})
+}
+
+// deskPick reads the empty time chosen on the board (?therapist=&slot=, also sent by the add
+// form); nil when there is none or it does not name a therapist's time, and the list is then
+// the plain one.
+func (a *App) deskPick(c echo.Context) (*views.DeskPick, error) {
+	tid, at, err := parseSlotValue(c.FormValue("slot"), a.Loc())
+	if err != nil || strconv.FormatInt(tid, 10) != c.FormValue("therapist") {
+		return nil, nil
+	}
+	therapists, err := a.Store.Therapists(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range therapists {
+		if t.ID == tid {
+			return &views.DeskPick{Therapist: tid, TherapistName: t.Name, Slot: slotValue(clinic.Slot{TherapistID: tid, Start: at}),
+				Day: clinic.DateOf(at, a.Loc()), When: a.Dates().When(at)}, nil
+		}
+	}
+	return nil, nil
 }
 
 // DeskAddClient adds a client who phoned or walked in. An email already on file is refused
@@ -53,13 +78,24 @@ func (a *App) DeskAddClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Added for a time chosen on the board: straight on to book it.
+	if pick, err := a.deskPick(c); err != nil || pick != nil {
+		if err != nil {
+			return err
+		}
+		return a.flash(c, pick.BookHref(added.ID), "Added "+added.Name+".")
+	}
 	return a.flash(c, deskClientHref(added.ID), "Added "+added.Name+".")
 }
 
 func (a *App) deskClientsInvalid(c echo.Context, f *form, existing *clinic.Client) error {
 	p := a.page(c, "Clients")
 	p.Errors = f.Errors
-	return a.invalid(c, "desk_clients", views.DeskClients{Page: p, Nav: deskNav(c), Form: f.Values, Existing: existing})
+	pick, err := a.deskPick(c)
+	if err != nil {
+		return err
+	}
+	return a.invalid(c, "desk_clients", views.DeskClients{Page: p, Nav: deskNav(c), Form: f.Values, Existing: existing, Pick: pick})
 }
 
 func deskClientHref(id int64) string { return "/desk/clients/" + strconv.FormatInt(id, 10) }

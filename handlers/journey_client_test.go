@@ -18,6 +18,8 @@ import (
 	"allium/mail"
 	"allium/store"
 	"allium/views"
+
+	"github.com/chromedp/chromedp"
 )
 
 // journeyClinic is a running app with a bookable clinic: one therapist working 08:00-18:00
@@ -103,6 +105,27 @@ func (b *browser) answerStep(values map[string][]string) {
 		} })()`)
 }
 
+// wantFirstDayOnScreen checks the booking page on a 390 x 844 phone: the strip and every
+// time of the day shown are on the first screen, above the bar with Continue.
+func (b *browser) wantFirstDayOnScreen() {
+	b.t.Helper()
+	b.do("resize to a phone", chromedp.EmulateViewport(390, 844))
+	out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => {
+	  const chips = [...document.querySelectorAll("main .slot-group .slot")];
+	  const bar = document.querySelector("main .book-bar");
+	  if (!chips.length || !bar) return "no times or no Continue";
+	  const last = chips[chips.length - 1].getBoundingClientRect().bottom;
+	  const top = bar.getBoundingClientRect().top;
+	  if (window.scrollY !== 0 || last > top) return chips.length + " times end at " + Math.round(last) + " px, under the bar at " + Math.round(top) + " px";
+	  if (bar.getBoundingClientRect().bottom > window.innerHeight + 1) return "Continue is below the screen";
+	  return "";
+	})()`))
+	if err != nil || out != "" {
+		b.fail("the first day does not fit a 390 x 844 screen: %s %v", out, err)
+	}
+	b.do("resize back", chromedp.EmulateViewport(412, 915))
+}
+
 // TestJourneyClientAssessmentBookingAndReschedule: a new client takes the assessment, books the
 // suggested course, reads the confirmation in their mailbox, then moves session 3 with the
 // manage link from that email.
@@ -122,7 +145,8 @@ func TestJourneyClientAssessmentBookingAndReschedule(t *testing.T) {
 	b.wantText("mechanical")
 	b.submit("a.button.primary[href^='/book/times']")
 
-	b.wantText("first session")
+	b.wantText("First visit")
+	b.wantFirstDayOnScreen()
 	b.do("choose the first free time", chromedpClick("main .slots label.slot"))
 	b.submit("main form button.primary")
 

@@ -7,6 +7,8 @@ import (
 
 	"allium/internal/testclinic"
 	"allium/store"
+
+	"github.com/chromedp/chromedp"
 )
 
 // client makes a client record with an account.
@@ -135,6 +137,25 @@ func TestJourneyReceptionRunsTheDay(t *testing.T) {
 	b.submit("main form button.primary")
 	b.wantText("booked")
 	b.wantText("Reassessment")
+
+	// Tomorrow's board on a wide screen: an empty time in Sam's column books Kim then.
+	tomorrow := today.AddDate(0, 0, 1)
+	b.open("/desk?date=" + tomorrow.Format("2006-01-02"))
+	b.do("widen the screen", chromedp.EmulateViewport(1280, 900))
+	b.submit("main .desk-free a")
+	b.wantText("Booking Sam Okafor at")
+	b.eval(`[...document.querySelectorAll("main table a.button")].find(a => a.closest("tr").textContent.includes("Kim Lee")).setAttribute("data-journey", "book")`)
+	b.submit("main a[data-journey=book]")
+	b.eval(`[...document.querySelectorAll("main label.choice")].find(l => l.textContent.includes("Remedial course session")).querySelector("input").click()`)
+	b.submit("main form button.primary")
+	if ok, err := chromedpBool(b, `!!document.querySelector("main .slot input:checked")`); err != nil || !ok {
+		b.fail("the times page does not open with the time chosen on the board")
+	}
+	b.do("back to the phone", chromedp.EmulateViewport(412, 915))
+	b.submit("main form button.primary")
+	b.do("consent", chromedpClick("#f-consent"))
+	b.submit("main form button.primary")
+	b.wantText("booked")
 }
 
 // TestJourneyHostileTextNeverRuns: a client whose name and cautions are markup is shown on the

@@ -1,6 +1,10 @@
 package views
 
 import (
+	"net/url"
+	"strconv"
+	"time"
+
 	"allium/clinic"
 	"allium/store"
 )
@@ -17,11 +21,13 @@ type BookStart struct {
 	Date       string
 	ClientID   int64
 	PlanID     int64
+	Day, Slot  string // a day and a time chosen on the desk's board, passed on to the times page
 }
 
 // SlotChoice is one free time offered in a form.
 type SlotChoice struct {
 	Value     string // therapist@instant
+	Day       string // "Mon 23 Mar", where the choices span days
 	Time      string
 	Therapist string
 }
@@ -32,7 +38,49 @@ type SlotDay struct {
 	Slots []SlotChoice
 }
 
-// BookTimes lists free first-session times for a week.
+// StripDays is how many days the booking page's strip shows: two weeks.
+const StripDays = 14
+
+// StripDay is one day of the booking page's strip.
+type StripDay struct {
+	Date    clinic.Date
+	Free    int // distinct free start times that day
+	Current bool
+}
+
+// Weekday and Num are the day as the strip writes it: "Mon" over "16".
+func (d StripDay) Weekday() string { return d.time().Format("Mon") }
+func (d StripDay) Num() int        { return d.Date.D }
+func (d StripDay) time() time.Time {
+	return time.Date(d.Date.Y, d.Date.M, d.Date.D, 12, 0, 0, 0, time.UTC)
+}
+
+// Mark is the day's class on the strip: none free, a few, or plenty.
+func (d StripDay) Mark() string {
+	switch {
+	case d.Free == 0:
+		return "strip-none"
+	case d.Free <= 4:
+		return "strip-few"
+	}
+	return "strip-open"
+}
+
+// FreeText says how many times are free, for screen readers and the tooltip.
+func (d StripDay) FreeText() string {
+	if d.Free == 0 {
+		return "no free times"
+	}
+	return clinic.Count(d.Free, "free time", "free times")
+}
+
+// SlotGroup is one therapist's free times on the chosen day.
+type SlotGroup struct {
+	Therapist string
+	Slots     []SlotChoice
+}
+
+// BookTimes is the booking page: the strip of two weeks, and the chosen day's times.
 type BookTimes struct {
 	Page        Page
 	Service     store.Service
@@ -42,9 +90,66 @@ type BookTimes struct {
 	Spacing     int
 	ClientID    int64
 	PlanID      int64
-	Days        []SlotDay
-	Date        string
-	Prev, Next  string
+	Date        clinic.Date // the strip's first day
+	Strip       []StripDay
+	Day         clinic.Date // the day shown
+	Groups      []SlotGroup
+	Chosen      string // a slot value to show already chosen
+}
+
+// Link is this page with the strip starting at from and the day shown set to day (none: the
+// first with free times). Every choice made so far travels with it, so the page works as
+// plain links without JavaScript.
+func (b BookTimes) Link(from, day clinic.Date) string {
+	q := url.Values{}
+	q.Set("service", strconv.FormatInt(b.Service.ID, 10))
+	q.Set("therapist", strconv.FormatInt(b.TherapistID, 10))
+	q.Set("sessions", strconv.Itoa(b.Sessions))
+	q.Set("spacing", strconv.Itoa(b.Spacing))
+	if b.First.ID != 0 {
+		q.Set("first", strconv.FormatInt(b.First.ID, 10))
+	}
+	if b.ClientID != 0 {
+		q.Set("client", strconv.FormatInt(b.ClientID, 10))
+	}
+	if b.PlanID != 0 {
+		q.Set("plan", strconv.FormatInt(b.PlanID, 10))
+	}
+	q.Set("date", from.String())
+	if day != (clinic.Date{}) {
+		q.Set("day", day.String())
+	}
+	return "/book/times?" + q.Encode()
+}
+
+// DayLink shows another day of the strip; Earlier and Later move the strip by two weeks.
+func (b BookTimes) DayLink(d clinic.Date) string { return b.Link(b.Date, d) }
+
+// Earlier goes back no further than today: nothing before it can be booked.
+func (b BookTimes) Earlier() string {
+	from := b.Date.AddDays(-StripDays)
+	if from.Before(b.Page.Today) {
+		from = b.Page.Today
+	}
+	return b.Link(from, clinic.Date{})
+}
+func (b BookTimes) Later() string { return b.Link(b.Date.AddDays(StripDays), clinic.Date{}) }
+
+// CanGoEarlier is false when the strip starts tomorrow or before: a booking needs notice, so
+// nothing earlier is worth a link.
+func (b BookTimes) CanGoEarlier() bool { return b.Page.Today.AddDays(1).Before(b.Date) }
+
+// Last is the strip's last day.
+func (b BookTimes) Last() clinic.Date { return b.Date.AddDays(StripDays - 1) }
+
+// AnyFree reports whether any day of the strip has a free time.
+func (b BookTimes) AnyFree() bool {
+	for _, d := range b.Strip {
+		if d.Free > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // CourseSession is one proposed session with the times it may be swapped for.
@@ -55,6 +160,31 @@ type CourseSession struct {
 	When    string
 	Window  string
 	Options []SlotChoice
+}
+
+// OptionDays are the session's alternatives grouped by day, so each time is a short chip
+// under its day. The suggested time is among them, chosen.
+func (s CourseSession) OptionDays() []SlotDay {
+	var days []SlotDay
+	for _, o := range s.Options {
+		if len(days) == 0 || days[len(days)-1].Label != o.Day {
+			days = append(days, SlotDay{Label: o.Day})
+		}
+		d := &days[len(days)-1]
+		d.Slots = append(d.Slots, o)
+	}
+	return days
+}
+
+// Offers reports whether the suggested time is among the alternatives; when it is not, the
+// page offers it on its own line.
+func (s CourseSession) Offers() bool {
+	for _, o := range s.Options {
+		if o.Value == s.Value {
+			return true
+		}
+	}
+	return false
 }
 
 // BookCourse is the course proposal and confirmation form.
@@ -69,6 +199,7 @@ type BookCourse struct {
 	Sessions     []CourseSession
 	NeedsAccount bool
 	SignInHref   string // the sign-in page, returning to these choices
+	TimesHref    string // the booking page on the first session's day, to choose it again
 	Form         map[string]string
 }
 

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"net/url"
 	"strconv"
 
 	"allium/clinic"
@@ -141,6 +142,36 @@ type DeskClients struct {
 	Results  []clinic.Client
 	Existing *clinic.Client // the client already on file with the email just typed
 	Form     map[string]string
+	Pick     *DeskPick // an empty time chosen on the board, to book for the client chosen here
+}
+
+// DeskPick is an empty time reception chose on the board: the client list then books it.
+type DeskPick struct {
+	Therapist     int64
+	TherapistName string
+	Slot          string // therapist@instant, as the booking pages send a time
+	Day           clinic.Date
+	When          string // "Mon 7 Dec, 13:00"
+}
+
+// BookHref is the booking page for a client, opened on the chosen therapist and day with
+// the chosen time ready (the service is chosen there first).
+func (p DeskPick) BookHref(clientID int64) string {
+	q := url.Values{}
+	q.Set("client", strconv.FormatInt(clientID, 10))
+	q.Set("therapist", strconv.FormatInt(p.Therapist, 10))
+	q.Set("date", p.Day.String())
+	q.Set("day", p.Day.String())
+	q.Set("slot", p.Slot)
+	return "/book?" + q.Encode()
+}
+
+// BookHref is a client's Book link: plain, or carrying the time chosen on the board.
+func (d DeskClients) BookHref(clientID int64) string {
+	if d.Pick != nil {
+		return d.Pick.BookHref(clientID)
+	}
+	return "/book?client=" + strconv.FormatInt(clientID, 10)
 }
 
 // DeskClient is a client's profile at the desk.

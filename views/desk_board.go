@@ -19,6 +19,12 @@ type DeskColumn struct {
 	Link Href   // the therapist's week, or the day of a week's column; none when zero
 	Note string // working hours, or "Not working"
 	Away []string
+	// A therapist's column of one day also knows when they work (Shifts) and are away (Off),
+	// so its empty rows become links that start a booking with them then. Zero for a room.
+	Therapist int64
+	Day       clinic.Date
+	Shifts    []clinic.Shift
+	Off       []store.TimeOff
 }
 
 // DeskBoard is the day or the week as the desk page draws it: its columns, the bookings of
@@ -29,6 +35,9 @@ type DeskBoard struct {
 	Bookings []store.DayBooking
 	ColumnOf func(store.DayBooking) int
 	Shifts   []clinic.Shift
+	// Since: empty rows before it are not offered for booking (they are past). Now: where
+	// today's board draws its line for the current time; zero on other days.
+	Since, Now time.Time
 }
 
 // deskLayout is the board laid out: the rows of the day from lo on, and each column's
@@ -119,6 +128,61 @@ func deskBlocks(list []*store.DayBooking, lo clinic.ClockTime, n int, loc *time.
 
 func deskClamp[T cmp.Ordered](v, lo, hi T) T { return max(lo, min(v, hi)) }
 
+// deskFree is a run of empty rows in a therapist's column, at most an hour long, that a
+// booking may start in; at is the instant of its first row.
+type deskFree struct {
+	r0, r1 int
+	at     time.Time
+}
+
+// deskFreeRows finds a therapist column's empty rows: inside a shift, clear of the column's
+// bookings and time off, not past. Runs break on the hour, so each link names a time close
+// to the one reception wants and the times page opens on it.
+func deskFreeRows(c DeskColumn, blocks []deskBlock, lo clinic.ClockTime, n int, since time.Time, loc *time.Location) []deskFree {
+	if c.Therapist == 0 || len(c.Shifts) == 0 {
+		return nil
+	}
+	busy := make([]bool, n)
+	for _, bl := range blocks {
+		for r := bl.r0; r < bl.r1 && r < n; r++ {
+			busy[r] = true
+		}
+	}
+	var out []deskFree
+	for r := range n {
+		t := lo + clinic.ClockTime(r*deskStep)
+		at := time.Date(c.Day.Y, c.Day.M, c.Day.D, int(t)/60, int(t)%60, 0, 0, loc)
+		if busy[r] || at.Before(since) || !deskInShift(c.Shifts, t) || deskAway(c.Off, at) {
+			continue
+		}
+		if k := len(out) - 1; k >= 0 && out[k].r1 == r && t%60 != 0 {
+			out[k].r1 = r + 1
+			continue
+		}
+		out = append(out, deskFree{r0: r, r1: r + 1, at: at})
+	}
+	return out
+}
+
+func deskInShift(shifts []clinic.Shift, t clinic.ClockTime) bool {
+	for _, s := range shifts {
+		if s.Start <= t && t+deskStep <= s.End {
+			return true
+		}
+	}
+	return false
+}
+
+func deskAway(off []store.TimeOff, at time.Time) bool {
+	end := at.Add(deskStep * time.Minute)
+	for _, o := range off {
+		if o.Start.Before(end) && o.End.After(at) {
+			return true
+		}
+	}
+	return false
+}
+
 // Board writes the board: a column of times, then per column its head and its bookings as a
 // list. CSS makes the list a grid on wide screens (desk-at-N and desk-span-N place a block on
 // its rows; desk-rows-N sizes the grid) and leaves it a list on phones, so each booking is
@@ -140,10 +204,21 @@ func (d DeskDay) Board() template.HTML {
 	w.m(`<div class="desk-board desk-rows-`)
 	w.int(int64(l.rows))
 	w.m(`"><div class="desk-lines" aria-hidden="true">`)
+	nowRow, nowPart := deskNowRow(b.Now, l, loc)
 	for r := range l.rows {
-		if (l.lo+clinic.ClockTime(r*deskStep))%60 == 0 {
+		switch {
+		case r == nowRow:
+			// The line for now: drawn across the board like the row lines, a fifth of the
+			// row down for every three minutes past the quarter hour.
+			w.m(`<i class="desk-now desk-now-`)
+			w.int(int64(nowPart))
+			if (l.lo+clinic.ClockTime(r*deskStep))%60 == 0 {
+				w.m(` desk-hour`)
+			}
+			w.m(`"></i>`)
+		case (l.lo+clinic.ClockTime(r*deskStep))%60 == 0:
 			w.m(`<i class="desk-hour"></i>`)
-		} else {
+		default:
 			w.m(`<i></i>`)
 		}
 	}
@@ -160,13 +235,27 @@ func (d DeskDay) Board() template.HTML {
 	}
 	w.m("</ol>\n")
 	for j, c := range b.Columns {
-		w.deskColumn(c, l.blocks[j], loc)
+		w.deskColumn(c, l.blocks[j], deskFreeRows(c, l.blocks[j], l.lo, l.rows, b.Since, loc), loc)
 	}
 	w.m("</div>\n")
 	return w.html()
 }
 
-func (w *htmlWriter) deskColumn(c DeskColumn, blocks []deskBlock, loc *time.Location) {
+// deskNowRow is the row the current time falls in and how far into it, in fifths; -1 when
+// there is no line to draw (not today's board, or now is outside its hours).
+func deskNowRow(now time.Time, l deskLayout, loc *time.Location) (int, int) {
+	if now.IsZero() {
+		return -1, 0
+	}
+	t := now.In(loc)
+	m := int(clinic.Clock(t.Hour(), t.Minute()) - l.lo)
+	if m < 0 || m >= l.rows*deskStep {
+		return -1, 0
+	}
+	return m / deskStep, m % deskStep / 3
+}
+
+func (w *htmlWriter) deskColumn(c DeskColumn, blocks []deskBlock, free []deskFree, loc *time.Location) {
 	w.m(`<div class="desk-col"><div class="desk-head"><h2>`)
 	if c.Link != (Href{}) {
 		w.m(`<a href="`)
@@ -190,11 +279,19 @@ func (w *htmlWriter) deskColumn(c DeskColumn, blocks []deskBlock, loc *time.Loca
 	}
 	w.m("</div>\n")
 	if len(blocks) == 0 {
-		w.m("<p class=\"muted desk-none\">No bookings.</p></div>\n")
-		return
+		w.m("<p class=\"muted desk-none\">No bookings.</p>")
+		if len(free) == 0 {
+			w.m("</div>\n")
+			return
+		}
 	}
 	w.m(`<ol class="desk-list">`)
+	// Bookings and empty rows in time order, as the column reads.
+	i := 0
 	for _, bl := range blocks {
+		for ; i < len(free) && free[i].r0 < bl.r0; i++ {
+			w.deskFreeRow(c, free[i], loc)
+		}
 		w.m(`<li class="desk-at-`)
 		w.int(int64(bl.r0 + 1))
 		w.m(` desk-span-`)
@@ -213,7 +310,27 @@ func (w *htmlWriter) deskColumn(c DeskColumn, blocks []deskBlock, loc *time.Loca
 		}
 		w.m("</li>\n")
 	}
+	for ; i < len(free); i++ {
+		w.deskFreeRow(c, free[i], loc)
+	}
 	w.m("</ol></div>\n")
+}
+
+// deskFreeRow writes empty rows as a link that starts a booking with the column's therapist
+// at the rows' first time: reception chooses the client, then the service, and the times
+// page opens on that day with that time chosen.
+func (w *htmlWriter) deskFreeRow(c DeskColumn, f deskFree, loc *time.Location) {
+	w.m(`<li class="desk-free desk-at-`)
+	w.int(int64(f.r0 + 1))
+	w.m(` desk-span-`)
+	w.int(int64(f.r1 - f.r0))
+	w.m(`"><a href="`)
+	w.href(DeskBookSlotHref(c.Therapist, f.at))
+	w.m(`">Book `)
+	w.when(f.at.In(loc), "15:04")
+	w.m(`<span class="visually-hidden"> with `)
+	w.text(c.Name)
+	w.m(`</span></a></li>` + "\n")
 }
 
 // deskBooking writes one booking as a link to its desk page: time, client, service and room,

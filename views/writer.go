@@ -137,6 +137,13 @@ func DeskWeekHref(therapistID int64, d clinic.Date) Href {
 	return Href{"/desk/week?therapist=" + strconv.FormatInt(therapistID, 10) + "&date=" + d.String()}
 }
 
+// DeskBookSlotHref starts a booking at the desk with a therapist at a time: the client list,
+// whose Book links then carry the therapist and the time to the booking pages.
+func DeskBookSlotHref(therapistID int64, at time.Time) Href {
+	id := strconv.FormatInt(therapistID, 10)
+	return Href{"/desk/clients?therapist=" + id + "&slot=" + id + "@" + at.UTC().Format(time.RFC3339)}
+}
+
 // NoteHref is a signed note.
 func NoteHref(id int64) Href { return pathID("/notes/", id, "") }
 

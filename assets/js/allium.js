@@ -191,6 +191,19 @@
     all('details[data-fold]').forEach(function (d) { d.open = false; });
   }
 
+  /* (f) Course proposal: choosing another time for a session writes it on the session's line
+     and folds the times away again. Without this file the chosen chip shows the choice. */
+  document.addEventListener('change', function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches('.session-swap input[type="radio"]')) return;
+    var swap = input.closest('.session-swap');
+    var when = document.getElementById(swap.id + '-when');
+    if (when && input.getAttribute('data-when')) when.textContent = input.getAttribute('data-when');
+    swap.open = false;
+    var summary = swap.querySelector('summary');
+    if (summary) summary.focus();
+  });
+
   function init() {
     initMenu();
     foldUnused();
