@@ -15,13 +15,15 @@ import (
 
 // pageResult is one page's figures.
 type pageResult struct {
-	Page      page
-	Path      string
-	Available bool
-	Note      string // why it was not measured, or what to know about it
-	Two, Many loadResult
-	Queries   *opFloor
-	Forms     int // POST: bookings prepared
+	Page       page
+	Path       string
+	Available  bool
+	Note       string // why it was not measured, or what to know about it
+	Two, Many  loadResult
+	Queries    *opFloor
+	Forms      int      // POST: bookings prepared
+	Rows       *opFloor // POST: the course_rows floor, from the courses this run booked
+	lastCourse int64    // POST: the newest course before the run
 }
 
 // report is everything one load run found.
@@ -144,6 +146,12 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 		f := measureOp(ctx, o.FloorDuration, pr.Page.Queries(e))
 		rep.Pages[i].Queries = &f
 	}
+	for i, pr := range rep.Pages {
+		if pr.Page.Forms != nil && pr.Available && pr.Two.OK+pr.Many.OK > 0 {
+			f := courseRowsFloor(ctx, db, pr.lastCourse, o.FloorDuration)
+			rep.Pages[i].Rows = &f
+		}
+	}
 	rep.Insert = insertFloor(ctx, scratch, o.FloorDuration)
 	return rep, nil
 }
@@ -229,6 +237,10 @@ func (rep *report) measurePost(ctx context.Context, o options, e *env, sp *proce
 			pr.Note = "not measured: " + err.Error()
 			return pr
 		}
+	}
+	if err := e.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM courses`).Scan(&pr.lastCourse); err != nil {
+		pr.Note = "not measured: " + err.Error()
+		return pr
 	}
 	split := int(float64(len(forms)) * postShareOfTwo)
 	post := func(list []postForm) nextRequest {
