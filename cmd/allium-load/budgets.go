@@ -83,7 +83,7 @@ func (rep *report) budgets() []budget {
 						f.PerSecond, us(cpu), us(f.CPU)),
 					Ratio: f.PerSecond / p.Many.PerSecond, Limit: maxCourseOverRows, AtMost: true, Unit: "x"})
 			}
-		} else if rep.EchoMany.PerSecond > 0 {
+		} else if rep.EchoMany.PerSecond > 0 && p.Page.NoRateBudget == "" {
 			out = append(out, budget{Page: p.Page.Name, What: "req/s at 64 / bare Echo's",
 				Figure: fmt.Sprintf("%.0f/s against %.0f/s", p.Many.PerSecond, rep.EchoMany.PerSecond),
 				Ratio:  p.Many.PerSecond / rep.EchoMany.PerSecond, Limit: minShareOfEcho, Unit: "%"})
