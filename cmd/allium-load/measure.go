@@ -215,6 +215,13 @@ func (rep *report) measurePage(ctx context.Context, o options, e *env, sp *proce
 		return pr
 	}
 	pr.Two = rep.steady(ctx, o, sp.pid(), 2, get(sp.base+pr.Path, id.Cookie), p.Want, true)
+	if p.NoRateBudget != "" {
+		// A page opened a few times a day is not run at 64 connections: its requests would
+		// outlast the window. Its CPU per request comes from requests sent one at a time.
+		waitQuiet(o.QuietWait, o.QuietPct, sp.pid())
+		pr.Many = serialRun(ctx, sp.pid(), o.Duration, get(sp.base+pr.Path, id.Cookie), p.Want)
+		return pr
+	}
 	pr.Many = rep.steady(ctx, o, sp.pid(), 64, get(sp.base+pr.Path, id.Cookie), p.Want, true)
 	return pr
 }
