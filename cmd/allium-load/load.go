@@ -191,3 +191,35 @@ func newHTTPClient() *http.Client {
 	return &http.Client{Transport: tr, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
+
+// serialRun sends one request at a time for dur (after one unmeasured request) and reads the
+// server's CPU before the first and after the last answer, when it has nothing in flight: the
+// CPU per request of a slow page, exact. A window cut across requests in flight, as loadRun's
+// is, charges a page of 100 ms or more with whole requests it does not count.
+func serialRun(ctx context.Context, pid int, dur time.Duration, next nextRequest, want int) loadResult {
+	var conn wireConn
+	defer conn.close()
+	if req, ok := next(); ok {
+		_, _, _ = conn.send(req)
+	}
+	var samples []sample
+	meter := startCPU(pid)
+	end := time.Now().Add(dur)
+	for time.Now().Before(end) && ctx.Err() == nil {
+		req, ok := next()
+		if !ok {
+			break
+		}
+		s := sample{start: time.Now()}
+		s.code, s.bytes, s.err = conn.send(req)
+		s.end = time.Now()
+		samples = append(samples, s)
+	}
+	cpu := meter.stop()
+	out := tally([][]sample{samples}, meter.start, time.Now(), want)
+	out.Conns, out.CPU = 1, cpu
+	if cpu.Wall > 0 {
+		out.PerSecond = float64(out.OK) / cpu.Wall.Seconds()
+	}
+	return out
+}

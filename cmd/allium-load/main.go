@@ -17,6 +17,7 @@ import (
 	_ "net/http/pprof" // profiles of this process on -pprof, never of the server measured
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -70,12 +71,22 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	md := rep.markdown()
 	if o.Out == "-" {
-		_, err = io.WriteString(stdout, md)
+		if _, err := io.WriteString(stdout, md); err != nil {
+			return err
+		}
+	} else if err := writeSection(o.Out, md); err != nil {
 		return err
+	} else {
+		fmt.Fprintf(stdout, "wrote %s\n", o.Out)
 	}
-	if err := writeSection(o.Out, md); err != nil {
-		return err
+	// The report is written either way: a miss is read there, and fails the run.
+	fmt.Fprintln(stdout, "budgets (ratios to floors measured in this run):")
+	for _, b := range rep.budgets() {
+		fmt.Fprintf(stdout, "  %-4s  %-30s %-42s %8s  (%s)\n", strings.ToUpper(strings.Trim(passMiss(b.pass()), "*")), b.Page,
+			b.What, b.ratioText(b.Ratio), b.limitText())
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", o.Out)
+	if misses := rep.missed(); len(misses) > 0 {
+		return fmt.Errorf("%d budgets missed:\n  %s", len(misses), strings.Join(misses, "\n  "))
+	}
 	return nil
 }

@@ -24,16 +24,12 @@ type page struct {
 	// Queries is the page's own SQL without rendering, for its floor; Floor says what it runs.
 	Queries func(e *env) func(context.Context) error
 	Floor   string
-	MaxCPU  time.Duration // a budget of server CPU per request, 0 for none
+	// NoRateBudget says why the page is not held to a share of the bare Echo handler's rate
+	// (a report reads a year of bookings and is opened a few times a day); "" holds it.
+	NoRateBudget string
 }
 
-// Budgets, from the performance issue, for a 2-core host and the large demo clinic.
 const (
-	budgetP99      = 5 * time.Millisecond
-	budgetRate     = 1000.0
-	budgetDeskCPU  = 2 * time.Millisecond
-	budgetReady    = time.Second
-	budgetPeakRSS  = 150 << 20
 	postSessions   = 2 // sessions per course booked by the POST run
 	postShareOfTwo = 0.3
 )
@@ -62,7 +58,7 @@ func pages() []page {
 			},
 		},
 		{
-			Name: "reception day view", Role: clinic.RoleReception, Want: http.StatusOK, MaxCPU: budgetDeskCPU,
+			Name: "reception day view", Role: clinic.RoleReception, Want: http.StatusOK,
 			Paths: func(e *env) []string { return []string{"/desk?date=" + e.Day.String()} },
 			Floor: "every therapist's appointments of the day, the therapists, their hours and time off",
 			Queries: func(e *env) func(context.Context) error {
@@ -115,11 +111,76 @@ func pages() []page {
 			},
 		},
 		{
+			Name: "booking page: choose a service", Role: clinic.RoleClient, Want: http.StatusOK,
+			Paths: func(*env) []string { return []string{"/book"} },
+			Floor: "services and therapists",
+			Queries: func(e *env) func(context.Context) error {
+				return func(ctx context.Context) error {
+					if _, err := e.st.Services(ctx); err != nil {
+						return err
+					}
+					_, err := e.st.Therapists(ctx)
+					return err
+				}
+			},
+		},
+		{
+			Name: "recall list", Role: clinic.RoleReception, Want: http.StatusOK,
+			Paths: func(*env) []string { return []string{"/desk/recall"} },
+			Floor: "courses stalled in the last 6 months, at most 200",
+			Queries: func(e *env) func(context.Context) error {
+				return func(ctx context.Context) error {
+					_, err := e.st.RecallList(ctx, e.Reception.actor(), time.Now().AddDate(0, -6, 0), 200)
+					return err
+				}
+			},
+			NoRateBudget: "reception opens it a few times a day to make calls",
+		},
+		reportPage("attendance", "no-shows and late cancellations of the year", func(e *env, ctx context.Context, from, to time.Time) error {
+			_, err := e.st.AttendanceFacts(ctx, e.Owner.actor(), from, to, e.loc)
+			return err
+		}),
+		reportPage("utilisation", "booked hours, working hours and time off of the year", func(e *env, ctx context.Context, from, to time.Time) error {
+			_, err := e.st.UtilisationFacts(ctx, e.Owner.actor(), from, to)
+			return err
+		}),
+		reportPage("clients", "visits, assessments and courses of the year", func(e *env, ctx context.Context, from, to time.Time) error {
+			_, _, _, err := e.st.ClientsFacts(ctx, e.Owner.actor(), from, to)
+			return err
+		}),
+		reportPage("outcomes", "plans reassessed in the year with their readings", func(e *env, ctx context.Context, from, to time.Time) error {
+			_, err := e.st.OutcomeFacts(ctx, e.Owner.actor(), from, to)
+			return err
+		}),
+		// Pages of this wave still to land. A page whose URLs answer 404 is reported as not
+		// available yet; when its store call lands, give it Queries (its floor) as above.
+		{
+			Name: "takings", Role: clinic.RoleOwner, Want: http.StatusOK,
+			Paths:        func(*env) []string { return []string{"/reports/takings", "/desk/takings", "/takings"} },
+			NoRateBudget: "the owner opens it a few times a day",
+		},
+		{
 			Name: "course booking (POST)", Role: clinic.RoleClient, Want: http.StatusSeeOther,
 			Paths: func(*env) []string { return []string{"/book/confirm"} },
 			Forms: func(e *env) ([]postForm, error) { return bookingForms(e, postSessions) },
-			Floor: "a bare SQLite insert transaction",
+			Floor: "the rows its courses wrote (course, appointments, mail, audit row) inserted again, one course a transaction: course_rows",
 		},
+	}
+}
+
+// reportPage is one of the owner's reports over its default period, the twelve months up to today:
+// its floor is the store call that reads the period's facts.
+func reportPage(name, floor string, facts func(e *env, ctx context.Context, from, to time.Time) error) page {
+	return page{
+		Name: "report: " + name, Role: clinic.RoleOwner, Want: http.StatusOK,
+		Paths: func(*env) []string { return []string{"/reports/" + name} },
+		Floor: floor,
+		Queries: func(e *env) func(context.Context) error {
+			today := clinic.DateOf(time.Now(), e.loc)
+			from, to := localMidnight(today.AddDays(-364), e.loc), localMidnight(today.AddDays(1), e.loc)
+			return func(ctx context.Context) error { return facts(e, ctx, from, to) }
+		},
+		NoRateBudget: "a report reads a year of the clinic's bookings, and the owner opens it a few times a day",
 	}
 }
 

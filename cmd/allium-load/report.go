@@ -140,41 +140,27 @@ func (rep *report) markdown() string {
 }
 
 func (rep *report) writeBudgets(w func(string, ...any)) {
-	w("### Budgets\n\n| budget | figure | result |\n|---|---|---|\n")
-	w("| `allium serve` ready (answers /healthz) in under 1 s | %s | %s |\n", ms(rep.Ready), passMiss(rep.Ready < budgetReady))
-	w("| server peak RSS (VmHWM) under 150 MB | %.1f MB | %s |\n", float64(rep.PeakRSS)/(1<<20), passMiss(rep.PeakRSS < budgetPeakRSS))
-	var worstP99, worstRate pageResult
-	for i, p := range rep.measured() {
-		if i == 0 || p.Two.Latency.P99 > worstP99.Two.Latency.P99 {
-			worstP99 = p
-		}
-		if i == 0 || p.Many.PerSecond < worstRate.Many.PerSecond {
-			worstRate = p
-		}
-	}
-	if worstP99.Available {
-		w("| every page: p99 under 5 ms at 2 connections | worst %s (%s) | %s |\n", ms(worstP99.Two.Latency.P99),
-			worstP99.Page.Name, passMiss(worstP99.Two.Latency.P99 < budgetP99))
-		w("| every page: at least 1,000 requests/s at 64 connections | worst %.0f/s (%s) | %s |\n", worstRate.Many.PerSecond,
-			worstRate.Page.Name, passMiss(worstRate.Many.PerSecond >= budgetRate))
-	}
-	for _, p := range rep.measured() {
-		if p.Page.MaxCPU > 0 {
-			cpu := perOp(p.Many.CPU.Server, p.Many.OK)
-			w("| %s: at most %s of server CPU per request | %s | %s |\n", p.Page.Name, ms(p.Page.MaxCPU), ms(cpu),
-				passMiss(cpu <= p.Page.MaxCPU))
-		}
+	w("### Budgets\n\nEach budget is a ratio to a floor measured in this run (see \"Floors\" below), so it holds on a " +
+		"slower or busier machine as well as this one; the absolute figures beside each are for reading. `make bench` " +
+		"fails when one misses.\n\n")
+	w("| page | budget | ratio | limit | figures | result |\n|---|---|---|---|---|---|\n")
+	for _, b := range rep.budgets() {
+		w("| %s | %s | %s | %s | %s | %s |\n", b.Page, b.What, b.ratioText(b.Ratio), b.limitText(), b.Figure, passMiss(b.pass()))
 	}
 	for _, p := range rep.Pages {
-		if !p.Available || p.Many.OK == 0 {
-			w("| %s | %s | not measured |\n", p.Page.Name, p.why())
+		if !p.Available {
+			w("| %s | | | | %s | not measured |\n", p.Page.Name, p.why())
+		} else if p.Many.OK == 0 {
+			w("| %s | | | | %s | **miss** |\n", p.Page.Name, p.why())
 		}
 	}
-	w("\n")
+	w("\n`allium serve` was ready (answered /healthz) in %s.\n\n", ms(rep.Ready))
 }
 
 func (rep *report) writePages(w func(string, ...any)) {
-	w("### Pages\n\n| page | signed in as | URL | body | p50 at 2 | p99 at 2 | req/s at 64 | p99 at 64 | server CPU/req | failed | budgets |\n")
+	w("### Pages\n\nPages opened a few times a day (the reports, the recall list) are not run at 64 connections; their " +
+		"requests are sent one at a time instead, and their server CPU is measured over whole requests.\n\n")
+	w("| page | signed in as | URL | body | p50 at 2 | p99 at 2 | req/s at 64 | p99 at 64 | server CPU/req | failed | budgets |\n")
 	w("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, p := range rep.Pages {
 		role := string(p.Page.Role)
@@ -185,17 +171,21 @@ func (rep *report) writePages(w func(string, ...any)) {
 			w("| %s | %s | %s | | | | | | | | %s |\n", p.Page.Name, role, code(p.Path), p.why())
 			continue
 		}
-		ok := p.Two.Latency.P99 < budgetP99 && p.Many.PerSecond >= budgetRate
-		cpu := perOp(p.Many.CPU.Server, p.Many.OK)
-		if p.Page.MaxCPU > 0 {
-			ok = ok && cpu <= p.Page.MaxCPU
+		ok := true
+		for _, b := range rep.budgets() {
+			ok = ok && (b.Page != p.Page.Name || b.pass())
 		}
+		cpu := perOp(p.Many.CPU.Server, p.Many.OK)
 		body := fmt.Sprintf("%.1f KB", float64(p.Many.Bytes)/1024)
 		if p.Page.Forms != nil {
 			body = fmt.Sprintf("%d of %d courses booked", p.Two.OK+p.Many.OK, p.Forms)
 		}
-		w("| %s | %s | %s | %s | %s | %s | %.0f | %s | %s | %d | %s |\n", p.Page.Name, role, code(p.Path), body,
-			ms(p.Two.Latency.P50), ms(p.Two.Latency.P99), p.Many.PerSecond, ms(p.Many.Latency.P99), us(cpu),
+		rate := fmt.Sprintf("%.0f", p.Many.PerSecond)
+		if p.Many.Conns == 1 {
+			rate += " (1 connection)"
+		}
+		w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s |\n", p.Page.Name, role, code(p.Path), body,
+			ms(p.Two.Latency.P50), ms(p.Two.Latency.P99), rate, ms(p.Many.Latency.P99), us(cpu),
 			p.Two.Failed+p.Many.Failed, passMiss(ok))
 	}
 	for _, p := range rep.Pages {
@@ -248,6 +238,9 @@ func (rep *report) writeFloors(w func(string, ...any)) {
 		if p.Queries != nil {
 			w("| SQL of the %s without rendering: %s (store calls, 1 goroutine) | %s |\n", p.Page.Name, p.Page.Floor, opRow(*p.Queries))
 		}
+		if p.Rows != nil {
+			w("| rows of the %s: %s (synchronous=%s, 1 goroutine) | %s |\n", p.Page.Name, p.Page.Floor, store.Synchronous, opRow(*p.Rows))
+		}
 	}
 	w("\n")
 }
@@ -264,15 +257,15 @@ func opRow(f opFloor) string {
 func (rep *report) writeRatios(w func(string, ...any)) {
 	echoCPU := perOp(rep.EchoMany.CPU.Server, rep.EchoMany.OK)
 	w("### Ratio to floor\n\nThe floor of a page is the bare Echo handler's server CPU per request plus the page's own SQL " +
-		"(the booking: a bare insert transaction); the ratio says how many times that the page costs.\n\n")
+		"(the course POST: inserting its courses' rows again); the ratio says how many times that the page costs, for reading.\n\n")
 	w("| page | server CPU/req | floor CPU/req | ratio | req/s at 64 | bare Echo req/s at 64 | share of bare Echo |\n|---|---|---|---|---|---|---|\n")
 	for _, p := range rep.measured() {
 		floor := echoCPU
 		switch {
 		case p.Queries != nil && p.Queries.Err == nil:
 			floor += p.Queries.CPU
-		case p.Page.Forms != nil && rep.Insert.Err == nil:
-			floor += rep.Insert.CPU
+		case p.Rows != nil && p.Rows.Err == nil:
+			floor += p.Rows.CPU
 		}
 		cpu := perOp(p.Many.CPU.Server, p.Many.OK)
 		ratio, share := 0.0, 0.0
