@@ -104,16 +104,8 @@ func (a *App) DeskSetStatus(c echo.Context) error {
 		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
 	}
 	done, err := a.Store.SetStatus(c.Request().Context(), actor(c), ap.ID, status)
-	if refused, ok := apptRefusal(err); ok {
-		return a.deskConflict(c, ap.ID, f, "status", refused)
-	}
-	var timing *clinic.ErrApptTiming
-	if errors.As(err, &timing) {
-		f.Errors["status"] = timing.Error()
-		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
-	}
 	if err != nil {
-		return err
+		return a.deskRecordRefused(c, ap, f, err)
 	}
 	ev, _ := clinic.ApptRecordEvent(status)
 	return a.flash(c, deskApptHref(ap.ID), done.ClientName+" is "+ev.Done()+". Made a mistake? Undo it today on this page.")
@@ -127,16 +119,8 @@ func (a *App) DeskUndo(c echo.Context) error {
 	}
 	f := newForm(c)
 	done, err := a.Store.UndoStatus(c.Request().Context(), actor(c), ap.ID)
-	if refused, ok := apptRefusal(err); ok {
-		return a.deskConflict(c, ap.ID, f, "status", refused)
-	}
-	var timing *clinic.ErrApptTiming
-	if errors.As(err, &timing) {
-		f.Errors["status"] = timing.Error()
-		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
-	}
 	if err != nil {
-		return err
+		return a.deskRecordRefused(c, ap, f, err)
 	}
 	return a.flash(c, deskApptHref(ap.ID), "Undone: "+done.ClientName+" is "+strings.ToLower(done.Status.Label())+" again.")
 }
@@ -197,4 +181,19 @@ func deskHours(d time.Duration) string {
 		return strconv.Itoa(h) + " hours"
 	}
 	return "1 hour"
+}
+
+// deskRecordRefused answers a check-in, completion, no-show or undo the store did not make: a
+// status that no longer allows it (409 with the appointment as it now is), or too early or too
+// late in the day (422 beside the status); anything else is the error it is.
+func (a *App) deskRecordRefused(c echo.Context, ap store.Appointment, f *form, err error) error {
+	if refused, ok := apptRefusal(err); ok {
+		return a.deskConflict(c, ap.ID, f, "status", refused)
+	}
+	var timing *clinic.ErrApptTiming
+	if errors.As(err, &timing) {
+		f.Errors["status"] = timing.Error()
+		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
+	}
+	return err
 }
