@@ -73,7 +73,9 @@ func newJourneyClinic(t *testing.T) *journeyClinic {
 	srv := httptest.NewUnstartedServer(nil)
 	j.url = "http://" + srv.Listener.Addr().String()
 	e, _, err := New(ctx, Config{Store: st, Views: j.views, Assets: as, BaseURL: j.url,
-		SessionKey: []byte("journey-session-key-0123456789abcdef"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		SessionKey: []byte("journey-session-key-0123456789abcdef"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// The pages read the store's clock, so a journey that sets the clinic's clock sets it for both.
+		Now: func() time.Time { return st.Now() }})
 	if err != nil {
 		t.Fatal(err)
 	}
