@@ -342,8 +342,10 @@ func (s *Store) RemindMaintenance(ctx context.Context, by Actor, planID int64) (
 // stalledCourses are the courses whose last session was after since and further back than the
 // course's longest gap, with nothing booked ahead and sessions remaining, longest waiting first.
 // A session counts as done when it was held (booked, checked in or completed in the past);
-// no-shows and cancellations do not. Only courses with a session since `since` are looked at,
-// through the start-time index, so the cost follows the recent weeks, not the whole history.
+// no-shows and cancellations do not. The schema keeps each course's last session not cancelled
+// (course_ends): one whose last session is in the past has nothing booked ahead, so the list
+// is a range of that table's index, and only the few courses with sessions missing (fewer
+// attended than planned) have their sessions counted.
 func (s *Store) stalledCourses(ctx context.Context, since time.Time, limit int) ([]clinic.RecallCourse, error) {
 	now := unix(s.now())
 	var out []clinic.RecallCourse
@@ -357,20 +359,15 @@ func (s *Store) stalledCourses(ctx context.Context, since time.Time, limit int) 
 		return err
 	}, `SELECT co.id, co.client_id, c.name, c.phone, c.email, co.therapist_id, t.name, co.service_id, sv.name,
 			co.sessions, co.spacing_max, x.last_at, x.done
-		FROM (SELECT a.course_id,
-				max(CASE WHEN a.status <> `+sqlCancelled+` AND a.starts_at < ?1 THEN a.starts_at END) AS last_at,
-				sum(a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`, `+sqlCompleted+`) AND a.starts_at < ?1) AS done,
-				sum(a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`) AND a.starts_at >= ?1) AS ahead
-			FROM appointments a
-			WHERE a.course_id IN (SELECT course_id FROM appointments INDEXED BY appointments_course_start
-				WHERE starts_at >= ?2 AND starts_at < ?1 AND course_id IS NOT NULL)
-			GROUP BY a.course_id) x
+		FROM (SELECT e.course_id, e.last_at, (SELECT count(*) FROM appointments a WHERE a.course_id = e.course_id
+					AND a.status IN (`+sqlBooked+`, `+sqlCheckedIn+`, `+sqlCompleted+`)) AS done
+				FROM course_ends e JOIN courses co ON co.id = e.course_id
+				WHERE e.last_at >= ?2 AND e.last_at < ?1 - co.spacing_max * 86400 AND e.attended < co.sessions) x
 		JOIN courses co ON co.id = x.course_id
 		JOIN clients c ON c.id = co.client_id
 		JOIN users t ON t.id = co.therapist_id
 		JOIN services sv ON sv.id = co.service_id
-		WHERE x.ahead = 0 AND x.last_at IS NOT NULL AND x.done < co.sessions
-			AND x.last_at < ?1 - co.spacing_max * 86400 AND c.merged_into IS NULL
+		WHERE x.done < co.sessions AND c.merged_into IS NULL
 		ORDER BY x.last_at LIMIT ?3`, now, unix(since), limit)
 	return out, err
 }
