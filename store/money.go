@@ -45,14 +45,10 @@ func (s *Store) SetPrice(ctx context.Context, by Actor, id int64, price clinic.M
 	}
 	var a Appointment
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		list, err := queryAppts(ctx, tx, `a.id = ?`, id)
-		if err != nil {
+		var err error
+		if a, err = only(queryAppts(ctx, tx, `a.id = ?`, id)); err != nil {
 			return err
 		}
-		if len(list) == 0 {
-			return ErrNotFound
-		}
-		a = list[0]
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invoices WHERE appointment_id = ? AND kind = 'invoice'`, id).Scan(&n); err != nil {
 			return err
@@ -212,14 +208,10 @@ func (s *Store) CreditNote(ctx context.Context, by Actor, invoiceID int64, amoun
 	}
 	var cn clinic.Invoice
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		list, err := queryInvoices(ctx, tx, `i.id = ? AND i.kind = 'invoice'`, invoiceID)
+		iv, err := only(queryInvoices(ctx, tx, `i.id = ? AND i.kind = 'invoice'`, invoiceID))
 		if err != nil {
 			return err
 		}
-		if len(list) == 0 {
-			return ErrNotFound
-		}
-		iv := list[0]
 		var credited clinic.Money
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(amount_cents), 0) FROM invoices WHERE credits_id = ?`, invoiceID).Scan(&credited); err != nil {
 			return err
@@ -346,14 +338,10 @@ func (s *Store) AppointmentAccount(ctx context.Context, by Actor, id int64) (App
 func appointmentAccount(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Settings, id int64) (ApptAccount, error) {
 	acc := ApptAccount{Currency: set.Currency}
 	scope, args := scopeClient(by)
-	list, err := queryAppts(ctx, tx, `a.id = ? AND `+scope, append([]any{id}, args...)...)
+	a, err := only(queryAppts(ctx, tx, `a.id = ? AND `+scope, append([]any{id}, args...)...))
 	if err != nil {
 		return acc, err
 	}
-	if len(list) == 0 {
-		return acc, ErrNotFound
-	}
-	a := list[0]
 	acc.Price = a.Price
 	if acc.Invoices, err = queryInvoices(ctx, tx, `i.appointment_id = ?`, id); err != nil {
 		return acc, err
@@ -468,14 +456,10 @@ func (s *Store) Refund(ctx context.Context, by Actor, paymentID int64, amount cl
 			r = prior[0]
 			return nil
 		}
-		list, err := queryPayments(ctx, tx, `p.id = ? AND p.refund_of IS NULL`, paymentID)
+		p, err := only(queryPayments(ctx, tx, `p.id = ? AND p.refund_of IS NULL`, paymentID))
 		if err != nil {
 			return err
 		}
-		if len(list) == 0 {
-			return ErrNotFound
-		}
-		p := list[0]
 		set, err := s.settingsIn(ctx, tx)
 		if err != nil {
 			return err
@@ -742,14 +726,10 @@ func (s *Store) Receipt(ctx context.Context, by Actor, paymentID int64, duplicat
 	var r clinic.Receipt
 	scope, args := scopeMoney(by, "p.client_id")
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		list, err := queryPayments(ctx, tx, `p.id = ? AND p.refund_of IS NULL AND `+scope, append([]any{paymentID}, args...)...)
+		p, err := only(queryPayments(ctx, tx, `p.id = ? AND p.refund_of IS NULL AND `+scope, append([]any{paymentID}, args...)...))
 		if err != nil {
 			return err
 		}
-		if len(list) == 0 {
-			return ErrNotFound
-		}
-		p := list[0]
 		ivs, err := queryInvoices(ctx, tx, `i.appointment_id = ? AND i.kind = 'invoice'`, p.AppointmentID)
 		if err != nil {
 			return err
@@ -830,14 +810,10 @@ func (s *Store) ChargeFee(ctx context.Context, by Actor, id int64, waive bool, r
 	}
 	var iv clinic.Invoice
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		list, err := queryAppts(ctx, tx, `a.id = ?`, id)
+		a, err := only(queryAppts(ctx, tx, `a.id = ?`, id))
 		if err != nil {
 			return err
 		}
-		if len(list) == 0 {
-			return ErrNotFound
-		}
-		a := list[0]
 		set, err := s.settingsIn(ctx, tx)
 		if err != nil {
 			return err
@@ -880,4 +856,16 @@ func (s *Store) ReceiptsOptedOut(ctx context.Context, by Actor, clientID int64) 
 	var out bool
 	err := s.r.QueryRowContext(ctx, `SELECT receipts_opt_out FROM clients WHERE id = ?`, clientID).Scan(&out)
 	return out, translate(err)
+}
+
+// only is the one row a query by id found: ErrNotFound when there is none.
+func only[T any](list []T, err error) (T, error) {
+	var none T
+	if err != nil {
+		return none, err
+	}
+	if len(list) == 0 {
+		return none, ErrNotFound
+	}
+	return list[0], nil
 }
