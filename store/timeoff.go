@@ -137,18 +137,9 @@ func (s *Store) AddTimeOff(ctx context.Context, by Actor, therapistID int64, fro
 // timeOffConflicts lists the booked appointments of a therapist that overlap [from, to). The
 // look-back is bounded because no booking blocks more than 12 hours.
 func timeOffConflicts(ctx context.Context, db querier, therapistID int64, from, to time.Time) ([]HoursConflict, error) {
-	var out []HoursConflict
-	err := scanInto(ctx, db, func(r *sql.Rows) error {
-		var hc HoursConflict
-		var st int64
-		err := r.Scan(&hc.AppointmentID, &hc.ClientName, &st)
-		hc.Start = unixTime(st)
-		out = append(out, hc)
-		return err
-	}, `SELECT a.id, c.name, a.starts_at FROM appointments a JOIN clients c ON c.id = a.client_id
+	return bookingRefs(ctx, db, `SELECT a.id, c.name, a.starts_at FROM appointments a JOIN clients c ON c.id = a.client_id
 		WHERE a.therapist_id = ? AND a.status = `+sqlBooked+` AND a.starts_at > ? AND a.starts_at < ? AND a.busy_until > ?
 		ORDER BY a.starts_at`, therapistID, unix(from)-43200, unix(to), unix(from))
-	return out, err
 }
 
 // DeleteTimeOff removes time off and returns whose it was; the time becomes bookable again.
