@@ -47,6 +47,7 @@ type ServiceSpec struct {
 	Kind              ServiceKind
 	CourseSessions    int // course kinds only; 1 otherwise
 	SpacingDays       int // course kinds only
+	PackageDiscount   int // course kinds only: percent off a course sold as a prepaid package
 	Sort              int
 	Active            bool
 }
@@ -96,8 +97,11 @@ func (s *ServiceSpec) Validate() map[string]string {
 		if s.SpacingDays < MinSpacingDays || s.SpacingDays > MaxSpacingDays {
 			errs["spacing_days"] = fmt.Sprintf("Sessions of a course are %d to %d days apart.", MinSpacingDays, MaxSpacingDays)
 		}
+		if s.PackageDiscount < 0 || s.PackageDiscount > MaxPackageDiscount {
+			errs["package_discount"] = ErrPackageDiscount.Error()
+		}
 	} else {
-		s.CourseSessions, s.SpacingDays = 1, DefaultSpacing().Target
+		s.CourseSessions, s.SpacingDays, s.PackageDiscount = 1, DefaultSpacing().Target, 0
 	}
 	return errs
 }

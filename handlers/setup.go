@@ -83,7 +83,7 @@ func (a *App) bookingOpen(c echo.Context) (bool, error) {
 
 func (a *App) ServicesList(c echo.Context) error {
 	return a.servicesPage(c, http.StatusOK, map[string]string{"duration": "60", "buffer": "15", "price": "",
-		"kind": string(clinic.KindFollowUp), "needs_room": "1", "course_sessions": "4", "spacing_days": "7", "sort": "0"}, nil)
+		"kind": string(clinic.KindFollowUp), "needs_room": "1", "course_sessions": "4", "spacing_days": "7", "package_discount": "0", "sort": "0"}, nil)
 }
 
 func (a *App) servicesPage(c echo.Context, status int, form, errs map[string]string) error {
@@ -121,6 +121,10 @@ func readService(f *form) clinic.ServiceSpec {
 	if sp.Kind.Course() {
 		sp.CourseSessions = f.Int("course_sessions", "Sessions in a course", 1, 99)
 		sp.SpacingDays = f.Int("spacing_days", "Days between sessions", 1, 99)
+		// Optional: a form from before the discount existed means none.
+		if f.Text("package_discount", "The discount", 12, false) != "" {
+			sp.PackageDiscount = f.Int("package_discount", "The discount", 0, clinic.MaxPackageDiscount)
+		}
 	}
 	for k, msg := range sp.Validate() {
 		f.fail(k, msg)
@@ -144,7 +148,8 @@ func serviceValues(sv store.Service) map[string]string {
 	v := map[string]string{"name": sv.Name, "description": sv.Description, "kind": string(sv.Kind),
 		"duration": strconv.Itoa(int(sv.Duration / time.Minute)), "buffer": strconv.Itoa(int(sv.BufferAfter / time.Minute)),
 		"price": clinic.FormatPrice(sv.PriceCents)[1:], "course_sessions": strconv.Itoa(sv.CourseSessions),
-		"spacing_days": strconv.Itoa(sv.SpacingDays), "sort": strconv.Itoa(sv.Sort)}
+		"spacing_days": strconv.Itoa(sv.SpacingDays), "sort": strconv.Itoa(sv.Sort),
+		"package_discount": strconv.Itoa(sv.PackageDiscount)}
 	if sv.NeedsRoom {
 		v["needs_room"] = "1"
 	}

@@ -19,6 +19,9 @@ type Service struct {
 	PriceCents     int
 	CourseSessions int // suggested number of sessions when booked as a course; 1 for single visits
 	SpacingDays    int // the days between a course's sessions it starts with
+	// PackageDiscount is the owner's discount, in percent, on a course of this service sold
+	// as a prepaid package (0: none).
+	PackageDiscount int
 	Kind           clinic.ServiceKind
 	Sort           int
 	Active         bool
@@ -27,7 +30,7 @@ type Service struct {
 
 // serviceColumns are what scanService reads, from services s.
 const serviceColumns = `s.id, s.key, s.name, s.description, s.duration_min, s.buffer_min,
-	s.needs_room, s.price_cents, s.course_sessions, s.course_spacing_days, s.kind, s.sort, s.active,
+	s.needs_room, s.price_cents, s.course_sessions, s.course_spacing_days, s.kind, s.sort, s.active, s.package_discount_percent,
 	coalesce((SELECT group_concat(therapist_id) FROM therapist_services ts WHERE ts.service_id = s.id), '')`
 
 func scanService(r interface{ Scan(...any) error }) (Service, error) {
@@ -35,7 +38,7 @@ func scanService(r interface{ Scan(...any) error }) (Service, error) {
 	var dur, buf int
 	var ts string
 	if err := r.Scan(&sv.ID, &sv.Key, &sv.Name, &sv.Description, &dur, &buf, &sv.NeedsRoom, &sv.PriceCents,
-		&sv.CourseSessions, &sv.SpacingDays, &sv.Kind, &sv.Sort, &sv.Active, &ts); err != nil {
+		&sv.CourseSessions, &sv.SpacingDays, &sv.Kind, &sv.Sort, &sv.Active, &sv.PackageDiscount, &ts); err != nil {
 		return sv, err
 	}
 	sv.Duration, sv.BufferAfter = time.Duration(dur)*time.Minute, time.Duration(buf)*time.Minute
@@ -101,13 +104,15 @@ func (s *Store) UpsertService(ctx context.Context, by Actor, sv Service, sort in
 	var id int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO services (key, name, description, duration_min, buffer_min, needs_room,
-			price_cents, course_sessions, sort, kind, course_spacing_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			price_cents, course_sessions, sort, kind, course_spacing_days, package_discount_percent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET name = excluded.name, description = excluded.description,
 			duration_min = excluded.duration_min, buffer_min = excluded.buffer_min, needs_room = excluded.needs_room,
 			price_cents = excluded.price_cents, course_sessions = excluded.course_sessions, sort = excluded.sort,
-			kind = excluded.kind, course_spacing_days = excluded.course_spacing_days
+			kind = excluded.kind, course_spacing_days = excluded.course_spacing_days,
+			package_discount_percent = excluded.package_discount_percent
 			RETURNING id`, sv.Key, sv.Name, sv.Description, int(sv.Duration/time.Minute), int(sv.BufferAfter/time.Minute),
-			sv.NeedsRoom, sv.PriceCents, max(sv.CourseSessions, 1), sort, sv.Kind, cmp.Or(sv.SpacingDays, clinic.DefaultSpacing().Target)).Scan(&id)
+			sv.NeedsRoom, sv.PriceCents, max(sv.CourseSessions, 1), sort, sv.Kind, cmp.Or(sv.SpacingDays, clinic.DefaultSpacing().Target),
+			sv.PackageDiscount).Scan(&id)
 	})
 	return id, err
 }

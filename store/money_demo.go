@@ -54,7 +54,7 @@ func (s *Store) DemoMoney(ctx context.Context, by Actor) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (client_id, appointment_id, therapist_id, method, amount_cents,
 			idem_key, taken_at)
 			SELECT i.client_id, i.appointment_id, i.therapist_id,
-				CASE i.id % 10 WHEN 0 THEN 'cash' WHEN 1 THEN 'cash' WHEN 2 THEN 'transfer' WHEN 3 THEN 'course_credit' ELSE 'card' END,
+				CASE i.id % 10 WHEN 0 THEN 'cash' WHEN 1 THEN 'cash' WHEN 2 THEN 'transfer' ELSE 'card' END,
 				i.amount_cents, 'demo:' || i.id, i.issued_at
 			FROM invoices i
 			WHERE i.kind = 'invoice' AND i.id % 20 <> 7

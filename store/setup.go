@@ -128,18 +128,19 @@ func (s *Store) SaveService(ctx context.Context, by Actor, id int64, sp clinic.S
 				return err
 			}
 			err = tx.QueryRowContext(ctx, `INSERT INTO services (key, name, description, duration_min, buffer_min, needs_room,
-				price_cents, course_sessions, course_spacing_days, kind, sort, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				price_cents, course_sessions, course_spacing_days, kind, sort, active, package_discount_percent)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				RETURNING id`, key, sp.Name, sp.Description, dur, buf, sp.NeedsRoom, sp.PriceCents, sp.CourseSessions,
-				sp.SpacingDays, sp.Kind, sp.Sort, sp.Active).Scan(&id)
+				sp.SpacingDays, sp.Kind, sp.Sort, sp.Active, sp.PackageDiscount).Scan(&id)
 			if err != nil {
 				return err
 			}
 			return audit(ctx, tx, by, now, "create", "service", id, 0, sp.Name)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE services SET name = ?, description = ?, duration_min = ?, buffer_min = ?,
-			needs_room = ?, price_cents = ?, course_sessions = ?, course_spacing_days = ?, kind = ?, sort = ?, active = ?
-			WHERE id = ?`, sp.Name, sp.Description, dur, buf, sp.NeedsRoom, sp.PriceCents, sp.CourseSessions,
-			sp.SpacingDays, sp.Kind, sp.Sort, sp.Active, id)
+			needs_room = ?, price_cents = ?, course_sessions = ?, course_spacing_days = ?, kind = ?, sort = ?, active = ?,
+			package_discount_percent = ? WHERE id = ?`, sp.Name, sp.Description, dur, buf, sp.NeedsRoom, sp.PriceCents,
+			sp.CourseSessions, sp.SpacingDays, sp.Kind, sp.Sort, sp.Active, sp.PackageDiscount, id)
 		if err != nil {
 			return err
 		}
