@@ -104,6 +104,7 @@ type Invoice struct {
 	ID, Number                int64
 	Kind                      InvoiceKind
 	CreditsID, CreditsNumber  int64 // a credit note: the invoice it corrects
+	CourseID                  int64 // a prepaid course's invoice, or the credit note that ends it
 	AppointmentID             int64
 	ClientID, TherapistID     int64
 	ClientName, TherapistName string
@@ -156,5 +157,9 @@ type Receipt struct {
 	PaidAt     time.Time // when it was taken
 	PaidToDate Money     // every payment for the session, less refunds, up to and with this one
 	Duplicate  bool      // a copy issued again, marked so on the document
+	// Session is, for a session of a prepaid course, which of the package's sessions it is
+	// (1 for the first drawn); Invoice is then the package's invoice with this session's date,
+	// item, therapist and share of the price, and Paid is that share. Zero for a payment's.
+	Session, Sessions int
 	IssuedAt   time.Time // when this copy was made
 }

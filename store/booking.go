@@ -407,41 +407,47 @@ func (s *Store) Cancel(ctx context.Context, by Actor, id int64, reason string) (
 		if err != nil {
 			return err
 		}
-		now := s.now()
-		var to clinic.ApptStatus
-		if a, to, err = s.change(ctx, tx, by, id, clinic.ApptCancel, set, now); err != nil {
-			return err
-		}
-		late := clinic.ClassifyCancel(now, a.Start, set.CancelWindow) != clinic.CancelInTime
-		var byID any
-		if by.UserID != 0 {
-			byID = by.UserID
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status = ?, version = version + 1, cancelled_at = ?,
-			cancelled_by = ?, cancel_reason = ?, late_cancel = ?, updated_at = ? WHERE id = ?`,
-			to, unix(now), byID, reason, late, unix(now), id); err != nil {
-			return err
-		}
-		a.Status, a.Version, a.CancelReason, a.LateCancel = to, a.Version+1, reason, late
-		loc, err := s.locIn(ctx, tx)
-		if err != nil {
-			return err
-		}
-		news, err := s.supersedeApptMail(ctx, tx, a, loc)
-		if err != nil {
-			return err
-		}
-		// The notice names the session as it is and, if it moved since the client's last email,
-		// as they knew it.
-		if err := s.queueApptMail(ctx, tx, a, clinic.CancellationNotice(facts(a), now), news.received); err != nil {
-			return err
-		}
-		if err := s.offerWaitlist(ctx, tx, a, now); err != nil {
-			return err
-		}
-		return audit(ctx, tx, by, unix(now), "cancel", "appointment", id, a.ClientID, reason)
+		a, err = s.cancelIn(ctx, tx, by, set, id, reason, s.now())
+		return err
 	})
 	return a, err
+}
+
+// cancelIn is Cancel inside the caller's transaction: the one way an appointment is cancelled.
+func (s *Store) cancelIn(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Settings, id int64, reason string,
+	now time.Time) (Appointment, error) {
+	a, to, err := s.change(ctx, tx, by, id, clinic.ApptCancel, set, now)
+	if err != nil {
+		return a, err
+	}
+	late := clinic.ClassifyCancel(now, a.Start, set.CancelWindow) != clinic.CancelInTime
+	var byID any
+	if by.UserID != 0 {
+		byID = by.UserID
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE appointments SET status = ?, version = version + 1, cancelled_at = ?,
+		cancelled_by = ?, cancel_reason = ?, late_cancel = ?, updated_at = ? WHERE id = ?`,
+		to, unix(now), byID, reason, late, unix(now), id); err != nil {
+		return a, err
+	}
+	a.Status, a.Version, a.CancelReason, a.LateCancel = to, a.Version+1, reason, late
+	loc, err := s.locIn(ctx, tx)
+	if err != nil {
+		return a, err
+	}
+	news, err := s.supersedeApptMail(ctx, tx, a, loc)
+	if err != nil {
+		return a, err
+	}
+	// The notice names the session as it is and, if it moved since the client's last email,
+	// as they knew it.
+	if err := s.queueApptMail(ctx, tx, a, clinic.CancellationNotice(facts(a), now), news.received); err != nil {
+		return a, err
+	}
+	if err := s.offerWaitlist(ctx, tx, a, now); err != nil {
+		return a, err
+	}
+	return a, audit(ctx, tx, by, unix(now), "cancel", "appointment", id, a.ClientID, reason)
 }
 
 // Reschedule moves an appointment to a new start with the same therapist and service, checked
@@ -662,10 +668,18 @@ func (s *Store) SetStatus(ctx context.Context, by Actor, id int64, status clinic
 		a.Status, a.StatusAt = status, now
 		if status == clinic.ApptCompleted {
 			// The invoice is issued in the transaction of the completion: both happen or
-			// neither, and its number is taken while this transaction holds the writer.
-			iv, err := issueInvoice(ctx, tx, by, set, a, now)
+			// neither, and its number is taken while this transaction holds the writer. A
+			// session of a prepaid course is drawn from its package instead: the package's
+			// invoice holds it, and a second invoice would count it twice.
+			drawn, err := drawPrepaid(ctx, tx, by, set, a, now)
 			if err != nil {
 				return err
+			}
+			var iv clinic.Invoice
+			if !drawn {
+				if iv, err = issueInvoice(ctx, tx, by, set, a, now); err != nil {
+					return err
+				}
 			}
 			if iv.ID != 0 {
 				if err := s.queuePrepaidReceipts(ctx, tx, a, now); err != nil {

@@ -22,10 +22,10 @@ type Service struct {
 	// PackageDiscount is the owner's discount, in percent, on a course of this service sold
 	// as a prepaid package (0: none).
 	PackageDiscount int
-	Kind           clinic.ServiceKind
-	Sort           int
-	Active         bool
-	Therapists     []int64
+	Kind            clinic.ServiceKind
+	Sort            int
+	Active          bool
+	Therapists      []int64
 }
 
 // serviceColumns are what scanService reads, from services s.

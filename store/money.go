@@ -102,7 +102,10 @@ func insertInvoice(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Setting
 	if err != nil {
 		return err
 	}
-	var issuedBy, credits, appt, service, therapist any
+	var issuedBy, credits, appt, service, therapist, course any
+	if iv.CourseID != 0 {
+		course = iv.CourseID
+	}
 	if by.UserID != 0 {
 		issuedBy = by.UserID
 	}
@@ -121,12 +124,12 @@ func insertInvoice(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Setting
 	err = tx.QueryRowContext(ctx, `INSERT INTO invoices (number, kind, credits_id, appointment_id, client_id, therapist_id,
 		client_name, therapist_name, provider_number, clinic_name, clinic_address, clinic_phone, business_number,
 		gst_registered, currency, item, duration_min, service_id, served_at, served_month, amount_cents, gst_cents, reason,
-		issued_by, issued_at)
-		VALUES ((SELECT coalesce(max(number), 0) + 1 FROM invoices), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		issued_by, issued_at, course_id)
+		VALUES ((SELECT coalesce(max(number), 0) + 1 FROM invoices), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id, number`,
 		iv.Kind, credits, appt, iv.ClientID, therapist, iv.ClientName, iv.TherapistName, iv.ProviderNumber, iv.ClinicName,
 		iv.ClinicAddress, iv.ClinicPhone, iv.BusinessNumber, iv.GSTRegistered, iv.Currency, iv.Item, iv.DurationMin, service,
-		unix(iv.ServedAt), clinic.MonthOf(iv.ServedAt, loc), iv.Amount, iv.GST, iv.Reason, issuedBy, unix(iv.IssuedAt)).Scan(&iv.ID, &iv.Number)
+		unix(iv.ServedAt), clinic.MonthOf(iv.ServedAt, loc), iv.Amount, iv.GST, iv.Reason, issuedBy, unix(iv.IssuedAt), course).Scan(&iv.ID, &iv.Number)
 	if err != nil {
 		return fmt.Errorf("issue %s: %w", iv.Kind, err)
 	}
@@ -136,7 +139,7 @@ func insertInvoice(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Setting
 const invoiceColumns = `i.id, i.number, i.kind, coalesce(i.credits_id, 0), coalesce(o.number, 0), coalesce(i.appointment_id, 0),
 	i.client_id, coalesce(i.therapist_id, 0), i.client_name, i.therapist_name, i.provider_number, i.clinic_name,
 	i.clinic_address, i.clinic_phone, i.business_number, i.gst_registered, i.currency, i.item, i.duration_min,
-	coalesce(i.service_id, 0), i.served_at, i.issued_at, i.amount_cents, i.gst_cents, i.reason
+	coalesce(i.service_id, 0), i.served_at, i.issued_at, i.amount_cents, i.gst_cents, i.reason, coalesce(i.course_id, 0)
 	FROM invoices i LEFT JOIN invoices o ON o.id = i.credits_id`
 
 func queryInvoices(ctx context.Context, q interface {
@@ -154,7 +157,7 @@ func queryInvoices(ctx context.Context, q interface {
 		if err := rows.Scan(&iv.ID, &iv.Number, &iv.Kind, &iv.CreditsID, &iv.CreditsNumber, &iv.AppointmentID, &iv.ClientID,
 			&iv.TherapistID, &iv.ClientName, &iv.TherapistName, &iv.ProviderNumber, &iv.ClinicName, &iv.ClinicAddress,
 			&iv.ClinicPhone, &iv.BusinessNumber, &iv.GSTRegistered, &iv.Currency, &iv.Item, &iv.DurationMin, &iv.ServiceID,
-			&served, &issued, &iv.Amount, &iv.GST, &iv.Reason); err != nil {
+			&served, &issued, &iv.Amount, &iv.GST, &iv.Reason, &iv.CourseID); err != nil {
 			return nil, err
 		}
 		iv.ServedAt, iv.IssuedAt = unixTime(served), unixTime(issued)
@@ -212,6 +215,9 @@ func (s *Store) CreditNote(ctx context.Context, by Actor, invoiceID int64, amoun
 		if err != nil {
 			return err
 		}
+		if iv.CourseID != 0 {
+			return &FieldError{"amount", clinic.ErrPackageCreditNote}
+		}
 		var credited clinic.Money
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(amount_cents), 0) FROM invoices WHERE credits_id = ?`, invoiceID).Scan(&credited); err != nil {
 			return err
@@ -236,6 +242,7 @@ func (s *Store) CreditNote(ctx context.Context, by Actor, invoiceID int64, amoun
 // RefundOf naming the payment it returns).
 type Payment struct {
 	ID, ClientID, AppointmentID, TherapistID int64
+	CourseID                                 int64 // a payment for a prepaid course, or its refund
 	ClientName, TherapistName                string
 	Method                                   clinic.PayMethod
 	Amount                                   clinic.Money
@@ -267,7 +274,8 @@ type PaymentRequest struct {
 
 const paymentColumns = `p.id, p.client_id, coalesce(p.appointment_id, 0), coalesce(p.therapist_id, 0), c.name,
 	coalesce(t.name, ''), p.method, p.amount_cents, coalesce(p.refund_of, 0),
-	(SELECT coalesce(sum(r.amount_cents), 0) FROM payments r WHERE r.refund_of = p.id), p.reference, p.note, p.taken_at
+	(SELECT coalesce(sum(r.amount_cents), 0) FROM payments r WHERE r.refund_of = p.id), p.reference, p.note, p.taken_at,
+	coalesce(p.course_id, 0)
 	FROM payments p JOIN clients c ON c.id = p.client_id LEFT JOIN users t ON t.id = p.therapist_id`
 
 func queryPayments(ctx context.Context, q interface {
@@ -283,7 +291,7 @@ func queryPayments(ctx context.Context, q interface {
 		var p Payment
 		var at int64
 		if err := rows.Scan(&p.ID, &p.ClientID, &p.AppointmentID, &p.TherapistID, &p.ClientName, &p.TherapistName, &p.Method,
-			&p.Amount, &p.RefundOf, &p.Refunded, &p.Reference, &p.Note, &at); err != nil {
+			&p.Amount, &p.RefundOf, &p.Refunded, &p.Reference, &p.Note, &at, &p.CourseID); err != nil {
 			return nil, err
 		}
 		p.TakenAt = unixTime(at)
@@ -303,6 +311,17 @@ type ApptAccount struct {
 	// Fee is the policy's fee for a no-show or a late cancellation not yet invoiced (zero: none).
 	Fee     clinic.Money
 	FeeKind clinic.FeeKind
+	// Prepaid is set for a session of a course sold as a package: the package's invoice holds
+	// it, so nothing is due for the session itself.
+	Prepaid *PrepaidNote
+}
+
+// PrepaidNote is what a package says about one of its sessions.
+type PrepaidNote struct {
+	CourseID       int64
+	Invoice        string // the package's invoice number
+	Used, Sessions int
+	Drawn          *DrawnSession // this session's draw, once it is completed
 }
 
 // Owed is what is left to pay; negative when the client paid more (their credit).
@@ -349,6 +368,14 @@ func appointmentAccount(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Se
 	if acc.Payments, err = queryPayments(ctx, tx, `p.appointment_id = ?`, id); err != nil {
 		return acc, err
 	}
+	pk, drawn, prepaid, err := prepaidOf(ctx, tx, a)
+	if err != nil {
+		return acc, err
+	}
+	if prepaid {
+		acc.Prepaid = &PrepaidNote{CourseID: pk.CourseID, Invoice: pk.Invoice.NumberText(), Used: pk.Used(),
+			Sessions: pk.Sessions, Drawn: drawn}
+	}
 	if _, ok := acc.Invoice(); ok {
 		for _, iv := range acc.Invoices {
 			if iv.Kind == clinic.KindInvoice {
@@ -357,6 +384,8 @@ func appointmentAccount(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Se
 				acc.Due -= iv.Amount
 			}
 		}
+	} else if prepaid {
+		acc.Due = 0
 	} else if a.Status.TakesPlace() {
 		acc.Due = a.Price
 	} else if kind, fee, ok := FeeFor(set, a); ok {
@@ -406,28 +435,29 @@ func (s *Store) RecordPayment(ctx context.Context, by Actor, req PaymentRequest)
 		if err != nil {
 			return err
 		}
-		if err := clinic.CheckPayment(req.Amount, acc.Owed(), req.CreditConfirmed, set.Currency); err != nil {
-			return &FieldError{"amount", err}
-		}
 		list, err := queryAppts(ctx, tx, `a.id = ?`, req.AppointmentID)
 		if err != nil {
 			return err
 		}
 		a := list[0]
-		now := s.now()
-		var takenBy any
-		if by.UserID != 0 {
-			takenBy = by.UserID
+		if req.Method == clinic.PayCourse {
+			credit, err := creditHeld(ctx, tx, a.ClientID, acc)
+			if err != nil {
+				return err
+			}
+			if err := clinic.CheckCreditPayment(req.Amount, acc.Owed(), credit, set.Currency); err != nil {
+				return &FieldError{"amount", err}
+			}
+		} else if err := clinic.CheckPayment(req.Amount, acc.Owed(), req.CreditConfirmed, set.Currency); err != nil {
+			return &FieldError{"amount", err}
 		}
-		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO payments (client_id, appointment_id, therapist_id, method, amount_cents,
-			reference, idem_key, taken_by, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			a.ClientID, a.ID, a.TherapistID, req.Method, req.Amount, strings.TrimSpace(req.Reference), req.Key, takenBy,
-			unix(now)).Scan(&id); err != nil {
+		now := s.now()
+		p = Payment{ClientID: a.ClientID, AppointmentID: a.ID, TherapistID: a.TherapistID, ClientName: a.ClientName,
+			TherapistName: a.TherapistName, Method: req.Method, Amount: req.Amount, Reference: strings.TrimSpace(req.Reference),
+			TakenAt: now}
+		if err := insertPayment(ctx, tx, by, &p, req.Key); err != nil {
 			return err
 		}
-		p = Payment{ID: id, ClientID: a.ClientID, AppointmentID: a.ID, TherapistID: a.TherapistID, ClientName: a.ClientName,
-			TherapistName: a.TherapistName, Method: req.Method, Amount: req.Amount, Reference: req.Reference, TakenAt: now}
 		if err := s.queueReceipt(ctx, tx, a, p, now); err != nil {
 			return err
 		}
@@ -468,28 +498,36 @@ func (s *Store) Refund(ctx context.Context, by Actor, paymentID int64, amount cl
 			return &FieldError{"amount", err}
 		}
 		now := s.now()
-		var takenBy, appt, therapist any
-		if by.UserID != 0 {
-			takenBy = by.UserID
-		}
-		if p.AppointmentID != 0 {
-			appt = p.AppointmentID
-		}
-		if p.TherapistID != 0 {
-			therapist = p.TherapistID
-		}
-		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO payments (client_id, appointment_id, therapist_id, method, amount_cents,
-			refund_of, note, idem_key, taken_by, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.ClientID, appt, therapist, p.Method, -amount, p.ID, strings.TrimSpace(note), key, takenBy, unix(now)).Scan(&id); err != nil {
-			return err
-		}
-		r = Payment{ID: id, ClientID: p.ClientID, AppointmentID: p.AppointmentID, TherapistID: p.TherapistID,
-			ClientName: p.ClientName, TherapistName: p.TherapistName, Method: p.Method, Amount: -amount, RefundOf: p.ID,
-			Note: note, TakenAt: now}
-		return audit(ctx, tx, by, unix(now), "refund", "payment", p.ID, p.ClientID, amount.Plain())
+		r, err = refundIn(ctx, tx, by, p, amount, key, note, now)
+		return err
 	})
 	return r, err
+}
+
+// refundIn writes the refund of amount of payment p, naming what p names (its session or
+// prepaid course), and audits it.
+func refundIn(ctx context.Context, tx *sql.Tx, by Actor, p Payment, amount clinic.Money, key, note string, now time.Time) (Payment, error) {
+	r := Payment{ClientID: p.ClientID, AppointmentID: p.AppointmentID, TherapistID: p.TherapistID, CourseID: p.CourseID,
+		ClientName: p.ClientName, TherapistName: p.TherapistName, Method: p.Method, Amount: -amount, RefundOf: p.ID,
+		Note: strings.TrimSpace(note), TakenAt: now}
+	if err := insertPayment(ctx, tx, by, &r, key); err != nil {
+		return r, err
+	}
+	return r, audit(ctx, tx, by, unix(now), "refund", "payment", p.ID, p.ClientID, amount.Plain())
+}
+
+// insertPayment writes a payment or refund as p describes it, under the form's one-time key.
+func insertPayment(ctx context.Context, tx *sql.Tx, by Actor, p *Payment, key string) error {
+	null := func(id int64) any {
+		if id == 0 {
+			return nil
+		}
+		return id
+	}
+	return tx.QueryRowContext(ctx, `INSERT INTO payments (client_id, appointment_id, therapist_id, course_id, method,
+		amount_cents, refund_of, reference, note, idem_key, taken_by, taken_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`, p.ClientID, null(p.AppointmentID), null(p.TherapistID), null(p.CourseID), p.Method, p.Amount,
+		null(p.RefundOf), p.Reference, p.Note, key, null(by.UserID), unix(p.TakenAt)).Scan(&p.ID)
 }
 
 // PaymentByID returns a payment the actor may see: the desk any, a client their own.
@@ -626,14 +664,16 @@ type TakingsLine struct {
 }
 
 // Takings is the money taken between from and to (a day, for reception to reconcile at
-// closing): by method and therapist, refunds taken off when they are paid back.
+// closing): by method and therapist, refunds taken off when they are paid back. A payment by
+// the client's credit is not money taken (the money came in when the credit arose).
 func (s *Store) Takings(ctx context.Context, by Actor, from, to time.Time) ([]TakingsLine, error) {
 	if !deskOnly(by) {
 		return nil, ErrNotFound
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.method, coalesce(p.therapist_id, 0), coalesce(t.name, ''),
 		sum(p.amount_cents), count(*) FROM payments p LEFT JOIN users t ON t.id = p.therapist_id
-		WHERE p.taken_at >= ? AND p.taken_at < ? GROUP BY p.method, p.therapist_id ORDER BY p.method, t.name`,
+		WHERE p.taken_at >= ? AND p.taken_at < ? AND p.method <> 'course_credit'
+		GROUP BY p.method, p.therapist_id ORDER BY p.method, t.name`,
 		unix(from), unix(to))
 	if err != nil {
 		return nil, fmt.Errorf("takings: %w", err)

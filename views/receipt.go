@@ -13,7 +13,8 @@ import (
 // ReceiptPDF draws a payment's receipt: what a health fund needs to pay a rebate (the
 // practice and its business number, the therapist and their provider number, the client, the
 // date of service, the item and its fee, the amount paid), and for a GST-registered clinic the
-// GST included. Dates are in the clinic's zone. A copy made again says so at the top.
+// GST included. Dates are in the clinic's zone. A copy made again says so at the top. A
+// session of a prepaid course prints its share of the package as paid by the prepaid course.
 func ReceiptPDF(r clinic.Receipt, loc *time.Location) ([]byte, error) {
 	iv := r.Invoice
 	pdf := fpdf.New("P", "mm", "A4", "")
@@ -69,9 +70,15 @@ func ReceiptPDF(r clinic.Receipt, loc *time.Location) ([]byte, error) {
 		row("GST included", iv.GST.In(cur))
 	}
 	pdf.Ln(2)
-	row("Amount paid", fmt.Sprintf("%s by %s on %s", r.Paid.In(cur), r.Method.Label(), r.PaidAt.In(loc).Format("2 January 2006")))
-	row("Paid to date", r.PaidToDate.In(cur))
-	row("Receipt number", fmt.Sprintf("%s-%d", iv.NumberText(), r.PaymentID))
+	if r.Session > 0 {
+		row("Amount paid", fmt.Sprintf("%s by prepaid course (invoice %s), session %d of %d", r.Paid.In(cur), iv.NumberText(),
+			r.Session, r.Sessions))
+		row("Receipt number", fmt.Sprintf("%s-S%d", iv.NumberText(), r.Session))
+	} else {
+		row("Amount paid", fmt.Sprintf("%s by %s on %s", r.Paid.In(cur), r.Method.Label(), r.PaidAt.In(loc).Format("2 January 2006")))
+		row("Paid to date", r.PaidToDate.In(cur))
+		row("Receipt number", fmt.Sprintf("%s-%d", iv.NumberText(), r.PaymentID))
+	}
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("receipt %d: %w", r.PaymentID, err)
