@@ -1401,11 +1401,13 @@ CREATE TABLE course_packages (
   ended_by         INTEGER,
   end_choice       TEXT CHECK (end_choice IN ('credit', 'refund')),
   end_reason       TEXT NOT NULL DEFAULT '',
-  credit_note_id   INTEGER REFERENCES invoices(id)
+  credit_note_id   INTEGER REFERENCES invoices(id),
+  sold_key         TEXT NOT NULL UNIQUE, -- the selling form's one-time key: a double submit sells once
+  end_key          TEXT UNIQUE           -- the same for the ending
 ) STRICT;
 
 CREATE TRIGGER course_packages_no_update
-BEFORE UPDATE OF course_id, invoice_id, sessions, list_cents, discount_percent, amount_cents, sold_by, sold_at
+BEFORE UPDATE OF course_id, invoice_id, sessions, list_cents, discount_percent, amount_cents, sold_by, sold_at, sold_key
 ON course_packages
 BEGIN
   SELECT RAISE(ABORT, 'a sold package cannot be changed; cancel the rest of the course');

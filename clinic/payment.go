@@ -161,5 +161,5 @@ type Receipt struct {
 	// (1 for the first drawn); Invoice is then the package's invoice with this session's date,
 	// item, therapist and share of the price, and Paid is that share. Zero for a payment's.
 	Session, Sessions int
-	IssuedAt   time.Time // when this copy was made
+	IssuedAt          time.Time // when this copy was made
 }

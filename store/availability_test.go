@@ -666,6 +666,7 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 	// replaces five append-only triggers; dropping them lets the column they read go.
 	for _, q := range []string{`DROP INDEX treatment_plans_recall`, `DROP TABLE recall_marks`, `DROP INDEX appointments_course_start`,
 		`DROP INDEX findings_supersedes`, `ALTER TABLE findings DROP COLUMN supersedes_id`, `ALTER TABLE appointments DROP COLUMN status_at`,
+		`DROP TABLE prepaid_sessions`, `DROP TABLE course_packages`, `ALTER TABLE services DROP COLUMN package_discount_percent`,
 		`DROP TABLE revenue_months`, `DROP TABLE client_balances`, `DROP TABLE payments`,
 		`DROP TABLE invoices`, `ALTER TABLE appointments DROP COLUMN price_cents`, `ALTER TABLE clients DROP COLUMN receipts_opt_out`,
 		`ALTER TABLE services DROP COLUMN kind`, `ALTER TABLE services DROP COLUMN course_spacing_days`,

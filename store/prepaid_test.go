@@ -1,0 +1,223 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"allium/clinic"
+	"allium/internal/testclinic"
+	"allium/store"
+)
+
+// prepaidClinic is the money clinic with a course service priced 123.45 and a 10 % package
+// discount, and a course of four weekly sessions booked for its client.
+func prepaidClinic(t *testing.T) (*store.Store, *testclinic.Clinic, string, store.Booked) {
+	t.Helper()
+	st, c, path := moneyClinic(t)
+	sv := testclinic.RemedialService()
+	sv.PriceCents, sv.PackageDiscount = 12345, 10
+	testclinic.MustService(t, st, sv)
+	b := c.Book(t, c.At(2026, 12, 1, 10, 0), c.At(2026, 12, 8, 10, 0), c.At(2026, 12, 15, 10, 0), c.At(2026, 12, 22, 10, 0))
+	if b.CourseID == 0 || len(b.Appointments) != 4 {
+		t.Fatalf("booked %+v; want a course of 4", b)
+	}
+	return st, c, path, b
+}
+
+func invoiceCount(t *testing.T, st *store.Store, clientID int64) int {
+	t.Helper()
+	ivs, err := st.ClientInvoices(context.Background(), deskActor, clientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ivs)
+}
+
+// Selling a course whose first session is already completed and invoiced puts the three left
+// in the package, less the discount; completing them draws them down without invoices, with
+// a receipt each for the fund; cancelling the rest keeps the value left as credit, which pays
+// the first session's invoice without moving money.
+func TestPrepaidCourseSoldDrawnAndKeptAsCredit(t *testing.T) {
+	st, c, path, b := prepaidClinic(t)
+	ctx := context.Background()
+	aps := b.Appointments
+	if _, err := completeAfterStart(st, aps[0]); err != nil {
+		t.Fatal(err)
+	}
+	cm, err := st.CoursePackage(ctx, deskActor, b.CourseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3 × 123.45 = 370.35; 10 % is 37.035, rounded to 37.04 in the client's favour.
+	if q := cm.Quote; cm.Package != nil || q.Sessions != 3 || q.List != 37035 || q.Discount != 3704 || q.Price != 33331 {
+		t.Errorf("quote %+v; want 3 sessions, 370.35 less 37.04 = 333.31", q)
+	}
+	pk, dup, err := st.SellPackage(ctx, deskActor, b.CourseID, "sell-1")
+	if err != nil || dup {
+		t.Fatalf("sell: %v dup=%v", err, dup)
+	}
+	if pk.Invoice.Number != 2 || pk.Invoice.Amount != 33331 || pk.Invoice.Item != "Course of 3 × Remedial 60, 60 min, prepaid" ||
+		pk.Sessions != 3 || pk.Invoice.ProviderNumber != "AAMT-12345; Bupa 998877" {
+		t.Errorf("package %+v invoice %+v", pk, pk.Invoice)
+	}
+	if again, dup, err := st.SellPackage(ctx, deskActor, b.CourseID, "sell-1"); err != nil || !dup || again.Invoice.ID != pk.Invoice.ID {
+		t.Errorf("the same sale submitted twice: %v dup=%v; want the first sale back", err, dup)
+	}
+	var fe *store.FieldError
+	if _, _, err := st.SellPackage(ctx, deskActor, b.CourseID, "sell-2"); !errors.As(err, &fe) || !errors.Is(err, clinic.ErrPackageSold) {
+		t.Errorf("selling the course again: %v; want ErrPackageSold", err)
+	}
+	if invoiceCount(t, st, c.ClientID) != 2 {
+		t.Errorf("%d documents after the sale; want the session's invoice and the package's", invoiceCount(t, st, c.ClientID))
+	}
+	if _, _, err := st.PayPackage(ctx, deskActor, b.CourseID, store.PaymentRequest{Method: clinic.PayCard, Amount: 40000, Key: "pp"}); err == nil {
+		t.Error("paid 400.00 of a 333.31 package without confirming the credit")
+	}
+	if _, _, err := st.PayPackage(ctx, deskActor, b.CourseID, store.PaymentRequest{Method: clinic.PayCard, Amount: 33331, Key: "pp"}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := st.ClientBalance(ctx, deskActor, c.ClientID); b != 12345 {
+		t.Errorf("balance %d; want the first session's 12345", b)
+	}
+	// The package's payment counts in the takings of the day it is taken.
+	now := st.Now()
+	lines, err := st.Takings(ctx, deskActor, now.Add(-time.Hour), now.Add(time.Hour))
+	if err != nil || len(lines) != 1 || lines[0].Amount != 33331 || lines[0].Method != clinic.PayCard {
+		t.Errorf("takings %+v (%v); want the package's 333.31 by card", lines, err)
+	}
+
+	// The second session is drawn, not invoiced; undone and recorded again it draws nothing more.
+	if _, err := completeAfterStart(st, aps[1]); err != nil {
+		t.Fatal(err)
+	}
+	was := st.Now
+	st.Now = func() time.Time { return aps[1].End.Add(time.Minute) }
+	if _, err := st.UndoStatus(ctx, deskActor, aps[1].ID); err != nil {
+		t.Fatalf("undo a drawn completion: %v", err)
+	}
+	st.Now = was
+	if _, err := completeAfterStart(st, aps[1]); err != nil {
+		t.Fatal(err)
+	}
+	if n := invoiceCount(t, st, c.ClientID); n != 2 {
+		t.Errorf("%d documents after a prepaid session; want no new invoice", n)
+	}
+	acc, err := st.AppointmentAccount(ctx, deskActor, aps[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc.Owed() != 0 || acc.Prepaid == nil || acc.Prepaid.Drawn == nil || acc.Prepaid.Used != 1 || acc.Prepaid.Drawn.Amount != 11110 {
+		t.Errorf("the drawn session's account: owed %d, prepaid %+v", acc.Owed(), acc.Prepaid)
+	}
+	r, err := st.PrepaidReceipt(ctx, store.Actor{Role: clinic.RoleClient, ClientID: c.ClientID}, aps[1].ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Paid != 11110 || r.Session != 1 || r.Sessions != 3 || r.Invoice.ProviderNumber != "AAMT-12345; Bupa 998877" ||
+		!r.Invoice.ServedAt.Equal(aps[1].Start) || r.Invoice.Item != "Remedial 60, 60 min" || r.Invoice.NumberText() != "INV-000002" {
+		t.Errorf("drawn session's receipt %+v", r)
+	}
+	if _, err := st.PrepaidReceipt(ctx, store.Actor{Role: clinic.RoleClient, ClientID: c.ClientID + 99}, aps[1].ID, true); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("another client's prepaid receipt: %v; want not found", err)
+	}
+	// Revenue counts the drawn session in its month at its share; the package's invoice is not revenue.
+	rev, err := st.Revenue(ctx, store.System, 202612, 202612)
+	if err != nil || len(rev) != 1 || rev[0].Sessions != 2 || rev[0].Amount != 12345+11110 {
+		t.Errorf("revenue %+v (%v); want 2 sessions, 123.45 + 111.10", rev, err)
+	}
+
+	// Cancel the rest, keeping the value left as credit.
+	if _, err := st.EndPackage(ctx, deskActor, b.CourseID, clinic.PackageCredit, "", "end-1"); !errors.As(err, &fe) || fe.Field != "end_reason" {
+		t.Errorf("ending without a reason: %v; want a message beside the reason", err)
+	}
+	end, err := st.EndPackage(ctx, deskActor, b.CourseID, clinic.PackageCredit, "moving interstate", "end-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if end.CreditNote.Amount != 22221 || end.CreditNote.CreditsNumber != 2 || end.Refunded != 0 || end.Cancelled != 2 {
+		t.Errorf("ending %+v; want 222.21 credited, nothing refunded, 2 sessions cancelled", end)
+	}
+	if _, err := st.EndPackage(ctx, deskActor, b.CourseID, clinic.PackageCredit, "moving interstate", "end-1"); err != nil {
+		t.Errorf("the same ending submitted twice: %v; want nothing more done", err)
+	}
+	if _, err := st.EndPackage(ctx, deskActor, b.CourseID, clinic.PackageRefund, "again", "end-2"); !errors.Is(err, clinic.ErrPackageEnded) {
+		t.Errorf("ending twice: %v; want ErrPackageEnded", err)
+	}
+	for _, ap := range aps[2:] {
+		got, _ := st.AppointmentByID(ctx, deskActor, ap.ID)
+		if got.Status != clinic.ApptCancelled || got.LateCancel {
+			t.Errorf("session %d after the ending: %s late=%v; want cancelled, not late", ap.ID, got.Status, got.LateCancel)
+		}
+	}
+	// 123.45 owed for the first session, 222.21 of credit: the balance is the difference.
+	if b, _ := st.ClientBalance(ctx, deskActor, c.ClientID); b != 12345-22221 {
+		t.Errorf("balance %d; want %d", b, 12345-22221)
+	}
+	// The credit pays the first session; it moves no balance and is not money taken.
+	credit := func(amount clinic.Money, key string) error {
+		_, _, err := st.RecordPayment(ctx, deskActor, store.PaymentRequest{AppointmentID: aps[0].ID, Method: clinic.PayCourse, Amount: amount, Key: key})
+		return err
+	}
+	if err := credit(12346, "c0"); err == nil {
+		t.Error("credit paid more than the session owes")
+	}
+	if err := credit(12345, "c1"); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := st.ClientBalance(ctx, deskActor, c.ClientID); b != 12345-22221 {
+		t.Errorf("balance after paying with credit %d; want it unchanged", b)
+	}
+	if acc, _ := st.AppointmentAccount(ctx, deskActor, aps[0].ID); acc.Owed() != 0 {
+		t.Errorf("first session still owes %d after paying with credit", acc.Owed())
+	}
+	lines, _ = st.Takings(ctx, deskActor, now.Add(-time.Hour), now.Add(time.Hour))
+	if len(lines) != 1 || lines[0].Amount != 33331 {
+		t.Errorf("takings after a credit payment %+v; want only the package's card payment", lines)
+	}
+	checkBalances(t, path)
+}
+
+// Cancelling the rest of a package with a refund pays back what was paid over what the
+// sessions drawn cost, never more than was paid.
+func TestPrepaidCourseCancelledWithRefund(t *testing.T) {
+	st, c, path, b := prepaidClinic(t)
+	ctx := context.Background()
+	if _, _, err := st.SellPackage(ctx, deskActor, b.CourseID, "s"); err != nil {
+		t.Fatal(err)
+	}
+	// 4 × 123.45 = 493.80 less 49.38 = 444.42: 111.10 a session, 111.12 the last.
+	if _, _, err := st.PayPackage(ctx, deskActor, b.CourseID, store.PaymentRequest{Method: clinic.PayCash, Amount: 30000, Key: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := completeAfterStart(st, b.Appointments[0]); err != nil {
+		t.Fatal(err)
+	}
+	end, err := st.EndPackage(ctx, deskActor, b.CourseID, clinic.PackageRefund, "injury, advised to stop", "e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Left: 444.42 - 111.10 = 333.32. Paid 300.00 for 111.10 used: 188.90 goes back.
+	if end.CreditNote.Amount != 33332 || end.Refunded != 18890 || end.Cancelled != 3 {
+		t.Errorf("ending %+v; want 333.32 credited, 188.90 refunded, 3 cancelled", end)
+	}
+	if b, _ := st.ClientBalance(ctx, deskActor, c.ClientID); b != 0 {
+		t.Errorf("balance %d; want 0", b)
+	}
+	now := st.Now()
+	lines, err := st.Takings(ctx, deskActor, now.Add(-time.Hour), now.Add(time.Hour))
+	if err != nil || len(lines) != 1 || lines[0].Amount != 30000-18890 || lines[0].Count != 2 {
+		t.Errorf("takings %+v (%v); want the cash less its refund", lines, err)
+	}
+	cm, err := st.CoursePackage(ctx, deskActor, b.CourseID)
+	if err != nil || cm.Package == nil || !cm.Package.Ended || cm.Package.EndChoice != clinic.PackageRefund || cm.Package.Left() != 0 ||
+		cm.Package.Owed() != 0 {
+		t.Errorf("package after the ending %+v (%v)", cm.Package, err)
+	}
+	// A fully used package has nothing to cancel; a course never sold cannot be ended.
+	if _, err := st.EndPackage(ctx, store.Actor{Role: clinic.RoleTherapist}, b.CourseID, clinic.PackageRefund, "x", "t"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a therapist ending a package: %v; want not found", err)
+	}
+	checkBalances(t, path)
+}
