@@ -127,6 +127,9 @@ func (a *App) DeskClient(c echo.Context) error {
 	if data.Receipts, err = a.Store.ClientReceipts(ctx, by, id); err != nil {
 		return err
 	}
+	if data.Packages, err = a.Store.ClientPackages(ctx, by, id); err != nil {
+		return err
+	}
 	data.Currency = a.Settings().Currency
 	now := a.Now()
 	for _, ap := range views.DeskAppts(all) {

@@ -36,6 +36,9 @@ func (a *App) ClientHome(c echo.Context) error {
 	if data.Receipts, err = a.Store.ClientReceipts(ctx, by, by.ClientID); err != nil {
 		return err
 	}
+	if data.Packages, err = a.Store.ClientPackages(ctx, by, by.ClientID); err != nil {
+		return err
+	}
 	data.Currency = a.Settings().Currency
 	if data.ReceiptsOptOut, err = a.Store.ReceiptsOptedOut(ctx, by, by.ClientID); err != nil {
 		return err
@@ -80,6 +83,15 @@ func (a *App) MyAppointment(c echo.Context) error {
 	if ap.CourseID != 0 && !stale {
 		if data.Course, err = a.Store.CourseAppointments(c.Request().Context(), by, ap.ClientID, ap.CourseID); err != nil {
 			return err
+		}
+		// A manage link opens without signing in; the money of a prepaid course is shown to the
+		// signed-in client only.
+		if by.Role == clinic.RoleClient {
+			cm, err := a.Store.CoursePackage(c.Request().Context(), by, ap.CourseID)
+			if err != nil {
+				return err
+			}
+			data.Package, data.Currency = cm.Package, cm.Currency
 		}
 	}
 	return a.render(c, "my_appointment", data)

@@ -46,7 +46,15 @@ func (a *App) deskMoney(c echo.Context, ap store.Appointment) (*views.DeskMoney,
 	if err != nil {
 		return nil, err
 	}
-	return &views.DeskMoney{Account: acc, Key: formKey(), Methods: clinic.PayMethods}, nil
+	m := &views.DeskMoney{Account: acc, Key: formKey(), Methods: clinic.PayMethods}
+	if ap.CourseID != 0 {
+		cm, err := a.Store.CoursePackage(c.Request().Context(), actor(c), ap.CourseID)
+		if err != nil {
+			return nil, err
+		}
+		m.Course = &cm
+	}
+	return m, nil
 }
 
 // moneyRefused shows a store refusal a person fixes beside its field (422), or passes on

@@ -80,6 +80,7 @@ func (a *App) Routes() []Route {
 	routes = append(routes, a.bookingRoutes()...)
 	routes = append(routes, a.deskRoutes()...)
 	routes = append(routes, a.moneyRoutes()...)
+	routes = append(routes, a.prepaidRoutes()...)
 	routes = append(routes, a.assessmentRoutes()...)
 	routes = append(routes, a.reminderRoutes()...)
 	routes = append(routes, a.chartRoutes()...)

@@ -58,6 +58,9 @@ type Package struct {
 // Used is how many of the package's sessions are drawn.
 func (p Package) Used() int { return len(p.Drawn) }
 
+// Unused is how many of the package's sessions are not drawn.
+func (p Package) Unused() int { return p.Sessions - len(p.Drawn) }
+
 // Left is the value of the sessions not yet drawn; nothing once the rest is cancelled.
 func (p Package) Left() clinic.Money {
 	if p.Ended {

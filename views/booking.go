@@ -210,6 +210,7 @@ type ClientHome struct {
 	Past           []store.Appointment
 	Services       []store.Service
 	Receipts       []store.ReceiptLine
+	Packages       []store.Package // prepaid courses, with a receipt for each session drawn
 	Currency       clinic.Currency
 	ReceiptsOptOut bool
 }
@@ -223,6 +224,8 @@ type AppointmentPage struct {
 	TooLate   bool                // it is booked, but inside the cancellation window: the client must call
 	Stale     bool                // a manage link for a moved or cancelled appointment
 	Course    []store.Appointment // every session of its course, this one included; nil for a single visit
+	Package   *store.Package      // the course sold as a prepaid package, to the signed-in client
+	Currency  clinic.Currency
 }
 
 // MovePage lists free times to move an appointment to.

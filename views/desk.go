@@ -187,6 +187,7 @@ type DeskClient struct {
 	Form        map[string]string // the details form, as typed when it was refused
 	Balance     clinic.Money      // owed (positive) or credit (negative)
 	Receipts    []store.ReceiptLine
+	Packages    []store.Package // prepaid courses
 	Currency    clinic.Currency
 }
 

@@ -14,6 +14,12 @@ type DeskMoney struct {
 	Account store.ApptAccount
 	Key     string
 	Methods []clinic.PayMethod
+	Course  *store.CourseMoney // the course's prepaid package, or what selling it would be; nil for a single session
+}
+
+// PackageMethods are the methods a package is paid by: money, not credit.
+func (m DeskMoney) PackageMethods() []clinic.PayMethod {
+	return []clinic.PayMethod{clinic.PayCard, clinic.PayCash, clinic.PayTransfer}
 }
 
 // Cur is the clinic's currency, for the templates' money function.
@@ -48,6 +54,9 @@ type TakingsTotal struct {
 func NewDeskTakings(p Page, nav []DeskNavLink, date string, cur clinic.Currency, lines []store.TakingsLine) DeskTakings {
 	d := DeskTakings{Page: p, Nav: nav, Date: date, Currency: cur, Lines: lines}
 	for _, m := range clinic.PayMethods {
+		if m == clinic.PayCourse {
+			continue // spending credit is not money taken
+		}
 		t := TakingsTotal{Label: m.Label()}
 		for _, l := range lines {
 			if l.Method == m {
