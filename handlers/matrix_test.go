@@ -186,6 +186,11 @@ var matrix = map[string]string{
 	"GET /admin/revenue":                               "snnnnno",
 	"POST /my/receipts/email":                          "soonnnn",
 	"GET /my/receipts/:id":                             "sonnnnn",
+	"POST /desk/appointments/:id/package":              "snnnnoo",
+	"POST /desk/appointments/:id/package/pay":          "snnnnoo",
+	"POST /desk/appointments/:id/package/end":          "snnnnoo",
+	"GET /desk/prepaid/:id":                            "snnnnoo",
+	"GET /my/prepaid/:id":                              "sonnnnn",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}
@@ -195,7 +200,7 @@ type matrixWorld struct {
 	appt, client, ther, spare, mailID, outboxID, timeOff int64
 	service, room                                        int64
 	plan, findings, note, referral                       int64
-	payment, invoice                                     int64
+	payment, invoice, drawn                              int64
 	manage, draft, feed, unsubscribe, hold               string
 	holds                                                int // made by freshHold, so each takes its own time
 }
@@ -228,6 +233,8 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	id("/desk/clients/", w.client)
 	id("/desk/payments/", w.payment)
 	id("/my/receipts/", w.payment)
+	id("/my/prepaid/", w.drawn)
+	id("/desk/prepaid/", w.drawn)
 	id("/desk/invoices/", w.invoice)
 	id("/clients/", w.client)
 	id("/appointments/", w.appt)
@@ -296,6 +303,26 @@ func newMatrixWorld(t *testing.T) (*testApp, bookingClinic, *matrixWorld, map[st
 	}
 	iv, _ := acc.Invoice()
 	w.payment, w.invoice = pay.ID, iv.ID
+	// A prepaid course, paid, its first session drawn: behind the drawn session's receipt.
+	course := ta.book(t, w.client, bc.Course, bc.Therapist.ID, bc.local(2026, 4, 13, 10, 0), bc.local(2026, 4, 20, 10, 0))
+	for _, ap := range course.Appointments {
+		if _, err := ta.Store.SetPrice(ctx, store.System, ap.ID, 10000, "list price"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := ta.Store.SellPackage(ctx, store.System, course.CourseID, "matrix-sell"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ta.Store.PayPackage(ctx, store.System, course.CourseID, store.PaymentRequest{Method: clinic.PayCash,
+		Amount: 20000, Key: "matrix-package"}); err != nil {
+		t.Fatal(err)
+	}
+	ta.Clock.Set(course.Appointments[0].End)
+	if _, err := ta.Store.SetStatus(ctx, store.System, course.Appointments[0].ID, clinic.ApptCompleted); err != nil {
+		t.Fatal(err)
+	}
+	ta.Clock.Set(now)
+	w.drawn = course.Appointments[0].ID
 	cc := newChartClinic(t, ta.Store, ta.Clock, bc.Therapist.ID, bc.Client.ID)
 	plan := cc.activePlan(t)
 	w.service = cc.service

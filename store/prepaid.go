@@ -346,7 +346,7 @@ func (s *Store) EndPackage(ctx context.Context, by Actor, courseID int64, choice
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		pk, err := packageIn(ctx, tx, courseID)
 		if errors.Is(err, ErrNotFound) {
-			return &FieldError{"end_choice", clinic.ErrPackageNone}
+			return &FieldError{"package", clinic.ErrPackageNone}
 		}
 		if err != nil {
 			return err
@@ -359,10 +359,10 @@ func (s *Store) EndPackage(ctx context.Context, by Actor, courseID int64, choice
 			if endKey.String == key {
 				return nil
 			}
-			return &FieldError{"end_choice", clinic.ErrPackageEnded}
+			return &FieldError{"package", clinic.ErrPackageEnded}
 		}
 		if pk.Used() >= pk.Sessions {
-			return &FieldError{"end_choice", clinic.ErrPackageUsedUp}
+			return &FieldError{"package", clinic.ErrPackageUsedUp}
 		}
 		set, err := s.settingsIn(ctx, tx)
 		if err != nil {

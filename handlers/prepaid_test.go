@@ -1,0 +1,148 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"allium/clinic"
+	"allium/store"
+)
+
+// The owner sets a package discount for the course service; reception sells a course of four
+// as a prepaid package from a session's page, takes its payment, the completed session is
+// drawn down with a receipt the client downloads for their fund, and cancelling the rest
+// refunds what is left. Bad input is answered beside its field.
+func TestDeskPrepaidCourse(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("pdftotext is needed to read the receipt (apt-get install poppler-utils)")
+	}
+	d := moneyDesk(t)
+	ctx := context.Background()
+
+	// The owner's discount, refused beside its field above 50 %.
+	owner := d.as(t, d.Owner)
+	svPage := "/admin/services/" + deskID(d.service)
+	form := url.Values{"name": {"Remedial 60"}, "duration": {"60"}, "buffer": {"15"}, "price": {"120"}, "kind": {"course"},
+		"course_sessions": {"4"}, "spacing_days": {"7"}, "sort": {"0"}, "needs_room": {"1"}, "package_discount": {"60"}}
+	r := owner.postForm(svPage, svPage, form)
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.fieldError("package_discount"), "from 0 to 50") {
+		t.Errorf("a 60%% discount: %q beside the field", r.fieldError("package_discount"))
+	}
+	form.Set("package_discount", "10")
+	owner.postForm(svPage, svPage, form).wantRedirect("/admin/services")
+
+	d.Clock.Set(d.at(2026, 3, 11, 9, 30)) // the client arrives for the first session and buys the course
+	aps := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0), d.at(2026, 3, 18, 10, 0), d.at(2026, 3, 25, 10, 0), d.at(2026, 4, 1, 10, 0))
+	desk := d.as(t, d.Reception)
+	page := "/desk/appointments/" + deskID(aps[0].ID)
+	if r := desk.get(page); !strings.Contains(r.text(), "Sell the 4 sessions left as a package: $480.00 less 10% ($48.00) = $432.00") {
+		t.Errorf("the session's page offers no package: %s", r.text())
+	}
+	desk.postForm(page+"/package", page, url.Values{"key": {"sell-1"}}).wantRedirect(page + "#prepaid")
+	desk.postForm(page+"/package", page, url.Values{"key": {"sell-1"}}).wantRedirect(page + "#prepaid") // a double submit
+	r = desk.postForm(page+"/package", page, url.Values{"key": {"sell-2"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.fieldError("package"), "already sold") {
+		t.Errorf("selling the course again: %q", r.fieldError("package"))
+	}
+	ivs, _ := d.Store.ClientInvoices(ctx, ownerActor, d.clientID)
+	if len(ivs) != 1 || ivs[0].Amount != 43200 || ivs[0].Item != "Course of 4 × Remedial 60, 60 min, prepaid" {
+		t.Fatalf("invoices after selling %+v; want one package invoice of 432.00", ivs)
+	}
+
+	for _, bad := range []string{"-5", "lots", ""} {
+		r := desk.postForm(page+"/package/pay", page, url.Values{"package_amount": {bad}, "package_method": {"card"}, "key": {"pay-1"}})
+		r.wantStatus(http.StatusUnprocessableEntity)
+		if r.fieldError("package_amount") == "" {
+			t.Errorf("package amount %q: no message beside it", bad)
+		}
+	}
+	pay := url.Values{"package_amount": {"432"}, "package_method": {"card"}, "key": {"pay-1"}}
+	desk.postForm(page+"/package/pay", page, pay).wantRedirect(page + "#prepaid")
+	desk.postForm(page+"/package/pay", page, pay).wantRedirect(page + "#prepaid")
+
+	// The first session completed is drawn down, not invoiced.
+	d.Clock.Set(d.at(2026, 3, 11, 11, 0))
+	desk.postForm(page+"/status", page, url.Values{"status": {"completed"}}).wantRedirect(page)
+	if ivs, _ := d.Store.ClientInvoices(ctx, ownerActor, d.clientID); len(ivs) != 1 {
+		t.Errorf("%d documents after a prepaid session; want only the package's invoice", len(ivs))
+	}
+	r = desk.get(page)
+	if txt := r.text(); !strings.Contains(txt, "Prepaid: 1 of 4 used , $324.00 left") || !strings.Contains(txt, "Paid $432.00") {
+		t.Errorf("the desk's page of the course: %s", txt)
+	}
+	if b, _ := d.Store.ClientBalance(ctx, ownerActor, d.clientID); b != 0 {
+		t.Errorf("balance %d after paying the package; want 0", b)
+	}
+
+	// The client's receipt of the session for their fund.
+	me := d.as(t, d.Client)
+	receipt := "/my/prepaid/" + deskID(aps[0].ID)
+	if r := me.get("/my"); !strings.Contains(r.text(), "1 of 4 used") || !strings.Contains(r.Body, `href="`+receipt+`"`) {
+		t.Errorf("/my shows no prepaid course with its receipt: %s", r.text())
+	}
+	if r := me.get("/my/appointments/" + deskID(aps[1].ID)); !strings.Contains(r.text(), "Prepaid: 1 of 4 used , $324.00 left") {
+		t.Errorf("the client's course page: %s", r.text())
+	}
+	r = me.get(receipt)
+	r.wantStatus(http.StatusOK)
+	text := pdfText(t, r.Body)
+	for _, want := range []string{"ABN 51 824 753 556", "AAMT-4321", "Wednesday 11 March 2026", "Remedial 60, 60 min", "Ana Alvarez",
+		"$108.00 by prepaid course", "session 1 of 4", "Alex Chen"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the drawn session's receipt lacks %q:\n%s", want, text)
+		}
+	}
+	desk.get("/desk/prepaid/" + deskID(aps[0].ID)).wantStatus(http.StatusOK)
+	me.get("/my/prepaid/" + deskID(aps[1].ID)).wantStatus(http.StatusNotFound) // not given yet
+	other := d.mustUser(t, clinic.RoleClient, "bea@example.com", "Bea Other", testPassword)
+	d.as(t, other).get(receipt).wantStatus(http.StatusNotFound)
+	if r := desk.get("/desk/clients/" + deskID(d.clientID)); !strings.Contains(r.text(), "Prepaid: 1 of 4 used , $324.00 left") {
+		t.Errorf("the client's desk record: %s", r.text())
+	}
+
+	// Cancelling the rest: a choice and a reason, each refused beside its field when missing.
+	r = desk.postForm(page+"/package/end", page, url.Values{"end_reason": {"moving away"}, "key": {"end-1"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if r.fieldError("end_choice") == "" {
+		t.Error("ending without choosing credit or refund: no message beside the choice")
+	}
+	r = desk.postForm(page+"/package/end", page, url.Values{"end_choice": {"refund"}, "key": {"end-1"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if r.fieldError("end_reason") == "" {
+		t.Error("ending without a reason: no message beside the reason")
+	}
+	end := url.Values{"end_choice": {"refund"}, "end_reason": {"moving away"}, "key": {"end-1"}}
+	desk.postForm(page+"/package/end", page, end).wantRedirect(page + "#prepaid")
+	desk.postForm(page+"/package/end", page, end).wantRedirect(page + "#prepaid") // a double submit
+	end.Set("key", "end-2")
+	r = desk.postForm(page+"/package/end", page, end)
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.fieldError("package"), "already cancelled") {
+		t.Errorf("ending twice: %q", r.fieldError("package"))
+	}
+	cm, err := d.Store.CoursePackage(ctx, ownerActor, aps[0].CourseID)
+	if err != nil || cm.Package == nil || cm.Package.Paid != 43200-32400 || cm.Package.Owed() != 0 {
+		t.Errorf("after refunding the rest: %+v (%v); want 324.00 refunded, nothing owed", cm.Package, err)
+	}
+	for _, ap := range aps[1:] {
+		if got, _ := d.Store.AppointmentByID(ctx, ownerActor, ap.ID); got.Status != clinic.ApptCancelled {
+			t.Errorf("session %d is %s after cancelling the rest; want cancelled", ap.ID, got.Status)
+		}
+	}
+	r = desk.get("/desk/takings?date=2026-03-11&format=csv")
+	if !strings.Contains(r.Body, "Card,Ana Alvarez,2,108.00") {
+		t.Errorf("takings of the day: the package's card payment less its refund:\n%s", r.Body)
+	}
+	audit, err := d.Store.AuditLog(ctx, ownerActor, store.AuditFilter{RecordType: "course", RecordID: aps[0].CourseID})
+	if err != nil || len(audit) == 0 || audit[0].Action != "end_package" || !strings.Contains(audit[0].Detail, "refund") ||
+		!strings.Contains(audit[0].Detail, "moving away") {
+		t.Errorf("the audit log of the course %+v (%v); want the ending with its choice and reason", audit, err)
+	}
+}
