@@ -66,6 +66,14 @@ func TestDeskPrepaidCourse(t *testing.T) {
 	pay := url.Values{"package_amount": {"432"}, "package_method": {"card"}, "key": {"pay-1"}}
 	desk.postForm(page+"/package/pay", page, pay).wantRedirect(page + "#prepaid")
 	desk.postForm(page+"/package/pay", page, pay).wantRedirect(page + "#prepaid")
+	cm, err := d.Store.CoursePackage(ctx, ownerActor, aps[0].CourseID)
+	if err != nil || cm.Package == nil || len(cm.Package.Payments) != 1 {
+		t.Fatalf("the package's payments after a double submit: %+v (%v); want one", cm.Package, err)
+	}
+	pid := cm.Package.Payments[0].ID
+	if rows, _ := d.Store.Outbox(ctx, ownerActor, store.OutboxFilter{RefType: "payment", RefID: pid}); len(rows) != 1 || rows[0].Kind != "receipt" {
+		t.Errorf("the package's payment queued %+v; want its receipt", rows)
+	}
 
 	// The first session completed is drawn down, not invoiced.
 	d.Clock.Set(d.at(2026, 3, 11, 11, 0))
@@ -84,7 +92,8 @@ func TestDeskPrepaidCourse(t *testing.T) {
 	// The client's receipt of the session for their fund.
 	me := d.as(t, d.Client)
 	receipt := "/my/prepaid/" + deskID(aps[0].ID)
-	if r := me.get("/my"); !strings.Contains(r.text(), "1 of 4 used") || !strings.Contains(r.Body, `href="`+receipt+`"`) {
+	if r := me.get("/my"); !strings.Contains(r.text(), "1 of 4 used") || !strings.Contains(r.Body, `href="`+receipt+`"`) ||
+		!strings.Contains(r.Body, `href="/my/receipts/`+deskID(pid)+`"`) {
 		t.Errorf("/my shows no prepaid course with its receipt: %s", r.text())
 	}
 	if r := me.get("/my/appointments/" + deskID(aps[1].ID)); !strings.Contains(r.text(), "Prepaid: 1 of 4 used , $324.00 left") {
@@ -100,6 +109,10 @@ func TestDeskPrepaidCourse(t *testing.T) {
 		}
 	}
 	desk.get("/desk/prepaid/" + deskID(aps[0].ID)).wantStatus(http.StatusOK)
+	if text := pdfText(t, me.get("/my/receipts/"+deskID(pid)).Body); !strings.Contains(text, "$432.00 by Card") ||
+		!strings.Contains(text, "Course of 4 × Remedial 60") {
+		t.Errorf("the package payment's receipt:\n%s", text)
+	}
 	me.get("/my/prepaid/" + deskID(aps[1].ID)).wantStatus(http.StatusNotFound) // not given yet
 	other := d.mustUser(t, clinic.RoleClient, "bea@example.com", "Bea Other", testPassword)
 	d.as(t, other).get(receipt).wantStatus(http.StatusNotFound)
@@ -127,7 +140,7 @@ func TestDeskPrepaidCourse(t *testing.T) {
 	if !strings.Contains(r.fieldError("package"), "already cancelled") {
 		t.Errorf("ending twice: %q", r.fieldError("package"))
 	}
-	cm, err := d.Store.CoursePackage(ctx, ownerActor, aps[0].CourseID)
+	cm, err = d.Store.CoursePackage(ctx, ownerActor, aps[0].CourseID)
 	if err != nil || cm.Package == nil || cm.Package.Paid != 43200-32400 || cm.Package.Owed() != 0 {
 		t.Errorf("after refunding the rest: %+v (%v); want 324.00 refunded, nothing owed", cm.Package, err)
 	}

@@ -639,6 +639,11 @@ func (s *Store) queueReceipt(ctx context.Context, tx *sql.Tx, a Appointment, p P
 	if invoiced == 0 {
 		return nil
 	}
+	return s.enqueueReceipt(ctx, tx, a.ClientEmail, a.ClientName, a.ServiceName, a.Start, p, now)
+}
+
+// enqueueReceipt queues the email of a payment's receipt: the PDF is drawn when it is sent.
+func (s *Store) enqueueReceipt(ctx context.Context, tx *sql.Tx, to, name, item string, when time.Time, p Payment, now time.Time) error {
 	set, err := s.settingsIn(ctx, tx)
 	if err != nil {
 		return err
@@ -647,10 +652,10 @@ func (s *Store) queueReceipt(ctx context.Context, tx *sql.Tx, a Appointment, p P
 	if err != nil {
 		return err
 	}
-	payload := ReceiptMail{PaymentID: p.ID, ClientName: a.ClientName, Amount: p.Amount.In(set.Currency),
-		Item: a.ServiceName, When: a.Start.In(loc).Format("Monday 2 January 2006"),
+	payload := ReceiptMail{PaymentID: p.ID, ClientName: name, Amount: p.Amount.In(set.Currency),
+		Item: item, When: when.In(loc).Format("Monday 2 January 2006"),
 		Path: fmt.Sprintf("/my/receipts/%d", p.ID)}
-	return enqueue(ctx, tx, now, Email{Kind: "receipt", To: a.ClientEmail, RefType: "payment", RefID: p.ID,
+	return enqueue(ctx, tx, now, Email{Kind: "receipt", To: to, RefType: "payment", RefID: p.ID,
 		DedupeKey: fmt.Sprintf("receipt:%d", p.ID), Payload: payload})
 }
 
@@ -770,7 +775,12 @@ func (s *Store) Receipt(ctx context.Context, by Actor, paymentID int64, duplicat
 		if err != nil {
 			return err
 		}
-		ivs, err := queryInvoices(ctx, tx, `i.appointment_id = ? AND i.kind = 'invoice'`, p.AppointmentID)
+		// A session's payment names its invoice; a prepaid course's, the package's.
+		of, id := "appointment_id", p.AppointmentID
+		if p.CourseID != 0 {
+			of, id = "course_id", p.CourseID
+		}
+		ivs, err := queryInvoices(ctx, tx, `i.`+of+` = ? AND i.kind = 'invoice'`, id)
 		if err != nil {
 			return err
 		}
@@ -778,8 +788,8 @@ func (s *Store) Receipt(ctx context.Context, by Actor, paymentID int64, duplicat
 			return ErrNotInvoiced
 		}
 		var upTo clinic.Money
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE appointment_id = ? AND id <= ?`,
-			p.AppointmentID, p.ID).Scan(&upTo); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE `+of+` = ? AND id <= ?`,
+			id, p.ID).Scan(&upTo); err != nil {
 			return err
 		}
 		r = clinic.Receipt{Invoice: ivs[0], PaymentID: p.ID, Method: p.Method, Paid: p.Amount, PaidAt: p.TakenAt,
@@ -789,7 +799,8 @@ func (s *Store) Receipt(ctx context.Context, by Actor, paymentID int64, duplicat
 	return r, err
 }
 
-// ReceiptLine is one receipt a client can download: a payment of an invoiced session.
+// ReceiptLine is one receipt a client can download: a payment of an invoiced session or of a
+// prepaid course.
 type ReceiptLine struct {
 	PaymentID int64
 	Item      string
@@ -805,7 +816,11 @@ func (s *Store) ClientReceipts(ctx context.Context, by Actor, clientID int64) ([
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT p.id, i.item, i.served_at, p.amount_cents, i.number
 		FROM payments p JOIN invoices i ON i.appointment_id = p.appointment_id AND i.kind = 'invoice'
-		WHERE p.client_id = ? AND p.refund_of IS NULL ORDER BY i.served_at DESC, p.id DESC`, clientID)
+		WHERE p.client_id = ? AND p.refund_of IS NULL
+		UNION ALL SELECT p.id, i.item, i.served_at, p.amount_cents, i.number
+		FROM payments p JOIN invoices i ON i.course_id = p.course_id AND i.kind = 'invoice'
+		WHERE p.client_id = ? AND p.refund_of IS NULL
+		ORDER BY 3 DESC, 1 DESC`, clientID, clientID)
 	if err != nil {
 		return nil, fmt.Errorf("receipts: %w", err)
 	}

@@ -312,6 +312,17 @@ func (s *Store) PayPackage(ctx context.Context, by Actor, courseID int64, req Pa
 		if err := insertPayment(ctx, tx, by, &p, req.Key); err != nil {
 			return err
 		}
+		// Its receipt is emailed in the payment's transaction, as a session's is.
+		var email string
+		var optOut bool
+		if err := tx.QueryRowContext(ctx, `SELECT email, receipts_opt_out FROM clients WHERE id = ?`, iv.ClientID).Scan(&email, &optOut); err != nil {
+			return err
+		}
+		if email != "" && !optOut {
+			if err := s.enqueueReceipt(ctx, tx, email, iv.ClientName, iv.Item, iv.ServedAt, p, now); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, tx, by, unix(now), "payment", "course", courseID, iv.ClientID, string(req.Method)+" "+req.Amount.Plain())
 	})
 	return p, dup, err
