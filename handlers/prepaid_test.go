@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"allium/clinic"
+	"allium/mail"
 	"allium/store"
 )
 
@@ -109,6 +110,29 @@ func TestDeskPrepaidCourse(t *testing.T) {
 		}
 	}
 	desk.get("/desk/prepaid/" + deskID(aps[0].ID)).wantStatus(http.StatusOK)
+	// The course was paid ahead, so the session's receipt was emailed when it was drawn.
+	rows, err := d.Store.Outbox(ctx, ownerActor, store.OutboxFilter{RefType: "appointment", RefID: aps[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent []store.OutboxRow
+	for _, r := range rows {
+		if r.Kind == "receipt" {
+			sent = append(sent, r)
+		}
+	}
+	if len(sent) != 1 {
+		t.Fatalf("%d receipt emails for the drawn session; want 1", len(sent))
+	}
+	w := &mail.Worker{Store: d.Store, Views: d.Views, From: "clinic@clinic.test", BaseURL: d.URL, Now: d.Clock.Now}
+	m, err := w.Build(ctx, sent[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Attachments) != 1 || m.Attachments[0].Filename != "receipt-INV-000001-S1.pdf" ||
+		!strings.Contains(pdfText(t, string(m.Attachments[0].Content)), "session 1 of 4") {
+		t.Errorf("the drawn session's receipt email: %+v", m.Attachments)
+	}
 	if text := pdfText(t, me.get("/my/receipts/"+deskID(pid)).Body); !strings.Contains(text, "$432.00 by Card") ||
 		!strings.Contains(text, "Course of 4 × Remedial 60") {
 		t.Errorf("the package payment's receipt:\n%s", text)

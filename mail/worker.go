@@ -323,14 +323,24 @@ func (w *Worker) receipt(ctx context.Context, r store.OutboxRow, set clinic.Sett
 	if err := json.Unmarshal(r.Payload, &p); err != nil {
 		return nil, "", fmt.Errorf("receipt payload: %w", err)
 	}
-	rc, err := w.Store.Receipt(ctx, store.System, p.PaymentID, false)
+	var rc clinic.Receipt
+	var err error
+	if p.AppointmentID != 0 { // a session drawn from a prepaid course
+		rc, err = w.Store.PrepaidReceipt(ctx, store.System, p.AppointmentID, false)
+	} else {
+		rc, err = w.Store.Receipt(ctx, store.System, p.PaymentID, false)
+	}
 	if err != nil {
-		return nil, "", fmt.Errorf("receipt %d: %w", p.PaymentID, err)
+		return nil, "", fmt.Errorf("receipt %d/%d: %w", p.PaymentID, p.AppointmentID, err)
 	}
 	loc, err := set.Location()
 	if err != nil {
 		return nil, "", err
 	}
 	pdf, err := views.ReceiptPDF(rc, loc)
-	return pdf, fmt.Sprintf("receipt-%s-%d.pdf", rc.Invoice.NumberText(), rc.PaymentID), err
+	name := fmt.Sprintf("receipt-%s-%d.pdf", rc.Invoice.NumberText(), rc.PaymentID)
+	if rc.Session > 0 {
+		name = fmt.Sprintf("receipt-%s-S%d.pdf", rc.Invoice.NumberText(), rc.Session)
+	}
+	return pdf, name, err
 }

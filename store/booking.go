@@ -671,7 +671,7 @@ func (s *Store) SetStatus(ctx context.Context, by Actor, id int64, status clinic
 			// neither, and its number is taken while this transaction holds the writer. A
 			// session of a prepaid course is drawn from its package instead: the package's
 			// invoice holds it, and a second invoice would count it twice.
-			drawn, err := drawPrepaid(ctx, tx, by, set, a, now)
+			drawn, err := s.drawPrepaid(ctx, tx, by, set, a, now)
 			if err != nil {
 				return err
 			}

@@ -598,12 +598,14 @@ func (s *Store) ClientBalance(ctx context.Context, by Actor, clientID int64) (cl
 // ReceiptMail is the payload of a receipt email: the PDF itself is made at send time from the
 // payment, which never changes, so a crash between the payment and the send loses neither.
 type ReceiptMail struct {
-	PaymentID  int64
-	ClientName string
-	Amount     string
-	Item       string
-	When       string
-	Path       string // the receipt's page under /my, for downloading it again
+	PaymentID int64
+	// AppointmentID names, instead of a payment, a session drawn from a prepaid course.
+	AppointmentID int64
+	ClientName    string
+	Amount        string
+	Item          string
+	When          string
+	Path          string // the receipt's page under /my, for downloading it again
 }
 
 // queuePrepaidReceipts queues, once the session is invoiced, the receipts of payments taken

@@ -312,16 +312,19 @@ func (s *Store) PayPackage(ctx context.Context, by Actor, courseID int64, req Pa
 		if err := insertPayment(ctx, tx, by, &p, req.Key); err != nil {
 			return err
 		}
-		// Its receipt is emailed in the payment's transaction, as a session's is.
-		var email string
-		var optOut bool
-		if err := tx.QueryRowContext(ctx, `SELECT email, receipts_opt_out FROM clients WHERE id = ?`, iv.ClientID).Scan(&email, &optOut); err != nil {
+		// Its receipt is emailed in the payment's transaction, as a session's is, with those of
+		// the sessions drawn before that it now pays for.
+		email, err := receiptsTo(ctx, tx, iv.ClientID)
+		if err != nil {
 			return err
 		}
-		if email != "" && !optOut {
+		if email != "" {
 			if err := s.enqueueReceipt(ctx, tx, email, iv.ClientName, iv.Item, iv.ServedAt, p, now); err != nil {
 				return err
 			}
+		}
+		if err := s.queueDrawnReceipts(ctx, tx, courseID, now); err != nil {
+			return err
 		}
 		return audit(ctx, tx, by, unix(now), "payment", "course", courseID, iv.ClientID, string(req.Method)+" "+req.Amount.Plain())
 	})
@@ -452,7 +455,7 @@ func (s *Store) cancelRest(ctx context.Context, tx *sql.Tx, by Actor, set clinic
 // it), and its document for the health fund is this draw. drawn is false when the session is
 // not part of a live package with sessions left, so it is invoiced as usual. A session drawn
 // before (a completion undone and recorded again) draws nothing more.
-func drawPrepaid(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Settings, a Appointment, now time.Time) (drawn bool, err error) {
+func (s *Store) drawPrepaid(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Settings, a Appointment, now time.Time) (drawn bool, err error) {
 	if a.CourseID == 0 {
 		return false, nil
 	}
@@ -493,8 +496,58 @@ func drawPrepaid(ctx context.Context, tx *sql.Tx, by Actor, set clinic.Settings,
 		drawnBy, unix(now)); err != nil {
 		return false, fmt.Errorf("draw prepaid session: %w", err)
 	}
+	if err := s.queueDrawnReceipts(ctx, tx, a.CourseID, now); err != nil {
+		return false, err
+	}
 	return true, audit(ctx, tx, by, unix(now), "draw_package", "appointment", a.ID, a.ClientID,
 		fmt.Sprintf("session %d of %d, %s", seq, pk.Sessions, share.Plain()))
+}
+
+// receiptsTo is where a client's receipts are emailed: "" when they have no email or asked
+// not to be sent them.
+func receiptsTo(ctx context.Context, tx *sql.Tx, clientID int64) (string, error) {
+	var email string
+	var optOut bool
+	if err := tx.QueryRowContext(ctx, `SELECT email, receipts_opt_out FROM clients WHERE id = ?`, clientID).Scan(&email, &optOut); err != nil {
+		return "", err
+	}
+	if optOut {
+		return "", nil
+	}
+	return email, nil
+}
+
+// queueDrawnReceipts queues the receipt email of each session drawn from the package whose
+// receipt can be had (the package's payments cover it): at the draw when the course was paid
+// ahead, or with the payment that covers it. Each is queued once (its dedupe key).
+func (s *Store) queueDrawnReceipts(ctx context.Context, tx *sql.Tx, courseID int64, now time.Time) error {
+	pk, err := packageIn(ctx, tx, courseID)
+	if err != nil {
+		return err
+	}
+	email, err := receiptsTo(ctx, tx, pk.ClientID)
+	if err != nil || email == "" {
+		return err
+	}
+	set, err := s.settingsIn(ctx, tx)
+	if err != nil {
+		return err
+	}
+	loc, err := set.Location()
+	if err != nil {
+		return err
+	}
+	var mails []Email
+	for _, d := range pk.Drawn {
+		if !d.Receipt {
+			continue
+		}
+		payload := ReceiptMail{AppointmentID: d.AppointmentID, ClientName: pk.Invoice.ClientName, Amount: d.Amount.In(set.Currency),
+			Item: d.Item, When: d.ServedAt.In(loc).Format("Monday 2 January 2006"), Path: fmt.Sprintf("/my/prepaid/%d", d.AppointmentID)}
+		mails = append(mails, Email{Kind: "receipt", To: email, RefType: "appointment", RefID: d.AppointmentID,
+			DedupeKey: fmt.Sprintf("prepaid-receipt:%d", d.AppointmentID), Payload: payload})
+	}
+	return enqueueAll(ctx, tx, now, mails)
 }
 
 // prepaidOf is what a package says about one of its course's sessions: drawn (with its

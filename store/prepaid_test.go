@@ -221,3 +221,50 @@ func TestPrepaidCourseCancelledWithRefund(t *testing.T) {
 	}
 	checkBalances(t, path)
 }
+
+// A session drawn before the course is paid has no receipt yet (the fund pays back what was
+// paid); the payment that covers it makes it, and emails it once.
+func TestDrawnSessionReceiptWaitsForThePackagesPayment(t *testing.T) {
+	st, _, path, b := prepaidClinic(t)
+	ctx := context.Background()
+	if _, _, err := st.SellPackage(ctx, deskActor, b.CourseID, "s"); err != nil {
+		t.Fatal(err)
+	}
+	first := b.Appointments[0]
+	if _, err := completeAfterStart(st, first); err != nil {
+		t.Fatal(err)
+	}
+	owner := store.Actor{Role: clinic.RoleOwner}
+	receipts := func() int {
+		rows, err := st.Outbox(ctx, owner, store.OutboxFilter{RefType: "appointment", RefID: first.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range rows {
+			if r.Kind == "receipt" {
+				n++
+			}
+		}
+		return n
+	}
+	if _, err := st.PrepaidReceipt(ctx, deskActor, first.ID, true); !errors.Is(err, store.ErrNotInvoiced) {
+		t.Errorf("the receipt of a drawn session not paid for: %v; want ErrNotInvoiced", err)
+	}
+	if n := receipts(); n != 0 {
+		t.Errorf("%d receipts emailed before the course was paid", n)
+	}
+	for i, amount := range []clinic.Money{5000, 10000} { // 50.00 covers nothing; 150.00 covers the 111.10 drawn
+		if _, _, err := st.PayPackage(ctx, deskActor, b.CourseID, store.PaymentRequest{Method: clinic.PayCash, Amount: amount,
+			Key: "p" + string(rune('0'+i))}); err != nil {
+			t.Fatal(err)
+		}
+		if want := i; receipts() != want {
+			t.Errorf("after paying %d: %d receipt emails; want %d", amount, receipts(), want)
+		}
+	}
+	if _, err := st.PrepaidReceipt(ctx, deskActor, first.ID, true); err != nil {
+		t.Errorf("the receipt once paid: %v", err)
+	}
+	checkBalances(t, path)
+}
