@@ -64,6 +64,11 @@ func TestDeskPrepaidCourse(t *testing.T) {
 			t.Errorf("package amount %q: no message beside it", bad)
 		}
 	}
+	r = desk.postForm(page+"/package/pay", page, url.Values{"package_amount": {"500"}, "package_method": {"card"}, "key": {"pay-0"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if !strings.Contains(r.fieldError("package_amount"), "more than the $432.00 owed") || !strings.Contains(r.Body, `name="package_credit"`) {
+		t.Errorf("overpaying the package: %q; want a question with a box to confirm credit", r.fieldError("package_amount"))
+	}
 	pay := url.Values{"package_amount": {"432"}, "package_method": {"card"}, "key": {"pay-1"}}
 	desk.postForm(page+"/package/pay", page, pay).wantRedirect(page + "#prepaid")
 	desk.postForm(page+"/package/pay", page, pay).wantRedirect(page + "#prepaid")

@@ -292,7 +292,7 @@ func (s *Store) PayPackage(ctx context.Context, by Actor, courseID int64, req Pa
 		}
 		pk, err := packageIn(ctx, tx, courseID)
 		if errors.Is(err, ErrNotFound) {
-			return &FieldError{"package_amount", clinic.ErrPackageNone}
+			return &FieldError{"package", clinic.ErrPackageNone}
 		}
 		if err != nil {
 			return err
