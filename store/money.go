@@ -25,6 +25,10 @@ func (e *FieldError) Unwrap() error { return e.Err }
 // and the correction is a credit note.
 var ErrInvoiced = errors.New("This session is invoiced already; correct the amount with a credit note.")
 
+// ErrPrepaid refuses a price change of a session a prepaid course holds: the package's
+// invoice fixed what it costs.
+var ErrPrepaid = errors.New("This session is part of a prepaid course; the course's invoice set its price.")
+
 // deskOnly: money is recorded by the desk (reception and the owner) and the server itself.
 func deskOnly(by Actor) bool {
 	return by.Role == clinic.RoleOwner || by.Role == clinic.RoleReception || by.Role == System.Role
@@ -55,6 +59,11 @@ func (s *Store) SetPrice(ctx context.Context, by Actor, id int64, price clinic.M
 		}
 		if n > 0 {
 			return &FieldError{"price", ErrInvoiced}
+		}
+		if _, _, prepaid, err := prepaidOf(ctx, tx, a); err != nil {
+			return err
+		} else if prepaid {
+			return &FieldError{"price", ErrPrepaid}
 		}
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `UPDATE appointments SET price_cents = ?, updated_at = ? WHERE id = ?`, price, unix(now), id); err != nil {

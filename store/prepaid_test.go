@@ -72,6 +72,9 @@ func TestPrepaidCourseSoldDrawnAndKeptAsCredit(t *testing.T) {
 	if invoiceCount(t, st, c.ClientID) != 2 {
 		t.Errorf("%d documents after the sale; want the session's invoice and the package's", invoiceCount(t, st, c.ClientID))
 	}
+	if _, err := st.SetPrice(ctx, deskActor, aps[2].ID, 100, "friend"); !errors.Is(err, store.ErrPrepaid) {
+		t.Errorf("repricing a prepaid session: %v; want ErrPrepaid", err)
+	}
 	if _, _, err := st.PayPackage(ctx, deskActor, b.CourseID, store.PaymentRequest{Method: clinic.PayCard, Amount: 40000, Key: "pp"}); err == nil {
 		t.Error("paid 400.00 of a 333.31 package without confirming the credit")
 	}
