@@ -47,6 +47,9 @@ func PackageShare(price Money, sessions, seq int) Money {
 	return SplitPackage(price, sessions)[seq-1]
 }
 
+// PackagePayMethods are how a package is paid: money, not credit (credit pays sessions).
+var PackagePayMethods = []PayMethod{PayCard, PayCash, PayTransfer}
+
 // PackageItem is the package as its invoice names it: "Course of 4 × Remedial 60, 60 min, prepaid".
 func PackageItem(sessions int, service string, durationMin int) string {
 	return fmt.Sprintf("Course of %d × %s, %d min, prepaid", sessions, service, durationMin)

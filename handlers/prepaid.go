@@ -82,8 +82,11 @@ func (a *App) DeskPayPackage(c echo.Context) error {
 		return err
 	}
 	amount := f.money("package_amount", "The amount")
-	method := clinic.PayMethod(f.OneOf("package_method", "How they paid", string(clinic.PayCard), string(clinic.PayCash),
-		string(clinic.PayTransfer)))
+	var methods []string
+	for _, m := range clinic.PackagePayMethods {
+		methods = append(methods, string(m))
+	}
+	method := clinic.PayMethod(f.OneOf("package_method", "How they paid", methods...))
 	ref := f.Text("package_reference", "The reference", 100, false)
 	key := f.Text("key", "The form", 64, true)
 	if !f.Valid() {

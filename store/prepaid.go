@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -275,7 +276,7 @@ func (s *Store) PayPackage(ctx context.Context, by Actor, courseID int64, req Pa
 	if !deskOnly(by) {
 		return p, false, ErrNotFound
 	}
-	if !req.Method.Valid() || req.Method == clinic.PayCourse {
+	if !slices.Contains(clinic.PackagePayMethods, req.Method) {
 		return p, false, &FieldError{"package_method", errors.New("Choose how the client paid.")}
 	}
 	if req.Key == "" {

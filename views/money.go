@@ -17,10 +17,8 @@ type DeskMoney struct {
 	Course  *store.CourseMoney // the course's prepaid package, or what selling it would be; nil for a single session
 }
 
-// PackageMethods are the methods a package is paid by: money, not credit.
-func (m DeskMoney) PackageMethods() []clinic.PayMethod {
-	return []clinic.PayMethod{clinic.PayCard, clinic.PayCash, clinic.PayTransfer}
-}
+// PackageMethods are the methods a package is paid by.
+func (m DeskMoney) PackageMethods() []clinic.PayMethod { return clinic.PackagePayMethods }
 
 // Cur is the clinic's currency, for the templates' money function.
 func (m DeskMoney) Cur() clinic.Currency { return m.Account.Currency }
