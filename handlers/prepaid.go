@@ -122,6 +122,9 @@ func (a *App) DeskEndPackage(c echo.Context) error {
 	if err != nil {
 		return a.prepaidRefused(c, ap, f, err)
 	}
+	if end.Again {
+		return a.flash(c, deskApptHref(ap.ID)+"#prepaid", "The rest of this course was already cancelled.")
+	}
 	cur := a.Settings().Currency
 	msg := "The rest of the course is cancelled (" + strconv.Itoa(end.Cancelled) + " sessions)."
 	if end.CreditNote.ID != 0 {

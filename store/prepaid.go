@@ -337,6 +337,7 @@ type PackageEnding struct {
 	CreditNote clinic.Invoice // the value of the sessions not drawn, credited (none when nothing was left)
 	Refunded   clinic.Money   // paid back; the rest of what was paid over stays as credit
 	Cancelled  int            // the course's booked sessions cancelled
+	Again      bool           // the same form sent again: the ending was done by the first
 }
 
 // EndPackage cancels the rest of a prepaid course, as the clinic's policy has it: the value of
@@ -372,6 +373,7 @@ func (s *Store) EndPackage(ctx context.Context, by Actor, courseID int64, choice
 				return err
 			}
 			if endKey.String == key {
+				out.Again = true
 				return nil
 			}
 			return &FieldError{"package", clinic.ErrPackageEnded}
