@@ -23,8 +23,8 @@ type PackageQuote struct {
 	List, Discount  clinic.Money
 	Price           clinic.Money
 	DiscountPercent int
-	// Refusal says why the course cannot be sold (nothing left, or free); empty when it can.
-	Refusal string
+	// Refusal says why the course cannot be sold (nothing left, or free); nil when it can.
+	Refusal error
 }
 
 // DrawnSession is a session of a package drawn down by its completion.
@@ -133,9 +133,9 @@ func quoteIn(ctx context.Context, tx *sql.Tx, courseID int64) (PackageQuote, []A
 	q.Price, q.Discount = clinic.PackagePrice(q.List, q.DiscountPercent)
 	switch {
 	case q.Sessions == 0:
-		q.Refusal = clinic.ErrPackageNothing.Error()
+		q.Refusal = clinic.ErrPackageNothing
 	case q.Price <= 0:
-		q.Refusal = clinic.ErrPackageFree.Error()
+		q.Refusal = clinic.ErrPackageFree
 	}
 	return q, list, nil
 }
@@ -220,8 +220,8 @@ func (s *Store) SellPackage(ctx context.Context, by Actor, courseID int64, key s
 		if err != nil {
 			return err
 		}
-		if q.Refusal != "" {
-			return &FieldError{"package", errors.New(q.Refusal)}
+		if q.Refusal != nil {
+			return &FieldError{"package", q.Refusal}
 		}
 		set, err := s.settingsIn(ctx, tx)
 		if err != nil {

@@ -271,3 +271,56 @@ func TestDrawnSessionReceiptWaitsForThePackagesPayment(t *testing.T) {
 	}
 	checkBalances(t, path)
 }
+
+// A course with nothing left to give, or given free, is not sold; a package whose sessions are
+// all used has nothing left to cancel.
+func TestPackageRefusals(t *testing.T) {
+	st, c, path, b := prepaidClinic(t)
+	ctx := context.Background()
+	for _, ap := range b.Appointments[:2] {
+		if _, err := st.SetPrice(ctx, deskActor, ap.ID, 0, "goodwill"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, ap := range b.Appointments[2:] {
+		if _, err := completeAfterStart(st, ap); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := st.SellPackage(ctx, deskActor, b.CourseID, "free"); !errors.Is(err, clinic.ErrPackageFree) {
+		t.Errorf("selling two free sessions: %v; want ErrPackageFree", err)
+	}
+	for _, ap := range b.Appointments[:2] {
+		if _, err := completeAfterStart(st, ap); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := st.SellPackage(ctx, deskActor, b.CourseID, "none"); !errors.Is(err, clinic.ErrPackageNothing) {
+		t.Errorf("selling a course given in full: %v; want ErrPackageNothing", err)
+	}
+	if _, err := st.EndPackage(ctx, deskActor, b.CourseID, clinic.PackageCredit, "x", "e"); !errors.Is(err, clinic.ErrPackageNone) {
+		t.Errorf("ending a course never sold: %v; want ErrPackageNone", err)
+	}
+
+	// A course of two, both drawn: nothing to cancel.
+	two := c.Book(t, c.At(2027, 1, 5, 10, 0), c.At(2027, 1, 12, 10, 0))
+	if _, _, err := st.SellPackage(ctx, deskActor, two.CourseID, "two"); err != nil {
+		t.Fatal(err)
+	}
+	for _, ap := range two.Appointments {
+		if _, err := completeAfterStart(st, ap); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.EndPackage(ctx, deskActor, two.CourseID, clinic.PackageRefund, "x", "e2"); !errors.Is(err, clinic.ErrPackageUsedUp) {
+		t.Errorf("ending a package fully used: %v; want ErrPackageUsedUp", err)
+	}
+	cm, err := st.CoursePackage(ctx, deskActor, two.CourseID)
+	if err != nil || cm.Package.Used() != 2 || cm.Package.DrawnValue != cm.Package.Amount {
+		t.Errorf("a package fully drawn: %+v (%v); want its shares to add up to its price", cm.Package, err)
+	}
+	if _, err := st.CoursePackage(ctx, store.Actor{Role: clinic.RoleTherapist}, two.CourseID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a therapist reading a package: %v; want not found", err)
+	}
+	checkBalances(t, path)
+}
