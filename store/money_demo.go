@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -91,4 +92,37 @@ func demoMonths(ctx context.Context, tx *sql.Tx, set clinic.Settings) error {
 		}
 	}
 	return nil
+}
+
+// DemoPrepaid sells the newest course of the client with this email that still has sessions
+// ahead as a prepaid package, paid by card in full, so the demo shows a prepaid course at the
+// desk and on the client's pages. Safe to repeat: the forms' keys are the course's.
+func (s *Store) DemoPrepaid(ctx context.Context, by Actor, email string) error {
+	if by.Role != System.Role {
+		return ErrForbidden
+	}
+	var course int64
+	err := s.r.QueryRowContext(ctx, `SELECT co.id FROM courses co JOIN clients c ON c.id = co.client_id
+		WHERE c.email = ? AND EXISTS (SELECT 1 FROM appointments a WHERE a.course_id = co.id AND a.status = `+sqlBooked+`
+			AND a.starts_at > ?) ORDER BY co.id DESC LIMIT 1`, email, unix(s.now())).Scan(&course)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // nothing ahead to sell
+	}
+	if err != nil {
+		return fmt.Errorf("demo prepaid: %w", err)
+	}
+	key := fmt.Sprintf("demo-prepaid-%d", course)
+	pk, _, err := s.SellPackage(ctx, by, course, key)
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		return nil // sold before under another key, or nothing left to sell
+	}
+	if err != nil {
+		return err
+	}
+	_, _, err = s.PayPackage(ctx, by, course, PaymentRequest{Method: clinic.PayCard, Amount: pk.Amount, Key: key + "-paid"})
+	if errors.As(err, &fe) {
+		return nil // paid before
+	}
+	return err
 }

@@ -62,6 +62,9 @@ func demo(ctx context.Context, args []string, getenv func(string) string, stdout
 	if err := st.DemoMoney(ctx, store.System); err != nil {
 		return err
 	}
+	if err := st.DemoPrepaid(ctx, store.System, demoClients[0].email); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "Demo clinic ready in %s. Sign in at %s/signin with password %q:\n", c.DB, c.BaseURL, demoPassword)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	for _, p := range demoStaff {
