@@ -1,0 +1,56 @@
+package handlers
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"allium/clinic"
+	"allium/internal/testclinic"
+	"allium/store"
+)
+
+// TestJourneyPrepaidCourse: reception sells a client's course of two as a prepaid package
+// from the session's page, takes its payment, completes the first session (drawn down, not
+// invoiced), and the client downloads that session's receipt for their fund.
+func TestJourneyPrepaidCourse(t *testing.T) {
+	t.Parallel()
+	j := newJourneyClinic(t)
+	ctx := context.Background()
+	loc, _ := time.LoadLocation("Australia/Sydney")
+	now := time.Now().In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	kimUser := testclinic.MustCreateUser(t, j.st, store.NewUser{Role: clinic.RoleClient, Email: "kim@example.com", Name: "Kim Lee",
+		Password: journeyPassword})
+	kim := testclinic.MustClientID(t, j.st, kimUser)
+	course := j.bookAt(t, today.Add(-time.Hour), kim, "remedial_followup_60", today.Add(9*time.Hour), today.AddDate(0, 0, 7).Add(9*time.Hour))
+	for _, ap := range course {
+		if _, err := j.st.SetPrice(ctx, store.System, ap.ID, 12000, "list price"); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	b := newBrowser(t, j.url)
+	b.signIn(j.desk.Email)
+	b.clickText("Kim Lee")
+	b.wantText("Sell the 2 sessions left as a package")
+	b.eval("window.confirm = () => true")
+	b.submit("#prepaid form[action$='/package'] button")
+	b.wantText("Sold as a prepaid course")
+	b.submit("#prepaid form[action$='/package/pay'] button.primary")
+	b.wantText("$240.00 by Card recorded for the prepaid course.")
+	b.submit("main form[action$='/status'] input[value=completed] ~ button")
+	b.wantText("Prepaid: 1 of 2 used")
+	b.signOut()
+
+	b.signIn(kimUser.Email)
+	b.open("/my")
+	b.wantText("Prepaid courses")
+	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`fetch(document.querySelector("main a[href^='/my/prepaid/']").href)
+		.then(r => r.status + " " + r.headers.get("content-type"))`, chromedp.EvalAwaitPromise))
+	if err != nil || got != "200 application/pdf" {
+		t.Errorf("the session's receipt download: %q, %v; want 200 application/pdf", got, err)
+	}
+}
