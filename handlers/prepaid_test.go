@@ -139,7 +139,7 @@ func TestDeskPrepaidCourse(t *testing.T) {
 		t.Errorf("the drawn session's receipt email: %+v", m.Attachments)
 	}
 	if text := pdfText(t, me.get("/my/receipts/"+deskID(pid)).Body); !strings.Contains(text, "$432.00 by Card") ||
-		!strings.Contains(text, "Course of 4 × Remedial 60") {
+		!strings.Contains(text, "Course of 4 × Remedial 60") || !strings.Contains(text, "each session's own receipt names its date") {
 		t.Errorf("the package payment's receipt:\n%s", text)
 	}
 	me.get("/my/prepaid/" + deskID(aps[1].ID)).wantStatus(http.StatusNotFound) // not given yet

@@ -59,7 +59,14 @@ func ReceiptPDF(r clinic.Receipt, loc *time.Location) ([]byte, error) {
 	cur := iv.Currency
 	row("Invoice", iv.NumberText()+", issued "+iv.IssuedAt.In(loc).Format("2 January 2006"))
 	row("Client", iv.ClientName)
-	row("Date of service", iv.ServedAt.In(loc).Format("Monday 2 January 2006"))
+	if iv.CourseID != 0 && r.Session == 0 {
+		// A prepaid course's payment is for sessions not yet given: a fund pays per date of
+		// service, so it is claimed session by session, each with its own receipt.
+		row("Date of service", "Prepaid sessions from "+iv.ServedAt.In(loc).Format("2 January 2006")+
+			"; each session's own receipt names its date, to claim from a health fund")
+	} else {
+		row("Date of service", iv.ServedAt.In(loc).Format("Monday 2 January 2006"))
+	}
 	row("Item", iv.Item)
 	row("Therapist", iv.TherapistName)
 	if iv.ProviderNumber != "" {
