@@ -196,42 +196,43 @@ func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Ti
 	return f, nil
 }
 
-// ClientsFacts gathers the clients report's facts for [from, to): the clients
-// seen (a session held, not missed or cancelled) with their first session
-// ever; the assessments submitted and whether a booking followed within
-// clinic.ConversionDays (the owner's report only: an assessment belongs to no
-// caseload yet); and the courses whose last session fell in the period, with
-// the kind of service, the sessions attended and whether the client booked
-// again within the longest spacing: the plan's where the course belongs to a
-// treatment plan, else the course's own. A client's first session, and a
-// course's last one and attendance, are read from client_first_visit and
-// course_ends, which the schema keeps from the bookings (migration 0016):
-// working them out from the bookings each time cost most of a year's report.
-func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) ([]clinic.ClientVisitFact, []clinic.ConversionFact, []clinic.CourseFact, error) {
+// ClientsFacts gathers the clients report's facts for [from, to): how many
+// clients were seen (a session held, not missed or cancelled) and how many of
+// them had their first session ever in the period; the assessments submitted
+// and whether a booking followed within clinic.ConversionDays (the owner's
+// report only: an assessment belongs to no caseload yet); and the courses
+// whose last session fell in the period, with the kind of service, the
+// sessions attended and whether the client booked again within the longest
+// spacing: the plan's where the course belongs to a treatment plan, else the
+// course's own. The clinic's clients seen are counted from client_visits, a
+// course's last session and attendance read from course_ends, both kept by
+// the schema from the bookings (migrations 0016 and 0019): working them out
+// from the bookings each time cost most of a year's report.
+func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) (clinic.ClientsSeen, []clinic.ConversionFact, []clinic.CourseFact, error) {
+	var seen clinic.ClientsSeen
 	tid, err := reportScope(by)
 	if err != nil {
-		return nil, nil, nil, err
+		return seen, nil, nil, err
 	}
 	held := to
 	if now := s.now(); held.After(now) {
 		held = now
 	}
-	var visits []clinic.ClientVisitFact
-	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
-		var v clinic.ClientVisitFact
-		var first int64
-		if err := r.Scan(&v.ClientID, &first); err != nil {
-			return err
-		}
-		v.FirstEver = unixTime(first)
-		visits = append(visits, v)
-		return nil
-	}, `SELECT d.client_id, f.first_at FROM (SELECT DISTINCT client_id FROM appointments
-			WHERE starts_at >= ? AND starts_at < ? AND status NOT IN (`+sqlCancelled+`, `+sqlNoShow+`)
-				AND (? = 0 OR therapist_id = ?)) d
-		JOIN client_first_visit f ON f.client_id = d.client_id`, unix(from), unix(held), tid, tid)
+	if tid == 0 {
+		// Each client seen has one visit in the period whose previous one is before it.
+		err = s.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(prev_at IS NULL), 0) FROM client_visits
+			WHERE starts_at >= ? AND starts_at < ? AND (prev_at IS NULL OR prev_at < ?)`,
+			unix(from), unix(held), unix(from)).Scan(&seen.Seen, &seen.New)
+	} else {
+		// A therapist's caseload is a twentieth of the clinic's: their own sessions, from their index.
+		err = s.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(f.first_at >= ?), 0)
+			FROM (SELECT DISTINCT client_id FROM appointments WHERE therapist_id = ? AND starts_at >= ? AND starts_at < ?
+				AND status NOT IN (`+sqlCancelled+`, `+sqlNoShow+`)) d
+			JOIN client_first_visit f ON f.client_id = d.client_id`,
+			unix(from), tid, unix(from), unix(held)).Scan(&seen.Seen, &seen.New)
+	}
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("clients seen: %w", err)
+		return seen, nil, nil, fmt.Errorf("clients seen: %w", err)
 	}
 	var conv []clinic.ConversionFact
 	if tid == 0 {
@@ -251,7 +252,7 @@ func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) 
 			FROM assessments asm WHERE asm.status = 'submitted' AND asm.updated_at >= ? AND asm.updated_at < ?`,
 			clinic.ConversionDays*86400, unix(from), unix(to))
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("assessment conversion: %w", err)
+			return seen, nil, nil, fmt.Errorf("assessment conversion: %w", err)
 		}
 	}
 	var courses []clinic.CourseFact
@@ -269,7 +270,7 @@ func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) 
 		LEFT JOIN treatment_plans p ON p.id = c.plan_id
 		WHERE e.last_at >= ? AND e.last_at < ? AND (? = 0 OR c.therapist_id = ?)`, unix(from), unix(held), tid, tid)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("course completion: %w", err)
+		return seen, nil, nil, fmt.Errorf("course completion: %w", err)
 	}
-	return visits, conv, courses, nil
+	return seen, conv, courses, nil
 }

@@ -76,7 +76,7 @@ func BenchmarkReports(b *testing.B) {
 		}},
 		{"clients", func(p clinic.ReportPeriod, from, to time.Time) error {
 			v, c, k, err := st.ClientsFacts(ctx, owner, from, to)
-			clinic.Clients(p, v, c, k, loc)
+			clinic.Clients(p, v, c, k)
 			return err
 		}},
 		{"outcomes", func(p clinic.ReportPeriod, from, to time.Time) error {

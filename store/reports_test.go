@@ -10,12 +10,14 @@ import (
 	"allium/clinic"
 )
 
-// reportSummaries reads client_first_visit and course_ends as "client 3: 1764550800" lines.
+// reportSummaries reads client_first_visit, course_ends and client_visits as
+// "client 3: 1764550800" lines.
 func reportSummaries(t *testing.T, s *Store, fromBookings bool) map[string]int64 {
 	t.Helper()
 	firsts := `SELECT 'client ' || client_id, first_at FROM client_first_visit`
 	ends := `SELECT 'course ' || course_id || ' ends', last_at FROM course_ends
 		UNION ALL SELECT 'course ' || course_id || ' attended', attended FROM course_ends`
+	visits := `SELECT 'visit ' || client_id || ' at ' || starts_at, coalesce(prev_at, -1) FROM client_visits`
 	if fromBookings { // the definitions, worked out from every booking as the migration does
 		firsts = `SELECT 'client ' || client_id, min(starts_at) FROM appointments
 			WHERE status NOT IN ('cancelled', 'no_show') GROUP BY client_id`
@@ -23,9 +25,12 @@ func reportSummaries(t *testing.T, s *Store, fromBookings bool) map[string]int64
 			WHERE course_id IS NOT NULL AND status <> 'cancelled' GROUP BY course_id
 			UNION ALL SELECT 'course ' || course_id || ' attended', sum(status IN ('checked_in', 'completed')) FROM appointments
 			WHERE course_id IS NOT NULL AND status <> 'cancelled' GROUP BY course_id`
+		visits = `SELECT 'visit ' || client_id || ' at ' || starts_at,
+				coalesce(lag(starts_at) OVER (PARTITION BY client_id ORDER BY starts_at), -1)
+			FROM (SELECT DISTINCT client_id, starts_at FROM appointments WHERE status NOT IN ('cancelled', 'no_show'))`
 	}
 	out := map[string]int64{}
-	for _, q := range []string{firsts, ends} {
+	for _, q := range []string{firsts, ends, visits} {
 		rows, err := s.r.Query(q)
 		if err != nil {
 			t.Fatal(err)
@@ -45,8 +50,8 @@ func reportSummaries(t *testing.T, s *Store, fromBookings bool) map[string]int64
 	return out
 }
 
-// TestReportSummariesFollowEveryChange: the first visits and course ends the clients report
-// reads stay what the bookings say through booking, moving, cancelling, a no-show, a
+// TestReportSummariesFollowEveryChange: the first visits, course ends and visits the clients
+// report reads stay what the bookings say through booking, moving, cancelling, a no-show, a
 // completed session and a merge of two client records.
 func TestReportSummariesFollowEveryChange(t *testing.T) {
 	c := newCacheClinic(t)
@@ -81,7 +86,7 @@ func TestReportSummariesFollowEveryChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("a no-show")
-	if got := reportSummaries(t, c.s, false); len(got) != 3 { // Alex, and the course's end and attended
+	if got := reportSummaries(t, c.s, false); len(got) != 4 { // Alex, his one visit left, and the course's end and attended
 		t.Errorf("summaries after Sam's only session was missed = %v; want Sam gone", got)
 	}
 	later := c.book(t, c.sam, c.b, c.nextMonday.Add(4*24*time.Hour))
@@ -89,10 +94,73 @@ func TestReportSummariesFollowEveryChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("merging Sam's record into Alex's")
+	c.s.Now = func() time.Time { return c.nextMonday.Add(-48 * time.Hour) }
+	c.book(t, c.alex, c.a, c.nextMonday.Add(3*24*time.Hour)) // between Alex's visit and Sam's last, now Alex's
+	check("booking a visit before a client's next one")
 	if _, err := c.s.w.Exec(`DELETE FROM appointments WHERE id = ?`, later.Appointments[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	check("deleting a booking")
+}
+
+// TestClientsSeenByHand: in November 2026 (the clock stands at the 25th) Alex came back after
+// a visit the year before, Sam's first visit came after a no-show and Lee's after a
+// cancellation, so both are new; Kim was missed and is booked after today, so not seen. Alex
+// saw both therapists, Sam therapist A and Lee therapist B: each sees two clients, one new.
+func TestClientsSeenByHand(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	_, lee := mustCreateClient(t, c.s, "Lee", "lee@x.test")
+	_, kim := mustCreateClient(t, c.s, "Kim", "kim@x.test")
+	at := func(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, c.loc) }
+	sessions := []struct {
+		client, therapist int64
+		start             time.Time
+		status            clinic.ApptStatus
+	}{
+		{c.alex, c.a, at(2025, time.June, 1, 10), clinic.ApptCompleted},
+		{c.alex, c.a, at(2026, time.November, 3, 10), clinic.ApptCompleted},
+		{c.alex, c.b, at(2026, time.November, 10, 10), clinic.ApptCompleted},
+		{c.sam, c.a, at(2026, time.October, 20, 10), clinic.ApptNoShow},
+		{c.sam, c.a, at(2026, time.November, 1, 0), clinic.ApptCompleted}, // the period's first minute
+		{c.sam, c.a, at(2026, time.November, 5, 10), clinic.ApptCancelled},
+		{lee, c.b, at(2026, time.September, 9, 10), clinic.ApptCancelled},
+		{lee, c.b, at(2026, time.November, 20, 10), clinic.ApptCompleted},
+		{kim, c.a, at(2026, time.November, 12, 10), clinic.ApptNoShow},
+		{kim, c.b, at(2026, time.November, 28, 10), clinic.ApptBooked},
+	}
+	err := c.s.Bulk(ctx, System, func(b *BulkLoad) error {
+		for _, x := range sessions {
+			if err := b.AddAppointment(BulkAppointment{ClientID: x.client, TherapistID: x.therapist, ServiceID: c.sv.ID,
+				Start: x.start, End: x.start.Add(time.Hour), BusyUntil: x.start.Add(75 * time.Minute), Status: x.status,
+				CreatedAt: x.start.AddDate(0, 0, -7)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := clinic.ReportPeriod{From: clinic.Date{Y: 2026, M: time.November, D: 1}, To: clinic.Date{Y: 2026, M: time.November, D: 30}}
+	from, to := p.Bounds(c.loc)
+	for _, who := range []struct {
+		name string
+		by   Actor
+	}{{"the owner", Actor{Role: clinic.RoleOwner}}, {"therapist A", Actor{UserID: c.a, Role: clinic.RoleTherapist}},
+		{"therapist B", Actor{UserID: c.b, Role: clinic.RoleTherapist}}} {
+		seen, _, _, err := c.s.ClientsFacts(ctx, who.by, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := clinic.ClientsSeen{Seen: 2, New: 1}
+		if who.by.Role == clinic.RoleOwner {
+			want = clinic.ClientsSeen{Seen: 3, New: 2}
+		}
+		if seen != want {
+			t.Errorf("%s: %+v; want %+v", who.name, seen, want)
+		}
+	}
 }
 
 func clientKey(id int64) string { return "client " + strconv.FormatInt(id, 10) }
