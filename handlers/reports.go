@@ -44,7 +44,7 @@ func (a *App) AttendanceReport(c echo.Context) error {
 func (a *App) UtilisationReport(c echo.Context) error {
 	return a.report(c, "Utilisation", func(p clinic.ReportPeriod) ([]views.ReportTable, views.BarChart, error) {
 		from, to := p.Bounds(a.Loc())
-		facts, err := a.Store.UtilisationFacts(c.Request().Context(), actor(c), from, to)
+		facts, err := a.Store.UtilisationFacts(c.Request().Context(), actor(c), from, to, a.Loc())
 		r := clinic.Utilisation(p, facts, a.Loc())
 		return views.UtilisationTables(r), views.UtilisationChart(r), err
 	}, "Booked hours (no-shows included: the hour was held) against working hours less time off.",

@@ -39,7 +39,7 @@ func TestDeidentifyKeepsTheReportsFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		util, err := w.ta.Store.UtilisationFacts(ctx, owner, from, to)
+		util, err := w.ta.Store.UtilisationFacts(ctx, owner, from, to, w.loc)
 		if err != nil {
 			t.Fatal(err)
 		}

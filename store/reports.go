@@ -28,9 +28,11 @@ func reportScope(by Actor) (therapistID int64, err error) {
 // AttendanceFacts counts, per therapist and per day in loc, the sessions that
 // started in [from, to) and before now, leaving out those cancelled in good
 // time: a cancellation with notice is an hour the clinic could fill, a late
-// one or a no-show is not. The counting is done by SQL (a year is a hundred
-// thousand sessions); the day comes from the instant plus the zone's offset
-// at that instant, which clinic.ZoneSpans lays out for the period.
+// one or a no-show is not. Whole days that are over are read from report_days,
+// which the schema keeps (migration 0019): a year is 7,000 rows there against
+// 100,000 sessions. The rest (today so far, or a period not starting at
+// midnight) is counted from the bookings, the day coming from the instant plus
+// the zone's offset at that instant, which clinic.ZoneSpans lays out.
 func (s *Store) AttendanceFacts(ctx context.Context, by Actor, from, to time.Time, loc *time.Location) ([]clinic.AttendanceFact, error) {
 	tid, err := reportScope(by)
 	if err != nil {
@@ -39,10 +41,15 @@ func (s *Store) AttendanceFacts(ctx context.Context, by Actor, from, to time.Tim
 	if now := s.now(); to.After(now) {
 		to = now
 	}
-	day, args := localDaySQL("a.starts_at", loc, from, to)
-	args = append(args, unix(from), unix(to), tid, tid)
+	if !to.After(from) {
+		return nil, nil
+	}
+	d0, d1, start, end, whole, err := s.reportDays(ctx, loc, from, to)
+	if err != nil {
+		return nil, err
+	}
 	var out []clinic.AttendanceFact
-	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+	scan := func(r *sql.Rows) error {
 		var f clinic.AttendanceFact
 		var n int64
 		if err := r.Scan(&f.TherapistID, &f.TherapistName, &n, &f.Sessions, &f.NoShows, &f.LateCancels); err != nil {
@@ -51,14 +58,31 @@ func (s *Store) AttendanceFacts(ctx context.Context, by Actor, from, to time.Tim
 		f.Day = clinic.DayNumber(n)
 		out = append(out, f)
 		return nil
-	}, `SELECT a.therapist_id, u.name, `+day+` AS day, count(*),
-			sum(a.status = `+sqlNoShow+`), sum(a.status = `+sqlCancelled+`)
-		FROM appointments a JOIN users u ON u.id = a.therapist_id
-		WHERE a.starts_at >= ? AND a.starts_at < ? AND (a.status <> `+sqlCancelled+` OR a.late_cancel = 1)
-			AND (? = 0 OR a.therapist_id = ?)
-		GROUP BY a.therapist_id, day`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("attendance facts: %w", err)
+	}
+	if whole {
+		err = scanInto(ctx, s.r, scan, `SELECT r.therapist_id, u.name, r.day, sum(r.sessions), sum(r.no_shows), sum(r.late_cancels)
+			FROM report_days r JOIN users u ON u.id = r.therapist_id
+			WHERE r.day >= ? AND r.day < ? AND (? = 0 OR r.therapist_id = ?)
+			GROUP BY r.therapist_id, r.day HAVING sum(r.sessions) > 0`, d0, d1, tid, tid)
+		if err != nil {
+			return nil, fmt.Errorf("attendance days: %w", err)
+		}
+	}
+	for _, part := range [][2]time.Time{{from, start}, {end, to}} {
+		if !part[1].After(part[0]) {
+			continue
+		}
+		day, args := localDaySQL("a.starts_at", loc, part[0], part[1])
+		args = append(args, unix(part[0]), unix(part[1]), tid, tid)
+		err = scanInto(ctx, s.r, scan, `SELECT a.therapist_id, u.name, `+day+` AS day, count(*),
+				sum(a.status = `+sqlNoShow+`), sum(a.status = `+sqlCancelled+`)
+			FROM appointments a JOIN users u ON u.id = a.therapist_id
+			WHERE a.starts_at >= ? AND a.starts_at < ? AND (a.status <> `+sqlCancelled+` OR a.late_cancel = 1)
+				AND (? = 0 OR a.therapist_id = ?)
+			GROUP BY a.therapist_id, day`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("attendance facts: %w", err)
+		}
 	}
 	return out, nil
 }
@@ -124,7 +148,7 @@ func (s *Store) OutcomeFacts(ctx context.Context, by Actor, from, to time.Time) 
 // therapists in scope with their hours and time off, the rooms (the owner's
 // report only: a room is the clinic's, not a caseload) and the sessions held.
 // Therapists who no longer work here still count if they held sessions.
-func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Time) (clinic.UtilisationFacts, error) {
+func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Time, loc *time.Location) (clinic.UtilisationFacts, error) {
 	var f clinic.UtilisationFacts
 	tid, err := reportScope(by)
 	if err != nil {
@@ -145,7 +169,8 @@ func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Ti
 		f.Therapists = append(f.Therapists, t)
 		return nil
 	}, `SELECT id, name FROM users WHERE role = 'therapist' AND (? = 0 OR id = ?)
-		AND (active = 1 OR id IN (SELECT therapist_id FROM appointments WHERE starts_at >= ? AND starts_at < ?))`,
+		AND (active = 1 OR EXISTS (SELECT 1 FROM appointments a WHERE a.therapist_id = users.id
+			AND a.starts_at >= ? AND a.starts_at < ?))`,
 		tid, tid, unix(from), unix(to))
 	if err != nil {
 		return f, fmt.Errorf("utilisation therapists: %w", err)
@@ -177,21 +202,50 @@ func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Ti
 		}
 	}
 	// Summed in SQL, the part of each session before the period's end: a year is about a
-	// hundred thousand sessions, and reading them all costs more than the report's budget.
-	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
-		var b clinic.UtilBooked
-		var secs int64
-		if err := r.Scan(&b.TherapistID, &b.RoomID, &secs); err != nil {
+	// hundred thousand sessions, and reading them all costs more than the report's budget. Whole
+	// days are read from report_days (migration 0019), but for the last twelve hours of the
+	// period: a session of the day before the end may run past it (none is longer than twelve
+	// hours), and only its part before the end counts.
+	d0, d1, start, end, whole, err := s.reportDays(ctx, loc, from, to.Add(-12*time.Hour))
+	if err != nil {
+		return f, err
+	}
+	type key struct{ therapist, room int64 }
+	secs := map[key]int64{}
+	var order []key
+	scan := func(r *sql.Rows) error {
+		var k key
+		var n int64
+		if err := r.Scan(&k.therapist, &k.room, &n); err != nil {
 			return err
 		}
-		b.Minutes = int(secs / 60)
-		f.Booked = append(f.Booked, b)
+		if _, ok := secs[k]; !ok {
+			order = append(order, k)
+		}
+		secs[k] += n
 		return nil
-	}, `SELECT therapist_id, coalesce(room_id, 0), sum(min(ends_at, ?) - starts_at) FROM appointments
-		WHERE starts_at >= ? AND starts_at < ? AND status <> `+sqlCancelled+` AND (? = 0 OR therapist_id = ?)
-		GROUP BY therapist_id, room_id`, unix(to), unix(from), unix(to), tid, tid)
-	if err != nil {
-		return f, fmt.Errorf("utilisation bookings: %w", err)
+	}
+	if whole {
+		err = scanInto(ctx, s.r, scan, `SELECT therapist_id, room_id, sum(booked_secs) FROM report_days
+			WHERE day >= ? AND day < ? AND (? = 0 OR therapist_id = ?)
+			GROUP BY therapist_id, room_id HAVING sum(booked_secs) > 0`, d0, d1, tid, tid)
+		if err != nil {
+			return f, fmt.Errorf("utilisation days: %w", err)
+		}
+	}
+	for _, part := range [][2]time.Time{{from, start}, {end, to}} {
+		if !part[1].After(part[0]) {
+			continue
+		}
+		err = scanInto(ctx, s.r, scan, `SELECT therapist_id, coalesce(room_id, 0), sum(min(ends_at, ?) - starts_at) FROM appointments
+			WHERE starts_at >= ? AND starts_at < ? AND status <> `+sqlCancelled+` AND (? = 0 OR therapist_id = ?)
+			GROUP BY therapist_id, room_id`, unix(to), unix(part[0]), unix(part[1]), tid, tid)
+		if err != nil {
+			return f, fmt.Errorf("utilisation bookings: %w", err)
+		}
+	}
+	for _, k := range order {
+		f.Booked = append(f.Booked, clinic.UtilBooked{TherapistID: k.therapist, RoomID: k.room, Minutes: int(secs[k] / 60)})
 	}
 	return f, nil
 }

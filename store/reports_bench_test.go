@@ -70,7 +70,7 @@ func BenchmarkReports(b *testing.B) {
 			return err
 		}},
 		{"utilisation", func(p clinic.ReportPeriod, from, to time.Time) error {
-			f, err := st.UtilisationFacts(ctx, owner, from, to)
+			f, err := st.UtilisationFacts(ctx, owner, from, to, loc)
 			clinic.Utilisation(p, f, loc)
 			return err
 		}},

@@ -2,12 +2,14 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"strconv"
 	"testing"
 	"time"
 
 	"allium/clinic"
+	"allium/internal/testkit"
 )
 
 // reportSummaries reads client_first_visit, course_ends and client_visits as
@@ -46,6 +48,48 @@ func reportSummaries(t *testing.T, s *Store, fromBookings bool) map[string]int64
 		if err := rows.Close(); err != nil {
 			t.Fatal(err)
 		}
+	}
+	maps.Copy(out, reportDaysOf(t, s, testkit.Sydney(), fromBookings))
+	return out
+}
+
+// reportDaysOf reads report_days as "day 2026-12-01 therapist 2 room 1 sessions" lines, or
+// works them out from every booking, the day being the date of its start in the clinic's zone.
+func reportDaysOf(t *testing.T, s *Store, loc *time.Location, fromBookings bool) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	add := func(day clinic.Date, therapist, room int64, counts [4]int64) {
+		k := fmt.Sprintf("day %s therapist %d room %d ", day, therapist, room)
+		for i, name := range []string{"sessions", "no-shows", "late cancellations", "seconds booked"} {
+			out[k+name] += counts[i]
+		}
+	}
+	q := `SELECT day, therapist_id, room_id, sessions, no_shows, late_cancels, booked_secs FROM report_days`
+	if fromBookings {
+		q = `SELECT starts_at, therapist_id, coalesce(room_id, 0), status <> 'cancelled' OR late_cancel = 1,
+			status = 'no_show', status = 'cancelled' AND late_cancel = 1,
+			CASE WHEN status <> 'cancelled' THEN ends_at - starts_at ELSE 0 END
+			FROM appointments WHERE status <> 'cancelled' OR late_cancel = 1`
+	}
+	rows, err := s.r.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var at, therapist, room int64
+		var c [4]int64
+		if err := rows.Scan(&at, &therapist, &room, &c[0], &c[1], &c[2], &c[3]); err != nil {
+			t.Fatal(err)
+		}
+		day := clinic.DayNumber(at)
+		if fromBookings {
+			day = clinic.DateOf(time.Unix(at, 0), loc)
+		}
+		add(day, therapist, room, c)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
@@ -86,7 +130,7 @@ func TestReportSummariesFollowEveryChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("a no-show")
-	if got := reportSummaries(t, c.s, false); len(got) != 4 { // Alex, his one visit left, and the course's end and attended
+	if got := reportSummaries(t, c.s, false); len(got) != 4+4*2 { // Alex, his one visit left, the course's end and attended; two days' counts
 		t.Errorf("summaries after Sam's only session was missed = %v; want Sam gone", got)
 	}
 	later := c.book(t, c.sam, c.b, c.nextMonday.Add(4*24*time.Hour))
@@ -160,6 +204,75 @@ func TestClientsSeenByHand(t *testing.T) {
 		if seen != want {
 			t.Errorf("%s: %+v; want %+v", who.name, seen, want)
 		}
+	}
+}
+
+// TestReportDaysFollowTheClinicsZone: four sessions around the night Sydney's clocks go
+// forward (4 October 2026, 02:00) fall on 3, 4, 4 and 5 October there; when the clinic moves
+// to Singapore's zone the same instants fall on 3, 3, 4 and 4 October, and report_days is
+// recounted so. A report asked in a zone other than the clinic's counts from the bookings.
+func TestReportDaysFollowTheClinicsZone(t *testing.T) {
+	c := newCacheClinic(t)
+	ctx := context.Background()
+	owner := Actor{Role: clinic.RoleOwner}
+	at := func(d, h, m int) time.Time { return time.Date(2026, time.October, d, h, m, 0, 0, c.loc) }
+	err := c.s.Bulk(ctx, System, func(b *BulkLoad) error {
+		for _, st := range []time.Time{at(3, 23, 30), at(4, 0, 30), at(4, 3, 30), at(5, 0, 30)} {
+			if err := b.AddAppointment(BulkAppointment{ClientID: c.alex, TherapistID: c.a, ServiceID: c.sv.ID,
+				Start: st, End: st.Add(time.Hour), BusyUntil: st.Add(time.Hour), Status: clinic.ApptCompleted,
+				CreatedAt: st.AddDate(0, 0, -7)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessionsByDay := func(loc *time.Location) map[int]int {
+		t.Helper()
+		p := clinic.ReportPeriod{From: clinic.Date{Y: 2026, M: time.October, D: 1}, To: clinic.Date{Y: 2026, M: time.October, D: 10}}
+		from, to := p.Bounds(loc)
+		facts, err := c.s.AttendanceFacts(ctx, owner, from, to, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int]int{}
+		for _, f := range facts {
+			out[f.Day.D] += f.Sessions
+		}
+		util, err := c.s.UtilisationFacts(ctx, owner, from, to, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(util.Booked) != 1 || util.Booked[0].Minutes != 240 {
+			t.Errorf("booked in %s = %+v; want 240 minutes", loc, util.Booked)
+		}
+		return out
+	}
+	if got, want := sessionsByDay(c.loc), map[int]int{3: 1, 4: 2, 5: 1}; !maps.Equal(got, want) {
+		t.Errorf("sessions by day in Sydney = %v; want %v", got, want)
+	}
+	sg, err := time.LoadLocation("Asia/Singapore")
+	if err != nil {
+		t.Skip(err)
+	}
+	set, err := c.s.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.TimeZone = sg.String()
+	if err := c.s.SaveSettings(ctx, owner, set); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := reportDaysOf(t, c.s, sg, false), reportDaysOf(t, c.s, sg, true); !maps.Equal(got, want) {
+		t.Errorf("report_days in Singapore's zone = %v; the bookings give %v", got, want)
+	}
+	if got, want := sessionsByDay(sg), map[int]int{3: 2, 4: 2}; !maps.Equal(got, want) {
+		t.Errorf("sessions by day in Singapore = %v; want %v", got, want)
+	}
+	if got, want := sessionsByDay(c.loc), map[int]int{3: 1, 4: 2, 5: 1}; !maps.Equal(got, want) {
+		t.Errorf("sessions by day in Sydney, asked of a clinic in Singapore = %v; want %v", got, want)
 	}
 }
 

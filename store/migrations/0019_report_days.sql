@@ -79,3 +79,85 @@ BEGIN
   WHERE client_id = NEW.client_id AND starts_at = (SELECT min(a.starts_at) FROM appointments a
     WHERE a.client_id = NEW.client_id AND a.starts_at > NEW.starts_at AND a.status NOT IN ('cancelled', 'no_show'));
 END;
+
+-- report_days: each therapist's sessions of each of the clinic's days, by room (0: none), as the
+-- no-show and utilisation reports count them: the sessions due (not cancelled, or cancelled
+-- late), the no-shows, the late cancellations, and the seconds booked (sessions not cancelled).
+-- A year is about 7,000 rows here against 100,000 sessions. The day is the clinic's: the start
+-- plus the clinic zone's UTC offset at that instant, over 86400, exact across clock changes.
+--
+-- report_zone holds that zone's offsets: each span's first instant after it (until; the last
+-- span's is the largest integer) and its offset. The store writes it from the zone setting when
+-- it opens and when the setting changes, and rebuilds report_days then (docs/performance.md,
+-- "Reports"); the triggers below read it. Until the store has written it a day is UTC's.
+CREATE TABLE report_zone (
+  until      INTEGER PRIMARY KEY,
+  utc_offset INTEGER NOT NULL,
+  zone       TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE report_days (
+  day          INTEGER NOT NULL,
+  therapist_id INTEGER NOT NULL,
+  room_id      INTEGER NOT NULL,
+  sessions     INTEGER NOT NULL,
+  no_shows     INTEGER NOT NULL,
+  late_cancels INTEGER NOT NULL,
+  booked_secs  INTEGER NOT NULL,
+  PRIMARY KEY (day, therapist_id, room_id)
+) STRICT, WITHOUT ROWID;
+
+-- Every count is a sum over sessions, so a change subtracts what the booking counted before and
+-- adds what it counts now; a row left counting nothing goes.
+CREATE TRIGGER report_days_insert AFTER INSERT ON appointments
+WHEN NEW.status <> 'cancelled' OR NEW.late_cancel = 1
+BEGIN
+  INSERT INTO report_days (day, therapist_id, room_id, sessions, no_shows, late_cancels, booked_secs)
+  SELECT (NEW.starts_at + coalesce((SELECT z.utc_offset FROM report_zone z WHERE z.until > NEW.starts_at
+      ORDER BY z.until LIMIT 1), 0)) / 86400, NEW.therapist_id, coalesce(NEW.room_id, 0),
+    1, NEW.status = 'no_show', NEW.status = 'cancelled',
+    CASE WHEN NEW.status <> 'cancelled' THEN NEW.ends_at - NEW.starts_at ELSE 0 END
+  ON CONFLICT (day, therapist_id, room_id) DO UPDATE SET sessions = sessions + excluded.sessions,
+    no_shows = no_shows + excluded.no_shows, late_cancels = late_cancels + excluded.late_cancels,
+    booked_secs = booked_secs + excluded.booked_secs;
+END;
+
+CREATE TRIGGER report_days_delete AFTER DELETE ON appointments
+WHEN OLD.status <> 'cancelled' OR OLD.late_cancel = 1
+BEGIN
+  UPDATE report_days SET sessions = sessions - 1, no_shows = no_shows - (OLD.status = 'no_show'),
+    late_cancels = late_cancels - (OLD.status = 'cancelled'),
+    booked_secs = booked_secs - CASE WHEN OLD.status <> 'cancelled' THEN OLD.ends_at - OLD.starts_at ELSE 0 END
+  WHERE day = (OLD.starts_at + coalesce((SELECT z.utc_offset FROM report_zone z WHERE z.until > OLD.starts_at
+      ORDER BY z.until LIMIT 1), 0)) / 86400
+    AND therapist_id = OLD.therapist_id AND room_id = coalesce(OLD.room_id, 0);
+  DELETE FROM report_days WHERE sessions = 0
+    AND day = (OLD.starts_at + coalesce((SELECT z.utc_offset FROM report_zone z WHERE z.until > OLD.starts_at
+      ORDER BY z.until LIMIT 1), 0)) / 86400
+    AND therapist_id = OLD.therapist_id AND room_id = coalesce(OLD.room_id, 0);
+END;
+
+CREATE TRIGGER report_days_update
+AFTER UPDATE OF therapist_id, room_id, starts_at, ends_at, status, late_cancel ON appointments
+BEGIN
+  UPDATE report_days SET sessions = sessions - 1, no_shows = no_shows - (OLD.status = 'no_show'),
+    late_cancels = late_cancels - (OLD.status = 'cancelled'),
+    booked_secs = booked_secs - CASE WHEN OLD.status <> 'cancelled' THEN OLD.ends_at - OLD.starts_at ELSE 0 END
+  WHERE (OLD.status <> 'cancelled' OR OLD.late_cancel = 1)
+    AND day = (OLD.starts_at + coalesce((SELECT z.utc_offset FROM report_zone z WHERE z.until > OLD.starts_at
+      ORDER BY z.until LIMIT 1), 0)) / 86400
+    AND therapist_id = OLD.therapist_id AND room_id = coalesce(OLD.room_id, 0);
+  DELETE FROM report_days WHERE sessions = 0
+    AND day = (OLD.starts_at + coalesce((SELECT z.utc_offset FROM report_zone z WHERE z.until > OLD.starts_at
+      ORDER BY z.until LIMIT 1), 0)) / 86400
+    AND therapist_id = OLD.therapist_id AND room_id = coalesce(OLD.room_id, 0);
+  INSERT INTO report_days (day, therapist_id, room_id, sessions, no_shows, late_cancels, booked_secs)
+  SELECT (NEW.starts_at + coalesce((SELECT z.utc_offset FROM report_zone z WHERE z.until > NEW.starts_at
+      ORDER BY z.until LIMIT 1), 0)) / 86400, NEW.therapist_id, coalesce(NEW.room_id, 0),
+    1, NEW.status = 'no_show', NEW.status = 'cancelled',
+    CASE WHEN NEW.status <> 'cancelled' THEN NEW.ends_at - NEW.starts_at ELSE 0 END
+  WHERE NEW.status <> 'cancelled' OR NEW.late_cancel = 1
+  ON CONFLICT (day, therapist_id, room_id) DO UPDATE SET sessions = sessions + excluded.sessions,
+    no_shows = no_shows + excluded.no_shows, late_cancels = late_cancels + excluded.late_cancels,
+    booked_secs = booked_secs + excluded.booked_secs;
+END;
