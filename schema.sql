@@ -1479,3 +1479,66 @@ BEGIN
     booked_secs = booked_secs + excluded.booked_secs;
 END;
 
+-- course_next: for each course with a session not cancelled, the start of its client's first
+-- booking not cancelled after the course's last such session (NULL: none), so "booked again
+-- within the spacing" is a comparison instead of a search of the client's bookings for each of
+-- the 9,000 courses that end in a year (50 ms). Any change to a client's bookings, or a course
+-- given to another client (a merge), rewrites the client's courses' rows from the bookings: a
+-- client has a course or two, each a few sessions.
+CREATE TABLE course_next (
+  course_id INTEGER PRIMARY KEY REFERENCES courses(id),
+  next_at   INTEGER
+) STRICT;
+
+INSERT INTO course_next (course_id, next_at)
+SELECT e.course_id, (SELECT min(b.starts_at) FROM appointments b
+  WHERE b.client_id = c.client_id AND b.status <> 'cancelled' AND b.starts_at > e.last_at)
+FROM course_ends e JOIN courses c ON c.id = e.course_id;
+
+CREATE TRIGGER course_next_insert AFTER INSERT ON appointments
+WHEN NEW.status <> 'cancelled'
+BEGIN
+  DELETE FROM course_next WHERE course_id IN (SELECT id FROM courses WHERE client_id = NEW.client_id);
+  INSERT INTO course_next (course_id, next_at)
+  SELECT x.id, (SELECT min(b.starts_at) FROM appointments b
+    WHERE b.client_id = NEW.client_id AND b.status <> 'cancelled' AND b.starts_at > x.last_at)
+  FROM (SELECT c.id, (SELECT max(a.starts_at) FROM appointments a WHERE a.course_id = c.id AND a.status <> 'cancelled') AS last_at
+    FROM courses c WHERE c.client_id = NEW.client_id) x
+  WHERE x.last_at IS NOT NULL;
+END;
+
+CREATE TRIGGER course_next_delete AFTER DELETE ON appointments
+WHEN OLD.status <> 'cancelled'
+BEGIN
+  DELETE FROM course_next WHERE course_id IN (SELECT id FROM courses WHERE client_id = OLD.client_id);
+  INSERT INTO course_next (course_id, next_at)
+  SELECT x.id, (SELECT min(b.starts_at) FROM appointments b
+    WHERE b.client_id = OLD.client_id AND b.status <> 'cancelled' AND b.starts_at > x.last_at)
+  FROM (SELECT c.id, (SELECT max(a.starts_at) FROM appointments a WHERE a.course_id = c.id AND a.status <> 'cancelled') AS last_at
+    FROM courses c WHERE c.client_id = OLD.client_id) x
+  WHERE x.last_at IS NOT NULL;
+END;
+
+CREATE TRIGGER course_next_update AFTER UPDATE OF client_id, course_id, starts_at, status ON appointments
+WHEN OLD.client_id <> NEW.client_id OR OLD.course_id IS NOT NEW.course_id OR OLD.starts_at <> NEW.starts_at
+  OR (OLD.status = 'cancelled') <> (NEW.status = 'cancelled')
+BEGIN
+  DELETE FROM course_next WHERE course_id IN (SELECT id FROM courses WHERE client_id IN (OLD.client_id, NEW.client_id));
+  INSERT INTO course_next (course_id, next_at)
+  SELECT x.id, (SELECT min(b.starts_at) FROM appointments b
+    WHERE b.client_id = x.client_id AND b.status <> 'cancelled' AND b.starts_at > x.last_at)
+  FROM (SELECT c.id, c.client_id, (SELECT max(a.starts_at) FROM appointments a WHERE a.course_id = c.id AND a.status <> 'cancelled') AS last_at
+    FROM courses c WHERE c.client_id IN (OLD.client_id, NEW.client_id)) x
+  WHERE x.last_at IS NOT NULL;
+END;
+
+CREATE TRIGGER course_next_course_client AFTER UPDATE OF client_id ON courses
+BEGIN
+  DELETE FROM course_next WHERE course_id = NEW.id;
+  INSERT INTO course_next (course_id, next_at)
+  SELECT NEW.id, (SELECT min(b.starts_at) FROM appointments b
+    WHERE b.client_id = NEW.client_id AND b.status <> 'cancelled' AND b.starts_at > x.last_at)
+  FROM (SELECT max(a.starts_at) AS last_at FROM appointments a WHERE a.course_id = NEW.id AND a.status <> 'cancelled') x
+  WHERE x.last_at IS NOT NULL;
+END;
+

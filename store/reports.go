@@ -259,9 +259,10 @@ func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Ti
 // sessions attended and whether the client booked again within the longest
 // spacing: the plan's where the course belongs to a treatment plan, else the
 // course's own. The clinic's clients seen are counted from client_visits, a
-// course's last session and attendance read from course_ends, both kept by
-// the schema from the bookings (migrations 0016 and 0019): working them out
-// from the bookings each time cost most of a year's report.
+// course's last session and attendance read from course_ends and the client's
+// next booking after it from course_next, all kept by the schema from the
+// bookings (migrations 0016 and 0019): working them out from the bookings each
+// time cost most of a year's report.
 func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) (clinic.ClientsSeen, []clinic.ConversionFact, []clinic.CourseFact, error) {
 	var seen clinic.ClientsSeen
 	tid, err := reportScope(by)
@@ -317,11 +318,10 @@ func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) 
 		}
 		courses = append(courses, c)
 		return nil
-	}, `SELECT c.client_id, sv.kind, c.sessions, e.attended, EXISTS (
-				SELECT 1 FROM appointments b WHERE b.client_id = c.client_id AND b.status <> `+sqlCancelled+`
-				AND b.starts_at > e.last_at AND b.starts_at <= e.last_at + coalesce(p.max_days, c.spacing_max) * 86400)
+	}, `SELECT c.client_id, sv.kind, c.sessions, e.attended,
+			coalesce(n.next_at <= e.last_at + coalesce(p.max_days, c.spacing_max) * 86400, 0)
 		FROM course_ends e JOIN courses c ON c.id = e.course_id JOIN services sv ON sv.id = c.service_id
-		LEFT JOIN treatment_plans p ON p.id = c.plan_id
+		LEFT JOIN course_next n ON n.course_id = e.course_id LEFT JOIN treatment_plans p ON p.id = c.plan_id
 		WHERE e.last_at >= ? AND e.last_at < ? AND (? = 0 OR c.therapist_id = ?)`, unix(from), unix(held), tid, tid)
 	if err != nil {
 		return seen, nil, nil, fmt.Errorf("course completion: %w", err)

@@ -20,6 +20,7 @@ func reportSummaries(t *testing.T, s *Store, fromBookings bool) map[string]int64
 	ends := `SELECT 'course ' || course_id || ' ends', last_at FROM course_ends
 		UNION ALL SELECT 'course ' || course_id || ' attended', attended FROM course_ends`
 	visits := `SELECT 'visit ' || client_id || ' at ' || starts_at, coalesce(prev_at, -1) FROM client_visits`
+	next := `SELECT 'course ' || course_id || ' next', coalesce(next_at, -1) FROM course_next`
 	if fromBookings { // the definitions, worked out from every booking as the migration does
 		firsts = `SELECT 'client ' || client_id, min(starts_at) FROM appointments
 			WHERE status NOT IN ('cancelled', 'no_show') GROUP BY client_id`
@@ -30,9 +31,12 @@ func reportSummaries(t *testing.T, s *Store, fromBookings bool) map[string]int64
 		visits = `SELECT 'visit ' || client_id || ' at ' || starts_at,
 				coalesce(lag(starts_at) OVER (PARTITION BY client_id ORDER BY starts_at), -1)
 			FROM (SELECT DISTINCT client_id, starts_at FROM appointments WHERE status NOT IN ('cancelled', 'no_show'))`
+		next = `SELECT 'course ' || c.id || ' next', coalesce((SELECT min(b.starts_at) FROM appointments b
+				WHERE b.client_id = c.client_id AND b.status <> 'cancelled' AND b.starts_at > max(a.starts_at)), -1)
+			FROM courses c JOIN appointments a ON a.course_id = c.id WHERE a.status <> 'cancelled' GROUP BY c.id`
 	}
 	out := map[string]int64{}
-	for _, q := range []string{firsts, ends, visits} {
+	for _, q := range []string{firsts, ends, visits, next} {
 		rows, err := s.r.Query(q)
 		if err != nil {
 			t.Fatal(err)
@@ -130,7 +134,7 @@ func TestReportSummariesFollowEveryChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("a no-show")
-	if got := reportSummaries(t, c.s, false); len(got) != 4+4*2 { // Alex, his one visit left, the course's end and attended; two days' counts
+	if got := reportSummaries(t, c.s, false); len(got) != 5+4*2 { // Alex, his one visit left, the course's end, attended and next; two days' counts
 		t.Errorf("summaries after Sam's only session was missed = %v; want Sam gone", got)
 	}
 	later := c.book(t, c.sam, c.b, c.nextMonday.Add(4*24*time.Hour))
