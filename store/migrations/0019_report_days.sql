@@ -165,9 +165,9 @@ END;
 -- course_next: for each course with a session not cancelled, the start of its client's first
 -- booking not cancelled after the course's last such session (NULL: none), so "booked again
 -- within the spacing" is a comparison instead of a search of the client's bookings for each of
--- the 9,000 courses that end in a year (50 ms). Any change to a client's bookings, or a course
--- given to another client (a merge), rewrites the client's courses' rows from the bookings: a
--- client has a course or two, each a few sessions.
+-- the 9,000 courses that end in a year (50 ms). Any other change to a client's bookings, or a
+-- course given to another client (a merge), rewrites the client's courses' rows from the
+-- bookings: a client has a course or two, each a few sessions.
 CREATE TABLE course_next (
   course_id INTEGER PRIMARY KEY REFERENCES courses(id),
   next_at   INTEGER
@@ -178,16 +178,22 @@ SELECT e.course_id, (SELECT min(b.starts_at) FROM appointments b
   WHERE b.client_id = c.client_id AND b.status <> 'cancelled' AND b.starts_at > e.last_at)
 FROM course_ends e JOIN courses c ON c.id = e.course_id;
 
+-- A new booking can only bring the next booking after a course of the client's earlier, and
+-- make its own course's last session later; a bulk load of a million bookings pays that and
+-- no more. The client's other courses' last sessions are read from course_ends, which this
+-- booking does not change.
 CREATE TRIGGER course_next_insert AFTER INSERT ON appointments
 WHEN NEW.status <> 'cancelled'
 BEGIN
-  DELETE FROM course_next WHERE course_id IN (SELECT id FROM courses WHERE client_id = NEW.client_id);
-  INSERT INTO course_next (course_id, next_at)
-  SELECT x.id, (SELECT min(b.starts_at) FROM appointments b
+  UPDATE course_next SET next_at = NEW.starts_at
+  WHERE course_id IN (SELECT c.id FROM courses c JOIN course_ends e ON e.course_id = c.id
+      WHERE c.client_id = NEW.client_id AND e.last_at < NEW.starts_at AND c.id IS NOT NEW.course_id)
+    AND (next_at IS NULL OR next_at > NEW.starts_at);
+  INSERT OR REPLACE INTO course_next (course_id, next_at)
+  SELECT NEW.course_id, (SELECT min(b.starts_at) FROM appointments b
     WHERE b.client_id = NEW.client_id AND b.status <> 'cancelled' AND b.starts_at > x.last_at)
-  FROM (SELECT c.id, (SELECT max(a.starts_at) FROM appointments a WHERE a.course_id = c.id AND a.status <> 'cancelled') AS last_at
-    FROM courses c WHERE c.client_id = NEW.client_id) x
-  WHERE x.last_at IS NOT NULL;
+  FROM (SELECT max(a.starts_at) AS last_at FROM appointments a WHERE a.course_id = NEW.course_id AND a.status <> 'cancelled') x
+  WHERE NEW.course_id IS NOT NULL;
 END;
 
 CREATE TRIGGER course_next_delete AFTER DELETE ON appointments
