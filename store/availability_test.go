@@ -667,7 +667,7 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 	for _, q := range []string{`DROP TRIGGER client_visits_insert`, `DROP TRIGGER client_visits_delete`,
 		`DROP TRIGGER client_visits_update`, `DROP TABLE client_visits`, `DROP TRIGGER course_next_insert`,
 		`DROP TRIGGER course_next_delete`, `DROP TRIGGER course_next_update`, `DROP TRIGGER course_next_course_client`,
-		`DROP TABLE course_next`, `DROP TRIGGER report_days_insert`,
+		`DROP TABLE course_next`, `DROP INDEX appointments_client_made`, `DROP TRIGGER report_days_insert`,
 		`DROP TRIGGER report_days_delete`, `DROP TRIGGER report_days_update`, `DROP TABLE report_days`, `DROP TABLE report_zone`, `DROP INDEX treatment_plans_recall`, `DROP TABLE recall_marks`, `DROP INDEX appointments_course_start`,
 		`DROP INDEX findings_supersedes`, `ALTER TABLE findings DROP COLUMN supersedes_id`, `ALTER TABLE appointments DROP COLUMN status_at`,
 		`DROP TABLE revenue_months`, `DROP TABLE client_balances`, `DROP TABLE payments`,

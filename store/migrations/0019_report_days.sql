@@ -230,3 +230,10 @@ BEGIN
   FROM (SELECT max(a.starts_at) AS last_at FROM appointments a WHERE a.course_id = NEW.id AND a.status <> 'cancelled') x
   WHERE x.last_at IS NOT NULL;
 END;
+
+-- The conversion table asks, of each of the 4,900 assessments submitted in a year, whether the
+-- client made a booking in the 30 days after. By the client index that read every booking the
+-- client had after the assessment, each from the table for when it was made, until one was
+-- made in time: for a client who did not book, all of them (100 ms a year on the large demo).
+-- By when it was made, it is one short range.
+CREATE INDEX appointments_client_made ON appointments(client_id, created_at, starts_at);
