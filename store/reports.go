@@ -291,8 +291,8 @@ func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) 
 	}
 	var conv []clinic.ConversionFact
 	if tid == 0 {
-		// Whether the client made a booking in the days after: one short range of
-		// appointments_client_made, the client's bookings by when they were made.
+		// Whether the client made a booking in the days after: assessment_bookings keeps
+		// when they first did (migration 0019).
 		err = scanInto(ctx, s.r, func(r *sql.Rows) error {
 			var c clinic.ConversionFact
 			if err := r.Scan(&c.Class, &c.Booked); err != nil {
@@ -300,10 +300,9 @@ func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) 
 			}
 			conv = append(conv, c)
 			return nil
-		}, `SELECT coalesce(asm.confirmed_class, asm.primary_class), asm.client_id IS NOT NULL AND EXISTS (
-				SELECT 1 FROM appointments b WHERE b.client_id = asm.client_id
-				AND b.created_at >= asm.updated_at AND b.created_at < asm.updated_at + ? AND b.starts_at >= asm.updated_at)
-			FROM assessments asm WHERE asm.status = 'submitted' AND asm.updated_at >= ? AND asm.updated_at < ?`,
+		}, `SELECT coalesce(asm.confirmed_class, asm.primary_class), coalesce(k.made_at < asm.updated_at + ?, 0)
+			FROM assessments asm LEFT JOIN assessment_bookings k ON k.assessment_id = asm.id
+			WHERE asm.status = 'submitted' AND asm.updated_at >= ? AND asm.updated_at < ?`,
 			clinic.ConversionDays*86400, unix(from), unix(to))
 		if err != nil {
 			return seen, nil, nil, fmt.Errorf("assessment conversion: %w", err)

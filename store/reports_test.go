@@ -21,6 +21,7 @@ func reportSummaries(t *testing.T, s *Store, fromBookings bool) map[string]int64
 		UNION ALL SELECT 'course ' || course_id || ' attended', attended FROM course_ends`
 	visits := `SELECT 'visit ' || client_id || ' at ' || starts_at, coalesce(prev_at, -1) FROM client_visits`
 	next := `SELECT 'course ' || course_id || ' next', coalesce(next_at, -1) FROM course_next`
+	made := `SELECT 'assessment ' || assessment_id || ' booked', coalesce(made_at, -1) FROM assessment_bookings`
 	if fromBookings { // the definitions, worked out from every booking as the migration does
 		firsts = `SELECT 'client ' || client_id, min(starts_at) FROM appointments
 			WHERE status NOT IN ('cancelled', 'no_show') GROUP BY client_id`
@@ -34,9 +35,12 @@ func reportSummaries(t *testing.T, s *Store, fromBookings bool) map[string]int64
 		next = `SELECT 'course ' || c.id || ' next', coalesce((SELECT min(b.starts_at) FROM appointments b
 				WHERE b.client_id = c.client_id AND b.status <> 'cancelled' AND b.starts_at > max(a.starts_at)), -1)
 			FROM courses c JOIN appointments a ON a.course_id = c.id WHERE a.status <> 'cancelled' GROUP BY c.id`
+		made = `SELECT 'assessment ' || a.id || ' booked', coalesce((SELECT min(b.created_at) FROM appointments b
+				WHERE b.client_id = a.client_id AND b.starts_at >= a.updated_at AND b.created_at >= a.updated_at), -1)
+			FROM assessments a WHERE a.status = 'submitted' AND a.client_id IS NOT NULL`
 	}
 	out := map[string]int64{}
-	for _, q := range []string{firsts, ends, visits, next} {
+	for _, q := range []string{firsts, ends, visits, next, made} {
 		rows, err := s.r.Query(q)
 		if err != nil {
 			t.Fatal(err)
@@ -110,9 +114,28 @@ func TestReportSummariesFollowEveryChange(t *testing.T) {
 			t.Errorf("after %s: summaries %v; the bookings give %v", step, got, want)
 		}
 	}
+	assess := func(client any, at time.Time) int64 {
+		t.Helper()
+		r, err := c.s.w.Exec(`INSERT INTO assessments (token_hash, client_id, status, created_at, updated_at)
+			VALUES (randomblob(16), ?, 'submitted', ?, ?)`, client, unix(at), unix(at))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := r.LastInsertId()
+		return id
+	}
+	assess(c.alex, c.s.now())
+	assess(c.sam, c.s.now())
+	visitor := assess(nil, c.s.now().Add(-time.Hour)) // submitted before its person signed in
+	check("submitting assessments")
 	course := c.book(t, c.alex, c.a, c.tenAM, c.nextMonday)
 	single := c.book(t, c.sam, c.b, c.afternoon)
 	check("booking")
+	if _, err := c.s.w.Exec(`UPDATE assessments SET client_id = ?, updated_at = ? WHERE id = ?`,
+		c.sam, unix(c.s.now()), visitor); err != nil {
+		t.Fatal(err)
+	}
+	check("linking an assessment to its client")
 	first, second := course.Appointments[0], course.Appointments[1]
 	if _, err := c.s.Reschedule(ctx, System, second.ID, c.nextMonday.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
@@ -134,7 +157,7 @@ func TestReportSummariesFollowEveryChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("a no-show")
-	if got := reportSummaries(t, c.s, false); len(got) != 5+4*2 { // Alex, his one visit left, the course's end, attended and next; two days' counts
+	if got := reportSummaries(t, c.s, false); len(got) != 5+4*2+3 { // Alex, his one visit left, the course's end, attended and next; two days' counts; three assessments
 		t.Errorf("summaries after Sam's only session was missed = %v; want Sam gone", got)
 	}
 	later := c.book(t, c.sam, c.b, c.nextMonday.Add(4*24*time.Hour))
