@@ -280,6 +280,25 @@ func TestReportDaysFollowTheClinicsZone(t *testing.T) {
 	if got, want := sessionsByDay(c.loc), map[int]int{3: 1, 4: 2, 5: 1}; !maps.Equal(got, want) {
 		t.Errorf("sessions by day in Sydney = %v; want %v", got, want)
 	}
+	// On the 4th at 01:00 the day's second session has not begun, and it is not counted.
+	now := c.s.Now
+	c.s.Now = func() time.Time { return at(4, 1, 0) }
+	p := clinic.ReportPeriod{From: clinic.Date{Y: 2026, M: time.October, D: 1}, To: clinic.Date{Y: 2026, M: time.October, D: 10}}
+	from, to := p.Bounds(c.loc)
+	facts, err := c.s.AttendanceFacts(ctx, owner, from, to, c.loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(facts) != 2 || facts[0].Sessions+facts[1].Sessions != 2 {
+		t.Errorf("attendance on the 4th at 01:00 = %+v; want a session on the 3rd and one on the 4th", facts)
+	}
+	c.s.Now = now
+	// A period that ends on the 3rd counts the half hour of the 23:30 session before midnight.
+	p.To = clinic.Date{Y: 2026, M: time.October, D: 3}
+	from, to = p.Bounds(c.loc)
+	if util, err := c.s.UtilisationFacts(ctx, owner, from, to, c.loc); err != nil || len(util.Booked) != 1 || util.Booked[0].Minutes != 30 {
+		t.Errorf("booked to the 3rd = %+v (%v); want 30 minutes", util.Booked, err)
+	}
 	sg, err := time.LoadLocation("Asia/Singapore")
 	if err != nil {
 		t.Skip(err)
