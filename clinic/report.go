@@ -490,11 +490,11 @@ func minutesOf(ivs []Interval) int {
 	return m
 }
 
-// ClientVisitFact is one client seen in the period and the start of their
-// first session ever at the clinic.
-type ClientVisitFact struct {
-	ClientID  int64
-	FirstEver time.Time
+// ClientsSeen counts the clients seen in the period (a session held, not
+// missed or cancelled) and, of them, those whose first session at the clinic
+// fell in it. The store counts them: a year is eighty thousand sessions.
+type ClientsSeen struct {
+	Seen, New int
 }
 
 // ConversionFact is one assessment submitted in the period: its class and
@@ -536,16 +536,8 @@ type ClientsReport struct {
 
 // Clients sums the facts. A client is new when their first session at the
 // clinic falls in the period, returning when they had one before.
-func Clients(p ReportPeriod, visits []ClientVisitFact, conv []ConversionFact, courses []CourseFact, loc *time.Location) ClientsReport {
-	from, _ := p.Bounds(loc)
-	r := ClientsReport{Period: p, Seen: len(visits)}
-	for _, v := range visits {
-		if v.FirstEver.Before(from) {
-			r.Returning++
-		} else {
-			r.New++
-		}
-	}
+func Clients(p ReportPeriod, seen ClientsSeen, conv []ConversionFact, courses []CourseFact) ClientsReport {
+	r := ClientsReport{Period: p, Seen: seen.Seen, New: seen.New, Returning: seen.Seen - seen.New}
 	byClass := map[string]*Share{}
 	var convAll Share
 	for _, c := range conv {

@@ -150,8 +150,6 @@ func TestUtilisationAcrossDST(t *testing.T) {
 
 func TestClientsByHand(t *testing.T) {
 	p := ReportPeriod{Date{2026, time.March, 1}, Date{2026, time.March, 31}}
-	from, _ := p.Bounds(time.UTC)
-	visits := []ClientVisitFact{{1, from.AddDate(0, 0, 3)}, {2, from.AddDate(-1, 0, 0)}, {3, from}}
 	conv := []ConversionFact{{"neck", true}, {"neck", false}, {"", true}}
 	// Client 1 finished one course and came back, then left a second unfinished and did not;
 	// client 2 finished a course without coming back, and a maintenance visit then booked again.
@@ -161,9 +159,9 @@ func TestClientsByHand(t *testing.T) {
 		{ClientID: 2, Kind: KindCourse, Sessions: 3, Attended: 3},
 		{ClientID: 2, Kind: KindMaintenance, Sessions: 1, Attended: 1, Rebooked: true},
 	}
-	r := Clients(p, visits, conv, courses, time.UTC)
+	r := Clients(p, ClientsSeen{Seen: 3, New: 2}, conv, courses)
 	if r.Seen != 3 || r.New != 2 || r.Returning != 1 {
-		t.Errorf("seen %d new %d returning %d, want 3, 2 (one starting on the first day), 1", r.Seen, r.New, r.Returning)
+		t.Errorf("seen %d new %d returning %d, want 3, 2, 1", r.Seen, r.New, r.Returning)
 	}
 	wantConv := []CountRow{{"Not classified", Share{1, 1}}, {"neck", Share{1, 2}}, {"All assessments", Share{2, 3}}}
 	if !slices.Equal(r.Conversion, wantConv) {

@@ -44,7 +44,7 @@ func (a *App) AttendanceReport(c echo.Context) error {
 func (a *App) UtilisationReport(c echo.Context) error {
 	return a.report(c, "Utilisation", func(p clinic.ReportPeriod) ([]views.ReportTable, views.BarChart, error) {
 		from, to := p.Bounds(a.Loc())
-		facts, err := a.Store.UtilisationFacts(c.Request().Context(), actor(c), from, to)
+		facts, err := a.Store.UtilisationFacts(c.Request().Context(), actor(c), from, to, a.Loc())
 		r := clinic.Utilisation(p, facts, a.Loc())
 		return views.UtilisationTables(r), views.UtilisationChart(r), err
 	}, "Booked hours (no-shows included: the hour was held) against working hours less time off.",
@@ -56,8 +56,8 @@ func (a *App) UtilisationReport(c echo.Context) error {
 func (a *App) ClientsReport(c echo.Context) error {
 	return a.report(c, "Clients and courses", func(p clinic.ReportPeriod) ([]views.ReportTable, views.BarChart, error) {
 		from, to := p.Bounds(a.Loc())
-		visits, conv, courses, err := a.Store.ClientsFacts(c.Request().Context(), actor(c), from, to)
-		r := clinic.Clients(p, visits, conv, courses, a.Loc())
+		seen, conv, courses, err := a.Store.ClientsFacts(c.Request().Context(), actor(c), from, to)
+		r := clinic.Clients(p, seen, conv, courses)
 		return views.ClientsTables(r), views.ClientsChart(r), err
 	}, "Clients seen in the period, how many assessments led to a booking, and how the courses that ended in it went.",
 		"A course ended in the period when its last session did. It was completed when the client came to every session (checked in). A client rebooked when they booked again within the longest spacing after a course of theirs that ended: the plan's where the course was part of a treatment plan, else the course's own.")

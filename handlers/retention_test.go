@@ -39,7 +39,7 @@ func TestDeidentifyKeepsTheReportsFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		util, err := w.ta.Store.UtilisationFacts(ctx, owner, from, to)
+		util, err := w.ta.Store.UtilisationFacts(ctx, owner, from, to, w.loc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +48,7 @@ func TestDeidentifyKeepsTheReportsFigures(t *testing.T) {
 			t.Fatal(err)
 		}
 		return []any{clinic.Attendance(period, att), clinic.Outcomes(period, out),
-			clinic.Utilisation(period, util, w.loc), clinic.Clients(period, v, c, k, w.loc)}
+			clinic.Utilisation(period, util, w.loc), clinic.Clients(period, v, c, k)}
 	}
 
 	w.ta.Clock.Set(time.Date(2034, 1, 1, 9, 0, 0, 0, w.loc))

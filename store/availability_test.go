@@ -664,7 +664,14 @@ func TestBusyDaysAreBuiltForAnExistingClinic(t *testing.T) {
 	}
 	// Back to the schema before 0011, bookings kept (and without what later migrations add). 0013
 	// replaces five append-only triggers; dropping them lets the column they read go.
-	for _, q := range []string{`DROP INDEX treatment_plans_recall`, `DROP TABLE recall_marks`, `DROP INDEX appointments_course_start`,
+	for _, q := range []string{`DROP TRIGGER client_visits_insert`, `DROP TRIGGER client_visits_delete`,
+		`DROP TRIGGER client_visits_update`, `DROP TABLE client_visits`, `DROP TRIGGER course_next_insert`,
+		`DROP TRIGGER course_next_delete`, `DROP TRIGGER course_next_update`, `DROP TRIGGER course_next_course_client`,
+		`DROP TABLE course_next`, `DROP TRIGGER assessment_bookings_appt_insert`,
+		`DROP TRIGGER assessment_bookings_appt_delete`, `DROP TRIGGER assessment_bookings_appt_update`,
+		`DROP TRIGGER assessment_bookings_insert`, `DROP TRIGGER assessment_bookings_update`,
+		`DROP TRIGGER assessment_bookings_delete`, `DROP TABLE assessment_bookings`, `DROP TRIGGER report_days_insert`,
+		`DROP TRIGGER report_days_delete`, `DROP TRIGGER report_days_update`, `DROP TABLE report_days`, `DROP TABLE report_zone`, `DROP INDEX treatment_plans_recall`, `DROP TABLE recall_marks`, `DROP INDEX appointments_course_start`,
 		`DROP INDEX findings_supersedes`, `ALTER TABLE findings DROP COLUMN supersedes_id`, `ALTER TABLE appointments DROP COLUMN status_at`,
 		`DROP TABLE prepaid_sessions`, `DROP TABLE course_packages`, `ALTER TABLE services DROP COLUMN package_discount_percent`,
 		`DROP TABLE revenue_months`, `DROP TABLE client_balances`, `DROP TABLE payments`,

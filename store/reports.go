@@ -28,9 +28,11 @@ func reportScope(by Actor) (therapistID int64, err error) {
 // AttendanceFacts counts, per therapist and per day in loc, the sessions that
 // started in [from, to) and before now, leaving out those cancelled in good
 // time: a cancellation with notice is an hour the clinic could fill, a late
-// one or a no-show is not. The counting is done by SQL (a year is a hundred
-// thousand sessions); the day comes from the instant plus the zone's offset
-// at that instant, which clinic.ZoneSpans lays out for the period.
+// one or a no-show is not. Whole days that are over are read from report_days,
+// which the schema keeps (migration 0020): a year is 16,500 rows there against
+// 100,000 sessions. The rest (today so far, or a period not starting at
+// midnight) is counted from the bookings, the day coming from the instant plus
+// the zone's offset at that instant, which clinic.ZoneSpans lays out.
 func (s *Store) AttendanceFacts(ctx context.Context, by Actor, from, to time.Time, loc *time.Location) ([]clinic.AttendanceFact, error) {
 	tid, err := reportScope(by)
 	if err != nil {
@@ -39,10 +41,15 @@ func (s *Store) AttendanceFacts(ctx context.Context, by Actor, from, to time.Tim
 	if now := s.now(); to.After(now) {
 		to = now
 	}
-	day, args := localDaySQL("a.starts_at", loc, from, to)
-	args = append(args, unix(from), unix(to), tid, tid)
+	if !to.After(from) {
+		return nil, nil
+	}
+	d0, d1, start, end, whole, err := s.reportDays(ctx, loc, from, to)
+	if err != nil {
+		return nil, err
+	}
 	var out []clinic.AttendanceFact
-	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
+	scan := func(r *sql.Rows) error {
 		var f clinic.AttendanceFact
 		var n int64
 		if err := r.Scan(&f.TherapistID, &f.TherapistName, &n, &f.Sessions, &f.NoShows, &f.LateCancels); err != nil {
@@ -51,14 +58,31 @@ func (s *Store) AttendanceFacts(ctx context.Context, by Actor, from, to time.Tim
 		f.Day = clinic.DayNumber(n)
 		out = append(out, f)
 		return nil
-	}, `SELECT a.therapist_id, u.name, `+day+` AS day, count(*),
-			sum(a.status = `+sqlNoShow+`), sum(a.status = `+sqlCancelled+`)
-		FROM appointments a JOIN users u ON u.id = a.therapist_id
-		WHERE a.starts_at >= ? AND a.starts_at < ? AND (a.status <> `+sqlCancelled+` OR a.late_cancel = 1)
-			AND (? = 0 OR a.therapist_id = ?)
-		GROUP BY a.therapist_id, day`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("attendance facts: %w", err)
+	}
+	if whole {
+		err = scanInto(ctx, s.r, scan, `SELECT r.therapist_id, u.name, r.day, sum(r.sessions), sum(r.no_shows), sum(r.late_cancels)
+			FROM report_days r JOIN users u ON u.id = r.therapist_id
+			WHERE r.day >= ? AND r.day < ? AND (? = 0 OR r.therapist_id = ?)
+			GROUP BY r.therapist_id, r.day HAVING sum(r.sessions) > 0`, d0, d1, tid, tid)
+		if err != nil {
+			return nil, fmt.Errorf("attendance days: %w", err)
+		}
+	}
+	for _, part := range [][2]time.Time{{from, start}, {end, to}} {
+		if !part[1].After(part[0]) {
+			continue
+		}
+		day, args := localDaySQL("a.starts_at", loc, part[0], part[1])
+		args = append(args, unix(part[0]), unix(part[1]), tid, tid)
+		err = scanInto(ctx, s.r, scan, `SELECT a.therapist_id, u.name, `+day+` AS day, count(*),
+				sum(a.status = `+sqlNoShow+`), sum(a.status = `+sqlCancelled+`)
+			FROM appointments a JOIN users u ON u.id = a.therapist_id
+			WHERE a.starts_at >= ? AND a.starts_at < ? AND (a.status <> `+sqlCancelled+` OR a.late_cancel = 1)
+				AND (? = 0 OR a.therapist_id = ?)
+			GROUP BY a.therapist_id, day`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("attendance facts: %w", err)
+		}
 	}
 	return out, nil
 }
@@ -124,7 +148,7 @@ func (s *Store) OutcomeFacts(ctx context.Context, by Actor, from, to time.Time) 
 // therapists in scope with their hours and time off, the rooms (the owner's
 // report only: a room is the clinic's, not a caseload) and the sessions held.
 // Therapists who no longer work here still count if they held sessions.
-func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Time) (clinic.UtilisationFacts, error) {
+func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Time, loc *time.Location) (clinic.UtilisationFacts, error) {
 	var f clinic.UtilisationFacts
 	tid, err := reportScope(by)
 	if err != nil {
@@ -145,7 +169,8 @@ func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Ti
 		f.Therapists = append(f.Therapists, t)
 		return nil
 	}, `SELECT id, name FROM users WHERE role = 'therapist' AND (? = 0 OR id = ?)
-		AND (active = 1 OR id IN (SELECT therapist_id FROM appointments WHERE starts_at >= ? AND starts_at < ?))`,
+		AND (active = 1 OR EXISTS (SELECT 1 FROM appointments a WHERE a.therapist_id = users.id
+			AND a.starts_at >= ? AND a.starts_at < ?))`,
 		tid, tid, unix(from), unix(to))
 	if err != nil {
 		return f, fmt.Errorf("utilisation therapists: %w", err)
@@ -177,67 +202,97 @@ func (s *Store) UtilisationFacts(ctx context.Context, by Actor, from, to time.Ti
 		}
 	}
 	// Summed in SQL, the part of each session before the period's end: a year is about a
-	// hundred thousand sessions, and reading them all costs more than the report's budget.
-	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
-		var b clinic.UtilBooked
-		var secs int64
-		if err := r.Scan(&b.TherapistID, &b.RoomID, &secs); err != nil {
+	// hundred thousand sessions, and reading them all costs more than the report's budget. Whole
+	// days are read from report_days (migration 0020), but for the last twelve hours of the
+	// period: a session of the day before the end may run past it (none is longer than twelve
+	// hours), and only its part before the end counts.
+	d0, d1, start, end, whole, err := s.reportDays(ctx, loc, from, to.Add(-12*time.Hour))
+	if err != nil {
+		return f, err
+	}
+	type key struct{ therapist, room int64 }
+	secs := map[key]int64{}
+	var order []key
+	scan := func(r *sql.Rows) error {
+		var k key
+		var n int64
+		if err := r.Scan(&k.therapist, &k.room, &n); err != nil {
 			return err
 		}
-		b.Minutes = int(secs / 60)
-		f.Booked = append(f.Booked, b)
+		if _, ok := secs[k]; !ok {
+			order = append(order, k)
+		}
+		secs[k] += n
 		return nil
-	}, `SELECT therapist_id, coalesce(room_id, 0), sum(min(ends_at, ?) - starts_at) FROM appointments
-		WHERE starts_at >= ? AND starts_at < ? AND status <> `+sqlCancelled+` AND (? = 0 OR therapist_id = ?)
-		GROUP BY therapist_id, room_id`, unix(to), unix(from), unix(to), tid, tid)
-	if err != nil {
-		return f, fmt.Errorf("utilisation bookings: %w", err)
+	}
+	if whole {
+		err = scanInto(ctx, s.r, scan, `SELECT therapist_id, room_id, sum(booked_secs) FROM report_days
+			WHERE day >= ? AND day < ? AND (? = 0 OR therapist_id = ?)
+			GROUP BY therapist_id, room_id HAVING sum(booked_secs) > 0`, d0, d1, tid, tid)
+		if err != nil {
+			return f, fmt.Errorf("utilisation days: %w", err)
+		}
+	}
+	for _, part := range [][2]time.Time{{from, start}, {end, to}} {
+		if !part[1].After(part[0]) {
+			continue
+		}
+		err = scanInto(ctx, s.r, scan, `SELECT therapist_id, coalesce(room_id, 0), sum(min(ends_at, ?) - starts_at) FROM appointments
+			WHERE starts_at >= ? AND starts_at < ? AND status <> `+sqlCancelled+` AND (? = 0 OR therapist_id = ?)
+			GROUP BY therapist_id, room_id`, unix(to), unix(part[0]), unix(part[1]), tid, tid)
+		if err != nil {
+			return f, fmt.Errorf("utilisation bookings: %w", err)
+		}
+	}
+	for _, k := range order {
+		f.Booked = append(f.Booked, clinic.UtilBooked{TherapistID: k.therapist, RoomID: k.room, Minutes: int(secs[k] / 60)})
 	}
 	return f, nil
 }
 
-// ClientsFacts gathers the clients report's facts for [from, to): the clients
-// seen (a session held, not missed or cancelled) with their first session
-// ever; the assessments submitted and whether a booking followed within
-// clinic.ConversionDays (the owner's report only: an assessment belongs to no
-// caseload yet); and the courses whose last session fell in the period, with
-// the kind of service, the sessions attended and whether the client booked
-// again within the longest spacing: the plan's where the course belongs to a
-// treatment plan, else the course's own. A client's first session, and a
-// course's last one and attendance, are read from client_first_visit and
-// course_ends, which the schema keeps from the bookings (migration 0016):
-// working them out from the bookings each time cost most of a year's report.
-func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) ([]clinic.ClientVisitFact, []clinic.ConversionFact, []clinic.CourseFact, error) {
+// ClientsFacts gathers the clients report's facts for [from, to): how many
+// clients were seen (a session held, not missed or cancelled) and how many of
+// them had their first session ever in the period; the assessments submitted
+// and whether a booking followed within clinic.ConversionDays (the owner's
+// report only: an assessment belongs to no caseload yet); and the courses
+// whose last session fell in the period, with the kind of service, the
+// sessions attended and whether the client booked again within the longest
+// spacing: the plan's where the course belongs to a treatment plan, else the
+// course's own. The clinic's clients seen are counted from client_visits, a
+// course's last session and attendance read from course_ends and the client's
+// next booking after it from course_next, all kept by the schema from the
+// bookings (migrations 0016 and 0020): working them out from the bookings each
+// time cost most of a year's report.
+func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) (clinic.ClientsSeen, []clinic.ConversionFact, []clinic.CourseFact, error) {
+	var seen clinic.ClientsSeen
 	tid, err := reportScope(by)
 	if err != nil {
-		return nil, nil, nil, err
+		return seen, nil, nil, err
 	}
 	held := to
 	if now := s.now(); held.After(now) {
 		held = now
 	}
-	var visits []clinic.ClientVisitFact
-	err = scanInto(ctx, s.r, func(r *sql.Rows) error {
-		var v clinic.ClientVisitFact
-		var first int64
-		if err := r.Scan(&v.ClientID, &first); err != nil {
-			return err
-		}
-		v.FirstEver = unixTime(first)
-		visits = append(visits, v)
-		return nil
-	}, `SELECT d.client_id, f.first_at FROM (SELECT DISTINCT client_id FROM appointments
-			WHERE starts_at >= ? AND starts_at < ? AND status NOT IN (`+sqlCancelled+`, `+sqlNoShow+`)
-				AND (? = 0 OR therapist_id = ?)) d
-		JOIN client_first_visit f ON f.client_id = d.client_id`, unix(from), unix(held), tid, tid)
+	if tid == 0 {
+		// Each client seen has one visit in the period whose previous one is before it.
+		err = s.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(prev_at IS NULL), 0) FROM client_visits
+			WHERE starts_at >= ? AND starts_at < ? AND (prev_at IS NULL OR prev_at < ?)`,
+			unix(from), unix(held), unix(from)).Scan(&seen.Seen, &seen.New)
+	} else {
+		// A therapist's caseload is a twentieth of the clinic's: their own sessions, from their index.
+		err = s.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(f.first_at >= ?), 0)
+			FROM (SELECT DISTINCT client_id FROM appointments WHERE therapist_id = ? AND starts_at >= ? AND starts_at < ?
+				AND status NOT IN (`+sqlCancelled+`, `+sqlNoShow+`)) d
+			JOIN client_first_visit f ON f.client_id = d.client_id`,
+			unix(from), tid, unix(from), unix(held)).Scan(&seen.Seen, &seen.New)
+	}
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("clients seen: %w", err)
+		return seen, nil, nil, fmt.Errorf("clients seen: %w", err)
 	}
 	var conv []clinic.ConversionFact
 	if tid == 0 {
-		// No booking starts before it is made (the slot rules start at now, staff's too), so
-		// one made after the assessment starts after it: a bound the client index can use
-		// instead of reading every booking the client ever made.
+		// Whether the client made a booking in the days after: assessment_bookings keeps
+		// when they first did (migration 0020).
 		err = scanInto(ctx, s.r, func(r *sql.Rows) error {
 			var c clinic.ConversionFact
 			if err := r.Scan(&c.Class, &c.Booked); err != nil {
@@ -245,13 +300,12 @@ func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) 
 			}
 			conv = append(conv, c)
 			return nil
-		}, `SELECT coalesce(asm.confirmed_class, asm.primary_class), asm.client_id IS NOT NULL AND EXISTS (
-				SELECT 1 FROM appointments b WHERE b.client_id = asm.client_id AND b.starts_at >= asm.updated_at
-				AND b.created_at >= asm.updated_at AND b.created_at < asm.updated_at + ?)
-			FROM assessments asm WHERE asm.status = 'submitted' AND asm.updated_at >= ? AND asm.updated_at < ?`,
+		}, `SELECT coalesce(asm.confirmed_class, asm.primary_class), coalesce(k.made_at < asm.updated_at + ?, 0)
+			FROM assessments asm LEFT JOIN assessment_bookings k ON k.assessment_id = asm.id
+			WHERE asm.status = 'submitted' AND asm.updated_at >= ? AND asm.updated_at < ?`,
 			clinic.ConversionDays*86400, unix(from), unix(to))
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("assessment conversion: %w", err)
+			return seen, nil, nil, fmt.Errorf("assessment conversion: %w", err)
 		}
 	}
 	var courses []clinic.CourseFact
@@ -262,14 +316,13 @@ func (s *Store) ClientsFacts(ctx context.Context, by Actor, from, to time.Time) 
 		}
 		courses = append(courses, c)
 		return nil
-	}, `SELECT c.client_id, sv.kind, c.sessions, e.attended, EXISTS (
-				SELECT 1 FROM appointments b WHERE b.client_id = c.client_id AND b.status <> `+sqlCancelled+`
-				AND b.starts_at > e.last_at AND b.starts_at <= e.last_at + coalesce(p.max_days, c.spacing_max) * 86400)
+	}, `SELECT c.client_id, sv.kind, c.sessions, e.attended,
+			coalesce(n.next_at <= e.last_at + coalesce(p.max_days, c.spacing_max) * 86400, 0)
 		FROM course_ends e JOIN courses c ON c.id = e.course_id JOIN services sv ON sv.id = c.service_id
-		LEFT JOIN treatment_plans p ON p.id = c.plan_id
+		LEFT JOIN course_next n ON n.course_id = e.course_id LEFT JOIN treatment_plans p ON p.id = c.plan_id
 		WHERE e.last_at >= ? AND e.last_at < ? AND (? = 0 OR c.therapist_id = ?)`, unix(from), unix(held), tid, tid)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("course completion: %w", err)
+		return seen, nil, nil, fmt.Errorf("course completion: %w", err)
 	}
-	return visits, conv, courses, nil
+	return seen, conv, courses, nil
 }

@@ -70,13 +70,13 @@ func BenchmarkReports(b *testing.B) {
 			return err
 		}},
 		{"utilisation", func(p clinic.ReportPeriod, from, to time.Time) error {
-			f, err := st.UtilisationFacts(ctx, owner, from, to)
+			f, err := st.UtilisationFacts(ctx, owner, from, to, loc)
 			clinic.Utilisation(p, f, loc)
 			return err
 		}},
 		{"clients", func(p clinic.ReportPeriod, from, to time.Time) error {
 			v, c, k, err := st.ClientsFacts(ctx, owner, from, to)
-			clinic.Clients(p, v, c, k, loc)
+			clinic.Clients(p, v, c, k)
 			return err
 		}},
 		{"outcomes", func(p clinic.ReportPeriod, from, to time.Time) error {

@@ -117,7 +117,8 @@ func (s *Store) SaveSettings(ctx context.Context, by Actor, set clinic.Settings)
 	if by.Role != clinic.RoleOwner && by.Role != System.Role {
 		return ErrForbidden
 	}
-	if _, err := set.Location(); err != nil {
+	loc, err := set.Location()
+	if err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -126,6 +127,10 @@ func (s *Store) SaveSettings(ctx context.Context, by Actor, set clinic.Settings)
 				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, v); err != nil {
 				return err
 			}
+		}
+		// The reports' days are the clinic's: another zone recounts them, in this transaction.
+		if err := syncReportZone(ctx, tx, loc); err != nil {
+			return err
 		}
 		return audit(ctx, tx, by, unix(s.now()), "update", "settings", 0, 0, "")
 	})

@@ -108,6 +108,9 @@ func OpenWith(ctx context.Context, path, schema string, opt Options) (*Store, er
 	if err := busy.install(ctx, w); err != nil {
 		return nil, errors.Join(err, s.ckpt.close(), w.Close())
 	}
+	if err := s.syncReportZoneNow(ctx); err != nil {
+		return nil, errors.Join(err, s.ckpt.close(), w.Close())
+	}
 	r, err := sql.Open("sqlite3", fileURI(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open %s for reading: %w", path, err), s.ckpt.close(), w.Close())

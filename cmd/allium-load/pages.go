@@ -141,7 +141,7 @@ func pages() []page {
 			return err
 		}),
 		reportPage("utilisation", "booked hours, working hours and time off of the year", func(e *env, ctx context.Context, from, to time.Time) error {
-			_, err := e.st.UtilisationFacts(ctx, e.Owner.actor(), from, to)
+			_, err := e.st.UtilisationFacts(ctx, e.Owner.actor(), from, to, e.loc)
 			return err
 		}),
 		reportPage("clients", "visits, assessments and courses of the year", func(e *env, ctx context.Context, from, to time.Time) error {
