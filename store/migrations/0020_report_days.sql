@@ -1,4 +1,4 @@
--- 0019: what the reports still worked out from a year's bookings each time they were asked, kept
+-- 0020: what the reports still worked out from a year's bookings each time they were asked, kept
 -- by the schema as busy_days and client_first_visit are (docs/performance.md, "Reports"). The
 -- appointments table stays the truth; these rows are rewritten from it by the triggers below, in
 -- the same transaction as every change, whoever makes it.
