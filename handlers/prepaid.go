@@ -126,7 +126,7 @@ func (a *App) DeskEndPackage(c echo.Context) error {
 		return a.flash(c, deskApptHref(ap.ID)+"#prepaid", "The rest of this course was already cancelled.")
 	}
 	cur := a.Settings().Currency
-	msg := "The rest of the course is cancelled (" + strconv.Itoa(end.Cancelled) + " sessions)."
+	msg := "The rest of the course is cancelled (" + clinic.Count(end.Cancelled, "session", "sessions") + ")."
 	if end.CreditNote.ID != 0 {
 		msg += " Credit note " + end.CreditNote.NumberText() + " for " + end.CreditNote.Amount.In(cur) + "."
 	}
