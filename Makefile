@@ -57,7 +57,7 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 clean:
-	rm -rf bin $(DB) $(DB)-wal $(DB)-shm $(DB)-lock
+	rm -rf bin $(DB) $(DB)-wal $(DB)-shm $(DB)-lock $(DB)-views $(DB)-views-wal $(DB)-views-shm
 
 # schema: schema.sql is the fold of the numbered migrations; rebuild it after adding one
 # (TestFreshAndMigratedSchemasMatch fails until both agree).

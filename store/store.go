@@ -1,4 +1,5 @@
-// Package store keeps Allium's data in one SQLite file. It is the only package that writes SQL.
+// Package store keeps Allium's data in one SQLite file, and the audit rows of reads in a second
+// (views.go). It is the only package that writes SQL.
 //
 // Writes go through one connection in BEGIN IMMEDIATE transactions, so two writers never race
 // to upgrade a read lock (the classic "database is locked"); reads use a separate pool and see
