@@ -45,7 +45,8 @@ test: tools
 	exit $$status
 
 # bench: every package's Go benchmarks and a load run of the real server on the large demo
-# clinic (built once into bench/), written to docs/performance.md. BENCH_DURATION=3s for a quick look.
+# clinic (built once into bench/), written to docs/performance.md: 5 s a run (BENCH_DURATION=3s for a
+# quick look). About 10 minutes on a quiet two-core machine once the clinic is built.
 bench: build
 	GO=$(GO) BIN=$(BIN) scripts/bench.sh
 

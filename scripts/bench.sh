@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
 BIN=${BIN:-bin/allium}
-DURATION=${BENCH_DURATION:-10s}
+DURATION=${BENCH_DURATION:-5s}
 OUT=${BENCH_OUT:-docs/performance.md}
 mkdir -p bench
 
