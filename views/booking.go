@@ -243,9 +243,28 @@ type TherapistDay struct {
 	Appointments []TherapistAppt
 }
 
-// TherapistAppt is a row of the therapist's day: the appointment, and whether its note may be
-// written now (clinic.NoteOpen: today's and past sessions that take place).
+// TherapistAppt is a row of the therapist's day, worded once: the template reads plain fields.
+// (Embedding store.Appointment made html/template look up each promoted field by reflection
+// through the embedding, and call the page's clock twice a row: half the page's CPU in the
+// load run, docs/performance.md.) NoteOpen says whether its note may be written now
+// (clinic.NoteOpen: today's and past sessions that take place).
 type TherapistAppt struct {
-	store.Appointment
-	NoteOpen bool
+	ID, ClientID                                int64
+	Time                                        string // "09:00–10:00"
+	ClientName, Cautions, ServiceName, RoomName string
+	Course                                      string // "2 of 4" in a course, else empty
+	Status                                      clinic.ApptStatus
+	NoteOpen                                    bool
+}
+
+// NewTherapistAppt words one appointment of the therapist's day.
+func NewTherapistAppt(p Page, a store.Appointment, noteOpen bool) TherapistAppt {
+	d := p.dates()
+	row := TherapistAppt{ID: a.ID, ClientID: a.ClientID, Time: d.Clock(a.Start) + "–" + d.Clock(a.End),
+		ClientName: a.ClientName, Cautions: a.Cautions, ServiceName: a.ServiceName, RoomName: a.RoomName,
+		Status: a.Status, NoteOpen: noteOpen}
+	if a.CourseSize > 1 {
+		row.Course = strconv.Itoa(a.CourseIndex) + " of " + strconv.Itoa(a.CourseSize)
+	}
+	return row
 }
