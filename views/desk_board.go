@@ -200,7 +200,10 @@ func (d DeskDay) Board() template.HTML {
 	for _, books := range l.books {
 		placed += len(books)
 	}
-	w := newHTMLWriter(1024 + l.rows*64 + len(b.Columns)*256 + placed*448)
+	// Sized for the board as written (about 550 bytes a booking on the large demo's busiest day,
+	// 146 KB): a builder that outgrows its first guess copies the whole board into one twice
+	// the size, 150 KB more to collect on every request.
+	w := newHTMLWriter(2048 + l.rows*96 + len(b.Columns)*512 + placed*640)
 	w.m(`<div class="desk-board desk-rows-`)
 	w.int(int64(l.rows))
 	w.m(`"><div class="desk-lines" aria-hidden="true">`)
