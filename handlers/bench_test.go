@@ -223,6 +223,10 @@ func BenchmarkPageBookTimes(b *testing.B) {
 	})
 }
 
+func BenchmarkPageBookStart(b *testing.B) {
+	benchPage(b, clinic.RoleClient, func(*benchClinic) string { return "/book" })
+}
+
 func BenchmarkPageDeskDay(b *testing.B) {
 	benchPage(b, clinic.RoleReception, func(bc *benchClinic) string { return "/desk?date=" + bc.day.String() })
 }
