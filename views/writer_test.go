@@ -89,6 +89,11 @@ func writerParts(charts *BodyCharts) []writerPart {
 			d := deskDay(s, status(s), start)
 			return d.Board()
 		}},
+		{"therapist's day", atom.Tbody, func(s string) template.HTML {
+			a := store.Appointment{ID: 1, ClientID: 2, Start: start, End: start.Add(time.Hour), ClientName: s, Cautions: s,
+				ServiceName: s, RoomName: s, Status: clinic.ApptStatus(status(s)), CourseIndex: 1, CourseSize: 2}
+			return TherapistDay{Appointments: []TherapistAppt{NewTherapistAppt(Page{}, a, s == "signed")}}.Rows()
+		}},
 		{"cancelled list", atom.Body, func(s string) template.HTML {
 			return deskDay(s, status(s), start).Cancelled()
 		}},
