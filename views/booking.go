@@ -25,6 +25,56 @@ type BookStart struct {
 	Day, Slot  string // a day and a time chosen on the desk's board, passed on to the times page
 }
 
+// ServiceChoices writes the services as radio choices, and TherapistOptions the therapists as a
+// select's options, with htmlWriter: through html/template (each service's fields promoted from
+// the embedded clinic.Service, looked up by reflection) the two lists were half the page's CPU
+// (docs/performance.md).
+func (b BookStart) ServiceChoices() template.HTML {
+	w := newHTMLWriter(256 + len(b.Services)*384)
+	for _, s := range b.Services {
+		w.m(`<label class="choice"><input type="radio" name="service" value="`)
+		w.int(s.ID)
+		w.m(`"`)
+		if s.ID == b.Service {
+			w.m(` checked`)
+		}
+		w.m(` required>` + "\n" + `      <span><strong>`)
+		w.bdi(s.Name)
+		w.m(`</strong> · `)
+		w.int(int64(s.Duration / time.Minute))
+		w.m(` min · `)
+		w.text(clinic.FormatPrice(s.PriceCents))
+		if s.CourseSessions > 1 {
+			w.m(` · usually a course of `)
+			w.int(int64(s.CourseSessions))
+		}
+		if s.Description != "" {
+			w.m(`<br><span class="muted">`)
+			w.text(s.Description)
+			w.m(`</span>`)
+		}
+		w.m(`</span></label>`)
+	}
+	return w.html()
+}
+
+// TherapistOptions: see ServiceChoices.
+func (b BookStart) TherapistOptions() template.HTML {
+	w := newHTMLWriter(64 + len(b.Therapists)*64)
+	for _, t := range b.Therapists {
+		w.m(`<option value="`)
+		w.int(t.ID)
+		w.m(`"`)
+		if t.ID == b.Therapist {
+			w.m(` selected`)
+		}
+		w.m(`>`)
+		w.text(t.Name)
+		w.m(`</option>`)
+	}
+	return w.html()
+}
+
 // SlotChoice is one free time offered in a form.
 type SlotChoice struct {
 	Value     string // therapist@instant

@@ -94,6 +94,13 @@ func writerParts(charts *BodyCharts) []writerPart {
 				ServiceName: s, RoomName: s, Status: clinic.ApptStatus(status(s)), CourseIndex: 1, CourseSize: 2}
 			return TherapistDay{Appointments: []TherapistAppt{NewTherapistAppt(Page{}, a, s == "signed")}}.Rows()
 		}},
+		{"service choices", atom.Div, func(s string) template.HTML {
+			svc := store.Service{Service: clinic.Service{ID: 3, Name: s, Duration: time.Hour}, Description: s, PriceCents: 9000, CourseSessions: 4}
+			return BookStart{Services: []store.Service{svc}, Service: 3}.ServiceChoices()
+		}},
+		{"therapist options", atom.Select, func(s string) template.HTML {
+			return BookStart{Therapists: []store.User{{ID: 5, Name: s}}, Therapist: 5}.TherapistOptions()
+		}},
 		{"cancelled list", atom.Body, func(s string) template.HTML {
 			return deskDay(s, status(s), start).Cancelled()
 		}},
