@@ -176,6 +176,63 @@ func (b BookTimes) Link(from, day clinic.Date) string {
 // DayLink shows another day of the strip; Earlier and Later move the strip by two weeks.
 func (b BookTimes) DayLink(d clinic.Date) string { return b.Link(b.Date, d) }
 
+// StripItems writes the strip's days, and SlotChoices a therapist's free times, with
+// htmlWriter: through html/template (a reflective call per value, a link built per day) they
+// were most of the page's rendering (docs/performance.md).
+func (b BookTimes) StripItems() template.HTML {
+	w := newHTMLWriter(len(b.Strip) * 512)
+	for _, d := range b.Strip {
+		w.m(`<li>`)
+		link := d.Current || d.Free > 0
+		if link {
+			w.m(`<a class="`)
+			w.class(d.Mark())
+			w.m(`" href="`)
+			w.href(Href{b.DayLink(d.Date)}) // ids, counts and dates only
+			w.m(`"`)
+			if d.Current {
+				w.m(` aria-current="true"`)
+			}
+			w.m(` title="`)
+			w.text(d.FreeText())
+			w.m(`">`)
+		} else {
+			w.m(`<span class="strip-none">`)
+		}
+		w.m(`<span class="strip-wd">`)
+		w.text(d.Weekday())
+		w.m(`</span> <span class="strip-num">`)
+		w.int(int64(d.Num()))
+		w.m(`</span><span class="visually-hidden">, `)
+		w.text(d.FreeText())
+		w.m(`</span>`)
+		if link {
+			w.m(`</a>`)
+		} else {
+			w.m(`</span>`)
+		}
+		w.m(`</li>`)
+	}
+	return w.html()
+}
+
+// SlotChoices: see StripItems.
+func (b BookTimes) SlotChoices(g SlotGroup) template.HTML {
+	w := newHTMLWriter(len(g.Slots) * 128)
+	for _, c := range g.Slots {
+		w.m(`<label class="slot"><input type="radio" name="slot" value="`)
+		w.text(c.Value)
+		w.m(`"`)
+		if c.Value == b.Chosen {
+			w.m(` checked`)
+		}
+		w.m(` required><span>`)
+		w.text(c.Time)
+		w.m(`</span></label>`)
+	}
+	return w.html()
+}
+
 // Earlier goes back no further than today: nothing before it can be booked.
 func (b BookTimes) Earlier() string {
 	from := b.Date.AddDays(-StripDays)

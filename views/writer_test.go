@@ -98,6 +98,9 @@ func writerParts(charts *BodyCharts) []writerPart {
 			svc := store.Service{Service: clinic.Service{ID: 3, Name: s, Duration: time.Hour}, Description: s, PriceCents: 9000, CourseSessions: 4}
 			return BookStart{Services: []store.Service{svc}, Service: 3}.ServiceChoices()
 		}},
+		{"free times", atom.Div, func(s string) template.HTML {
+			return BookTimes{Chosen: s}.SlotChoices(SlotGroup{Therapist: s, Slots: []SlotChoice{{Value: s, Time: s}}})
+		}},
 		{"therapist options", atom.Select, func(s string) template.HTML {
 			return BookStart{Therapists: []store.User{{ID: 5, Name: s}}, Therapist: 5}.TherapistOptions()
 		}},
