@@ -91,7 +91,7 @@ func pages() []page {
 		{
 			Name: "client chart", Role: clinic.RoleOwner, Want: http.StatusOK,
 			Paths: func(e *env) []string { return []string{fmt.Sprintf("/clients/%d/chart", e.Chart)} },
-			Floor: "the chart: client, assessment, findings, plans, sessions and notes read in one snapshot, then the audit row committed",
+			Floor: "the chart: client, assessment, findings, plans, sessions and notes read in one snapshot, then the view's audit row committed to the view log",
 			Queries: func(e *env) func(context.Context) error {
 				return func(ctx context.Context) error {
 					_, err := e.st.ClientChart(ctx, e.Owner.actor(), e.Chart)
@@ -102,7 +102,7 @@ func pages() []page {
 		{
 			Name: "plan page with progress chart", Role: clinic.RoleOwner, Want: http.StatusOK,
 			Paths: planPaths,
-			Floor: "the plan with its goals, readings, sessions, courses and referrals, then the audit row committed",
+			Floor: "the plan with its goals, readings, sessions, courses and referrals, then the view's audit row committed to the view log",
 			Queries: func(e *env) func(context.Context) error {
 				return func(ctx context.Context) error {
 					_, err := e.st.PlanPage(ctx, e.Owner.actor(), e.Plan)
