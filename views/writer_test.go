@@ -101,6 +101,9 @@ func writerParts(charts *BodyCharts) []writerPart {
 		{"free times", atom.Div, func(s string) template.HTML {
 			return BookTimes{Chosen: s}.SlotChoices(SlotGroup{Therapist: s, Slots: []SlotChoice{{Value: s, Time: s}}})
 		}},
+		{"takings", atom.Tbody, func(s string) template.HTML {
+			return DeskTakings{ByTherapist: []TakingsTotal{{Label: s, Amount: 9000, Count: 2}}}.TherapistRows()
+		}},
 		{"therapist options", atom.Select, func(s string) template.HTML {
 			return BookStart{Therapists: []store.User{{ID: 5, Name: s}}, Therapist: 5}.TherapistOptions()
 		}},
