@@ -46,7 +46,8 @@ test: tools
 
 # bench: every package's Go benchmarks and a load run of the real server on the large demo
 # clinic (built once into bench/), written to docs/performance.md: 5 s a run (BENCH_DURATION=3s for a
-# quick look). About 10 minutes on a quiet two-core machine once the clinic is built.
+# quick look). On a busy machine the load run waits for quiet and repeats disturbed runs
+# (docs/performance.md, "Measurement hygiene"), which can take it past half an hour.
 bench: build
 	GO=$(GO) BIN=$(BIN) scripts/bench.sh
 
