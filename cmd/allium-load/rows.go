@@ -99,16 +99,57 @@ func courseRowsFloor(ctx context.Context, path string, after int64, dur time.Dur
 		`INSERT INTO outbox (` + cols["outbox"] + `) SELECT ` + cols["outbox"] + ` FROM c_outbox WHERE course = ?`,
 	}
 	i := 0
-	return measureOp(ctx, dur, func(ctx context.Context) error {
-		if i > 0 && i%len(ids) == 0 { // every copy is back in: take them out again (counted, once per hundred)
-			if err := remove(); err != nil {
-				return err
-			}
-		}
+	return measureOpAside(ctx, dur, func(ctx context.Context) error {
 		id := ids[i%len(ids)]
 		i++
 		return inTx(ctx, db, insert, id)
+	}, func() (bool, error) {
+		if i == 0 || i%len(ids) != 0 {
+			return false, nil
+		}
+		return true, remove() // every copy is back in: take them out again
 	})
+}
+
+// measureOpAside is measureOp with bookkeeping between operations that is not timed: aside runs
+// before each operation, and when it says it did something, its wall time and this process's
+// CPU over it are left out of the floor. (Taking the course copies out again was counted once,
+// and on the large demo the report summaries' delete triggers made it dearer than the inserts
+// it is there for.)
+func measureOpAside(ctx context.Context, dur time.Duration, op func(context.Context) error, aside func() (bool, error)) opFloor {
+	warm := time.Now().Add(dur / 5)
+	for time.Now().Before(warm) {
+		if _, err := aside(); err != nil {
+			return opFloor{Err: err}
+		}
+		if err := op(ctx); err != nil {
+			return opFloor{Err: err}
+		}
+	}
+	var lat []time.Duration
+	var skipWall, skipCPU time.Duration
+	m := startCPU(0)
+	end := time.Now().Add(dur)
+	for time.Now().Before(end) {
+		w0, c0 := time.Now(), selfCPU()
+		did, err := aside()
+		if err != nil {
+			return opFloor{Err: err}
+		}
+		if did {
+			w := time.Since(w0)
+			skipWall, skipCPU, end = skipWall+w, skipCPU+selfCPU()-c0, end.Add(w)
+		}
+		t0 := time.Now()
+		if err := op(ctx); err != nil {
+			return opFloor{Err: err}
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	u := m.stop()
+	wall := u.Wall - skipWall
+	return opFloor{Ops: len(lat), PerSecond: float64(len(lat)) / wall.Seconds(), CPU: perOp(u.Self-skipCPU, len(lat)),
+		Latency: summarise(lat)}
 }
 
 // inTx runs the statements, each with args, in one transaction.
