@@ -179,8 +179,12 @@ func TestTherapistChartsACourseInTheBrowser(t *testing.T) {
 	appts := w.book(t, 3)
 	sam := w.as(t, w.p.Therapist)
 	d := clinic.DateOf(w.ta.Clock.Now(), w.loc).AddDays(2)
-	if r := sam.get("/therapist?date=" + d.String()); !strings.Contains(r.Body, `href="`+w.chartPath()+`"`) {
-		t.Fatalf("the therapist's day does not link to the chart:\n%s", r.Body)
+	day := sam.get("/therapist?date=" + d.String())
+	if !strings.Contains(day.Body, `href="`+w.chartPath()+`"`) {
+		t.Fatalf("the therapist's day does not link to the chart:\n%s", day.Body)
+	}
+	if !strings.Contains(day.text(), "08:00–09:00 Alex Chen Remedial 60 booked") {
+		t.Errorf("the therapist's day does not show the first session's times, client, service and status:\n%s", day.text())
 	}
 	r := sam.get(w.chartPath())
 	r.wantStatus(http.StatusOK)

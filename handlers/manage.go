@@ -269,10 +269,11 @@ func (a *App) TherapistHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p, now := a.page(c, "My day"), a.Now()
 	rows := make([]views.TherapistAppt, len(list))
 	for i, ap := range list {
-		rows[i] = views.TherapistAppt{Appointment: ap, NoteOpen: ap.TherapistID == u.ID && clinic.NoteOpen(ap.Status, ap.Start, a.Now(), loc)}
+		rows[i] = views.NewTherapistAppt(p, ap, ap.TherapistID == u.ID && clinic.NoteOpen(ap.Status, ap.Start, now, loc))
 	}
-	return a.render(c, "therapist_home", views.TherapistDay{Page: a.page(c, "My day"), Date: day.String(),
+	return a.render(c, "therapist_home", views.TherapistDay{Page: p, Date: day.String(),
 		Prev: day.AddDays(-1).String(), Next: day.AddDays(1).String(), Appointments: rows})
 }

@@ -226,8 +226,9 @@ func TestDeskPaymentsAndReceipt(t *testing.T) {
 	// Takings: 50 card + 80 cash - 10 card refund.
 	r = desk.get("/desk/takings?date=2026-" + d.Clock.Now().In(d.loc).Format("01-02"))
 	r.wantStatus(http.StatusOK)
-	if !strings.Contains(r.text(), "Total $240.00") {
-		t.Errorf("takings: %s", r.text())
+	if text := r.text(); !strings.Contains(text, "Total $240.00") || !strings.Contains(text, "Card 2 $40.00") ||
+		!strings.Contains(text, "Ana Alvarez 4 $240.00") {
+		t.Errorf("takings (by method, by therapist, total): %s", text)
 	}
 	r = desk.get("/desk/takings?date=" + d.Clock.Now().In(d.loc).Format("2006-01-02") + "&format=csv")
 	if !strings.Contains(r.Body, "Card,Ana Alvarez,2,40.00") || !strings.Contains(r.Body, "Cash,Ana Alvarez,2,200.00") {

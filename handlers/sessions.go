@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/gob"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -60,9 +62,11 @@ func (s *sessionStore) New(r *http.Request, name string) (*sessions.Session, err
 	if err != nil {
 		return sess, err
 	}
-	if err := gob.NewDecoder(bytes.NewReader(rec.Data)).Decode(&sess.Values); err != nil {
+	vals, err := decodeSessionValues(rec.Data)
+	if err != nil {
 		return sess, nil
 	}
+	sess.Values = vals
 	sess.ID, sess.IsNew = id, false
 	sess.Values[keySeen] = rec.SeenAt.Unix()
 	sess.Values[keyCreated] = rec.CreatedAt.Unix()
@@ -99,12 +103,12 @@ func (s *sessionStore) write(ctx context.Context, w http.ResponseWriter, sess *s
 			vals[k] = v
 		}
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(vals); err != nil {
+	data, err := encodeSessionValues(vals)
+	if err != nil {
 		return err
 	}
 	uid, _ := vals[keyUser].(int64)
-	rec := store.SessionRecord{UserID: uid, Data: buf.Bytes(), CreatedAt: created, SeenAt: now,
+	rec := store.SessionRecord{UserID: uid, Data: data, CreatedAt: created, SeenAt: now,
 		ExpiresAt: now.Add(s.idle(vals))}
 	if err := s.st.SaveSession(ctx, sess.ID, rec); err != nil {
 		return err
@@ -140,4 +144,60 @@ func sessionString(c echo.Context, key string) string {
 	}
 	v, _ := s.Values[key].(string)
 	return v
+}
+
+// A session's values are stored as a JSON object of strings and whole numbers after a marker
+// byte, sessionJSON. They were gob, which is read on every request and compiles its decoder for
+// each stream: 15 % of a light page's CPU (docs/performance.md). The values the handlers keep
+// are all strings and int64s, which JSON tells apart; any other kind of value is stored as gob
+// still, and rows written as gob before read as before (a gob stream never starts with a 0 byte).
+const sessionJSON = 0
+
+func encodeSessionValues(vals map[any]any) ([]byte, error) {
+	plain := make(map[string]any, len(vals))
+	for k, v := range vals {
+		key, ok := k.(string)
+		switch v.(type) {
+		case string, int64:
+		default:
+			ok = false
+		}
+		if !ok {
+			var buf bytes.Buffer
+			err := gob.NewEncoder(&buf).Encode(vals)
+			return buf.Bytes(), err
+		}
+		plain[key] = v
+	}
+	b, err := json.Marshal(plain)
+	return append([]byte{sessionJSON}, b...), err
+}
+
+func decodeSessionValues(data []byte) (map[any]any, error) {
+	vals := map[any]any{}
+	if len(data) == 0 || data[0] != sessionJSON {
+		err := gob.NewDecoder(bytes.NewReader(data)).Decode(&vals)
+		return vals, err
+	}
+	d := json.NewDecoder(bytes.NewReader(data[1:]))
+	d.UseNumber()
+	var plain map[string]any
+	if err := d.Decode(&plain); err != nil {
+		return nil, err
+	}
+	for k, v := range plain {
+		switch v := v.(type) {
+		case string:
+			vals[k] = v
+		case json.Number:
+			n, err := v.Int64()
+			if err != nil {
+				return nil, fmt.Errorf("session value %s: %w", k, err)
+			}
+			vals[k] = n
+		default:
+			return nil, fmt.Errorf("session value %s: %T", k, v)
+		}
+	}
+	return vals, nil
 }

@@ -27,7 +27,7 @@ func chartClient(ctx context.Context, tx *sql.Tx, id int64) (clinic.ChartClient,
 func (s *Store) ChartHeader(ctx context.Context, by Actor, clientID int64) (clinic.ChartClient, []clinic.ChartFlag, error) {
 	var c clinic.ChartClient
 	var flags []clinic.ChartFlag
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		if err := clinicalAccess(ctx, tx, by, clientID); err != nil {
 			return err
 		}
@@ -42,9 +42,12 @@ func (s *Store) ChartHeader(ctx context.Context, by Actor, clientID int64) (clin
 		if flags, err = chartFlags(ctx, tx, a); err != nil {
 			return err
 		}
-		return audit(ctx, tx, by, unix(s.now()), "view", "chart_header", clientID, clientID, "")
+		return nil
 	})
-	return c, flags, err
+	if err != nil {
+		return c, flags, err
+	}
+	return c, flags, s.auditView(ctx, by, "chart_header", clientID, clientID)
 }
 
 // chartSessions reads the client's appointments from the client index alone (migration 0010

@@ -12,8 +12,8 @@ import (
 // The chart is the clinical record: findings, plans, session notes, readings, reassessments
 // and referrals. Only the owner and a treating therapist (one who has or had an appointment
 // with the client) read it; everyone else gets ErrNotFound, as for a client who does not
-// exist. Every read and every write of it lands in the audit log, so even reads run in a
-// write transaction.
+// exist. Every read and every write of it lands in the audit log: a write's row in its own
+// transaction, a read's in the view log after the read (views.go).
 
 // ErrInvalidRecord says a clinical record failed its checks. Handlers run the same Validate
 // first and answer 422; this is the backstop for a caller that did not.

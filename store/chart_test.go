@@ -653,14 +653,14 @@ func TestChartReadsAndWritesAreAudited(t *testing.T) {
 		{"view", "chart", f.alexID, f.sam.UserID, 1},
 	} {
 		where := "action = ? AND record_type = ? AND record_id = ? AND client_id = ? AND actor_id IS ?"
-		if n := countRows(t, f.s, "audit_log", where, tc.action, tc.recordType, tc.recordID, f.alexID, tc.by); n != tc.want {
+		if n := countAudit(t, f.s, where, tc.action, tc.recordType, tc.recordID, f.alexID, tc.by); n != tc.want {
 			t.Errorf("audit %s %s %d by %v: %d rows; want %d", tc.action, tc.recordType, tc.recordID, tc.by, n, tc.want)
 		}
 	}
-	if n := countRows(t, f.s, "audit_log", "actor_id = ?", f.desk.UserID); n != 0 {
+	if n := countAudit(t, f.s, "actor_id = ?", f.desk.UserID); n != 0 {
 		t.Errorf("reception's refused read left %d audit rows; want none (nothing was read)", n)
 	}
-	if n := countRows(t, f.s, "audit_log", "action = 'view' AND address = '198.51.100.4'"); n != 1 {
+	if n := countAudit(t, f.s, "action = 'view' AND address = '198.51.100.4'"); n != 1 {
 		t.Errorf("owner's view from 198.51.100.4: %d rows; want 1", n)
 	}
 }

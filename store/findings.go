@@ -134,7 +134,7 @@ func insertPalpation(ctx context.Context, tx *sql.Tx, id int64, p clinic.Palpati
 // FindingsByID reads one findings record for a clinician and records the view.
 func (s *Store) FindingsByID(ctx context.Context, by Actor, id int64) (clinic.Findings, error) {
 	var f clinic.Findings
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		list, err := queryFindings(ctx, tx, `f.id = ?`, `finding_id = ?`, id)
 		if err != nil {
 			return err
@@ -146,9 +146,12 @@ func (s *Store) FindingsByID(ctx context.Context, by Actor, id int64) (clinic.Fi
 		if err := clinicalAccess(ctx, tx, by, f.ClientID); err != nil {
 			return err
 		}
-		return audit(ctx, tx, by, unix(s.now()), "view", "findings", id, f.ClientID, "")
+		return nil
 	})
-	return f, err
+	if err != nil {
+		return f, err
+	}
+	return f, s.auditView(ctx, by, "findings", id, f.ClientID)
 }
 
 func clientFindings(ctx context.Context, tx *sql.Tx, clientID int64) ([]clinic.Findings, error) {

@@ -122,6 +122,17 @@ func mustCalendar(t *testing.T, s *Store, therapistID int64, h clinic.WeeklyHour
 var owner = Actor{UserID: 0, Role: clinic.RoleOwner, IP: "192.0.2.1"}
 
 // countRows counts the rows of table matching where (a SQL condition with ? arguments).
+// countAudit counts rows of the whole audit log: the rows of writes and the view log.
+func countAudit(t *testing.T, s *Store, where string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.r.QueryRow(`SELECT count(*) FROM (SELECT * FROM main.audit_log UNION ALL SELECT * FROM views.view_log)
+		WHERE `+where, args...).Scan(&n); err != nil {
+		t.Fatalf("count audit rows where %s: %v", where, err)
+	}
+	return n
+}
+
 func countRows(t *testing.T, s *Store, table, where string, args ...any) int {
 	t.Helper()
 	if where == "" {

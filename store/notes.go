@@ -46,21 +46,24 @@ type FindingsRef struct {
 // (ID 0) when none has been saved, with what the form needs; the view is recorded.
 func (s *Store) NoteForAppointment(ctx context.Context, by Actor, apptID int64) (AppointmentNote, error) {
 	var n AppointmentNote
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
 		n, err = s.readNote(ctx, tx, by, `n.appointment_id = ?`, apptID, apptID)
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, by, unix(s.now()), "view", "note", n.ID, n.Appointment.ClientID, fmt.Sprintf("appointment %d", apptID))
+		return nil
 	})
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	return n, s.auditRead(ctx, by, "view", "note", n.ID, n.Appointment.ClientID, fmt.Sprintf("appointment %d", apptID))
 }
 
 // NoteByID reads a saved note for a clinician and records the view.
 func (s *Store) NoteByID(ctx context.Context, by Actor, id int64) (AppointmentNote, error) {
 	var n AppointmentNote
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		var apptID int64
 		if err := tx.QueryRowContext(ctx, `SELECT appointment_id FROM session_notes WHERE id = ?`, id).Scan(&apptID); err != nil {
 			return fmt.Errorf("note %d: %w", id, translate(err))
@@ -69,9 +72,12 @@ func (s *Store) NoteByID(ctx context.Context, by Actor, id int64) (AppointmentNo
 		if n, err = s.readNote(ctx, tx, by, `n.id = ?`, id, apptID); err != nil {
 			return err
 		}
-		return audit(ctx, tx, by, unix(s.now()), "view", "note", id, n.Appointment.ClientID, "")
+		return nil
 	})
-	return n, err
+	if err != nil {
+		return n, err
+	}
+	return n, s.auditView(ctx, by, "note", id, n.Appointment.ClientID)
 }
 
 // readNote loads an appointment's note (or a new one) after checking the reader treats the client.

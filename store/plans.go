@@ -670,9 +670,7 @@ func (s *Store) MyPlans(ctx context.Context, by Actor) ([]clinic.TreatmentPlan, 
 	if err != nil {
 		return nil, err
 	}
-	return out, s.write(ctx, func(tx *sql.Tx) error {
-		return audit(ctx, tx, by, unix(s.now()), "view", "plan_summary", 0, by.ClientID, fmt.Sprintf("%d plans", len(out)))
-	})
+	return out, s.auditRead(ctx, by, "view", "plan_summary", 0, by.ClientID, fmt.Sprintf("%d plans", len(out)))
 }
 
 // CreateReferral stores a draft referral. With endPlan the plan it names moves to referred in
@@ -736,7 +734,7 @@ func referralPlan(ctx context.Context, tx *sql.Tx, by Actor, s *Store, r clinic.
 // ReferralByID reads a referral for a clinician and records the view.
 func (s *Store) ReferralByID(ctx context.Context, by Actor, id int64) (clinic.Referral, error) {
 	var r clinic.Referral
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
 		list, err := queryReferrals(ctx, tx, `r.id = ?`, id)
 		if err != nil {
 			return err
@@ -748,9 +746,12 @@ func (s *Store) ReferralByID(ctx context.Context, by Actor, id int64) (clinic.Re
 		if err := clinicalAccess(ctx, tx, by, r.ClientID); err != nil {
 			return err
 		}
-		return audit(ctx, tx, by, unix(s.now()), "view", "referral", id, r.ClientID, "")
+		return nil
 	})
-	return r, err
+	if err != nil {
+		return r, err
+	}
+	return r, s.auditView(ctx, by, "referral", id, r.ClientID)
 }
 
 // MarkReferralSent records that the letter went out. A plan with a rehab layer may complete

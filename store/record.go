@@ -48,10 +48,7 @@ func (s *Store) ClientRecord(ctx context.Context, by Actor, clientID int64) (cli
 	if err := tx.Rollback(); err != nil {
 		return rec, err
 	}
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		return audit(ctx, tx, by, unix(s.now()), "export", "client_record", clientID, clientID, "")
-	})
-	return rec, err
+	return rec, s.auditRead(ctx, by, "export", "client_record", clientID, clientID, "")
 }
 
 // recordParts reads the record's lists in the caller's snapshot.

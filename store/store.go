@@ -1,4 +1,5 @@
-// Package store keeps Allium's data in one SQLite file. It is the only package that writes SQL.
+// Package store keeps Allium's data in one SQLite file, and the audit rows of reads in a second
+// (views.go). It is the only package that writes SQL.
 //
 // Writes go through one connection in BEGIN IMMEDIATE transactions, so two writers never race
 // to upgrade a read lock (the classic "database is locked"); reads use a separate pool and see
@@ -25,8 +26,10 @@ const Synchronous = "FULL"
 
 // Store is the database. Now is the clock; tests replace it.
 type Store struct {
-	w   *sql.DB
-	r   *sql.DB
+	w *sql.DB
+	r *sql.DB
+	// v writes the view log, the audit rows of reads, in a file of its own (views.go).
+	v   *sql.DB
 	Now func() time.Time
 	// manageKey signs the manage links in emails; loaded at Open because it is needed inside
 	// booking transactions, where the one writer connection is already taken.
@@ -82,7 +85,7 @@ func OpenWith(ctx context.Context, path, schema string, opt Options) (*Store, er
 		}
 		return busy.connect(c)
 	}
-	w := sql.OpenDB(writerConnector{&sqlite3.SQLiteDriver{ConnectHook: hook}, fileURI(path) + "?" + q.Encode()})
+	w := sql.OpenDB(connector{&sqlite3.SQLiteDriver{ConnectHook: hook}, fileURI(path) + "?" + q.Encode()})
 	// One writer: SQLite serialises writers anyway, and a single connection turns lock
 	// contention into a short queue in database/sql instead of SQLITE_BUSY errors.
 	w.SetMaxOpenConns(1)
@@ -111,10 +114,17 @@ func OpenWith(ctx context.Context, path, schema string, opt Options) (*Store, er
 	if err := s.syncReportZoneNow(ctx); err != nil {
 		return nil, errors.Join(err, s.ckpt.close(), w.Close())
 	}
-	r, err := sql.Open("sqlite3", fileURI(path)+"?"+q.Encode())
+	v, err := openViewLog(ctx, ViewLogPath(path), opt)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("open %s for reading: %w", path, err), s.ckpt.close(), w.Close())
+		return nil, errors.Join(err, s.ckpt.close(), w.Close())
 	}
+	s.v = v
+	// Each reader has the view log attached as "views", for the audit log's readers.
+	attach := func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(`ATTACH DATABASE ? AS views`, []driver.Value{fileURI(ViewLogPath(path))})
+		return err
+	}
+	r := sql.OpenDB(connector{&sqlite3.SQLiteDriver{ConnectHook: attach}, fileURI(path) + "?" + q.Encode()})
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	s.r = r
@@ -131,14 +141,15 @@ func OpenWith(ctx context.Context, path, schema string, opt Options) (*Store, er
 	return s, nil
 }
 
-// writerConnector opens the writer connection with the busy cache's hooks on it.
-type writerConnector struct {
+// connector opens connections through a driver with a hook: the busy cache's on the writer,
+// attaching the view log on the readers.
+type connector struct {
 	d   *sqlite3.SQLiteDriver
 	dsn string
 }
 
-func (c writerConnector) Connect(context.Context) (driver.Conn, error) { return c.d.Open(c.dsn) }
-func (c writerConnector) Driver() driver.Driver                        { return c.d }
+func (c connector) Connect(context.Context) (driver.Conn, error) { return c.d.Open(c.dsn) }
+func (c connector) Driver() driver.Driver                        { return c.d }
 
 // fileURI makes a SQLite URI filename of a path, escaping the characters a URI would read as
 // the start of a query or fragment ("?" and "#", as in a test named "#00").
@@ -148,7 +159,7 @@ func fileURI(path string) string {
 
 // Close closes the pools, the writer last: closing the last connection checkpoints the WAL.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.ckpt.close(), s.w.Close())
+	return errors.Join(s.r.Close(), s.v.Close(), s.ckpt.close(), s.w.Close())
 }
 
 // now returns the store clock in whole seconds, the precision the database keeps.

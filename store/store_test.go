@@ -146,6 +146,10 @@ func TestBackup(t *testing.T) {
 	s, _ := newTestStore(t)
 	mustCreateUser(t, s, clinic.RoleOwner, "mei@example.com", "correct horse battery")
 	path := filepath.Join(t.TempDir(), "backup.db")
+	owner := Actor{Role: clinic.RoleOwner}
+	if err := s.auditView(ctx, owner, "chart", 7, 7); err != nil {
+		t.Fatal(err)
+	}
 
 	if err := s.Backup(ctx, path); err != nil {
 		t.Fatalf("Backup: %v", err)
@@ -157,6 +161,9 @@ func TestBackup(t *testing.T) {
 	}
 	if _, err := copied.Authenticate(ctx, "mei@example.com", "correct horse battery"); err != nil {
 		t.Errorf("sign in against the backup: %v; want the owner and her password in it", err)
+	}
+	if log, err := copied.AuditLog(ctx, owner, AuditFilter{RecordType: "chart"}); err != nil || len(log) != 1 || log[0].Action != "view" || log[0].ClientID != 7 {
+		t.Errorf("views of charts in the backup = %+v, %v; want the one view recorded before it", log, err)
 	}
 
 	if _, err := s.r.Exec(`INSERT INTO settings (key, value) VALUES ('x', 'y')`); err == nil {
@@ -221,5 +228,45 @@ func TestAppKeyIsMadeOnceAndKept(t *testing.T) {
 	k2, err := s.AppKey(ctx, "session", 64)
 	if err != nil || string(k1) != string(k2) {
 		t.Errorf("AppKey after reopening differs (%v): sessions would not survive a restart", err)
+	}
+}
+
+// A view's audit row goes to the view log, not the database: committing it must leave the
+// database unchanged, so the readers keep their page caches (docs/performance.md). The owner's
+// audit log still lists it beside the rows of writes.
+func TestViewsAreAuditedOutsideTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newTestStore(t)
+	owner := mustCreateUser(t, s, clinic.RoleOwner, "mei@example.com", "correct horse battery")
+	by := Actor{UserID: owner.ID, Role: clinic.RoleOwner}
+	conn, err := s.r.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	version := func() (v int64) {
+		if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := version()
+	if err := s.auditView(ctx, by, "plan", 3, 9); err != nil {
+		t.Fatal(err)
+	}
+	if after := version(); after != before {
+		t.Errorf("data_version of the database went %d -> %d on a view; want the view written elsewhere", before, after)
+	}
+	log, err := s.AuditLog(ctx, by, AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var view, write bool
+	for _, e := range log {
+		view = view || e.Action == "view" && e.RecordType == "plan" && e.RecordID == 3 && e.ClientID == 9 && e.ActorName != ""
+		write = write || e.Action == "create" && e.RecordType == "user"
+	}
+	if !view || !write {
+		t.Errorf("audit log = %+v; want the plan's view (with its viewer's name) and the account's creation", log)
 	}
 }

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
 	"time"
@@ -22,6 +23,56 @@ type BookStart struct {
 	ClientID   int64
 	PlanID     int64
 	Day, Slot  string // a day and a time chosen on the desk's board, passed on to the times page
+}
+
+// ServiceChoices writes the services as radio choices, and TherapistOptions the therapists as a
+// select's options, with htmlWriter: through html/template (each service's fields promoted from
+// the embedded clinic.Service, looked up by reflection) the two lists were half the page's CPU
+// (docs/performance.md).
+func (b BookStart) ServiceChoices() template.HTML {
+	w := newHTMLWriter(256 + len(b.Services)*384)
+	for _, s := range b.Services {
+		w.m(`<label class="choice"><input type="radio" name="service" value="`)
+		w.int(s.ID)
+		w.m(`"`)
+		if s.ID == b.Service {
+			w.m(` checked`)
+		}
+		w.m(` required>` + "\n" + `      <span><strong>`)
+		w.bdi(s.Name)
+		w.m(`</strong> · `)
+		w.int(int64(s.Duration / time.Minute))
+		w.m(` min · `)
+		w.text(clinic.FormatPrice(s.PriceCents))
+		if s.CourseSessions > 1 {
+			w.m(` · usually a course of `)
+			w.int(int64(s.CourseSessions))
+		}
+		if s.Description != "" {
+			w.m(`<br><span class="muted">`)
+			w.text(s.Description)
+			w.m(`</span>`)
+		}
+		w.m(`</span></label>`)
+	}
+	return w.html()
+}
+
+// TherapistOptions: see ServiceChoices.
+func (b BookStart) TherapistOptions() template.HTML {
+	w := newHTMLWriter(64 + len(b.Therapists)*64)
+	for _, t := range b.Therapists {
+		w.m(`<option value="`)
+		w.int(t.ID)
+		w.m(`"`)
+		if t.ID == b.Therapist {
+			w.m(` selected`)
+		}
+		w.m(`>`)
+		w.text(t.Name)
+		w.m(`</option>`)
+	}
+	return w.html()
 }
 
 // SlotChoice is one free time offered in a form.
@@ -124,6 +175,63 @@ func (b BookTimes) Link(from, day clinic.Date) string {
 
 // DayLink shows another day of the strip; Earlier and Later move the strip by two weeks.
 func (b BookTimes) DayLink(d clinic.Date) string { return b.Link(b.Date, d) }
+
+// StripItems writes the strip's days, and SlotChoices a therapist's free times, with
+// htmlWriter: through html/template (a reflective call per value, a link built per day) they
+// were most of the page's rendering (docs/performance.md).
+func (b BookTimes) StripItems() template.HTML {
+	w := newHTMLWriter(len(b.Strip) * 512)
+	for _, d := range b.Strip {
+		w.m(`<li>`)
+		link := d.Current || d.Free > 0
+		if link {
+			w.m(`<a class="`)
+			w.class(d.Mark())
+			w.m(`" href="`)
+			w.href(Href{b.DayLink(d.Date)}) // ids, counts and dates only
+			w.m(`"`)
+			if d.Current {
+				w.m(` aria-current="true"`)
+			}
+			w.m(` title="`)
+			w.text(d.FreeText())
+			w.m(`">`)
+		} else {
+			w.m(`<span class="strip-none">`)
+		}
+		w.m(`<span class="strip-wd">`)
+		w.text(d.Weekday())
+		w.m(`</span> <span class="strip-num">`)
+		w.int(int64(d.Num()))
+		w.m(`</span><span class="visually-hidden">, `)
+		w.text(d.FreeText())
+		w.m(`</span>`)
+		if link {
+			w.m(`</a>`)
+		} else {
+			w.m(`</span>`)
+		}
+		w.m(`</li>`)
+	}
+	return w.html()
+}
+
+// SlotChoices: see StripItems.
+func (b BookTimes) SlotChoices(g SlotGroup) template.HTML {
+	w := newHTMLWriter(len(g.Slots) * 128)
+	for _, c := range g.Slots {
+		w.m(`<label class="slot"><input type="radio" name="slot" value="`)
+		w.text(c.Value)
+		w.m(`"`)
+		if c.Value == b.Chosen {
+			w.m(` checked`)
+		}
+		w.m(` required><span>`)
+		w.text(c.Time)
+		w.m(`</span></label>`)
+	}
+	return w.html()
+}
 
 // Earlier goes back no further than today: nothing before it can be booked.
 func (b BookTimes) Earlier() string {
@@ -246,9 +354,70 @@ type TherapistDay struct {
 	Appointments []TherapistAppt
 }
 
-// TherapistAppt is a row of the therapist's day: the appointment, and whether its note may be
-// written now (clinic.NoteOpen: today's and past sessions that take place).
+// Rows writes the day's table rows with htmlWriter: through html/template (a reflective call
+// per escaped value, a field lookup by name per field) they were most of the page's CPU in the
+// load run (docs/performance.md).
+func (d TherapistDay) Rows() template.HTML {
+	w := newHTMLWriter(256 + len(d.Appointments)*512)
+	for _, a := range d.Appointments {
+		w.m(`<tr><td data-label="Time">`)
+		w.text(a.Time)
+		w.m(`</td>` + "\n" + `<td data-label="Client"><a href="`)
+		w.href(ChartHref(a.ClientID))
+		w.m(`">`)
+		w.bdi(a.ClientName)
+		w.m(`</a>`)
+		if a.Cautions != "" {
+			w.m(` <span class="caution">`)
+			w.text(a.Cautions)
+			w.m(`</span>`)
+		}
+		w.m(`</td>` + "\n" + `<td data-label="Service">`)
+		w.bdi(a.ServiceName)
+		if a.RoomName != "" {
+			w.m(` · `)
+			w.bdi(a.RoomName)
+		}
+		w.m(`</td>` + "\n" + `<td data-label="Course">`)
+		w.text(a.Course)
+		w.m(`</td>` + "\n" + `<td data-label="Status"><span class="badge status-`)
+		w.class(string(a.Status))
+		w.m(`">`)
+		w.text(string(a.Status))
+		w.m(`</span></td>` + "\n" + `<td data-label="Note">`)
+		if a.NoteOpen {
+			w.m(`<a href="`)
+			w.href(NoteFormHref(a.ID))
+			w.m(`">Write note</a>`)
+		} else {
+			w.m(`<span class="muted">–</span>`)
+		}
+		w.m("</td></tr>")
+	}
+	return w.html()
+}
+
+// TherapistAppt is a row of the therapist's day, worded once in plain fields. (Embedding
+// store.Appointment made html/template look up each promoted field by reflection through the
+// embedding.) NoteOpen says whether its note may be written now (clinic.NoteOpen: today's and
+// past sessions that take place).
 type TherapistAppt struct {
-	store.Appointment
-	NoteOpen bool
+	ID, ClientID                                int64
+	Time                                        string // "09:00–10:00"
+	ClientName, Cautions, ServiceName, RoomName string
+	Course                                      string // "2 of 4" in a course, else empty
+	Status                                      clinic.ApptStatus
+	NoteOpen                                    bool
+}
+
+// NewTherapistAppt words one appointment of the therapist's day.
+func NewTherapistAppt(p Page, a store.Appointment, noteOpen bool) TherapistAppt {
+	d := p.dates()
+	row := TherapistAppt{ID: a.ID, ClientID: a.ClientID, Time: d.Clock(a.Start) + "–" + d.Clock(a.End),
+		ClientName: a.ClientName, Cautions: a.Cautions, ServiceName: a.ServiceName, RoomName: a.RoomName,
+		Status: a.Status, NoteOpen: noteOpen}
+	if a.CourseSize > 1 {
+		row.Course = strconv.Itoa(a.CourseIndex) + " of " + strconv.Itoa(a.CourseSize)
+	}
+	return row
 }

@@ -190,9 +190,33 @@ func deskAway(off []store.TimeOff, at time.Time) bool {
 // bookings of a dozen outputs each, and the template's reflection and context-aware escaping
 // cost more than the rest of the request. Empty when there are no columns.
 func (d DeskDay) Board() template.HTML {
+	board, _ := d.board()
+	return board
+}
+
+// BoardParts is the board cut between its columns, for the page's template. A template prints
+// each value through fmt, whose buffer is kept for the next print only up to 64 KB: the board of
+// a busy day (146 KB) in one piece was copied into a new buffer on every request. The parts
+// share the board's memory.
+func (d DeskDay) BoardParts() []template.HTML {
+	board, cuts := d.board()
+	if board == "" {
+		return nil
+	}
+	parts := make([]template.HTML, 0, len(cuts)+1)
+	from := 0
+	for _, c := range cuts {
+		parts = append(parts, board[from:c])
+		from = c
+	}
+	return append(parts, board[from:])
+}
+
+// board writes the board and says where each column starts.
+func (d DeskDay) board() (template.HTML, []int) {
 	b := d.DeskBoard
 	if len(b.Columns) == 0 {
-		return ""
+		return "", nil
 	}
 	loc := d.Page.loc()
 	l := b.layout(loc)
@@ -200,7 +224,10 @@ func (d DeskDay) Board() template.HTML {
 	for _, books := range l.books {
 		placed += len(books)
 	}
-	w := newHTMLWriter(1024 + l.rows*64 + len(b.Columns)*256 + placed*448)
+	// Sized for the board as written (about 550 bytes a booking on the large demo's busiest day,
+	// 146 KB): a builder that outgrows its first guess copies the whole board into one twice
+	// the size, 150 KB more to collect on every request.
+	w := newHTMLWriter(2048 + l.rows*96 + len(b.Columns)*512 + placed*640)
 	w.m(`<div class="desk-board desk-rows-`)
 	w.int(int64(l.rows))
 	w.m(`"><div class="desk-lines" aria-hidden="true">`)
@@ -234,11 +261,13 @@ func (d DeskDay) Board() template.HTML {
 		w.m(`</li>`)
 	}
 	w.m("</ol>\n")
+	cuts := make([]int, len(b.Columns))
 	for j, c := range b.Columns {
+		cuts[j] = w.b.Len()
 		w.deskColumn(c, l.blocks[j], deskFreeRows(c, l.blocks[j], l.lo, l.rows, b.Since, loc), loc)
 	}
 	w.m("</div>\n")
-	return w.html()
+	return w.html(), cuts
 }
 
 // deskNowRow is the row the current time falls in and how far into it, in fifths; -1 when

@@ -2,6 +2,7 @@ package views
 
 import (
 	"encoding/csv"
+	"html/template"
 	"io"
 
 	"allium/clinic"
@@ -46,6 +47,33 @@ type TakingsTotal struct {
 	Label  string
 	Amount clinic.Money
 	Count  int
+}
+
+// MethodRows and TherapistRows write the two tables' rows with htmlWriter, as the other light
+// pages' lists: through html/template each amount was a reflective method call.
+func (d DeskTakings) MethodRows() template.HTML { return d.rows(d.ByMethod, "Method", false) }
+
+// TherapistRows: see MethodRows.
+func (d DeskTakings) TherapistRows() template.HTML { return d.rows(d.ByTherapist, "Therapist", true) }
+
+func (d DeskTakings) rows(totals []TakingsTotal, label markup, bdi bool) template.HTML {
+	w := newHTMLWriter(len(totals) * 192)
+	for _, t := range totals {
+		w.m(`<tr><td data-label="`)
+		w.m(label)
+		w.m(`">`)
+		if bdi {
+			w.bdi(t.Label)
+		} else {
+			w.text(t.Label)
+		}
+		w.m(`</td><td data-label="Payments">`)
+		w.int(int64(t.Count))
+		w.m(`</td><td data-label="Amount">`)
+		w.text(t.Amount.In(d.Currency))
+		w.m(`</td></tr>`)
+	}
+	return w.html()
 }
 
 // NewDeskTakings totals the lines by method (in the desk's order) and by therapist.

@@ -147,6 +147,9 @@ func DeskBookSlotHref(therapistID int64, at time.Time) Href {
 // NoteHref is a signed note.
 func NoteHref(id int64) Href { return pathID("/notes/", id, "") }
 
+// ChartHref is a client's chart.
+func ChartHref(clientID int64) Href { return pathID("/clients/", clientID, "/chart") }
+
 // NoteFormHref is the note of an appointment, to write or to go on with.
 func NoteFormHref(appointmentID int64) Href { return pathID("/appointments/", appointmentID, "/note") }
 

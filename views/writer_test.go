@@ -89,6 +89,24 @@ func writerParts(charts *BodyCharts) []writerPart {
 			d := deskDay(s, status(s), start)
 			return d.Board()
 		}},
+		{"therapist's day", atom.Tbody, func(s string) template.HTML {
+			a := store.Appointment{ID: 1, ClientID: 2, Start: start, End: start.Add(time.Hour), ClientName: s, Cautions: s,
+				ServiceName: s, RoomName: s, Status: clinic.ApptStatus(status(s)), CourseIndex: 1, CourseSize: 2}
+			return TherapistDay{Appointments: []TherapistAppt{NewTherapistAppt(Page{}, a, s == "signed")}}.Rows()
+		}},
+		{"service choices", atom.Div, func(s string) template.HTML {
+			svc := store.Service{Service: clinic.Service{ID: 3, Name: s, Duration: time.Hour}, Description: s, PriceCents: 9000, CourseSessions: 4}
+			return BookStart{Services: []store.Service{svc}, Service: 3}.ServiceChoices()
+		}},
+		{"free times", atom.Div, func(s string) template.HTML {
+			return BookTimes{Chosen: s}.SlotChoices(SlotGroup{Therapist: s, Slots: []SlotChoice{{Value: s, Time: s}}})
+		}},
+		{"takings", atom.Tbody, func(s string) template.HTML {
+			return DeskTakings{ByTherapist: []TakingsTotal{{Label: s, Amount: 9000, Count: 2}}}.TherapistRows()
+		}},
+		{"therapist options", atom.Select, func(s string) template.HTML {
+			return BookStart{Therapists: []store.User{{ID: 5, Name: s}}, Therapist: 5}.TherapistOptions()
+		}},
 		{"cancelled list", atom.Body, func(s string) template.HTML {
 			return deskDay(s, status(s), start).Cancelled()
 		}},

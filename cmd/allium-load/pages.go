@@ -91,7 +91,7 @@ func pages() []page {
 		{
 			Name: "client chart", Role: clinic.RoleOwner, Want: http.StatusOK,
 			Paths: func(e *env) []string { return []string{fmt.Sprintf("/clients/%d/chart", e.Chart)} },
-			Floor: "the chart: client, assessment, findings, plans, sessions and notes read in one snapshot, then the audit row committed",
+			Floor: "the chart: client, assessment, findings, plans, sessions and notes read in one snapshot, then the view's audit row committed to the view log",
 			Queries: func(e *env) func(context.Context) error {
 				return func(ctx context.Context) error {
 					_, err := e.st.ClientChart(ctx, e.Owner.actor(), e.Chart)
@@ -102,7 +102,7 @@ func pages() []page {
 		{
 			Name: "plan page with progress chart", Role: clinic.RoleOwner, Want: http.StatusOK,
 			Paths: planPaths,
-			Floor: "the plan with its goals, readings, sessions, courses and referrals, then the audit row committed",
+			Floor: "the plan with its goals, readings, sessions, courses and referrals, then the view's audit row committed to the view log",
 			Queries: func(e *env) func(context.Context) error {
 				return func(ctx context.Context) error {
 					_, err := e.st.PlanPage(ctx, e.Owner.actor(), e.Plan)
@@ -152,12 +152,18 @@ func pages() []page {
 			_, err := e.st.OutcomeFacts(ctx, e.Owner.actor(), from, to)
 			return err
 		}),
-		// Pages of this wave still to land. A page whose URLs answer 404 is reported as not
-		// available yet; when its store call lands, give it Queries (its floor) as above.
 		{
-			Name: "takings", Role: clinic.RoleOwner, Want: http.StatusOK,
-			Paths:        func(*env) []string { return []string{"/reports/takings", "/desk/takings", "/takings"} },
-			NoRateBudget: "the owner opens it a few times a day",
+			Name: "takings", Role: clinic.RoleReception, Want: http.StatusOK,
+			Paths: func(e *env) []string { return []string{"/desk/takings?date=" + takingsDay(e).String()} },
+			Floor: "the payments of the day by method and therapist",
+			Queries: func(e *env) func(context.Context) error {
+				from := localMidnight(takingsDay(e), e.loc)
+				return func(ctx context.Context) error {
+					_, err := e.st.Takings(ctx, e.Reception.actor(), from, from.AddDate(0, 0, 1))
+					return err
+				}
+			},
+			NoRateBudget: "reception opens it once or twice a day, at closing",
 		},
 		{
 			Name: "course booking (POST)", Role: clinic.RoleClient, Want: http.StatusSeeOther,
@@ -166,6 +172,22 @@ func pages() []page {
 			Floor: "the rows its courses wrote (course, appointments, mail, audit row) inserted again, one course a transaction: course_rows",
 		},
 	}
+}
+
+// takingsDay is the day of the last seven with the most payments: the takings page's worst case.
+func takingsDay(e *env) clinic.Date {
+	today := clinic.DateOf(time.Now(), e.loc)
+	day, most := today, -1
+	for i := 1; i <= 7; i++ {
+		d := today.AddDays(-i)
+		from := localMidnight(d, e.loc)
+		var n int
+		if err := e.db.QueryRowContext(e.ctx, `SELECT count(*) FROM payments WHERE taken_at >= ? AND taken_at < ?`,
+			from.Unix(), from.AddDate(0, 0, 1).Unix()).Scan(&n); err == nil && n > most {
+			day, most = d, n
+		}
+	}
+	return day
 }
 
 // reportPage is one of the owner's reports over its default period, the twelve months up to today:

@@ -70,13 +70,24 @@ func courseRowsFloor(ctx context.Context, path string, after int64, dur time.Dur
 			return opFloor{Err: fmt.Errorf("copy the run's courses: %w", err)}
 		}
 	}
+	// Taking the copies out is the tool's bookkeeping, not what the floor measures, and without
+	// foreign key checks: nothing refers to the run's bookings, but checking that an appointment
+	// deleted has no invoice reads every invoice (their appointment index is partial, of
+	// invoices only), 6.7 s a course on the large demo with its money.
 	remove := func() error {
-		return inTx(ctx, db, []string{
+		if _, err := db.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return err
+		}
+		err := inTx(ctx, db, []string{
 			`DELETE FROM outbox WHERE id IN (SELECT id FROM c_outbox)`,
 			`DELETE FROM audit_log WHERE id IN (SELECT id FROM c_audit)`,
 			`DELETE FROM appointments WHERE id IN (SELECT id FROM c_appts)`,
 			`DELETE FROM courses WHERE id IN (SELECT id FROM c_courses)`,
 		})
+		if _, ferr := db.ExecContext(ctx, `PRAGMA foreign_keys = ON`); err == nil {
+			err = ferr
+		}
+		return err
 	}
 	if err := remove(); err != nil {
 		return opFloor{Err: err}
@@ -88,16 +99,57 @@ func courseRowsFloor(ctx context.Context, path string, after int64, dur time.Dur
 		`INSERT INTO outbox (` + cols["outbox"] + `) SELECT ` + cols["outbox"] + ` FROM c_outbox WHERE course = ?`,
 	}
 	i := 0
-	return measureOp(ctx, dur, func(ctx context.Context) error {
-		if i > 0 && i%len(ids) == 0 { // every copy is back in: take them out again (counted, once per hundred)
-			if err := remove(); err != nil {
-				return err
-			}
-		}
+	return measureOpAside(ctx, dur, func(ctx context.Context) error {
 		id := ids[i%len(ids)]
 		i++
 		return inTx(ctx, db, insert, id)
+	}, func() (bool, error) {
+		if i == 0 || i%len(ids) != 0 {
+			return false, nil
+		}
+		return true, remove() // every copy is back in: take them out again
 	})
+}
+
+// measureOpAside is measureOp with bookkeeping between operations that is not timed: aside runs
+// before each operation, and when it says it did something, its wall time and this process's
+// CPU over it are left out of the floor. (Taking the course copies out again was counted once,
+// and on the large demo the report summaries' delete triggers made it dearer than the inserts
+// it is there for.)
+func measureOpAside(ctx context.Context, dur time.Duration, op func(context.Context) error, aside func() (bool, error)) opFloor {
+	warm := time.Now().Add(dur / 5)
+	for time.Now().Before(warm) {
+		if _, err := aside(); err != nil {
+			return opFloor{Err: err}
+		}
+		if err := op(ctx); err != nil {
+			return opFloor{Err: err}
+		}
+	}
+	var lat []time.Duration
+	var skipWall, skipCPU time.Duration
+	m := startCPU(0)
+	end := time.Now().Add(dur)
+	for time.Now().Before(end) {
+		w0, c0 := time.Now(), selfCPU()
+		did, err := aside()
+		if err != nil {
+			return opFloor{Err: err}
+		}
+		if did {
+			w := time.Since(w0)
+			skipWall, skipCPU, end = skipWall+w, skipCPU+selfCPU()-c0, end.Add(w)
+		}
+		t0 := time.Now()
+		if err := op(ctx); err != nil {
+			return opFloor{Err: err}
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	u := m.stop()
+	wall := u.Wall - skipWall
+	return opFloor{Ops: len(lat), PerSecond: float64(len(lat)) / wall.Seconds(), CPU: perOp(u.Self-skipCPU, len(lat)),
+		Latency: summarise(lat)}
 }
 
 // inTx runs the statements, each with args, in one transaction.

@@ -111,7 +111,7 @@ func openDemo(ctx context.Context, c *config, now time.Time, rebuild bool) (*sto
 	if err := st.Close(); err != nil {
 		return nil, err
 	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
+	for _, suffix := range []string{"", "-wal", "-shm", "-views", "-views-wal", "-views-shm"} {
 		if err := os.Remove(c.DB + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("demo: rebuilding: %w", err)
 		}

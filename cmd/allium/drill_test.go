@@ -181,11 +181,13 @@ func kill(t *testing.T, cmds ...*exec.Cmd) {
 	}
 }
 
-// lose deletes the database as a dead disk would: the file, its WAL and shared memory, and
-// Litestream's local state beside it.
+// lose deletes the database as a dead disk would: the file, its WAL and shared memory, the
+// view log, and Litestream's local state beside it. (The drill replicates the database only; a
+// server restored without the view log starts a new one.)
 func (d *drill) lose() {
 	d.t.Helper()
-	for _, p := range []string{d.db, d.db + "-wal", d.db + "-shm", filepath.Join(d.dir, ".allium.db-litestream")} {
+	for _, p := range []string{d.db, d.db + "-wal", d.db + "-shm", d.db + "-views", d.db + "-views-wal", d.db + "-views-shm",
+		filepath.Join(d.dir, ".allium.db-litestream")} {
 		if err := os.RemoveAll(p); err != nil {
 			d.t.Fatal(err)
 		}
