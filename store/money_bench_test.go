@@ -167,6 +167,7 @@ func BenchmarkMoney(b *testing.B) {
 	}
 }
 
+// atStart sets the store's clock a minute into a session starting at start (unix seconds):
 // the desk may check it in and complete it then.
 func atStart(st *Store, start int64) {
 	now := unixTime(start).Add(time.Minute)
