@@ -58,7 +58,7 @@ func (s *Store) DemoMoney(ctx context.Context, by Actor) error {
 				CASE i.id % 10 WHEN 0 THEN 'cash' WHEN 1 THEN 'cash' WHEN 2 THEN 'transfer' ELSE 'card' END,
 				i.amount_cents, 'demo:' || i.id, i.issued_at
 			FROM invoices i
-			WHERE i.kind = 'invoice' AND i.id % 20 <> 7
+			WHERE i.kind = 'invoice' AND i.id % 20 <> 7 AND i.appointment_id IS NOT NULL -- a package is paid by DemoPrepaid
 				AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.appointment_id = i.appointment_id)`); err != nil {
 			return fmt.Errorf("demo payments: %w", err)
 		}
