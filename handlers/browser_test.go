@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,6 +43,49 @@ func needTool(t *testing.T, what string) {
 	t.Skip(msg)
 }
 
+// TestMain owns the one Chromium process the browser journeys share. Starting Chromium is most
+// of a short journey's cost, and several journeys open two or three browsers, so each journey
+// gets a tab in its own browser context instead (cookies and storage are not shared), and the
+// process stops once every test has run.
+func TestMain(m *testing.M) {
+	journeyChromium = &chromiumProcess{}
+	code := m.Run()
+	journeyChromium.stop()
+	os.Exit(code)
+}
+
+// journeyChromium is set by TestMain, before any test runs, and not changed after.
+var journeyChromium *chromiumProcess
+
+// chromiumProcess is one headless Chromium, started by the first journey that needs it.
+type chromiumProcess struct {
+	once   sync.Once
+	root   context.Context // the browser's first tab: journeys open theirs from it
+	cancel context.CancelFunc
+	err    error
+}
+
+func (c *chromiumProcess) start(exe string) (context.Context, error) {
+	c.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+			chromedp.Flag("disable-quic", true), chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+			chromedp.WindowSize(412, 915))
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+		root, cancelB := chromedp.NewContext(actx)
+		c.root, c.cancel = root, func() { cancelB(); cancelA() }
+		c.err = chromedp.Do(root)
+	})
+	return c.root, c.err
+}
+
+// stop ends the browser and removes its profile folder (the allocator made it).
+func (c *chromiumProcess) stop() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+}
+
 // browser is one headless Chromium tab, audited with axe-core on every page it checks.
 type browser struct {
 	t    *testing.T
@@ -51,6 +95,8 @@ type browser struct {
 	seen map[string]bool // pages already audited
 }
 
+// newBrowser opens a tab in a browser context of its own, so it starts signed out with empty
+// storage like a fresh browser, and closes it (and its context) when the test ends.
 func newBrowser(t *testing.T, base string) *browser {
 	t.Helper()
 	exe := chromiumPath()
@@ -61,16 +107,16 @@ func newBrowser(t *testing.T, base string) *browser {
 	if err != nil {
 		needTool(t, "axe-core not installed at "+axePath)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-quic", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.WindowSize(412, 915))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
-	ctx, cancelC := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() { cancelC(); cancelB(); cancelA() })
-	if err := chromedp.Do(ctx); err != nil {
+	root, err := journeyChromium.start(exe)
+	if err != nil {
 		t.Fatalf("start Chromium: %v", err)
+	}
+	ctx, cancelB := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+	ctx, cancelC := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelC(); cancelB() })
+	// A new window need not take the browser's window size: set the journey's phone screen.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(412, 915)); err != nil {
+		t.Fatalf("open a tab in Chromium: %v", err)
 	}
 	return &browser{t: t, ctx: ctx, base: base, axe: string(axe), seen: map[string]bool{}}
 }
@@ -109,6 +155,7 @@ func (b *browser) open(path string) {
 func (b *browser) page() {
 	b.t.Helper()
 	b.do("wait for the page", chromedp.WaitReady(chromedp.CSS("main")))
+	b.settle()
 	title, _ := chromedp.Run(b.ctx, chromedp.Title())
 	for _, bad := range []string{"Something went wrong", "Page not found"} {
 		if strings.Contains(title, bad) {
@@ -121,6 +168,23 @@ func (b *browser) page() {
 		b.seen[key] = true
 		b.audit(key)
 		b.checkLayout(key)
+	}
+}
+
+// settle waits until the page has stopped scrolling. A page opened at a #fragment scrolls to
+// it smoothly (the stylesheet asks for smooth scrolling), and a click while it still moves
+// lands on whatever has scrolled under the pointer: a few frames with the same scroll
+// position mean the scroll is over, or never began.
+func (b *browser) settle() {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	const still = `new Promise(done => { let last = NaN, same = 0;
+		const frame = () => { same = scrollY === last ? same + 1 : 0; last = scrollY;
+			if (same >= 3) done(true); else requestAnimationFrame(frame); };
+		requestAnimationFrame(frame); })`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](still, chromedp.EvalAwaitPromise)); err != nil {
+		b.fail("wait for the page to stop scrolling: %v", err)
 	}
 }
 
