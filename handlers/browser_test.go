@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -63,6 +64,26 @@ type chromiumProcess struct {
 	root   context.Context // the browser's first tab: journeys open theirs from it
 	cancel context.CancelFunc
 	err    error
+
+	mu      sync.Mutex
+	audited map[[sha256.Size]byte]bool // the markup of every page audited so far
+}
+
+// firstAudit says whether no journey has audited this markup yet, and counts it as audited.
+// Every browser of a journey starts at the sign-in page, and the timeline journey alone opens
+// eleven: the same markup gives the same audit, so it is audited once.
+func (c *chromiumProcess) firstAudit(markup string) bool {
+	sum := sha256.Sum256([]byte(markup))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.audited[sum] {
+		return false
+	}
+	if c.audited == nil {
+		c.audited = map[[sha256.Size]byte]bool{}
+	}
+	c.audited[sum] = true
+	return true
 }
 
 func (c *chromiumProcess) start(exe string) (context.Context, error) {
@@ -92,7 +113,7 @@ type browser struct {
 	ctx  context.Context
 	base string
 	axe  string
-	seen map[string]bool // pages already audited
+	seen map[string]bool // paths already audited by this tab, or by another with the same markup
 }
 
 // newBrowser opens a tab in a browser context of its own, so it starts signed out with empty
@@ -164,11 +185,11 @@ func (b *browser) page() {
 	}
 	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
 	key := strings.SplitN(strings.TrimPrefix(loc, b.base), "?", 2)[0]
-	if !b.seen[key] {
-		b.seen[key] = true
+	if !b.seen[key] && journeyChromium.firstAudit(b.markup()) {
 		b.audit(key)
 		b.checkLayout(key)
 	}
+	b.seen[key] = true
 }
 
 // settle waits until the page has stopped scrolling. A page opened at a #fragment scrolls to
@@ -186,6 +207,19 @@ func (b *browser) settle() {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](still, chromedp.EvalAwaitPromise)); err != nil {
 		b.fail("wait for the page to stop scrolling: %v", err)
 	}
+}
+
+// markup is the page's HTML without what changes from one response to the next (the CSRF
+// tokens of its forms), so two identical pages have the same markup.
+func (b *browser) markup() string {
+	b.t.Helper()
+	html, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => { const d = document.documentElement.cloneNode(true);
+		d.querySelectorAll("input[type=hidden]").forEach(i => i.setAttribute("value", ""));
+		return location.pathname + location.search + "\n" + d.outerHTML; })()`))
+	if err != nil {
+		b.fail("read the page's markup: %v", err)
+	}
+	return html
 }
 
 // layoutCheck lists what is wrong with the page as a person on this screen would see it: the
