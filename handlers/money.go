@@ -221,14 +221,20 @@ func (a *App) DeskCreditNote(c echo.Context) error {
 	return a.flash(c, deskApptHref(ap.ID)+"#money", "Credit note "+cn.NumberText()+" issued for "+cn.Amount.In(cn.Currency)+".")
 }
 
-// sendReceipt answers a receipt's PDF. From the desk and the client's page it is a copy of
-// the one emailed, so it says "Duplicate copy".
+// sendReceipt answers a payment's receipt PDF. From the desk and the client's page it is a
+// copy of the one emailed, so it says "Duplicate copy".
 func (a *App) sendReceipt(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
 	r, err := a.Store.Receipt(c.Request().Context(), actor(c), id, true)
+	return a.answerReceipt(c, r, err, strconv.FormatInt(r.PaymentID, 10))
+}
+
+// answerReceipt sends a receipt as a PDF download named after its invoice and which receipt
+// of it it is; one not issued yet (or not the asker's) is a 404.
+func (a *App) answerReceipt(c echo.Context, r clinic.Receipt, err error, which string) error {
 	if errors.Is(err, store.ErrNotInvoiced) {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
@@ -240,7 +246,7 @@ func (a *App) sendReceipt(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set("Content-Disposition", `attachment; filename="receipt-`+r.Invoice.NumberText()+`-`+strconv.FormatInt(r.PaymentID, 10)+`.pdf"`)
+	h.Set("Content-Disposition", `attachment; filename="receipt-`+r.Invoice.NumberText()+`-`+which+`.pdf"`)
 	h.Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }

@@ -9,7 +9,6 @@ import (
 
 	"allium/clinic"
 	"allium/store"
-	"allium/views"
 )
 
 // Prepaid courses at the desk: sold, paid and cancelled from the desk's page of any session of
@@ -146,20 +145,7 @@ func (a *App) sendPrepaidReceipt(c echo.Context) error {
 		return err
 	}
 	r, err := a.Store.PrepaidReceipt(c.Request().Context(), actor(c), id, true)
-	if errors.Is(err, store.ErrNotInvoiced) {
-		return echo.NewHTTPError(http.StatusNotFound)
-	}
-	if err != nil {
-		return err
-	}
-	pdf, err := views.ReceiptPDF(r, a.Loc())
-	if err != nil {
-		return err
-	}
-	h := c.Response().Header()
-	h.Set("Content-Disposition", `attachment; filename="receipt-`+r.Invoice.NumberText()+`-S`+strconv.Itoa(r.Session)+`.pdf"`)
-	h.Set("Cache-Control", "private, no-store")
-	return c.Blob(http.StatusOK, "application/pdf", pdf)
+	return a.answerReceipt(c, r, err, "S"+strconv.Itoa(r.Session))
 }
 
 // DeskPrepaidReceipt is a drawn session's receipt for the desk to print or send.
