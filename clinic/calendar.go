@@ -188,6 +188,11 @@ func unionSpans(lists ...[]Interval) []span {
 			}
 		}
 	}
+	return mergeSpans(all)
+}
+
+// mergeSpans sorts spans and merges those that overlap or touch, in place.
+func mergeSpans(all []span) []span {
 	byStart := func(a, b span) int { return cmp.Compare(a.s, b.s) }
 	if !slices.IsSortedFunc(all, byStart) {
 		slices.SortFunc(all, byStart)
