@@ -55,6 +55,31 @@ var benchServices = []benchService{
 	{"chair_30", 30, 10, 1, false, 0},
 }
 
+// openBenchClinic is the clinic the store's benchmarks run on: ALLIUM_BENCH_DB when it is set
+// (`make bench` passes a copy of the large demo), with the present as its now, or else the
+// clinic buildBenchClinic generates, with benchNow. loc is the clinic's zone.
+func openBenchClinic(b *testing.B) (st *Store, now time.Time, loc *time.Location) {
+	path := os.Getenv("ALLIUM_BENCH_DB")
+	if path == "" {
+		bc := buildBenchClinic(b)
+		return bc.st, benchNow, bc.loc
+	}
+	ctx := context.Background()
+	st, err := Open(ctx, path, allium.Schema)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	set, err := st.Settings(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if loc, err = set.Location(); err != nil {
+		b.Fatal(err)
+	}
+	return st, time.Now(), loc
+}
+
 func buildBenchClinic(b *testing.B) *benchClinic {
 	b.Helper()
 	ctx := context.Background()

@@ -2,12 +2,10 @@ package store
 
 import (
 	"context"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
-	"allium"
 	"allium/clinic"
 )
 
@@ -21,18 +19,7 @@ import (
 //	go test -run '^$' -bench Money -benchmem ./store
 func BenchmarkMoney(b *testing.B) {
 	ctx := context.Background()
-	var st *Store
-	now := benchNow
-	if path := os.Getenv("ALLIUM_BENCH_DB"); path != "" {
-		var err error
-		if st, err = Open(ctx, path, allium.Schema); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { st.Close() })
-		now = time.Now()
-	} else {
-		st = buildBenchClinic(b).st
-	}
+	st, now, _ := openBenchClinic(b)
 	var invoices, payments int
 	st.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM invoices), (SELECT count(*) FROM payments)`).Scan(&invoices, &payments)
 	if invoices == 0 {

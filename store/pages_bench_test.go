@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
-	"allium"
 	"allium/clinic"
 )
 
@@ -18,25 +16,7 @@ import (
 //	go test -run '^$' -bench PageQueries/day_view -cpuprofile cpu.out ./store
 func BenchmarkPageQueries(b *testing.B) {
 	ctx := context.Background()
-	var st *Store
-	var loc *time.Location
-	if path := os.Getenv("ALLIUM_BENCH_DB"); path != "" {
-		var err error
-		if st, err = Open(ctx, path, allium.Schema); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { st.Close() })
-		set, err := st.Settings(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if loc, err = set.Location(); err != nil {
-			b.Fatal(err)
-		}
-	} else {
-		bc := buildBenchClinic(b)
-		st, loc = bc.st, bc.loc
-	}
+	st, _, loc := openBenchClinic(b)
 	// The busiest day of the coming week, as the load run picks it.
 	now := st.Now()
 	day, most := clinic.DateOf(now, loc), -1

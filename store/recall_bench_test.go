@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
-	"allium"
 	"allium/clinic"
 )
 
@@ -21,19 +19,7 @@ import (
 //	go test -run '^$' -bench RecallList -benchmem ./store
 func BenchmarkRecallList(b *testing.B) {
 	ctx := context.Background()
-	var st *Store
-	var now time.Time
-	if path := os.Getenv("ALLIUM_BENCH_DB"); path != "" {
-		var err error
-		if st, err = Open(ctx, path, allium.Schema); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { st.Close() })
-		now = time.Now()
-	} else {
-		bc := buildBenchClinic(b)
-		st, now = bc.st, benchNow
-	}
+	st, now, _ := openBenchClinic(b)
 	st.Now = func() time.Time { return now }
 	desk := Actor{Role: clinic.RoleReception}
 	since := now.AddDate(0, -6, 0)

@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
-	"allium"
 	"allium/clinic"
 )
 
@@ -18,22 +16,11 @@ import (
 //	go test -run '^$' -bench Reports -benchmem ./store
 func BenchmarkReports(b *testing.B) {
 	ctx := context.Background()
-	var st *Store
-	var now time.Time
 	loc, err := time.LoadLocation("Australia/Sydney")
 	if err != nil {
 		b.Fatal(err)
 	}
-	if path := os.Getenv("ALLIUM_BENCH_DB"); path != "" {
-		if st, err = Open(ctx, path, allium.Schema); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { st.Close() })
-		now = time.Now()
-	} else {
-		bc := buildBenchClinic(b)
-		st, now = bc.st, benchNow
-	}
+	st, now, _ := openBenchClinic(b)
 	st.Now = func() time.Time { return now }
 	owner := Actor{Role: clinic.RoleOwner}
 	today := clinic.DateOf(now, loc)
