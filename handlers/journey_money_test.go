@@ -18,18 +18,7 @@ import (
 func TestJourneyMoneyFromDeskToReceipt(t *testing.T) {
 	t.Parallel()
 	j := newJourneyClinic(t)
-	ctx := context.Background()
-	loc, _ := time.LoadLocation("Australia/Sydney")
-	now := time.Now().In(loc)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	kimUser := testclinic.MustCreateUser(t, j.st, store.NewUser{Role: clinic.RoleClient, Email: "kim@example.com", Name: "Kim Lee",
-		Password: journeyPassword})
-	kim := testclinic.MustClientID(t, j.st, kimUser)
-	ap := j.bookAt(t, today.Add(-time.Hour), kim, "remedial_followup_60", today.Add(9*time.Hour))[0]
-	if _, err := j.st.SetPrice(ctx, store.System, ap.ID, 12000, "list price"); err != nil {
-		t.Fatal(err)
-	}
-
+	kimUser := j.pricedKim(t, 0)
 	b := newBrowser(t, j.url)
 	b.signIn(j.desk.Email)
 	b.clickText("Kim Lee")
@@ -51,4 +40,26 @@ func TestJourneyMoneyFromDeskToReceipt(t *testing.T) {
 	if err != nil || got != "200 application/pdf" {
 		t.Errorf("the receipt's download: %q, %v; want 200 application/pdf", got, err)
 	}
+}
+
+// pricedKim signs Kim Lee up as a client and books her a remedial follow-up at 9:00 on each of
+// the given days from today in the clinic's zone (booked an hour before today began), each
+// priced at $120.
+func (j *journeyClinic) pricedKim(t *testing.T, days ...int) store.User {
+	t.Helper()
+	loc, _ := time.LoadLocation("Australia/Sydney")
+	now := time.Now().In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	kimUser := testclinic.MustCreateUser(t, j.st, store.NewUser{Role: clinic.RoleClient, Email: "kim@example.com", Name: "Kim Lee",
+		Password: journeyPassword})
+	var starts []time.Time
+	for _, d := range days {
+		starts = append(starts, today.AddDate(0, 0, d).Add(9*time.Hour))
+	}
+	for _, ap := range j.bookAt(t, today.Add(-time.Hour), testclinic.MustClientID(t, j.st, kimUser), "remedial_followup_60", starts...) {
+		if _, err := j.st.SetPrice(context.Background(), store.System, ap.ID, 12000, "list price"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return kimUser
 }

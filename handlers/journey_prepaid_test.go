@@ -1,15 +1,9 @@
 package handlers
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"allium/clinic"
-	"allium/internal/testclinic"
-	"allium/store"
 )
 
 // TestJourneyPrepaidCourse: reception sells a client's course of two as a prepaid package
@@ -18,20 +12,7 @@ import (
 func TestJourneyPrepaidCourse(t *testing.T) {
 	t.Parallel()
 	j := newJourneyClinic(t)
-	ctx := context.Background()
-	loc, _ := time.LoadLocation("Australia/Sydney")
-	now := time.Now().In(loc)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
-	kimUser := testclinic.MustCreateUser(t, j.st, store.NewUser{Role: clinic.RoleClient, Email: "kim@example.com", Name: "Kim Lee",
-		Password: journeyPassword})
-	kim := testclinic.MustClientID(t, j.st, kimUser)
-	course := j.bookAt(t, today.Add(-time.Hour), kim, "remedial_followup_60", today.Add(9*time.Hour), today.AddDate(0, 0, 7).Add(9*time.Hour))
-	for _, ap := range course {
-		if _, err := j.st.SetPrice(ctx, store.System, ap.ID, 12000, "list price"); err != nil {
-			t.Fatal(err)
-		}
-	}
-
+	kimUser := j.pricedKim(t, 0, 7)
 	b := newBrowser(t, j.url)
 	b.signIn(j.desk.Email)
 	b.clickText("Kim Lee")
