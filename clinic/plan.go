@@ -79,6 +79,9 @@ const (
 	PlanEventDiscontinue     PlanEvent = "discontinue"
 	PlanEventAbandon         PlanEvent = "abandon"
 	PlanEventMarkError       PlanEvent = "mark_error"
+	// PlanEventSessionUndone takes back a reassessment-due move when the completion that made
+	// it is undone (TreatmentPlan.DueTakenBack decides when); no one chooses it on a page.
+	PlanEventSessionUndone PlanEvent = "session_undone"
 )
 
 // MaxPlanExtensions caps extension courses so a plan cannot drift into
@@ -177,6 +180,7 @@ var (
 		{[]PlanStatus{PlanDraft}, PlanEventStart, PlanActive, planGuardStart},
 		{[]PlanStatus{PlanDraft}, PlanEventAbandon, PlanCancelled, nil},
 		{planRunning, PlanEventReassessmentDue, PlanReassessDue, nil},
+		{[]PlanStatus{PlanReassessDue}, PlanEventSessionUndone, PlanActive, nil},
 		{[]PlanStatus{PlanReassessDue}, PlanEventGoalMet, PlanCompleted, planGuardComplete},
 		{[]PlanStatus{PlanReassessDue}, PlanEventExtend, PlanExtended, planGuardExtend},
 		{[]PlanStatus{PlanReassessDue}, PlanEventChangeApproach, PlanChanged, nil},
@@ -233,8 +237,9 @@ func NextPlanStatus(p PlanFacts, ev PlanEvent) (PlanStatus, error) {
 				return p.Status, err
 			}
 		}
-		// A plan held during its extension course goes back to that course.
-		if ev == PlanEventResume && p.ExtensionsUsed > 0 {
+		// A plan held, or taken back from its review, during its extension course goes back
+		// to that course.
+		if (ev == PlanEventResume || ev == PlanEventSessionUndone) && p.ExtensionsUsed > 0 {
 			return PlanExtended, nil
 		}
 		return t.to, nil
@@ -243,11 +248,12 @@ func NextPlanStatus(p PlanFacts, ev PlanEvent) (PlanStatus, error) {
 }
 
 // AllowedPlanEvents lists the events that would succeed now, in table order,
-// so a page can offer only the buttons that work. Corrections are left out.
+// so a page can offer only the buttons that work. Corrections, and the undoing of a session
+// that follows only from the desk's undo, are left out.
 func AllowedPlanEvents(p PlanFacts) []PlanEvent {
 	var evs []PlanEvent
 	for _, t := range planMachine {
-		if t.event == PlanEventMarkError || slices.Contains(evs, t.event) {
+		if t.event == PlanEventMarkError || t.event == PlanEventSessionUndone || slices.Contains(evs, t.event) {
 			continue
 		}
 		if _, err := NextPlanStatus(p, t.event); err == nil {

@@ -50,6 +50,32 @@ func (p TreatmentPlan) Due(today Date) bool {
 	return p.Running() && (p.SessionsDone >= p.TotalSessions() || !today.Before(p.ReassessmentDate))
 }
 
+// DueTakenBack reports whether undoing a session's completion, recorded at completedAt, takes
+// the plan back from reassessment due to its course (PlanEventSessionUndone). The plan is read
+// as it stands once the completion is undone, so SessionsDone no longer counts that session.
+// Due, the rule that moved the plan forward, decides the way back: the plan returns only when
+// Due no longer holds without the session; a plan whose review date has come, or whose session
+// still counts through its signed note, stays due. Only the rules' own move is taken back: the
+// plan's last event must be the reassessment-due move recorded by the plan rules, not a person,
+// at or after the completion. A plan someone has moved since (reassessed, extended, completed,
+// referred, discontinued, or marked due by hand) carries a clinical decision about the client
+// that a corrected desk record must not overturn; it is left where it is.
+func (p TreatmentPlan) DueTakenBack(completedAt time.Time, today Date) bool {
+	if p.Status != PlanReassessDue || len(p.Events) == 0 {
+		return false
+	}
+	last := p.Events[len(p.Events)-1]
+	if last.Event != PlanEventReassessmentDue || !last.Automatic || last.At.Before(completedAt) {
+		return false
+	}
+	back, err := NextPlanStatus(p.Facts, PlanEventSessionUndone)
+	if err != nil {
+		return false
+	}
+	p.Status = back
+	return !p.Due(today)
+}
+
 // Reassessable reports whether a reassessment may be recorded now.
 func (p TreatmentPlan) Reassessable() bool { return p.Running() || p.Status == PlanReassessDue }
 
@@ -110,6 +136,8 @@ type PlanEventRecord struct {
 	Reason string
 	Actor  string
 	At     time.Time
+	// Automatic is true for a move the plan rules made themselves (no person recorded it).
+	Automatic bool
 }
 
 // ReassessmentRecord is a recorded reassessment and its decision.

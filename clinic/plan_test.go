@@ -11,7 +11,7 @@ import (
 var allPlanEvents = []PlanEvent{
 	PlanEventStart, PlanEventReassessmentDue, PlanEventGoalMet, PlanEventExtend, PlanEventRefer,
 	PlanEventChangeApproach, PlanEventHold, PlanEventResume, PlanEventDiscontinue, PlanEventAbandon,
-	PlanEventMarkError,
+	PlanEventMarkError, PlanEventSessionUndone,
 }
 
 var everyPlanStatus = []PlanStatus{
@@ -39,6 +39,7 @@ func TestNextPlanStatusTable(t *testing.T) {
 		{PlanReassessDue, PlanEventGoalMet}:        PlanCompleted,
 		{PlanReassessDue, PlanEventExtend}:         PlanExtended,
 		{PlanReassessDue, PlanEventChangeApproach}: PlanChanged,
+		{PlanReassessDue, PlanEventSessionUndone}:  PlanActive,
 		{PlanActive, PlanEventRefer}:               PlanReferred,
 		{PlanExtended, PlanEventRefer}:             PlanReferred,
 		{PlanReassessDue, PlanEventRefer}:          PlanReferred,
@@ -100,6 +101,7 @@ func TestNextPlanStatusGuards(t *testing.T) {
 		{"first extension", PlanFacts{Status: PlanReassessDue}, PlanEventExtend, PlanExtended, nil},
 		{"second extension", PlanFacts{Status: PlanReassessDue, ExtensionsUsed: 1}, PlanEventExtend, PlanReassessDue, new(*ErrPlanExtensionUsed)},
 		{"resume during extension course", PlanFacts{Status: PlanOnHold, ExtensionsUsed: 1}, PlanEventResume, PlanExtended, nil},
+		{"session undone during extension course", PlanFacts{Status: PlanReassessDue, ExtensionsUsed: 1}, PlanEventSessionUndone, PlanExtended, nil},
 		{"guard does not open a missing transition", PlanFacts{Status: PlanActive, ExtensionsUsed: 1}, PlanEventExtend, PlanActive, new(*ErrPlanTransition)},
 	}
 	for _, tt := range tests {
@@ -158,6 +160,52 @@ func TestAllowedPlanEvents(t *testing.T) {
 	for _, tt := range tests {
 		if got := AllowedPlanEvents(tt.facts); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestDueTakenBack: undoing a completion takes a plan back from its review only when the plan
+// rules put it there at or after that completion, nothing has moved it since, and Due no longer
+// holds without the session; it goes back to the course it was running.
+func TestDueTakenBack(t *testing.T) {
+	done := time.Date(2026, 3, 11, 11, 0, 0, 0, time.UTC)
+	today := Date{2026, 3, 11}
+	auto := PlanEventRecord{Event: PlanEventReassessmentDue, From: PlanActive, To: PlanReassessDue, At: done, Automatic: true}
+	due := func(edit func(*TreatmentPlan)) TreatmentPlan {
+		p := TreatmentPlan{Status: PlanReassessDue, PlannedSessions: 3, SessionsDone: 2, ReassessmentDate: Date{2026, 3, 20},
+			Events: []PlanEventRecord{{Event: PlanEventStart, To: PlanActive}, auto}}
+		if edit != nil {
+			edit(&p)
+		}
+		p.Facts = PlanFacts{Status: p.Status, ExtensionsUsed: p.ExtensionsUsed}
+		return p
+	}
+	tests := []struct {
+		name string
+		plan TreatmentPlan
+		want bool
+	}{
+		{"the course is short of a session again", due(nil), true},
+		{"the extension course is short of a session again", due(func(p *TreatmentPlan) {
+			p.ExtensionsUsed, p.ExtensionSessions, p.SessionsDone = 1, 2, 4
+		}), true},
+		{"the session still counts (its note is signed)", due(func(p *TreatmentPlan) { p.SessionsDone = 3 }), false},
+		{"the review date has come", due(func(p *TreatmentPlan) { p.ReassessmentDate = today }), false},
+		{"marked due by a person", due(func(p *TreatmentPlan) { p.Events[1].Automatic = false }), false},
+		{"due before this completion", due(func(p *TreatmentPlan) { p.Events[1].At = done.Add(-time.Hour) }), false},
+		{"due again after a later completion", due(func(p *TreatmentPlan) { p.Events[1].At = done.Add(time.Hour) }), true},
+		{"reassessed and extended since", due(func(p *TreatmentPlan) {
+			p.Status, p.ExtensionsUsed = PlanExtended, 1
+			p.Events = append(p.Events, PlanEventRecord{Event: PlanEventExtend, From: PlanReassessDue, To: PlanExtended, At: done})
+		}), false},
+		{"discontinued since", due(func(p *TreatmentPlan) {
+			p.Status = PlanDiscontinued
+			p.Events = append(p.Events, PlanEventRecord{Event: PlanEventDiscontinue, From: PlanReassessDue, To: PlanDiscontinued, At: done})
+		}), false},
+	}
+	for _, tt := range tests {
+		if got := tt.plan.DueTakenBack(done, today); got != tt.want {
+			t.Errorf("%s: DueTakenBack = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

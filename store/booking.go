@@ -736,9 +736,21 @@ func (s *Store) UndoStatus(ctx context.Context, by Actor, id int64) (Appointment
 			to, unix(now), unix(now), to, id); err != nil {
 			return err
 		}
-		from := a.Status
+		from, completedAt := a.Status, a.StatusAt
 		a.Status, a.StatusAt, a.CheckedIn = to, now, to == clinic.ApptCheckedIn
-		return audit(ctx, tx, by, unix(now), "undo", "appointment", id, a.ClientID, string(from)+" -> "+string(to))
+		if err := audit(ctx, tx, by, unix(now), "undo", "appointment", id, a.ClientID, string(from)+" -> "+string(to)); err != nil {
+			return err
+		}
+		if from != clinic.ApptCompleted {
+			return nil
+		}
+		// The completion may have moved a plan to reassessment due (SetStatus); the session no
+		// longer counts, so the plan goes back where the same rule now puts it.
+		loc, err := set.Location()
+		if err != nil {
+			return err
+		}
+		return s.unmarkDuePlans(ctx, tx, a.ClientID, completedAt, clinic.DateOf(now, loc))
 	})
 	return a, err
 }

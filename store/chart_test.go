@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -932,5 +933,173 @@ func TestACourseBookedFromItsPlanIsLinked(t *testing.T) {
 	}
 	if linked != plan || sp != (clinic.Spacing{Target: clinic.DefaultTargetDays, Min: clinic.DefaultMinDays, Max: clinic.DefaultMaxDays}) {
 		t.Errorf("the course: plan %d, spacing %+v; want plan %d at the plan's spacing", linked, sp, plan)
+	}
+}
+
+// planCourse is a started three-session plan for Alex, reviewed reviewDays after it starts, with
+// a course of three booked sessions a week apart, the first an hour from now, linked to it; it
+// returns the plan and the sessions. The default review day is the last session's day.
+func (f *chartFixture) planCourse(t *testing.T, reviewDays int) (int64, []int64) {
+	t.Helper()
+	ctx := context.Background()
+	var appts []int64
+	for i := range 3 {
+		appts = append(appts, f.appt(t, f.alexID, f.sam, f.clock.Now().Add(time.Duration(i*7*24+1)*time.Hour), "booked"))
+	}
+	f.consent(t)
+	d := clinic.NewTreatmentPlanDraft(f.clock.Now())
+	d.Layers, d.Goals, d.PlannedSessions = []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint}, []clinic.Goal{painGoal()}, 3
+	d.ReassessmentDate = f.clock.Now().AddDate(0, 0, reviewDays)
+	id, err := f.s.CreatePlan(ctx, f.sam, NewPlan{ClientID: f.alexID, Draft: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.mustEvent(t, id, clinic.PlanEventStart, clinic.PlanActive)
+	var courseID int64
+	if err := f.s.w.QueryRow(`INSERT INTO courses (client_id, therapist_id, service_id, sessions, spacing_days, spacing_min,
+		spacing_max, plan_id, created_at) VALUES (?, ?, ?, 3, 7, 3, 10, ?, 0) RETURNING id`, f.alexID, f.samUser.ID, f.serviceID,
+		id).Scan(&courseID); err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range appts {
+		if _, err := f.s.w.Exec(`UPDATE appointments SET course_id = ?, course_index = ? WHERE id = ?`, courseID, i+1, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id, appts
+}
+
+// completeAll records each session completed at the desk an hour after it starts, which leaves
+// the clock on the last one's day, where the desk may still undo it.
+func (f *chartFixture) completeAll(t *testing.T, appts []int64) {
+	t.Helper()
+	for _, a := range appts {
+		var start int64
+		if err := f.s.w.QueryRow(`SELECT starts_at FROM appointments WHERE id = ?`, a).Scan(&start); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(time.Unix(start, 0).Add(time.Hour))
+		if _, err := f.s.SetStatus(context.Background(), f.desk, a, clinic.ApptCompleted); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// planEventsSince is the plan's history after its first n events, as "event from -> to (reason)".
+func planEventsSince(t *testing.T, p clinic.TreatmentPlan, n int) []string {
+	t.Helper()
+	var out []string
+	for _, e := range p.Events[n:] {
+		out = append(out, fmt.Sprintf("%s %s -> %s (%s)", e.Event, e.From, e.To, e.Reason))
+	}
+	return out
+}
+
+// TestUndoingTheLastCompletionTakesThePlanBack: the desk completes a course's last session, which
+// makes its plan due for reassessment (its review is set a week later); undoing the completion on
+// the day puts the plan back to active, in the undo's transaction, on the plan's history and the
+// audit log; completing the session again makes the plan due again.
+func TestUndoingTheLastCompletionTakesThePlanBack(t *testing.T) {
+	ctx := context.Background()
+	f := newChartFixture(t)
+	id, appts := f.planCourse(t, 21)
+	f.completeAll(t, appts)
+	p, err := f.s.PlanByID(ctx, f.sam, id)
+	if err != nil || p.Status != clinic.PlanReassessDue {
+		t.Fatalf("after the last session: %q, %v; want reassess_due", p.Status, err)
+	}
+	before := len(p.Events)
+
+	f.clock.Advance(10 * time.Minute)
+	last := appts[len(appts)-1]
+	if _, err := f.s.UndoStatus(ctx, f.desk, last); err != nil {
+		t.Fatal(err)
+	}
+	// Read as the plan page reads it: the read's own due check must not move it forward again.
+	p, err = f.s.PlanByID(ctx, f.sam, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != clinic.PlanActive || p.SessionsDone != 2 {
+		t.Errorf("after the undo the plan is %q with %d sessions done; want active with 2", p.Status, p.SessionsDone)
+	}
+	want := []string{"session_undone reassess_due -> active (completion undone)"}
+	if got := planEventsSince(t, p, before); !slices.Equal(got, want) {
+		t.Errorf("plan history after the undo: %q; want %q", got, want)
+	}
+	var audited int
+	if err := f.s.w.QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'plan_session_undone' AND record_type = 'plan'
+		AND record_id = ? AND client_id = ? AND detail = 'reassess_due -> active'`, id, f.alexID).Scan(&audited); err != nil || audited != 1 {
+		t.Errorf("audit rows of the plan's move back: %d, %v; want 1", audited, err)
+	}
+
+	f.clock.Advance(10 * time.Minute)
+	if _, err := f.s.SetStatus(ctx, f.desk, last, clinic.ApptCompleted); err != nil {
+		t.Fatal(err)
+	}
+	p, err = f.s.PlanByID(ctx, f.sam, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = append(want, "reassessment_due active -> reassess_due (planned sessions done)")
+	if got := planEventsSince(t, p, before); p.Status != clinic.PlanReassessDue || !slices.Equal(got, want) {
+		t.Errorf("after completing again: %q, history %q; want reassess_due, %q", p.Status, got, want)
+	}
+}
+
+// TestUndoLeavesAPlanThatMovedOn: once a person has moved the plan after the completion (a
+// reassessment extended it, it was discontinued) or had marked it due themselves, undoing the
+// completion leaves the plan where they put it: that was a decision about the client, not a
+// consequence of the desk's record. A plan whose review day has come stays due as well: the
+// date alone makes it due, as the next read of the chart would find.
+func TestUndoLeavesAPlanThatMovedOn(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name       string
+		reviewDays int
+		move       func(t *testing.T, f *chartFixture, plan int64, appts []int64)
+		want       clinic.PlanStatus
+	}{
+		{"extended at its reassessment", 21, func(t *testing.T, f *chartFixture, plan int64, appts []int64) {
+			f.completeAll(t, appts)
+			if res, err := f.reassess(t, plan, clinic.DecisionExtend, 4); err != nil || res.Status != clinic.PlanExtended {
+				t.Fatalf("extend: %q, %v", res.Status, err)
+			}
+		}, clinic.PlanExtended},
+		{"discontinued", 21, func(t *testing.T, f *chartFixture, plan int64, appts []int64) {
+			f.completeAll(t, appts)
+			f.mustEvent(t, plan, clinic.PlanEventDiscontinue, clinic.PlanDiscontinued)
+		}, clinic.PlanDiscontinued},
+		{"marked due by the therapist before the last session", 21, func(t *testing.T, f *chartFixture, plan int64, appts []int64) {
+			f.completeAll(t, appts[:2])
+			f.mustEvent(t, plan, clinic.PlanEventReassessmentDue, clinic.PlanReassessDue)
+			f.completeAll(t, appts[2:])
+		}, clinic.PlanReassessDue},
+		{"the last session given on its review day", 14, func(t *testing.T, f *chartFixture, plan int64, appts []int64) {
+			f.completeAll(t, appts)
+		}, clinic.PlanReassessDue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newChartFixture(t)
+			id, appts := f.planCourse(t, tt.reviewDays)
+			tt.move(t, f, id, appts)
+			p, err := f.s.PlanByID(ctx, f.sam, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := len(p.Events)
+			f.clock.Advance(10 * time.Minute)
+			if _, err := f.s.UndoStatus(ctx, f.desk, appts[len(appts)-1]); err != nil {
+				t.Fatal(err)
+			}
+			p, err = f.s.PlanByID(ctx, f.sam, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := planEventsSince(t, p, before); p.Status != tt.want || len(got) != 0 {
+				t.Errorf("after the undo: %q, new history %q; want %q and nothing new", p.Status, got, tt.want)
+			}
+		})
 	}
 }

@@ -345,12 +345,12 @@ func loadGoals(ctx context.Context, tx *sql.Tx, p *clinic.TreatmentPlan) error {
 }
 
 func loadPlanEvents(ctx context.Context, tx *sql.Tx, p *clinic.TreatmentPlan) error {
-	return eachChartRow(ctx, tx, `SELECT e.event, e.from_status, e.to_status, e.reason, coalesce(u.name, ''), e.at
-		FROM plan_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.plan_id = ? ORDER BY e.id`, p.ID,
+	return eachChartRow(ctx, tx, `SELECT e.event, e.from_status, e.to_status, e.reason, coalesce(u.name, ''), e.at,
+		e.actor_id IS NULL FROM plan_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.plan_id = ? ORDER BY e.id`, p.ID,
 		func(r *sql.Rows) error {
 			var e clinic.PlanEventRecord
 			var at int64
-			err := r.Scan(&e.Event, &e.From, &e.To, &e.Reason, &e.Actor, &at)
+			err := r.Scan(&e.Event, &e.From, &e.To, &e.Reason, &e.Actor, &at, &e.Automatic)
 			e.At = unixTime(at)
 			p.Events = append(p.Events, e)
 			return err
@@ -443,6 +443,38 @@ func (s *Store) markDuePlans(ctx context.Context, tx *sql.Tx, clientID int64, to
 	return nil
 }
 
+// unmarkDuePlans takes back what markDuePlans did when the completion recorded at completedAt
+// is undone, in the undo's transaction and audited as the forward move was: the client's plans
+// that the rules moved to reassessment due go back to their course where, without that session,
+// clinic.TreatmentPlan.DueTakenBack says they are no longer due. Completing the session again
+// runs markDuePlans, which moves them forward again.
+func (s *Store) unmarkDuePlans(ctx context.Context, tx *sql.Tx, clientID int64, completedAt time.Time, today clinic.Date) error {
+	var ids []int64
+	err := eachChartRow(ctx, tx, `SELECT id FROM treatment_plans WHERE client_id = ? AND status = 'reassess_due'`,
+		clientID, func(r *sql.Rows) error {
+			var id int64
+			err := r.Scan(&id)
+			ids = append(ids, id)
+			return err
+		})
+	if err != nil {
+		return fmt.Errorf("due plans: %w", err)
+	}
+	for _, id := range ids {
+		p, err := loadPlan(ctx, tx, id, false)
+		if err != nil {
+			return err
+		}
+		if !p.DueTakenBack(completedAt, today) {
+			continue
+		}
+		if _, err := s.movePlan(ctx, tx, System, p, clinic.PlanEventSessionUndone, "completion undone"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // movePlan applies one event through the plan rules and records it. A rule's refusal comes
 // back joined with ErrConflict, so errors.As still finds the clinic error that says why.
 func (s *Store) movePlan(ctx context.Context, tx *sql.Tx, by Actor, p clinic.TreatmentPlan, ev clinic.PlanEvent, reason string) (clinic.PlanStatus, error) {
@@ -475,6 +507,9 @@ var decisionEvents = []clinic.PlanEvent{clinic.PlanEventGoalMet, clinic.PlanEven
 func (s *Store) ApplyPlanEvent(ctx context.Context, by Actor, planID int64, ev clinic.PlanEvent, reason string) (clinic.PlanStatus, error) {
 	if slices.Contains(decisionEvents, ev) {
 		return "", fmt.Errorf("plan event %q needs a reassessment: %w", ev, ErrConflict)
+	}
+	if ev == clinic.PlanEventSessionUndone {
+		return "", fmt.Errorf("plan event %q follows only from undoing a completion: %w", ev, ErrConflict)
 	}
 	var next clinic.PlanStatus
 	err := s.write(ctx, func(tx *sql.Tx) error {
