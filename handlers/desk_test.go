@@ -160,6 +160,56 @@ func TestDeskDayRejectsImpossibleDates(t *testing.T) {
 	}
 }
 
+// TestDeskUndoTakesThePlanBackFromItsReview: a plan's course given faster than planned (every
+// four days, its review three weeks out) becomes due for reassessment when the desk completes its
+// last session, and the plan page says so; undoing the completion puts the plan back to active
+// on the therapist's plan page, with the move on its history; completing again makes it due again.
+func TestDeskUndoTakesThePlanBackFromItsReview(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newChartWorld(t)
+	w.book(t, 1) // Alex consents and Sam has seen them
+	plan := w.activePlan(t)
+	day := clinic.DateOf(w.ta.Clock.Now(), w.loc)
+	var starts []time.Time
+	for i := range plan.PlannedSessions {
+		d := day.AddDays(3 + 4*i)
+		starts = append(starts, time.Date(d.Y, d.M, d.D, 10, 0, 0, 0, w.loc))
+	}
+	b := testclinic.MustBook(t, w.ta.Store, store.BookingRequest{ClientID: w.clientID, ServiceID: w.service,
+		TherapistID: w.therapist, Starts: starts, PlanID: plan.ID, Consent: true})
+	desk := store.Actor{UserID: w.p.Reception.ID, Role: clinic.RoleReception}
+	last := b.Appointments[len(b.Appointments)-1]
+	for _, a := range b.Appointments[:len(b.Appointments)-1] {
+		w.ta.Clock.Set(a.Start.Add(time.Hour))
+		if _, err := w.ta.Store.SetStatus(ctx, desk, a.ID, clinic.ApptCompleted); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	w.ta.Clock.Set(last.Start.Add(time.Hour))
+	reception, sam := w.as(t, w.p.Reception), w.as(t, w.p.Therapist)
+	page := "/desk/appointments/" + deskID(last.ID)
+	planPage := chartPlanPath(plan.ID)
+	const due, active = `class="badge status-reassess_due">Reassessment due<`, `class="badge status-active">Active<`
+	reception.postForm(page+"/status", page, url.Values{"status": {"completed"}}).wantRedirect(page)
+	if r := sam.get(planPage); !strings.Contains(r.Body, due) || strings.Contains(r.Body, active) {
+		t.Errorf("after the last session the plan page reads: %s", r.text())
+	}
+	reception.postForm(page+"/undo", page, nil).wantRedirect(page)
+	r := sam.get(planPage)
+	if !strings.Contains(r.Body, active) || strings.Contains(r.Body, due) {
+		t.Errorf("after the completion is undone the plan page reads: %s", r.text())
+	}
+	if !strings.Contains(r.text(), "Reassessment due → Active (automatic) · completion undone") {
+		t.Errorf("the plan's history does not show the move back: %s", r.text())
+	}
+	reception.postForm(page+"/status", page, url.Values{"status": {"completed"}}).wantRedirect(page)
+	if r := sam.get(planPage); !strings.Contains(r.Body, due) {
+		t.Errorf("after completing again the plan page reads: %s", r.text())
+	}
+}
+
 // TestDeskStatusChanges follows a session's day at the desk: nothing can be recorded the day
 // before (the page says when check-in opens, and a forged post is refused beside the buttons);
 // check-in opens an hour before; completed waits for the start; each record can be undone that
