@@ -97,3 +97,81 @@ func CheckCreditPayment(amount, owed, credit Money, cur Currency) error {
 	}
 	return nil
 }
+
+// PackageMoney is a prepaid package's money as the rule for refunding one of its payments
+// reads it, gathered in the refund's transaction.
+type PackageMoney struct {
+	Cost  Money // the package's invoice less the credit note that ended it, if any
+	Paid  Money // its payments less their refunds
+	Drawn Money // the shares of the sessions drawn (given)
+	// Credit is the credit the client holds on their whole account, as a payment by course
+	// credit may spend it: the balance below zero, less credit promised to sessions not yet
+	// invoiced. Negative when they owe.
+	Credit Money
+}
+
+// PackageRefundable is how much of one of a package's payments, with refundable of it not yet
+// paid back, may be refunded now, and the refusal of anything more.
+//
+// A refund takes money off the package's payments, first off what was paid over the package
+// (the client's credit), then off what pays for its sessions. Two things must stay true after
+// it, so that the books stay right:
+//
+//   - The sessions drawn stay paid for: their receipts went to the client for their health
+//     fund, saying the course paid them. What is paid for sessions not drawn yet may go back;
+//     the package then shows it as owed, as right after the sale.
+//   - What was paid over the package is the client's credit only while they hold it: credit
+//     spent on another session, or set against what they owe elsewhere, is not paid back
+//     again. Past the credit held nothing goes back, since the rest of a refund would come
+//     out of credit spent before it could reach the package's own sessions.
+func PackageRefundable(refundable Money, pk PackageMoney, cur Currency) (Money, error) {
+	over := max(pk.Paid-pk.Cost, 0)
+	credit := max(pk.Credit, 0)
+	if credit < over {
+		if refundable <= credit {
+			return refundable, &ErrRefundTooLarge{Refundable: refundable, Currency: cur}
+		}
+		return credit, &ErrPackageRefund{Limit: credit, Credit: true, Currency: cur}
+	}
+	limit := max(pk.Paid-pk.Drawn, 0) // what was paid over, then what pays for sessions not drawn
+	if refundable <= limit {
+		return refundable, &ErrRefundTooLarge{Refundable: refundable, Currency: cur}
+	}
+	return limit, &ErrPackageRefund{Limit: limit, Drawn: pk.Drawn, Currency: cur}
+}
+
+// CheckPackageRefund is the rule for refunding amount of one of a package's payments
+// (PackageRefundable says how much may go back).
+func CheckPackageRefund(amount, refundable Money, pk PackageMoney, cur Currency) error {
+	if amount <= 0 {
+		return errors.New("Enter the amount to refund.")
+	}
+	if limit, refusal := PackageRefundable(refundable, pk, cur); amount > limit {
+		return refusal
+	}
+	return nil
+}
+
+// ErrPackageRefund refuses a refund of a package's payment that would take back what pays
+// for the sessions given (Drawn) or, with Credit, credit the client no longer holds.
+type ErrPackageRefund struct {
+	Limit, Drawn Money
+	Credit       bool
+	Currency     Currency
+}
+
+func (e *ErrPackageRefund) Error() string {
+	switch {
+	case e.Credit && e.Limit <= 0:
+		return "Nothing of this payment can be refunded: what was paid over the course has gone to other sessions or to what the client owes, and they hold no credit."
+	case e.Credit:
+		return "A refund of this payment can be at most " + e.Limit.In(e.Currency) +
+			", the credit the client still holds: the rest of what was paid over the course has gone to other sessions or to what they owe."
+	case e.Limit <= 0:
+		return "Nothing of this payment can be refunded: the course's payments pay for the " + e.Drawn.In(e.Currency) +
+			" of sessions already given."
+	default:
+		return "A refund of this payment can be at most " + e.Limit.In(e.Currency) + ": the course's payments must still pay for the " +
+			e.Drawn.In(e.Currency) + " of sessions already given."
+	}
+}
