@@ -18,6 +18,7 @@ func (a *App) prepaidRoutes() []Route {
 		{"POST", "/desk/appointments/:id/package", "desk.appt.package", desk, a.DeskSellPackage},
 		{"POST", "/desk/appointments/:id/package/pay", "desk.appt.package.pay", desk, a.DeskPayPackage},
 		{"POST", "/desk/appointments/:id/package/end", "desk.appt.package.end", desk, a.DeskEndPackage},
+		{"POST", "/desk/appointments/:id/package/refund/:payment", "desk.appt.package.refund", desk, a.DeskRefundPackage},
 		{"GET", "/desk/prepaid/:id", "desk.prepaid.receipt", desk, a.DeskPrepaidReceipt},
 		{"GET", "/my/prepaid/:id", "client.prepaid.receipt", clientsOnly, a.ClientPrepaidReceipt},
 	}
@@ -99,6 +100,36 @@ func (a *App) DeskPayPackage(c echo.Context) error {
 	msg := p.Amount.In(a.Settings().Currency) + " by " + p.Method.Label() + " recorded for the prepaid course."
 	if dup {
 		msg = "That payment was already recorded: " + msg
+	}
+	return a.flash(c, deskApptHref(ap.ID)+"#prepaid", msg)
+}
+
+// DeskRefundPackage pays back part or all of one of the course's package payments, as far as
+// the package's rule allows (a refusal says how far, beside the amount).
+func (a *App) DeskRefundPackage(c echo.Context) error {
+	f := newForm(c)
+	ap, ok, err := a.courseAppt(c, f)
+	if !ok {
+		return err
+	}
+	id, err := pathID(c, "payment")
+	if err != nil {
+		return err
+	}
+	f.Values["package_refund_of"] = strconv.FormatInt(id, 10) // the row whose amount the page shows again
+	amount := f.money("package_refund_amount", "The refund")
+	note := f.Text("refund_note", "The reason", 300, false)
+	key := f.Text("key", "The form", 64, true)
+	if !f.Valid() {
+		return a.deskApptPage(c, http.StatusUnprocessableEntity, ap, f)
+	}
+	r, dup, err := a.Store.RefundPackage(c.Request().Context(), actor(c), ap.CourseID, id, amount, key, note)
+	if err != nil {
+		return a.prepaidRefused(c, ap, f, err)
+	}
+	msg := (-r.Amount).In(a.Settings().Currency) + " refunded by " + r.Method.Label() + " from the prepaid course."
+	if dup {
+		msg = "That refund was already recorded: " + msg
 	}
 	return a.flash(c, deskApptHref(ap.ID)+"#prepaid", msg)
 }

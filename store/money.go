@@ -476,26 +476,33 @@ func (s *Store) RecordPayment(ctx context.Context, by Actor, req PaymentRequest)
 	return p, dup, err
 }
 
-// Refund pays back amount of a payment, at most what of it has not been refunded. Like a
-// payment, a form's Key records it once.
+// Refund pays back amount of a payment, at most what of it has not been refunded; a prepaid
+// course's payment by the package's rule too (clinic.CheckPackageRefund). Like a payment, a
+// form's Key records it once: a second submit answers the refund made then.
 func (s *Store) Refund(ctx context.Context, by Actor, paymentID int64, amount clinic.Money, key, note string) (Payment, error) {
+	r, _, err := s.refund(ctx, by, "amount", amount, key, note, `p.id = ?`, paymentID)
+	return r, err
+}
+
+// refund is the one write path of a refund at the desk: the payment is the one where finds,
+// not itself a refund; a refusal is a FieldError on field. dup is true when key was used before.
+func (s *Store) refund(ctx context.Context, by Actor, field string, amount clinic.Money, key, note, where string, args ...any) (r Payment, dup bool, err error) {
 	if !deskOnly(by) {
-		return Payment{}, ErrNotFound
+		return r, false, ErrNotFound
 	}
 	if key == "" {
-		return Payment{}, &FieldError{"amount", errors.New("The form has expired; open it again.")}
+		return r, false, &FieldError{field, errors.New("The form has expired; open it again.")}
 	}
-	var r Payment
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		prior, err := queryPayments(ctx, tx, `p.idem_key = ?`, key)
 		if err != nil {
 			return err
 		}
 		if len(prior) > 0 {
-			r = prior[0]
+			r, dup = prior[0], true
 			return nil
 		}
-		p, err := only(queryPayments(ctx, tx, `p.id = ? AND p.refund_of IS NULL`, paymentID))
+		p, err := only(queryPayments(ctx, tx, where+` AND p.refund_of IS NULL`, args...))
 		if err != nil {
 			return err
 		}
@@ -503,14 +510,25 @@ func (s *Store) Refund(ctx context.Context, by Actor, paymentID int64, amount cl
 		if err != nil {
 			return err
 		}
-		if err := clinic.CheckRefund(amount, p.Refundable(), set.Currency); err != nil {
-			return &FieldError{"amount", err}
+		refusal := clinic.CheckRefund(amount, p.Refundable(), set.Currency)
+		if p.CourseID != 0 {
+			pk, err := packageIn(ctx, tx, p.CourseID)
+			if err != nil {
+				return err
+			}
+			pm, err := packageMoney(ctx, tx, pk)
+			if err != nil {
+				return err
+			}
+			refusal = clinic.CheckPackageRefund(amount, p.Refundable(), pm, set.Currency)
 		}
-		now := s.now()
-		r, err = refundIn(ctx, tx, by, p, amount, key, note, now)
+		if refusal != nil {
+			return &FieldError{field, refusal}
+		}
+		r, err = refundIn(ctx, tx, by, p, amount, key, note, s.now())
 		return err
 	})
-	return r, err
+	return r, dup, err
 }
 
 // refundIn writes the refund of amount of payment p, naming what p names (its session or

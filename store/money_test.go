@@ -301,6 +301,28 @@ func checkBalances(t *testing.T, path string) {
 	if bad != 0 {
 		t.Errorf("%d lines of the kept monthly revenue differ from the invoices", bad)
 	}
+	// A refund pays back at most its payment, by the payment's method, for what the payment was
+	// for (a session or a prepaid course), so takings and the package's page add up.
+	if err := db.QueryRow(`SELECT count(*) FROM payments p WHERE p.refund_of IS NULL AND p.amount_cents +
+		(SELECT coalesce(sum(r.amount_cents), 0) FROM payments r WHERE r.refund_of = p.id) < 0
+		OR EXISTS (SELECT 1 FROM payments r WHERE r.refund_of = p.id AND (r.client_id <> p.client_id OR r.method <> p.method
+			OR r.appointment_id IS NOT p.appointment_id OR r.course_id IS NOT p.course_id))`).Scan(&bad); err != nil {
+		t.Fatal(err)
+	}
+	if bad != 0 {
+		t.Errorf("%d payments refunded beyond themselves or under another name", bad)
+	}
+	// A session drawn from a prepaid course whose receipt went out stays paid for: the package's
+	// payments less refunds still cover the shares drawn up to it.
+	if err := db.QueryRow(`SELECT count(*) FROM prepaid_sessions d
+		JOIN outbox o ON o.dedupe_key = 'prepaid-receipt:' || d.appointment_id
+		WHERE (SELECT coalesce(sum(amount_cents), 0) FROM payments p WHERE p.course_id = d.course_id) <
+			(SELECT sum(e.amount_cents) FROM prepaid_sessions e WHERE e.course_id = d.course_id AND e.seq <= d.seq)`).Scan(&bad); err != nil {
+		t.Fatal(err)
+	}
+	if bad != 0 {
+		t.Errorf("%d drawn sessions' receipts went out but the course's payments no longer cover them", bad)
+	}
 }
 
 // A payment taken before the session is completed gets its receipt email when the session's

@@ -79,6 +79,14 @@ type CourseMoney struct {
 	Package  *Package
 	Quote    PackageQuote
 	Currency clinic.Currency
+	// Refunds is, for the desk, what of each of the package's payments may be refunded now.
+	Refunds map[int64]RefundLimit
+}
+
+// RefundLimit is what of a payment may be refunded now, and, past it, why not.
+type RefundLimit struct {
+	Amount  clinic.Money
+	Refusal string
 }
 
 // scopeCourse keeps a client to their own courses; the desk sees all; a therapist none.
@@ -108,7 +116,13 @@ func (s *Store) CoursePackage(ctx context.Context, by Actor, courseID int64) (Co
 			cm.Quote, _, err = quoteIn(ctx, tx, courseID)
 			return err
 		}
+		if err != nil {
+			return err
+		}
 		cm.Package = &pk
+		if deskOnly(by) {
+			cm.Refunds, err = refundLimits(ctx, tx, pk, set.Currency)
+		}
 		return err
 	})
 	return cm, err
@@ -575,10 +589,23 @@ func prepaidOf(ctx context.Context, tx *sql.Tx, a Appointment) (pk Package, draw
 	return pk, nil, !pk.Ended && pk.Used() < pk.Sessions && a.Status.TakesPlace(), nil
 }
 
-// creditHeld is the credit a client can spend on this appointment: their balance below zero
-// once this session's own unpaid invoice is set aside, less credit already promised to
-// sessions not yet invoiced (a credit payment moves no balance until their invoice comes).
+// creditHeld is the credit a client can spend on this appointment: their credit (clientCredit)
+// once this session's own unpaid invoice is set aside.
 func creditHeld(ctx context.Context, tx *sql.Tx, clientID int64, acc ApptAccount) (clinic.Money, error) {
+	credit, err := clientCredit(ctx, tx, clientID)
+	if err != nil {
+		return 0, err
+	}
+	if _, invoiced := acc.Invoice(); invoiced {
+		credit += acc.Owed()
+	}
+	return max(credit, 0), nil
+}
+
+// clientCredit is the credit a client holds, to spend on a session or to be paid back: their
+// balance below zero, less credit already promised to sessions not yet invoiced (a credit
+// payment moves no balance until their invoice comes). Negative when they owe.
+func clientCredit(ctx context.Context, tx *sql.Tx, clientID int64) (clinic.Money, error) {
 	var balance, promised clinic.Money
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT owed_cents FROM client_balances WHERE client_id = ?), 0),
 		(SELECT coalesce(sum(p.amount_cents), 0) FROM payments p WHERE p.client_id = ? AND p.method = 'course_credit'
@@ -587,11 +614,40 @@ func creditHeld(ctx context.Context, tx *sql.Tx, clientID int64, acc ApptAccount
 		clientID, clientID).Scan(&balance, &promised); err != nil {
 		return 0, err
 	}
-	credit := -balance - promised
-	if _, invoiced := acc.Invoice(); invoiced {
-		credit += acc.Owed()
+	return -balance - promised, nil
+}
+
+// packageMoney gathers what the rule for refunding one of a package's payments reads
+// (clinic.PackageRefundable), inside the caller's transaction.
+func packageMoney(ctx context.Context, tx *sql.Tx, pk Package) (clinic.PackageMoney, error) {
+	credit, err := clientCredit(ctx, tx, pk.ClientID)
+	return clinic.PackageMoney{Cost: pk.Amount - pk.Credited, Paid: pk.Paid, Drawn: pk.DrawnValue, Credit: credit}, err
+}
+
+// refundLimits is what of each of a package's payments may be refunded now, for the desk's
+// refund forms.
+func refundLimits(ctx context.Context, tx *sql.Tx, pk Package, cur clinic.Currency) (map[int64]RefundLimit, error) {
+	pm, err := packageMoney(ctx, tx, pk)
+	if err != nil {
+		return nil, err
 	}
-	return max(credit, 0), nil
+	out := map[int64]RefundLimit{}
+	for _, p := range pk.Payments {
+		if p.RefundOf == 0 {
+			limit, refusal := clinic.PackageRefundable(p.Refundable(), pm, cur)
+			out[p.ID] = RefundLimit{Amount: limit, Refusal: refusal.Error()}
+		}
+	}
+	return out, nil
+}
+
+// RefundPackage pays back part or all of one of a prepaid course's payments, by the package's
+// rule (clinic.CheckPackageRefund): the sessions given stay paid for, and what was paid over
+// goes back only while the client holds it as credit. A payment of another course is
+// ErrNotFound. A form's key records it once: a second submit answers the refund made then,
+// with dup true.
+func (s *Store) RefundPackage(ctx context.Context, by Actor, courseID, paymentID int64, amount clinic.Money, key, note string) (Payment, bool, error) {
+	return s.refund(ctx, by, "package_refund_amount", amount, key, note, `p.id = ? AND p.course_id = ?`, paymentID, courseID)
 }
 
 // PrepaidReceipt reads the document of a session drawn from a prepaid course, for the

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -321,6 +322,157 @@ func TestPackageRefusals(t *testing.T) {
 	}
 	if _, err := st.CoursePackage(ctx, store.Actor{Role: clinic.RoleTherapist}, two.CourseID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a therapist reading a package: %v; want not found", err)
+	}
+	checkBalances(t, path)
+}
+
+// A client pays a package twice by mistake (card, then cash): the cash comes back on its own,
+// once however often the form is sent, and of the card only what pays for sessions not given
+// yet; the package then shows the rest as owed. Takings, the balance, the package's page and
+// revenue agree after each refund.
+func TestPackagePaymentRefundedOnItsOwn(t *testing.T) {
+	st, c, path, b := prepaidClinic(t)
+	ctx := context.Background()
+	if _, _, err := st.SellPackage(ctx, deskActor, b.CourseID, "s"); err != nil {
+		t.Fatal(err)
+	}
+	// 4 × 123.45 = 493.80 less 49.38 = 444.42: 111.10 a session, 111.12 the last.
+	pay := func(m clinic.PayMethod, key string) store.Payment {
+		p, _, err := st.PayPackage(ctx, deskActor, b.CourseID, store.PaymentRequest{Method: m, Amount: 44442, Key: key, CreditConfirmed: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	card, cash := pay(clinic.PayCard, "card"), pay(clinic.PayCash, "cash")
+	if _, err := completeAfterStart(st, b.Appointments[0]); err != nil {
+		t.Fatal(err)
+	}
+	balance := func() clinic.Money {
+		bal, err := st.ClientBalance(ctx, deskActor, c.ClientID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return bal
+	}
+	if bal := balance(); bal != -44442 {
+		t.Fatalf("balance after paying twice %d; want -44442 (credit)", bal)
+	}
+	refund := func(p store.Payment, amount clinic.Money, key string) (store.Payment, bool, error) {
+		return st.RefundPackage(ctx, deskActor, b.CourseID, p.ID, amount, key, "paid twice")
+	}
+	var fe *store.FieldError
+	if _, _, err := refund(cash, 44443, "r1"); !errors.As(err, &fe) || fe.Field != "package_refund_amount" ||
+		fe.Err.Error() != "A refund can be at most the $444.42 paid and not yet refunded." {
+		t.Errorf("refunding more than the cash: %v; want the payment's limit beside the amount", err)
+	}
+	r, dup, err := refund(cash, 44442, "r1")
+	if err != nil || dup || r.Amount != -44442 || r.Method != clinic.PayCash || r.CourseID != b.CourseID || r.RefundOf != cash.ID {
+		t.Fatalf("refunding the cash: %+v dup=%v (%v)", r, dup, err)
+	}
+	if again, dup, err := refund(cash, 44442, "r1"); err != nil || !dup || again.ID != r.ID {
+		t.Errorf("the same refund sent twice: %+v dup=%v (%v); want the first refund back", again, dup, err)
+	}
+	if _, err := st.Refund(ctx, deskActor, cash.ID, 1, "r1-other", ""); err == nil {
+		t.Error("refunded a cent more of the cash by the session's refund path")
+	}
+	cm, err := st.CoursePackage(ctx, deskActor, b.CourseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk := cm.Package
+	if pk.Paid != 44442 || pk.Owed() != 0 || len(pk.Payments) != 3 || !pk.Drawn[0].Receipt {
+		t.Errorf("the package after the cash went back: paid %d owed %d, %d payments, drawn %+v", pk.Paid, pk.Owed(), len(pk.Payments), pk.Drawn)
+	}
+	// Of the card, what pays for the three sessions not given: 444.42 - 111.10.
+	if lim := cm.Refunds[card.ID]; lim.Amount != 33332 || cm.Refunds[cash.ID].Amount != 0 {
+		t.Errorf("refund limits %+v; want 333.32 of the card, nothing of the cash", cm.Refunds)
+	}
+	if bal := balance(); bal != 0 {
+		t.Errorf("balance after refunding the cash %d; want 0", bal)
+	}
+	_, _, err = refund(card, 33333, "r2")
+	if !errors.As(err, &fe) || fe.Field != "package_refund_amount" ||
+		fe.Err.Error() != "A refund of this payment can be at most $333.32: the course's payments must still pay for the $111.10 of sessions already given." {
+		t.Errorf("refunding the card past the session given: %v", err)
+	}
+	if _, _, err := refund(card, 10000, "r2"); err != nil {
+		t.Fatal(err)
+	}
+	cm, _ = st.CoursePackage(ctx, deskActor, b.CourseID)
+	if pk := cm.Package; pk.Paid != 34442 || pk.Owed() != 10000 || pk.Left() != 33332 || !pk.Drawn[0].Receipt {
+		t.Errorf("the package after 100.00 of the card went back: paid %d owed %d left %d", pk.Paid, pk.Owed(), pk.Left())
+	}
+	if bal := balance(); bal != 10000 {
+		t.Errorf("balance %d; want 10000 owed for the package", bal)
+	}
+	if owed, _ := st.Owed(ctx, deskActor); len(owed) != 1 || owed[0].Owed != 10000 {
+		t.Errorf("owed list %+v; want the client's 100.00", owed)
+	}
+	if _, err := st.PrepaidReceipt(ctx, deskActor, b.Appointments[0].ID, true); err != nil {
+		t.Errorf("the session given lost its receipt: %v", err)
+	}
+	// Takings: each method's payment less its refund; revenue: the session given at its share.
+	now := st.Now()
+	lines, err := st.Takings(ctx, deskActor, now.Add(-time.Hour), now.Add(time.Hour))
+	got := map[clinic.PayMethod]clinic.Money{}
+	for _, l := range lines {
+		got[l.Method] += l.Amount
+	}
+	if err != nil || got[clinic.PayCard] != 34442 || got[clinic.PayCash] != 0 || len(lines) != 2 {
+		t.Errorf("takings %+v (%v); want card 344.42, cash 0.00", lines, err)
+	}
+	rev, err := st.Revenue(ctx, store.System, 202612, 202612)
+	if err != nil || len(rev) != 1 || rev[0].Sessions != 1 || rev[0].Amount != 11110 {
+		t.Errorf("revenue %+v (%v); want the one session given, 111.10", rev, err)
+	}
+	audit, err := st.AuditLog(ctx, store.Actor{Role: clinic.RoleOwner}, store.AuditFilter{RecordType: "payment", RecordID: card.ID})
+	if err != nil || len(audit) != 1 || audit[0].Action != "refund" || audit[0].Detail != "100.00" {
+		t.Errorf("the card's audit log %+v (%v); want its refund", audit, err)
+	}
+	// Another course's payment is not this course's to refund; nor is money the therapist's.
+	other := c.Book(t, c.At(2027, 1, 5, 10, 0), c.At(2027, 1, 12, 10, 0))
+	if _, _, err := st.RefundPackage(ctx, deskActor, other.CourseID, card.ID, 100, "r3", ""); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("refunding a payment through another course: %v; want not found", err)
+	}
+	if _, _, err := st.RefundPackage(ctx, store.Actor{Role: clinic.RoleTherapist}, b.CourseID, card.ID, 100, "r4", ""); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a therapist refunding: %v; want not found", err)
+	}
+	checkBalances(t, path)
+}
+
+// What was paid over a package is the client's credit; once it has paid for another session
+// (by course credit) it is not paid back again.
+func TestPackageOverpaymentSpentIsNotRefunded(t *testing.T) {
+	st, c, path, b := prepaidClinic(t)
+	ctx := context.Background()
+	if _, _, err := st.SellPackage(ctx, deskActor, b.CourseID, "s"); err != nil {
+		t.Fatal(err)
+	}
+	card, _, err := st.PayPackage(ctx, deskActor, b.CourseID, store.PaymentRequest{Method: clinic.PayCard, Amount: 54442, Key: "p", CreditConfirmed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cm, err := st.CoursePackage(ctx, deskActor, b.CourseID); err != nil || cm.Refunds[card.ID].Amount != 54442 {
+		t.Errorf("refund limit before any session: %+v (%v); want all 544.42, nothing given", cm.Refunds, err)
+	}
+	single := c.Book(t, c.At(2027, 2, 2, 10, 0)).Appointments[0]
+	if _, err := completeAfterStart(st, single); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.RecordPayment(ctx, deskActor, store.PaymentRequest{AppointmentID: single.ID, Method: clinic.PayCourse, Amount: 10000, Key: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.RecordPayment(ctx, deskActor, store.PaymentRequest{AppointmentID: single.ID, Method: clinic.PayCash, Amount: 2345, Key: "rest"}); err != nil {
+		t.Fatal(err)
+	}
+	var fe *store.FieldError
+	_, _, err = st.RefundPackage(ctx, deskActor, b.CourseID, card.ID, 10000, "r", "")
+	if !errors.As(err, &fe) || !strings.Contains(fe.Err.Error(), "Nothing of this payment can be refunded") || !strings.Contains(fe.Err.Error(), "hold no credit") {
+		t.Errorf("refunding the 100.00 over, spent on another session: %v", err)
+	}
+	if bal, _ := st.ClientBalance(ctx, deskActor, c.ClientID); bal != 0 {
+		t.Errorf("balance %d; want 0", bal)
 	}
 	checkBalances(t, path)
 }
