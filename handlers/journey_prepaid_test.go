@@ -8,7 +8,8 @@ import (
 
 // TestJourneyPrepaidCourse: reception sells a client's course of two as a prepaid package
 // from the session's page, takes its payment, completes the first session (drawn down, not
-// invoiced), and the client downloads that session's receipt for their fund.
+// invoiced), refunds the card's share of the session not given, and the client downloads the
+// session's receipt for their fund.
 func TestJourneyPrepaidCourse(t *testing.T) {
 	t.Parallel()
 	j := newJourneyClinic(t)
@@ -24,6 +25,11 @@ func TestJourneyPrepaidCourse(t *testing.T) {
 	b.wantText("$240.00 by Card recorded for the prepaid course.")
 	b.submit("main form[action$='/status'] input[value=completed] ~ button")
 	b.wantText("Prepaid: 1 of 2 used")
+	// The client stops after this one: the card's share of the session not given goes back
+	// from the Refund form beside it, prefilled with what may be refunded.
+	b.eval("window.confirm = () => true")
+	b.submit("#prepaid form[action*='/package/refund/'] button")
+	b.wantText("$120.00 refunded by Card from the prepaid course.")
 	b.signOut()
 
 	b.signIn(kimUser.Email)

@@ -188,3 +188,86 @@ func TestDeskPrepaidCourse(t *testing.T) {
 		t.Errorf("the audit log of the course %+v (%v); want the ending with its choice and reason", audit, err)
 	}
 }
+
+// The client paid the course twice by mistake, card then cash: reception refunds the cash from
+// the Refund form beside it, and of the card only what pays for sessions not given; asking
+// more is answered beside the amount with how far it can go. A double submit refunds once.
+func TestDeskRefundPackagePayment(t *testing.T) {
+	t.Parallel()
+	d := moneyDesk(t)
+	ctx := context.Background()
+	d.Clock.Set(d.at(2026, 3, 11, 9, 30))
+	aps := d.book(t, d.clientID, d.ana, d.at(2026, 3, 11, 10, 0), d.at(2026, 3, 18, 10, 0), d.at(2026, 3, 25, 10, 0), d.at(2026, 4, 1, 10, 0))
+	desk := d.as(t, d.Reception)
+	page := "/desk/appointments/" + deskID(aps[0].ID)
+	desk.postForm(page+"/package", page, url.Values{"key": {"sell"}}).wantRedirect(page + "#prepaid") // 4 × 120.00, no discount
+	for _, m := range []string{"card", "cash"} {
+		desk.postForm(page+"/package/pay", page, url.Values{"package_amount": {"480"}, "package_method": {m}, "package_credit": {"1"},
+			"key": {"pay-" + m}}).wantRedirect(page + "#prepaid")
+	}
+	d.Clock.Set(d.at(2026, 3, 11, 11, 0))
+	desk.postForm(page+"/status", page, url.Values{"status": {"completed"}}).wantRedirect(page) // 120.00 drawn
+	cm, err := d.Store.CoursePackage(ctx, ownerActor, aps[0].CourseID)
+	if err != nil || cm.Package == nil || len(cm.Package.Payments) != 2 {
+		t.Fatalf("the package's payments: %+v (%v)", cm.Package, err)
+	}
+	card, cash := cm.Package.Payments[0].ID, cm.Package.Payments[1].ID
+	refund := func(id int64) string { return page + "/package/refund/" + deskID(id) }
+
+	r := desk.get(page)
+	for _, id := range []int64{card, cash} {
+		if !strings.Contains(r.Body, `action="`+refund(id)+`"`) || !strings.Contains(r.Body, `id="f-package-refund-`+deskID(id)+`" name="package_refund_amount" inputmode="decimal" size="8" value="480.00"`) {
+			t.Errorf("no Refund form of 480.00 beside the package's payment %d", id)
+		}
+	}
+	desk.postForm(refund(cash), page, url.Values{"package_refund_amount": {"480"}, "key": {"refund-cash"}}).wantRedirect(page + "#prepaid")
+	if txt := desk.get(page).text(); !strings.Contains(txt, "$480.00 refunded by Cash from the prepaid course.") ||
+		!strings.Contains(txt, "Paid $480.00") || !strings.Contains(txt, "Owed $0.00") {
+		t.Errorf("the page after refunding the cash: %s", txt)
+	}
+
+	for _, bad := range []string{"-5", "lots", ""} {
+		r := desk.postForm(refund(card), page, url.Values{"package_refund_amount": {bad}, "key": {"refund-card"}})
+		r.wantStatus(http.StatusUnprocessableEntity)
+		if r.fieldError("package_refund_amount") == "" {
+			t.Errorf("refund amount %q: no message beside it", bad)
+		}
+	}
+	r = desk.postForm(refund(card), page, url.Values{"package_refund_amount": {"400"}, "key": {"refund-card"}})
+	r.wantStatus(http.StatusUnprocessableEntity)
+	if msg := r.fieldError("package_refund_amount"); msg != "A refund of this payment can be at most $360.00: the course's payments must still pay for the $120.00 of sessions already given." {
+		t.Errorf("refunding the card past the session given: %q", msg)
+	}
+	if !strings.Contains(r.Body, `id="f-package_refund_amount" name="package_refund_amount" inputmode="decimal" size="8" value="400" aria-invalid="true"`) {
+		t.Error("the refused amount is not kept, marked, in its own payment's form")
+	}
+	refundCard := url.Values{"package_refund_amount": {"60"}, "key": {"refund-card"}}
+	desk.postForm(refund(card), page, refundCard).wantRedirect(page + "#prepaid")
+	if txt := desk.get(page).text(); !strings.Contains(txt, "$60.00 refunded by Card from the prepaid course.") ||
+		!strings.Contains(txt, "Paid $420.00") || !strings.Contains(txt, "Owed $60.00") {
+		t.Errorf("the page after refunding part of the card: %s", txt)
+	}
+	desk.postForm(refund(card), page, refundCard).wantRedirect(page + "#prepaid") // a double submit
+	if txt := desk.get(page).text(); !strings.Contains(txt, "That refund was already recorded: $60.00 refunded by Card") {
+		t.Errorf("the page after the same refund again: %s", txt)
+	}
+	if cm, _ := d.Store.CoursePackage(ctx, ownerActor, aps[0].CourseID); len(cm.Package.Payments) != 4 || cm.Package.Paid != 42000 {
+		t.Errorf("after a double submit: %d payments and refunds, %d paid; want 4 and 42000", len(cm.Package.Payments), cm.Package.Paid)
+	}
+	if b, _ := d.Store.ClientBalance(ctx, ownerActor, d.clientID); b != 6000 {
+		t.Errorf("balance %d; want the 60.00 the package now owes", b)
+	}
+	audit, err := d.Store.AuditLog(ctx, ownerActor, store.AuditFilter{RecordType: "payment", RecordID: card})
+	if err != nil || len(audit) != 1 || audit[0].Action != "refund" || audit[0].Detail != "60.00" || audit[0].ActorID != d.Reception.ID {
+		t.Errorf("the card's audit log %+v (%v); want reception's refund of 60.00", audit, err)
+	}
+	if r := desk.get("/desk/takings?date=2026-03-11&format=csv"); !strings.Contains(r.Body, "Card,Ana Alvarez,2,420.00") ||
+		!strings.Contains(r.Body, "Cash,Ana Alvarez,2,0.00") {
+		t.Errorf("takings of the day: each payment less its refund:\n%s", r.Body)
+	}
+	// A payment is refunded only from its own course's page.
+	other := d.book(t, d.clientID, d.ana, d.at(2026, 4, 8, 10, 0), d.at(2026, 4, 15, 10, 0))
+	otherPage := "/desk/appointments/" + deskID(other[0].ID)
+	desk.postForm(otherPage+"/package/refund/"+deskID(card), otherPage, url.Values{"package_refund_amount": {"10"}, "key": {"x"}}).
+		wantStatus(http.StatusNotFound)
+}
