@@ -235,7 +235,7 @@ func TestRouteGuards(t *testing.T) {
 		browsers[u.Role] = tc
 	}
 	anon := ta.client(t)
-	fill := strings.NewReplacer(":id", "1", ":token", "x", ":date", "2026-04-03")
+	fill := strings.NewReplacer(":id", "1", ":token", "x", ":date", "2026-04-03", ":payment", "1")
 	for _, route := range ta.App.Routes() {
 		if route.Allow == nil {
 			continue

@@ -191,6 +191,8 @@ var matrix = map[string]string{
 	"POST /desk/appointments/:id/package/end":          "snnnnoo",
 	"GET /desk/prepaid/:id":                            "snnnnoo",
 	"GET /my/prepaid/:id":                              "sonnnnn",
+
+	"POST /desk/appointments/:id/package/refund/:payment": "snnnnoo",
 }
 
 var personas = []string{"anon", "clientA", "clientB", "ther", "ther2", "desk", "owner"}
@@ -261,7 +263,8 @@ func (w matrixWorld) fill(t *testing.T, path string) string {
 	tok("/ical/", w.feed+".ics")
 	tok("/unsubscribe/", w.unsubscribe)
 	tok("/book/hold/", w.hold)
-	path = strings.NewReplacer(":token", "not-a-real-token", ":step", "1", ":date", matrixDate.String()).Replace(path)
+	path = strings.NewReplacer(":token", "not-a-real-token", ":step", "1", ":date", matrixDate.String(),
+		":payment", strconv.FormatInt(w.payment, 10)).Replace(path)
 	if strings.Contains(path, ":") {
 		t.Fatalf("%s: the matrix test does not know what to put in this path; teach matrixWorld.fill", path)
 	}
