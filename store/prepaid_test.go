@@ -373,6 +373,12 @@ func TestPackagePaymentRefundedOnItsOwn(t *testing.T) {
 	if again, dup, err := refund(cash, 44442, "r1"); err != nil || !dup || again.ID != r.ID {
 		t.Errorf("the same refund sent twice: %+v dup=%v (%v); want the first refund back", again, dup, err)
 	}
+	// As for any refund, nothing is emailed; the cash's own receipt went when it was taken.
+	for id, want := range map[int64]int{r.ID: 0, cash.ID: 1} {
+		if rows, err := st.Outbox(ctx, store.Actor{Role: clinic.RoleOwner}, store.OutboxFilter{RefType: "payment", RefID: id}); err != nil || len(rows) != want {
+			t.Errorf("mail about payment %d: %+v (%v); want %d", id, rows, err, want)
+		}
+	}
 	if _, err := st.Refund(ctx, deskActor, cash.ID, 1, "r1-other", ""); err == nil {
 		t.Error("refunded a cent more of the cash by the session's refund path")
 	}
