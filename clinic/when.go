@@ -76,11 +76,14 @@ func (w Dates) WhenZoned(t time.Time) string {
 }
 
 // RepeatedHour reports whether the clock shows the same time at another instant close by:
-// the hour the clocks go back through (half an hour where the change is half an hour).
+// the hour the clocks go back through (half an hour where the change is half an hour). The
+// clock at t+d shows t's time when the zone's offset there is d less than at t, so only the
+// offsets are compared: a day's list asks this of every time on it, and formatting seven
+// times for each was a tenth of the therapist's day page.
 func RepeatedHour(t time.Time, loc *time.Location) bool {
-	wall := t.In(loc).Format("2006-01-02 15:04")
+	_, off := t.In(loc).Zone()
 	for _, d := range []time.Duration{-2 * time.Hour, -time.Hour, -30 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour} {
-		if t.Add(d).In(loc).Format("2006-01-02 15:04") == wall {
+		if _, o := t.Add(d).In(loc).Zone(); time.Duration(off-o)*time.Second == d {
 			return true
 		}
 	}

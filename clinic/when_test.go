@@ -36,3 +36,39 @@ func TestDatesAndTimesAreWrittenOneWay(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatedHourIsTheClockShowingTwice checks RepeatedHour against its definition, the same
+// time written at another instant within two hours, for every quarter hour around clock changes
+// of a whole hour (Sydney) and of half an hour (Lord Howe Island), forward and back.
+func TestRepeatedHourIsTheClockShowingTwice(t *testing.T) {
+	byDefinition := func(t time.Time, loc *time.Location) bool {
+		wall := t.In(loc).Format("2006-01-02 15:04")
+		for _, d := range []time.Duration{-2 * time.Hour, -time.Hour, -30 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour} {
+			if t.Add(d).In(loc).Format("2006-01-02 15:04") == wall {
+				return true
+			}
+		}
+		return false
+	}
+	for _, zone := range []string{"Australia/Sydney", "Australia/Lord_Howe"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		repeated := 0
+		for _, day := range []time.Time{time.Date(2026, 4, 4, 12, 0, 0, 0, time.UTC), time.Date(2026, 10, 3, 12, 0, 0, 0, time.UTC)} {
+			for at := day; at.Before(day.Add(24 * time.Hour)); at = at.Add(15 * time.Minute) {
+				got, want := RepeatedHour(at, loc), byDefinition(at, loc)
+				if got != want {
+					t.Errorf("%s %s: RepeatedHour %v; the clock says %v", zone, at.In(loc).Format("2 Jan 15:04 MST"), got, want)
+				}
+				if got {
+					repeated++
+				}
+			}
+		}
+		if repeated == 0 {
+			t.Errorf("%s: no repeated time found around its clock changes", zone)
+		}
+	}
+}
