@@ -353,3 +353,24 @@ func TestBodyChartDrawsFindings(t *testing.T) {
 		t.Error("the plain drawing has marks")
 	}
 }
+
+// TestHeaderAndFooter checks the chrome every page carries: names escaped, the current page
+// marked, menu links kept to this site, the phone a callable link.
+func TestHeaderAndFooter(t *testing.T) {
+	p := Page{Clinic: Clinic{Name: `Fern & <Co>`, Address: "1 Main St", Phone: "+61 2 9555 0142"}, CSRF: "tok",
+		User: &User{Name: `Jo "JJ" Lee`}, Nav: []NavLink{{Href: "/desk", Label: "Day", Current: true},
+			{Href: "javascript:alert(1)", Label: "Bad"}, {Href: "//evil.example/", Label: "Away"}}}
+	header, footer := string(p.Header()), string(p.Footer())
+	for _, want := range []string{`<bdi>Fern &amp; &lt;Co&gt;</bdi>`, `<a href="/desk" aria-current="page">Day</a>`,
+		`<a href="#">Bad</a>`, `<a href="#">Away</a>`, `name="csrf" value="tok"`, `<bdi>Jo &#34;JJ&#34; Lee</bdi>`} {
+		if !strings.Contains(header, want) {
+			t.Errorf("header lacks %s:\n%s", want, header)
+		}
+	}
+	if want := `· <a href="tel:&#43;61295550142">&#43;61 2 9555 0142</a>`; !strings.Contains(footer, want) {
+		t.Errorf("footer lacks %s:\n%s", want, footer)
+	}
+	if visitor := string(Page{Clinic: Clinic{Name: "Fern"}}.Header()); strings.Contains(visitor, "site-menu") {
+		t.Errorf("a page with no menu and no one signed in shows a menu:\n%s", visitor)
+	}
+}
