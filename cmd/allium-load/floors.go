@@ -49,6 +49,8 @@ type opFloor struct {
 	CPU       time.Duration // this process's CPU per operation
 	Latency   latencies
 	Err       error
+	lat       []time.Duration // the samples behind Latency, and the time they took,
+	wall      time.Duration   // so that floors taken in turns add up to one
 }
 
 // measureOp runs op for dur after a short warm-up and reports its rate and CPU per operation.
@@ -70,7 +72,7 @@ func measureOp(ctx context.Context, dur time.Duration, op func(context.Context) 
 	}
 	u := m.stop()
 	return opFloor{Ops: len(lat), PerSecond: float64(len(lat)) / u.Wall.Seconds(), CPU: perOp(u.Self, len(lat)),
-		Latency: summarise(lat)}
+		Latency: summarise(lat), lat: lat, wall: u.Wall}
 }
 
 // insertFloor is a bare single-row insert transaction, with the connection settings the store

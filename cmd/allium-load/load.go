@@ -27,6 +27,10 @@ type loadResult struct {
 	CPU       cpuUse
 	Bytes     int64 // body bytes of the last OK answer
 	Exhausted bool  // the run ended early: no more requests to make
+	// lat and window are what the summaries above were computed from, so that runs taken in
+	// turns (interleave.go) add up to one.
+	lat    []time.Duration
+	window time.Duration
 }
 
 // sample is one answered request of the measured phase.
@@ -113,8 +117,8 @@ func tally(results [][]sample, winStart, winEnd time.Time, want int) loadResult 
 			lat = append(lat, s.end.Sub(s.start))
 		}
 	}
-	out.Latency = summarise(lat)
-	if w := winEnd.Sub(winStart).Seconds(); w > 0 {
+	out.Latency, out.lat, out.window = summarise(lat), lat, winEnd.Sub(winStart)
+	if w := out.window.Seconds(); w > 0 {
 		out.PerSecond = float64(out.OK) / w
 	}
 	return out
@@ -217,7 +221,7 @@ func serialRun(ctx context.Context, pid int, dur time.Duration, next nextRequest
 	}
 	cpu := meter.stop()
 	out := tally([][]sample{samples}, meter.start, time.Now(), want)
-	out.Conns, out.CPU = 1, cpu
+	out.Conns, out.CPU, out.window = 1, cpu, cpu.Wall
 	if cpu.Wall > 0 {
 		out.PerSecond = float64(out.OK) / cpu.Wall.Seconds()
 	}

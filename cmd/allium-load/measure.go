@@ -130,15 +130,7 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 			continue
 		}
 		fmt.Fprintln(log, "page:", p.Name)
-		pr := rep.measurePage(ctx, o, e, sp, p, get)
-		// The page's own SQL right after its runs, so that the page and its floor see the
-		// machine as alike as a shared machine allows.
-		if p.Queries != nil && pr.Available && pr.Many.OK > 0 {
-			waitQuiet(o.QuietWait, o.QuietPct, sp.pid())
-			f := measureOp(ctx, o.FloorDuration, p.Queries(e))
-			pr.Queries = &f
-		}
-		rep.Pages = append(rep.Pages, pr)
+		rep.Pages = append(rep.Pages, rep.measurePage(ctx, o, e, sp, p, get))
 	}
 	rep.PeakRSS, _ = procPeakRSS(sp.pid())
 	if err := sp.stop(); err != nil {
@@ -214,15 +206,23 @@ func (rep *report) measurePage(ctx context.Context, o options, e *env, sp *proce
 		}
 		return pr
 	}
-	pr.Two = rep.steady(ctx, o, sp.pid(), 2, get(sp.base+pr.Path, id.Cookie), p.Want, true)
+	next := get(sp.base+pr.Path, id.Cookie)
+	pr.Two = rep.steady(ctx, o, sp.pid(), 2, next, p.Want, true)
+	run := func(o options) loadResult { return rep.steady(ctx, o, sp.pid(), 64, next, p.Want, true) }
 	if p.NoRateBudget != "" {
 		// A page opened a few times a day is not run at 64 connections: its requests would
 		// outlast the window. Its CPU per request comes from requests sent one at a time.
-		waitQuiet(o.QuietWait, o.QuietPct, sp.pid())
-		pr.Many = serialRun(ctx, sp.pid(), o.Duration, get(sp.base+pr.Path, id.Cookie), p.Want)
-		return pr
+		run = func(o options) loadResult {
+			waitQuiet(o.QuietWait, o.QuietPct, sp.pid())
+			return serialRun(ctx, sp.pid(), o.Duration, next, p.Want)
+		}
 	}
-	pr.Many = rep.steady(ctx, o, sp.pid(), 64, get(sp.base+pr.Path, id.Cookie), p.Want, true)
+	// The page's CPU run and its own SQL take turns, so that both see the machine alike.
+	var floor func(context.Context) error
+	if p.Queries != nil {
+		floor = p.Queries(e)
+	}
+	pr.Many, pr.Queries = inTurns(ctx, o, sp.pid(), run, floor)
 	return pr
 }
 

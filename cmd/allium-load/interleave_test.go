@@ -1,0 +1,32 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+// TestTurnsAddUpToOneRun checks that a page measured in turns reads as one run: counts and
+// CPU summed, rates over the summed time, percentiles over every sample, and a floor's CPU
+// per operation weighted by its operations.
+func TestTurnsAddUpToOneRun(t *testing.T) {
+	ms := time.Millisecond
+	a := loadResult{OK: 3, Statuses: map[int]int{200: 3}, lat: []time.Duration{1 * ms, 2 * ms, 3 * ms}, window: time.Second,
+		CPU: cpuUse{Wall: time.Second, Server: 30 * ms, Background: 10}}
+	b := loadResult{OK: 1, Failed: 1, Statuses: map[int]int{200: 1, 500: 1}, lat: []time.Duration{10 * ms}, window: time.Second,
+		CPU: cpuUse{Wall: time.Second, Server: 10 * ms, Background: 30}, Exhausted: true}
+	got := loadResult{}.add(a, true).add(b, false)
+	if got.OK != 4 || got.Failed != 1 || got.Statuses[200] != 4 || got.Statuses[500] != 1 || !got.Exhausted {
+		t.Errorf("counts: %+v", got)
+	}
+	if got.PerSecond != 2 || got.CPU.Server != 40*ms || got.CPU.Wall != 2*time.Second || got.CPU.Background != 20 {
+		t.Errorf("rate %v, CPU %+v; want 2/s, 40ms over 2s at 20%% background", got.PerSecond, got.CPU)
+	}
+	if got.Latency.P50 != 2*ms || got.Latency.P99 != 10*ms || got.Latency.N != 4 {
+		t.Errorf("latency %+v; want p50 2ms and p99 10ms of 4", got.Latency)
+	}
+	f := opFloor{Ops: 100, CPU: 100 * time.Microsecond, wall: time.Second, lat: make([]time.Duration, 100)}.
+		add(opFloor{Ops: 300, CPU: 200 * time.Microsecond, wall: time.Second, lat: make([]time.Duration, 300)})
+	if f.Ops != 400 || f.CPU != 175*time.Microsecond || f.PerSecond != 200 {
+		t.Errorf("floor %+v; want 400 operations at 175µs, 200/s", f)
+	}
+}
