@@ -126,6 +126,18 @@ func writerParts(charts *BodyCharts) []writerPart {
 				Readings: []clinic.OutcomeReading{{Value: 6, TakenAt: start}, {Value: 4, TakenAt: start.AddDate(0, 0, 7)}}}
 			return GoalView{Goal: g}.Chart()
 		}},
+		{"plan cards", atom.Body, func(s string) template.HTML {
+			g := clinic.PlanGoal{ID: 4, Goal: clinic.Goal{Description: s, Measure: clinic.MeasurePain, Activity: s, Baseline: 7, Target: 2},
+				Readings: []clinic.OutcomeReading{{Value: 6, TakenAt: start}}}
+			plan := clinic.TreatmentPlan{ID: 9, Status: clinic.PlanActive, SessionsDone: 1, PlannedSessions: 4}
+			return ChartPage{Page: Page{Loc: time.UTC}, Plans: []PlanCard{{Plan: plan, Goals: []GoalView{{Goal: g, Latest: 6}}, Due: true}}}.PlanCards()
+		}},
+		{"page header", atom.Body, func(s string) template.HTML {
+			return Page{Clinic: Clinic{Name: s}, CSRF: s, User: &User{Name: s}, Nav: []NavLink{{Href: "/desk", Label: s, Current: true}}}.Header()
+		}},
+		{"page footer", atom.Body, func(s string) template.HTML {
+			return Page{Clinic: Clinic{Name: s, Address: s}}.Footer()
+		}},
 		{"body chart", atom.Body, func(s string) template.HTML {
 			three := 3
 			front, back := charts.Draw([]string{s, "neck"}, []clinic.PalpationFinding{
