@@ -132,6 +132,20 @@ func writerParts(charts *BodyCharts) []writerPart {
 			plan := clinic.TreatmentPlan{ID: 9, Status: clinic.PlanActive, SessionsDone: 1, PlannedSessions: 4}
 			return ChartPage{Page: Page{Loc: time.UTC}, Plans: []PlanCard{{Plan: plan, Goals: []GoalView{{Goal: g, Latest: 6}}, Due: true}}}.PlanCards()
 		}},
+		{"plan page", atom.Body, func(s string) template.HTML {
+			g := clinic.PlanGoal{ID: 4, Goal: clinic.Goal{Description: s, Measure: clinic.MeasurePain, Activity: s, Baseline: 7, Target: 2},
+				Readings: []clinic.OutcomeReading{{Value: 6, TakenAt: start}}}
+			plan := clinic.TreatmentPlan{ID: 9, Status: clinic.PlanActive, Events: []clinic.PlanEventRecord{
+				{From: clinic.PlanDraft, To: clinic.PlanActive, Actor: s, Reason: s, At: start}},
+				Reassessments: []clinic.ReassessmentRecord{{Decision: "extend", Rationale: "kept\nas lines", Therapist: s, At: start,
+					Goals: []clinic.ReassessedGoal{{Baseline: 7, Current: 3, Verdict: clinic.ChangeImproved}}}}}
+			p := PlanPage{Page: Page{Loc: time.UTC}, Card: PlanCard{Plan: plan, Goals: []GoalView{{Goal: g, Latest: 6}}},
+				Decisions: map[clinic.ReassessDecision]string{"extend": s}}
+			return p.GoalFigures() + p.ReassessmentCards() + "<ol>" + p.HistoryItems() + "</ol>"
+		}},
+		{"plan's course options", atom.Select, func(s string) template.HTML {
+			return PlanPage{Page: Page{Loc: time.UTC}, Courses: []clinic.ChartCourse{{ID: 2, Service: s, Sessions: 3, FirstStart: start}}}.CourseOptions()
+		}},
 		{"page header", atom.Body, func(s string) template.HTML {
 			return Page{Clinic: Clinic{Name: s}, CSRF: s, User: &User{Name: s}, Nav: []NavLink{{Href: "/desk", Label: s, Current: true}}}.Header()
 		}},
