@@ -15,7 +15,9 @@ const (
 	cpuRender   = 200 * time.Microsecond
 	// A page at 64 connections serves at least this share of what the bare Echo handler serves.
 	minShareOfEcho = 0.02
-	// At 2 connections, the slowest request in a hundred is at most this many times the median.
+	// At 2 connections, the slowest request in a hundred is at most this many times the median,
+	// or as many times as the bare Echo handler's is in the same run, where the machine's own
+	// tail is wider than that (tailLimit).
 	maxP99OverP50 = 3.0
 	// The course POST takes at most this many times as long per course, at 64 connections, as
 	// inserting the rows a booked course wrote (the course_rows floor).
@@ -89,12 +91,32 @@ func (rep *report) budgets() []budget {
 				Ratio:  p.Many.PerSecond / rep.EchoMany.PerSecond, Limit: minShareOfEcho, Unit: "%"})
 		}
 		if p.Two.Latency.P50 > 0 {
+			limit, figure := rep.tailLimit()
 			out = append(out, budget{Page: p.Page.Name, What: "p99 / p50 at 2",
-				Figure: fmt.Sprintf("%s / %s", ms(p.Two.Latency.P99), ms(p.Two.Latency.P50)),
-				Ratio:  float64(p.Two.Latency.P99) / float64(p.Two.Latency.P50), Limit: maxP99OverP50, AtMost: true, Unit: "x"})
+				Figure: fmt.Sprintf("%s / %s; %s", ms(p.Two.Latency.P99), ms(p.Two.Latency.P50), figure),
+				Ratio:  float64(p.Two.Latency.P99) / float64(p.Two.Latency.P50), Limit: limit, AtMost: true, Unit: "x"})
 		}
 	}
 	return out
+}
+
+// tailLimit is the tail allowed at 2 connections: 3 times the median, or the bare Echo
+// handler's own p99 over p50 in this run where that is wider. On two cores shared with the load
+// generator, two connections keep both cores busy, and a request that meets the other's or the
+// generator's time slice waits for it: the bare handler, which does nothing, had p99 at 5.4 to
+// 6.1 times its p50 in quiet runs, and a page's SQL alone, in one goroutine without HTTP, 3 to
+// 7 times (docs/performance.md, "The tail at two connections"). A page whose tail is no wider
+// than the machine's is not queueing behind anything of its own; a stall of ours (a checkpoint
+// inside a commit was 14 times the median) still misses.
+func (rep *report) tailLimit() (float64, string) {
+	echo := 0.0
+	if l := rep.EchoTwo.Latency; l.P50 > 0 {
+		echo = float64(l.P99) / float64(l.P50)
+	}
+	if echo > maxP99OverP50 {
+		return echo, fmt.Sprintf("limit the bare Echo handler's %.2fx (%s / %s)", echo, ms(rep.EchoTwo.Latency.P99), ms(rep.EchoTwo.Latency.P50))
+	}
+	return maxP99OverP50, fmt.Sprintf("limit %.0fx (the bare Echo handler's %.2fx)", maxP99OverP50, echo)
 }
 
 // missed counts the budgets a run missed, and the pages that could not be measured: a page

@@ -30,3 +30,35 @@ func TestTurnsAddUpToOneRun(t *testing.T) {
 		t.Errorf("floor %+v; want 400 operations at 175µs, 200/s", f)
 	}
 }
+
+// TestTailLimitFollowsTheMachine checks the tail budget: 3 times the median, or the bare Echo
+// handler's own ratio when the machine's tail is wider, never narrower than 3.
+func TestTailLimitFollowsTheMachine(t *testing.T) {
+	ms := time.Millisecond
+	page := pageResult{Page: page{Name: "p"}, Available: true}
+	page.Two.Latency = latencies{P50: 1 * ms, P99: 4500 * time.Microsecond}
+	page.Many.OK = 1
+	for _, tc := range []struct {
+		echoP99 time.Duration
+		limit   float64
+		pass    bool
+	}{
+		{200 * time.Microsecond, 3, false}, // the machine's tail is 2x: the page's 4.5x is its own
+		{550 * time.Microsecond, 5.5, true},
+	} {
+		rep := &report{EchoTwo: loadResult{Latency: latencies{P50: 100 * time.Microsecond, P99: tc.echoP99}}, Pages: []pageResult{page}}
+		checked := 0
+		for _, b := range rep.budgets() {
+			if b.What != "p99 / p50 at 2" {
+				continue
+			}
+			if b.Limit < tc.limit-0.001 || b.Limit > tc.limit+0.001 || b.pass() != tc.pass {
+				t.Errorf("bare Echo p99 %v: limit %.2f, pass %v; want %.2f, %v", tc.echoP99, b.Limit, b.pass(), tc.limit, tc.pass)
+			}
+			checked++
+		}
+		if checked != 1 {
+			t.Errorf("bare Echo p99 %v: %d tail budgets; want 1", tc.echoP99, checked)
+		}
+	}
+}
