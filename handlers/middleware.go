@@ -128,7 +128,7 @@ func (a *App) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if uid == 0 {
 			return next(c)
 		}
-		u, err := a.Store.UserByID(c.Request().Context(), uid)
+		u, clientID, err := a.Store.SignedIn(c.Request().Context(), uid)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && (!u.Active || a.pastAbsolute(sess, u.Role))) {
 			return a.endSession(c, sess, next)
 		}
@@ -137,9 +137,7 @@ func (a *App) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		actor := store.Actor{UserID: u.ID, Role: u.Role, IP: c.RealIP()}
 		if u.Role == clinic.RoleClient {
-			if actor.ClientID, err = a.Store.ClientIDForUser(c.Request().Context(), u.ID); err != nil {
-				return err
-			}
+			actor.ClientID = clientID
 		}
 		c.Set(ctxUser, &u)
 		c.Set(ctxActor, actor)

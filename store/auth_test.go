@@ -74,6 +74,20 @@ func TestCreateUser(t *testing.T) {
 	if clientID == 0 {
 		t.Error("a client user has no client record")
 	}
+	// What a signed-in request reads: the user, and a client's record, in one query.
+	alex, err := s.UserByEmail(ctx, "alex@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, id, err := s.SignedIn(ctx, alex.ID); err != nil || u != alex || id != clientID {
+		t.Errorf("SignedIn(client) = %+v, %d, %v; want %+v and client %d", u, id, err, alex, clientID)
+	}
+	if u, id, err := s.SignedIn(ctx, 1); err != nil || u.Role != clinic.RoleTherapist || id != 0 {
+		t.Errorf("SignedIn(staff) = %+v, %d, %v; want the therapist and no client record", u, id, err)
+	}
+	if _, _, err := s.SignedIn(ctx, 999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SignedIn(nobody) = %v; want ErrNotFound", err)
+	}
 }
 
 func TestCreateFirstOwnerOnlyOnce(t *testing.T) {

@@ -40,10 +40,11 @@ type User struct {
 
 const userColumns = `id, role, email, name, phone, active, password_hash <> '', totp_secret <> '', created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
+// scanUser reads userColumns, then any columns after them into extra.
+func scanUser(row interface{ Scan(...any) error }, extra ...any) (User, error) {
 	var u User
 	var created int64
-	err := row.Scan(&u.ID, &u.Role, &u.Email, &u.Name, &u.Phone, &u.Active, &u.HasPass, &u.TwoFactor, &created)
+	err := row.Scan(append([]any{&u.ID, &u.Role, &u.Email, &u.Name, &u.Phone, &u.Active, &u.HasPass, &u.TwoFactor, &created}, extra...)...)
 	u.CreatedAt = unixTime(created)
 	return u, err
 }
@@ -134,6 +135,19 @@ func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 		return User{}, fmt.Errorf("user %d: %w", id, translate(err))
 	}
 	return u, nil
+}
+
+// SignedIn returns the user a session names and, for a client, their client record's id (0
+// if none): what every signed-in request needs, in one query (two queries were a tenth of a
+// light page's CPU).
+func (s *Store) SignedIn(ctx context.Context, id int64) (User, int64, error) {
+	var clientID int64
+	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+`,
+		coalesce((SELECT c.id FROM clients c WHERE c.user_id = users.id), 0) FROM users WHERE id = ?`, id), &clientID)
+	if err != nil {
+		return User{}, 0, fmt.Errorf("user %d: %w", id, translate(err))
+	}
+	return u, clientID, nil
 }
 
 // UserByEmail returns a user by email, any case. Returns ErrNotFound if there is none.
