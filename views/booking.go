@@ -176,7 +176,7 @@ func (b BookTimes) Link(from, day clinic.Date) string {
 // DayLink shows another day of the strip; Earlier and Later move the strip by two weeks.
 func (b BookTimes) DayLink(d clinic.Date) string { return b.Link(b.Date, d) }
 
-// StripItems writes the strip's days, and SlotChoices a therapist's free times, with
+// StripItems writes the strip's days, and SlotGroups each therapist's free times, with
 // htmlWriter: through html/template (a reflective call per value, a link built per day) they
 // were most of the page's rendering (docs/performance.md).
 func (b BookTimes) StripItems() template.HTML {
@@ -216,21 +216,35 @@ func (b BookTimes) StripItems() template.HTML {
 	return w.html()
 }
 
-// SlotChoices: see StripItems.
-func (b BookTimes) SlotChoices(g SlotGroup) template.HTML {
-	w := newHTMLWriter(len(g.Slots) * 128)
+// SlotGroups writes each therapist's free times on the day as a group of choices: see StripItems.
+func (b BookTimes) SlotGroups() template.HTML {
+	n := 0
+	for _, g := range b.Groups {
+		n += 160 + 128*len(g.Slots)
+	}
+	w := newHTMLWriter(n)
+	for _, g := range b.Groups {
+		w.m(`<fieldset class="slot-group"><legend><bdi>`)
+		w.text(g.Therapist)
+		w.m(`</bdi></legend>` + "\n" + `  <div class="slots">`)
+		w.slotChoices(g, b.Chosen)
+		w.m(`</div>` + "\n" + `  </fieldset>` + "\n  ")
+	}
+	return w.html()
+}
+
+func (w *htmlWriter) slotChoices(g SlotGroup, chosen string) {
 	for _, c := range g.Slots {
 		w.m(`<label class="slot"><input type="radio" name="slot" value="`)
 		w.text(c.Value)
 		w.m(`"`)
-		if c.Value == b.Chosen {
+		if c.Value == chosen {
 			w.m(` checked`)
 		}
 		w.m(` required><span>`)
 		w.text(c.Time)
 		w.m(`</span></label>`)
 	}
-	return w.html()
 }
 
 // Earlier goes back no further than today: nothing before it can be booked.

@@ -99,7 +99,7 @@ func writerParts(charts *BodyCharts) []writerPart {
 			return BookStart{Services: []store.Service{svc}, Service: 3}.ServiceChoices()
 		}},
 		{"free times", atom.Div, func(s string) template.HTML {
-			return BookTimes{Chosen: s}.SlotChoices(SlotGroup{Therapist: s, Slots: []SlotChoice{{Value: s, Time: s}}})
+			return BookTimes{Chosen: s, Groups: []SlotGroup{{Therapist: s, Slots: []SlotChoice{{Value: s, Time: s}}}}}.SlotGroups()
 		}},
 		{"takings", atom.Tbody, func(s string) template.HTML {
 			return DeskTakings{ByTherapist: []TakingsTotal{{Label: s, Amount: 9000, Count: 2}}}.TherapistRows()
