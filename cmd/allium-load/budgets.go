@@ -107,7 +107,7 @@ func (rep *report) budgets() []budget {
 // 6.1 times its p50 in quiet runs, and a page's SQL alone, in one goroutine without HTTP, 3 to
 // 7 times (docs/performance.md, "The tail at two connections"). A page whose tail is no wider
 // than the machine's is not queueing behind anything of its own; a stall of ours (a checkpoint
-// inside a commit was 14 times the median) still misses.
+// inside a commit once made a course take 56 to 63 ms while its neighbours took 2) still misses.
 func (rep *report) tailLimit() (float64, string) {
 	echo := 0.0
 	if l := rep.EchoTwo.Latency; l.P50 > 0 {
