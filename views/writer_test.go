@@ -121,6 +121,12 @@ func writerParts(charts *BodyCharts) []writerPart {
 				{Number: 1, AppointmentID: 1, Start: start, ServiceName: s, TherapistName: s, Status: clinic.ApptStatus(status(s)), NoteID: 2, NoteStatus: status(s)},
 			})
 		}},
+		{"report chart", atom.Body, func(s string) template.HTML {
+			return reportWith(s).Chart.HTML()
+		}},
+		{"report tables", atom.Body, func(s string) template.HTML {
+			return reportWith(s).TablesHTML()
+		}},
 		{"recall list", atom.Tbody, func(s string) template.HTML {
 			return recallEntries(s).Rows()
 		}},
