@@ -239,6 +239,16 @@ func BenchmarkPageClientChart(b *testing.B) {
 	benchPage(b, clinic.RoleOwner, func(bc *benchClinic) string { return fmt.Sprintf("/clients/%d/chart", bc.chart) })
 }
 
+// BenchmarkPageRecall measures reception's recall list: on the large demo, 200 entries.
+func BenchmarkPageRecall(b *testing.B) {
+	benchPage(b, clinic.RoleReception, func(*benchClinic) string { return "/desk/recall" })
+}
+
+// BenchmarkPageUtilisation measures the owner's utilisation report over its default twelve months.
+func BenchmarkPageUtilisation(b *testing.B) {
+	benchPage(b, clinic.RoleOwner, func(*benchClinic) string { return "/reports/utilisation" })
+}
+
 // BenchmarkPagePlan measures the plan page of the chart's client, giving them a plan first when
 // they have none (the generated clinic has none), as the load tool does: two goals and a signed
 // note with scores for each of their past sessions with the therapist who sees them most.

@@ -42,7 +42,7 @@ func (a *App) DeskRecall(c echo.Context) error {
 // recallBookHref is the booking an entry calls for, prefilled: the rest of a stalled course;
 // the reassessment visit from the plan's review date; a maintenance visit from its due date;
 // any visit with the client's therapist for a lapsed client.
-func recallBookHref(rc clinic.RecallCourse, today clinic.Date) string {
+func recallBookHref(rc clinic.RecallCourse, today clinic.Date) views.Href {
 	q := url.Values{"client": {strconv.FormatInt(rc.ClientID, 10)}, "therapist": {strconv.FormatInt(rc.TherapistID, 10)}}
 	from := rc.Due
 	if from.Before(today) {
@@ -58,7 +58,7 @@ func recallBookHref(rc clinic.RecallCourse, today clinic.Date) string {
 	case clinic.RecallMaintenanceDue:
 		q.Set("date", from.String())
 	}
-	return "/book?" + q.Encode()
+	return views.BookHref(q)
 }
 
 // DeskRecallRemind sends the client of a maintenance entry the prompt to book, by email,

@@ -244,7 +244,7 @@ type DeskRecallCourse struct {
 	Last      string // the last session held, "" when none
 	DaysSince int
 	Marked    string // the day reception marked it, "" when not
-	BookHref  string
+	BookHref  Href
 }
 
 // DeskRecall is the list of courses to call clients about.

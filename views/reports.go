@@ -39,8 +39,8 @@ type ReportPage struct {
 	Note    string // how to read the figures
 }
 
-// BarChart is a horizontal bar chart laid out in a fixed viewBox, drawn by the
-// report_chart partial as SVG. Values are shares from 0 to 1.
+// BarChart is a horizontal bar chart laid out in a fixed viewBox, drawn by its HTML method
+// as SVG. Values are shares from 0 to 1.
 type BarChart struct {
 	Title   string
 	ViewBox string

@@ -112,8 +112,9 @@ func (w *htmlWriter) html() template.HTML {
 	return template.HTML(w.b.String()) //nolint:gosec // markup is constant; every value went through text, class or a number
 }
 
-// Href is a link inside Allium. It is built only by the builders below, from ids and dates,
-// so no text from the database can become a link (a "javascript:" URL, say).
+// Href is a link inside Allium, or a phone number's tel: link. It is built only by this
+// package's builders, from ids, dates and escaped values, so no text from the database can
+// become a link of its own (a "javascript:" URL, say).
 type Href struct{ s string }
 
 // String is the link as a URL path with its query.

@@ -36,7 +36,7 @@ var hostile = []string{
 // FuzzWriterKeepsTextAsText renders every part of the pages htmlWriter writes with s in each
 // text and attribute value from data, parses the result as a browser would, and checks that
 // it has exactly the elements and attributes it has with a harmless "x" there, that s reads
-// back as written, and that every link is a path of Allium's own.
+// back as written, and that every link is a path of Allium's own or a phone number's.
 func FuzzWriterKeepsTextAsText(f *testing.F) {
 	for _, s := range hostile {
 		f.Add(s)
@@ -57,8 +57,8 @@ func FuzzWriterKeepsTextAsText(f *testing.F) {
 				t.Fatalf("%s: %q does not read back as %q from %s", p.name, s, readAs(s), got)
 			}
 			for _, h := range attrValues(gotTree, "href") {
-				if !strings.HasPrefix(h, "/") || strings.HasPrefix(h, "//") {
-					t.Fatalf("%s: link %q is not a path of Allium's own", p.name, h)
+				if (!strings.HasPrefix(h, "/") || strings.HasPrefix(h, "//")) && !strings.HasPrefix(h, "tel:") {
+					t.Fatalf("%s: link %q is not a path of Allium's own nor a phone number", p.name, h)
 				}
 			}
 		}
@@ -120,6 +120,15 @@ func writerParts(charts *BodyCharts) []writerPart {
 			return PlanSessionRows(clinic.Dates{Loc: time.UTC}, []clinic.PlanSession{
 				{Number: 1, AppointmentID: 1, Start: start, ServiceName: s, TherapistName: s, Status: clinic.ApptStatus(status(s)), NoteID: 2, NoteStatus: status(s)},
 			})
+		}},
+		{"report chart", atom.Body, func(s string) template.HTML {
+			return reportWith(s).Chart.HTML()
+		}},
+		{"report tables", atom.Body, func(s string) template.HTML {
+			return reportWith(s).TablesHTML()
+		}},
+		{"recall list", atom.Tbody, func(s string) template.HTML {
+			return recallEntries(s).Rows()
 		}},
 		{"progress chart", atom.Body, func(s string) template.HTML {
 			g := clinic.PlanGoal{ID: 4, Goal: clinic.Goal{Description: s, Measure: clinic.MeasurePain, Activity: s, Baseline: 7, Target: 2},
