@@ -60,7 +60,7 @@ func (p Page) Footer() template.HTML {
 	}
 	if p.Clinic.Phone != "" {
 		w.m(` · <a href="`)
-		w.href(telHref(p.Clinic.Phone))
+		w.href(TelHref(p.Clinic.Phone))
 		w.m(`">`)
 		w.text(p.Clinic.Phone)
 		w.m(`</a>`)
@@ -77,16 +77,4 @@ func localHref(s string) Href {
 		return Href{"#"}
 	}
 	return Href{s}
-}
-
-// telHref is a phone number as a link to call it: its digits, and a leading + for an
-// international number ("02 9555 0142" is tel:0295550142).
-func telHref(phone string) Href {
-	b := []byte("tel:")
-	for i := 0; i < len(phone); i++ {
-		if c := phone[i]; c >= '0' && c <= '9' || c == '+' && len(b) == len("tel:") {
-			b = append(b, c)
-		}
-	}
-	return Href{string(b)}
 }

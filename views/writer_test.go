@@ -402,7 +402,7 @@ func TestHeaderAndFooter(t *testing.T) {
 			t.Errorf("header lacks %s:\n%s", want, header)
 		}
 	}
-	if want := `· <a href="tel:&#43;61295550142">&#43;61 2 9555 0142</a>`; !strings.Contains(footer, want) {
+	if want := `· <a href="tel:&#43;61%202%209555%200142">&#43;61 2 9555 0142</a>`; !strings.Contains(footer, want) {
 		t.Errorf("footer lacks %s:\n%s", want, footer)
 	}
 	if visitor := string(Page{Clinic: Clinic{Name: "Fern"}}.Header()); strings.Contains(visitor, "site-menu") {
