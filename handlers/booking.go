@@ -273,19 +273,36 @@ func nearestSlot(slots []clinic.Slot, want string, loc *time.Location) string {
 // strip, else the first with a free time, else the first.
 func dayStrip(slots []clinic.Slot, first, want clinic.Date, loc *time.Location) ([]views.StripDay, clinic.Date, []clinic.Slot) {
 	strip := make([]views.StripDay, views.StripDays)
-	byDay := make([][]clinic.Slot, views.StripDays)
-	for i := range strip {
-		strip[i].Date = first.AddDays(i)
+	// FreeTimes lists the slots by start, so each day's are one run of them, found by comparing
+	// starts with the days' midnights: the day is not worked out slot by slot, and the chosen
+	// day's slots are handed on without copying.
+	var midnight [views.StripDays + 1]int64
+	for i := range midnight {
+		midnight[i] = localMidnight(first.AddDays(i), loc).Unix()
 	}
-	for _, s := range slots {
-		i := first.DaysUntil(clinic.DateOf(s.Start, loc))
-		if i < 0 || i >= views.StripDays {
+	var runs [views.StripDays][2]int
+	day := 0
+	for k, s := range slots {
+		at := s.Start.Unix()
+		for day < views.StripDays && at >= midnight[day+1] {
+			day++
+		}
+		if day == views.StripDays {
+			break
+		}
+		if at < midnight[day] {
 			continue
 		}
-		if n := len(byDay[i]); n == 0 || !byDay[i][n-1].Start.Equal(s.Start) {
-			strip[i].Free++
+		if strip[day].Free == 0 {
+			runs[day][0] = k
 		}
-		byDay[i] = append(byDay[i], s)
+		if strip[day].Free == 0 || !slots[k-1].Start.Equal(s.Start) {
+			strip[day].Free++
+		}
+		runs[day][1] = k + 1
+	}
+	for i := range strip {
+		strip[i].Date = first.AddDays(i)
 	}
 	pick := -1
 	if i := first.DaysUntil(want); want != (clinic.Date{}) && i >= 0 && i < views.StripDays {
@@ -298,7 +315,7 @@ func dayStrip(slots []clinic.Slot, first, want clinic.Date, loc *time.Location) 
 	}
 	pick = max(pick, 0)
 	strip[pick].Current = true
-	return strip, strip[pick].Date, byDay[pick]
+	return strip, strip[pick].Date, slots[runs[pick][0]:runs[pick][1]]
 }
 
 // dayGroups are the chosen day's times by therapist, in the order therapists are listed; each
