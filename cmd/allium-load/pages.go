@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"allium/clinic"
+	"allium/views"
 )
 
 // page is one line of the load plan. The plan is data so that a page arriving later (or moving
@@ -41,18 +42,15 @@ func pages() []page {
 			Paths: func(e *env) []string {
 				return []string{fmt.Sprintf("/book/times?service=%d&date=%s", e.courseService().ID, e.Day.AddDays(1))}
 			},
-			Floor: "services, therapists, and the slot query of every therapist for 7 days",
+			Floor: "whether booking is open, services, therapists, and the slot query of every therapist and the client's own bookings for the strip's 14 days",
 			Queries: func(e *env) func(context.Context) error {
 				sv := e.courseService()
 				from := localMidnight(e.Day.AddDays(1), e.loc)
 				return func(ctx context.Context) error {
-					if _, err := e.st.Services(ctx); err != nil {
+					if err := catalogue(ctx, e); err != nil {
 						return err
 					}
-					if _, err := e.st.Therapists(ctx); err != nil {
-						return err
-					}
-					_, err := e.st.SlotQuery(ctx, sv.Service, sv.Therapists, from, from.AddDate(0, 0, 7))
+					_, err := e.st.SlotQueryFor(ctx, e.Client.ClientID, sv.Service, sv.Therapists, from, from.AddDate(0, 0, views.StripDays))
 					return err
 				}
 			},
@@ -113,15 +111,9 @@ func pages() []page {
 		{
 			Name: "booking page: choose a service", Role: clinic.RoleClient, Want: http.StatusOK,
 			Paths: func(*env) []string { return []string{"/book"} },
-			Floor: "services and therapists",
+			Floor: "whether booking is open, services and therapists",
 			Queries: func(e *env) func(context.Context) error {
-				return func(ctx context.Context) error {
-					if _, err := e.st.Services(ctx); err != nil {
-						return err
-					}
-					_, err := e.st.Therapists(ctx)
-					return err
-				}
+				return func(ctx context.Context) error { return catalogue(ctx, e) }
 			},
 		},
 		{
@@ -172,6 +164,19 @@ func pages() []page {
 			Floor: "the rows its courses wrote (course, appointments, mail, audit row) inserted again, one course a transaction: course_rows",
 		},
 	}
+}
+
+// catalogue is what both booking pages read before anything else: whether the clinic takes
+// bookings online, its services and its therapists.
+func catalogue(ctx context.Context, e *env) error {
+	if _, err := e.st.BookingOpen(ctx); err != nil {
+		return err
+	}
+	if _, err := e.st.Services(ctx); err != nil {
+		return err
+	}
+	_, err := e.st.Therapists(ctx)
+	return err
 }
 
 // takingsDay is the day of the last seven with the most payments: the takings page's worst case.
