@@ -89,10 +89,13 @@ func pages() []page {
 		{
 			Name: "client chart", Role: clinic.RoleOwner, Want: http.StatusOK,
 			Paths: func(e *env) []string { return []string{fmt.Sprintf("/clients/%d/chart", e.Chart)} },
-			Floor: "the chart: client, assessment, findings, plans, sessions and notes read in one snapshot, then the view's audit row committed to the view log",
+			Floor: "the chart: client, assessment, findings, plans, sessions and notes read in one snapshot, then the view's audit row committed to the view log; whether online booking is closed to the client",
 			Queries: func(e *env) func(context.Context) error {
 				return func(ctx context.Context) error {
-					_, err := e.st.ClientChart(ctx, e.Owner.actor(), e.Chart)
+					if _, err := e.st.ClientChart(ctx, e.Owner.actor(), e.Chart); err != nil {
+						return err
+					}
+					_, err := e.st.SafetyBlocked(ctx, e.Owner.actor(), e.Chart)
 					return err
 				}
 			},
