@@ -269,8 +269,7 @@ func nearestSlot(slots []clinic.Slot, want string, loc *time.Location) string {
 }
 
 // dayStrip counts each day's free times (distinct starts: one time offered by two therapists
-// is one choice for the client) and picks the day to show: the one asked for if it is on the
-// strip, else the first with a free time, else the first.
+// is one choice for the client) and picks the day to show (pickDay).
 func dayStrip(slots []clinic.Slot, first, want clinic.Date, loc *time.Location) ([]views.StripDay, clinic.Date, []clinic.Slot) {
 	strip := make([]views.StripDay, views.StripDays)
 	// FreeTimes lists the slots by start, so each day's are one run of them, found by comparing
@@ -304,18 +303,23 @@ func dayStrip(slots []clinic.Slot, first, want clinic.Date, loc *time.Location) 
 	for i := range strip {
 		strip[i].Date = first.AddDays(i)
 	}
-	pick := -1
-	if i := first.DaysUntil(want); want != (clinic.Date{}) && i >= 0 && i < views.StripDays {
-		pick = i
-	}
-	for i := 0; pick < 0 && i < views.StripDays; i++ {
-		if strip[i].Free > 0 {
-			pick = i
-		}
-	}
-	pick = max(pick, 0)
+	pick := pickDay(strip, first, want)
 	strip[pick].Current = true
 	return strip, strip[pick].Date, slots[runs[pick][0]:runs[pick][1]]
+}
+
+// pickDay is the strip's day to show: the one asked for if it is on the strip, else the first
+// with a free time, else the first.
+func pickDay(strip []views.StripDay, first, want clinic.Date) int {
+	if i := first.DaysUntil(want); want != (clinic.Date{}) && i >= 0 && i < len(strip) {
+		return i
+	}
+	for i, d := range strip {
+		if d.Free > 0 {
+			return i
+		}
+	}
+	return 0
 }
 
 // dayGroups are the chosen day's times by therapist, in the order therapists are listed; each

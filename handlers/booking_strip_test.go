@@ -34,16 +34,7 @@ func TestDayStripCountsEachDaysTimes(t *testing.T) {
 			}
 			byDay[i] = append(byDay[i], s)
 		}
-		pick := -1
-		if i := first.DaysUntil(want); want != (clinic.Date{}) && i >= 0 && i < views.StripDays {
-			pick = i
-		}
-		for i := 0; pick < 0 && i < views.StripDays; i++ {
-			if strip[i].Free > 0 {
-				pick = i
-			}
-		}
-		pick = max(pick, 0)
+		pick := pickDay(strip, first, want)
 		strip[pick].Current = true
 		return strip, strip[pick].Date, byDay[pick]
 	}
