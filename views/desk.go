@@ -60,6 +60,13 @@ type DeskDay struct {
 	Therapist  store.User   // the week's therapist
 	Therapists []store.User // to switch the week to another therapist
 	DeskBoard               // the board and the cancelled list (desk_board.go)
+	spare      *htmlWriter  // the render's writer for the board; see Views.Render
+}
+
+// withSpare is the day with a writer to use again for its board.
+func (d DeskDay) withSpare(w *htmlWriter) any {
+	d.spare = w
+	return d
 }
 
 // DeskMail is a message about an appointment as the desk sees it.

@@ -226,8 +226,9 @@ func (d DeskDay) board() (template.HTML, []int) {
 	}
 	// Sized for the board as written (about 550 bytes a booking on the large demo's busiest day,
 	// 146 KB): a builder that outgrows its first guess copies the whole board into one twice
-	// the size, 150 KB more to collect on every request.
-	w := newHTMLWriter(2048 + l.rows*96 + len(b.Columns)*512 + placed*640)
+	// the size, 150 KB more to collect on every request. The memory is the render's spare
+	// writer's when it has one, so a busy day's board is not new garbage on every request.
+	w := d.spare.reuse(2048 + l.rows*96 + len(b.Columns)*512 + placed*640)
 	w.m(`<div class="desk-board desk-rows-`)
 	w.int(int64(l.rows))
 	w.m(`"><div class="desk-lines" aria-hidden="true">`)

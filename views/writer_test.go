@@ -89,6 +89,12 @@ func writerParts(charts *BodyCharts) []writerPart {
 			d := deskDay(s, status(s), start)
 			return d.Board()
 		}},
+		{"desk board on a used writer", atom.Body, func(s string) template.HTML {
+			used := &htmlWriter{}
+			used.m(`<script>left over</script>`)
+			d := deskDay(s, status(s), start).withSpare(used).(DeskDay)
+			return d.Board()
+		}},
 		{"therapist's day", atom.Tbody, func(s string) template.HTML {
 			a := store.Appointment{ID: 1, ClientID: 2, Start: start, End: start.Add(time.Hour), ClientName: s, Cautions: s,
 				ServiceName: s, RoomName: s, Status: clinic.ApptStatus(status(s)), CourseIndex: 1, CourseSize: 2}
@@ -351,5 +357,44 @@ func TestBodyChartDrawsFindings(t *testing.T) {
 	plain, _ := c.Plain()
 	if strings.Contains(string(plain), "selected") || strings.Contains(string(plain), "<circle") {
 		t.Error("the plain drawing has marks")
+	}
+}
+
+// TestDeskBoardOnASpareWriter renders a quiet day's page after a busy day's, so the quiet
+// day's board is written over the memory of the busy one's (Views.Render lends it), and checks
+// the page holds exactly the quiet day's board, as a new writer writes it.
+func TestDeskBoardOnASpareWriter(t *testing.T) {
+	v, err := New(func(name string) string { return "/assets/" + name })
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 11, 9, 0, 0, 0, time.UTC)
+	busy := deskDay("Busy Client", "booked", start)
+	for i := range 40 {
+		b := busy.Bookings[0]
+		b.ID, b.Start, b.End = int64(10+i), start.Add(time.Duration(i)*15*time.Minute), start.Add(time.Duration(i+1)*15*time.Minute)
+		busy.Bookings = append(busy.Bookings, b)
+	}
+	quiet := deskDay("Quiet <Client>", "checked_in", start)
+	render := func(d DeskDay) string {
+		d.Page.Errors = map[string]string{}
+		var b strings.Builder
+		if err := v.Render(&b, "desk_day", d); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	for range 3 {
+		if page := render(busy); !strings.Contains(page, string(busy.Board())) {
+			t.Fatal("the busy day's page does not hold its board")
+		}
+		page := render(quiet)
+		board := string(quiet.Board())
+		if !strings.Contains(page, board) || strings.Contains(page, "Busy Client") {
+			t.Fatalf("the quiet day's page does not hold exactly its own board:\n%s", page)
+		}
+		if strings.Count(page, `class="desk-board`) != 1 {
+			t.Fatalf("the page has %d boards; want 1", strings.Count(page, `class="desk-board`))
+		}
 	}
 }
