@@ -136,6 +136,12 @@ func (w *htmlWriter) num(v float64) { w.b.Write(strconv.AppendFloat(w.scratch[:0
 // when writes an instant in a constant layout.
 func (w *htmlWriter) when(t time.Time, l layout) { w.b.Write(t.AppendFormat(w.scratch[:0], string(l))) }
 
+// money writes an amount as Money.In does: a sign, the currency's symbol (one of clinic's own,
+// never text from data), digits, commas and a point, none of which needs escaping.
+func (w *htmlWriter) money(m clinic.Money, c clinic.Currency) {
+	w.b.Write(m.AppendIn(w.scratch[:0], c))
+}
+
 // clock writes a wall-clock time ("09:15"): digits and a colon.
 func (w *htmlWriter) clock(t clinic.ClockTime) { w.b.WriteString(t.String()) }
 
