@@ -158,6 +158,7 @@ func funcs(asset func(string) string) template.FuncMap {
 			}
 			return t.In(loc).Format(layout)
 		},
+		"deskNav": deskNav,
 		"field":   func(errs map[string]string, name string) string { return errs[name] },
 		"add":     func(a, b int) int { return a + b },
 		"price":   clinic.FormatPrice,

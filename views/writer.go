@@ -164,6 +164,13 @@ func pathID(prefix string, id int64, suffix string) Href {
 	return Href{prefix + strconv.FormatInt(id, 10) + suffix}
 }
 
+// sitePath is a path of Allium's own written in the source ("/desk/clients"): an untyped
+// string constant converts to it, a string variable does not compile where it is wanted.
+type sitePath string
+
+// PathHref is a fixed page of Allium's, named by a constant path.
+func PathHref(p sitePath) Href { return Href{string(p)} }
+
 // DeskApptHref is an appointment's page for reception.
 func DeskApptHref(id int64) Href { return pathID("/desk/appointments/", id, "") }
 

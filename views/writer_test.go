@@ -110,6 +110,9 @@ func writerParts(charts *BodyCharts) []writerPart {
 		{"takings", atom.Tbody, func(s string) template.HTML {
 			return DeskTakings{ByTherapist: []TakingsTotal{{Label: s, Amount: 9000, Count: 2}}}.TherapistRows()
 		}},
+		{"desk navigation", atom.Body, func(s string) template.HTML {
+			return deskNav([]DeskNavLink{{Href: PathHref("/desk"), Label: s, Current: true}, {Href: PathHref("/desk/takings"), Label: s}})
+		}},
 		{"therapist options", atom.Select, func(s string) template.HTML {
 			return BookStart{Therapists: []store.User{{ID: 5, Name: s}}, Therapist: 5}.TherapistOptions()
 		}},
