@@ -192,8 +192,8 @@ func (a *App) deskUnlisted(ctx context.Context, f deskFacts, day clinic.Date) ([
 // deskTherapistColumns makes a column per therapist given, in order.
 func deskTherapistColumns(therapists []store.DayTherapist, away []store.TimeOff,
 	day clinic.Date, loc *time.Location) ([]views.DeskColumn, func(store.DayBooking) int) {
-	index := map[int64]int{}
-	var cols []views.DeskColumn
+	index := make(map[int64]int, len(therapists))
+	cols := make([]views.DeskColumn, 0, len(therapists))
 	add := func(id int64, name string, shifts []clinic.Shift) {
 		index[id] = len(cols)
 		cols = append(cols, views.DeskColumn{Name: name, Link: views.DeskWeekHref(id, day), Note: deskShifts(shifts),

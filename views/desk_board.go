@@ -111,7 +111,8 @@ func deskByTime(x, y *store.DayBooking) int {
 
 // deskBlocks turns one column's bookings, in time order, into row blocks.
 func deskBlocks(list []*store.DayBooking, lo clinic.ClockTime, n int, loc *time.Location) []deskBlock {
-	var out []deskBlock
+	// At most a block a booking: sized once rather than grown through copies on a busy day.
+	out := make([]deskBlock, 0, len(list))
 	for i, b := range list {
 		s, e := deskClock(*b, loc)
 		r0 := deskClamp(int(s-lo)/deskStep, 0, n-1)
@@ -417,16 +418,18 @@ func deskStatusLabel(b store.DayBooking) string {
 // Cancelled writes the table of the cancelled bookings under the board, by hand for the
 // reason the board is: a busy day has dozens. Empty when none was cancelled.
 func (d DeskDay) Cancelled() template.HTML {
-	var gone []store.DayBooking
-	for _, b := range d.Bookings {
-		if !b.Active() {
-			gone = append(gone, b)
+	// Pointers, as the board's: a busy day's dozens of bookings are not copied as they are
+	// gathered and sorted.
+	var gone []*store.DayBooking
+	for i := range d.Bookings {
+		if !d.Bookings[i].Active() {
+			gone = append(gone, &d.Bookings[i])
 		}
 	}
 	if len(gone) == 0 {
 		return ""
 	}
-	slices.SortStableFunc(gone, func(x, y store.DayBooking) int {
+	slices.SortStableFunc(gone, func(x, y *store.DayBooking) int {
 		return cmp.Or(cmp.Compare(x.TherapistID, y.TherapistID), x.Start.Compare(y.Start))
 	})
 	loc := d.Page.loc()
@@ -444,7 +447,7 @@ func (d DeskDay) Cancelled() template.HTML {
 		w.m("</td>\n" + `<td data-label="Status"><span class="badge status-`)
 		w.class(string(b.Status))
 		w.m(`">`)
-		w.text(deskStatusLabel(b))
+		w.text(deskStatusLabel(*b))
 		w.m(`</span></td><td data-label="Reason">`)
 		w.text(b.CancelReason)
 		w.m("</td></tr>\n")
