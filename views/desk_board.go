@@ -333,7 +333,7 @@ func (w *htmlWriter) deskColumn(c DeskColumn, blocks []deskBlock, free []deskFre
 			if bk.Status == clinic.ApptCheckedIn || bk.Status == clinic.ApptCompleted {
 				// One tap to take the payment; beside the booking's link, as links do not nest.
 				w.m(`<a class="appt-pay button small" href="`)
-				w.href(DeskPayHref(bk.ID))
+				w.deskApptHref(bk.ID, deskPayPart)
 				w.m(`">Pay<span class="visually-hidden"> for `)
 				w.bdi(bk.ClientName)
 				w.m(`</span></a>`)
@@ -356,7 +356,7 @@ func (w *htmlWriter) deskFreeRow(c DeskColumn, f deskFree, loc *time.Location) {
 	w.m(` desk-span-`)
 	w.int(int64(f.r1 - f.r0))
 	w.m(`"><a href="`)
-	w.href(DeskBookSlotHref(c.Therapist, f.at))
+	w.deskBookSlotHref(c.Therapist, f.at)
 	w.m(`">Book `)
 	w.when(f.at.In(loc), "15:04")
 	w.m(`<span class="visually-hidden"> with `)
@@ -370,7 +370,7 @@ func (w *htmlWriter) deskBooking(b *store.DayBooking, loc *time.Location) {
 	w.m(`<a class="appt status-`)
 	w.class(string(b.Status))
 	w.m(`" href="`)
-	w.href(DeskApptHref(b.ID))
+	w.deskApptHref(b.ID, "")
 	if b.Cautions != "" {
 		w.m(`" title="Caution: `)
 		w.text(b.Cautions)
@@ -437,7 +437,7 @@ func (d DeskDay) Cancelled() template.HTML {
 	w.m(`<table class="data"><thead><tr><th>Client</th><th>Was</th><th>With</th><th>Status</th><th>Reason</th></tr></thead><tbody>` + "\n")
 	for _, b := range gone {
 		w.m(`<tr><td data-label="Client"><a href="`)
-		w.href(DeskApptHref(b.ID))
+		w.deskApptHref(b.ID, "")
 		w.m(`">`)
 		w.bdi(b.ClientName)
 		w.m("</a></td>\n" + `<td data-label="Was">`)

@@ -171,11 +171,35 @@ type sitePath string
 // PathHref is a fixed page of Allium's, named by a constant path.
 func PathHref(p sitePath) Href { return Href{string(p)} }
 
+const deskApptPath = "/desk/appointments/"
+
 // DeskApptHref is an appointment's page for reception.
-func DeskApptHref(id int64) Href { return pathID("/desk/appointments/", id, "") }
+func DeskApptHref(id int64) Href { return pathID(deskApptPath, id, "") }
 
 // DeskPayHref is the money part of an appointment's desk page, where a payment is taken.
-func DeskPayHref(id int64) Href { return pathID("/desk/appointments/", id, "#money") }
+func DeskPayHref(id int64) Href { return pathID(deskApptPath, id, deskPayPart) }
+
+const deskPayPart = "#money"
+
+// deskApptHref writes DeskApptHref's link (DeskPayHref's with part deskPayPart) as href
+// does, byte for byte, without making a string first: a busy board has hundreds. It is a
+// constant path and digits, with nothing to escape.
+func (w *htmlWriter) deskApptHref(id int64, part markup) {
+	w.m(deskApptPath)
+	w.int(id)
+	w.m(part)
+}
+
+// deskBookSlotHref writes DeskBookSlotHref's link as href does, for the board's empty rows:
+// its "&" escaped, the rest constant, digits and the time in RFC 3339, which needs none.
+func (w *htmlWriter) deskBookSlotHref(therapistID int64, at time.Time) {
+	w.m(`/desk/clients?therapist=`)
+	w.int(therapistID)
+	w.m(`&amp;slot=`)
+	w.int(therapistID)
+	w.m(`@`)
+	w.when(at.UTC(), time.RFC3339)
+}
 
 // DeskDayHref is reception's day.
 func DeskDayHref(d clinic.Date) Href { return Href{"/desk?date=" + d.String()} }

@@ -401,3 +401,26 @@ func TestDeskBoardOnASpareWriter(t *testing.T) {
 		}
 	}
 }
+
+// TestDeskLinksWrittenInPlace checks the board's links written in place are the bytes href
+// writes for the builders' links.
+func TestDeskLinksWrittenInPlace(t *testing.T) {
+	at := time.Date(2026, 3, 11, 9, 15, 0, 0, time.FixedZone("AEDT", 11*3600))
+	for _, id := range []int64{0, 7, 1234567890} {
+		for _, c := range []struct {
+			built   Href
+			inPlace func(w *htmlWriter)
+		}{
+			{DeskApptHref(id), func(w *htmlWriter) { w.deskApptHref(id, "") }},
+			{DeskPayHref(id), func(w *htmlWriter) { w.deskApptHref(id, deskPayPart) }},
+			{DeskBookSlotHref(id, at), func(w *htmlWriter) { w.deskBookSlotHref(id, at) }},
+		} {
+			want, got := newHTMLWriter(0), newHTMLWriter(0)
+			want.href(c.built)
+			c.inPlace(got)
+			if got.b.String() != want.b.String() {
+				t.Errorf("written in place %q; want %q", got.b.String(), want.b.String())
+			}
+		}
+	}
+}
