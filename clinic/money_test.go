@@ -30,6 +30,11 @@ func TestMoneyPrinted(t *testing.T) {
 	if got := Money(1999).In("GBP"); got != "£19.99" {
 		t.Errorf("GBP: %q", got)
 	}
+	for m, want := range map[Money]string{-1: "-€0.01", -123456: "-€1,234.56", MaxMoney: "€1,000,000.00", 100: "€1.00"} {
+		if got := string(m.AppendIn([]byte("x "), "EUR")); got != "x "+want {
+			t.Errorf("%d.AppendIn(EUR) = %q; want %q", m, got, "x "+want)
+		}
+	}
 }
 
 // GST inside a GST-inclusive total is one eleventh, to the nearest cent, halves up.

@@ -231,6 +231,34 @@ func BenchmarkPageDeskDay(b *testing.B) {
 	benchPage(b, clinic.RoleReception, func(bc *benchClinic) string { return "/desk?date=" + bc.day.String() })
 }
 
+// BenchmarkPageTakings measures reception's takings for the day of the last seven with the most
+// payments, as the load run does: the page's worst case.
+func BenchmarkPageTakings(b *testing.B) {
+	benchPage(b, clinic.RoleReception, func(bc *benchClinic) string { return "/desk/takings?date=" + bc.takingsDay(b).String() })
+}
+
+// takingsDay is the day of the seven before the clinic's today with the most payments.
+func (bc *benchClinic) takingsDay(b *testing.B) clinic.Date {
+	b.Helper()
+	db, err := sql.Open("sqlite3", "file:"+bc.path+"?mode=ro")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	today := clinic.DateOf(bc.st.Now(), bc.loc)
+	day, most := today, -1
+	for i := 1; i <= 7; i++ {
+		d := today.AddDays(-i)
+		from := time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, bc.loc)
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM payments WHERE taken_at >= ? AND taken_at < ?`,
+			from.Unix(), from.AddDate(0, 0, 1).Unix()).Scan(&n); err == nil && n > most {
+			day, most = d, n
+		}
+	}
+	return day
+}
+
 func BenchmarkPageTherapistDay(b *testing.B) {
 	benchPage(b, clinic.RoleTherapist, func(bc *benchClinic) string { return "/therapist?date=" + bc.day.String() })
 }

@@ -48,11 +48,13 @@ func deskNav(c echo.Context) []views.DeskNavLink {
 		return nil
 	}
 	path := c.Request().URL.Path
-	links := []views.DeskNavLink{{Href: "/desk", Label: "Day"}, {Href: "/desk/clients", Label: "Clients"},
-		{Href: "/desk/recall", Label: "Recall"}, {Href: "/desk/therapists", Label: "Therapists"}, {Href: "/desk/takings", Label: "Takings"}}
+	links := []views.DeskNavLink{{Href: views.PathHref("/desk"), Label: "Day"}, {Href: views.PathHref("/desk/clients"), Label: "Clients"},
+		{Href: views.PathHref("/desk/recall"), Label: "Recall"}, {Href: views.PathHref("/desk/therapists"), Label: "Therapists"},
+		{Href: views.PathHref("/desk/takings"), Label: "Takings"}}
 	for i, l := range links {
-		links[i].Current = path == l.Href || (l.Href != "/desk" && strings.HasPrefix(path, l.Href+"/")) ||
-			(l.Href == "/desk" && (path == "/desk/week" || strings.HasPrefix(path, "/desk/appointments/")))
+		href := l.Href.String()
+		links[i].Current = path == href || (href != "/desk" && strings.HasPrefix(path, href+"/")) ||
+			(href == "/desk" && (path == "/desk/week" || strings.HasPrefix(path, "/desk/appointments/")))
 	}
 	return links
 }
@@ -190,8 +192,8 @@ func (a *App) deskUnlisted(ctx context.Context, f deskFacts, day clinic.Date) ([
 // deskTherapistColumns makes a column per therapist given, in order.
 func deskTherapistColumns(therapists []store.DayTherapist, away []store.TimeOff,
 	day clinic.Date, loc *time.Location) ([]views.DeskColumn, func(store.DayBooking) int) {
-	index := map[int64]int{}
-	var cols []views.DeskColumn
+	index := make(map[int64]int, len(therapists))
+	cols := make([]views.DeskColumn, 0, len(therapists))
 	add := func(id int64, name string, shifts []clinic.Shift) {
 		index[id] = len(cols)
 		cols = append(cols, views.DeskColumn{Name: name, Link: views.DeskWeekHref(id, day), Note: deskShifts(shifts),

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"html/template"
 	"net/url"
 	"strconv"
 
@@ -43,8 +44,33 @@ func DeskAppts(list []store.Appointment) []DeskAppt {
 
 // DeskNavLink is one entry of the desk's own navigation.
 type DeskNavLink struct {
-	Href, Label string
-	Current     bool
+	Href    Href
+	Label   string
+	Current bool
+}
+
+// deskNav writes the desk's navigation, on every desk page, with htmlWriter: through the
+// template each link was three escapers called by reflection, about a fifth of a light
+// page's allocations. Empty without links.
+func deskNav(links []DeskNavLink) template.HTML {
+	if len(links) == 0 {
+		return ""
+	}
+	w := newHTMLWriter(64 + len(links)*96)
+	w.m(`<nav aria-label="Reception"><ul class="actions">`)
+	for _, l := range links {
+		w.m(`<li><a href="`)
+		w.href(l.Href)
+		w.m(`"`)
+		if l.Current {
+			w.m(` aria-current="page"`)
+		}
+		w.m(`>`)
+		w.text(l.Label)
+		w.m(`</a></li>`)
+	}
+	w.m(`</ul></nav>`)
+	return w.html()
 }
 
 // DeskDay is reception's day, or one therapist's week, on one grid.
@@ -60,6 +86,13 @@ type DeskDay struct {
 	Therapist  store.User   // the week's therapist
 	Therapists []store.User // to switch the week to another therapist
 	DeskBoard               // the board and the cancelled list (desk_board.go)
+	spare      *htmlWriter  // the render's writer for the board; see Views.Render
+}
+
+// withSpare is the day with a writer to use again for its board.
+func (d DeskDay) withSpare(w *htmlWriter) any {
+	d.spare = w
+	return d
 }
 
 // DeskMail is a message about an appointment as the desk sees it.

@@ -111,7 +111,8 @@ func deskByTime(x, y *store.DayBooking) int {
 
 // deskBlocks turns one column's bookings, in time order, into row blocks.
 func deskBlocks(list []*store.DayBooking, lo clinic.ClockTime, n int, loc *time.Location) []deskBlock {
-	var out []deskBlock
+	// At most a block a booking: sized once rather than grown through copies on a busy day.
+	out := make([]deskBlock, 0, len(list))
 	for i, b := range list {
 		s, e := deskClock(*b, loc)
 		r0 := deskClamp(int(s-lo)/deskStep, 0, n-1)
@@ -226,8 +227,9 @@ func (d DeskDay) board() (template.HTML, []int) {
 	}
 	// Sized for the board as written (about 550 bytes a booking on the large demo's busiest day,
 	// 146 KB): a builder that outgrows its first guess copies the whole board into one twice
-	// the size, 150 KB more to collect on every request.
-	w := newHTMLWriter(2048 + l.rows*96 + len(b.Columns)*512 + placed*640)
+	// the size, 150 KB more to collect on every request. The memory is the render's spare
+	// writer's when it has one, so a busy day's board is not new garbage on every request.
+	w := d.spare.reuse(2048 + l.rows*96 + len(b.Columns)*512 + placed*640)
 	w.m(`<div class="desk-board desk-rows-`)
 	w.int(int64(l.rows))
 	w.m(`"><div class="desk-lines" aria-hidden="true">`)
@@ -331,7 +333,7 @@ func (w *htmlWriter) deskColumn(c DeskColumn, blocks []deskBlock, free []deskFre
 			if bk.Status == clinic.ApptCheckedIn || bk.Status == clinic.ApptCompleted {
 				// One tap to take the payment; beside the booking's link, as links do not nest.
 				w.m(`<a class="appt-pay button small" href="`)
-				w.href(DeskPayHref(bk.ID))
+				w.deskApptHref(bk.ID, deskPayPart)
 				w.m(`">Pay<span class="visually-hidden"> for `)
 				w.bdi(bk.ClientName)
 				w.m(`</span></a>`)
@@ -354,7 +356,7 @@ func (w *htmlWriter) deskFreeRow(c DeskColumn, f deskFree, loc *time.Location) {
 	w.m(` desk-span-`)
 	w.int(int64(f.r1 - f.r0))
 	w.m(`"><a href="`)
-	w.href(DeskBookSlotHref(c.Therapist, f.at))
+	w.deskBookSlotHref(c.Therapist, f.at)
 	w.m(`">Book `)
 	w.when(f.at.In(loc), "15:04")
 	w.m(`<span class="visually-hidden"> with `)
@@ -368,7 +370,7 @@ func (w *htmlWriter) deskBooking(b *store.DayBooking, loc *time.Location) {
 	w.m(`<a class="appt status-`)
 	w.class(string(b.Status))
 	w.m(`" href="`)
-	w.href(DeskApptHref(b.ID))
+	w.deskApptHref(b.ID, "")
 	if b.Cautions != "" {
 		w.m(`" title="Caution: `)
 		w.text(b.Cautions)
@@ -416,16 +418,18 @@ func deskStatusLabel(b store.DayBooking) string {
 // Cancelled writes the table of the cancelled bookings under the board, by hand for the
 // reason the board is: a busy day has dozens. Empty when none was cancelled.
 func (d DeskDay) Cancelled() template.HTML {
-	var gone []store.DayBooking
-	for _, b := range d.Bookings {
-		if !b.Active() {
-			gone = append(gone, b)
+	// Pointers, as the board's: a busy day's dozens of bookings are not copied as they are
+	// gathered and sorted.
+	var gone []*store.DayBooking
+	for i := range d.Bookings {
+		if !d.Bookings[i].Active() {
+			gone = append(gone, &d.Bookings[i])
 		}
 	}
 	if len(gone) == 0 {
 		return ""
 	}
-	slices.SortStableFunc(gone, func(x, y store.DayBooking) int {
+	slices.SortStableFunc(gone, func(x, y *store.DayBooking) int {
 		return cmp.Or(cmp.Compare(x.TherapistID, y.TherapistID), x.Start.Compare(y.Start))
 	})
 	loc := d.Page.loc()
@@ -433,7 +437,7 @@ func (d DeskDay) Cancelled() template.HTML {
 	w.m(`<table class="data"><thead><tr><th>Client</th><th>Was</th><th>With</th><th>Status</th><th>Reason</th></tr></thead><tbody>` + "\n")
 	for _, b := range gone {
 		w.m(`<tr><td data-label="Client"><a href="`)
-		w.href(DeskApptHref(b.ID))
+		w.deskApptHref(b.ID, "")
 		w.m(`">`)
 		w.bdi(b.ClientName)
 		w.m("</a></td>\n" + `<td data-label="Was">`)
@@ -443,7 +447,7 @@ func (d DeskDay) Cancelled() template.HTML {
 		w.m("</td>\n" + `<td data-label="Status"><span class="badge status-`)
 		w.class(string(b.Status))
 		w.m(`">`)
-		w.text(deskStatusLabel(b))
+		w.text(deskStatusLabel(*b))
 		w.m(`</span></td><td data-label="Reason">`)
 		w.text(b.CancelReason)
 		w.m("</td></tr>\n")

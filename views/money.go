@@ -70,7 +70,7 @@ func (d DeskTakings) rows(totals []TakingsTotal, label markup, bdi bool) templat
 		w.m(`</td><td data-label="Payments">`)
 		w.int(int64(t.Count))
 		w.m(`</td><td data-label="Amount">`)
-		w.text(t.Amount.In(d.Currency))
+		w.money(t.Amount, d.Currency)
 		w.m(`</td></tr>`)
 	}
 	return w.html()

@@ -3,9 +3,9 @@ package views
 import (
 	"html/template"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"allium/clinic"
 )
@@ -34,11 +34,14 @@ type markup string
 // layout is a time layout: constant, and of digits and month and day names only.
 type layout string
 
-// htmlWriter writes markup into a strings.Builder, whose String hands a page part of 100 KB
-// to the template without copying it.
+// htmlWriter writes markup into a byteBuilder, whose String hands a page part of 100 KB to
+// the template without copying it.
 type htmlWriter struct {
-	b       strings.Builder
+	b       byteBuilder
 	scratch [64]byte
+	// lent: a render's spare writer (see Views.Render) is in use, and what it wrote is still
+	// being read; a second part of the same render gets a writer of its own.
+	lent bool
 }
 
 func newHTMLWriter(size int) *htmlWriter {
@@ -46,6 +49,38 @@ func newHTMLWriter(size int) *htmlWriter {
 	w.b.Grow(size)
 	return w
 }
+
+// reuse is the render's spare writer, emptied, when there is one not yet in use; else a new
+// writer. What it writes is valid only until the render ends, when the memory goes back to
+// the pool: the template copies it into the page, and nothing else may keep it.
+func (s *htmlWriter) reuse(size int) *htmlWriter {
+	if s == nil || s.lent {
+		return newHTMLWriter(size)
+	}
+	s.lent = true
+	s.b.buf = s.b.buf[:0]
+	s.b.Grow(size)
+	return s
+}
+
+// byteBuilder is strings.Builder that can be emptied and written again: String shares the
+// bytes, as strings.Builder's does, so whoever empties it must know no string of it is left.
+type byteBuilder struct{ buf []byte }
+
+func (b *byteBuilder) WriteString(s string) { b.buf = append(b.buf, s...) }
+func (b *byteBuilder) writeByte(c byte)     { b.buf = append(b.buf, c) }
+func (b *byteBuilder) Write(p []byte)       { b.buf = append(b.buf, p...) }
+func (b *byteBuilder) Len() int             { return len(b.buf) }
+
+// Grow makes room for n more bytes.
+func (b *byteBuilder) Grow(n int) {
+	if cap(b.buf)-len(b.buf) < n {
+		b.buf = append(make([]byte, 0, 2*cap(b.buf)+n), b.buf...)
+	}
+}
+
+// String is what was written, sharing its memory.
+func (b *byteBuilder) String() string { return unsafe.String(unsafe.SliceData(b.buf), len(b.buf)) }
 
 // m writes constant markup.
 func (w *htmlWriter) m(s markup) { w.b.WriteString(string(s)) }
@@ -87,7 +122,7 @@ var htmlEscapes = [utf8.RuneSelf]string{
 func (w *htmlWriter) class(s string) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' {
-			w.b.WriteByte(c)
+			w.b.writeByte(c)
 		}
 	}
 }
@@ -100,6 +135,12 @@ func (w *htmlWriter) num(v float64) { w.b.Write(strconv.AppendFloat(w.scratch[:0
 
 // when writes an instant in a constant layout.
 func (w *htmlWriter) when(t time.Time, l layout) { w.b.Write(t.AppendFormat(w.scratch[:0], string(l))) }
+
+// money writes an amount as Money.In does: a sign, the currency's symbol (one of clinic's own,
+// never text from data), digits, commas and a point, none of which needs escaping.
+func (w *htmlWriter) money(m clinic.Money, c clinic.Currency) {
+	w.b.Write(m.AppendIn(w.scratch[:0], c))
+}
 
 // clock writes a wall-clock time ("09:15"): digits and a colon.
 func (w *htmlWriter) clock(t clinic.ClockTime) { w.b.WriteString(t.String()) }
@@ -124,11 +165,42 @@ func pathID(prefix string, id int64, suffix string) Href {
 	return Href{prefix + strconv.FormatInt(id, 10) + suffix}
 }
 
+// sitePath is a path of Allium's own written in the source ("/desk/clients"): an untyped
+// string constant converts to it, a string variable does not compile where it is wanted.
+type sitePath string
+
+// PathHref is a fixed page of Allium's, named by a constant path.
+func PathHref(p sitePath) Href { return Href{string(p)} }
+
+const deskApptPath = "/desk/appointments/"
+
 // DeskApptHref is an appointment's page for reception.
-func DeskApptHref(id int64) Href { return pathID("/desk/appointments/", id, "") }
+func DeskApptHref(id int64) Href { return pathID(deskApptPath, id, "") }
 
 // DeskPayHref is the money part of an appointment's desk page, where a payment is taken.
-func DeskPayHref(id int64) Href { return pathID("/desk/appointments/", id, "#money") }
+func DeskPayHref(id int64) Href { return pathID(deskApptPath, id, deskPayPart) }
+
+const deskPayPart = "#money"
+
+// deskApptHref writes DeskApptHref's link (DeskPayHref's with part deskPayPart) as href
+// does, byte for byte, without making a string first: a busy board has hundreds. It is a
+// constant path and digits, with nothing to escape.
+func (w *htmlWriter) deskApptHref(id int64, part markup) {
+	w.m(deskApptPath)
+	w.int(id)
+	w.m(part)
+}
+
+// deskBookSlotHref writes DeskBookSlotHref's link as href does, for the board's empty rows:
+// its "&" escaped, the rest constant, digits and the time in RFC 3339, which needs none.
+func (w *htmlWriter) deskBookSlotHref(therapistID int64, at time.Time) {
+	w.m(`/desk/clients?therapist=`)
+	w.int(therapistID)
+	w.m(`&amp;slot=`)
+	w.int(therapistID)
+	w.m(`@`)
+	w.when(at.UTC(), time.RFC3339)
+}
 
 // DeskDayHref is reception's day.
 func DeskDayHref(d clinic.Date) Href { return Href{"/desk?date=" + d.String()} }

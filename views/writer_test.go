@@ -89,6 +89,12 @@ func writerParts(charts *BodyCharts) []writerPart {
 			d := deskDay(s, status(s), start)
 			return d.Board()
 		}},
+		{"desk board on a used writer", atom.Body, func(s string) template.HTML {
+			used := &htmlWriter{}
+			used.m(`<script>left over</script>`)
+			d := deskDay(s, status(s), start).withSpare(used).(DeskDay)
+			return d.Board()
+		}},
 		{"therapist's day", atom.Tbody, func(s string) template.HTML {
 			a := store.Appointment{ID: 1, ClientID: 2, Start: start, End: start.Add(time.Hour), ClientName: s, Cautions: s,
 				ServiceName: s, RoomName: s, Status: clinic.ApptStatus(status(s)), CourseIndex: 1, CourseSize: 2}
@@ -103,6 +109,9 @@ func writerParts(charts *BodyCharts) []writerPart {
 		}},
 		{"takings", atom.Tbody, func(s string) template.HTML {
 			return DeskTakings{ByTherapist: []TakingsTotal{{Label: s, Amount: 9000, Count: 2}}}.TherapistRows()
+		}},
+		{"desk navigation", atom.Body, func(s string) template.HTML {
+			return deskNav([]DeskNavLink{{Href: PathHref("/desk"), Label: s, Current: true}, {Href: PathHref("/desk/takings"), Label: s}})
 		}},
 		{"therapist options", atom.Select, func(s string) template.HTML {
 			return BookStart{Therapists: []store.User{{ID: 5, Name: s}}, Therapist: 5}.TherapistOptions()
@@ -407,5 +416,67 @@ func TestHeaderAndFooter(t *testing.T) {
 	}
 	if visitor := string(Page{Clinic: Clinic{Name: "Fern"}}.Header()); strings.Contains(visitor, "site-menu") {
 		t.Errorf("a page with no menu and no one signed in shows a menu:\n%s", visitor)
+	}
+}
+
+// TestDeskBoardOnASpareWriter renders a quiet day's page after a busy day's, so the quiet
+// day's board is written over the memory of the busy one's (Views.Render lends it), and checks
+// the page holds exactly the quiet day's board, as a new writer writes it.
+func TestDeskBoardOnASpareWriter(t *testing.T) {
+	v, err := New(func(name string) string { return "/assets/" + name })
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 11, 9, 0, 0, 0, time.UTC)
+	busy := deskDay("Busy Client", "booked", start)
+	for i := range 40 {
+		b := busy.Bookings[0]
+		b.ID, b.Start, b.End = int64(10+i), start.Add(time.Duration(i)*15*time.Minute), start.Add(time.Duration(i+1)*15*time.Minute)
+		busy.Bookings = append(busy.Bookings, b)
+	}
+	quiet := deskDay("Quiet <Client>", "checked_in", start)
+	render := func(d DeskDay) string {
+		d.Page.Errors = map[string]string{}
+		var b strings.Builder
+		if err := v.Render(&b, "desk_day", d); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	for range 3 {
+		if page := render(busy); !strings.Contains(page, string(busy.Board())) {
+			t.Fatal("the busy day's page does not hold its board")
+		}
+		page := render(quiet)
+		board := string(quiet.Board())
+		if !strings.Contains(page, board) || strings.Contains(page, "Busy Client") {
+			t.Fatalf("the quiet day's page does not hold exactly its own board:\n%s", page)
+		}
+		if strings.Count(page, `class="desk-board`) != 1 {
+			t.Fatalf("the page has %d boards; want 1", strings.Count(page, `class="desk-board`))
+		}
+	}
+}
+
+// TestDeskLinksWrittenInPlace checks the board's links written in place are the bytes href
+// writes for the builders' links.
+func TestDeskLinksWrittenInPlace(t *testing.T) {
+	at := time.Date(2026, 3, 11, 9, 15, 0, 0, time.FixedZone("AEDT", 11*3600))
+	for _, id := range []int64{0, 7, 1234567890} {
+		for _, c := range []struct {
+			built   Href
+			inPlace func(w *htmlWriter)
+		}{
+			{DeskApptHref(id), func(w *htmlWriter) { w.deskApptHref(id, "") }},
+			{DeskPayHref(id), func(w *htmlWriter) { w.deskApptHref(id, deskPayPart) }},
+			{DeskBookSlotHref(id, at), func(w *htmlWriter) { w.deskBookSlotHref(id, at) }},
+		} {
+			want, got := newHTMLWriter(0), newHTMLWriter(0)
+			want.href(c.built)
+			c.inPlace(got)
+			if got.b.String() != want.b.String() {
+				t.Errorf("written in place %q; want %q", got.b.String(), want.b.String())
+			}
+		}
 	}
 }
