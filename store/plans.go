@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"allium/clinic"
@@ -411,16 +412,25 @@ func planFacts(ctx context.Context, tx *sql.Tx, p clinic.TreatmentPlan) (clinic.
 	return f, err
 }
 
+// plansInStatus are the ids of the client's plans in one of these statuses.
+func plansInStatus(ctx context.Context, tx *sql.Tx, clientID int64, statuses ...clinic.PlanStatus) ([]int64, error) {
+	args := []any{clientID}
+	for _, st := range statuses {
+		args = append(args, string(st))
+	}
+	var ids []int64
+	err := scanInto(ctx, tx, func(r *sql.Rows) error {
+		var id int64
+		err := r.Scan(&id)
+		ids = append(ids, id)
+		return err
+	}, `SELECT id FROM treatment_plans WHERE client_id = ? AND status IN (?`+strings.Repeat(", ?", len(statuses)-1)+`)`, args...)
+	return ids, err
+}
+
 // markDuePlans moves the client's running plans whose review has come to reassess_due.
 func (s *Store) markDuePlans(ctx context.Context, tx *sql.Tx, clientID int64, today clinic.Date) error {
-	var ids []int64
-	err := eachChartRow(ctx, tx, `SELECT id FROM treatment_plans WHERE client_id = ? AND status IN ('active', 'extended')`,
-		clientID, func(r *sql.Rows) error {
-			var id int64
-			err := r.Scan(&id)
-			ids = append(ids, id)
-			return err
-		})
+	ids, err := plansInStatus(ctx, tx, clientID, clinic.PlanActive, clinic.PlanExtended)
 	if err != nil {
 		return fmt.Errorf("running plans: %w", err)
 	}
@@ -449,14 +459,7 @@ func (s *Store) markDuePlans(ctx context.Context, tx *sql.Tx, clientID int64, to
 // clinic.TreatmentPlan.DueTakenBack says they are no longer due. Completing the session again
 // runs markDuePlans, which moves them forward again.
 func (s *Store) unmarkDuePlans(ctx context.Context, tx *sql.Tx, clientID int64, completedAt time.Time, today clinic.Date) error {
-	var ids []int64
-	err := eachChartRow(ctx, tx, `SELECT id FROM treatment_plans WHERE client_id = ? AND status = 'reassess_due'`,
-		clientID, func(r *sql.Rows) error {
-			var id int64
-			err := r.Scan(&id)
-			ids = append(ids, id)
-			return err
-		})
+	ids, err := plansInStatus(ctx, tx, clientID, clinic.PlanReassessDue)
 	if err != nil {
 		return fmt.Errorf("due plans: %w", err)
 	}

@@ -23,15 +23,7 @@ func (p Page) Header() template.HTML {
 		if len(p.Nav) > 0 {
 			w.m(`  <nav class="site-nav" aria-label="Main"><ul>` + "\n    ")
 			for _, l := range p.Nav {
-				w.m(`<li><a href="`)
-				w.href(localHref(l.Href))
-				w.m(`"`)
-				if l.Current {
-					w.m(` aria-current="page"`)
-				}
-				w.m(`>`)
-				w.text(l.Label)
-				w.m(`</a></li>`)
+				w.navItem(localHref(l.Href), l.Label, l.Current)
 			}
 			w.m("\n" + `  </ul></nav>` + "\n")
 		}
@@ -67,6 +59,19 @@ func (p Page) Footer() template.HTML {
 	}
 	w.m(`</p>` + "\n" + `</footer>`)
 	return w.html()
+}
+
+// navItem is one link of a menu, marked when it is the page shown.
+func (w *htmlWriter) navItem(h Href, label string, current bool) {
+	w.m(`<li><a href="`)
+	w.href(h)
+	w.m(`"`)
+	if current {
+		w.m(` aria-current="page"`)
+	}
+	w.m(`>`)
+	w.text(label)
+	w.m(`</a></li>`)
 }
 
 // localHref is a menu link: a path on this site (with its query), as the handlers' menus

@@ -59,15 +59,7 @@ func deskNav(links []DeskNavLink) template.HTML {
 	w := newHTMLWriter(64 + len(links)*96)
 	w.m(`<nav aria-label="Reception"><ul class="actions">`)
 	for _, l := range links {
-		w.m(`<li><a href="`)
-		w.href(l.Href)
-		w.m(`"`)
-		if l.Current {
-			w.m(` aria-current="page"`)
-		}
-		w.m(`>`)
-		w.text(l.Label)
-		w.m(`</a></li>`)
+		w.navItem(l.Href, l.Label, l.Current)
 	}
 	w.m(`</ul></nav>`)
 	return w.html()
