@@ -35,6 +35,19 @@ type journeyClinic struct {
 
 const journeyPassword = "journey password 1"
 
+// todayAt sets the clinic's clock (the store's, which the pages read) to hour:min of today in
+// the clinic's zone, running on from there, and returns today's midnight there. A journey that
+// books today's sessions and then completes one, or signs its note, needs the session begun:
+// run on the real clock at 00:30 in Sydney (13:30 UTC), 9:00 today was still ahead and those
+// journeys failed by the hour they ran. Called before the journey books anything.
+func (j *journeyClinic) todayAt(hour, min int) time.Time {
+	loc, _ := time.LoadLocation("Australia/Sydney")
+	now := time.Now().In(loc)
+	shift := time.Date(now.Year(), now.Month(), now.Day(), hour, min, 0, 0, loc).Sub(now)
+	j.st.Now = func() time.Time { return time.Now().Add(shift) }
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+}
+
 func newJourneyClinic(t *testing.T) *journeyClinic {
 	t.Helper()
 	ctx := context.Background()

@@ -44,12 +44,10 @@ func TestJourneyMoneyFromDeskToReceipt(t *testing.T) {
 
 // pricedKim signs Kim Lee up as a client and books her a remedial follow-up at 9:00 on each of
 // the given days from today in the clinic's zone (booked an hour before today began), each
-// priced at $120.
+// priced at $120. The clinic's clock is set to 12:30 today, so today's session has begun.
 func (j *journeyClinic) pricedKim(t *testing.T, days ...int) store.User {
 	t.Helper()
-	loc, _ := time.LoadLocation("Australia/Sydney")
-	now := time.Now().In(loc)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	today := j.todayAt(12, 30)
 	kimUser := testclinic.MustCreateUser(t, j.st, store.NewUser{Role: clinic.RoleClient, Email: "kim@example.com", Name: "Kim Lee",
 		Password: journeyPassword})
 	var starts []time.Time

@@ -27,7 +27,7 @@ func (j *journeyClinic) assessedClient(t *testing.T, name, email string) (int64,
 		}
 		steps = append(steps, step)
 	}
-	testclinic.MustAssessment(t, j.st, by, steps, clinic.ScoreAssessment(q, ans), time.Now())
+	testclinic.MustAssessment(t, j.st, by, steps, clinic.ScoreAssessment(q, ans), j.st.Now())
 	return cid, by
 }
 
@@ -37,9 +37,7 @@ func (j *journeyClinic) assessedClient(t *testing.T, name, email string) (int64,
 func TestJourneyTherapistChartsTheFirstClient(t *testing.T) {
 	t.Parallel()
 	j := newJourneyClinic(t)
-	loc, _ := time.LoadLocation("Australia/Sydney")
-	now := time.Now().In(loc)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	today := j.todayAt(12, 30) // both sessions have begun: the first's note can be signed
 	alex, _ := j.assessedClient(t, "Alex Chen", "alex@example.com")
 	kim := j.client(t, "Kim Lee", "kim@example.com")
 	j.bookAt(t, today.Add(-time.Hour), alex, "remedial_initial_75", today.Add(9*time.Hour))
