@@ -62,14 +62,10 @@ func (b *browser) clickText(s string) {
 func TestJourneyReceptionRunsTheDay(t *testing.T) {
 	t.Parallel()
 	j := newJourneyClinic(t)
-	loc, _ := time.LoadLocation("Australia/Sydney")
-	now := time.Now().In(loc)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 	// The desk's record follows the clock (check-in opens on the day, a no-show only after the
 	// start), so the clinic's clock reads 14:00 today, after both sessions began, whenever the
 	// test runs; it still moves, so sessions and sign-ins age as they do.
-	began, afternoon := time.Now(), today.Add(14*time.Hour)
-	j.st.Now = func() time.Time { return afternoon.Add(time.Since(began)) }
+	today := j.todayAt(14, 0)
 	kim := j.client(t, "Kim Lee", "kim@example.com")
 	ari := j.client(t, "Ari Shah", "ari@example.com")
 	dev := j.client(t, "Dev Patel", "dev@example.com")
