@@ -428,13 +428,9 @@ func (s *Store) RecordPayment(ctx context.Context, by Actor, req PaymentRequest)
 		return p, false, &FieldError{"amount", errors.New("The form has expired; open it again.")}
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		prior, err := queryPayments(ctx, tx, `p.idem_key = ?`, req.Key)
-		if err != nil {
+		var err error
+		if p, dup, err = paymentByKey(ctx, tx, req.Key); err != nil || dup {
 			return err
-		}
-		if len(prior) > 0 {
-			p, dup = prior[0], true
-			return nil
 		}
 		set, err := s.settingsIn(ctx, tx)
 		if err != nil {
@@ -494,13 +490,9 @@ func (s *Store) refund(ctx context.Context, by Actor, field string, amount clini
 		return r, false, &FieldError{field, errors.New("The form has expired; open it again.")}
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		prior, err := queryPayments(ctx, tx, `p.idem_key = ?`, key)
-		if err != nil {
+		var err error
+		if r, dup, err = paymentByKey(ctx, tx, key); err != nil || dup {
 			return err
-		}
-		if len(prior) > 0 {
-			r, dup = prior[0], true
-			return nil
 		}
 		p, err := only(queryPayments(ctx, tx, where+` AND p.refund_of IS NULL`, args...))
 		if err != nil {
@@ -541,6 +533,16 @@ func refundIn(ctx context.Context, tx *sql.Tx, by Actor, p Payment, amount clini
 		return r, err
 	}
 	return r, audit(ctx, tx, by, unix(now), "refund", "payment", p.ID, p.ClientID, amount.Plain())
+}
+
+// paymentByKey is the payment or refund a form's one-time key already recorded, if any: a form
+// sent twice (a double click, a resubmitted page) records once and answers what it recorded.
+func paymentByKey(ctx context.Context, tx *sql.Tx, key string) (Payment, bool, error) {
+	prior, err := queryPayments(ctx, tx, `p.idem_key = ?`, key)
+	if err != nil || len(prior) == 0 {
+		return Payment{}, false, err
+	}
+	return prior[0], true, nil
 }
 
 // insertPayment writes a payment or refund as p describes it, under the form's one-time key.

@@ -297,13 +297,9 @@ func (s *Store) PayPackage(ctx context.Context, by Actor, courseID int64, req Pa
 		return p, false, &FieldError{"package_amount", errors.New("The form has expired; open it again.")}
 	}
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		prior, err := queryPayments(ctx, tx, `p.idem_key = ?`, req.Key)
-		if err != nil {
+		var err error
+		if p, dup, err = paymentByKey(ctx, tx, req.Key); err != nil || dup {
 			return err
-		}
-		if len(prior) > 0 {
-			p, dup = prior[0], true
-			return nil
 		}
 		pk, err := packageIn(ctx, tx, courseID)
 		if errors.Is(err, ErrNotFound) {
