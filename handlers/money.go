@@ -119,11 +119,17 @@ func (a *App) DeskPay(c echo.Context) error {
 	if err != nil {
 		return a.moneyRefused(c, ap, f, err)
 	}
-	msg := p.Amount.In(a.Settings().Currency) + " by " + p.Method.Label() + " recorded."
+	return a.recorded(c, deskApptHref(ap.ID)+"#money", p.Amount.In(a.Settings().Currency)+" by "+p.Method.Label()+" recorded.",
+		dup, "payment")
+}
+
+// recorded answers a money form with its message, saying so when the form had been sent before
+// and the payment or refund was recorded then, under its one-time key: a second click moves no money.
+func (a *App) recorded(c echo.Context, href, msg string, dup bool, what string) error {
 	if dup {
-		msg = "That payment was already recorded: " + msg
+		msg = "That " + what + " was already recorded: " + msg
 	}
-	return a.flash(c, deskApptHref(ap.ID)+"#money", msg)
+	return a.flash(c, href, msg)
 }
 
 // DeskFee charges the policy's fee for a no-show or a late cancellation, or waives it with

@@ -97,11 +97,8 @@ func (a *App) DeskPayPackage(c echo.Context) error {
 	if err != nil {
 		return a.prepaidRefused(c, ap, f, err)
 	}
-	msg := p.Amount.In(a.Settings().Currency) + " by " + p.Method.Label() + " recorded for the prepaid course."
-	if dup {
-		msg = "That payment was already recorded: " + msg
-	}
-	return a.flash(c, deskApptHref(ap.ID)+"#prepaid", msg)
+	return a.recorded(c, deskApptHref(ap.ID)+"#prepaid", p.Amount.In(a.Settings().Currency)+" by "+p.Method.Label()+
+		" recorded for the prepaid course.", dup, "payment")
 }
 
 // DeskRefundPackage pays back part or all of one of the course's package payments, as far as
@@ -127,11 +124,8 @@ func (a *App) DeskRefundPackage(c echo.Context) error {
 	if err != nil {
 		return a.prepaidRefused(c, ap, f, err)
 	}
-	msg := (-r.Amount).In(a.Settings().Currency) + " refunded by " + r.Method.Label() + " from the prepaid course."
-	if dup {
-		msg = "That refund was already recorded: " + msg
-	}
-	return a.flash(c, deskApptHref(ap.ID)+"#prepaid", msg)
+	return a.recorded(c, deskApptHref(ap.ID)+"#prepaid", (-r.Amount).In(a.Settings().Currency)+" refunded by "+r.Method.Label()+
+		" from the prepaid course.", dup, "refund")
 }
 
 // DeskEndPackage cancels the rest of the prepaid course: the value left is credited, then kept
