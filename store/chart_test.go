@@ -754,29 +754,7 @@ func TestConfirmAssessmentClass(t *testing.T) {
 func TestCompletingTheLastSessionMakesThePlanDue(t *testing.T) {
 	ctx := context.Background()
 	f := newChartFixture(t)
-	var appts []int64
-	for i := range 3 {
-		appts = append(appts, f.appt(t, f.alexID, f.sam, f.clock.Now().Add(time.Duration(i*7*24+1)*time.Hour), "booked"))
-	}
-	f.consent(t)
-	d := clinic.NewTreatmentPlanDraft(f.clock.Now())
-	d.Layers, d.Goals, d.PlannedSessions = []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint}, []clinic.Goal{painGoal()}, 3
-	id, err := f.s.CreatePlan(ctx, f.sam, NewPlan{ClientID: f.alexID, Draft: d})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.mustEvent(t, id, clinic.PlanEventStart, clinic.PlanActive)
-	var courseID int64
-	if err := f.s.w.QueryRow(`INSERT INTO courses (client_id, therapist_id, service_id, sessions, spacing_days, spacing_min,
-		spacing_max, plan_id, created_at) VALUES (?, ?, ?, 3, 7, 3, 10, ?, 0) RETURNING id`, f.alexID, f.samUser.ID, f.serviceID,
-		id).Scan(&courseID); err != nil {
-		t.Fatal(err)
-	}
-	for i, a := range appts {
-		if _, err := f.s.w.Exec(`UPDATE appointments SET course_id = ?, course_index = ? WHERE id = ?`, courseID, i+1, a); err != nil {
-			t.Fatal(err)
-		}
-	}
+	id, appts := f.planCourse(t, 0)
 	stored := func() clinic.PlanStatus {
 		var st clinic.PlanStatus
 		if err := f.s.w.QueryRow(`SELECT status FROM treatment_plans WHERE id = ?`, id).Scan(&st); err != nil {
@@ -936,9 +914,9 @@ func TestACourseBookedFromItsPlanIsLinked(t *testing.T) {
 	}
 }
 
-// planCourse is a started three-session plan for Alex, reviewed reviewDays after it starts, with
-// a course of three booked sessions a week apart, the first an hour from now, linked to it; it
-// returns the plan and the sessions. The default review day is the last session's day.
+// planCourse is a started three-session plan for Alex, reviewed reviewDays after it starts (0:
+// the draft's default, the last session's day), with a course of three booked sessions a week
+// apart, the first an hour from now, linked to it; it returns the plan and the sessions.
 func (f *chartFixture) planCourse(t *testing.T, reviewDays int) (int64, []int64) {
 	t.Helper()
 	ctx := context.Background()
@@ -949,7 +927,9 @@ func (f *chartFixture) planCourse(t *testing.T, reviewDays int) (int64, []int64)
 	f.consent(t)
 	d := clinic.NewTreatmentPlanDraft(f.clock.Now())
 	d.Layers, d.Goals, d.PlannedSessions = []clinic.PlanLayer{clinic.PlanLayerRemedialTriggerPoint}, []clinic.Goal{painGoal()}, 3
-	d.ReassessmentDate = f.clock.Now().AddDate(0, 0, reviewDays)
+	if reviewDays > 0 {
+		d.ReassessmentDate = f.clock.Now().AddDate(0, 0, reviewDays)
+	}
 	id, err := f.s.CreatePlan(ctx, f.sam, NewPlan{ClientID: f.alexID, Draft: d})
 	if err != nil {
 		t.Fatal(err)
