@@ -27,7 +27,6 @@ func (p PlanPage) GoalFigures() template.HTML {
 		w.num(g.Goal.Baseline)
 		w.m(`, target `)
 		w.num(g.Goal.Target)
-		w.m("\n      ")
 		if len(g.Goal.Readings) > 0 {
 			w.m(`, latest `)
 			w.num(g.Latest)
