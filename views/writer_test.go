@@ -480,3 +480,14 @@ func TestDeskLinksWrittenInPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestGoalCaptionReadsAsASentence checks a goal's caption on the plan page: its score then its
+// judgement, punctuated as one line ("start 7, target 2, latest 4 · meaningfully better").
+func TestGoalCaptionReadsAsASentence(t *testing.T) {
+	g := clinic.PlanGoal{ID: 4, Goal: clinic.Goal{Description: "Sleep", Measure: clinic.MeasurePain, Baseline: 7, Target: 2},
+		Readings: []clinic.OutcomeReading{{Value: 4, TakenAt: time.Date(2026, 3, 11, 10, 0, 0, 0, time.UTC)}}}
+	got := string(PlanPage{Page: Page{Loc: time.UTC}, Card: PlanCard{Goals: []GoalView{{Goal: g, Latest: 4, Verdict: clinic.ChangeImproved}}}}.GoalFigures())
+	if want := "start 7, target 2, latest 4 · meaningfully better</figcaption>"; !strings.Contains(got, want) {
+		t.Errorf("caption lacks %q:\n%s", want, got)
+	}
+}
