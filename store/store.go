@@ -29,8 +29,10 @@ type Store struct {
 	w *sql.DB
 	r *sql.DB
 	// v writes the view log, the audit rows of reads, in a file of its own (views.go).
-	v   *sql.DB
-	Now func() time.Time
+	v *sql.DB
+	// viewQ groups the view log's commits (views.go).
+	viewQ viewQueue
+	Now   func() time.Time
 	// manageKey signs the manage links in emails; loaded at Open because it is needed inside
 	// booking transactions, where the one writer connection is already taken.
 	manageKey []byte

@@ -4,12 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"allium"
 	"allium/clinic"
@@ -268,5 +271,60 @@ func TestViewsAreAuditedOutsideTheDatabase(t *testing.T) {
 	}
 	if !view || !write {
 		t.Errorf("audit log = %+v; want the plan's view (with its viewer's name) and the account's creation", log)
+	}
+}
+
+// Views arriving together are committed in groups: each returns only once its own row is on
+// record, every row is written once, and a group that cannot be committed fails every view in
+// it without leaving the next ones waiting.
+func TestViewsCommittedTogetherAreEachOnRecord(t *testing.T) {
+	ctx := context.Background()
+	s, _ := newTestStore(t)
+	const n = 64
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			by := Actor{UserID: int64(1000 + i), Role: clinic.RoleTherapist}
+			if err := s.auditView(ctx, by, "plan", int64(i), 7); err != nil {
+				errs <- err
+				return
+			}
+			// On record when the view returns: a page may be shown now.
+			var got int
+			if err := s.v.QueryRowContext(ctx, `SELECT count(*) FROM view_log WHERE record_type = 'plan' AND record_id = ? AND actor_id = ?`,
+				i, 1000+i).Scan(&got); err != nil || got != 1 {
+				errs <- fmt.Errorf("view %d: %d rows on record when it returned (%v); want 1", i, got, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if got := countAudit(t, s, "action = 'view' AND record_type = 'plan' AND client_id = 7"); got != n {
+		t.Errorf("%d views on record; want %d", got, n)
+	}
+
+	// With the view log unwritable, every view fails, and none waits for ever.
+	if _, err := s.v.ExecContext(ctx, `ALTER TABLE view_log RENAME TO view_log_gone`); err != nil {
+		t.Fatal(err)
+	}
+	failed := make(chan error, n)
+	for i := range n {
+		go func() { failed <- s.auditView(ctx, owner, "plan", int64(i), 8) }()
+	}
+	for range n {
+		select {
+		case err := <-failed:
+			if err == nil {
+				t.Error("a view with no view log to write to succeeded; want an error")
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("views still waiting 10 s after the view log failed")
+		}
 	}
 }

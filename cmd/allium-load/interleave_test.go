@@ -62,3 +62,39 @@ func TestTailLimitFollowsTheMachine(t *testing.T) {
 		}
 	}
 }
+
+// TestEchoTermMatchesThePagesConcurrency checks that a page whose CPU was measured one request
+// at a time is allowed the bare handler's CPU one request at a time, and a page measured at 64
+// connections the bare handler's at 64.
+func TestEchoTermMatchesThePagesConcurrency(t *testing.T) {
+	us := time.Microsecond
+	rep := &report{
+		EchoMany: loadResult{OK: 100, CPU: cpuUse{Server: 100 * 30 * us}},
+		EchoOne:  loadResult{OK: 100, CPU: cpuUse{Server: 100 * 250 * us}},
+	}
+	for _, conns := range []int{1, 64} {
+		p := pageResult{Page: page{Name: "p", NoRateBudget: "a few times a day"}, Available: true,
+			Queries: &opFloor{CPU: 200 * us}}
+		p.Many = loadResult{Conns: conns, OK: 10, CPU: cpuUse{Server: 10 * 700 * us}}
+		rep.Pages = []pageResult{p}
+		// The limit is the bare handler's CPU + 1.3 × 200 µs + 200 µs: 710 µs at one connection,
+		// 490 µs at 64; the page's 700 µs passes only against its own concurrency's handler.
+		want, pass := 710*us, true
+		if conns == 64 {
+			want, pass = 490*us, false
+		}
+		got := 0
+		for _, b := range rep.budgets() {
+			if b.What != "server CPU / SQL floor" {
+				continue
+			}
+			got++
+			if limit := time.Duration(b.Limit * float64(200*us)); limit < want-us || limit > want+us || b.pass() != pass {
+				t.Errorf("%d connections: limit %v, pass %v; want %v, %v", conns, limit, b.pass(), want, pass)
+			}
+		}
+		if got != 1 {
+			t.Errorf("%d connections: %d CPU budgets; want 1", conns, got)
+		}
+	}
+}

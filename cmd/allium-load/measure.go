@@ -38,10 +38,13 @@ type report struct {
 	PeakRSS  int64
 	EchoTwo  loadResult
 	EchoMany loadResult
-	Insert   opFloor
-	Pages    []pageResult
-	GoBench  string
-	Retries  int
+	// EchoOne is the bare handler sent one request at a time: the Echo term of the pages whose
+	// CPU is measured that way (echoCPUFor).
+	EchoOne loadResult
+	Insert  opFloor
+	Pages   []pageResult
+	GoBench string
+	Retries int
 	// SeededNotes is how many signed notes the tool gave the chart's client (with a plan), when
 	// the clinic had no plan to show.
 	SeededNotes int
@@ -95,6 +98,8 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 	}
 	rep.EchoTwo = rep.steady(ctx, o, fp.pid(), 2, get(fp.base+"/", ""), http.StatusOK, true)
 	rep.EchoMany = rep.steady(ctx, o, fp.pid(), 64, get(fp.base+"/", ""), http.StatusOK, true)
+	waitQuiet(o.QuietWait, o.QuietPct, fp.pid())
+	rep.EchoOne = serialRun(ctx, fp.pid(), o.Duration, get(fp.base+"/", ""), http.StatusOK)
 	fp.stop()
 
 	fmt.Fprintln(log, "allium serve on", db)

@@ -233,6 +233,8 @@ func (rep *report) writeFloors(w func(string, ...any)) {
 		rep.EchoMany.PerSecond, ms(rep.EchoMany.Latency.P50), ms(rep.EchoMany.Latency.P99), us(perOp(rep.EchoMany.CPU.Server, rep.EchoMany.OK)))
 	w("| bare Echo handler, 2 connections | %.0f req/s | %s / %s | %s server |\n",
 		rep.EchoTwo.PerSecond, ms(rep.EchoTwo.Latency.P50), ms(rep.EchoTwo.Latency.P99), us(perOp(rep.EchoTwo.CPU.Server, rep.EchoTwo.OK)))
+	w("| bare Echo handler, one request at a time | %.0f req/s | %s / %s | %s server |\n",
+		rep.EchoOne.PerSecond, ms(rep.EchoOne.Latency.P50), ms(rep.EchoOne.Latency.P99), us(perOp(rep.EchoOne.CPU.Server, rep.EchoOne.OK)))
 	w("| bare SQLite insert transaction (WAL, synchronous=%s as the store, BEGIN IMMEDIATE, 1 goroutine) | %s |\n", store.Synchronous, opRow(rep.Insert))
 	for _, p := range rep.Pages {
 		if p.Queries != nil {
@@ -255,12 +257,11 @@ func opRow(f opFloor) string {
 // writeRatios compares each page with what it cannot go below: the bare handler's CPU per
 // request plus its own SQL (or, for the booking, a bare insert transaction).
 func (rep *report) writeRatios(w func(string, ...any)) {
-	echoCPU := perOp(rep.EchoMany.CPU.Server, rep.EchoMany.OK)
-	w("### Ratio to floor\n\nThe floor of a page is the bare Echo handler's server CPU per request plus the page's own SQL " +
+	w("### Ratio to floor\n\nThe floor of a page is the bare Echo handler's server CPU per request (one request at a time for a page measured so) plus the page's own SQL " +
 		"(the course POST: inserting its courses' rows again); the ratio says how many times that the page costs, for reading.\n\n")
 	w("| page | server CPU/req | floor CPU/req | ratio | req/s at 64 | bare Echo req/s at 64 | share of bare Echo |\n|---|---|---|---|---|---|---|\n")
 	for _, p := range rep.measured() {
-		floor := echoCPU
+		floor := rep.echoCPUFor(p)
 		switch {
 		case p.Queries != nil && p.Queries.Err == nil:
 			floor += p.Queries.CPU
