@@ -227,6 +227,12 @@ func BenchmarkPageBookStart(b *testing.B) {
 	benchPage(b, clinic.RoleClient, func(*benchClinic) string { return "/book" })
 }
 
+// BenchmarkSignedInRequest is a signed-in request with no page, /healthz with reception's
+// session: what every page costs before its own work (the session, the user, the middleware).
+func BenchmarkSignedInRequest(b *testing.B) {
+	benchPage(b, clinic.RoleReception, func(*benchClinic) string { return "/healthz" })
+}
+
 func BenchmarkPageDeskDay(b *testing.B) {
 	benchPage(b, clinic.RoleReception, func(bc *benchClinic) string { return "/desk?date=" + bc.day.String() })
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 	"time"
+
+	"allium/clinic"
 )
 
 // TestTurnsAddUpToOneRun checks that a page measured in turns reads as one run: counts and
@@ -63,38 +65,58 @@ func TestTailLimitFollowsTheMachine(t *testing.T) {
 	}
 }
 
-// TestEchoTermMatchesThePagesConcurrency checks that a page whose CPU was measured one request
-// at a time is allowed the bare handler's CPU one request at a time, and a page measured at 64
-// connections the bare handler's at 64.
-func TestEchoTermMatchesThePagesConcurrency(t *testing.T) {
+// TestBaseCPUMatchesThePageAndItsConcurrency checks the fixed cost a page is allowed before its
+// own work: a signed-in request's for a page that needs signing in, else the bare handler's; one
+// request at a time for a page measured so, else at 64 connections.
+func TestBaseCPUMatchesThePageAndItsConcurrency(t *testing.T) {
 	us := time.Microsecond
-	rep := &report{
-		EchoMany: loadResult{OK: 100, CPU: cpuUse{Server: 100 * 30 * us}},
-		EchoOne:  loadResult{OK: 100, CPU: cpuUse{Server: 100 * 250 * us}},
-	}
-	for _, conns := range []int{1, 64} {
-		p := pageResult{Page: page{Name: "p", NoRateBudget: "a few times a day"}, Available: true,
-			Queries: &opFloor{CPU: 200 * us}}
-		p.Many = loadResult{Conns: conns, OK: 10, CPU: cpuUse{Server: 10 * 700 * us}}
+	perReq := func(cpu time.Duration) loadResult { return loadResult{OK: 100, CPU: cpuUse{Server: 100 * cpu}} }
+	rep := &report{EchoMany: perReq(30 * us), EchoOne: perReq(80 * us), SignedMany: perReq(120 * us), SignedOne: perReq(250 * us)}
+	for _, tc := range []struct {
+		role  clinic.Role
+		conns int
+		base  time.Duration
+	}{
+		{clinic.RoleReception, 1, 250 * us},
+		{clinic.RoleReception, 64, 120 * us},
+		{"", 1, 80 * us},
+		{"", 64, 30 * us},
+	} {
+		p := pageResult{Page: page{Name: "p", Role: tc.role}, Available: true, Queries: &opFloor{CPU: 200 * us}}
+		p.Many = loadResult{Conns: tc.conns, OK: 10, CPU: cpuUse{Server: 10 * 700 * us}}
 		rep.Pages = []pageResult{p}
-		// The limit is the bare handler's CPU + 1.3 × 200 µs + 200 µs: 710 µs at one connection,
-		// 490 µs at 64; the page's 700 µs passes only against its own concurrency's handler.
-		want, pass := 710*us, true
-		if conns == 64 {
-			want, pass = 490*us, false
-		}
+		// The limit is the base + 1.3 × 200 µs + 200 µs; the page's 700 µs passes where that is at least 700.
+		want := tc.base + 460*us
 		got := 0
 		for _, b := range rep.budgets() {
 			if b.What != "server CPU / SQL floor" {
 				continue
 			}
 			got++
-			if limit := time.Duration(b.Limit * float64(200*us)); limit < want-us || limit > want+us || b.pass() != pass {
-				t.Errorf("%d connections: limit %v, pass %v; want %v, %v", conns, limit, b.pass(), want, pass)
+			if limit := time.Duration(b.Limit * float64(200*us)); limit < want-us || limit > want+us || b.pass() != (want >= 700*us) {
+				t.Errorf("role %q at %d connections: limit %v, pass %v; want %v", tc.role, tc.conns, limit, b.pass(), want)
 			}
 		}
 		if got != 1 {
-			t.Errorf("%d connections: %d CPU budgets; want 1", conns, got)
+			t.Errorf("role %q at %d connections: %d CPU budgets; want 1", tc.role, tc.conns, got)
 		}
+	}
+}
+
+// TestSignedInRequestHasALimitOfItsOwn checks that the base every signed-in page is allowed is
+// itself held to the bare handler's CPU plus the rendering allowance, at each concurrency.
+func TestSignedInRequestHasALimitOfItsOwn(t *testing.T) {
+	us := time.Microsecond
+	perReq := func(cpu time.Duration) loadResult { return loadResult{OK: 100, CPU: cpuUse{Server: 100 * cpu}} }
+	rep := &report{EchoMany: perReq(30 * us), EchoOne: perReq(80 * us), SignedMany: perReq(120 * us), SignedOne: perReq(300 * us)}
+	pass := map[string]bool{}
+	for _, b := range rep.budgets() {
+		if b.Page == "a signed-in request with no page" {
+			pass[b.What] = b.pass()
+		}
+	}
+	want := map[string]bool{"server CPU / bare Echo's, 64 connections": true, "server CPU / bare Echo's, one request at a time": false}
+	if len(pass) != len(want) || pass["server CPU / bare Echo's, 64 connections"] != true || pass["server CPU / bare Echo's, one request at a time"] != false {
+		t.Errorf("signed-in budgets pass = %v; want %v (120 µs within 30 + 200, 300 µs over 80 + 200)", pass, want)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"allium/clinic"
 )
 
 // pageResult is one page's figures.
@@ -38,13 +40,16 @@ type report struct {
 	PeakRSS  int64
 	EchoTwo  loadResult
 	EchoMany loadResult
-	// EchoOne is the bare handler sent one request at a time: the Echo term of the pages whose
-	// CPU is measured that way (echoCPUFor).
+	// EchoOne is the bare handler sent one request at a time, for the pages whose CPU is
+	// measured that way.
 	EchoOne loadResult
-	Insert  opFloor
-	Pages   []pageResult
-	GoBench string
-	Retries int
+	// SignedMany and SignedOne are a signed-in request with no page: /healthz with reception's
+	// session, at 64 connections and one at a time (baseCPUFor).
+	SignedMany, SignedOne loadResult
+	Insert                opFloor
+	Pages                 []pageResult
+	GoBench               string
+	Retries               int
 	// SeededNotes is how many signed notes the tool gave the chart's client (with a plan), when
 	// the clinic had no plan to show.
 	SeededNotes int
@@ -130,6 +135,15 @@ func measure(ctx context.Context, o options, log io.Writer) (*report, error) {
 	}
 	rep.Counts = dbCounts{Therapists: e.Counts.Therapists, Rooms: e.Counts.Rooms, Clients: e.Counts.Clients,
 		Appointments: e.Counts.Appointments, Bytes: rep.Counts.Bytes}
+	fmt.Fprintln(log, "floor: a signed-in request with no page")
+	if id, err := e.as(clinic.RoleReception); err != nil {
+		fmt.Fprintln(log, "signed-in floor: not measured:", err)
+	} else {
+		next := get(sp.base+"/healthz", id.Cookie)
+		rep.SignedMany = rep.steady(ctx, o, sp.pid(), 64, next, http.StatusOK, true)
+		waitQuiet(o.QuietWait, o.QuietPct, sp.pid())
+		rep.SignedOne = serialRun(ctx, sp.pid(), o.Duration, next, http.StatusOK)
+	}
 	for _, p := range pages() {
 		if !strings.Contains(p.Name, o.Only) {
 			continue

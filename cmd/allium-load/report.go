@@ -235,6 +235,10 @@ func (rep *report) writeFloors(w func(string, ...any)) {
 		rep.EchoTwo.PerSecond, ms(rep.EchoTwo.Latency.P50), ms(rep.EchoTwo.Latency.P99), us(perOp(rep.EchoTwo.CPU.Server, rep.EchoTwo.OK)))
 	w("| bare Echo handler, one request at a time | %.0f req/s | %s / %s | %s server |\n",
 		rep.EchoOne.PerSecond, ms(rep.EchoOne.Latency.P50), ms(rep.EchoOne.Latency.P99), us(perOp(rep.EchoOne.CPU.Server, rep.EchoOne.OK)))
+	w("| a signed-in request with no page (`/healthz` with reception's session), 64 connections | %.0f req/s | %s / %s | %s server |\n",
+		rep.SignedMany.PerSecond, ms(rep.SignedMany.Latency.P50), ms(rep.SignedMany.Latency.P99), us(perOp(rep.SignedMany.CPU.Server, rep.SignedMany.OK)))
+	w("| a signed-in request with no page, one request at a time | %.0f req/s | %s / %s | %s server |\n",
+		rep.SignedOne.PerSecond, ms(rep.SignedOne.Latency.P50), ms(rep.SignedOne.Latency.P99), us(perOp(rep.SignedOne.CPU.Server, rep.SignedOne.OK)))
 	w("| bare SQLite insert transaction (WAL, synchronous=%s as the store, BEGIN IMMEDIATE, 1 goroutine) | %s |\n", store.Synchronous, opRow(rep.Insert))
 	for _, p := range rep.Pages {
 		if p.Queries != nil {
@@ -254,14 +258,14 @@ func opRow(f opFloor) string {
 	return fmt.Sprintf("%.0f/s | %s / %s | %s", f.PerSecond, ms(f.Latency.P50), ms(f.Latency.P99), us(f.CPU))
 }
 
-// writeRatios compares each page with what it cannot go below: the bare handler's CPU per
-// request plus its own SQL (or, for the booking, a bare insert transaction).
+// writeRatios compares each page with what it cannot go below: its base (baseCPUFor) plus its
+// own SQL (or, for the booking, inserting its rows again).
 func (rep *report) writeRatios(w func(string, ...any)) {
-	w("### Ratio to floor\n\nThe floor of a page is the bare Echo handler's server CPU per request (one request at a time for a page measured so) plus the page's own SQL " +
+	w("### Ratio to floor\n\nThe floor of a page is the server CPU of a signed-in request with no page (the bare Echo handler's for a visitor's page), at the page's concurrency, plus the page's own SQL " +
 		"(the course POST: inserting its courses' rows again); the ratio says how many times that the page costs, for reading.\n\n")
 	w("| page | server CPU/req | floor CPU/req | ratio | req/s at 64 | bare Echo req/s at 64 | share of bare Echo |\n|---|---|---|---|---|---|---|\n")
 	for _, p := range rep.measured() {
-		floor := rep.echoCPUFor(p)
+		floor, _ := rep.baseCPUFor(p)
 		switch {
 		case p.Queries != nil && p.Queries.Err == nil:
 			floor += p.Queries.CPU
