@@ -62,10 +62,16 @@ func deskClock(b store.DayBooking, loc *time.Location) (clinic.ClockTime, clinic
 	s, e := b.Start.In(loc), b.End.In(loc)
 	from := clinic.Clock(s.Hour(), s.Minute())
 	to := clinic.Clock(e.Hour(), e.Minute())
-	if clinic.DateOf(e, loc) != clinic.DateOf(s, loc) {
+	if sy, sm, sd := s.Date(); !deskSameDay(e, sy, sm, sd) {
 		to = 24 * 60
 	}
 	return from, max(to, from+1)
+}
+
+// deskSameDay reports whether t, already in the clinic's zone, falls on the date y-m-d.
+func deskSameDay(t time.Time, y int, m time.Month, d int) bool {
+	ty, tm, td := t.Date()
+	return ty == y && tm == m && td == d
 }
 
 // deskRange is the span of the board: the earliest shift start to the latest shift end,
@@ -152,8 +158,13 @@ func deskFreeRows(c DeskColumn, blocks []deskBlock, lo clinic.ClockTime, n int, 
 	var out []deskFree
 	for r := range n {
 		t := lo + clinic.ClockTime(r*deskStep)
+		// The row's instant only for rows that may be free: finding it in the clinic's zone is
+		// the dearest step, and on a busy day most rows of a shift are taken.
+		if busy[r] || !deskInShift(c.Shifts, t) {
+			continue
+		}
 		at := time.Date(c.Day.Y, c.Day.M, c.Day.D, int(t)/60, int(t)%60, 0, 0, loc)
-		if busy[r] || at.Before(since) || !deskInShift(c.Shifts, t) || deskAway(c.Off, at) {
+		if at.Before(since) || deskAway(c.Off, at) {
 			continue
 		}
 		if k := len(out) - 1; k >= 0 && out[k].r1 == r && t%60 != 0 {
