@@ -9,8 +9,8 @@ import (
 // machine: a slower or busier machine slows the page and its floors alike. Absolute figures
 // (milliseconds, requests per second) stay in the report for reading.
 const (
-	// A page's server CPU per request is at most the bare Echo handler's, plus cpuTimesSQL times
-	// its own SQL floor, plus cpuRender for rendering and the app's middleware.
+	// A page's server CPU per request is at most its base (baseCPUFor: a signed-in request with
+	// no page), plus cpuTimesSQL times its own SQL floor, plus cpuRender for rendering.
 	cpuTimesSQL = 1.3
 	cpuRender   = 200 * time.Microsecond
 	// A page at 64 connections serves at least this share of what the bare Echo handler serves.
