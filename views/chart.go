@@ -421,19 +421,27 @@ func (w *htmlWriter) planCard(pg Page, card PlanCard) {
 		w.text(g.Goal.Description)
 		w.m(`</bdi></strong><br>`)
 		w.text(g.Goal.Measure.Label())
-		w.m(`: start `)
-		w.num(g.Goal.Baseline)
-		w.m(`, target `)
-		w.num(g.Goal.Target)
-		if len(g.Goal.Readings) > 0 {
-			w.m(`, latest `)
-			w.num(g.Latest)
-		}
+		w.goalScores(g)
 		w.m(`</figcaption>` + "\n      ")
 		w.progressChart(g.Goal)
 		w.m("\n" + `    </figure>`)
 	}
 	w.m("\n" + `  </div>` + "\n" + `</article>`)
+}
+
+// goalScores writes a goal's caption figures, ": start 6, target 2, latest 4", the chart's
+// plan cards and the plan page alike; it reports whether there is a latest score to judge.
+func (w *htmlWriter) goalScores(g GoalView) bool {
+	w.m(`: start `)
+	w.num(g.Goal.Baseline)
+	w.m(`, target `)
+	w.num(g.Goal.Target)
+	if len(g.Goal.Readings) == 0 {
+		return false
+	}
+	w.m(`, latest `)
+	w.num(g.Latest)
+	return true
 }
 
 // progressChart draws a goal's progress as SVG, with title and description ids unique on the

@@ -23,13 +23,7 @@ func (p PlanPage) GoalFigures() template.HTML {
 			w.text(g.Goal.Activity)
 			w.m(`</bdi>`)
 		}
-		w.m(`: start `)
-		w.num(g.Goal.Baseline)
-		w.m(`, target `)
-		w.num(g.Goal.Target)
-		if len(g.Goal.Readings) > 0 {
-			w.m(`, latest `)
-			w.num(g.Latest)
+		if w.goalScores(g) {
 			switch g.Verdict {
 			case clinic.ChangeImproved:
 				w.m(` · meaningfully better`)
