@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"time"
 
@@ -40,7 +41,8 @@ func (s *Store) DayView(ctx context.Context, by Actor, from, to time.Time, thera
 		return nil, ErrNotFound
 	}
 	where, args := dayWhere(from, to, therapistIDs)
-	var out []DayBooking
+	buf := s.dayRows.take()
+	defer s.dayRows.put(buf)
 	var serviceOf []int64
 	// Each column is scanned into an interface and converted here: database/sql converts an
 	// integer into an *int64 by reflection, and with a dozen columns of 300 bookings that was a
@@ -54,7 +56,7 @@ func (s *Store) DayView(ctx context.Context, by Actor, from, to time.Time, thera
 		if err := r.Scan(dest...); err != nil {
 			return err
 		}
-		out = append(out, DayBooking{ID: anyInt(v[0]), TherapistID: anyInt(v[1]), RoomID: anyInt(v[2]),
+		*buf = append(*buf, DayBooking{ID: anyInt(v[0]), TherapistID: anyInt(v[1]), RoomID: anyInt(v[2]),
 			CourseIndex: int(anyInt(v[3])), CourseSize: int(anyInt(v[4])), ClientName: anyText(v[5]), Cautions: anyText(v[6]),
 			Status: clinic.ApptStatus(anyText(v[8])), CancelReason: anyText(v[9]), LateCancel: anyInt(v[10]) != 0,
 			Start: unixTime(anyInt(v[11])), End: unixTime(anyInt(v[12]))})
@@ -64,9 +66,10 @@ func (s *Store) DayView(ctx context.Context, by Actor, from, to time.Time, thera
 		a.service_id, a.status, a.cancel_reason, a.late_cancel, a.starts_at, a.ends_at
 		FROM appointments a JOIN clients c ON c.id = a.client_id LEFT JOIN courses co ON co.id = a.course_id
 		WHERE `+where+` ORDER BY a.starts_at`, args...)
-	if err != nil || len(out) == 0 {
-		return out, err
+	if err != nil || len(*buf) == 0 {
+		return nil, err
 	}
+	out := *buf
 	var want [3]map[int64]string // therapists, services, rooms: the ids to name
 	for i := range want {
 		want[i] = map[int64]string{}
@@ -103,7 +106,7 @@ func (s *Store) DayView(ctx context.Context, by Actor, from, to time.Time, thera
 			b.RoomName = want[2][b.RoomID]
 		}
 	}
-	return out, nil
+	return slices.Clone(out), nil
 }
 
 // anyInt and anyText read a column scanned into an interface: an INTEGER arrives as int64 and

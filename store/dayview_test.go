@@ -66,6 +66,23 @@ func TestDayViewShowsWhatTheGeneralReadShows(t *testing.T) {
 			t.Errorf("%s: %d bookings, %v; want %d", tc.name, len(got), err, tc.want)
 		}
 	}
+	// Rows are gathered in a slice the store keeps for the next call: a day read earlier must be
+	// left as it was by the days read after it (the week board reads seven).
+	both, err := st.DayView(ctx, staff, first, first.AddDate(0, 0, 8))
+	if err != nil || len(both) != 2 {
+		t.Fatalf("both weeks: %d bookings, %v", len(both), err)
+	}
+	kept := append([]store.DayBooking(nil), both...)
+	for range 3 {
+		if _, err := st.DayView(ctx, staff, first.AddDate(0, 0, 7), first.AddDate(0, 0, 8)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range kept {
+		if both[i] != kept[i] {
+			t.Errorf("booking %d of an earlier read changed to %+v after later reads; was %+v", i, both[i], kept[i])
+		}
+	}
 	for _, by := range []store.Actor{{Role: clinic.RoleClient, ClientID: cid}, {}} {
 		if got, err := st.DayView(ctx, by, first, first.AddDate(0, 0, 8)); !errors.Is(err, store.ErrNotFound) || got != nil {
 			t.Errorf("DayView as %+v: %d bookings, %v; want ErrNotFound and none", by, len(got), err)

@@ -38,6 +38,8 @@ type Store struct {
 	manageKey []byte
 	// busy is the free-time search's copy of the bookings, kept exact by the writer (availability.go).
 	busy *busyCache
+	// dayRows lends DayView a slice to gather a day's bookings in (gather.go).
+	dayRows gatherer[DayBooking]
 	// zones holds each time zone loaded (name -> *time.Location); see settingsZone.
 	zones sync.Map
 	// holdsUntil is the latest expiry of a booking hold (unix seconds): past it, no hold can keep

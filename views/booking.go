@@ -366,13 +366,20 @@ type TherapistDay struct {
 	Date         string
 	Prev, Next   string
 	Appointments []TherapistAppt
+	spare        *htmlWriter // the render's writer for the rows; see Views.Render
+}
+
+// withSpare is the day with a writer to use again for its rows.
+func (d TherapistDay) withSpare(w *htmlWriter) any {
+	d.spare = w
+	return d
 }
 
 // Rows writes the day's table rows with htmlWriter: through html/template (a reflective call
 // per escaped value, a field lookup by name per field) they were most of the page's CPU in the
 // load run (docs/performance.md).
 func (d TherapistDay) Rows() template.HTML {
-	w := newHTMLWriter(256 + len(d.Appointments)*512)
+	w := d.spare.reuse(256 + len(d.Appointments)*512)
 	for _, a := range d.Appointments {
 		w.m(`<tr><td data-label="Time">`)
 		w.text(a.Time)
