@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 	"sync"
 	texttemplate "text/template"
@@ -41,13 +42,8 @@ func New(asset func(string) string) (*Views, error) {
 	v := &Views{pages: map[string]*template.Template{}, html: map[string]*template.Template{},
 		text: map[string]*texttemplate.Template{}}
 	fm := funcs(asset)
-	pages, _ := fs.Glob(files, "pages/*.html")
-	for _, p := range pages {
-		t, err := template.New("layout.html").Funcs(fm).ParseFS(files, "layout.html", "partials/*.html", p)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", p, err)
-		}
-		v.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+	if err := v.parsePages(fm); err != nil {
+		return nil, err
 	}
 	mails, _ := fs.Glob(files, "email/*.txt")
 	for _, p := range mails {
@@ -63,6 +59,57 @@ func New(asset func(string) string) (*Views, error) {
 		v.text[kind], v.html[kind] = tt, ht
 	}
 	return v, nil
+}
+
+// parsePages parses every page into one template set, with the partials parsed once. Each page
+// had a set of its own, with its own copy of the layout and the partials: 65 copies of the
+// partials were four fifths of the trees, 12 of the server's 18 MB of live heap, which every
+// collection had to mark (docs/performance.md, "Garbage"). In the one set a page's own
+// templates, and its copy of the layout, are named under the page ("desk_day/main"), so two
+// pages may each define "main", or their own "select" in place of the partial's.
+func (v *Views) parsePages(fm template.FuncMap) error {
+	set, err := template.New("").Funcs(fm).ParseFS(files, "partials/*.html")
+	if err != nil {
+		return fmt.Errorf("parse partials: %w", err)
+	}
+	layout, err := fs.ReadFile(files, "layout.html")
+	if err != nil {
+		return err
+	}
+	pages, _ := fs.Glob(files, "pages/*.html")
+	for _, p := range pages {
+		src, err := fs.ReadFile(files, p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		own := underPage(name, string(layout)+string(src))
+		if _, err := set.New(p).Parse(own); err != nil {
+			return fmt.Errorf("parse %s: %w", p, err)
+		}
+		v.pages[name] = set.Lookup(name + "/layout")
+	}
+	return nil
+}
+
+// underPage names the templates src defines under page, in their definitions and calls alike;
+// calls of templates src does not define (the partials') are left as they are.
+func underPage(page, src string) string {
+	// A template's name where a define, block or template action gives it.
+	templateName := regexp.MustCompile(`(\{\{-?\s*(?:define|block|template)\s+)"([^"]+)"`)
+	own := map[string]bool{}
+	for _, m := range templateName.FindAllStringSubmatch(src, -1) {
+		if strings.Contains(m[1], "define") || strings.Contains(m[1], "block") {
+			own[m[2]] = true
+		}
+	}
+	return templateName.ReplaceAllStringFunc(src, func(action string) string {
+		m := templateName.FindStringSubmatch(action)
+		if !own[m[2]] {
+			return action
+		}
+		return m[1] + `"` + page + "/" + m[2] + `"`
+	})
 }
 
 // Render writes a page. It renders into a buffer first, so a template error becomes a clean
@@ -87,7 +134,7 @@ func (v *Views) Render(w io.Writer, name string, data any) error {
 		defer v.putSpare(w)
 		data = p.withSpare(w)
 	}
-	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
+	if err := t.Execute(buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	_, err := buf.WriteTo(w)
