@@ -23,7 +23,7 @@ import (
 //go:embed layout.html partials pages email
 var files embed.FS
 
-// Views holds one parsed template set per page and per email.
+// Views holds the pages, parsed into one template set (parsePages), and a set per email.
 type Views struct {
 	// bufs are render buffers used again: a day view is about 100 KB, and growing a fresh
 	// buffer to that size on every request was garbage the collector paid for.
