@@ -324,8 +324,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // tuneGC lets the heap grow to nine times what is live before collecting (Go's default is
 // twice), under a soft ceiling. A page makes most of its garbage in rendering and the live heap
 // is small (about 8 MB), so collections were a fifth of a busy page's CPU (docs/performance.md);
-// the ceiling keeps the process well inside the memory a small clinic server has. GOGC and GOMEMLIMIT, when
-// set, win as they always do in Go.
+// the ceiling keeps the process well inside the memory a small clinic server has. GOGC and
+// GOMEMLIMIT, when set, win as they always do in Go.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(800)
